@@ -1,0 +1,99 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+WEEKS_IN_CURRICULUM = 52
+
+
+class Phase(models.Model):
+    number = models.PositiveSmallIntegerField(unique=True, validators=[MinValueValidator(1)])
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"Phase {self.number}: {self.title}"
+
+
+class Week(models.Model):
+    number = models.PositiveSmallIntegerField(
+        unique=True,
+        validators=[MinValueValidator(1), MaxValueValidator(WEEKS_IN_CURRICULUM)],
+        help_text=f"1–{WEEKS_IN_CURRICULUM}; weeks are numbered without gaps.",
+    )
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="weeks")
+    topic = models.CharField(max_length=200)
+    focus_area = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    learning_objectives = models.TextField(blank=True, help_text="One objective per line.")
+    estimated_hours = models.PositiveSmallIntegerField(
+        default=8, validators=[MinValueValidator(1), MaxValueValidator(80)]
+    )
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"Week {self.number}: {self.topic}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("curriculum:week-detail", args=[self.number])
+
+    @property
+    def objectives(self) -> list[str]:
+        return [line.strip() for line in self.learning_objectives.splitlines() if line.strip()]
+
+    def clean(self) -> None:
+        """A week's phase must fit between the phases of the weeks around it."""
+        super().clean()
+        if self.number is None or self.phase_id is None:
+            return
+        others = Week.objects.exclude(pk=self.pk).select_related("phase")
+        earlier = others.filter(number__lt=self.number).order_by("-number").first()
+        later = others.filter(number__gt=self.number).order_by("number").first()
+        phase_number = Phase.objects.values_list("number", flat=True).get(pk=self.phase_id)
+        if earlier and earlier.phase.number > phase_number:
+            raise ValidationError(
+                {
+                    "phase": f"Week {earlier.number} is already in phase {earlier.phase.number}; "
+                    f"week {self.number} cannot be in an earlier phase."
+                }
+            )
+        if later and later.phase.number < phase_number:
+            raise ValidationError(
+                {
+                    "phase": f"Week {later.number} is in phase {later.phase.number}; "
+                    f"week {self.number} cannot be in a later phase."
+                }
+            )
+        highest = others.aggregate(models.Max("number"))["number__max"] or 0
+        if self.number > highest + 1 and not others.filter(number__gt=self.number).exists():
+            raise ValidationError(
+                {"number": f"Weeks are numbered without gaps: the next week is {highest + 1}."}
+            )
+
+
+class Resource(models.Model):
+    class Kind(models.TextChoices):
+        PAPER = "paper", "Paper"
+        ARTICLE = "article", "Article"
+        VIDEO = "video", "Video"
+        BOOK = "book", "Book"
+        COURSE = "course", "Course"
+        DOCS = "docs", "Documentation"
+        TOOL = "tool", "Tool"
+
+    week = models.ForeignKey(Week, on_delete=models.CASCADE, related_name="resources")
+    order = models.PositiveSmallIntegerField(default=1)
+    title = models.CharField(max_length=300)
+    url = models.URLField(max_length=500)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
+
+    class Meta:
+        ordering = ["week__number", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,19 @@
+"""Reads of the curriculum. The curriculum is public: no scoping by user is needed."""
+
+from django.db.models import Prefetch, QuerySet
+
+from curriculum.models import Phase, Week
+
+
+def phase_list_with_weeks() -> QuerySet[Phase]:
+    """The phases in order, each with its weeks prefetched (two queries whatever the size)."""
+    return Phase.objects.prefetch_related(Prefetch("weeks", queryset=Week.objects.order_by("number")))
+
+
+def week_list() -> QuerySet[Week]:
+    return Week.objects.select_related("phase").prefetch_related("resources").order_by("number")
+
+
+def week_get(*, number: int) -> Week:
+    """The week with that number, with its phase and resources; raises Week.DoesNotExist."""
+    return week_list().get(number=number)

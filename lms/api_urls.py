@@ -1,0 +1,7 @@
+"""Every API route of /api/v1/, gathered from the apps."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("curriculum.api_urls")),
+]

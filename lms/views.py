@@ -1,0 +1,16 @@
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from curriculum.selectors import phase_list_with_weeks
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html", {"phases": phase_list_with_weeks()})
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for the container healthcheck: answers only when the database does."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The run command: sets up on the embedded default (SQLite, tasks in-process, console e-mail),
+# loads the curriculum, prints demo accounts and serves on 127.0.0.1:8000.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+VENV=${VENV:-.venv}
+[ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check -r requirements.txt
+
+export DEBUG=${DEBUG:-true}
+export DATABASE_URL=${DATABASE_URL:-sqlite:///db.sqlite3}
+unset CELERY_BROKER_URL CELERY_RESULT_BACKEND
+
+"$VENV/bin/python" manage.py migrate --noinput
+"$VENV/bin/python" manage.py load_curriculum fixtures/curriculum.json
+"$VENV/bin/python" manage.py create_demo_accounts
+exec "$VENV/bin/python" manage.py runserver "127.0.0.1:${PORT:-8000}"

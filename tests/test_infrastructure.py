@@ -1,0 +1,53 @@
+"""The real services under the suite: PostgreSQL when DATABASE_URL points there, Redis for Celery."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tests.conftest import REPO
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="DATABASE_URL is not PostgreSQL"
+)
+def test_the_suite_runs_on_postgresql_when_database_url_points_there():
+    assert connection.vendor == "postgresql"
+
+
+def test_in_ci_the_suite_runs_on_postgresql_and_redis():
+    if os.environ.get("CI", "").lower() != "true":
+        pytest.skip("only enforced in CI")
+    assert os.environ["DATABASE_URL"].startswith("postgres")
+    assert settings.CELERY_BROKER_URL.startswith("redis://")
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; from django.conf import settings; django.setup()"],
+        cwd=REPO,
+        env={**env, "DJANGO_SETTINGS_MODULE": "lms.settings"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_without_a_broker_tasks_run_in_process():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CELERY_")}
+    code = "import django; django.setup(); from lms.celery import ping; print(ping.delay().get())"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**env, "DJANGO_SETTINGS_MODULE": "lms.settings", "DEBUG": "true"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "pong"

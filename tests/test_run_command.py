@@ -1,0 +1,105 @@
+"""The README's run command, end to end: set-up on the embedded default, then a live server."""
+
+import http.cookiejar
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_line(process: subprocess.Popen, pattern: str, timeout: float) -> list[str]:
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            if process.poll() is not None:
+                break
+            continue
+        lines.append(line)
+        if re.search(pattern, line):
+            return lines
+    pytest.fail("run command output never matched " + pattern + ":\n" + "".join(lines))
+
+
+def get(opener: urllib.request.OpenerDirector, url: str) -> tuple[int, str]:
+    with opener.open(url, timeout=10) as response:
+        return response.status, response.read().decode()
+
+
+@pytest.fixture
+def running_app(tmp_path: Path):
+    port = free_port()
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", str(tmp_path)),
+        "VENV": sys.prefix,  # the suite's virtualenv already has the requirements: no download
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "PORT": str(port),
+        "PYTHONUNBUFFERED": "1",
+    }
+    process = subprocess.Popen(
+        ["bash", "scripts/run.sh"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        output = wait_for_line(process, r"Log in at /accounts/login/", timeout=180)
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield base, "".join(output)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+def test_the_run_command_serves_the_site_and_the_printed_admin_account_logs_in(running_app):
+    base, output = running_app
+    password = re.search(r"admin\s+e-mail \S+\s+password (\S+)", output).group(1)
+    assert re.search(r"learner\s+e-mail learner@example.com\s+password \S+", output)
+    assert re.search(r"mentor\s+e-mail mentor@example.com\s+password \S+", output)
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    assert get(opener, base + "/")[0] == 200
+    status, page = get(opener, base + "/curriculum/")
+    assert status == 200
+    assert "Portfolio &amp; Career Development" in page
+
+    status, page = get(opener, base + "/admin/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode(
+        {"username": "admin", "password": password, "csrfmiddlewaretoken": token, "next": "/admin/"}
+    ).encode()
+    request = urllib.request.Request(
+        base + "/admin/login/?next=/admin/", data=form, headers={"Referer": base}
+    )
+    with opener.open(request, timeout=10) as response:
+        assert response.url == base + "/admin/"
+        assert "Site administration" in response.read().decode()
