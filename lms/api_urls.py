@@ -4,4 +4,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("curriculum.api_urls")),
+    path("", include("progress.api_urls")),
+    path("", include("assessments.api_urls")),
 ]

@@ -1,1 +1,128 @@
-from django.db import models  # noqa: F401
+import secrets
+from decimal import Decimal
+from zoneinfo import available_timezones
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from curriculum.models import Week
+
+
+def validate_timezone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(f"“{value}” is not a known time zone (e.g. Europe/Paris, America/New_York).")
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Enrolment(models.Model):
+    """A learner following the curriculum from a start date at a pace."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        COMPLETED = "completed", "Completed"
+
+    class ReminderCadence(models.TextChoices):
+        WEEKLY = "weekly", "Every week"
+        WHEN_BEHIND = "when_behind", "Only when I am behind"
+        OFF = "off", "Never"
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mentees",
+        limit_choices_to={"groups__name": "Mentors"},
+    )
+    start_date = models.DateField(help_text="The day week 1 starts.")
+    pace = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("2"))],
+        help_text="Curriculum weeks per calendar week: 1 is the standard pace, 0.5 is half pace.",
+    )
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    paused_on = models.DateField(null=True, blank=True, help_text="Set while the enrolment is paused.")
+    reminder_cadence = models.CharField(
+        max_length=12, choices=ReminderCadence.choices, default=ReminderCadence.WEEKLY
+    )
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner"],
+                condition=Q(status__in=["active", "paused"]),
+                name="one_current_enrolment_per_learner",
+                violation_error_message="This learner is already enrolled.",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "mentor"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner} from {self.start_date:%Y-%m-%d}"
+
+
+class ScheduleChange(models.Model):
+    """A shift of the schedule from one week on: a catch-up re-plan or a resumption after a pause.
+
+    The rows are the plan (week `from_week` starts on `starts_on`, later weeks follow at the pace) and
+    the record of who changed it, which mentors see.
+    """
+
+    class Reason(models.TextChoices):
+        REPLAN = "replan", "Catch-up re-plan"
+        RESUME = "resume", "Resumed after a pause"
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="schedule_changes")
+    from_week = models.PositiveSmallIntegerField()
+    starts_on = models.DateField()
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: week {self.from_week} from {self.starts_on:%Y-%m-%d}"
+
+
+class WeekProgress(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="week_progress")
+    week = models.ForeignKey(Week, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True, max_length=10000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["week__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "week"], name="one_progress_row_per_enrolment_week")
+        ]
+        verbose_name_plural = "week progress"
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.learner} · week {self.week.number}: {self.get_status_display()}"
