@@ -1,9 +1,16 @@
 """Reads of enrolments and progress, scoped to the requesting user."""
 
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.models import User
-from progress.models import Enrolment
+from curriculum.models import Phase, Week
+from progress.models import Enrolment, ScheduleChange, WeekProgress
+from progress.schedule import PlannedWeek, Schedule, Shift, build_schedule
 
 CURRENT_STATUSES = (Enrolment.Status.ACTIVE, Enrolment.Status.PAUSED)
 
@@ -13,6 +20,16 @@ def enrolment_current_for(*, learner: User) -> Enrolment | None:
     return (
         Enrolment.objects.select_related("mentor")
         .filter(learner=learner, status__in=CURRENT_STATUSES)
+        .first()
+    )
+
+
+def enrolment_latest_for(*, learner: User) -> Enrolment | None:
+    """The enrolment the learner's pages show: the current one, else the most recent."""
+    return (
+        Enrolment.objects.select_related("mentor", "learner")
+        .filter(learner=learner)
+        .order_by("-created_at")
         .first()
     )
 
@@ -27,3 +44,108 @@ def enrolments_visible_to(*, user: User) -> QuerySet[Enrolment]:
     if user.is_mentor:
         return enrolments.filter(mentor=user) | enrolments.filter(learner=user)
     return enrolments.filter(learner=user)
+
+
+def today_for(enrolment: Enrolment) -> date:
+    """Today's date where the learner lives."""
+    return timezone.now().astimezone(ZoneInfo(enrolment.timezone)).date()
+
+
+def schedule_for(
+    enrolment: Enrolment,
+    *,
+    statuses: dict[int, str] | None = None,
+    changes: list[ScheduleChange] | None = None,
+    today: date | None = None,
+) -> Schedule:
+    """The enrolment's schedule; pass statuses and changes already loaded to save their queries."""
+    if statuses is None:
+        statuses = dict(
+            WeekProgress.objects.filter(enrolment=enrolment).values_list("week__number", "status")
+        )
+    if changes is None:
+        changes = list(enrolment.schedule_changes.all())
+    return build_schedule(
+        start_date=enrolment.start_date,
+        pace=enrolment.pace,
+        today=today or today_for(enrolment),
+        statuses=statuses,
+        shifts=[Shift(change.from_week, change.starts_on) for change in changes],
+        paused_on=enrolment.paused_on if enrolment.status == Enrolment.Status.PAUSED else None,
+    )
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    week: Week
+    planned: PlannedWeek
+    progress: WeekProgress | None
+
+
+@dataclass(frozen=True)
+class PhaseProgress:
+    phase: Phase
+    completed: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+
+@dataclass(frozen=True)
+class LearnerOverview:
+    enrolment: Enrolment
+    schedule: Schedule
+    rows: list[ScheduleRow]
+    phases: list[PhaseProgress]
+    changes: list[ScheduleChange]
+
+    @property
+    def current_row(self) -> ScheduleRow | None:
+        number = self.schedule.current_week
+        return self.rows[number - 1] if number else None
+
+    @property
+    def next_row(self) -> ScheduleRow | None:
+        number = (self.schedule.current_week or 0) + 1
+        return self.rows[number - 1] if number <= len(self.rows) else None
+
+    @property
+    def overdue_rows(self) -> list[ScheduleRow]:
+        return [row for row in self.rows if row.planned.is_overdue]
+
+    @property
+    def percent_complete(self) -> int:
+        return round(100 * self.schedule.completed_count / len(self.rows)) if self.rows else 0
+
+
+def learner_overview(*, enrolment: Enrolment, today: date | None = None) -> LearnerOverview:
+    """Everything the dashboard and schedule show, in a fixed number of queries (four)."""
+    weeks = list(Week.objects.select_related("phase").prefetch_related("resources").order_by("number"))
+    progress = {row.week_id: row for row in WeekProgress.objects.filter(enrolment=enrolment)}
+    changes = list(enrolment.schedule_changes.select_related("changed_by"))
+    by_number = {week.number: progress.get(week.pk) for week in weeks}
+    statuses = {number: row.status for number, row in by_number.items() if row}
+    schedule = schedule_for(enrolment, statuses=statuses, changes=changes, today=today)
+    rows = [
+        ScheduleRow(week=week, planned=schedule.week(week.number), progress=by_number[week.number])
+        for week in weeks
+        if week.number <= len(schedule.weeks)
+    ]
+    phases: dict[int, PhaseProgress] = {}
+    for row in rows:
+        phase = row.week.phase
+        known = phases.get(phase.pk) or PhaseProgress(phase=phase, completed=0, total=0)
+        phases[phase.pk] = PhaseProgress(
+            phase=phase,
+            completed=known.completed + row.planned.is_completed,
+            total=known.total + 1,
+        )
+    return LearnerOverview(
+        enrolment=enrolment, schedule=schedule, rows=rows, phases=list(phases.values()), changes=changes
+    )
+
+
+def week_progress_get(*, enrolment: Enrolment, week: Week) -> WeekProgress | None:
+    return WeekProgress.objects.filter(enrolment=enrolment, week=week).first()

@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from progress import views
 
 app_name = "progress"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("enrol/", views.enrol, name="enrol"),
+    path("schedule/", views.schedule, name="schedule"),
+    path("schedule/replan/", views.replan, name="replan"),
+    path("enrolment/pause/", views.pause, name="pause"),
+    path("enrolment/resume/", views.resume, name="resume"),
+    path("my/weeks/<int:number>/", views.week, name="week"),
+    path("settings/", views.learner_settings, name="settings"),
+    path("settings/calendar/rotate/", views.calendar_rotate, name="calendar-rotate"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
+    path("learners/<int:enrolment_id>/schedule/", views.learner_schedule, name="learner-schedule"),
+]

@@ -1,0 +1,44 @@
+from django.contrib import admin
+
+from progress.models import Enrolment, ScheduleChange, WeekProgress
+
+
+class ScheduleChangeInline(admin.TabularInline):
+    model = ScheduleChange
+    fields = ("created_at", "reason", "from_week", "starts_on", "changed_by")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    list_display = (
+        "learner",
+        "mentor",
+        "start_date",
+        "pace",
+        "status",
+        "reminder_cadence",
+        "last_activity_at",
+    )
+    list_filter = ("status", "reminder_cadence", "mentor")
+    list_select_related = ("learner", "mentor")
+    search_fields = ("learner__email", "learner__username", "mentor__email")
+    autocomplete_fields = ("learner", "mentor")
+    readonly_fields = ("calendar_token", "last_activity_at", "created_at")
+    date_hierarchy = "start_date"
+    inlines = [ScheduleChangeInline]
+
+
+@admin.register(WeekProgress)
+class WeekProgressAdmin(admin.ModelAdmin):
+    list_display = ("enrolment", "week", "status", "started_at", "completed_at")
+    list_filter = ("status", "week__phase")
+    list_select_related = ("enrolment__learner", "week")
+    search_fields = ("enrolment__learner__email", "week__topic")
+    raw_id_fields = ("enrolment",)
+    autocomplete_fields = ("week",)

@@ -1,0 +1,169 @@
+"""A learner's dated schedule, computed from the enrolment alone: one pure function, no database.
+
+Views, the API, reminders, the mentor dashboard and the iCalendar feed all call `build_schedule`, so
+they agree on which week a learner is in and what is overdue.
+
+The rules:
+- Week 1 starts on the start date; each week lasts 7 / pace days (pace 1: a week; pace 0.5: two weeks),
+  rounded to whole days from the anchor so that no drift accumulates.
+- A *shift* re-anchors the plan: week `from_week` starts on `starts_on` and the later weeks follow at
+  the pace. Catch-up re-plans and resumptions after a pause are shifts. Shifts apply in the order they
+  were made; a shift replaces any earlier shift that starts at the same or a later week.
+- While an enrolment is paused, time stands still at the day it was paused: nothing becomes overdue.
+- A week is overdue when its last day is before today and it is not completed; "behind by N weeks"
+  counts the overdue weeks.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+TOTAL_WEEKS = 52
+
+NOT_STARTED = "not_started"
+IN_PROGRESS = "in_progress"
+COMPLETED = "completed"
+
+
+@dataclass(frozen=True)
+class Shift:
+    from_week: int
+    starts_on: date
+
+
+@dataclass(frozen=True)
+class PlannedWeek:
+    number: int
+    starts_on: date
+    ends_on: date
+    status: str
+    is_current: bool
+    is_overdue: bool
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == COMPLETED
+
+
+@dataclass(frozen=True)
+class Schedule:
+    weeks: tuple[PlannedWeek, ...]
+    today: date
+    current_week: int | None
+    """The week whose dates contain today; None before week 1 starts; the last week after the end."""
+    state: str
+    """One of "not_started", "on_track", "behind", "paused", "completed"."""
+
+    @property
+    def overdue(self) -> list[PlannedWeek]:
+        return [week for week in self.weeks if week.is_overdue]
+
+    @property
+    def weeks_behind(self) -> int:
+        return len(self.overdue)
+
+    @property
+    def is_behind(self) -> bool:
+        return self.weeks_behind > 0
+
+    @property
+    def completed_count(self) -> int:
+        return sum(week.is_completed for week in self.weeks)
+
+    @property
+    def first_uncompleted(self) -> PlannedWeek | None:
+        return next((week for week in self.weeks if not week.is_completed), None)
+
+    @property
+    def label(self) -> str:
+        if self.state == "behind":
+            plural = "s" if self.weeks_behind != 1 else ""
+            return f"Behind by {self.weeks_behind} week{plural}"
+        return {
+            "not_started": "Starts soon",
+            "on_track": "On track",
+            "paused": "Paused",
+            "completed": "Completed",
+        }[self.state]
+
+    def week(self, number: int) -> PlannedWeek:
+        return self.weeks[number - 1]
+
+
+def effective_shifts(shifts: Iterable[Shift]) -> list[Shift]:
+    """Apply shifts in the order made: each one drops earlier shifts from its week on."""
+    kept: list[Shift] = []
+    for shift in shifts:
+        kept = [earlier for earlier in kept if earlier.from_week < shift.from_week]
+        kept.append(shift)
+    return sorted(kept, key=lambda shift: shift.from_week)
+
+
+def _start_of(number: int, anchors: list[Shift], days_per_week: Decimal) -> date:
+    anchor = next(a for a in reversed(anchors) if a.from_week <= number)
+    offset = (Decimal(number - anchor.from_week) * days_per_week).to_integral_value()
+    return anchor.starts_on + timedelta(days=int(offset))
+
+
+def build_schedule(
+    *,
+    start_date: date,
+    pace: Decimal,
+    today: date,
+    statuses: Mapping[int, str] | None = None,
+    shifts: Iterable[Shift] = (),
+    paused_on: date | None = None,
+    total_weeks: int = TOTAL_WEEKS,
+) -> Schedule:
+    """The dated schedule of an enrolment as seen on `today` (a date in the learner's time zone).
+
+    `statuses` maps week numbers to "not_started" / "in_progress" / "completed" (missing: not started).
+    """
+    if pace <= 0:
+        raise ValueError("pace must be positive")
+    statuses = statuses or {}
+    days_per_week = Decimal(7) / Decimal(pace)
+    anchors = effective_shifts([Shift(1, start_date), *(s for s in shifts if s.from_week >= 1)])
+    starts = [_start_of(number, anchors, days_per_week) for number in range(1, total_weeks + 2)]
+    as_of = min(today, paused_on) if paused_on else today
+
+    current: int | None = None
+    if as_of >= starts[0]:
+        current = total_weeks
+        for number in range(1, total_weeks + 1):
+            if starts[number - 1] <= as_of < starts[number]:
+                current = number
+                break
+
+    weeks = []
+    for number in range(1, total_weeks + 1):
+        ends_on = max(starts[number], starts[number - 1] + timedelta(days=1)) - timedelta(days=1)
+        status = statuses.get(number, NOT_STARTED)
+        weeks.append(
+            PlannedWeek(
+                number=number,
+                starts_on=starts[number - 1],
+                ends_on=ends_on,
+                status=status,
+                is_current=number == current,
+                is_overdue=ends_on < as_of and status != COMPLETED,
+            )
+        )
+
+    if all(week.is_completed for week in weeks):
+        state = "completed"
+    elif paused_on:
+        state = "paused"
+    elif current is None:
+        state = "not_started"
+    elif any(week.is_overdue for week in weeks):
+        state = "behind"
+    else:
+        state = "on_track"
+    return Schedule(weeks=tuple(weeks), today=today, current_week=current, state=state)
+
+
+def same_weekday_on_or_before(day: date, weekday: int) -> date:
+    """The latest date not after `day` that falls on `weekday` (0 = Monday)."""
+    return day - timedelta(days=(day.weekday() - weekday) % 7)

@@ -1,0 +1,192 @@
+"""Learner pages. Each view loads through a scoping selector, calls a service, renders."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from curriculum.models import Week
+from curriculum.selectors import week_get
+from lms.forms import add_validation_error
+from progress import services
+from progress.calendar import schedule_calendar
+from progress.forms import EnrolmentForm, LearnerSettingsForm, WeekProgressForm
+from progress.models import Enrolment
+from progress.selectors import (
+    enrolment_latest_for,
+    enrolments_visible_to,
+    learner_overview,
+    schedule_for,
+    week_progress_get,
+)
+
+View = Callable[..., HttpResponse]
+
+
+def with_enrolment(view: View) -> View:
+    """Log-in required; hands the learner's own enrolment to the view, or sends them to enrol."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        enrolment = enrolment_latest_for(learner=request.user)  # type: ignore[arg-type]
+        if enrolment is None:
+            messages.info(request, "Choose a start date to get your schedule.")
+            return redirect("progress:enrol")
+        return view(request, enrolment, *args, **kwargs)
+
+    return wrapper
+
+
+@login_required
+def enrol(request: HttpRequest) -> HttpResponse:
+    if enrolment_latest_for(learner=request.user) is not None:  # type: ignore[arg-type]
+        return redirect("progress:dashboard")
+    form = EnrolmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrolment_create(
+                learner=request.user,  # type: ignore[arg-type]
+                start_date=form.cleaned_data["start_date"],
+                pace=form.cleaned_data["pace"],
+                timezone_name=form.cleaned_data["timezone"],
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, "You are enrolled. Here is your first week.")
+            return redirect("progress:dashboard")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "progress/enrol.html", {"form": form}, status=status)
+
+
+@with_enrolment
+def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+    overview = learner_overview(enrolment=enrolment)
+    return render(request, "progress/dashboard.html", {"overview": overview, "enrolment": enrolment})
+
+
+@with_enrolment
+def schedule(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+    overview = learner_overview(enrolment=enrolment)
+    return render(request, "progress/schedule.html", {"overview": overview, "read_only": False})
+
+
+@login_required
+def learner_schedule(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    """A learner's schedule as their mentor or staff see it (read-only)."""
+    enrolment = get_object_or_404(enrolments_visible_to(user=request.user), pk=enrolment_id)  # type: ignore[arg-type]
+    overview = learner_overview(enrolment=enrolment)
+    read_only = enrolment.learner_id != request.user.pk
+    return render(request, "progress/schedule.html", {"overview": overview, "read_only": read_only})
+
+
+@with_enrolment
+def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpResponse:
+    try:
+        curriculum_week = week_get(number=number)
+    except Week.DoesNotExist as error:
+        raise Http404("There is no such week.") from error
+    progress = week_progress_get(enrolment=enrolment, week=curriculum_week)
+    initial = {
+        "status": progress.status if progress else "not_started",
+        "notes": progress.notes if progress else "",
+    }
+    form = WeekProgressForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.week_progress_set(
+            enrolment=enrolment,
+            week=curriculum_week,
+            status=form.cleaned_data["status"],
+            notes=form.cleaned_data["notes"],
+        )
+        messages.success(request, f"Week {number} saved.")
+        return redirect("progress:week", number=number)
+    planned = schedule_for(enrolment).week(number)
+    context = {
+        "week": curriculum_week,
+        "enrolment": enrolment,
+        "progress": progress,
+        "form": form,
+        "planned": planned,
+    }
+    return render(request, "progress/week.html", context, status=400 if request.method == "POST" else 200)
+
+
+def _run_action(request: HttpRequest, action: Callable[[], object], success: str) -> HttpResponse:
+    try:
+        action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect(request.POST.get("next") or "progress:dashboard")
+
+
+@require_POST
+@with_enrolment
+def replan(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+    return _run_action(
+        request,
+        lambda: services.schedule_replan(enrolment=enrolment, changed_by=request.user),  # type: ignore[arg-type]
+        "Re-planned: your first unfinished week starts this week.",
+    )
+
+
+@require_POST
+@with_enrolment
+def pause(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+    return _run_action(request, lambda: services.enrolment_pause(enrolment=enrolment), "Paused.")
+
+
+@require_POST
+@with_enrolment
+def resume(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+    return _run_action(
+        request,
+        lambda: services.enrolment_resume(enrolment=enrolment, changed_by=request.user),  # type: ignore[arg-type]
+        "Welcome back: your schedule continues from where you paused.",
+    )
+
+
+@with_enrolment
+def learner_settings(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+    initial = {"timezone": enrolment.timezone, "reminder_cadence": enrolment.reminder_cadence}
+    form = LearnerSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.enrolment_update_settings(
+            enrolment=enrolment,
+            timezone_name=form.cleaned_data["timezone"],
+            reminder_cadence=form.cleaned_data["reminder_cadence"],
+        )
+        messages.success(request, "Settings saved.")
+        return redirect("progress:settings")
+    feed_url = request.build_absolute_uri(reverse("progress:calendar-feed", args=[enrolment.calendar_token]))
+    context = {"form": form, "enrolment": enrolment, "feed_url": feed_url}
+    return render(request, "progress/settings.html", context, status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+@with_enrolment
+def calendar_rotate(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+    services.calendar_token_rotate(enrolment=enrolment)
+    messages.success(request, "A new calendar link was made; the old one no longer works.")
+    return redirect("progress:settings")
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The secret-URL iCalendar feed: the token is the credential, so no log-in."""
+    enrolment = get_object_or_404(Enrolment.objects.select_related("learner"), calendar_token=token)
+    response = HttpResponse(
+        schedule_calendar(learner_overview(enrolment=enrolment)), content_type="text/calendar"
+    )
+    response["Content-Disposition"] = 'inline; filename="schedule.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response
