@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "curriculum",
     "progress",
     "assessments",
+    "reminders",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("curriculum/", include("curriculum.urls")),
     path("", include("progress.urls")),
     path("quizzes/", include("assessments.urls")),
+    path("reminders/", include("reminders.urls")),
     path("api/v1/", include("lms.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
