@@ -91,6 +91,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 FORMS_URLFIELD_ASSUME_HTTPS = True
+# Rate limits (logins) and sessions need a cache shared by all web processes in production.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -180,12 +183,19 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["lms.throttles.WriteRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"writes": env.str("API_WRITE_RATE", default="120/min")},
+    "EXCEPTION_HANDLER": "lms.api.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "AI/ML curriculum LMS API",
     "DESCRIPTION": "Curriculum, schedules, progress, quizzes and mentoring for the 52-week curriculum.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "EnrolmentStatusEnum": "progress.models.Enrolment.Status",
+        "WeekProgressStatusEnum": "progress.models.WeekProgress.Status",
+    },
 }
 
 # --- Security (production defaults; DEBUG relaxes only what local HTTP needs) -----------------

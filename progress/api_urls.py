@@ -1,1 +1,11 @@
-urlpatterns: list = []
+from django.urls import path
+
+from progress import api
+
+urlpatterns = [
+    path("me/enrolment/", api.MyEnrolmentView.as_view(), name="api-my-enrolment"),
+    path("me/enrolment/replan/", api.ReplanView.as_view(), name="api-my-replan"),
+    path("me/schedule/", api.MyScheduleView.as_view(), name="api-my-schedule"),
+    path("me/progress/", api.MyProgressList.as_view(), name="api-my-progress"),
+    path("me/progress/<int:number>/", api.MyWeekProgressView.as_view(), name="api-my-week-progress"),
+]

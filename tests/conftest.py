@@ -34,6 +34,14 @@ def curriculum_tx(transactional_db):
         load_curriculum()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters (allauth, DRF throttles) live in the cache: no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def learner(db):
     return UserFactory(username="learner")

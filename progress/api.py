@@ -1,0 +1,131 @@
+"""The learner's own enrolment, schedule and week progress over the API; same services as the pages."""
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from curriculum.models import Week
+from progress import services
+from progress.models import Enrolment, WeekProgress
+from progress.selectors import enrolment_latest_for, learner_overview
+from progress.serializers import (
+    EnrolmentCreateSerializer,
+    EnrolmentSerializer,
+    ScheduleSerializer,
+    WeekProgressSerializer,
+)
+
+
+def own_enrolment(request: Request) -> Enrolment:
+    enrolment = enrolment_latest_for(learner=request.user)  # type: ignore[arg-type]
+    if enrolment is None:
+        raise Http404("You are not enrolled.")
+    return enrolment
+
+
+class MyEnrolmentView(APIView):
+    @extend_schema(responses=EnrolmentSerializer, summary="My enrolment")
+    def get(self, request: Request) -> Response:
+        return Response(EnrolmentSerializer(own_enrolment(request), context={"request": request}).data)
+
+    @extend_schema(request=EnrolmentCreateSerializer, responses={201: EnrolmentSerializer}, summary="Enrol")
+    def post(self, request: Request) -> Response:
+        serializer = EnrolmentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        enrolment = services.enrolment_create(
+            learner=request.user,  # type: ignore[arg-type]
+            start_date=serializer.validated_data["start_date"],
+            pace=serializer.validated_data["pace"],
+            timezone_name=serializer.validated_data["timezone"],
+        )
+        data = EnrolmentSerializer(enrolment, context={"request": request}).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+class ReplanView(APIView):
+    @extend_schema(request=None, responses={200: ScheduleSerializer}, summary="Catch-up re-plan")
+    def post(self, request: Request) -> Response:
+        enrolment = own_enrolment(request)
+        services.schedule_replan(enrolment=enrolment, changed_by=request.user)  # type: ignore[arg-type]
+        return Response(schedule_data(enrolment))
+
+
+def schedule_data(enrolment: Enrolment) -> dict:
+    overview = learner_overview(enrolment=enrolment)
+    schedule = overview.schedule
+    weeks = [
+        {
+            "number": row.week.number,
+            "topic": row.week.topic,
+            "focus_area": row.week.focus_area,
+            "starts_on": row.planned.starts_on,
+            "ends_on": row.planned.ends_on,
+            "status": row.planned.status,
+            "is_current": row.planned.is_current,
+            "is_overdue": row.planned.is_overdue,
+        }
+        for row in overview.rows
+    ]
+    return ScheduleSerializer(
+        {
+            "today": schedule.today,
+            "state": schedule.state,
+            "summary": schedule.label,
+            "current_week": schedule.current_week,
+            "weeks_behind": schedule.weeks_behind,
+            "weeks": weeks,
+        }
+    ).data
+
+
+class MyScheduleView(APIView):
+    @extend_schema(responses=ScheduleSerializer, summary="My dated schedule")
+    def get(self, request: Request) -> Response:
+        return Response(schedule_data(own_enrolment(request)))
+
+
+class MyProgressList(generics.ListAPIView):
+    """My week progress rows (weeks never touched have none: they are not started)."""
+
+    serializer_class = WeekProgressSerializer
+    queryset = WeekProgress.objects.none()
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return (
+            WeekProgress.objects.filter(enrolment=own_enrolment(self.request))
+            .select_related("week")
+            .order_by("week__number")
+        )
+
+
+class MyWeekProgressView(APIView):
+    def _week(self, number: int) -> Week:
+        try:
+            return Week.objects.get(number=number)
+        except Week.DoesNotExist as error:
+            raise Http404("There is no such week.") from error
+
+    @extend_schema(responses=WeekProgressSerializer, summary="My progress on a week")
+    def get(self, request: Request, number: int) -> Response:
+        enrolment, week = own_enrolment(request), self._week(number)
+        progress = WeekProgress.objects.filter(enrolment=enrolment, week=week).select_related("week").first()
+        return Response(WeekProgressSerializer(progress or WeekProgress(week=week)).data)
+
+    @extend_schema(request=WeekProgressSerializer, responses=WeekProgressSerializer, summary="Update a week")
+    def patch(self, request: Request, number: int) -> Response:
+        enrolment, week = own_enrolment(request), self._week(number)
+        serializer = WeekProgressSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        current = WeekProgress.objects.filter(enrolment=enrolment, week=week).first()
+        progress = services.week_progress_set(
+            enrolment=enrolment,
+            week=week,
+            status=serializer.validated_data.get("status", current.status if current else "not_started"),
+            notes=serializer.validated_data.get("notes"),
+        )
+        return Response(WeekProgressSerializer(progress).data)
