@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.utils.functional import cached_property
 
 
 class User(AbstractUser):
@@ -9,6 +10,7 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.email or self.username
 
-    @property
+    @cached_property
     def is_mentor(self) -> bool:
+        """Member of the Mentors group (asked once per request: pages check it for the menu)."""
         return self.groups.filter(name=self.MENTOR_GROUP).exists()

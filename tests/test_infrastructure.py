@@ -51,3 +51,28 @@ def test_without_a_broker_tasks_run_in_process():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "pong"
+
+
+def test_production_settings_pass_check_deploy():
+    drop = {
+        "DEBUG",
+        "SECURE_SSL_REDIRECT",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SECURE_HSTS_SECONDS",
+    }
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env.update(
+        SECRET_KEY="a-production-like-secret-key-with-plenty-of-entropy-9f8e7d6c5b4a3210",
+        ALLOWED_HOSTS="lms.example.com",
+        CSRF_TRUSTED_ORIGINS="https://lms.example.com",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
