@@ -1,0 +1,56 @@
+"""Celery tasks: the weekly beat task fans out batches of enrolment ids; each batch sends its reminders.
+
+The beat schedule (Monday 08:00 UTC by default, one time for everybody) is a django-celery-beat
+PeriodicTask created by a data migration, editable in admin. Tasks take ids and are idempotent (see
+reminders.services), so acks_late redelivery, a duplicated beat or a retry sends nothing twice.
+"""
+
+import logging
+import smtplib
+from datetime import datetime, timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from reminders import services
+from reminders.selectors import BATCH_SIZE, reminder_candidate_id_pages
+
+logger = logging.getLogger(__name__)
+
+# Mail-server and network trouble (refused, reset, timeouts, DNS: all OSError) is worth retrying;
+# anything else is a bug and fails loudly.
+RETRYABLE_ERRORS = (smtplib.SMTPException, OSError)
+TOO_LATE = timedelta(days=2)
+
+
+@shared_task(name="reminders.tasks.send_weekly_reminders")
+def send_weekly_reminders(batch_size: int = BATCH_SIZE) -> int:
+    """Enqueue one `send_reminder_batch` per page of candidate enrolments; returns the number of batches.
+
+    Every batch gets the same `as_of` instant, so the whole run agrees on each learner's week.
+    """
+    as_of = timezone.now().isoformat()
+    batches = 0
+    for enrolment_ids in reminder_candidate_id_pages(batch_size=batch_size):
+        send_reminder_batch.delay(enrolment_ids, as_of)
+        batches += 1
+    logger.info("Weekly reminders: %s batches enqueued", batches)
+    return batches
+
+
+@shared_task(
+    name="reminders.tasks.send_reminder_batch",
+    autoretry_for=RETRYABLE_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=services.MAX_ATTEMPTS - 1,
+)
+def send_reminder_batch(enrolment_ids: list[int], as_of: str | None = None) -> int:
+    """Send the due reminders of these enrolments; returns how many were sent by this call."""
+    moment = datetime.fromisoformat(as_of) if as_of else timezone.now()
+    if timezone.now() - moment > TOO_LATE:
+        # A batch stuck in a queue for days would mail last week's plan: drop it, next week's run comes.
+        logger.warning("Dropping a reminder batch from %s: too late to be useful", as_of)
+        return 0
+    return services.reminder_batch_send(enrolment_ids=enrolment_ids, as_of=moment).sent
