@@ -1,0 +1,57 @@
+"""The selection and the whole batch run in a constant number of queries: 1 learner or 1,000."""
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from django.core import mail
+from freezegun import freeze_time
+
+from accounts.models import User
+from curriculum.models import Week
+from progress.models import Enrolment, ScheduleChange, WeekProgress
+from reminders.selectors import reminders_due
+from reminders.services import reminder_batch_send
+from tests.reminders.conftest import RUN, START
+
+
+def bulk_learners(count: int) -> list[int]:
+    """`count` enrolments in week 5, alternately on track and behind; every tenth re-planned to week 3."""
+    password = make_password(None)
+    users = User.objects.bulk_create(
+        User(username=f"bulk{n}", email=f"bulk{n}@example.com", password=password) for n in range(count)
+    )
+    enrolments = Enrolment.objects.bulk_create(
+        Enrolment(learner=user, start_date=START, last_activity_at=RUN, calendar_token=f"token-{user.pk}")
+        for user in users
+    )
+    weeks = list(Week.objects.filter(number__lte=4).order_by("number"))
+    WeekProgress.objects.bulk_create(
+        WeekProgress(enrolment=enrolment, week=week, status="completed")
+        for index, enrolment in enumerate(enrolments)
+        for week in (weeks if index % 2 else weeks[:2])
+    )
+    ScheduleChange.objects.bulk_create(
+        ScheduleChange(enrolment=enrolment, from_week=3, starts_on=RUN.date(), reason="replan")
+        for enrolment in enrolments[::10]
+    )
+    return [enrolment.pk for enrolment in enrolments]
+
+
+@pytest.mark.parametrize("count", [1, 1000])
+@freeze_time(RUN)
+def test_selecting_who_is_due_takes_three_queries(db, django_assert_num_queries, count):
+    ids = bulk_learners(count)
+    with django_assert_num_queries(3):
+        due = reminders_due(enrolment_ids=ids, as_of=RUN)
+    assert len(due) == count
+    assert {item.week for item in due} == ({3, 5} if count > 1 else {3})  # re-planned ones are in week 3
+
+
+@pytest.mark.parametrize("count", [1, 1000])
+@freeze_time(RUN)
+def test_sending_a_batch_takes_a_constant_number_of_queries(db, django_assert_max_num_queries, count):
+    ids = bulk_learners(count)
+    # 3 to select, 3 to record and claim (plus the transaction's savepoint), 1 for the curriculum,
+    # 1 to mark the batch sent.
+    with django_assert_max_num_queries(10):
+        result = reminder_batch_send(enrolment_ids=ids, as_of=RUN)
+    assert result.sent == len(mail.outbox) == count
