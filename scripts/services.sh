@@ -37,4 +37,8 @@ if ! redis_up; then
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
   wait_for Redis redis_up
 fi
+if ! command -v chromium >/dev/null; then
+  # The browser tests drive Debian's Chromium (never a downloaded browser build).
+  if [ "$(id -u)" = 0 ]; then apt_install chromium; else echo "services: no chromium: browser tests will skip" >&2; fi
+fi
 echo "services: PostgreSQL and Redis are up"

@@ -1,0 +1,34 @@
+"""Public pages in a real browser: accessible, readable on a phone, keyboard-navigable."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+PHONE = {"width": 375, "height": 800}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "path", ["/", "/curriculum/", "/curriculum/weeks/7/", "/accounts/login/", "/accounts/signup/"]
+)
+def test_public_pages_pass_axe_and_fit_a_phone(
+    page: Page, live_server, curriculum_tx, axe_check, shoot, path
+):
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + path)
+    axe_check(path)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{path} scrolls sideways at 375 px"
+    shoot("public" + path.replace("/", "_").rstrip("_"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_skip_link_and_menu_work_from_the_keyboard(page: Page, live_server, curriculum_tx):
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Curriculum", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(live_server.url + "/curriculum/")
+    expect(page.get_by_role("heading", name="Curriculum", exact=True)).to_be_visible()
