@@ -5,38 +5,20 @@ links that are the same for everybody, so composing one learner's e-mail is only
 All links are absolute (settings.SITE_URL): e-mail clients have no page to resolve them against.
 """
 
-import importlib
-import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from curriculum.models import Week
 from progress.schedule import Schedule
 from reminders import rules
 from reminders.selectors import DueReminder
 from reminders.tokens import unsubscribe_token_for
-
-logger = logging.getLogger(__name__)
-
-QuizSummaries = Mapping[int, Any]
-"""Week number → an object with .title, .status and .take_url (assessments.selectors)."""
-
-
-def quiz_summaries_lookup() -> Callable[..., QuizSummaries] | None:
-    """assessments.selectors.quiz_summaries_for, when the assessments app provides it.
-
-    Imported lazily so reminders work (without quiz status) before and without that selector.
-    """
-    try:
-        module = importlib.import_module("assessments.selectors")
-    except ImportError:
-        return None
-    return getattr(module, "quiz_summaries_for", None)
 
 
 def subject_for(*, kind: str, schedule: Schedule, weeks: Mapping[int, Week]) -> str:
@@ -51,77 +33,112 @@ def subject_for(*, kind: str, schedule: Schedule, weeks: Mapping[int, Week]) -> 
 
 
 class ReminderComposer:
-    def __init__(self, *, weeks: Mapping[int, Week]) -> None:
+    """Composes a batch's e-mails. The part that depends on the week and the learner's progress (the
+    "content": this week's plan, what is overdue…) is rendered once per distinct content and reused;
+    only the frame (greeting, dates, footer with the learner's own unsubscribe link) is rendered per
+    learner. In a batch, most learners share their week's content."""
+
+    def __init__(self, *, weeks: Mapping[int, Week], quizzes: Mapping[tuple[int, int], Any]) -> None:
+        """`quizzes`: (learner id, week number) → quiz summary (see selectors.quiz_summaries_for_batch)."""
         self.weeks = weeks
+        self.quizzes = quizzes
+        self.objectives = {number: week.objectives for number, week in weeks.items()}
         self.site = settings.SITE_URL
-        self.text_template = get_template("reminders/email/reminder.txt")
-        self.html_template = get_template("reminders/email/reminder.html")
+        self.frame_templates = {
+            part: get_template(f"reminders/email/reminder.{part}") for part in ("txt", "html")
+        }
+        self.content_templates = {
+            (kind, part): get_template(f"reminders/email/_{kind}.{part}")
+            for kind in (rules.WEEKLY, rules.BEHIND, rules.INACTIVE)
+            for part in ("txt", "html")
+        }
+        self.rendered_content: dict[tuple[object, ...], dict[str, str]] = {}
         self.dashboard_url = self.site + reverse("progress:dashboard")
         self.settings_url = self.site + reverse("progress:settings")
         self.week_urls = {number: self.site + reverse("progress:week", args=[number]) for number in weeks}
         self.from_email = settings.DEFAULT_FROM_EMAIL
-        self.quiz_summaries_for = quiz_summaries_lookup()
 
     def unsubscribe_url(self, enrolment_id: int) -> str:
         token = unsubscribe_token_for(enrolment_id=enrolment_id)
         return self.site + reverse("reminders:unsubscribe", args=[token])
 
-    def quiz_for(self, due: DueReminder) -> Any:
-        """This week's quiz summary; a failing assessments selector costs the line, not the e-mail."""
-        if self.quiz_summaries_for is None or due.kind != rules.WEEKLY:
-            return None
-        try:
-            summaries = self.quiz_summaries_for(learner=due.enrolment.learner)
-        except Exception:  # the quiz line is optional; the reminder must still go out
-            logger.exception("Quiz status unavailable for enrolment %s", due.enrolment.pk)
-            return None
-        quiz = summaries.get(due.week)
-        if quiz is None:
+    def quiz_for(self, due: DueReminder) -> dict[str, str] | None:
+        quiz = self.quizzes.get((due.enrolment.learner_id, due.week))
+        if quiz is None or due.kind != rules.WEEKLY:
             return None
         take_url = str(getattr(quiz, "take_url", "") or "")
         return {
-            "title": quiz.title,
+            "title": str(quiz.title),
             "status": str(getattr(quiz, "status", "")).replace("_", " "),
             "take_url": self.site + take_url if take_url.startswith("/") else take_url,
         }
 
-    def context_for(self, due: DueReminder) -> dict[str, Any]:
+    def content_for(self, due: DueReminder) -> dict[str, str]:
+        """The kind's content block, as text and HTML, rendered once per distinct content."""
         schedule = due.schedule
-        learner = due.enrolment.learner
-        overdue = schedule.overdue
-        return {
-            "kind": due.kind,
-            "name": learner.first_name or "there",
-            "week": self.weeks.get(due.week),
-            "planned": schedule.week(due.week),
-            "week_url": self.week_urls.get(due.week, self.dashboard_url),
-            "weeks_behind": schedule.weeks_behind,
-            "overdue_weeks": [self.weeks[p.number] for p in overdue[:5] if p.number in self.weeks],
-            "more_overdue": max(0, len(overdue) - 5),
-            "first_overdue": self.weeks.get(overdue[0].number) if overdue else None,
-            "first_open": self.weeks.get(schedule.first_uncompleted.number)
-            if schedule.first_uncompleted
-            else None,
-            "completed_count": schedule.completed_count,
-            "quiz": self.quiz_for(due),
-            "cadence": due.enrolment.get_reminder_cadence_display(),
-            "dashboard_url": self.dashboard_url,
-            "settings_url": self.settings_url,
-            "unsubscribe_url": self.unsubscribe_url(due.enrolment.pk),
-        }
+        first_open = schedule.first_uncompleted
+        context: dict[str, Any] = {"dashboard_url": self.dashboard_url}
+        if due.kind == rules.WEEKLY:
+            quiz = self.quiz_for(due)
+            key: tuple[object, ...] = (due.kind, due.week, tuple(quiz.values()) if quiz else None)
+            context |= {
+                "number": due.week,
+                "week": self.weeks.get(due.week),
+                "objectives": self.objectives.get(due.week, []),
+                "week_url": self.week_urls.get(due.week, self.dashboard_url),
+                "quiz": quiz,
+            }
+        elif due.kind == rules.BEHIND:
+            overdue = [planned.number for planned in schedule.overdue]
+            key = (due.kind, tuple(overdue[:5]), len(overdue), first_open.number if first_open else None)
+            context |= {
+                "weeks_behind": len(overdue),
+                "first_overdue": self.weeks.get(overdue[0]),
+                "first_overdue_number": overdue[0],
+                "first_open_number": first_open.number if first_open else overdue[0],
+                "overdue_weeks": [(number, self.weeks.get(number)) for number in overdue[:5]],
+                "more_overdue": max(0, len(overdue) - 5),
+            }
+        else:
+            completed = schedule.completed_count
+            key = (due.kind, first_open.number if first_open else None, completed)
+            context |= {
+                "first_open": self.weeks.get(first_open.number) if first_open else None,
+                "first_open_number": first_open.number if first_open else None,
+                "completed_count": completed,
+            }
+        if key not in self.rendered_content:
+            # The templates escape what they insert; strip() returns a plain str, so mark it safe
+            # again for the frame (the text frame does not escape at all).
+            self.rendered_content[key] = {
+                part: mark_safe(self.content_templates[(due.kind, part)].render(context).strip())
+                for part in ("txt", "html")
+            }
+        return self.rendered_content[key]
 
     def message_for(self, due: DueReminder) -> EmailMultiAlternatives:
-        context = self.context_for(due)
+        content = self.content_for(due)
+        unsubscribe_url = self.unsubscribe_url(due.enrolment.pk)
+        frame = {
+            "name": due.enrolment.learner.first_name or "there",
+            "planned": due.schedule.week(due.week) if due.kind == rules.WEEKLY else None,
+            "cadence": due.enrolment.get_reminder_cadence_display(),
+            "settings_url": self.settings_url,
+            "unsubscribe_url": unsubscribe_url,
+        }
+        text, html = (
+            self.frame_templates[part].render(frame | {"content": content[part]}) for part in ("txt", "html")
+        )
         message = EmailMultiAlternatives(
             subject=subject_for(kind=due.kind, schedule=due.schedule, weeks=self.weeks),
-            body=self.text_template.render(context),
+            body=text,
             from_email=self.from_email,
             to=[due.enrolment.learner.email],
             headers={
                 # RFC 2369 / RFC 8058: mail clients show an "Unsubscribe" button that POSTs here.
-                "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+                "List-Unsubscribe": f"<{unsubscribe_url}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             },
         )
-        message.attach_alternative(self.html_template.render(context), "text/html")
+        message.attach_alternative(html, "text/html")
         return message

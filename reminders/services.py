@@ -28,7 +28,7 @@ from progress.models import Enrolment
 from progress.services import enrolment_update_settings
 from reminders.emails import ReminderComposer
 from reminders.models import ReminderLog
-from reminders.selectors import DueReminder, curriculum_weeks, reminders_due
+from reminders.selectors import DueReminder, curriculum_weeks, quiz_summaries_for_batch, reminders_due
 
 logger = logging.getLogger(__name__)
 
@@ -112,8 +112,9 @@ def reminder_batch_send(*, enrolment_ids: Sequence[int], as_of: datetime | None 
     claimed = reminder_logs_claim(due=due)
     if not claimed:
         return BatchResult(due=len(due), claimed=0, sent=0)
-    composer = ReminderComposer(weeks=curriculum_weeks())
-    to_send = [(claimed[item.enrolment.pk], item) for item in due if item.enrolment.pk in claimed]
+    claimed_due = [item for item in due if item.enrolment.pk in claimed]
+    composer = ReminderComposer(weeks=curriculum_weeks(), quizzes=quiz_summaries_for_batch(due=claimed_due))
+    to_send = [(claimed[item.enrolment.pk], item) for item in claimed_due]
     sent: list[int] = []
     connection = get_connection()
     try:

@@ -1,0 +1,219 @@
+"""Benchmark: the whole weekly reminder run for N learners (default 100,000) on PostgreSQL.
+
+    .venv/bin/python bench/reminders.py                 # seed 100,000 learners, then time the run
+    .venv/bin/python bench/reminders.py -n 10000        # a smaller run while iterating
+    .venv/bin/python bench/reminders.py --reuse         # keep the learners already seeded
+    .venv/bin/python bench/reminders.py --workers 2     # batches spread over 2 processes (as on 2 workers)
+
+It uses its own database, `lms_bench_reminders` on 127.0.0.1:5432 (BENCH_DATABASE_URL to change it),
+which it creates and migrates, so it never touches the development or test databases. Seeding uses
+COPY (psycopg 3): users, enrolments with start dates spread over a year (active, paused, completed;
+every cadence; several time zones; some at half pace; some idle for weeks) and their completed weeks.
+
+The timed part is what the beat task and its batches do: page through the candidates by keyset,
+and for each page of 500 call the batch service in-process (selection, ReminderLog claim, rendering,
+sending with the locmem e-mail backend, recording). Prints seconds and reminders/s, then times a
+second run, which must send nothing. Target: 100,000 learners in ≤ 60 s on a 2-core machine.
+"""
+
+import argparse
+import os
+import random
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from multiprocessing import get_context
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lms_bench_reminders")
+os.environ["DATABASE_URL"] = BENCH_DB_URL
+os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+os.environ["CELERY_BROKER_URL"] = ""  # nothing leaves this process
+os.environ["DEBUG"] = "false"  # DEBUG would keep every query in memory
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings")
+
+TIMEZONES = ["UTC", "Europe/London", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Asia/Tokyo"]
+SEED = 20261130
+
+
+def ensure_database() -> None:
+    import psycopg
+
+    name = BENCH_DB_URL.rsplit("/", 1)[1]
+    server = BENCH_DB_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(server, autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def copy_rows(model, rows) -> None:  # type: ignore[no-untyped-def]
+    """COPY `rows` (dicts keyed by attname, e.g. learner_id) into the table; missing fields get defaults."""
+    from django.db import connection
+
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    defaults = {field.attname: field.get_default() for field in fields}
+    columns = ", ".join(f'"{field.column}"' for field in fields)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg 3 cursor under Django's wrapper
+        with raw.copy(f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row([row.get(field.attname, defaults[field.attname]) for field in fields])
+
+
+def seed(count: int) -> None:
+    from django.db import connection
+
+    from accounts.models import User
+    from curriculum.models import Week
+    from progress.models import Enrolment, WeekProgress
+    from progress.schedule import build_schedule
+
+    rng = random.Random(SEED)
+    now = datetime.now(UTC)
+    today = now.date()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE accounts_user, progress_enrolment, progress_weekprogress, progress_schedulechange, "
+            "reminders_reminderlog RESTART IDENTITY CASCADE"
+        )
+    password = "!unusable"
+    copy_rows(
+        User,
+        (
+            {
+                "password": password,
+                "username": f"bench{n}",
+                "email": f"bench{n}@example.com",
+                "first_name": f"Learner {n}",
+                "date_joined": now,
+            }
+            for n in range(1, count + 1)
+        ),
+    )
+    week_ids = dict(Week.objects.values_list("number", "id"))
+    enrolments = []
+    progress = []
+    for n in range(1, count + 1):
+        start = today - timedelta(days=rng.randint(-14, 380))
+        pace = Decimal("0.5") if rng.random() < 0.1 else Decimal("1")
+        status = rng.choices(["active", "paused", "completed"], weights=[90, 5, 5])[0]
+        cadence = rng.choices(["weekly", "when_behind", "off"], weights=[75, 15, 10])[0]
+        idle = timedelta(days=rng.choice([0, 1, 3, 6, 10, 20, 40]), hours=rng.randint(0, 23))
+        enrolments.append(
+            {
+                "learner_id": n,
+                "start_date": start,
+                "pace": pace,
+                "timezone": rng.choice(TIMEZONES),
+                "status": status,
+                "paused_on": today - timedelta(days=3) if status == "paused" else None,
+                "reminder_cadence": cadence,
+                "calendar_token": f"bench-{n}",
+                "last_activity_at": now - idle,
+                "created_at": datetime(start.year, start.month, start.day, tzinfo=UTC) - timedelta(days=2),
+            }
+        )
+        current = build_schedule(start_date=start, pace=pace, today=today).current_week or 0
+        done = 52 if status == "completed" else max(0, current - rng.choice([0, 0, 0, 1, 1, 2, 4]))
+        for number in range(1, done + 1):
+            progress.append(
+                {
+                    "enrolment_id": n,
+                    "week_id": week_ids[number],
+                    "status": "completed",
+                    "started_at": now,
+                    "completed_at": now,
+                    "updated_at": now,
+                }
+            )
+    copy_rows(Enrolment, enrolments)
+    copy_rows(WeekProgress, progress)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"seeded {count:,} learners, {len(progress):,} completed weeks")
+
+
+def _send_pages(pages: list[list[int]], as_of_iso: str) -> int:
+    """Send these pages of enrolments (one process's share); returns the number of e-mails."""
+    from django.core import mail
+    from django.db import connection
+
+    from reminders.services import reminder_batch_send
+
+    as_of = datetime.fromisoformat(as_of_iso)
+    sent = 0
+    for enrolment_ids in pages:
+        sent += reminder_batch_send(enrolment_ids=enrolment_ids, as_of=as_of).sent
+        getattr(mail, "outbox", []).clear()  # locmem would otherwise keep every message in memory
+    connection.close()
+    return sent
+
+
+def timed_run(*, workers: int) -> tuple[float, int]:
+    from django.db import connection
+    from django.utils import timezone
+
+    from reminders.selectors import reminder_candidate_id_pages
+
+    started = time.perf_counter()
+    as_of = timezone.now().isoformat()
+    pages = list(reminder_candidate_id_pages())
+    if workers == 1:
+        sent = _send_pages(pages, as_of)
+    else:
+        connection.close()  # each forked worker opens its own
+        with get_context("fork").Pool(workers) as pool:
+            shares = [pages[index::workers] for index in range(workers)]
+            sent = sum(pool.starmap(_send_pages, [(share, as_of) for share in shares]))
+    return time.perf_counter() - started, sent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("-n", "--learners", type=int, default=100_000)
+    parser.add_argument("--reuse", action="store_true", help="keep the learners already seeded")
+    parser.add_argument("--workers", type=int, default=1, help="processes sending batches (default 1)")
+    options = parser.parse_args()
+
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db.models import Count
+
+    from accounts.models import User
+    from curriculum.models import Week
+    from reminders.models import ReminderLog
+
+    call_command("migrate", verbosity=0)
+    if not Week.objects.exists():
+        call_command("load_curriculum", str(ROOT / "fixtures" / "curriculum.json"), verbosity=0)
+    if options.reuse and User.objects.count() == options.learners:
+        ReminderLog.objects.all().delete()
+        print(f"reusing {options.learners:,} learners")
+    else:
+        began = time.perf_counter()
+        seed(options.learners)
+        print(f"seeding took {time.perf_counter() - began:.1f} s")
+
+    seconds, sent = timed_run(workers=options.workers)
+    sent_logs = ReminderLog.objects.filter(status="sent").values("kind").annotate(count=Count("id"))
+    by_kind = dict(sent_logs.values_list("kind", "count"))
+    print(
+        f"N={options.learners:,} learners, workers={options.workers}: {sent:,} reminders in {seconds:.1f} s "
+        f"= {sent / seconds:,.0f} reminders/s  {by_kind}"
+    )
+    again, resent = timed_run(workers=options.workers)
+    print(f"second run: {resent} reminders in {again:.1f} s (must be 0)")
+
+
+if __name__ == "__main__":
+    main()
