@@ -16,7 +16,10 @@ if not hasattr(assessments_selectors, "summarise"):
 def test_the_weekly_reminder_shows_this_weeks_quiz_status(enrol):
     from assessments.models import Quiz, Submission
 
-    quiz = Quiz.objects.create(week=Week.objects.get(number=5), title="Tokenizers check", is_published=True)
+    week_five = Quiz.objects.filter(week__number=5, is_published=True).order_by("id")
+    quiz = week_five.first() or Quiz.objects.create(
+        week=Week.objects.get(number=5), title="Tokenizers check", is_published=True
+    )
     passed = enrol("ada")
     enrol("bob")
     Submission.objects.create(
@@ -24,5 +27,5 @@ def test_the_weekly_reminder_shows_this_weeks_quiz_status(enrol):
     )
     run_reminders()
     bodies = {message.to[0]: message.body for message in mail.outbox}
-    assert "Quiz: Tokenizers check (passed): http://127.0.0.1:8000/" in bodies["ada@example.com"]
-    assert "Quiz: Tokenizers check (not taken)" in bodies["bob@example.com"]
+    assert f"Quiz: {quiz.title} (passed): http://127.0.0.1:8000/" in bodies["ada@example.com"]
+    assert f"Quiz: {quiz.title} (not taken)" in bodies["bob@example.com"]
