@@ -1,0 +1,184 @@
+"""Weekly quizzes (content, edited in admin and shipped as a fixture) and learners' submissions."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from curriculum.models import Week
+
+
+class Quiz(models.Model):
+    # A quiz is part of its week's content, like its resources (a quiz with submissions stays protected).
+    week = models.ForeignKey(Week, on_delete=models.CASCADE, related_name="quizzes")
+    title = models.CharField(max_length=200)
+    instructions = models.TextField(blank=True)
+    pass_mark_percent = models.PositiveSmallIntegerField(
+        default=70, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    max_attempts = models.PositiveSmallIntegerField(default=3, validators=[MinValueValidator(1)])
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Shown to learners as a guide; not enforced.",
+    )
+    is_published = models.BooleanField(default=False, help_text="Only published quizzes can be taken.")
+
+    class Meta:
+        ordering = ["week__number", "id"]
+        verbose_name_plural = "quizzes"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", "Single choice"
+        MULTIPLE = "multiple", "Multiple choice (select all that apply)"
+        TRUE_FALSE = "true_false", "True / false"
+        NUMERIC = "numeric", "Numeric"
+        SHORT_TEXT = "short_text", "Short text"
+        FREE_TEXT = "free_text", "Free text (graded by a mentor)"
+
+    CHOICE_KINDS = frozenset({Kind.SINGLE, Kind.MULTIPLE, Kind.TRUE_FALSE})
+    ONE_CORRECT_KINDS = frozenset({Kind.SINGLE, Kind.TRUE_FALSE})
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField(default=1)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.SINGLE)
+    prompt = models.TextField()
+    points = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+    explanation = models.TextField(blank=True, help_text="Shown to the learner once graded.")
+    numeric_answer = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    numeric_tolerance = models.DecimalField(
+        max_digits=20,
+        decimal_places=6,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="Answers within ± this of the numeric answer are correct (inclusive).",
+    )
+    accepted_answers = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Short text: a JSON list of accepted answers, e.g. ["ReLU", "rectified linear unit"]. '
+        "Case and spacing are ignored.",
+    )
+
+    class Meta:
+        ordering = ["quiz", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.prompt[:60]}"
+
+    @property
+    def is_choice(self) -> bool:
+        return self.kind in self.CHOICE_KINDS
+
+    def clean(self) -> None:
+        """Rules one row can check; choice rules live in the admin formsets (choices are other rows)."""
+        super().clean()
+        if self.kind == self.Kind.NUMERIC and self.numeric_answer is None:
+            raise ValidationError({"numeric_answer": "A numeric question needs its answer."})
+        answers = self.accepted_answers
+        if not isinstance(answers, list) or not all(isinstance(text, str) for text in answers):
+            raise ValidationError({"accepted_answers": 'Give a JSON list of strings, e.g. ["ReLU"].'})
+        if self.kind == self.Kind.SHORT_TEXT and not any(text.strip() for text in answers):
+            raise ValidationError({"accepted_answers": "A short-text question needs at least one answer."})
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    order = models.PositiveSmallIntegerField(default=1)
+    text = models.CharField(max_length=1000)
+    is_correct = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["question", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Submission(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Grading"
+        GRADED = "graded", "Graded"
+        NEEDS_REVIEW = "needs_review", "Waiting for a mentor's review"
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
+    )
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="submissions")
+    attempt_number = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    graded_at = models.DateTimeField(null=True, blank=True)
+    score = models.DecimalField(
+        max_digits=8, decimal_places=2, null=True, blank=True, help_text="Points awarded so far."
+    )
+    max_score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    percent = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, help_text="Set once fully graded."
+    )
+    passed = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "quiz", "attempt_number"], name="one_submission_per_attempt"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.quiz} · attempt {self.attempt_number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:submission-detail", args=[self.pk])
+
+    @property
+    def review_url(self) -> str:
+        return reverse("assessments:submission-review", args=[self.pk])
+
+    @property
+    def is_graded(self) -> bool:
+        return self.status == self.Status.GRADED
+
+
+class Answer(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="answers")
+    # PROTECT: deleting a question that learners answered would silently change their scores.
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    selected_choice_ids = models.JSONField(default=list, blank=True)
+    value = models.TextField(blank=True)
+    awarded_points = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    is_correct = models.BooleanField(null=True, blank=True)
+    needs_review = models.BooleanField(default=False)
+    feedback = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["question__order", "question_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "question"], name="one_answer_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer to {self.question_id} in submission {self.submission_id}"
+
+    @property
+    def display_value(self) -> str:
+        """What the learner answered, readable: choice texts (question's choices loaded) or the value."""
+        if self.selected_choice_ids:
+            chosen = set(self.selected_choice_ids)
+            return "; ".join(choice.text for choice in self.question.choices.all() if choice.pk in chosen)
+        return self.value

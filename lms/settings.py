@@ -195,6 +195,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EnrolmentStatusEnum": "progress.models.Enrolment.Status",
         "WeekProgressStatusEnum": "progress.models.WeekProgress.Status",
+        "QuestionKindEnum": "assessments.models.Question.Kind",
+        "SubmissionStatusEnum": "assessments.models.Submission.Status",
     },
 }
 

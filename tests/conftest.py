@@ -10,7 +10,7 @@ from django.core.management import call_command
 from tests.factories import MentorFactory, StaffFactory, UserFactory
 
 REPO = Path(settings.BASE_DIR)
-CURRICULUM_FIXTURES = [REPO / "fixtures" / "curriculum.json"]
+CURRICULUM_FIXTURES = [REPO / "fixtures" / "curriculum.json", REPO / "fixtures" / "starter_quizzes.json"]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 

@@ -1,0 +1,161 @@
+"""Quiz editing: a quiz with its questions inline; each question (link from the inline) with its choices.
+
+Choice rules are checked where the choices are edited (the question page): a choice question needs
+a correct choice, single-choice and true/false exactly one. The quiz page refuses to publish a quiz
+whose questions break those rules, so a learner never meets a question without an answer key.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+
+from assessments.models import Answer, Choice, Question, Quiz, Submission
+
+
+def choice_problems(kind: str, choices: list[tuple[str, bool]]) -> list[str]:
+    """What is wrong with these (text, is_correct) choices for a question of this kind."""
+    correct = sum(1 for _, is_correct in choices if is_correct)
+    if kind not in Question.CHOICE_KINDS:
+        return ["Only choice questions have choices: delete them or change the kind."] if choices else []
+    problems = []
+    if len(choices) < 2:
+        problems.append("Give at least two choices.")
+    if kind == Question.Kind.TRUE_FALSE and len(choices) != 2:
+        problems.append("A true/false question has exactly two choices.")
+    if kind in Question.ONE_CORRECT_KINDS and correct != 1:
+        problems.append(f"Mark exactly one choice as correct ({correct} marked).")
+    elif kind == Question.Kind.MULTIPLE and correct < 1:
+        problems.append("Mark at least one choice as correct.")
+    return problems
+
+
+class ChoiceFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        problems = choice_problems(
+            self.instance.kind, [(d["text"], d.get("is_correct", False)) for d in kept]
+        )
+        if problems:
+            raise ValidationError(problems)
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    formset = ChoiceFormSet
+    fields = ("order", "text", "is_correct")
+    extra = 0
+
+
+class QuestionInline(admin.StackedInline):
+    model = Question
+    fields = (
+        ("order", "kind", "points"),
+        "prompt",
+        ("numeric_answer", "numeric_tolerance"),
+        "accepted_answers",
+        "explanation",
+    )
+    extra = 0
+    show_change_link = True  # choices are edited on the question's page
+
+
+class QuizAdminForm(forms.ModelForm):
+    class Meta:
+        model = Quiz
+        fields = [
+            "week", "title", "instructions", "pass_mark_percent", "max_attempts",
+            "time_limit_minutes", "is_published",
+        ]  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("is_published") and self.instance.pk:
+            problems = quiz_problems(self.instance)
+            if problems:
+                raise ValidationError(["Fix these questions before publishing:", *problems])
+        return cleaned
+
+
+def quiz_problems(quiz: Quiz) -> list[str]:
+    """The saved questions' problems (choices included), one line per question."""
+    questions = quiz.questions.prefetch_related("choices")
+    lines = []
+    for question in questions:
+        choices = [(c.text, c.is_correct) for c in question.choices.all()]
+        for problem in choice_problems(question.kind, choices):
+            lines.append(f"Question {question.order}: {problem}")
+    if not lines and not questions:
+        lines.append("The quiz has no questions.")
+    return lines
+
+
+@admin.register(Quiz)
+class QuizAdmin(admin.ModelAdmin):
+    form = QuizAdminForm
+    list_display = ("title", "week", "is_published", "question_count", "pass_mark_percent", "max_attempts")
+    list_filter = ("is_published", "week__phase")
+    list_select_related = ("week",)
+    search_fields = ("title", "instructions", "week__topic")
+    ordering = ("week__number", "id")
+    autocomplete_fields = ("week",)
+    inlines = [QuestionInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Quiz]:
+        return super().get_queryset(request).annotate(question_total=Count("questions"))
+
+    @admin.display(description="Questions", ordering="question_total")
+    def question_count(self, quiz: Quiz) -> int:
+        return quiz.question_total  # type: ignore[attr-defined]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "quiz", "kind", "points")
+    list_filter = ("kind", "quiz__week__phase")
+    list_select_related = ("quiz",)
+    search_fields = ("prompt", "explanation", "quiz__title")
+    ordering = ("quiz__week__number", "quiz", "order")
+    autocomplete_fields = ("quiz",)
+    inlines = [ChoiceInline]
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    fields = ("question", "selected_choice_ids", "value", "awarded_points", "is_correct", "needs_review")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    """Read-only: submissions change only through the services (grading, reviews)."""
+
+    list_display = ("learner", "quiz", "attempt_number", "status", "percent", "passed", "submitted_at")
+    list_filter = ("status", "passed", "quiz__week__phase")
+    list_select_related = ("learner", "quiz")
+    search_fields = ("learner__username", "learner__email", "quiz__title")
+    date_hierarchy = "submitted_at"
+    readonly_fields = (
+        "learner", "quiz", "attempt_number", "status", "submitted_at", "graded_at",
+        "score", "max_score", "percent", "passed",
+    )  # fmt: skip
+    inlines = [AnswerInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,85 @@
+"""Quizzes and submissions over the API; the same selectors and services as the pages."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from assessments import services
+from assessments.models import Quiz, Submission
+from assessments.selectors import quizzes_published, submission_with_answers, submissions_visible_to
+from assessments.serializers import (
+    QuizSerializer,
+    SubmissionCreateSerializer,
+    SubmissionResultSerializer,
+    SubmissionSerializer,
+)
+
+
+@extend_schema(
+    summary="Published quizzes (without answer keys)",
+    parameters=[OpenApiParameter("week", OpenApiTypes.INT, description="Only this week's quizzes.")],
+)
+class QuizListView(generics.ListAPIView):
+    serializer_class = QuizSerializer
+
+    def get_queryset(self) -> QuerySet[Quiz]:
+        quizzes = quizzes_published()
+        week = self.request.query_params.get("week", "")
+        if week:
+            if not week.isdigit():
+                return quizzes.none()
+            quizzes = quizzes.filter(week__number=int(week))
+        return quizzes
+
+
+@extend_schema(summary="A published quiz (without answer keys)")
+class QuizDetailView(generics.RetrieveAPIView):
+    serializer_class = QuizSerializer
+
+    def get_queryset(self) -> QuerySet[Quiz]:
+        return quizzes_published()
+
+
+class SubmissionListView(generics.ListAPIView):
+    serializer_class = SubmissionSerializer
+
+    def get_queryset(self) -> QuerySet[Submission]:
+        return submissions_visible_to(user=self.request.user).order_by("-submitted_at", "-id")  # type: ignore[arg-type]
+
+    @extend_schema(summary="My submissions (a mentor's include their mentees'), newest first")
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Submit answers to a quiz",
+        request=SubmissionCreateSerializer,
+        responses={201: SubmissionSerializer},
+        description="Saved as pending and graded in the background: poll the submission until its "
+        "status is graded (or needs_review). Invalid answers: 400 with messages by field "
+        "(quiz, answers, question_<id>), and nothing is saved.",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = SubmissionCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        submission = services.submission_create(
+            learner=request.user,  # type: ignore[arg-type]
+            quiz=serializer.validated_data["quiz"],
+            answers=serializer.validated_data["answers"],
+        )
+        return Response(SubmissionSerializer(submission).data, status=status.HTTP_201_CREATED)
+
+
+class SubmissionDetailView(generics.GenericAPIView):
+    serializer_class = SubmissionResultSerializer
+
+    @extend_schema(summary="A submission's result; answer keys and explanations once graded")
+    def get(self, request: Request, pk: int) -> Response:
+        try:
+            submission = submission_with_answers(user=request.user, submission_id=pk)  # type: ignore[arg-type]
+        except Submission.DoesNotExist as error:
+            raise Http404("No such submission.") from error
+        return Response(SubmissionResultSerializer(submission).data)

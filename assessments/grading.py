@@ -1,0 +1,157 @@
+"""Grading: one pure function, no database. The task and the services feed it plain values.
+
+Rules, per question kind (points are the question's points):
+
+- single choice, true/false: full points when exactly the correct choice is selected, else 0.
+- multiple choice (select all that apply), partial credit:
+      points * max(0, (correct selected - wrong selected) / correct in total)
+  so every correct choice selected earns its share, every wrong one cancels a share, and the score
+  never goes below 0 (guessing by ticking every box is not rewarded).
+  Only all correct choices and no wrong one count as "correct".
+- numeric: full points when |given - answer| <= tolerance (inclusive, exact Decimal arithmetic).
+- short text: full points when the answer equals an accepted answer after normalising both
+  (Unicode NFKC, case-folded, surrounding whitespace stripped, inner whitespace collapsed).
+- free text: never auto-graded; it needs a mentor's review. An empty free-text answer gets 0.
+
+A missing or unusable answer (no choice, not a number, empty text) earns 0; it never raises.
+Awarded points are rounded to hundredths, half up; the percent too.
+"""
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+HUNDREDTH = Decimal("0.01")
+
+SINGLE = "single"
+MULTIPLE = "multiple"
+TRUE_FALSE = "true_false"
+NUMERIC = "numeric"
+SHORT_TEXT = "short_text"
+FREE_TEXT = "free_text"
+
+
+@dataclass(frozen=True)
+class QuestionKey:
+    """A question with its answer key."""
+
+    id: int
+    kind: str
+    points: int
+    correct_choice_ids: frozenset[int] = frozenset()
+    numeric_answer: Decimal | None = None
+    numeric_tolerance: Decimal = Decimal(0)
+    accepted_answers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class GivenAnswer:
+    """What the learner answered: choice ids for choice questions, else the text typed."""
+
+    question_id: int
+    choice_ids: frozenset[int] = frozenset()
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class AnswerGrade:
+    question_id: int
+    awarded_points: Decimal | None
+    """None while the answer waits for a mentor's review."""
+    is_correct: bool | None
+    needs_review: bool = False
+    feedback: str = ""
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    answers: dict[int, AnswerGrade] = field(default_factory=dict)
+    score: Decimal = Decimal(0)
+    """Points awarded so far (the reviewed part is missing while needs_review)."""
+    max_score: Decimal = Decimal(0)
+
+    @property
+    def needs_review(self) -> bool:
+        return any(grade.needs_review for grade in self.answers.values())
+
+    @property
+    def percent(self) -> Decimal | None:
+        """The final percentage; None while an answer waits for review."""
+        if self.needs_review:
+            return None
+        return percent_of(self.score, self.max_score)
+
+    def passed(self, pass_mark_percent: int) -> bool | None:
+        percent = self.percent
+        return None if percent is None else percent >= pass_mark_percent
+
+
+def percent_of(score: Decimal, max_score: Decimal) -> Decimal:
+    if max_score <= 0:
+        return Decimal(0)
+    return (score * 100 / max_score).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+def normalise_text(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """A finite Decimal from the learner's text ("0.5", "-3", "1e-3"), or None."""
+    try:
+        number = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def grade(answers: Iterable[GivenAnswer], questions: Iterable[QuestionKey]) -> GradeResult:
+    """Grade a submission: every question is graded, an unanswered one earns 0."""
+    given: Mapping[int, GivenAnswer] = {answer.question_id: answer for answer in answers}
+    grades: dict[int, AnswerGrade] = {}
+    score = max_score = Decimal(0)
+    for question in questions:
+        answer = given.get(question.id) or GivenAnswer(question_id=question.id)
+        result = grade_answer(answer, question)
+        grades[question.id] = result
+        max_score += question.points
+        score += result.awarded_points or 0
+    return GradeResult(answers=grades, score=score, max_score=max_score)
+
+
+def grade_answer(answer: GivenAnswer, question: QuestionKey) -> AnswerGrade:
+    points = Decimal(question.points)
+    if question.kind == FREE_TEXT:
+        if not answer.value.strip():
+            return AnswerGrade(question.id, Decimal(0), False, feedback="No answer given.")
+        return AnswerGrade(question.id, None, None, needs_review=True)
+    if question.kind == MULTIPLE:
+        fraction = multiple_choice_fraction(answer.choice_ids, question.correct_choice_ids)
+        awarded = (points * fraction).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+        return AnswerGrade(question.id, awarded, awarded == points and points > 0)
+    correct = is_correct(answer, question)
+    return AnswerGrade(question.id, points if correct else Decimal(0), correct)
+
+
+def multiple_choice_fraction(selected: frozenset[int], correct: frozenset[int]) -> Decimal:
+    """max(0, (correct selected - wrong selected) / correct in total); 0 without a correct choice."""
+    if not correct:
+        return Decimal(0)
+    right = len(selected & correct)
+    wrong = len(selected - correct)
+    return max(Decimal(0), Decimal(right - wrong) / len(correct))
+
+
+def is_correct(answer: GivenAnswer, question: QuestionKey) -> bool:
+    if question.kind in (SINGLE, TRUE_FALSE):
+        return len(question.correct_choice_ids) == 1 and answer.choice_ids == question.correct_choice_ids
+    if question.kind == NUMERIC:
+        number = parse_decimal(answer.value)
+        if number is None or question.numeric_answer is None:
+            return False
+        return abs(number - question.numeric_answer) <= question.numeric_tolerance
+    if question.kind == SHORT_TEXT:
+        typed = normalise_text(answer.value)
+        return bool(typed) and typed in {normalise_text(text) for text in question.accepted_answers}
+    return False

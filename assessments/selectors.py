@@ -1,0 +1,158 @@
+"""Reads of quizzes and submissions. `submissions_visible_to` is the one place that scopes submissions."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+
+from accounts.models import User
+from assessments.models import Answer, Choice, Question, Quiz, Submission
+from progress.models import Enrolment
+from progress.selectors import enrolment_current_for
+
+
+def submissions_visible_to(*, user: User) -> QuerySet[Submission]:
+    """Learners see their own submissions, mentors also their mentees' (of any enrolment), staff all."""
+    submissions = Submission.objects.select_related("quiz__week", "learner")
+    if not user.is_authenticated:
+        return submissions.none()
+    if user.is_staff:
+        return submissions
+    if user.is_mentor:
+        mentees = Enrolment.objects.filter(mentor=user).values("learner_id")
+        return submissions.filter(learner_id__in=mentees) | submissions.filter(learner=user)
+    return submissions.filter(learner=user)
+
+
+def can_review(*, user: User, learner: User) -> bool:
+    """Free-text answers are graded by staff or by the learner's current mentor."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    enrolment = enrolment_current_for(learner=learner)
+    return enrolment is not None and enrolment.mentor_id == user.pk
+
+
+def submissions_needing_review_for(*, mentor: User) -> QuerySet[Submission]:
+    """Submissions of the mentor's current mentees with free-text answers waiting, oldest first."""
+    mentees = Enrolment.objects.filter(
+        mentor=mentor, status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.PAUSED]
+    ).values("learner_id")
+    return (
+        Submission.objects.select_related("quiz__week", "learner")
+        .filter(status=Submission.Status.NEEDS_REVIEW, learner_id__in=mentees)
+        .order_by("submitted_at", "id")
+    )
+
+
+def questions_with_choices() -> QuerySet[Question]:
+    return Question.objects.order_by("order", "id").prefetch_related(
+        Prefetch("choices", queryset=Choice.objects.order_by("order", "id"))
+    )
+
+
+def quiz_for_week(*, week_number: int) -> Quiz | None:
+    """The week's published quiz (the first, if there are several) with its questions and choices loaded."""
+    return (
+        Quiz.objects.filter(week__number=week_number, is_published=True)
+        .select_related("week")
+        .prefetch_related(Prefetch("questions", queryset=questions_with_choices()))
+        .order_by("id")
+        .first()
+    )
+
+
+def quizzes_published() -> QuerySet[Quiz]:
+    return (
+        Quiz.objects.filter(is_published=True)
+        .select_related("week")
+        .prefetch_related(Prefetch("questions", queryset=questions_with_choices()))
+        .order_by("week__number", "id")
+    )
+
+
+def attempts_used(*, learner: User, quiz: Quiz) -> int:
+    return Submission.objects.filter(learner=learner, quiz=quiz).count()
+
+
+def submission_with_answers(*, user: User, submission_id: int) -> Submission:
+    """A submission the user may see, its answers with questions and choices loaded (five queries).
+
+    Raises Submission.DoesNotExist for a submission that does not exist or is not visible to the user.
+    """
+    answers = Answer.objects.select_related("question").prefetch_related(
+        Prefetch("question__choices", queryset=Choice.objects.order_by("order", "id"))
+    )
+    return (
+        submissions_visible_to(user=user)
+        .select_related("quiz__week")
+        .prefetch_related(Prefetch("answers", queryset=answers.order_by("question__order", "question_id")))
+        .get(pk=submission_id)
+    )
+
+
+def pending_submission_ids(*, submitted_before: datetime, limit: int = 5000) -> list[int]:
+    """Submissions still pending that were submitted before the given time (for the sweep)."""
+    return list(
+        Submission.objects.filter(status=Submission.Status.PENDING, submitted_at__lt=submitted_before)
+        .order_by("submitted_at")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class QuizSummary:
+    quiz_id: int
+    title: str
+    take_url: str
+    status: str
+    """One of: not_taken, pending, needs_review, passed, failed."""
+    best_percent: Decimal | None
+    attempts_used: int
+    max_attempts: int
+    last_submission_url: str | None
+
+    @property
+    def attempts_left(self) -> int:
+        return max(0, self.max_attempts - self.attempts_used)
+
+
+def quiz_summaries_for(*, learner: User) -> dict[int, QuizSummary]:
+    """Week number → the learner's state on that week's published quiz, in two queries whatever the data.
+
+    Status: passed once any attempt passed; otherwise that of the latest attempt (pending,
+    needs_review, or failed when graded); not_taken without attempts.
+    """
+    quizzes: dict[int, Quiz] = {}
+    for quiz in Quiz.objects.filter(is_published=True).select_related("week").order_by("week__number", "id"):
+        quizzes.setdefault(quiz.week.number, quiz)
+    submissions: dict[int, list[Submission]] = {}
+    for submission in Submission.objects.filter(learner=learner).order_by("submitted_at", "id"):
+        submissions.setdefault(submission.quiz_id, []).append(submission)
+    return {number: summarise(quiz, submissions.get(quiz.pk, [])) for number, quiz in quizzes.items()}
+
+
+def summarise(quiz: Quiz, attempts: list[Submission]) -> QuizSummary:
+    graded = [s.percent for s in attempts if s.status == Submission.Status.GRADED and s.percent is not None]
+    latest = attempts[-1] if attempts else None
+    if latest is None:
+        status = "not_taken"
+    elif any(s.passed for s in attempts):
+        status = "passed"
+    elif latest.status == Submission.Status.GRADED:
+        status = "failed"
+    else:
+        status = latest.status
+    return QuizSummary(
+        quiz_id=quiz.pk,
+        title=quiz.title,
+        take_url=reverse("assessments:quiz-take", args=[quiz.week.number]),
+        status=status,
+        best_percent=max(graded) if graded else None,
+        attempts_used=len(attempts),
+        max_attempts=quiz.max_attempts,
+        last_submission_url=latest.get_absolute_url() if latest else None,
+    )

@@ -1,0 +1,292 @@
+"""Writes to submissions: submitting, grading (called by the Celery task) and mentors' reviews.
+
+Every entry point (quiz page, API, tasks, admin) goes through these functions.
+"""
+
+import logging
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
+from redis.exceptions import RedisError
+
+from accounts.models import User
+from assessments import grading
+from assessments.models import Answer, Question, Quiz, Submission
+from assessments.selectors import can_review
+from progress.services import activity_touch
+
+logger = logging.getLogger(__name__)
+
+SHORT_TEXT_MAX = 200
+FREE_TEXT_MAX = 5000
+FEEDBACK_MAX = 5000
+
+
+def field_name(question: Question) -> str:
+    """The key of a question's errors (and the quiz form's field name)."""
+    return f"question_{question.pk}"
+
+
+def submission_create(*, learner: User, quiz: Quiz, answers: Mapping[Any, Any]) -> Submission:
+    """Save the learner's answers to a quiz as a pending submission and queue its grading.
+
+    `answers` maps question ids (ints or digit strings) to: a choice id or a list of choice ids
+    (single / true-false take exactly one; multiple choice at least one), a number or a string
+    holding one (numeric), or a string (short and free text).
+
+    Policy for missing answers: every question must be answered. A quiz has few questions and
+    few attempts, so an accidental submit must not cost an attempt; an unanswered question is
+    an error on that question, like any other invalid answer.
+
+    Raises ValidationError (keys: "quiz", "answers", "question_<id>"); then nothing is saved.
+    """
+    if not quiz.is_published:
+        raise ValidationError({"quiz": "This quiz is not open yet."})
+    attempts = Submission.objects.filter(learner=learner, quiz=quiz).aggregate(
+        used=Count("id"), last=Max("attempt_number")
+    )
+    if attempts["used"] >= quiz.max_attempts:
+        raise ValidationError({"quiz": f"You have used all {quiz.max_attempts} attempts at this quiz."})
+    questions = list(Question.objects.filter(quiz=quiz).prefetch_related("choices"))
+    cleaned = clean_answers(questions=questions, answers=answers)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                submission = Submission.objects.create(
+                    learner=learner, quiz=quiz, attempt_number=(attempts["last"] or 0) + 1
+                )
+        except IntegrityError as error:  # the same attempt submitted twice at once (double click)
+            raise ValidationError(
+                {"quiz": "This attempt was already submitted; see your submissions."}
+            ) from error
+        Answer.objects.bulk_create(
+            Answer(submission=submission, question=question, **cleaned[question.pk]) for question in questions
+        )
+        activity_touch(learner=learner)
+        transaction.on_commit(lambda: grading_enqueue(submission_id=submission.pk))
+    return submission
+
+
+def clean_answers(*, questions: list[Question], answers: Mapping[Any, Any]) -> dict[int, dict[str, Any]]:
+    """Check every answer against its question; returns Answer fields by question id."""
+    if not isinstance(answers, Mapping):
+        raise ValidationError({"answers": "Send the answers as an object: question id → answer."})
+    by_id = {question.pk: question for question in questions}
+    errors: dict[str, list[str]] = {}
+    given: dict[int, Any] = {}
+    for key, value in answers.items():
+        question_id = int(key) if isinstance(key, int | str) and str(key).isdigit() else None
+        if question_id not in by_id:
+            errors.setdefault("answers", []).append(f"Question {key} is not part of this quiz.")
+            continue
+        given[question_id] = value  # type: ignore[index]
+    if not questions:
+        errors.setdefault("quiz", []).append("This quiz has no questions yet.")
+    cleaned: dict[int, dict[str, Any]] = {}
+    for question in questions:
+        try:
+            cleaned[question.pk] = clean_answer(question, given.get(question.pk))
+        except ValidationError as error:
+            errors.setdefault(field_name(question), []).extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def clean_answer(question: Question, value: Any) -> dict[str, Any]:
+    if value is None or value == "" or value == []:
+        raise ValidationError("Answer this question.")
+    if question.is_choice:
+        return {"selected_choice_ids": clean_choice_ids(question, value)}
+    if question.kind == Question.Kind.NUMERIC:
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+            raise ValidationError("Enter a number, like 0.5 or -3.")
+        number = grading.parse_decimal(str(value))
+        if number is None:
+            raise ValidationError("Enter a number, like 0.5 or -3.")
+        return {"value": str(number)}
+    if not isinstance(value, str):
+        raise ValidationError("Enter your answer as text.")
+    limit = SHORT_TEXT_MAX if question.kind == Question.Kind.SHORT_TEXT else FREE_TEXT_MAX
+    text = value.strip()
+    if not text:
+        raise ValidationError("Answer this question.")
+    if len(text) > limit:
+        raise ValidationError(f"Keep the answer under {limit} characters (it has {len(text)}).")
+    return {"value": text}
+
+
+def clean_choice_ids(question: Question, value: Any) -> list[int]:
+    items = value if isinstance(value, list | tuple) else [value]
+    ids: list[int] = []
+    for item in items:
+        if isinstance(item, bool) or not (
+            isinstance(item, int) or (isinstance(item, str) and item.isdigit())
+        ):
+            raise ValidationError("Choose from the options given.")
+        ids.append(int(item))
+    options = {choice.pk for choice in question.choices.all()}
+    unknown = sorted(set(ids) - options)
+    if unknown:
+        raise ValidationError(f"Choice {unknown[0]} is not an option of this question.")
+    if question.kind in Question.ONE_CORRECT_KINDS and len(set(ids)) != 1:
+        raise ValidationError("Choose exactly one option.")
+    return sorted(set(ids))
+
+
+def grading_enqueue(*, submission_id: int) -> None:
+    """Queue the grading. A broker that cannot be reached loses nothing: the submission is saved as
+    pending and the periodic sweep queues it again, so the learner's submit still succeeds.
+
+    (Not `grade_submission.delay_on_commit()`: its on-commit callback would raise the broker error
+    out of the committed transaction, turning a saved submission into an error page.)
+    """
+    from assessments.tasks import grade_submission
+
+    try:
+        grade_submission.delay(submission_id)
+    except (KombuOperationalError, RedisError, OSError) as error:
+        logger.error(
+            "Could not queue the grading of submission %s (%s); the sweep will retry", submission_id, error
+        )
+
+
+def question_key(question: Question) -> grading.QuestionKey:
+    """The pure grader's view of a question (its choices prefetched)."""
+    return grading.QuestionKey(
+        id=question.pk,
+        kind=question.kind,
+        points=question.points,
+        correct_choice_ids=frozenset(choice.pk for choice in question.choices.all() if choice.is_correct),
+        numeric_answer=question.numeric_answer,
+        numeric_tolerance=question.numeric_tolerance,
+        accepted_answers=tuple(question.accepted_answers or ()),
+    )
+
+
+def given_answer(answer: Answer) -> grading.GivenAnswer:
+    return grading.GivenAnswer(
+        question_id=answer.question_id,
+        choice_ids=frozenset(answer.selected_choice_ids or ()),
+        value=answer.value,
+    )
+
+
+def submission_grade(*, submission_id: int, now: datetime | None = None) -> Submission | None:
+    """Grade a pending submission exactly once.
+
+    The row is locked (select_for_update) for the whole grading, so a duplicated or retried task
+    waits for the first and then finds the submission no longer pending: it changes nothing.
+    Returns None when the submission no longer exists. Only the questions answered at submission
+    time are graded, so editing the quiz later does not change the maximum score.
+    """
+    with transaction.atomic():
+        submission = (
+            Submission.objects.select_for_update(of=("self",))
+            .select_related("quiz")
+            .filter(pk=submission_id)
+            .first()
+        )
+        if submission is None or submission.status != Submission.Status.PENDING:
+            return submission
+        answers = list(Answer.objects.filter(submission=submission).order_by())
+        questions = Question.objects.filter(pk__in=[a.question_id for a in answers]).prefetch_related(
+            "choices"
+        )
+        result = grading.grade(map(given_answer, answers), map(question_key, questions))
+        for answer in answers:
+            graded = result.answers[answer.question_id]
+            answer.awarded_points = graded.awarded_points
+            answer.is_correct = graded.is_correct
+            answer.needs_review = graded.needs_review
+            answer.feedback = graded.feedback
+        Answer.objects.bulk_update(answers, ["awarded_points", "is_correct", "needs_review", "feedback"])
+        submission.score = result.score
+        submission.max_score = result.max_score
+        submission.percent = result.percent
+        submission.passed = result.passed(submission.quiz.pass_mark_percent)
+        if result.needs_review:
+            submission.status = Submission.Status.NEEDS_REVIEW
+        else:
+            submission.status = Submission.Status.GRADED
+            submission.graded_at = now or timezone.now()
+        submission.save(update_fields=["score", "max_score", "percent", "passed", "status", "graded_at"])
+    return submission
+
+
+def answer_review(*, reviewer: User, answer: Answer, points: Decimal | int | str, feedback: str) -> Answer:
+    """A mentor (the learner's current one) or staff grades a free-text answer.
+
+    When no answer of the submission waits for review any more, the submission is graded with its
+    final score. Raises PermissionDenied for anybody else, ValidationError for bad points or an
+    answer that is not waiting for review.
+    """
+    submission = answer.submission
+    if not can_review(user=reviewer, learner=submission.learner):
+        raise PermissionDenied("Only the learner's mentor or staff can review this answer.")
+    question = answer.question
+    try:
+        awarded = Decimal(str(points)).quantize(grading.HUNDREDTH)
+    except (InvalidOperation, ValueError) as error:
+        raise ValidationError({"points": "Enter a number of points."}) from error
+    if not 0 <= awarded <= question.points:
+        raise ValidationError({"points": f"Give between 0 and {question.points} points."})
+    if len(feedback) > FEEDBACK_MAX:
+        raise ValidationError({"feedback": f"Keep the feedback under {FEEDBACK_MAX} characters."})
+    if question.kind != Question.Kind.FREE_TEXT:
+        raise ValidationError("Only free-text answers are reviewed; the others are graded automatically.")
+    with transaction.atomic():
+        locked = (
+            Submission.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=submission.pk)
+        )
+        if locked.status != Submission.Status.NEEDS_REVIEW:
+            raise ValidationError("This submission is not waiting for a review.")
+        answer.awarded_points = awarded
+        answer.is_correct = awarded == question.points
+        answer.needs_review = False
+        answer.feedback = feedback.strip()
+        answer.reviewed_by = reviewer
+        answer.reviewed_at = timezone.now()
+        answer.save(
+            update_fields=[
+                "awarded_points",
+                "is_correct",
+                "needs_review",
+                "feedback",
+                "reviewed_by",
+                "reviewed_at",
+            ]
+        )
+        submission_score_update(submission=locked)
+    answer.submission = locked
+    return answer
+
+
+def submission_score_update(*, submission: Submission) -> None:
+    """Recompute the score from the answers; finish the grading once nothing waits for review."""
+    totals = submission.answers.aggregate(
+        score=Sum("awarded_points"), waiting=Count("id", filter=Q(needs_review=True))
+    )
+    submission.score = totals["score"] or Decimal(0)
+    if totals["waiting"] == 0:
+        submission.percent = grading.percent_of(submission.score, submission.max_score or Decimal(0))
+        submission.passed = submission.percent >= submission.quiz.pass_mark_percent
+        submission.status = Submission.Status.GRADED
+        submission.graded_at = timezone.now()
+    submission.save(update_fields=["score", "percent", "passed", "status", "graded_at"])
+
+
+def submission_ids_enqueue(*, submission_ids: Iterable[int]) -> int:
+    """Queue the grading of these submissions (the sweep); returns how many were queued."""
+    count = 0
+    for submission_id in submission_ids:
+        grading_enqueue(submission_id=submission_id)
+        count += 1
+    return count

@@ -1,0 +1,45 @@
+"""Celery tasks: grading a submission, and the sweep that re-queues submissions left pending.
+
+Both are idempotent (see services.submission_grade), so acks_late redelivery, a duplicated message
+or a sweep that re-queues a submission whose first task is still queued grades it once.
+"""
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.db import OperationalError as DatabaseOperationalError
+from django.utils import timezone
+
+from assessments import services
+from assessments.selectors import pending_submission_ids
+
+logger = logging.getLogger(__name__)
+
+# Longer than a grading normally waits in the queue; the beat row runs the sweep every 2 minutes.
+PENDING_TOO_LONG = timedelta(minutes=2)
+
+
+@shared_task(
+    name="assessments.tasks.grade_submission",
+    ignore_result=True,
+    autoretry_for=(DatabaseOperationalError,),  # a lost connection or a deadlock: worth another go
+    retry_backoff=True,
+    max_retries=5,
+)
+def grade_submission(submission_id: int) -> None:
+    services.submission_grade(submission_id=submission_id)
+
+
+@shared_task(name="assessments.tasks.sweep_pending_submissions", ignore_result=True)
+def sweep_pending_submissions(pending_minutes: float | None = None) -> int:
+    """Re-queue the grading of submissions pending for too long (broker down at submit, lost task).
+
+    Returns how many were re-queued.
+    """
+    too_long = PENDING_TOO_LONG if pending_minutes is None else timedelta(minutes=pending_minutes)
+    ids = pending_submission_ids(submitted_before=timezone.now() - too_long)
+    count = services.submission_ids_enqueue(submission_ids=ids)
+    if count:
+        logger.warning("Re-queued the grading of %s submissions left pending", count)
+    return count

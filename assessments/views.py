@@ -1,0 +1,111 @@
+"""Quiz pages. Each view loads through a selector (`submissions_visible_to`), calls a service, renders."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from assessments import services
+from assessments.forms import QuizForm, ReviewForm
+from assessments.models import Question, Submission
+from assessments.selectors import (
+    attempts_used,
+    can_review,
+    quiz_for_week,
+    submission_with_answers,
+    submissions_visible_to,
+)
+from lms.forms import add_validation_error
+
+SUBMISSIONS_PER_PAGE = 50
+
+
+@login_required
+def quiz_take(request: HttpRequest, number: int) -> HttpResponse:
+    quiz = quiz_for_week(week_number=number)
+    if quiz is None:
+        raise Http404("This week has no quiz yet.")
+    used = attempts_used(learner=request.user, quiz=quiz)  # type: ignore[arg-type]
+    form = QuizForm(request.POST or None, quiz=quiz)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission = services.submission_create(
+                learner=request.user,  # type: ignore[arg-type]
+                quiz=quiz,
+                answers=form.answers(),
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, "Submitted. Your answers are being graded.")
+            return redirect(submission)
+    context = {"quiz": quiz, "form": form, "attempts_left": max(0, quiz.max_attempts - used)}
+    return render(request, "assessments/quiz_take.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        submission = submission_with_answers(user=request.user, submission_id=pk)  # type: ignore[arg-type]
+    except Submission.DoesNotExist as error:
+        raise Http404("No such submission.") from error
+    context = {
+        "submission": submission,
+        "answers": submission.answers.all(),
+        # Answer keys and explanations only once graded, whoever looks.
+        "show_key": submission.is_graded,
+        "is_own": submission.learner_id == request.user.pk,
+        "can_review": submission.status == Submission.Status.NEEDS_REVIEW
+        and can_review(user=request.user, learner=submission.learner),  # type: ignore[arg-type]
+    }
+    return render(request, "assessments/submission_detail.html", context)
+
+
+@login_required
+def submission_list(request: HttpRequest) -> HttpResponse:
+    submissions = submissions_visible_to(user=request.user).order_by("-submitted_at", "-id")  # type: ignore[arg-type]
+    page = Paginator(submissions, SUBMISSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "assessments/submission_list.html", {"page": page})
+
+
+@login_required
+def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """A mentor (or staff) grades the free-text answers of a submission, one small form per answer."""
+    try:
+        submission = submission_with_answers(user=request.user, submission_id=pk)  # type: ignore[arg-type]
+    except Submission.DoesNotExist as error:
+        raise Http404("No such submission.") from error
+    if not can_review(user=request.user, learner=submission.learner):  # type: ignore[arg-type]
+        raise Http404("No such submission.")
+    free_text = [a for a in submission.answers.all() if a.question.kind == Question.Kind.FREE_TEXT]
+    forms = {answer.pk: ReviewForm(answer=answer) for answer in free_text}
+    status = 200
+    if request.method == "POST":
+        answer_id = request.POST.get("answer_id", "")
+        answer = next((a for a in free_text if str(a.pk) == answer_id), None)
+        if answer is None:
+            raise Http404("No such answer in this submission.")
+        form = forms[answer.pk] = ReviewForm(request.POST, answer=answer)
+        if form.is_valid():
+            try:
+                services.answer_review(
+                    reviewer=request.user,  # type: ignore[arg-type]
+                    answer=answer,
+                    points=form.cleaned_data["points"],
+                    feedback=form.cleaned_data["feedback"],
+                )
+            except PermissionDenied as error:
+                raise Http404("No such submission.") from error
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                messages.success(request, "Review saved.")
+                answer.submission.refresh_from_db()
+                if answer.submission.is_graded:
+                    return redirect(answer.submission)
+                return redirect("assessments:submission-review", pk=submission.pk)
+        status = 400
+    context = {"submission": submission, "reviews": [(a, forms[a.pk]) for a in free_text]}
+    return render(request, "assessments/submission_review.html", context, status=status)
