@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("curriculum.api_urls")),
     path("", include("progress.api_urls")),
     path("", include("assessments.api_urls")),
+    path("", include("mentoring.api_urls")),
 ]

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "progress",
     "assessments",
     "reminders",
+    "mentoring",
 ]
 
 MIDDLEWARE = [
@@ -105,8 +106,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.ModelBackendWithMentorFlag",
+    "accounts.backends.AllauthBackendWithMentorFlag",
 ]
 
 # --- Internationalisation ---------------------------------------------------------------------
@@ -197,6 +198,7 @@ SPECTACULAR_SETTINGS = {
         "WeekProgressStatusEnum": "progress.models.WeekProgress.Status",
         "QuestionKindEnum": "assessments.models.Question.Kind",
         "SubmissionStatusEnum": "assessments.models.Submission.Status",
+        "ResourceKindEnum": "curriculum.models.Resource.Kind",
     },
 }
 

@@ -1,7 +1,9 @@
 """Reads of enrolments and progress, scoped to the requesting user."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
@@ -80,6 +82,8 @@ class ScheduleRow:
     week: Week
     planned: PlannedWeek
     progress: WeekProgress | None
+    quiz: Any = None
+    """The learner's state on the week's quiz, when the caller supplies quiz summaries."""
 
 
 @dataclass(frozen=True)
@@ -120,8 +124,14 @@ class LearnerOverview:
         return round(100 * self.schedule.completed_count / len(self.rows)) if self.rows else 0
 
 
-def learner_overview(*, enrolment: Enrolment, today: date | None = None) -> LearnerOverview:
-    """Everything the dashboard and schedule show, in a fixed number of queries (four)."""
+def learner_overview(
+    *, enrolment: Enrolment, today: date | None = None, quizzes: Mapping[int, Any] | None = None
+) -> LearnerOverview:
+    """Everything the dashboard and schedule show, in a fixed number of queries (four).
+
+    `quizzes` maps week numbers to quiz summaries (from the assessments app) to show beside each week.
+    """
+    quizzes = quizzes or {}
     weeks = list(Week.objects.select_related("phase").prefetch_related("resources").order_by("number"))
     progress = {row.week_id: row for row in WeekProgress.objects.filter(enrolment=enrolment)}
     changes = list(enrolment.schedule_changes.select_related("changed_by"))
@@ -129,7 +139,12 @@ def learner_overview(*, enrolment: Enrolment, today: date | None = None) -> Lear
     statuses = {number: row.status for number, row in by_number.items() if row}
     schedule = schedule_for(enrolment, statuses=statuses, changes=changes, today=today)
     rows = [
-        ScheduleRow(week=week, planned=schedule.week(week.number), progress=by_number[week.number])
+        ScheduleRow(
+            week=week,
+            planned=schedule.week(week.number),
+            progress=by_number[week.number],
+            quiz=quizzes.get(week.number),
+        )
         for week in weeks
         if week.number <= len(schedule.weeks)
     ]

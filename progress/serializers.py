@@ -51,7 +51,7 @@ class PlannedWeekSerializer(serializers.Serializer):
 class ScheduleSerializer(serializers.Serializer):
     today = serializers.DateField()
     state = serializers.ChoiceField(choices=["not_started", "on_track", "behind", "paused", "completed"])
-    summary = serializers.CharField(help_text="e.g. \"On track\" or \"Behind by 2 weeks\"")
+    summary = serializers.CharField(help_text='e.g. "On track" or "Behind by 2 weeks"')
     current_week = serializers.IntegerField(allow_null=True)
     weeks_behind = serializers.IntegerField()
     weeks = PlannedWeekSerializer(many=True)

@@ -11,9 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from assessments.selectors import quiz_summaries_for
 from curriculum.models import Week
 from curriculum.selectors import week_get
 from lms.forms import add_validation_error
+from mentoring.selectors import feedback_for, phase_reviews_for
 from progress import services
 from progress.calendar import schedule_calendar
 from progress.forms import EnrolmentForm, LearnerSettingsForm, WeekProgressForm
@@ -68,13 +70,15 @@ def enrol(request: HttpRequest) -> HttpResponse:
 
 @with_enrolment
 def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
-    overview = learner_overview(enrolment=enrolment)
-    return render(request, "progress/dashboard.html", {"overview": overview, "enrolment": enrolment})
+    overview = learner_overview(enrolment=enrolment, quizzes=quiz_summaries_for(learner=enrolment.learner))
+    milestones = list(phase_reviews_for(enrolment=enrolment).values())
+    context = {"overview": overview, "enrolment": enrolment, "milestones": milestones}
+    return render(request, "progress/dashboard.html", context)
 
 
 @with_enrolment
 def schedule(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
-    overview = learner_overview(enrolment=enrolment)
+    overview = learner_overview(enrolment=enrolment, quizzes=quiz_summaries_for(learner=enrolment.learner))
     return render(request, "progress/schedule.html", {"overview": overview, "read_only": False})
 
 
@@ -109,7 +113,11 @@ def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpRespons
         messages.success(request, f"Week {number} saved.")
         return redirect("progress:week", number=number)
     planned = schedule_for(enrolment).week(number)
+    quiz = quiz_summaries_for(learner=enrolment.learner).get(number)
+    feedback = list(feedback_for(enrolment=enrolment, week=curriculum_week))
     context = {
+        "feedback": feedback,
+        "quiz": quiz,
         "week": curriculum_week,
         "enrolment": enrolment,
         "progress": progress,

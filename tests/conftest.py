@@ -95,3 +95,14 @@ def celery_worker(curriculum_tx):
     app.control.purge()
     with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING"):
         yield app
+
+
+@pytest.fixture
+def celery_eager():
+    """Run tasks in-process for a test that is about what the task does, not about the broker."""
+    from lms.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = before

@@ -1,0 +1,160 @@
+"""HTTP benchmark: pages under gunicorn with production settings, as ratios of a bare view, in one run.
+
+    .venv/bin/python bench/seed.py            # once: 10,000 learners in the `lms_bench` database
+    .venv/bin/python bench/http_bench.py            # then: 10 s of wrk per page (needs `apt-get install wrk`)
+    .venv/bin/python bench/http_bench.py --duration 5 --connections 8 --workers 2
+
+It starts gunicorn (sync workers, DEBUG off, persistent connections) on a free loopback port, logs in a
+seeded learner and a mentor of 500 learners by creating their sessions, and measures each URL with
+wrk from a separate process: requests/s and p50/p95 latency. Every figure is printed beside the bare
+view's ("ok" without the database), which is the ceiling on this machine.
+"""
+
+import argparse
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import ROOT, use_bench_database
+
+URL = use_bench_database("lms_bench")
+LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format("BENCH rps=%.1f p50=%d p95=%d errors=%d\\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50), latency:percentile(95),
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write
+      + summary.errors.timeout))
+end
+"""
+
+
+def sessions() -> dict[str, str]:
+    """Session keys for a seeded learner (mid-way, with progress) and the first mentor (500 mentees)."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.models import User
+
+    keys = {}
+    learner = User.objects.filter(username__startswith="bench-learner-").order_by("id")[100]
+    mentor = User.objects.get(username="bench-mentor-1")
+    for role, user in [("learner", learner), ("mentor", mentor)]:
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        keys[role] = store.session_key
+    return keys
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wrk(url: str, *, cookie: str | None, duration: int, connections: int, script: str) -> dict[str, float]:
+    command = [
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "-s",
+        script,
+        "-H",
+        "X-Forwarded-Proto: https",
+    ]
+    if cookie:
+        command += ["-H", f"Cookie: sessionid={cookie}"]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    match = re.search(r"BENCH rps=([\d.]+) p50=(\d+) p95=(\d+) errors=(\d+)", output)
+    if not match:
+        raise SystemExit(f"wrk printed no figures for {url}:\n{output}")
+    rps, p50, p95, errors = match.groups()
+    return {"rps": float(rps), "p50_ms": int(p50) / 1000, "p95_ms": int(p95) / 1000, "errors": int(errors)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+
+    keys = sessions()
+    from progress.models import Enrolment
+
+    mentee = Enrolment.objects.filter(mentor__username="bench-mentor-1").order_by("id").first()
+    port = free_port()
+    env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1", "CONN_MAX_AGE": "60"}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "lms.wsgi:application", "-w", str(args.workers),
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        base = f"http://127.0.0.1:{port}"
+        targets = [
+            ("bare view (ok)", "/ping", None),
+            ("learner dashboard", "/dashboard/", keys["learner"]),
+            ("learner schedule", "/schedule/", keys["learner"]),
+            ("quiz page", "/quizzes/week/5/", keys["learner"]),
+            ("API schedule", "/api/v1/me/schedule/", keys["learner"]),
+            ("mentor dashboard (500)", "/mentoring/", keys["mentor"]),
+            ("mentor: a learner", f"/mentoring/learners/{mentee.pk}/", keys["mentor"]),
+        ]
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(LUA)
+        results = {}
+        for label, path, cookie in targets:
+            subprocess.run(
+                ["curl", "-s", "-o", "/dev/null", "-H", "X-Forwarded-Proto: https", base + path], check=False
+            )
+            results[label] = wrk(
+                base + path,
+                cookie=cookie,
+                duration=args.duration,
+                connections=args.connections,
+                script=script.name,
+            )
+        Path(script.name).unlink()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+    bare = results["bare view (ok)"]
+    print(
+        f"gunicorn {args.workers} sync workers, wrk -t1 -c{args.connections} -d{args.duration}s, "
+        f"{os.cpu_count()} cores"
+    )
+    print(f"{'page':<24}{'req/s':>9}{'of bare':>9}{'p50 ms':>9}{'p95 ms':>9}{'p95/bare':>10}{'errors':>8}")
+    for label, figures in results.items():
+        print(
+            f"{label:<24}{figures['rps']:>9.0f}{figures['rps'] / bare['rps']:>8.0%} {figures['p50_ms']:>8.1f}"
+            f"{figures['p95_ms']:>9.1f}{figures['p95_ms'] / bare['p95_ms']:>10.1f}{figures['errors']:>8}"
+        )
+
+
+if __name__ == "__main__":
+    main()

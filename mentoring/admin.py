@@ -1,0 +1,96 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.http import HttpRequest
+
+from accounts.models import User
+from mentoring.models import MentorDigestLog, PhaseReview, WeekFeedback
+from mentoring.services import mentees_assign
+from progress.models import Enrolment
+from progress.selectors import CURRENT_STATUSES
+
+
+class MentorUserForm(UserChangeForm):
+    """The user form plus, for mentors, the learners assigned to them: bulk assignment in one place."""
+
+    mentees = forms.ModelMultipleChoiceField(
+        queryset=Enrolment.objects.filter(status__in=CURRENT_STATUSES).select_related("learner"),
+        required=False,
+        widget=FilteredSelectMultiple("learners", is_stacked=False),
+        help_text="Learners this mentor follows (mentors only). Moving a learner here takes them from their "
+        "previous mentor.",
+    )
+
+    class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]
+        model = User
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if self.instance.pk:
+            self.fields["mentees"].initial = list(
+                Enrolment.objects.filter(mentor=self.instance, status__in=CURRENT_STATUSES).values_list(
+                    "pk", flat=True
+                )
+            )
+
+    def clean_mentees(self):  # type: ignore[no-untyped-def]
+        mentees = self.cleaned_data["mentees"]
+        groups = self.cleaned_data.get("groups")
+        is_mentor = groups is not None and any(group.name == User.MENTOR_GROUP for group in groups)
+        if mentees and not is_mentor:
+            raise forms.ValidationError(f"Only members of the {User.MENTOR_GROUP} group can have mentees.")
+        return mentees
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = MentorUserForm
+    list_display = ("username", "email", "first_name", "last_name", "is_staff")
+    list_filter = ("is_staff", "is_superuser", "is_active", "groups")
+    fieldsets = (*BaseUserAdmin.fieldsets, ("Mentoring", {"fields": ("mentees",)}))  # type: ignore[misc]
+
+    def save_related(self, request: HttpRequest, form: MentorUserForm, formsets, change: bool) -> None:  # type: ignore[no-untyped-def, override]
+        super().save_related(request, form, formsets, change)
+        if "mentees" not in form.cleaned_data:
+            return
+        chosen = {enrolment.pk for enrolment in form.cleaned_data["mentees"]}
+        before = set(form.fields["mentees"].initial or [])
+        mentees_assign(mentor=None, enrolment_ids=before - chosen)
+        if chosen:
+            mentees_assign(mentor=form.instance, enrolment_ids=chosen)
+
+
+@admin.register(WeekFeedback)
+class WeekFeedbackAdmin(admin.ModelAdmin):
+    list_display = ("enrolment", "week", "author", "created_at")
+    list_select_related = ("enrolment__learner", "week", "author")
+    search_fields = ("enrolment__learner__email", "body")
+    list_filter = ("week__phase",)
+    raw_id_fields = ("enrolment", "author")
+    autocomplete_fields = ("week",)
+
+
+@admin.register(PhaseReview)
+class PhaseReviewAdmin(admin.ModelAdmin):
+    list_display = ("enrolment", "phase", "decision", "reviewer", "created_at")
+    list_select_related = ("enrolment__learner", "phase", "reviewer")
+    list_filter = ("decision", "phase")
+    search_fields = ("enrolment__learner__email",)
+    raw_id_fields = ("enrolment", "reviewer")
+
+
+@admin.register(MentorDigestLog)
+class MentorDigestLogAdmin(admin.ModelAdmin):
+    list_display = ("mentor", "week_starting", "status", "learner_count", "attempts", "sent_at")
+    list_filter = ("status", "week_starting")
+    list_select_related = ("mentor",)
+    search_fields = ("mentor__email",)
+    readonly_fields = [field.name for field in MentorDigestLog._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -1,0 +1,110 @@
+"""Mentor actions over the API: the same selectors (scoping) and services as the pages."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from curriculum.models import Phase, Week
+from mentoring import services
+from mentoring.selectors import FLAGS, SORT_KEYS, can_mentor, mentee_enrolments_for, mentee_rows
+from mentoring.serializers import MenteeRowSerializer, PhaseReviewSerializer, WeekFeedbackSerializer
+from progress.api import schedule_data
+from progress.models import Enrolment
+from progress.serializers import ScheduleSerializer
+
+
+class IsMentorOrStaff(BasePermission):
+    message = "This is for mentors."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return bool(can_mentor(request.user))  # type: ignore[arg-type]
+
+
+MENTOR = [IsAuthenticated, IsMentorOrStaff]
+
+
+def mentee(request: Request, enrolment_id: int) -> Enrolment:
+    return get_object_or_404(mentee_enrolments_for(user=request.user), pk=enrolment_id)  # type: ignore[arg-type]
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "flag", OpenApiTypes.STR, enum=list(FLAGS), description="Only learners with this flag"
+        ),
+        OpenApiParameter(
+            "sort",
+            OpenApiTypes.STR,
+            enum=[*SORT_KEYS, *(f"-{key}" for key in SORT_KEYS)],
+            description="Order",
+        ),
+    ]
+)
+class MenteeList(generics.ListAPIView):
+    """My learners (staff: every learner) with their schedule, quiz results and at-risk flags."""
+
+    permission_classes = MENTOR
+    serializer_class = MenteeRowSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no rows
+            return Enrolment.objects.none()
+        return mentee_rows(
+            user=self.request.user,  # type: ignore[arg-type]
+            flag=self.request.query_params.get("flag"),
+            sort=self.request.query_params.get("sort") or "-flags",
+        )
+
+
+class MenteeSchedule(APIView):
+    permission_classes = MENTOR
+
+    @extend_schema(responses=ScheduleSerializer, summary="A learner's dated schedule and statuses")
+    def get(self, request: Request, enrolment_id: int) -> Response:
+        return Response(schedule_data(mentee(request, enrolment_id)))
+
+
+class MenteeFeedback(APIView):
+    permission_classes = MENTOR
+
+    @extend_schema(
+        request=WeekFeedbackSerializer, responses={201: WeekFeedbackSerializer}, summary="Leave feedback"
+    )
+    def post(self, request: Request, enrolment_id: int) -> Response:
+        enrolment = mentee(request, enrolment_id)
+        serializer = WeekFeedbackSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        week = get_object_or_404(Week, number=serializer.validated_data["week"]["number"])
+        feedback = services.feedback_create(
+            author=request.user,  # type: ignore[arg-type]
+            enrolment=enrolment,
+            week=week,
+            body=serializer.validated_data["body"],
+        )
+        return Response(WeekFeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)
+
+
+class MenteePhaseReview(APIView):
+    permission_classes = MENTOR
+
+    @extend_schema(
+        request=PhaseReviewSerializer, responses={201: PhaseReviewSerializer}, summary="Review a phase"
+    )
+    def post(self, request: Request, enrolment_id: int, number: int) -> Response:
+        enrolment = mentee(request, enrolment_id)
+        phase = get_object_or_404(Phase, number=number)
+        serializer = PhaseReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review = services.phase_review_create(
+            reviewer=request.user,  # type: ignore[arg-type]
+            enrolment=enrolment,
+            phase=phase,
+            decision=serializer.validated_data["decision"],
+            comments=serializer.validated_data.get("comments", ""),
+        )
+        return Response(PhaseReviewSerializer(review).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,14 @@
+from django import forms
+
+from mentoring.models import PhaseReview
+
+
+class FeedbackForm(forms.Form):
+    body = forms.CharField(
+        label="Feedback", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, strip=True
+    )
+
+
+class PhaseReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=PhaseReview.Decision.choices, widget=forms.RadioSelect)
+    comments = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False)

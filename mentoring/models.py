@@ -1,0 +1,86 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from curriculum.models import Phase, Week
+from progress.models import Enrolment
+
+
+class WeekFeedback(models.Model):
+    """A mentor's comment on one week of a learner's enrolment, shown to the learner on that week."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="feedback")
+    week = models.ForeignKey(Week, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["enrolment", "week"])]
+        verbose_name_plural = "week feedback"
+
+    def __str__(self) -> str:
+        return f"Feedback on week {self.week.number} for {self.enrolment.learner}"
+
+
+class PhaseReview(models.Model):
+    """A mentor's decision on a completed phase: signed off (a milestone) or returned with comments."""
+
+    class Decision(models.TextChoices):
+        SIGNED_OFF = "signed_off", "Signed off"
+        RETURNED = "returned", "Returned with comments"
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="phase_reviews")
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=12, choices=Decision.choices)
+    comments = models.TextField(blank=True, max_length=5000)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "phase"],
+                condition=Q(decision="signed_off"),
+                name="one_sign_off_per_enrolment_phase",
+                violation_error_message="This phase is already signed off.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Phase {self.phase.number} of {self.enrolment.learner}: {self.get_decision_display()}"
+
+
+class MentorDigestLog(models.Model):
+    """One row per mentor and ISO week: the weekly digest is sent at most once."""
+
+    class Status(models.TextChoices):
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    week_starting = models.DateField(help_text="The Monday of the week the digest is for.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENDING)
+    learner_count = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(default=timezone.now, help_text="When a worker last took it on.")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-week_starting"]
+        constraints = [
+            models.UniqueConstraint(fields=["mentor", "week_starting"], name="one_digest_per_mentor_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.mentor} (week of {self.week_starting:%Y-%m-%d})"

@@ -1,0 +1,104 @@
+"""Quiz results as mentors need them, for many learners at once (aggregated in SQL: one query)."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+
+from assessments.models import Answer, Quiz, Submission
+
+
+@dataclass
+class QuizStats:
+    average_percent: float | None = None
+    """The mean of the learner's best graded score on each quiz taken."""
+    last_quiz: str | None = None
+    last_percent: float | None = None
+    last_passed: bool | None = None
+    failed_quizzes: list[str] = field(default_factory=list)
+    """Quizzes graded at least once and never passed."""
+    pending_reviews: int = 0
+
+
+def quiz_stats_for(*, learner_ids: Iterable[int]) -> dict[int, QuizStats]:
+    per_quiz = (
+        Submission.objects.filter(learner_id__in=list(learner_ids))
+        .values("learner_id", "quiz_id", "quiz__title")
+        .annotate(
+            best=Max("percent", filter=Q(status=Submission.Status.GRADED)),
+            passes=Count("id", filter=Q(passed=True)),
+            waiting=Count("id", filter=Q(status=Submission.Status.NEEDS_REVIEW)),
+            latest=Max("submitted_at"),
+        )
+    )
+    grouped: dict[int, list[dict]] = defaultdict(list)
+    for row in per_quiz:
+        grouped[row["learner_id"]].append(row)
+    stats = {}
+    for learner_id, quizzes in grouped.items():
+        graded = [quiz for quiz in quizzes if quiz["best"] is not None]
+        last = max(quizzes, key=lambda quiz: quiz["latest"] or datetime.min)
+        stats[learner_id] = QuizStats(
+            average_percent=round(sum(float(q["best"]) for q in graded) / len(graded), 1) if graded else None,
+            last_quiz=last["quiz__title"],
+            last_percent=float(last["best"]) if last["best"] is not None else None,
+            last_passed=bool(last["passes"]) if last["best"] is not None else None,
+            failed_quizzes=[q["quiz__title"] for q in graded if not q["passes"]],
+            pending_reviews=sum(quiz["waiting"] for quiz in quizzes),
+        )
+    return stats
+
+
+def unpassed_quiz_weeks_for(*, learner_id: int) -> set[int]:
+    """Weeks with a published quiz that the learner has not passed."""
+    passed = Submission.objects.filter(learner_id=learner_id, passed=True).values("quiz_id")
+    return set(
+        Quiz.objects.filter(is_published=True).exclude(pk__in=passed).values_list("week__number", flat=True)
+    )
+
+
+def submissions_with_answers_for(*, learner_id: int) -> QuerySet[Submission]:
+    """A learner's submissions, newest first, with answers, questions and choices (four queries)."""
+    answers = Answer.objects.select_related("question").prefetch_related("question__choices")
+    return (
+        Submission.objects.filter(learner_id=learner_id)
+        .select_related("quiz")
+        .prefetch_related(Prefetch("answers", queryset=answers))
+        .order_by("-submitted_at")
+    )
+
+
+@dataclass(frozen=True)
+class WeakSpot:
+    question_id: int
+    prompt: str
+    week_number: int
+    topic: str
+    attempts: int
+    missed: int
+
+
+def weak_spots_for(*, learner_id: int, limit: int = 10) -> list[WeakSpot]:
+    """The questions (and their weeks' topics) this learner missed most often in graded attempts."""
+    rows = (
+        Answer.objects.filter(submission__learner_id=learner_id, is_correct__isnull=False)
+        .values(
+            "question_id", "question__prompt", "question__quiz__week__number", "question__quiz__week__topic"
+        )
+        .annotate(attempts=Count("id"), missed=Count("id", filter=Q(is_correct=False)))
+        .filter(missed__gt=0)
+        .order_by("-missed", "question__quiz__week__number")[:limit]
+    )
+    return [
+        WeakSpot(
+            question_id=row["question_id"],
+            prompt=row["question__prompt"],
+            week_number=row["question__quiz__week__number"],
+            topic=row["question__quiz__week__topic"],
+            attempts=row["attempts"],
+            missed=row["missed"],
+        )
+        for row in rows
+    ]

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from mentoring import views
+
+app_name = "mentoring"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("mentees.csv", views.dashboard_csv, name="dashboard-csv"),
+    path("learners/<int:enrolment_id>/", views.learner_detail, name="learner"),
+    path("learners/<int:enrolment_id>/weeks/<int:number>/feedback/", views.feedback_create, name="feedback"),
+    path("learners/<int:enrolment_id>/phases/<int:number>/review/", views.phase_review, name="phase-review"),
+]

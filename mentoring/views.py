@@ -1,0 +1,156 @@
+"""Mentor pages: the at-risk dashboard, its CSV, and a learner's detail with feedback and reviews."""
+
+import csv
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from curriculum.models import Phase, Week
+from lms.forms import add_validation_error
+from mentoring import services
+from mentoring.forms import FeedbackForm, PhaseReviewForm
+from mentoring.models import WeekFeedback
+from mentoring.selectors import (
+    FLAGS,
+    MenteeRow,
+    can_mentor,
+    mentee_enrolments_for,
+    mentee_rows,
+    phase_reviews_for,
+    phases_ready_for_review,
+)
+from progress.selectors import learner_overview
+
+View = Callable[..., HttpResponse]
+
+
+def mentor_required(view: View) -> View:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if not can_mentor(request.user):  # type: ignore[arg-type]
+            raise PermissionDenied("This page is for mentors.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _table(request: HttpRequest) -> tuple[list, str | None, str]:
+    flag = request.GET.get("flag") or None
+    sort = request.GET.get("sort") or "-flags"
+    return mentee_rows(user=request.user, flag=flag, sort=sort), flag, sort  # type: ignore[arg-type]
+
+
+@mentor_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    rows, flag, sort = _table(request)
+    context = {"rows": rows, "flags": FLAGS, "flag": flag, "flag_label": FLAGS.get(flag or ""), "sort": sort}
+    return render(request, "mentoring/dashboard.html", context)
+
+
+CSV_COLUMNS = [
+    "learner", "email", "current_week", "weeks_behind", "completion_percent", "phase_percents",
+    "last_activity", "quiz_average", "last_quiz", "last_quiz_percent", "flags", "reasons",
+]  # fmt: skip
+
+
+def csv_row(row: MenteeRow) -> list[object]:
+    quiz = row.quiz
+    return [
+        str(row.learner),
+        row.learner.email,
+        row.current_week or "",
+        row.weeks_behind,
+        row.completion_percent,
+        " ".join(f"P{phase}:{percent}%" for phase, percent in row.phase_percents.items()),
+        row.last_activity.isoformat(timespec="minutes"),
+        "" if quiz.average_percent is None else quiz.average_percent,
+        quiz.last_quiz or "",
+        "" if quiz.last_percent is None else quiz.last_percent,
+        " ".join(row.flags),
+        "; ".join(row.reasons),
+    ]
+
+
+@mentor_required
+def dashboard_csv(request: HttpRequest) -> HttpResponse:
+    """The dashboard's table (same filter and order) as CSV."""
+    rows, _, _ = _table(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mentees.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(csv_row(row) for row in rows)
+    return response
+
+
+@mentor_required
+def learner_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    enrolment = get_object_or_404(mentee_enrolments_for(user=request.user), pk=enrolment_id)  # type: ignore[arg-type]
+    from mentoring.quiz_stats import submissions_with_answers_for, weak_spots_for
+
+    feedback = WeekFeedback.objects.filter(enrolment=enrolment).select_related("week", "author")
+    by_week: dict[int, list[WeekFeedback]] = {}
+    for item in feedback:
+        by_week.setdefault(item.week.number, []).append(item)
+    context = {
+        "enrolment": enrolment,
+        "overview": learner_overview(enrolment=enrolment),
+        "feedback_by_week": by_week,
+        "reviews": phase_reviews_for(enrolment=enrolment),
+        "blockers": phases_ready_for_review(enrolment=enrolment),
+        "submissions": submissions_with_answers_for(learner_id=enrolment.learner_id),
+        "weak_spots": weak_spots_for(learner_id=enrolment.learner_id),
+        "feedback_form": FeedbackForm(),
+        "review_form": PhaseReviewForm(),
+    }
+    return render(request, "mentoring/learner_detail.html", context)
+
+
+@require_POST
+@mentor_required
+def feedback_create(request: HttpRequest, enrolment_id: int, number: int) -> HttpResponse:
+    enrolment = get_object_or_404(mentee_enrolments_for(user=request.user), pk=enrolment_id)  # type: ignore[arg-type]
+    week = get_object_or_404(Week, number=number)
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        body = form.cleaned_data["body"]
+        services.feedback_create(author=request.user, enrolment=enrolment, week=week, body=body)  # type: ignore[arg-type]
+        messages.success(request, f"Feedback on week {number} sent to {enrolment.learner}.")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"Feedback not saved: {error}")
+    return redirect("mentoring:learner", enrolment_id=enrolment.pk)
+
+
+@require_POST
+@mentor_required
+def phase_review(request: HttpRequest, enrolment_id: int, number: int) -> HttpResponse:
+    enrolment = get_object_or_404(mentee_enrolments_for(user=request.user), pk=enrolment_id)  # type: ignore[arg-type]
+    phase = get_object_or_404(Phase, number=number)
+    form = PhaseReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.phase_review_create(
+                reviewer=request.user,  # type: ignore[arg-type]
+                enrolment=enrolment,
+                phase=phase,
+                decision=form.cleaned_data["decision"],
+                comments=form.cleaned_data["comments"],
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+    if form.errors:
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, str(message))
+    else:
+        messages.success(request, f"Phase {number} review saved.")
+    return redirect("mentoring:learner", enrolment_id=enrolment.pk)

@@ -1,0 +1,162 @@
+"""The mentor dashboard: only the mentor's learners, flagged with reasons, sortable, CSV, constant queries."""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Submission
+from curriculum.models import Week
+from progress.models import Enrolment
+from progress.services import week_progress_set
+from tests.factories import UserFactory
+from tests.mentoring.conftest import enrol, quiz_of_week
+
+
+def submission(
+    learner, week: int, *, status: str, percent: str | None, passed: bool | None, attempt: int = 1
+):
+    quiz = quiz_of_week(week)
+    return Submission.objects.create(
+        learner=learner, quiz=quiz, attempt_number=attempt, status=status,
+        percent=None if percent is None else Decimal(percent), passed=passed,
+        graded_at=timezone.now() if status == Submission.Status.GRADED else None,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def crafted(mentor, frozen_today):
+    """One learner per flag, and one on track, all with this mentor."""
+    this_monday, four_weeks_ago = date(2026, 11, 23), date(2026, 10, 26)
+    learners = {
+        name: UserFactory(username=name) for name in ["on_track", "behind", "inactive", "failed", "pending"]
+    }
+    enrol(learners["on_track"], mentor=mentor, start=this_monday)
+    behind = enrol(learners["behind"], mentor=mentor, start=four_weeks_ago)
+    week_progress_set(enrolment=behind, week=Week.objects.get(number=1), status="completed")
+    enrol(learners["inactive"], mentor=mentor, start=this_monday, active_days_ago=20)
+    enrol(learners["failed"], mentor=mentor, start=this_monday)
+    submission(learners["failed"], 1, status=Submission.Status.GRADED, percent="40", passed=False)
+    enrol(learners["pending"], mentor=mentor, start=this_monday)
+    submission(learners["pending"], 1, status=Submission.Status.NEEDS_REVIEW, percent=None, passed=None)
+    return learners
+
+
+def rows_by_learner(response) -> dict[str, object]:
+    return {row.learner.username: row for row in response.context["rows"]}
+
+
+@pytest.mark.django_db
+def test_each_crafted_learner_gets_the_right_flag_and_reason(client, mentor, crafted):
+    client.force_login(mentor)
+    response = client.get(reverse("mentoring:dashboard"))
+    rows = rows_by_learner(response)
+    assert {name: row.flags for name, row in rows.items()} == {
+        "on_track": [],
+        "behind": ["behind"],
+        "inactive": ["inactive"],
+        "failed": ["failed_quiz"],
+        "pending": ["pending_review"],
+    }
+    assert rows["behind"].weeks_behind == 3
+    assert rows["behind"].current_week == 5
+    assert "3 week(s) overdue" in rows["behind"].reasons[0]
+    assert "no activity for 20 days" in rows["inactive"].reasons[0]
+    assert "Week 1 quiz" in rows["failed"].reasons[0] or "failed" in rows["failed"].reasons[0]
+    assert rows["failed"].quiz.average_percent == 40.0
+    page = response.content.decode()
+    assert "Behind schedule" in page
+    assert "Answers to review" in page
+
+
+@pytest.mark.django_db
+def test_the_table_filters_by_flag_and_sorts(client, mentor, crafted):
+    client.force_login(mentor)
+    response = client.get(reverse("mentoring:dashboard"), {"flag": "behind"})
+    assert list(rows_by_learner(response)) == ["behind"]
+    response = client.get(reverse("mentoring:dashboard"), {"sort": "learner"})
+    assert list(rows_by_learner(response)) == sorted(crafted)
+    response = client.get(reverse("mentoring:dashboard"), {"flag": "nonsense", "sort": "nonsense"})
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == 5
+
+
+@pytest.mark.django_db
+def test_the_csv_has_the_same_rows_as_the_page(client, mentor, crafted):
+    client.force_login(mentor)
+    for query in [{}, {"flag": "inactive"}, {"sort": "-weeks_behind"}]:
+        page_rows = [
+            row.learner.email for row in client.get(reverse("mentoring:dashboard"), query).context["rows"]
+        ]
+        response = client.get(reverse("mentoring:dashboard-csv"), query)
+        assert response["Content-Type"].startswith("text/csv")
+        table = list(csv.DictReader(io.StringIO(response.content.decode())))
+        assert [row["email"] for row in table] == page_rows
+    behind = next(row for row in table if row["email"] == "behind@example.com")
+    assert behind["weeks_behind"] == "3"
+    assert behind["flags"] == "behind"
+
+
+@pytest.mark.django_db
+def test_a_mentor_sees_only_their_own_learners(client, mentor, other_mentor, mentee, other_mentee):
+    client.force_login(mentor)
+    emails = [row.learner.email for row in client.get(reverse("mentoring:dashboard")).context["rows"]]
+    assert emails == [mentee.learner.email]
+    assert other_mentee.learner.email not in client.get(reverse("mentoring:dashboard-csv")).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "dashboard", "own_learner", "other_learner"),
+    [
+        ("anonymous", 302, 302, 302),
+        ("learner", 403, 403, 403),
+        ("mentor", 200, 200, 404),
+        ("other_mentor", 200, 404, 200),
+        ("staff", 200, 200, 200),
+    ],
+)
+def test_access_by_role(client, request, mentee, other_mentee, role, dashboard, own_learner, other_learner):
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    assert client.get(reverse("mentoring:dashboard")).status_code == dashboard
+    assert client.get(reverse("mentoring:dashboard-csv")).status_code == dashboard
+    assert client.get(reverse("mentoring:learner", args=[mentee.pk])).status_code == own_learner
+    assert client.get(reverse("mentoring:learner", args=[other_mentee.pk])).status_code == other_learner
+
+
+@pytest.mark.django_db
+def test_staff_see_every_learner(client, staff, mentee, other_mentee):
+    client.force_login(staff)
+    rows = client.get(reverse("mentoring:dashboard")).context["rows"]
+    assert {row.enrolment.pk for row in rows} == {mentee.pk, other_mentee.pk}
+
+
+@pytest.mark.django_db
+def test_the_dashboard_for_500_mentees_runs_in_at_most_10_queries(
+    client, mentor, frozen_today, django_assert_max_num_queries
+):
+    from accounts.models import User
+
+    users = User.objects.bulk_create(
+        [User(username=f"bulk{i}", email=f"bulk{i}@example.com") for i in range(500)]
+    )
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(learner=user, mentor=mentor, start_date=date(2026, 9, 7), calendar_token=f"t{user.pk}")
+            for user in users
+        ]
+    )
+    first = Enrolment.objects.filter(mentor=mentor).first()
+    week_progress_set(enrolment=first, week=Week.objects.get(number=1), status="completed")
+    submission(first.learner, 1, status=Submission.Status.GRADED, percent="90", passed=True)
+    client.force_login(mentor)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("mentoring:dashboard"))
+    assert len(response.context["rows"]) == 500
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("mentoring:dashboard-csv")).status_code == 200

@@ -1,0 +1,155 @@
+"""Feedback on a week (seen by the learner, e-mailed), phase sign-off rules, assignment in admin."""
+
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Quiz, Submission
+from curriculum.models import Phase, Week
+from mentoring.models import PhaseReview, WeekFeedback
+from progress.models import Enrolment
+from progress.services import week_progress_set
+from tests.mentoring.conftest import quiz_of_week
+
+
+@pytest.mark.django_db
+def test_feedback_appears_to_the_learner_on_that_week_and_is_emailed(
+    client, mentor, learner, mentee, celery_eager, django_capture_on_commit_callbacks
+):
+    client.force_login(mentor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("mentoring:feedback", args=[mentee.pk, 1]), {"body": "Great start on vectors!"}
+        )
+    assert response.status_code == 302
+    assert WeekFeedback.objects.get().author == mentor
+    assert mail.outbox[-1].to == [learner.email]
+    assert "Great start on vectors!" in mail.outbox[-1].body
+    client.force_login(learner)
+    assert "Great start on vectors!" in client.get(reverse("progress:week", args=[1])).content.decode()
+    assert "Great start on vectors!" not in client.get(reverse("progress:week", args=[2])).content.decode()
+
+
+@pytest.mark.django_db
+def test_feedback_is_not_visible_to_another_learner(client, mentor, other_learner, mentee, other_mentee):
+    WeekFeedback.objects.create(
+        enrolment=mentee, week=Week.objects.get(number=1), author=mentor, body="Private note"
+    )
+    other_mentee.learner = other_learner
+    other_mentee.save()
+    client.force_login(other_learner)
+    assert "Private note" not in client.get(reverse("progress:week", args=[1])).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["other_mentor", "learner"])
+def test_only_the_learners_mentor_or_staff_can_leave_feedback(client, request, mentee, role):
+    client.force_login(request.getfixturevalue(role))
+    response = client.post(reverse("mentoring:feedback", args=[mentee.pk, 1]), {"body": "Hi"})
+    assert response.status_code in (403, 404)
+    assert not WeekFeedback.objects.exists()
+
+
+@pytest.mark.django_db
+def test_empty_or_oversized_feedback_is_refused_with_a_message(client, mentor, mentee):
+    client.force_login(mentor)
+    for body in ["   ", "x" * 6000]:
+        response = client.post(
+            reverse("mentoring:feedback", args=[mentee.pk, 1]), {"body": body}, follow=True
+        )
+        assert "Feedback not saved" in response.content.decode()
+    assert not WeekFeedback.objects.exists()
+
+
+def complete_phase_one(enrolment: Enrolment, *, pass_quizzes: bool) -> None:
+    for week in Week.objects.filter(phase__number=1):
+        week_progress_set(enrolment=enrolment, week=week, status="completed")
+    if pass_quizzes:
+        quiz_of_week(1)  # at least one quiz in the phase, whether or not the starter quizzes are loaded
+        for quiz in Quiz.objects.filter(week__phase__number=1, is_published=True):
+            Submission.objects.create(
+                learner=enrolment.learner, quiz=quiz, attempt_number=1, status=Submission.Status.GRADED,
+                percent=Decimal(100), passed=True, graded_at=timezone.now(),
+            )  # fmt: skip
+
+
+def review(client, enrolment, decision, comments=""):
+    url = reverse("mentoring:phase-review", args=[enrolment.pk, 1])
+    return client.post(url, {"decision": decision, "comments": comments}, follow=True)
+
+
+@pytest.mark.django_db
+def test_a_phase_cannot_be_signed_off_before_its_weeks_are_complete(client, mentor, mentee):
+    client.force_login(mentor)
+    page = review(client, mentee, "signed_off").content.decode()
+    assert "cannot be signed off yet" in page
+    assert "weeks not completed: 1, 2" in page
+    assert not PhaseReview.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_phase_cannot_be_signed_off_before_its_quizzes_are_passed(client, mentor, mentee):
+    quiz_of_week(2)
+    complete_phase_one(mentee, pass_quizzes=False)
+    client.force_login(mentor)
+    page = review(client, mentee, "signed_off").content.decode()
+    assert "quizzes not passed" in page
+    assert not PhaseReview.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_mentor_signs_off_a_finished_phase_and_the_learner_sees_the_milestone(
+    client, mentor, learner, mentee
+):
+    complete_phase_one(mentee, pass_quizzes=True)
+    client.force_login(mentor)
+    review(client, mentee, "signed_off")
+    assert PhaseReview.objects.get().decision == "signed_off"
+    assert "already signed off" in review(client, mentee, "signed_off").content.decode()
+    client.force_login(learner)
+    page = client.get(reverse("progress:dashboard")).content.decode()
+    assert "Signed off" in page
+    assert "Phase 1: Foundations of Modern AI — signed off by" in page
+
+
+@pytest.mark.django_db
+def test_returning_a_phase_needs_comments_which_the_learner_sees(client, mentor, learner, mentee):
+    client.force_login(mentor)
+    assert "Say what the learner should do" in review(client, mentee, "returned").content.decode()
+    review(client, mentee, "returned", "Redo the week 3 exercises first.")
+    client.force_login(learner)
+    assert "Redo the week 3 exercises first." in client.get(reverse("progress:dashboard")).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "allowed"), [("other_mentor", False), ("learner", False), ("staff", True)])
+def test_only_the_learners_mentor_or_staff_can_sign_off(client, request, mentee, role, allowed):
+    complete_phase_one(mentee, pass_quizzes=True)
+    client.force_login(request.getfixturevalue(role))
+    review(client, mentee, "signed_off")
+    assert PhaseReview.objects.exists() is allowed
+
+
+@pytest.mark.django_db
+def test_admin_assigns_learners_in_bulk_from_the_mentors_page(
+    client, staff, mentor, other_mentor, mentee, other_mentee
+):
+    client.force_login(staff)
+    url = reverse("admin:accounts_user_change", args=[mentor.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: field.value() for name, field in ((n, form[n]) for n in form.fields)}
+    data = {key: value for key, value in data.items() if value is not None}
+    data["groups"] = [group.pk for group in mentor.groups.all()]
+    data["user_permissions"] = []
+    data["mentees"] = [mentee.pk, other_mentee.pk]
+    data["date_joined_0"], data["date_joined_1"] = "2026-11-01", "10:00:00"
+    data.pop("date_joined", None)
+    data.pop("last_login", None)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    other_mentee.refresh_from_db()
+    assert other_mentee.mentor == mentor
+    assert Phase.objects.count() == 3
