@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# The project first: bench/reminders.py must not shadow the reminders app.
+sys.path[:] = [str(ROOT)] + [entry for entry in sys.path if entry != str(ROOT)]
 
 
 def use_bench_database(default_name: str) -> str:

@@ -3,7 +3,6 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
@@ -30,7 +29,7 @@ def quiz_stats_for(*, learner_ids: Iterable[int]) -> dict[int, QuizStats]:
             best=Max("percent", filter=Q(status=Submission.Status.GRADED)),
             passes=Count("id", filter=Q(passed=True)),
             waiting=Count("id", filter=Q(status=Submission.Status.NEEDS_REVIEW)),
-            latest=Max("submitted_at"),
+            latest=Max("id"),  # ids grow with time: the newest attempt, without parsing 10,000s of datetimes
         )
     )
     grouped: dict[int, list[dict]] = defaultdict(list)
@@ -39,7 +38,7 @@ def quiz_stats_for(*, learner_ids: Iterable[int]) -> dict[int, QuizStats]:
     stats = {}
     for learner_id, quizzes in grouped.items():
         graded = [quiz for quiz in quizzes if quiz["best"] is not None]
-        last = max(quizzes, key=lambda quiz: quiz["latest"] or datetime.min)
+        last = max(quizzes, key=lambda quiz: quiz["latest"])
         stats[learner_id] = QuizStats(
             average_percent=round(sum(float(q["best"]) for q in graded) / len(graded), 1) if graded else None,
             last_quiz=last["quiz__title"],

@@ -66,6 +66,10 @@ class MenteeRow:
         return (timezone.now() - self.last_activity).days
 
     @property
+    def phase_summary(self) -> str:
+        return " · ".join(f"P{phase} {percent}%" for phase, percent in self.phase_percents.items())
+
+    @property
     def flag_labels(self) -> list[str]:
         return [FLAGS[flag] for flag in self.flags]
 

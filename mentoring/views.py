@@ -7,6 +7,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -47,10 +48,23 @@ def _table(request: HttpRequest) -> tuple[list, str | None, str]:
     return mentee_rows(user=request.user, flag=flag, sort=sort), flag, sort  # type: ignore[arg-type]
 
 
+ROWS_PER_PAGE = 100
+
+
 @mentor_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The table, a page at a time; flags and order apply to all rows (the CSV holds them all)."""
     rows, flag, sort = _table(request)
-    context = {"rows": rows, "flags": FLAGS, "flag": flag, "flag_label": FLAGS.get(flag or ""), "sort": sort}
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "rows": page.object_list,
+        "page": page,
+        "total": len(rows),
+        "flags": FLAGS,
+        "flag": flag,
+        "flag_label": FLAGS.get(flag or ""),
+        "sort": sort,
+    }
     return render(request, "mentoring/dashboard.html", context)
 
 

@@ -24,6 +24,7 @@ TOTAL_WEEKS = 52
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
 COMPLETED = "completed"
+ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Shift:
     starts_on: date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlannedWeek:
     number: int
     starts_on: date
@@ -100,10 +101,13 @@ def effective_shifts(shifts: Iterable[Shift]) -> list[Shift]:
     return sorted(kept, key=lambda shift: shift.from_week)
 
 
-def _start_of(number: int, anchors: list[Shift], days_per_week: Decimal) -> date:
-    anchor = next(a for a in reversed(anchors) if a.from_week <= number)
-    offset = (Decimal(number - anchor.from_week) * days_per_week).to_integral_value()
-    return anchor.starts_on + timedelta(days=int(offset))
+def _days_after_anchor(weeks: int, pace_hundredths: int) -> int:
+    """round(weeks * 7 / pace) in whole days, halves to even, in exact integer arithmetic (it is hot:
+    the mentor dashboard and the reminder run compute thousands of schedules)."""
+    quotient, remainder = divmod(weeks * 700, pace_hundredths)
+    if 2 * remainder > pace_hundredths or (2 * remainder == pace_hundredths and quotient % 2):
+        quotient += 1
+    return quotient
 
 
 def build_schedule(
@@ -123,9 +127,15 @@ def build_schedule(
     if pace <= 0:
         raise ValueError("pace must be positive")
     statuses = statuses or {}
-    days_per_week = Decimal(7) / Decimal(pace)
+    pace_hundredths = int(Decimal(pace) * 100)
     anchors = effective_shifts([Shift(1, start_date), *(s for s in shifts if s.from_week >= 1)])
-    starts = [_start_of(number, anchors, days_per_week) for number in range(1, total_weeks + 2)]
+    starts: list[date] = []
+    for index, anchor in enumerate(anchors):
+        last = anchors[index + 1].from_week - 1 if index + 1 < len(anchors) else total_weeks + 1
+        starts.extend(
+            anchor.starts_on + timedelta(days=_days_after_anchor(number - anchor.from_week, pace_hundredths))
+            for number in range(max(anchor.from_week, len(starts) + 1), last + 1)
+        )
     as_of = min(today, paused_on) if paused_on else today
 
     current: int | None = None
@@ -138,18 +148,11 @@ def build_schedule(
 
     weeks = []
     for number in range(1, total_weeks + 1):
-        ends_on = max(starts[number], starts[number - 1] + timedelta(days=1)) - timedelta(days=1)
+        starts_on = starts[number - 1]
+        ends_on = max(starts[number] - ONE_DAY, starts_on)
         status = statuses.get(number, NOT_STARTED)
-        weeks.append(
-            PlannedWeek(
-                number=number,
-                starts_on=starts[number - 1],
-                ends_on=ends_on,
-                status=status,
-                is_current=number == current,
-                is_overdue=ends_on < as_of and status != COMPLETED,
-            )
-        )
+        is_overdue = ends_on < as_of and status != COMPLETED
+        weeks.append(PlannedWeek(number, starts_on, ends_on, status, number == current, is_overdue))
 
     if all(week.is_completed for week in weeks):
         state = "completed"

@@ -115,3 +115,11 @@ def test_pace_must_be_positive():
 )
 def test_same_weekday_on_or_before(day, expected):
     assert same_weekday_on_or_before(day, 0) == expected
+
+
+@pytest.mark.parametrize("pace", ["0.25", "0.5", "0.75", "0.8", "1", "1.25", "1.5", "2"])
+def test_week_starts_match_exact_decimal_rounding(pace):
+    plan = schedule(MONDAY, pace=Decimal(pace))
+    for week in plan.weeks:
+        exact = (Decimal(week.number - 1) * 7 / Decimal(pace)).to_integral_value()  # halves to even
+        assert week.starts_on == MONDAY + timedelta(days=int(exact))
