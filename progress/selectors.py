@@ -127,12 +127,13 @@ class LearnerOverview:
 def learner_overview(
     *, enrolment: Enrolment, today: date | None = None, quizzes: Mapping[int, Any] | None = None
 ) -> LearnerOverview:
-    """Everything the dashboard and schedule show, in a fixed number of queries (four).
+    """Everything the dashboard and schedule show, in a fixed number of queries (three).
 
     `quizzes` maps week numbers to quiz summaries (from the assessments app) to show beside each week.
     """
     quizzes = quizzes or {}
-    weeks = list(Week.objects.select_related("phase").prefetch_related("resources").order_by("number"))
+    # Resources are not prefetched: only the current week's are shown (one small query, on the dashboard).
+    weeks = list(Week.objects.select_related("phase").order_by("number"))
     progress = {row.week_id: row for row in WeekProgress.objects.filter(enrolment=enrolment)}
     changes = list(enrolment.schedule_changes.select_related("changed_by"))
     by_number = {week.number: progress.get(week.pk) for week in weeks}
