@@ -3,7 +3,7 @@ from typing import Any
 from django.apps import AppConfig
 from django.core.management.color import no_style
 from django.db import connections
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
 
 class AssessmentsConfig(AppConfig):
@@ -16,6 +16,9 @@ class AssessmentsConfig(AppConfig):
             post_save.connect(
                 sequence_follow_fixture, sender=model, dispatch_uid=f"sequence-{model.__name__}"
             )
+        for model in (Question, Choice):
+            for signal in (post_save, post_delete):
+                signal.connect(answer_key_changed, sender=model, dispatch_uid=f"key-{model.__name__}")
 
 
 def sequence_follow_fixture(sender: Any, raw: bool = False, using: str = "default", **kwargs: Any) -> None:
@@ -33,3 +36,21 @@ def sequence_follow_fixture(sender: Any, raw: bool = False, using: str = "defaul
         with connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(statement)
+
+
+def answer_key_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A question or choice was saved or deleted: renew its quiz's answer-key version (graders' caches).
+
+    Queryset .update()/.delete() send no signals: change quiz content through models (admin, fixtures).
+    """
+    import uuid
+
+    from assessments.models import Choice, Question, Quiz
+
+    if isinstance(instance, Choice):
+        quizzes = Quiz.objects.filter(
+            pk__in=Question.objects.filter(pk=instance.question_id).values("quiz_id")
+        )
+    else:
+        quizzes = Quiz.objects.filter(pk=instance.quiz_id)
+    quizzes.update(answer_key_version=uuid.uuid4())

@@ -1,5 +1,6 @@
 """Weekly quizzes (content, edited in admin and shipped as a fixture) and learners' submissions."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -27,6 +28,11 @@ class Quiz(models.Model):
         help_text="Shown to learners as a guide; not enforced.",
     )
     is_published = models.BooleanField(default=False, help_text="Only published quizzes can be taken.")
+    answer_key_version = models.UUIDField(
+        default=uuid.uuid4,
+        editable=False,
+        help_text="Renewed whenever one of its questions or choices changes, so graders may cache the key.",
+    )
 
     class Meta:
         ordering = ["week__number", "id"]

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -18,7 +19,7 @@ from redis.exceptions import RedisError
 
 from accounts.models import User
 from assessments import grading
-from assessments.models import Answer, Question, Quiz, Submission
+from assessments.models import Answer, Choice, Question, Quiz, Submission
 from assessments.selectors import can_review
 from progress.services import activity_touch
 
@@ -158,25 +159,50 @@ def grading_enqueue(*, submission_id: int) -> None:
         )
 
 
-def question_key(question: Question) -> grading.QuestionKey:
-    """The pure grader's view of a question (its choices prefetched)."""
-    return grading.QuestionKey(
-        id=question.pk,
-        kind=question.kind,
-        points=question.points,
-        correct_choice_ids=frozenset(choice.pk for choice in question.choices.all() if choice.is_correct),
-        numeric_answer=question.numeric_answer,
-        numeric_tolerance=question.numeric_tolerance,
-        accepted_answers=tuple(question.accepted_answers or ()),
-    )
+# quiz id -> (answer_key_version, question id -> key). Per process; a renewed version (any edit of
+# the quiz's questions or choices, see apps.answer_key_changed) makes the next grading reload it.
+KEY_CACHE: dict[int, tuple[UUID, dict[int, grading.QuestionKey]]] = {}
 
 
-def given_answer(answer: Answer) -> grading.GivenAnswer:
-    return grading.GivenAnswer(
-        question_id=answer.question_id,
-        choice_ids=frozenset(answer.selected_choice_ids or ()),
-        value=answer.value,
+def question_keys_of(*, quiz_id: int, version: UUID, question_ids: list[int]) -> list[grading.QuestionKey]:
+    """The keys of these questions of the quiz, from the process's cache while the quiz is unchanged."""
+    cached = KEY_CACHE.get(quiz_id)
+    if cached is None or cached[0] != version:
+        all_ids = Question.objects.filter(quiz_id=quiz_id).order_by().values_list("id", flat=True)
+        cached = KEY_CACHE[quiz_id] = (version, {key.id: key for key in question_keys(list(all_ids))})
+    keys = cached[1]
+    if not all(question_id in keys for question_id in question_ids):  # moved to another quiz since
+        return question_keys(question_ids)
+    return [keys[question_id] for question_id in question_ids]
+
+
+def question_keys(question_ids: Iterable[int]) -> list[grading.QuestionKey]:
+    """The pure grader's view of these questions, read as plain values (two queries, no model instances)."""
+    ids = list(question_ids)
+    correct: dict[int, set[int]] = {}
+    for question_id, choice_id in (
+        Choice.objects.filter(question_id__in=ids, is_correct=True)
+        .order_by()
+        .values_list("question_id", "id")
+    ):
+        correct.setdefault(question_id, set()).add(choice_id)
+    rows = (
+        Question.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list("id", "kind", "points", "numeric_answer", "numeric_tolerance", "accepted_answers")
     )
+    return [
+        grading.QuestionKey(
+            id=pk,
+            kind=kind,
+            points=points,
+            correct_choice_ids=frozenset(correct.get(pk, ())),
+            numeric_answer=numeric_answer,
+            numeric_tolerance=numeric_tolerance,
+            accepted_answers=tuple(accepted or ()),
+        )
+        for pk, kind, points, numeric_answer, numeric_tolerance, accepted in rows
+    ]
 
 
 def submission_grade(*, submission_id: int, now: datetime | None = None) -> Submission | None:
@@ -186,39 +212,64 @@ def submission_grade(*, submission_id: int, now: datetime | None = None) -> Subm
     waits for the first and then finds the submission no longer pending: it changes nothing.
     Returns None when the submission no longer exists. Only the questions answered at submission
     time are graded, so editing the quiz later does not change the maximum score.
+
+    This is the hot path of the grading worker (see bench/grading.py): it reads plain values and
+    writes with a few set-based UPDATEs rather than saving model instances.
     """
     with transaction.atomic():
         submission = (
             Submission.objects.select_for_update(of=("self",))
             .select_related("quiz")
+            .only("id", "status", "graded_at", "quiz__pass_mark_percent", "quiz__answer_key_version")
             .filter(pk=submission_id)
             .first()
         )
         if submission is None or submission.status != Submission.Status.PENDING:
             return submission
-        answers = list(Answer.objects.filter(submission=submission).order_by())
-        questions = Question.objects.filter(pk__in=[a.question_id for a in answers]).prefetch_related(
-            "choices"
+        answers = list(
+            Answer.objects.filter(submission_id=submission_id)
+            .order_by()
+            .values_list("id", "question_id", "selected_choice_ids", "value")
         )
-        result = grading.grade(map(given_answer, answers), map(question_key, questions))
-        for answer in answers:
-            graded = result.answers[answer.question_id]
-            answer.awarded_points = graded.awarded_points
-            answer.is_correct = graded.is_correct
-            answer.needs_review = graded.needs_review
-            answer.feedback = graded.feedback
-        Answer.objects.bulk_update(answers, ["awarded_points", "is_correct", "needs_review", "feedback"])
-        submission.score = result.score
-        submission.max_score = result.max_score
-        submission.percent = result.percent
-        submission.passed = result.passed(submission.quiz.pass_mark_percent)
-        if result.needs_review:
-            submission.status = Submission.Status.NEEDS_REVIEW
-        else:
-            submission.status = Submission.Status.GRADED
-            submission.graded_at = now or timezone.now()
-        submission.save(update_fields=["score", "max_score", "percent", "passed", "status", "graded_at"])
+        result = grading.grade(
+            (
+                grading.GivenAnswer(question, frozenset(choices or ()), value)
+                for _, question, choices, value in answers
+            ),
+            question_keys_of(
+                quiz_id=submission.quiz_id,
+                version=submission.quiz.answer_key_version,
+                question_ids=[question for _, question, _, _ in answers],
+            ),
+        )
+        answer_grades_save(
+            answers={answer_id: question for answer_id, question, _, _ in answers}, result=result
+        )
+        fields = {
+            "score": result.score,
+            "max_score": result.max_score,
+            "percent": result.percent,
+            "passed": result.passed(submission.quiz.pass_mark_percent),
+            "status": Submission.Status.NEEDS_REVIEW if result.needs_review else Submission.Status.GRADED,
+            "graded_at": None if result.needs_review else (now or timezone.now()),
+        }
+        Submission.objects.filter(pk=submission_id).update(**fields)
+    for name, value in fields.items():
+        setattr(submission, name, value)
     return submission
+
+
+def answer_grades_save(*, answers: Mapping[int, int], result: grading.GradeResult) -> None:
+    """Write each answer's grade: one UPDATE per distinct grade (usually two: right and wrong)."""
+    by_grade: dict[tuple[Any, ...], list[int]] = {}
+    for answer_id, question_id in answers.items():
+        graded = result.answers[question_id]
+        key = (graded.awarded_points, graded.is_correct, graded.needs_review, graded.feedback)
+        by_grade.setdefault(key, []).append(answer_id)
+    for (awarded_points, is_correct, needs_review, feedback), ids in by_grade.items():
+        Answer.objects.filter(pk__in=ids).update(
+            awarded_points=awarded_points, is_correct=is_correct, needs_review=needs_review, feedback=feedback
+        )
 
 
 def answer_review(*, reviewer: User, answer: Answer, points: Decimal | int | str, feedback: str) -> Answer:

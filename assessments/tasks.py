@@ -7,8 +7,10 @@ or a sweep that re-queues a submission whose first task is still queued grades i
 import logging
 from datetime import timedelta
 
-from celery import shared_task
+from celery import Task, shared_task
+from celery.signals import task_prerun
 from django.db import OperationalError as DatabaseOperationalError
+from django.db import close_old_connections
 from django.utils import timezone
 
 from assessments import services
@@ -29,6 +31,17 @@ PENDING_TOO_LONG = timedelta(minutes=2)
 )
 def grade_submission(submission_id: int) -> None:
     services.submission_grade(submission_id=submission_id)
+
+
+@task_prerun.connect(sender=grade_submission)
+def connection_check(task: Task, **kwargs: object) -> None:
+    """Like at the start of a web request: drop a broken or too old connection before using it.
+
+    Needed because the worker keeps connections across tasks (CELERY_DB_REUSE_MAX in settings).
+    Not for eager calls, which run inside the caller's connection (and maybe its transaction).
+    """
+    if not task.request.is_eager:
+        close_old_connections()
 
 
 @shared_task(name="assessments.tasks.sweep_pending_submissions", ignore_result=True)

@@ -207,3 +207,19 @@ def test_the_api_submits(client, quiz, learner):
     assert response.status_code == 201
     assert response.json()["status"] == "pending"
     assert response.json()["attempt_number"] == 1
+
+
+@pytest.mark.django_db
+def test_editing_the_key_after_a_grading_is_seen_by_the_next_grading(quiz, learner):
+    """The grader caches answer keys per quiz; any edit of a question or choice renews the quiz's version."""
+    first = services.submission_create(learner=learner, quiz=quiz, answers=perfect_answers(quiz))
+    assert services.submission_grade(submission_id=first.pk).score == 6
+    single = questions(quiz)["single"]
+    for option in single.choices.all():  # now "Option A" is the right answer
+        option.is_correct = option.text == "Option A"
+        option.save()
+    numeric = questions(quiz)["numeric"]
+    numeric.numeric_answer = 7
+    numeric.save()
+    second = services.submission_create(learner=learner, quiz=quiz, answers=perfect_answers(quiz))
+    assert services.submission_grade(submission_id=second.pk).score == 4

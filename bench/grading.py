@@ -1,0 +1,203 @@
+"""Benchmark: auto-graded quiz submissions per second through a real Celery worker on Redis.
+
+    .venv/bin/python bench/grading.py                # 2,000 submissions, worker --concurrency=2
+    .venv/bin/python bench/grading.py -n 500         # a smaller run while iterating
+    .venv/bin/python bench/grading.py --concurrency 4
+
+Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (`bash scripts/services.sh` starts them).
+It uses its own database, `lms_bench_grading` (BENCH_DATABASE_URL to change it), which it creates,
+migrates and loads with the curriculum and starter quizzes, and its own Redis database
+(BENCH_BROKER_URL, default redis://127.0.0.1:6379/12), which it purges: it never touches the
+development or test data.
+
+What it does: seeds N pending submissions (fresh learners, random but valid answers to the
+starter quizzes, which are all auto-graded), starts `celery -A lms worker` as a subprocess,
+enqueues one `grade_submission` per submission and times until the database shows all N graded.
+Then, in the same run and worker, it times N no-op tasks (`lms.ping`) until all their results are
+in, and prints both rates and their ratio. Target: ≥ 300 graded submissions/s on 2 cores.
+"""
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lms_bench_grading")
+BENCH_BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/12")
+os.environ.update(
+    DATABASE_URL=BENCH_DB_URL,
+    CELERY_BROKER_URL=BENCH_BROKER_URL,
+    CELERY_RESULT_BACKEND=BENCH_BROKER_URL,
+    DEBUG="false",  # DEBUG would keep every query in memory
+    LOG_LEVEL=os.environ.get("LOG_LEVEL", "WARNING"),
+)
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings")
+SEED = 20261124
+
+
+def ensure_database() -> None:
+    import psycopg
+
+    name = BENCH_DB_URL.rsplit("/", 1)[1]
+    server = BENCH_DB_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(server, autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def prepare() -> None:
+    from django.core.management import call_command
+
+    from assessments.models import Quiz
+
+    call_command("migrate", verbosity=0)
+    if not Quiz.objects.exists():
+        fixtures = ROOT / "fixtures"
+        call_command(
+            "load_curriculum", fixtures / "curriculum.json", fixtures / "starter_quizzes.json", verbosity=0
+        )
+
+
+def random_answer(question, rng: random.Random) -> dict:  # type: ignore[no-untyped-def]
+    choices = [choice.pk for choice in question.choices.all()]
+    if question.kind == "multiple":
+        return {"selected_choice_ids": sorted(rng.sample(choices, rng.randint(1, len(choices))))}
+    if question.is_choice:
+        return {"selected_choice_ids": [rng.choice(choices)]}
+    if question.kind == "numeric":
+        guess = question.numeric_answer + rng.choice([0, 0, 1, -2])
+        return {"value": str(guess)}
+    if question.kind == "short_text":
+        return {"value": rng.choice([*question.accepted_answers, "no idea"])}
+    return {"value": "An essay."}
+
+
+def seed(count: int) -> list[int]:
+    """N pending submissions of N new learners to auto-graded quizzes; returns their ids."""
+    from django.db import transaction
+
+    from accounts.models import User
+    from assessments.models import Answer, Question, Submission
+    from assessments.selectors import quizzes_published
+
+    rng = random.Random(SEED)
+    quizzes = [
+        quiz
+        for quiz in quizzes_published()
+        if all(question.kind != Question.Kind.FREE_TEXT for question in quiz.questions.all())
+    ]
+    run = int(time.time())
+    with transaction.atomic():
+        Submission.objects.filter(status=Submission.Status.PENDING).delete()  # left by an aborted run
+        learners = User.objects.bulk_create(
+            User(username=f"bench-{run}-{n}", email=f"bench-{run}-{n}@example.com", password="!")
+            for n in range(count)
+        )
+        picked = [rng.choice(quizzes) for _ in learners]
+        submissions = Submission.objects.bulk_create(
+            Submission(learner=learner, quiz=quiz, attempt_number=1)
+            for learner, quiz in zip(learners, picked, strict=True)
+        )
+        Answer.objects.bulk_create(
+            (
+                Answer(submission=submission, question=question, **random_answer(question, rng))
+                for submission, quiz in zip(submissions, picked, strict=True)
+                for question in quiz.questions.all()
+            ),
+            batch_size=5000,
+        )
+    return [submission.pk for submission in submissions]
+
+
+def start_worker(concurrency: int, pool: str) -> subprocess.Popen:
+    from lms.celery import app, ping
+
+    app.control.purge()
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "lms", "worker", f"--concurrency={concurrency}",
+         f"--pool={pool}", "--loglevel=WARNING", "--without-gossip", "--without-mingle",
+         "--without-heartbeat"],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )  # fmt: skip
+    ping.delay().get(timeout=60)  # the worker is up and consuming
+    return worker
+
+
+def time_grading(ids: list[int], *, timeout: float) -> float:
+    from assessments.models import Submission
+    from assessments.tasks import grade_submission
+
+    start = time.perf_counter()
+    for submission_id in ids:
+        grade_submission.delay(submission_id)
+    enqueued = time.perf_counter() - start
+    # Only this run's submissions are pending in the bench database: an indexed, cheap poll.
+    pending = Submission.objects.filter(status=Submission.Status.PENDING)
+    while pending.exists():
+        if time.perf_counter() - start > timeout:
+            raise SystemExit(f"Timed out: {pending.count()} submissions still pending")
+        time.sleep(0.1)
+    elapsed = time.perf_counter() - start
+    print(f"  enqueued {len(ids)} grading tasks in {enqueued:.2f} s; all graded after {elapsed:.2f} s")
+    return elapsed
+
+
+def time_pings(count: int, *, timeout: float) -> float:
+    from celery.result import ResultSet
+
+    from lms.celery import ping
+
+    start = time.perf_counter()
+    results = ResultSet([ping.delay() for _ in range(count)])
+    results.join(timeout=timeout)
+    elapsed = time.perf_counter() - start
+    print(f"  {count} no-op tasks answered after {elapsed:.2f} s")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("-n", "--submissions", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--pool", default="prefork", help="prefork (default), solo, threads…")
+    args = parser.parse_args()
+
+    ensure_database()
+    import django
+
+    django.setup()
+    prepare()
+    from assessments.models import Submission
+
+    print(f"Seeding {args.submissions} pending submissions in {BENCH_DB_URL.rsplit('/', 1)[1]}…")
+    ids = seed(args.submissions)
+    from django.db import connection
+
+    connection.close()  # the worker's processes must not inherit this connection
+    worker = start_worker(args.concurrency, args.pool)
+    try:
+        print(f"Worker: celery -A lms worker --concurrency={args.concurrency} on {BENCH_BROKER_URL}")
+        grading = time_grading(ids, timeout=args.timeout)
+        pings = time_pings(args.submissions, timeout=args.timeout)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    graded = Submission.objects.filter(pk__in=ids, status=Submission.Status.GRADED).count()
+    grading_rate, ping_rate = len(ids) / grading, args.submissions / pings
+    print(f"Graded {graded}/{len(ids)} submissions: {grading_rate:,.0f} graded/s")
+    print(f"No-op task (lms.ping): {ping_rate:,.0f} tasks/s")
+    print(f"Ratio graded/no-op: {grading_rate / ping_rate:.2f}  (target: ≥ 300 graded/s)")
+
+
+if __name__ == "__main__":
+    main()
