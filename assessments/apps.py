@@ -1,8 +1,6 @@
 from typing import Any
 
 from django.apps import AppConfig
-from django.core.management.color import no_style
-from django.db import connections
 from django.db.models.signals import post_delete, post_save
 
 
@@ -10,32 +8,11 @@ class AssessmentsConfig(AppConfig):
     name = "assessments"
 
     def ready(self) -> None:
-        from assessments.models import Choice, Question, Quiz
+        from assessments.models import Choice, Question
 
-        for model in (Quiz, Question, Choice):
-            post_save.connect(
-                sequence_follow_fixture, sender=model, dispatch_uid=f"sequence-{model.__name__}"
-            )
         for model in (Question, Choice):
             for signal in (post_save, post_delete):
                 signal.connect(answer_key_changed, sender=model, dispatch_uid=f"key-{model.__name__}")
-
-
-def sequence_follow_fixture(sender: Any, raw: bool = False, using: str = "default", **kwargs: Any) -> None:
-    """After a fixture row is saved with its own primary key, move the table's id sequence past it.
-
-    `manage.py loaddata` does this at the end of a load, but `load_curriculum` saves the deserialized
-    rows itself; without it, the next quiz created in admin would collide with a fixture's id
-    (PostgreSQL). A no-op on SQLite, whose ids follow the table's maximum anyway.
-    """
-    if not raw:
-        return
-    connection = connections[using]
-    statements = connection.ops.sequence_reset_sql(no_style(), [sender])
-    if statements:
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
 
 
 def answer_key_changed(sender: Any, instance: Any, **kwargs: Any) -> None:

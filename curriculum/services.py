@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.core import serializers
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
 
 from curriculum.models import Phase, Week
 
@@ -49,6 +50,7 @@ def curriculum_load(*, path: Path) -> int:
     except OSError as error:
         raise CurriculumError(f"Cannot read {path}: {error.strerror}.") from error
     count = 0
+    models: set[type] = set()
     with transaction.atomic():
         try:
             for deserialized in serializers.deserialize("json", text, ignorenonexistent=False):
@@ -65,10 +67,21 @@ def curriculum_load(*, path: Path) -> int:
                     )
                     raise CurriculumError(f"{label}: {details}") from error
                 deserialized.save()
+                models.add(type(obj))
                 count += 1
         except serializers.base.DeserializationError as error:
             raise CurriculumError(f"{path} is not a valid fixture: {error}") from error
         problems = curriculum_problems()
         if problems:
             raise CurriculumError(" ".join(problems))
+        _reset_id_sequences(models)
     return count
+
+
+def _reset_id_sequences(models: set[type]) -> None:
+    """Move id sequences past the fixture's explicit ids, as loaddata does (PostgreSQL; no-op on SQLite):
+    otherwise the next row made in admin would collide with a fixture row."""
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models))
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)

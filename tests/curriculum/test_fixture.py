@@ -105,3 +105,14 @@ def test_an_unreadable_file_is_a_clear_error(tmp_path):
     broken.write_text("[{", encoding="utf-8")
     with pytest.raises(CommandError, match="not a valid fixture"):
         call_command("load_curriculum", broken, verbosity=0)
+
+
+@pytest.mark.django_db
+def test_rows_made_after_loading_do_not_collide_with_fixture_ids():
+    from curriculum.models import Resource
+
+    call_command("load_curriculum", FIXTURE, verbosity=0)
+    resource = Resource.objects.create(
+        week=Week.objects.get(number=1), title="New", url="https://example.com/"
+    )
+    assert resource.pk > max(Resource.objects.exclude(pk=resource.pk).values_list("pk", flat=True))
