@@ -12,8 +12,12 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from assessments.models import Answer, Choice, Question, Quiz, Submission
+from assessments.selectors import most_missed_questions
 
 
 def choice_problems(kind: str, choices: list[tuple[str, bool]]) -> list[str]:
@@ -108,9 +112,26 @@ class QuizAdmin(admin.ModelAdmin):
     ordering = ("week__number", "id")
     autocomplete_fields = ("week",)
     inlines = [QuestionInline]
+    readonly_fields = ("most_missed",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Quiz]:
         return super().get_queryset(request).annotate(question_total=Count("questions"))
+
+    def get_fields(self, request: HttpRequest, obj: Quiz | None = None) -> list[str]:  # type: ignore[override]
+        fields = list(QuizAdminForm.Meta.fields)
+        return [*fields, "most_missed"] if obj else fields
+
+    @admin.display(description="Most missed questions")
+    def most_missed(self, quiz: Quiz) -> str:
+        """Where learners go wrong most: the questions to improve first."""
+        missed = most_missed_questions(quiz=quiz)
+        if not missed:
+            return "No wrong answers yet."
+        return format_html_join(
+            mark_safe("<br>"),
+            "Question {}: {} of {} answers wrong ({}%) — {}",
+            ((m.order, m.missed, m.answers, m.missed_percent, Truncator(m.prompt).chars(90)) for m in missed),
+        )
 
     @admin.display(description="Questions", ordering="question_total")
     def question_count(self, quiz: Quiz) -> int:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from accounts.models import User
@@ -156,3 +156,30 @@ def summarise(quiz: Quiz, attempts: list[Submission]) -> QuizSummary:
         max_attempts=quiz.max_attempts,
         last_submission_url=latest.get_absolute_url() if latest else None,
     )
+
+
+@dataclass(frozen=True)
+class MissedQuestion:
+    order: int
+    prompt: str
+    answers: int
+    missed: int
+
+    @property
+    def missed_percent(self) -> int:
+        return round(100 * self.missed / self.answers) if self.answers else 0
+
+
+def most_missed_questions(*, quiz: Quiz, limit: int = 10) -> list[MissedQuestion]:
+    """The quiz's questions ordered by how often graded answers got them wrong (for content editors)."""
+    rows = (
+        Answer.objects.filter(question__quiz=quiz, is_correct__isnull=False)
+        .values("question__order", "question__prompt")
+        .annotate(answers=Count("id"), missed=Count("id", filter=Q(is_correct=False)))
+        .filter(missed__gt=0)
+        .order_by("-missed", "question__order")[:limit]
+    )
+    return [
+        MissedQuestion(row["question__order"], row["question__prompt"], row["answers"], row["missed"])
+        for row in rows
+    ]

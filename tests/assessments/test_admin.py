@@ -105,3 +105,29 @@ def test_the_quiz_admin_lists_searches_and_links_questions(client, staff):
     page = client.get(reverse("admin:assessments_quiz_change", args=[quiz.pk])).content.decode()
     assert "Pick X and Y" in page
     assert reverse("admin:assessments_question_change", args=[quiz.questions.first().pk]) in page
+
+
+@pytest.mark.django_db
+def test_the_quiz_page_in_admin_lists_the_most_missed_questions(client, staff, learner):
+    from decimal import Decimal
+
+    from assessments.models import Answer, Quiz, Submission
+
+    quiz = Quiz.objects.get(week__number=3)
+    first, second = list(quiz.questions.order_by("order")[:2])
+    for attempt, (first_right, second_right) in enumerate([(False, True), (False, False), (True, True)], 1):
+        submission = Submission.objects.create(
+            learner=learner, quiz=quiz, attempt_number=attempt, status=Submission.Status.GRADED
+        )
+        Answer.objects.create(
+            submission=submission, question=first, is_correct=first_right, awarded_points=Decimal(0)
+        )
+        Answer.objects.create(
+            submission=submission, question=second, is_correct=second_right, awarded_points=Decimal(0)
+        )
+    client.force_login(staff)
+    page = client.get(f"/admin/assessments/quiz/{quiz.pk}/change/").content.decode()
+    assert "Most missed questions" in page
+    assert page.index("Question 1: 2 of 3 answers wrong (67%)") < page.index(
+        "Question 2: 1 of 3 answers wrong (33%)"
+    )

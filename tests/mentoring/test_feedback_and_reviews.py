@@ -153,3 +153,17 @@ def test_admin_assigns_learners_in_bulk_from_the_mentors_page(
     other_mentee.refresh_from_db()
     assert other_mentee.mentor == mentor
     assert Phase.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_the_mentor_sees_the_learners_re_plan(client, mentor, learner, frozen_today):
+    from datetime import date
+
+    from progress.services import schedule_replan
+    from tests.mentoring.conftest import enrol
+
+    enrolment = enrol(learner, mentor=mentor, start=date(2026, 10, 26))
+    schedule_replan(enrolment=enrolment, changed_by=learner)
+    client.force_login(mentor)
+    page = client.get(reverse("mentoring:learner", args=[enrolment.pk])).content.decode()
+    assert "Catch-up re-plan — week 1 from 23 Nov 2026" in page
