@@ -60,6 +60,7 @@ def test_production_settings_pass_check_deploy():
         "SESSION_COOKIE_SECURE",
         "CSRF_COOKIE_SECURE",
         "SECURE_HSTS_SECONDS",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests in this process; never in production
     }
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(
