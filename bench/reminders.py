@@ -19,50 +19,19 @@ second run, which must send nothing. Target: 100,000 learners in ≤ 60 s on a 2
 import argparse
 import os
 import random
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from multiprocessing import get_context
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-BENCH_DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lms_bench_reminders")
-os.environ["DATABASE_URL"] = BENCH_DB_URL
+from common import ROOT, copy_rows, ensure_database, use_bench_database
+
+BENCH_DB_URL = use_bench_database("lms_bench_reminders")
 os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
 os.environ["CELERY_BROKER_URL"] = ""  # nothing leaves this process
-os.environ["DEBUG"] = "false"  # DEBUG would keep every query in memory
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings")
 
 TIMEZONES = ["UTC", "Europe/London", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Asia/Tokyo"]
 SEED = 20261130
-
-
-def ensure_database() -> None:
-    import psycopg
-
-    name = BENCH_DB_URL.rsplit("/", 1)[1]
-    server = BENCH_DB_URL.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(server, autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def copy_rows(model, rows) -> None:  # type: ignore[no-untyped-def]
-    """COPY `rows` (dicts keyed by attname, e.g. learner_id) into the table; missing fields get defaults."""
-    from django.db import connection
-
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    defaults = {field.attname: field.get_default() for field in fields}
-    columns = ", ".join(f'"{field.column}"' for field in fields)
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # psycopg 3 cursor under Django's wrapper
-        with raw.copy(f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row([row.get(field.attname, defaults[field.attname]) for field in fields])
 
 
 def seed(count: int) -> None:
@@ -182,7 +151,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="processes sending batches (default 1)")
     options = parser.parse_args()
 
-    ensure_database()
+    ensure_database(BENCH_DB_URL)
     import django
 
     django.setup()
