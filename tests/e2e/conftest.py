@@ -78,3 +78,27 @@ def axe_check(page):
         assert not bad, f"{label}: " + "; ".join(bad)
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def _short_timeouts(context):
+    """Fail in seconds, not half a minute, when a page lacks what a test waits for."""
+    context.set_default_timeout(10_000)
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_database_sessions(request):
+    """The live server answers each browser connection in its own thread, which may keep a database
+    session open after the browser has gone; end those, so that the test database can be dropped."""
+    yield
+    if "transactional_db" not in request.fixturenames:
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle'"
+        )
