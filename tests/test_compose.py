@@ -1,0 +1,145 @@
+"""docker-compose.yml cannot start here (no Docker engine): keep it honest by parsing it.
+
+Every command it runs must name things that exist in this repository: management commands, fixture
+files, the Celery app, the WSGI callable; the Dockerfile's paths must exist; the env file is documented."""
+
+import importlib
+import json
+import re
+import shlex
+
+import pytest
+import yaml
+from django.core.management import get_commands
+from django.urls import resolve
+
+from tests.conftest import REPO
+
+SERVICES = {"web", "worker", "beat", "postgres", "redis"}
+APP_SERVICES = {"web", "worker", "beat"}
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((REPO / "docker-compose.yml").read_text())
+
+
+def steps(command: str | list[str]) -> list[list[str]]:
+    """A service command as the programs it runs: `sh -c "a && b"` is [a, b]."""
+    words = command if isinstance(command, list) else shlex.split(command)
+    if words[:2] == ["sh", "-c"]:
+        return [shlex.split(part) for part in words[2].split("&&")]
+    return [words]
+
+
+def app_steps(compose: dict) -> list[list[str]]:
+    return [
+        [word for word in step if word != "exec"]
+        for name in sorted(APP_SERVICES)
+        for step in steps(compose["services"][name]["command"])
+    ]
+
+
+def test_it_has_the_five_services(compose):
+    assert set(compose["services"]) == SERVICES
+
+
+def test_every_service_has_a_healthcheck(compose):
+    for name, service in compose["services"].items():
+        test = service.get("healthcheck", {}).get("test")
+        assert test, f"{name} has no healthcheck"
+        assert test[0] in ("CMD", "CMD-SHELL"), name
+
+
+def test_the_web_healthcheck_asks_an_existing_url(compose):
+    [url] = re.findall(
+        r"http://localhost:8000(/\S*)", " ".join(compose["services"]["web"]["healthcheck"]["test"])
+    )
+    assert resolve(url).url_name == "healthz"
+
+
+def test_services_wait_only_for_healthchecked_services(compose):
+    for name, service in compose["services"].items():
+        for dependency, condition in service.get("depends_on", {}).items():
+            assert dependency in compose["services"], f"{name} depends on unknown {dependency}"
+            if condition.get("condition") == "service_healthy":
+                assert "healthcheck" in compose["services"][dependency], f"{name} waits for {dependency}"
+
+
+def test_data_lives_in_named_volumes(compose):
+    for name in ("postgres", "redis"):
+        for volume in compose["services"][name]["volumes"]:
+            assert volume.split(":")[0] in compose["volumes"], f"{name}: {volume}"
+
+
+def test_the_app_services_build_this_repository(compose):
+    for name in APP_SERVICES:
+        assert compose["services"][name]["build"] == "."
+    assert (REPO / "Dockerfile").is_file()
+
+
+def test_web_migrates_and_loads_the_curriculum_before_serving(compose):
+    programs = [" ".join(step[:3]) for step in steps(compose["services"]["web"]["command"])]
+    assert programs[:2] == ["python manage.py migrate", "python manage.py load_curriculum"]
+    assert programs[2].startswith("exec gunicorn")
+
+
+def test_manage_py_commands_and_their_files_exist(compose):
+    commands = get_commands()
+    manage_steps = [step for step in app_steps(compose) if step[:2] == ["python", "manage.py"]]
+    assert manage_steps
+    for step in manage_steps:
+        assert step[2] in commands, f"no management command {step[2]}"
+        for argument in step[3:]:
+            if not argument.startswith("-"):
+                assert (REPO / argument).is_file(), f"{argument} does not exist"
+    fixtures = [
+        argument for step in manage_steps for argument in step[3:] if argument.startswith("fixtures/")
+    ]
+    assert sorted(fixtures) == ["fixtures/curriculum.json", "fixtures/starter_quizzes.json"]
+
+
+def test_celery_commands_name_the_project_app(compose):
+    celery_steps = [step for step in app_steps(compose) if step[0] == "celery"]
+    assert {step[3] for step in celery_steps} == {"worker", "beat"}
+    for step in celery_steps:
+        assert step[1:3] == ["-A", "lms"]
+    from celery import Celery
+
+    assert isinstance(importlib.import_module("lms.celery").app, Celery)
+
+
+def test_gunicorn_serves_the_wsgi_application(compose):
+    gunicorn_steps = [step for step in app_steps(compose) if step[0] == "gunicorn"]
+    assert [step[1] for step in gunicorn_steps] == ["lms.wsgi:application"]
+    module, attribute = gunicorn_steps[0][1].split(":")
+    assert callable(getattr(importlib.import_module(module), attribute))
+    assert "gunicorn" in (REPO / "requirements.txt").read_text()
+
+
+def test_the_dockerfile_copies_and_runs_what_exists():
+    lines = (REPO / "Dockerfile").read_text().splitlines()
+    copies = [line.split()[1:-1] for line in lines if line.startswith("COPY ")]
+    assert copies
+    for sources in copies:
+        for source in sources:
+            assert (REPO / source).exists(), f"COPY {source}: no such path"
+    [cmd] = [json.loads(line[len("CMD ") :]) for line in lines if line.startswith("CMD ")]
+    assert cmd[:2] == ["gunicorn", "lms.wsgi:application"]
+
+
+def test_the_env_file_is_documented(compose):
+    for name in APP_SERVICES:
+        env_file = compose["services"][name]["env_file"]
+        assert env_file == ".env"
+    assert (REPO / ".env.example").is_file()
+    assert "cp .env.example .env" in (REPO / "README.md").read_text()
+
+
+def test_every_variable_it_sets_is_one_the_settings_read(compose):
+    settings_source = (REPO / "lms" / "settings.py").read_text()
+    example = (REPO / ".env.example").read_text()
+    for name in APP_SERVICES:
+        for variable in compose["services"][name]["environment"]:
+            assert f'"{variable}"' in settings_source, f"settings never read {variable}"
+            assert f"\n{variable}=" in example, f".env.example does not mention {variable}"
