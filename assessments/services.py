@@ -83,7 +83,7 @@ def clean_answers(*, questions: list[Question], answers: Mapping[Any, Any]) -> d
     errors: dict[str, list[str]] = {}
     given: dict[int, Any] = {}
     for key, value in answers.items():
-        question_id = int(key) if isinstance(key, int | str) and str(key).isdigit() else None
+        question_id = as_id(key)
         if question_id not in by_id:
             errors.setdefault("answers", []).append(f"Question {key} is not part of this quiz.")
             continue
@@ -101,6 +101,21 @@ def clean_answers(*, questions: list[Question], answers: Mapping[Any, Any]) -> d
     return cleaned
 
 
+def as_id(value: Any) -> int | None:
+    """A row id given as an int or a string of ASCII digits ("12"); None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 < value < 2**63 else None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
+NUMERIC_MAX_LENGTH = 50
+NUMERIC_MAX_EXPONENT = 20  # |answer| < 10^20: the grader's exact arithmetic overflows on 1e9999999
+
+
 def clean_answer(question: Question, value: Any) -> dict[str, Any]:
     if value is None or value == "" or value == []:
         raise ValidationError("Answer this question.")
@@ -109,8 +124,12 @@ def clean_answer(question: Question, value: Any) -> dict[str, Any]:
     if question.kind == Question.Kind.NUMERIC:
         if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
             raise ValidationError("Enter a number, like 0.5 or -3.")
-        number = grading.parse_decimal(str(value))
-        if number is None:
+        try:
+            text = str(value)
+        except ValueError:  # an int with more digits than Python converts to text
+            text = ""
+        number = grading.parse_decimal(text) if len(text) <= NUMERIC_MAX_LENGTH else None
+        if number is None or number.adjusted() >= NUMERIC_MAX_EXPONENT:
             raise ValidationError("Enter a number, like 0.5 or -3.")
         return {"value": str(number)}
     if not isinstance(value, str):
@@ -121,6 +140,8 @@ def clean_answer(question: Question, value: Any) -> dict[str, Any]:
         raise ValidationError("Answer this question.")
     if len(text) > limit:
         raise ValidationError(f"Keep the answer under {limit} characters (it has {len(text)}).")
+    if "\x00" in text or any("\ud800" <= character <= "\udfff" for character in text):
+        raise ValidationError("The answer contains characters that cannot be saved; type it again.")
     return {"value": text}
 
 
@@ -128,11 +149,10 @@ def clean_choice_ids(question: Question, value: Any) -> list[int]:
     items = value if isinstance(value, list | tuple) else [value]
     ids: list[int] = []
     for item in items:
-        if isinstance(item, bool) or not (
-            isinstance(item, int) or (isinstance(item, str) and item.isdigit())
-        ):
+        choice_id = as_id(item)
+        if choice_id is None:
             raise ValidationError("Choose from the options given.")
-        ids.append(int(item))
+        ids.append(choice_id)
     options = {choice.pk for choice in question.choices.all()}
     unknown = sorted(set(ids) - options)
     if unknown:

@@ -1,0 +1,349 @@
+"""Faults on the real stack: the broker stopped, a worker killed mid-grading, the reminder task run twice
+at once, the database connection dropped mid-request. Nothing is lost, nothing is done twice, nothing is
+half-written, and the learner sees a clean page.
+
+The broker faults use a redis-server of their own (started and stopped here, on a free port) and real
+`celery -A lms worker` processes on the test database; the shared Redis is never touched.
+The reminder claims themselves are tested under concurrency in tests/reminders/test_exactly_once.py
+(two `reminder_batch_send` at once); here the whole beat task runs twice at once.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+from freezegun import freeze_time
+
+from assessments import services as assessment_services
+from assessments.models import Answer, Submission
+from assessments.tasks import sweep_pending_submissions
+from lms.celery import app
+from reminders.models import ReminderLog
+from reminders.tasks import send_weekly_reminders
+from tests.assessments.conftest import make_quiz, perfect_answers
+from tests.conftest import REPO
+from tests.reminders.conftest import RUN, make_enrolment
+
+REDIS_SERVER = shutil.which("redis-server")
+VISIBILITY_TIMEOUT = 3  # seconds: how long an unacknowledged task waits before Redis hands it out again
+
+
+def needs_postgresql() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (row locks, pg_terminate_backend, a database other processes share)")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class OwnRedis:
+    """A redis-server of this test's own, which it may stop and start again on the same port."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.log = tmp_path / f"redis-{self.port}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        import redis
+
+        args = [
+            REDIS_SERVER,
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ]
+        self.process = subprocess.Popen(args, stdout=self.log.open("ab"), stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                redis.Redis.from_url(self.url).ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@pytest.fixture
+def own_redis(tmp_path) -> Iterator[OwnRedis]:
+    if REDIS_SERVER is None:
+        pytest.skip("redis-server is not installed")
+    server = OwnRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+@contextmanager
+def publishing_to(url: str) -> Iterator[None]:
+    """This process's Celery app sends tasks to `url` (fresh connection pools), as the web would."""
+    saved = (app.conf.broker_write_url, app._pool, app.amqp._producer_pool)
+    app.conf.broker_write_url = url
+    app._pool = app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        app.conf.broker_write_url, app._pool, app.amqp._producer_pool = saved
+
+
+class Workers:
+    """`celery -A lms worker` processes on the test database and a given broker."""
+
+    def __init__(self, tmp_path: Path, broker_url: str) -> None:
+        database = urlsplit(os.environ["DATABASE_URL"])
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": urlunsplit(database._replace(path="/" + connection.settings_dict["NAME"])),
+            "CELERY_BROKER_URL": broker_url,
+            "CELERY_RESULT_BACKEND": broker_url,
+            "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+        }
+        self.tmp_path = tmp_path
+        self.started: list[subprocess.Popen] = []
+
+    def start(self) -> subprocess.Popen:
+        name = f"faults{len(self.started)}"
+        log = self.tmp_path / f"{name}.log"
+        args = [sys.executable, "-m", "celery", "-A", "lms", "worker", "--pool=solo", "--loglevel=INFO",
+                "--without-mingle", "--without-gossip", "--without-heartbeat", f"-n{name}@%h"]  # fmt: skip
+        process = subprocess.Popen(
+            args,
+            cwd=REPO,
+            env=self.env,
+            stdout=log.open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        process.log = log  # type: ignore[attr-defined]
+        self.started.append(process)
+        deadline = time.monotonic() + 30
+        while " ready." not in log.read_text():
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "the worker did not start:\n" + log.read_text()
+            time.sleep(0.1)
+        return process
+
+    @staticmethod
+    def kill(process: subprocess.Popen) -> None:
+        """SIGKILL: no warm shutdown, no acknowledgement, no chance to hand the task back."""
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+    def stop_all(self) -> None:
+        for process in self.started:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self.kill(process)
+
+
+@pytest.fixture
+def workers(own_redis, tmp_path, curriculum_tx) -> Iterator[Workers]:
+    needs_postgresql()
+    pool = Workers(tmp_path, own_redis.url)
+    yield pool
+    pool.stop_all()
+    with connection.cursor() as cursor:  # their connections, so that the test database can be flushed
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
+def wait_until(condition, *, timeout: float, message: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, message
+        time.sleep(0.1)
+
+
+def graded(submission_id: int) -> bool:
+    return Submission.objects.filter(pk=submission_id, status=Submission.Status.GRADED).exists()
+
+
+def quiz_form_data(quiz) -> dict[str, object]:
+    data: dict[str, object] = {}
+    for question_id, value in perfect_answers(quiz).items():
+        data[f"question_{question_id}"] = [str(v) for v in value] if isinstance(value, list) else str(value)
+    return data
+
+
+@pytest.mark.celery_worker
+def test_with_redis_stopped_a_submitted_quiz_is_saved_and_graded_once_redis_is_back(
+    own_redis, workers, learner, caplog
+):
+    quiz = make_quiz(week=3)
+    client = Client()
+    client.force_login(learner)
+    with publishing_to(own_redis.url):
+        own_redis.stop()
+        response = client.post(f"/quizzes/week/{quiz.week.number}/", quiz_form_data(quiz))
+        assert response.status_code == 302  # the learner's submit succeeded
+        submission = Submission.objects.get(learner=learner)
+        assert submission.status == Submission.Status.PENDING
+        assert submission.answers.count() == 5
+        assert "sweep will retry" in caplog.text
+
+        own_redis.start()  # an empty Redis: the grading task was never queued
+        workers.start()
+        Submission.objects.filter(pk=submission.pk).update(submitted_at=timezone.now() - timedelta(minutes=3))
+        app._pool = app.amqp._producer_pool = None  # the web's next request reconnects
+        assert sweep_pending_submissions() == 1  # what the beat runs every two minutes
+        wait_until(lambda: graded(submission.pk), timeout=20, message="not graded after the broker came back")
+    submission.refresh_from_db()
+    assert (submission.score, submission.percent, submission.passed) == (6, 100, True)
+
+
+@pytest.mark.celery_worker
+def test_a_worker_killed_mid_grading_leaves_the_task_to_the_next_worker_which_grades_it_once(
+    own_redis, workers, learner
+):
+    """acks_late + reject_on_worker_lost: the killed worker never acknowledged the task, so Redis hands
+    it out again after the visibility timeout. The row lock held here keeps the first worker in the
+    middle of grading (inside submission_grade's select_for_update) until it is killed."""
+    import psycopg
+
+    quiz = make_quiz(week=3)
+    with publishing_to(own_redis.url):
+        submission = assessment_services.submission_create(
+            learner=learner, quiz=quiz, answers=perfect_answers(quiz)
+        )  # queued: no worker runs yet
+    settings = connection.settings_dict
+    with psycopg.connect(
+        host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
+        password=settings["PASSWORD"], dbname=settings["NAME"],
+    ) as blocker:  # fmt: skip
+        blocker.execute("SELECT id FROM assessments_submission WHERE id = %s FOR UPDATE", [submission.pk])
+
+        first = workers.start()
+
+        def grading_is_waiting_for_the_lock() -> bool:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND wait_event_type = 'Lock'"
+                )
+                return cursor.fetchone()[0] > 0
+
+        wait_until(grading_is_waiting_for_the_lock, timeout=20, message="the worker never started grading")
+        workers.kill(first)
+        killed_at = time.monotonic()
+        with connection.cursor() as cursor:  # the dead worker's server process, still queued on the lock
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock'"
+            )
+        blocker.rollback()  # the lock is free; nobody is grading now
+        time.sleep(0.5)
+        assert Submission.objects.get(pk=submission.pk).status == Submission.Status.PENDING
+
+    # The new worker looks for unacknowledged tasks older than the visibility timeout when it starts.
+    time.sleep(max(0.0, VISIBILITY_TIMEOUT + 0.5 - (time.monotonic() - killed_at)))
+    workers.start()
+    wait_until(lambda: graded(submission.pk), timeout=30, message="the redelivered task was not graded")
+    first_grading = Submission.objects.get(pk=submission.pk)
+    assert (first_grading.score, first_grading.percent) == (6, 100)
+
+    # A second delivery of the same task (Redis restores it again, or the sweep) changes nothing.
+    with publishing_to(own_redis.url):
+        assessment_services.grading_enqueue(submission_id=submission.pk)
+    time.sleep(1)
+    again = Submission.objects.get(pk=submission.pk)
+    assert (again.status, again.score, again.graded_at) == (
+        Submission.Status.GRADED,
+        first_grading.score,
+        first_grading.graded_at,
+    )
+    assert Answer.objects.filter(submission=submission).count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_weekly_reminder_task_run_twice_at_once_mails_each_learner_once(curriculum_tx, celery_eager):
+    needs_postgresql()
+    with freeze_time(RUN):
+        for n in range(20):
+            make_enrolment(f"learner{n}", completed=range(1, 5 - n % 3))
+        start = threading.Barrier(2)
+        errors: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                start.wait()
+                send_weekly_reminders(batch_size=3)  # seven batches each, run in this thread
+            except BaseException as error:
+                errors.append(error)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    recipients = [message.to[0] for message in mail.outbox]
+    assert len(recipients) == len(set(recipients)) == 20
+    assert ReminderLog.objects.filter(status=ReminderLog.Status.SENT).count() == 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_connection_lost_mid_submit_shows_the_error_page_and_writes_nothing(
+    curriculum_tx, learner, monkeypatch
+):
+    needs_postgresql()
+    quiz = make_quiz(week=3)
+    real_activity_touch = assessment_services.activity_touch
+
+    def connection_dropped_then_touch(**kwargs):
+        """Between the submission's writes: its rows are inserted, the learner's activity is next."""
+        assert Submission.objects.count() == 1  # inside the transaction, half-written
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+        return real_activity_touch(**kwargs)
+
+    monkeypatch.setattr(assessment_services, "activity_touch", connection_dropped_then_touch)
+    client = Client(raise_request_exception=False)
+    client.force_login(learner)
+    response = client.post(f"/quizzes/week/{quiz.week.number}/", quiz_form_data(quiz))
+
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Something went wrong on our side" in page
+    for leak in ("Traceback", "OperationalError", "pg_terminate_backend", "psycopg", "assessments/"):
+        assert leak not in page
+    connection.close()  # the test's own connection was the one dropped
+    assert Submission.objects.count() == 0
+    assert Answer.objects.count() == 0
