@@ -4,8 +4,14 @@ import secrets
 from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
+from allauth.account.utils import has_verified_email
+from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
+from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 
@@ -36,3 +42,28 @@ def demo_accounts_create(*, accounts: Iterable[tuple[str, str, bool, bool]]) -> 
             user.groups.add(mentor_group())
         created.append((username, email, password))
     return created
+
+
+def api_token_create(*, request: HttpRequest, email: str, password: str) -> Token:
+    """A new API token for the account with this e-mail address and password (what the site's log-in
+    asks); the account's previous token stops working (obtaining is rotating).
+
+    Raises ValidationError for wrong credentials or an inactive account (one message for both, which
+    does not tell whether the address exists) and, when e-mail verification is mandatory, for an
+    unverified address.
+    """
+    user = authenticate(request, email=email, password=password)
+    if user is None:
+        raise ValidationError("The e-mail address and/or password you specified are not correct.")
+    if settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory" and not has_verified_email(user, email):
+        raise ValidationError("Verify your e-mail address first (see the link we sent you).")
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()  # one rotation at a time per user
+        Token.objects.filter(user=user).delete()
+        return Token.objects.create(user=user)
+
+
+def api_token_revoke(*, user: User) -> bool:
+    """Delete the user's API token; returns whether there was one."""
+    deleted, _ = Token.objects.filter(user=user).delete()
+    return bool(deleted)

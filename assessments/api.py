@@ -5,13 +5,20 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assessments import services
 from assessments.models import Quiz, Submission
-from assessments.selectors import quizzes_published, submission_with_answers, submissions_visible_to
+from assessments.selectors import (
+    can_review,
+    quizzes_published,
+    submission_with_answers,
+    submissions_visible_to,
+)
 from assessments.serializers import (
+    AnswerReviewSerializer,
     QuizSerializer,
     SubmissionCreateSerializer,
     SubmissionResultSerializer,
@@ -73,13 +80,46 @@ class SubmissionListView(generics.ListAPIView):
         return Response(SubmissionSerializer(submission).data, status=status.HTTP_201_CREATED)
 
 
+def visible_submission(request: Request, pk: int) -> Submission:
+    try:
+        return submission_with_answers(user=request.user, submission_id=pk)  # type: ignore[arg-type]
+    except Submission.DoesNotExist as error:
+        raise Http404("No such submission.") from error
+
+
 class SubmissionDetailView(generics.GenericAPIView):
     serializer_class = SubmissionResultSerializer
 
     @extend_schema(summary="A submission's result; answer keys and explanations once graded")
     def get(self, request: Request, pk: int) -> Response:
-        try:
-            submission = submission_with_answers(user=request.user, submission_id=pk)  # type: ignore[arg-type]
-        except Submission.DoesNotExist as error:
-            raise Http404("No such submission.") from error
-        return Response(SubmissionResultSerializer(submission).data)
+        return Response(SubmissionResultSerializer(visible_submission(request, pk)).data)
+
+
+class AnswerReviewView(generics.GenericAPIView):
+    serializer_class = AnswerReviewSerializer
+
+    @extend_schema(
+        summary="Grade a free-text answer",
+        request=AnswerReviewSerializer,
+        responses={200: SubmissionResultSerializer},
+        description="For the learner's current mentor or staff (others who can see the submission: "
+        "403). Once no answer waits for review, the submission is graded with its final score and "
+        "the answer keys appear. An answer that is not free text, or a submission that is not "
+        "waiting for a review: 400.",
+    )
+    def post(self, request: Request, pk: int, answer_id: int) -> Response:
+        submission = visible_submission(request, pk)
+        answer = next((a for a in submission.answers.all() if a.pk == answer_id), None)
+        if answer is None:
+            raise Http404("No such answer in this submission.")
+        if not can_review(user=request.user, learner=submission.learner):  # type: ignore[arg-type]
+            raise PermissionDenied("Only the learner's mentor or staff can review this answer.")
+        serializer = AnswerReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.answer_review(
+            reviewer=request.user,  # type: ignore[arg-type]
+            answer=answer,
+            points=serializer.validated_data["points"],
+            feedback=serializer.validated_data["feedback"],
+        )
+        return Response(SubmissionResultSerializer(visible_submission(request, pk)).data)

@@ -1,9 +1,13 @@
 """API shapes. Quizzes go out without answer keys; a submission's keys only once it is graded."""
 
+from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
+from django.core.validators import ProhibitNullCharactersValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from assessments.models import Answer, Choice, Question, Quiz, Submission
 
@@ -34,6 +38,18 @@ class QuizSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+def strings_in(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings_in(key)
+            yield from strings_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings_in(item)
+
+
 class SubmissionCreateSerializer(serializers.Serializer):
     quiz = serializers.PrimaryKeyRelatedField(queryset=Quiz.objects.select_related("week"))
     answers = serializers.DictField(
@@ -41,6 +57,20 @@ class SubmissionCreateSerializer(serializers.Serializer):
         help_text="Question id → answer: a choice id or a list of choice ids (choice questions), "
         "a number or a string holding one (numeric), a string (short and free text).",
     )
+
+    def validate_answers(self, answers: dict[str, Any]) -> dict[str, Any]:
+        """Text that no database column can hold is refused here, as a text field would refuse it."""
+        for text in strings_in(answers):
+            ProhibitNullCharactersValidator()(text)
+            ProhibitSurrogateCharactersValidator()(text)
+        return answers
+
+
+class AnswerReviewSerializer(serializers.Serializer):
+    points = serializers.DecimalField(
+        max_digits=8, decimal_places=2, min_value=Decimal(0), help_text="From 0 to the question's points."
+    )
+    feedback = serializers.CharField(max_length=5000, allow_blank=True, default="")
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
@@ -65,6 +95,7 @@ class AnswerKeySerializer(serializers.Serializer):
 
 
 class AnswerResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The answer's id (a mentor reviews free-text answers by it).")
     question = serializers.IntegerField()
     prompt = serializers.CharField()
     kind = serializers.ChoiceField(choices=Question.Kind.choices)
@@ -73,6 +104,7 @@ class AnswerResultSerializer(serializers.Serializer):
     value = serializers.CharField()
     awarded_points = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
     is_correct = serializers.BooleanField(allow_null=True)
+    needs_review = serializers.BooleanField(help_text="A free-text answer waiting for the mentor's grade.")
     feedback = serializers.CharField()
     key = AnswerKeySerializer(
         allow_null=True, help_text="The answer key: null until the submission is graded."
@@ -97,6 +129,7 @@ def answer_result(answer: Answer, *, graded: bool) -> dict[str, Any]:
     """An answer as the API shows it: the grading and the key only once the submission is graded."""
     question = answer.question
     row: dict[str, Any] = {
+        "id": answer.pk,
         "question": question.pk,
         "prompt": question.prompt,
         "kind": question.kind,
@@ -105,6 +138,7 @@ def answer_result(answer: Answer, *, graded: bool) -> dict[str, Any]:
         "value": answer.value,
         "awarded_points": answer.awarded_points if graded else None,
         "is_correct": answer.is_correct if graded else None,
+        "needs_review": answer.needs_review,
         "feedback": answer.feedback if graded else "",
         "key": None,
     }

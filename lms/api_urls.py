@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("accounts.api_urls")),
     path("", include("curriculum.api_urls")),
     path("", include("progress.api_urls")),
     path("", include("assessments.api_urls")),

@@ -187,10 +187,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "lms.api.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["lms.throttles.WriteRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"writes": env.str("API_WRITE_RATE", default="120/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "writes": env.str("API_WRITE_RATE", default="120/min"),
+        "tokens": env.str("API_TOKEN_RATE", default="10/min"),
+    },
     "EXCEPTION_HANDLER": "lms.api.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -198,6 +202,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Curriculum, schedules, progress, quizzes and mentoring for the 52-week curriculum.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "lms.api.path_integers_are_natural",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "EnrolmentStatusEnum": "progress.models.Enrolment.Status",
         "WeekProgressStatusEnum": "progress.models.WeekProgress.Status",

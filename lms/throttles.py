@@ -22,3 +22,9 @@ class WriteRateThrottle(UserRateThrottle):
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return True
         return super().allow_request(request, view)
+
+
+class TokenRateThrottle(WriteRateThrottle):
+    """Limits token requests (e-mail and password checks) per caller: slows down password guessing."""
+
+    scope = "tokens"

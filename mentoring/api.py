@@ -1,5 +1,6 @@
 """Mentor actions over the API: the same selectors (scoping) and services as the pages."""
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -9,13 +10,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from assessments.models import Submission
+from assessments.selectors import submissions_visible_to
+from assessments.serializers import SubmissionSerializer
 from curriculum.models import Phase, Week
 from mentoring import services
 from mentoring.selectors import FLAGS, SORT_KEYS, can_mentor, mentee_enrolments_for, mentee_rows
 from mentoring.serializers import MenteeRowSerializer, PhaseReviewSerializer, WeekFeedbackSerializer
 from progress.api import schedule_data
-from progress.models import Enrolment
-from progress.serializers import ScheduleSerializer
+from progress.models import Enrolment, WeekProgress
+from progress.serializers import ScheduleSerializer, WeekProgressSerializer
 
 
 class IsMentorOrStaff(BasePermission):
@@ -67,6 +71,38 @@ class MenteeSchedule(APIView):
     @extend_schema(responses=ScheduleSerializer, summary="A learner's dated schedule and statuses")
     def get(self, request: Request, enrolment_id: int) -> Response:
         return Response(schedule_data(mentee(request, enrolment_id)))
+
+
+class MenteeProgressList(generics.ListAPIView):
+    """A learner's week progress rows with their notes (weeks never touched have none: not started)."""
+
+    permission_classes = MENTOR
+    serializer_class = WeekProgressSerializer
+
+    def get_queryset(self) -> QuerySet[WeekProgress]:
+        if getattr(self, "swagger_fake_view", False):
+            return WeekProgress.objects.none()
+        enrolment = mentee(self.request, self.kwargs["enrolment_id"])
+        return (
+            WeekProgress.objects.filter(enrolment=enrolment).select_related("week").order_by("week__number")
+        )
+
+
+class MenteeSubmissionList(generics.ListAPIView):
+    """A learner's quiz submissions, newest first; each one's answers at /api/v1/submissions/{id}/."""
+
+    permission_classes = MENTOR
+    serializer_class = SubmissionSerializer
+
+    def get_queryset(self) -> QuerySet[Submission]:
+        if getattr(self, "swagger_fake_view", False):
+            return Submission.objects.none()
+        enrolment = mentee(self.request, self.kwargs["enrolment_id"])
+        return (
+            submissions_visible_to(user=self.request.user)  # type: ignore[arg-type]
+            .filter(learner_id=enrolment.learner_id)
+            .order_by("-submitted_at", "-id")
+        )
 
 
 class MenteeFeedback(APIView):

@@ -10,6 +10,16 @@ urlpatterns = [
         name="api-mentee-schedule",
     ),
     path(
+        "mentor/learners/<int:enrolment_id>/progress/",
+        api.MenteeProgressList.as_view(),
+        name="api-mentee-progress",
+    ),
+    path(
+        "mentor/learners/<int:enrolment_id>/submissions/",
+        api.MenteeSubmissionList.as_view(),
+        name="api-mentee-submissions",
+    ),
+    path(
         "mentor/learners/<int:enrolment_id>/feedback/",
         api.MenteeFeedback.as_view(),
         name="api-mentee-feedback",

@@ -1,13 +1,14 @@
 """The learner's own enrolment, schedule and week progress over the API; same services as the pages."""
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from curriculum.models import Week
+from lms.api import ErrorSerializer
 from progress import services
 from progress.models import Enrolment, WeekProgress
 from progress.selectors import enrolment_latest_for, learner_overview
@@ -18,6 +19,8 @@ from progress.serializers import (
     WeekProgressSerializer,
 )
 
+NOT_ENROLLED = OpenApiResponse(ErrorSerializer, description="You are not enrolled.")
+
 
 def own_enrolment(request: Request) -> Enrolment:
     enrolment = enrolment_latest_for(learner=request.user)  # type: ignore[arg-type]
@@ -27,7 +30,7 @@ def own_enrolment(request: Request) -> Enrolment:
 
 
 class MyEnrolmentView(APIView):
-    @extend_schema(responses=EnrolmentSerializer, summary="My enrolment")
+    @extend_schema(responses={200: EnrolmentSerializer, 404: NOT_ENROLLED}, summary="My enrolment")
     def get(self, request: Request) -> Response:
         return Response(EnrolmentSerializer(own_enrolment(request), context={"request": request}).data)
 
@@ -46,7 +49,9 @@ class MyEnrolmentView(APIView):
 
 
 class ReplanView(APIView):
-    @extend_schema(request=None, responses={200: ScheduleSerializer}, summary="Catch-up re-plan")
+    @extend_schema(
+        request=None, responses={200: ScheduleSerializer, 404: NOT_ENROLLED}, summary="Catch-up re-plan"
+    )
     def post(self, request: Request) -> Response:
         enrolment = own_enrolment(request)
         services.schedule_replan(enrolment=enrolment, changed_by=request.user)  # type: ignore[arg-type]
@@ -82,7 +87,7 @@ def schedule_data(enrolment: Enrolment) -> dict:
 
 
 class MyScheduleView(APIView):
-    @extend_schema(responses=ScheduleSerializer, summary="My dated schedule")
+    @extend_schema(responses={200: ScheduleSerializer, 404: NOT_ENROLLED}, summary="My dated schedule")
     def get(self, request: Request) -> Response:
         return Response(schedule_data(own_enrolment(request)))
 

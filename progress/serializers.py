@@ -59,6 +59,9 @@ class ScheduleSerializer(serializers.Serializer):
 
 class WeekProgressSerializer(serializers.ModelSerializer):
     week = serializers.IntegerField(source="week.number", read_only=True)
+    updated_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Null for a week never touched (not started)."
+    )
 
     class Meta:
         model = WeekProgress

@@ -1,0 +1,42 @@
+"""API tokens for scripts: obtain (and rotate) with e-mail and password, revoke."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import services
+from accounts.serializers import TokenRequestSerializer, TokenSerializer
+from lms.throttles import TokenRateThrottle, WriteRateThrottle
+
+
+class TokenView(APIView):
+    throttle_classes = [WriteRateThrottle, TokenRateThrottle]
+
+    def get_permissions(self) -> list[BasePermission]:
+        return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
+
+    @extend_schema(
+        summary="Obtain a token",
+        request=TokenRequestSerializer,
+        responses={201: TokenSerializer},
+        auth=[],
+        description="With the e-mail address and password of the site's log-in. Each call issues a new "
+        "token and the previous one stops working. Wrong credentials: 400 (non_field_errors).",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token = services.api_token_create(
+            request=request._request,
+            email=serializer.validated_data["email"],
+            password=serializer.validated_data["password"],
+        )
+        return Response(TokenSerializer(token).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Revoke my token", request=None, responses={204: None})
+    def delete(self, request: Request) -> Response:
+        services.api_token_revoke(user=request.user)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,54 @@
+"""Two learners, each enrolled with their own mentor; the learner has a submission waiting for review."""
+
+from dataclasses import dataclass
+
+import pytest
+from rest_framework.test import APIClient
+
+from assessments import services as assessment_services
+from assessments.models import Answer, Quiz, Submission
+from progress.models import Enrolment
+from tests.assessments.conftest import enrol, make_quiz, perfect_answers
+
+ROLES = ("anonymous", "learner", "other_learner", "mentor", "other_mentor", "staff")
+
+
+@dataclass
+class World:
+    enrolment: Enrolment
+    other_enrolment: Enrolment
+    quiz: Quiz
+    submission: Submission
+    free_text: Answer
+
+
+@pytest.fixture
+def world(learner, other_learner, mentor, other_mentor) -> World:
+    enrolment = enrol(learner, mentor=mentor)
+    other_enrolment = enrol(other_learner, mentor=other_mentor)
+    quiz = make_quiz(week=3, free_text=True)
+    submission = assessment_services.submission_create(
+        learner=learner, quiz=quiz, answers=perfect_answers(quiz, free_text="MY-ESSAY")
+    )
+    submission = assessment_services.submission_grade(submission_id=submission.pk)  # type: ignore[assignment]
+    assert submission.status == Submission.Status.NEEDS_REVIEW
+    return World(
+        enrolment=enrolment,
+        other_enrolment=other_enrolment,
+        quiz=quiz,
+        submission=submission,
+        free_text=submission.answers.get(question__kind="free_text"),
+    )
+
+
+@pytest.fixture
+def as_role(request, db):
+    """as_role("mentor") → an API client authenticated as that role's user (anonymous: none)."""
+
+    def client_for(role: str) -> APIClient:
+        client = APIClient()
+        if role != "anonymous":
+            client.force_authenticate(request.getfixturevalue(role))
+        return client
+
+    return client_for

@@ -1,0 +1,159 @@
+"""Schemathesis against the live API: every operation of /api/schema/, as a learner and as a mentor.
+
+Each operation gets a few generated requests (derandomized: the same ones every run), half of them
+with the ids of real objects in the path (so that the happy paths run, not only 404s). Every answer
+must be no server error, have a documented status code and content type, and match its schema.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
+from rest_framework.authtoken.models import Token
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from assessments import services as assessment_services
+from curriculum.models import Week
+from lms.throttles import WriteRateThrottle
+from progress import services as progress_services
+from progress.models import Enrolment
+from tests.assessments.conftest import make_quiz, perfect_answers
+from tests.factories import MentorFactory, UserFactory
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+EXAMPLES_PER_OPERATION = 12
+
+
+@pytest.fixture
+def world(curriculum_tx) -> dict[str, Any]:
+    """A learner enrolled with a mentor, some progress, a graded and a free-text submission waiting."""
+    from django.utils import timezone
+
+    learner = UserFactory(username="fuzz_learner")
+    mentor = MentorFactory(username="fuzz_mentor")
+    enrolment = progress_services.enrolment_create(
+        learner=learner, start_date=timezone.now().date() - timezone.timedelta(days=21)
+    )
+    Enrolment.objects.filter(pk=enrolment.pk).update(mentor=mentor)
+    progress_services.week_progress_set(
+        enrolment=enrolment, week=Week.objects.get(number=1), status="completed", notes="Done."
+    )
+    graded_quiz = make_quiz(week=2)
+    graded = assessment_services.submission_create(
+        learner=learner, quiz=graded_quiz, answers=perfect_answers(graded_quiz)
+    )
+    assessment_services.submission_grade(submission_id=graded.pk)
+    quiz = make_quiz(week=3, free_text=True)
+    waiting = assessment_services.submission_create(learner=learner, quiz=quiz, answers=perfect_answers(quiz))
+    assessment_services.submission_grade(submission_id=waiting.pk)
+    free_text = waiting.answers.get(question__kind="free_text")
+    return {
+        "learner": learner,
+        "mentor": mentor,
+        "ids": {
+            "enrolment_id": enrolment.pk,
+            "submission": waiting.pk,
+            "answer_id": free_text.pk,
+            "quiz": quiz.pk,
+            "number": 3,
+        },
+    }
+
+
+def real_path_parameters(path: str, ids: dict[str, int]) -> dict[str, int]:
+    values = {"enrolment_id": ids["enrolment_id"], "answer_id": ids["answer_id"], "number": ids["number"]}
+    values["pk"] = ids["quiz"] if path.startswith("/api/v1/quizzes/") else ids["submission"]
+    if path.startswith("/api/v1/phases/") or "/phases/" in path:
+        values["number"] = 1
+    return {name: value for name, value in values.items() if "{" + name + "}" in path}
+
+
+@pytest.fixture
+def unthrottled(monkeypatch):
+    """The fuzzer writes faster than any person: the write limits would answer 429s instead."""
+    rates = {**WriteRateThrottle.THROTTLE_RATES, "writes": "100000/min", "tokens": "100000/min"}
+    monkeypatch.setattr(WriteRateThrottle, "THROTTLE_RATES", rates)
+
+
+def operations(schema: Any) -> Iterator[Any]:
+    for result in schema.get_all_operations():
+        yield result.ok()
+
+
+def operation_test(strategy: Any, live_server: Any, user: Any, checks: list[Any], sent: list[int]) -> Any:
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=strategy)
+    def run(case: Any) -> None:
+        # A fresh token each time: the fuzzer revokes it (DELETE /auth/token/) now and then.
+        token, _ = Token.objects.get_or_create(user=user)
+        sent.append(1)
+        case.call_and_validate(
+            base_url=live_server.url, headers={"Authorization": f"Token {token.key}"}, checks=checks
+        )
+
+    return run
+
+
+def fuzz(
+    live_server: Any, user: Any, ids: dict[str, int], mode: GenerationMode
+) -> tuple[dict[str, int], list[str]]:
+    """Run every operation; returns the number of requests sent per operation and the failures.
+
+    Positive mode sends requests that the schema allows (all checks); negative mode sends ones that
+    it does not (only: no server error; such requests may stop before the API, e.g. at the URL).
+    """
+    checks = CHECKS if mode == GenerationMode.POSITIVE else [not_a_server_error]
+    schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/?format=json")
+    counts: dict[str, int] = {}
+    failures: list[str] = []
+    for operation in operations(schema):
+        real = real_path_parameters(operation.path, ids)
+        strategy = operation.as_strategy(generation_mode=mode)
+        if real and mode == GenerationMode.POSITIVE:
+            strategy = st.one_of(strategy, operation.as_strategy(path_parameters=real))
+        label = f"{operation.method.upper()} {operation.path}"
+        sent: list[int] = []
+        try:
+            operation_test(strategy, live_server, user, checks, sent)()
+        except Unsatisfiable:  # negative mode, an operation without inputs: nothing can be invalid
+            pass
+        except (
+            Exception,
+            BaseExceptionGroup,
+        ) as error:  # report every operation's failure, not only the first
+            failures.append(f"{label}: {error}")
+        counts[label] = len(sent)
+    return counts, failures
+
+
+@pytest.mark.parametrize("role", ["learner", "mentor"])
+def test_the_api_keeps_to_its_schema(live_server, world, unthrottled, role):
+    """Zero server errors and zero responses that the schema does not describe."""
+    counts, failures = fuzz(live_server, world[role], world["ids"], GenerationMode.POSITIVE)
+    print(f"\n{role}: {len(counts)} operations, {sum(counts.values())} requests, {len(failures)} failures")
+    assert not failures, "\n\n".join(failures)
+    assert len(counts) >= 25
+    assert all(counts.values()), counts
+
+
+def test_invalid_requests_are_never_server_errors(live_server, world, unthrottled):
+    counts, failures = fuzz(live_server, world["mentor"], world["ids"], GenerationMode.NEGATIVE)
+    print(f"\ninvalid: {len([c for c in counts.values() if c])} operations, {sum(counts.values())} requests")
+    assert not failures, "\n\n".join(failures)
+    assert sum(counts.values()) > 100

@@ -1,0 +1,110 @@
+"""Tokens for scripts: obtained with the e-mail address and password, rotated, revoked, throttled."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from lms.throttles import WriteRateThrottle
+from tests.assessments.conftest import enrol
+from tests.factories import PASSWORD
+
+URL = "/api/v1/auth/token/"
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def verified(learner):
+    EmailAddress.objects.create(user=learner, email=learner.email, verified=True, primary=True)
+    return learner
+
+
+def obtain(api: APIClient, email: str, password: str = PASSWORD):
+    return api.post(URL, {"email": email, "password": password}, format="json")
+
+
+@pytest.mark.django_db
+def test_a_script_gets_a_token_and_reads_its_schedule_with_it(api, verified):
+    enrol(verified)
+    response = obtain(api, verified.email.upper())  # e-mail addresses are case-insensitive
+    assert response.status_code == 201, response.json()
+    token = response.json()["token"]
+    script = APIClient()
+    script.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    schedule = script.get("/api/v1/me/schedule/")
+    assert schedule.status_code == 200
+    assert len(schedule.json()["weeks"]) == 52
+
+
+@pytest.mark.django_db
+def test_obtaining_again_rotates_the_token(api, verified):
+    first = obtain(api, verified.email).json()["token"]
+    second = obtain(api, verified.email).json()["token"]
+    assert first != second
+    assert list(Token.objects.values_list("key", flat=True)) == [second]
+    script = APIClient()
+    script.credentials(HTTP_AUTHORIZATION=f"Token {first}")
+    assert script.get("/api/v1/me/enrolment/").status_code == 403
+    assert script.get("/api/v1/me/enrolment/").json() == {"detail": "Invalid token."}
+
+
+@pytest.mark.django_db
+def test_a_token_is_revoked_with_delete(api, verified):
+    token = obtain(api, verified.email).json()["token"]
+    script = APIClient()
+    script.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert script.delete(URL).status_code == 204
+    assert not Token.objects.exists()
+    assert script.get("/api/v1/quizzes/").status_code == 403
+    assert api.delete(URL).status_code == 403  # anonymous: nothing to revoke
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"email": "learner@example.com", "password": "wrong"}, "non_field_errors"),
+        ({"email": "nobody@example.com", "password": PASSWORD}, "non_field_errors"),
+        ({"email": "not an address", "password": PASSWORD}, "email"),
+        ({"email": "learner@example.com"}, "password"),
+        ({"email": ["learner@example.com"], "password": PASSWORD}, "email"),
+    ],
+)
+def test_bad_credentials_are_400s_and_give_no_token(api, verified, payload, field):
+    response = api.post(URL, payload, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Token.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_username_is_not_a_login(api, verified):
+    assert obtain(api, verified.username).status_code == 400
+
+
+@pytest.mark.django_db
+def test_an_unverified_address_gets_no_token_when_verification_is_mandatory(api, learner, settings):
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+    response = obtain(api, learner.email)
+    assert response.status_code == 400
+    assert "Verify your e-mail address" in str(response.json())
+    assert not Token.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_inactive_account_gets_no_token(api, verified):
+    verified.is_active = False
+    verified.save()
+    assert obtain(api, verified.email).status_code == 400
+
+
+@pytest.mark.django_db
+def test_token_requests_are_throttled(api, verified, monkeypatch):
+    monkeypatch.setattr(WriteRateThrottle, "THROTTLE_RATES", {"writes": "100/min", "tokens": "3/min"})
+    codes = [obtain(api, verified.email, "guess").status_code for _ in range(4)]
+    assert codes == [400, 400, 400, 429]
+    assert set(obtain(api, verified.email).json()) == {"detail"}  # even the right password waits
