@@ -8,7 +8,14 @@ class AssessmentsConfig(AppConfig):
     name = "assessments"
 
     def ready(self) -> None:
-        from assessments.models import Choice, Question
+        from auditlog.registry import auditlog
+
+        from assessments.models import Answer, Choice, Question, Submission
+
+        # Audit trail (admin: Log entries): who changed a grade, and when. The worker's automatic
+        # grading writes with UPDATE (no signals, no entries); saves by people (reviews, admin) are logged.
+        auditlog.register(Submission, include_fields=["status", "score", "percent", "passed", "graded_at"])
+        auditlog.register(Answer, include_fields=["awarded_points", "is_correct", "feedback", "reviewed_by"])
 
         for model in (Question, Choice):
             for signal in (post_save, post_delete):

@@ -89,10 +89,20 @@ def phase_review_create(
 
 
 def mentees_assign(*, mentor: User | None, enrolment_ids: Iterable[int]) -> int:
-    """Assign enrolments to a mentor (None: unassign). Returns how many changed."""
+    """Assign enrolments to a mentor (None: unassign). Returns how many changed.
+
+    Saved one by one (not one UPDATE) so that the audit trail records each change and who made it.
+    """
     if mentor is not None and not mentor.is_mentor:
         raise ValidationError({"mentor": f"{mentor} is not in the {User.MENTOR_GROUP} group."})
-    return Enrolment.objects.filter(pk__in=list(enrolment_ids)).update(mentor=mentor)
+    changing = Enrolment.objects.filter(pk__in=list(enrolment_ids)).exclude(mentor=mentor)
+    count = 0
+    with transaction.atomic():
+        for enrolment in changing.select_for_update(of=("self",)):
+            enrolment.mentor = mentor
+            enrolment.save(update_fields=["mentor"])
+            count += 1
+    return count
 
 
 def week_starting(day: date) -> date:

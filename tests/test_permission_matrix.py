@@ -1,0 +1,366 @@
+"""Every URL of the project for every role, against an explicit table of expected status codes.
+
+The URLs come from walking the URLconf (pages, API, allauth, admin), so a new URL cannot escape: one
+that is missing from the table fails the test with its name. Each request runs in a savepoint that is
+rolled back, so the POSTs (pause, rotate, feedback …) change nothing for the requests after them.
+
+How the big third-party URL sets are handled:
+- allauth: one explicit row per URL name (a setting that adds a route adds a row to decide).
+- admin: one rule per kind of admin URL (changelist, add, change, …: staff only, everybody else is sent
+  to the admin log-in), with explicit exceptions (read-only models, site-wide admin views). A new model
+  registered in admin is covered by the rule; a new kind of admin URL fails like any unknown URL.
+
+Rows are (anonymous, learner, other_learner, mentor, other_mentor, staff). Objects in URLs are the
+learner's: their enrolment (mentor: `mentor`), submission, week 3, calendar and unsubscribe tokens. The
+other learner is enrolled too (with the other mentor), so their own pages answer 200.
+"""
+
+import copy
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.admin.options import ModelAdmin
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
+from django_celery_beat.models import ClockedSchedule, SolarSchedule
+from rest_framework.authtoken.models import Token
+
+from assessments import services as assessment_services
+from assessments.models import Quiz, Submission
+from curriculum.models import Phase, Week
+from mentoring import services as mentoring_services
+from progress import services as progress_services
+from progress.models import Enrolment, ScheduleChange
+from reminders.models import ReminderLog
+from reminders.tokens import unsubscribe_token_for
+from tests.assessments.conftest import make_quiz, perfect_answers
+
+ROLES = ("anonymous", "learner", "other_learner", "mentor", "other_mentor", "staff")
+WEEK = 3
+
+# fmt: off
+#                                          anon learner other mentor other_m staff
+EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
+    # Public pages and probes.
+    "home":                                 (200, 200, 200, 200, 200, 200),
+    "healthz":                              (200, 200, 200, 200, 200, 200),
+    "ping":                                 (200, 200, 200, 200, 200, 200),
+    "curriculum:overview":                  (200, 200, 200, 200, 200, 200),
+    "curriculum:week-detail":               (200, 200, 200, 200, 200, 200),
+    # Learner pages: log-in required; the user's own enrolment (mentors and staff have none: enrol).
+    "progress:dashboard":                   (302, 200, 200, 302, 302, 302),
+    "progress:enrol":                       (302, 302, 302, 200, 200, 200),
+    "progress:schedule":                    (302, 200, 200, 302, 302, 302),
+    "progress:replan":                      (405, 405, 405, 405, 405, 405),
+    "progress:pause":                       (405, 405, 405, 405, 405, 405),
+    "progress:resume":                      (405, 405, 405, 405, 405, 405),
+    "progress:week":                        (302, 200, 200, 302, 302, 302),
+    "progress:settings":                    (302, 200, 200, 302, 302, 302),
+    "progress:calendar-rotate":             (405, 405, 405, 405, 405, 405),
+    # The secret token is the credential.
+    "progress:calendar-feed":               (200, 200, 200, 200, 200, 200),
+    "reminders:unsubscribe":                (200, 200, 200, 200, 200, 200),
+    # Someone's schedule: themselves, their mentor, staff.
+    "progress:learner-schedule":            (302, 200, 404, 200, 404, 200),
+    # Quizzes and submissions.
+    "assessments:quiz-take":                (302, 200, 200, 200, 200, 200),
+    "assessments:submission-list":          (302, 200, 200, 200, 200, 200),
+    "assessments:submission-detail":        (302, 200, 404, 200, 404, 200),
+    "assessments:submission-review":        (302, 404, 404, 200, 404, 200),
+    # Mentoring: mentors (and staff), and only their own learners.
+    "mentoring:dashboard":                  (302, 403, 403, 200, 200, 200),
+    "mentoring:dashboard-csv":              (302, 403, 403, 200, 200, 200),
+    "mentoring:learner":                    (302, 403, 403, 200, 404, 200),
+    "mentoring:feedback":                   (405, 405, 405, 405, 405, 405),
+    "mentoring:phase-review":               (405, 405, 405, 405, 405, 405),
+    # API: public curriculum; the rest needs a user (403 when anonymous: session authentication).
+    "phase-list":                           (200, 200, 200, 200, 200, 200),
+    "phase-detail":                         (200, 200, 200, 200, 200, 200),
+    "week-list":                            (200, 200, 200, 200, 200, 200),
+    "week-detail":                          (200, 200, 200, 200, 200, 200),
+    "api-my-enrolment":                     (403, 200, 200, 404, 404, 404),
+    "api-my-replan":                        (403, 405, 405, 405, 405, 405),
+    "api-my-schedule":                      (403, 200, 200, 404, 404, 404),
+    "api-my-progress":                      (403, 200, 200, 404, 404, 404),
+    "api-my-week-progress":                 (403, 200, 200, 404, 404, 404),
+    "api-quiz-list":                        (403, 200, 200, 200, 200, 200),
+    "api-quiz-detail":                      (403, 200, 200, 200, 200, 200),
+    "api-submission-list":                  (403, 200, 200, 200, 200, 200),
+    "api-submission-detail":                (403, 200, 404, 200, 404, 200),
+    "api-answer-review":                    (403, 405, 405, 405, 405, 405),
+    "api-mentee-list":                      (403, 403, 403, 200, 200, 200),
+    "api-mentee-progress":                  (403, 403, 403, 200, 404, 200),
+    "api-mentee-submissions":               (403, 403, 403, 200, 404, 200),
+    "api-mentee-schedule":                  (403, 403, 403, 200, 404, 200),
+    "api-mentee-feedback":                  (403, 403, 403, 405, 405, 405),
+    "api-mentee-phase-review":              (403, 403, 403, 405, 405, 405),
+    "api-token":                            (403, 405, 405, 405, 405, 405),
+    "api-schema":                           (200, 200, 200, 200, 200, 200),
+    "api-docs":                             (200, 200, 200, 200, 200, 200),
+    # allauth: log-in and sign-up for visitors; account pages for users.
+    "account_login":                        (200, 302, 302, 302, 302, 302),
+    "account_logout":                       (302, 200, 200, 200, 200, 200),
+    "account_inactive":                     (200, 200, 200, 200, 200, 200),
+    "account_signup":                       (200, 302, 302, 302, 302, 302),
+    "account_reauthenticate":               (302, 200, 200, 200, 200, 200),
+    "account_email":                        (302, 200, 200, 200, 200, 200),
+    "account_email_verification_sent":      (200, 200, 200, 200, 200, 200),
+    "account_change_password":              (302, 200, 200, 200, 200, 200),
+    "account_set_password":                 (302, 302, 302, 302, 302, 302),
+    "account_reset_password":               (200, 200, 200, 200, 200, 200),
+    "account_confirm_login_code":           (302, 302, 302, 302, 302, 302),
+    "account_confirm_email":                (200, 200, 200, 200, 200, 200),
+    "account_reset_password_from_key_done": (200, 200, 200, 200, 200, 200),
+    "account_reset_password_from_key":      (200, 200, 200, 200, 200, 200),
+    "account_reset_password_done":          (200, 200, 200, 200, 200, 200),
+    # Site-wide admin views.
+    "admin:index":                          (302, 302, 302, 302, 302, 200),
+    "admin:login":                          (200, 200, 200, 200, 200, 302),
+    "admin:logout":                         (302, 302, 302, 302, 302, 405),
+    "admin:password_change":                (302, 302, 302, 302, 302, 200),
+    "admin:password_change_done":           (302, 302, 302, 302, 302, 200),
+    "admin:autocomplete":                   (302, 302, 302, 302, 302, 200),
+    "admin:jsi18n":                         (302, 302, 302, 302, 302, 200),
+    "admin:view_on_site":                   (302, 302, 302, 302, 302, 302),
+    "admin:app_list":                       (302, 302, 302, 302, 302, 200),
+    "admin:auth_user_password_change":      (302, 302, 302, 302, 302, 200),
+    "admin/<catch-all>":                    (302, 302, 302, 302, 302, 404),
+    # Admin model URLs that differ from the rule below: read-only models (no add) …
+    "admin:mentoring_mentordigestlog_add":  (302, 302, 302, 302, 302, 403),
+    "admin:reminders_reminderlog_add":      (302, 302, 302, 302, 302, 403),
+    "admin:auditlog_logentry_add":          (302, 302, 302, 302, 302, 403),
+    "admin:reminders_reminderlog_delete":   (302, 302, 302, 302, 302, 403),
+    "admin:auditlog_logentry_delete":       (302, 302, 302, 302, 302, 403),
+    # … and submissions, which only learners create.
+    "admin:assessments_submission_add":     (302, 302, 302, 302, 302, 403),
+}
+
+# Every URL of a ModelAdmin, by kind: staff only; everybody else goes to the admin log-in page.
+ADMIN_MODEL_RULES: dict[str, tuple[int, int, int, int, int, int]] = {
+    "changelist":                           (302, 302, 302, 302, 302, 200),
+    "add":                                  (302, 302, 302, 302, 302, 200),
+    "change":                               (302, 302, 302, 302, 302, 200),
+    "delete":                               (302, 302, 302, 302, 302, 200),
+    "history":                              (302, 302, 302, 302, 302, 200),
+    "object":                               (302, 302, 302, 302, 302, 302),  # redirects to "change"
+}
+
+# The documented method of the views that refuse GET, with a valid body, answered per role.
+POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int]]] = {
+    "progress:replan":          ({},                                        (302, 302, 302, 302, 302, 302)),
+    "progress:pause":           ({},                                        (302, 302, 302, 302, 302, 302)),
+    "progress:resume":          ({},                                        (302, 302, 302, 302, 302, 302)),
+    "progress:calendar-rotate": ({},                                        (302, 302, 302, 302, 302, 302)),
+    "mentoring:feedback":       ({"body": "Well done."},                    (302, 403, 403, 302, 404, 302)),
+    "mentoring:phase-review":   ({"decision": "returned", "comments": "Redo week 1."},
+                                                                            (302, 403, 403, 302, 404, 302)),
+    "api-my-replan":            ({},                                        (403, 400, 400, 404, 404, 404)),
+    "api-answer-review":        ({"points": "3", "feedback": "Nearly."},    (403, 403, 404, 200, 404, 200)),
+    "api-mentee-feedback":      ({"week": WEEK, "body": "Well done."},      (403, 403, 403, 201, 404, 201)),
+    "api-mentee-phase-review":  ({"decision": "returned", "comments": "Redo week 1."},
+                                                                            (403, 403, 403, 201, 404, 201)),
+    "api-token":                ({},                                        (400, 400, 400, 400, 400, 400)),
+    "admin:logout":             ({},                                        (302, 302, 302, 302, 302, 302)),
+}
+# fmt: on
+
+
+# Query strings that some URLs need to do their job.
+QUERIES = {"admin:autocomplete": "?app_label=progress&model_name=enrolment&field_name=learner&term=l"}
+
+
+@dataclass(frozen=True)
+class Route:
+    key: str  # the table's key: "namespace:name", or a description for unnamed admin routes
+    route: str  # the pattern, prefixes included
+    url: str
+    admin_kind: str | None  # for ModelAdmin URLs: changelist, add, change, delete, history, object
+
+
+def walk(resolver: URLResolver, prefix: str = "", namespace: str | None = None):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from walk(pattern, prefix + str(pattern.pattern), inner)
+        else:
+            assert isinstance(pattern, URLPattern)
+            yield prefix + str(pattern.pattern), namespace, pattern
+
+
+ADMIN_KINDS = ("changelist", "add", "change", "delete", "history")
+
+
+def concrete(route: str, values: dict[str, str]) -> str:
+    """The route with every converter or named group filled in from `values` (by kwarg name)."""
+
+    def value(match: re.Match) -> str:
+        name = match.group(1)
+        assert name in values, f"no value for the URL argument {name!r} of {route}"
+        return values[name]
+
+    url = re.sub(r"\(\?P<(\w+)>[^)]*\)", value, route)
+    url = re.sub(r"<(?:\w+:)?(\w+)>", value, url)
+    return "/" + url.replace("^", "").replace("$", "")
+
+
+def admin_object_id(model_admin: ModelAdmin) -> str:
+    """The first row of the admin's model; a missing one for models without rows here."""
+    obj = model_admin.model._default_manager.order_by("pk").first()
+    return str(obj.pk) if obj else "999999"
+
+
+def project_routes(values: dict[str, str], enrolment: Enrolment, quiz: Quiz) -> list[Route]:
+    routes = []
+    for route, namespace, pattern in walk(get_resolver()):
+        name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+        model_admin = getattr(pattern.callback, "model_admin", None)
+        kind = None
+        if namespace == "admin" and isinstance(model_admin, ModelAdmin):
+            if pattern.name:
+                suffix = pattern.name.rsplit("_", 1)[-1]
+                kind = suffix if suffix in ADMIN_KINDS else None
+            elif route.endswith("<path:object_id>/"):
+                kind = "object"
+        if name is None and namespace == "admin" and "(?P<url>" in route:
+            name = "admin/<catch-all>"
+        if name is None and kind == "object":
+            name = f"admin:{model_admin.opts.app_label}_{model_admin.opts.model_name}_object"
+        assert name is not None, f"an unnamed URL pattern: {route} (name it, or give it a rule here)"
+        filled = url_values(route, values, enrolment, quiz)
+        if isinstance(model_admin, ModelAdmin) and "<path:object_id>" in route:
+            filled["object_id"] = admin_object_id(model_admin)
+        url = concrete(route, filled) + QUERIES.get(name, "")
+        match = resolve(url.split("?")[0])
+        assert match.func == pattern.callback, f"{url} resolves to {match.route}, not to {route}"
+        routes.append(Route(key=name, route=route, url=url, admin_kind=kind))
+    return routes
+
+
+def expected_for(route: Route) -> tuple[int, ...] | None:
+    if route.key in EXPECTED:
+        return EXPECTED[route.key]
+    if route.admin_kind:
+        return ADMIN_MODEL_RULES[route.admin_kind]
+    return None
+
+
+@pytest.fixture
+def world(learner, other_learner, mentor, other_mentor, staff):
+    """The learner enrolled with the mentor, with progress, a submission waiting for review, feedback;
+    the other learner enrolled with the other mentor."""
+    today = timezone.now().date()
+    enrolment = progress_services.enrolment_create(learner=learner, start_date=today)
+    mentoring_services.mentees_assign(mentor=mentor, enrolment_ids=[enrolment.pk])
+    other = progress_services.enrolment_create(learner=other_learner, start_date=today)
+    mentoring_services.mentees_assign(mentor=other_mentor, enrolment_ids=[other.pk])
+    week = Week.objects.get(number=WEEK)
+    progress_services.week_progress_set(enrolment=enrolment, week=week, status="in_progress", notes="Hm.")
+    quiz = make_quiz(week=WEEK, free_text=True)
+    submission = assessment_services.submission_create(
+        learner=learner, quiz=quiz, answers=perfect_answers(quiz)
+    )
+    assessment_services.submission_grade(submission_id=submission.pk)
+    mentoring_services.feedback_create(author=mentor, enrolment=enrolment, week=week, body="Good start.")
+    ScheduleChange.objects.create(
+        enrolment=enrolment, from_week=1, starts_on=today, reason="replan", changed_by=learner
+    )
+    mentoring_services.phase_review_create(
+        reviewer=mentor, enrolment=enrolment, phase=week.phase, decision="returned", comments="Redo week 1."
+    )
+    mentoring_services.digest_claim(mentor_id=mentor.pk, week=today)
+    # Rows for the remaining admin models, so that every admin page renders something.
+    ReminderLog.objects.create(enrolment=enrolment, week=1, kind="weekly")
+    EmailAddress.objects.create(user=learner, email=learner.email, verified=True, primary=True)
+    Token.objects.create(user=learner)
+    ClockedSchedule.objects.create(clocked_time=timezone.now())
+    SolarSchedule.objects.create(event="sunrise", latitude=Decimal("51.5"), longitude=Decimal("0"))
+    users = {
+        "learner": learner,
+        "other_learner": other_learner,
+        "mentor": mentor,
+        "other_mentor": other_mentor,
+        "staff": staff,
+    }
+    values = {
+        "number": str(WEEK),
+        "pk": str(submission.pk),
+        "answer_id": str(submission.answers.get(question__kind="free_text").pk),
+        "enrolment_id": str(enrolment.pk),
+        "token": enrolment.calendar_token,
+        "id": str(learner.pk),
+        "app_label": "progress",
+        "content_type_id": str(ContentType.objects.get_for_model(Submission).pk),
+        "key": "not-a-real-key",
+        "uidb36": "1",
+        "url": "no-such-admin-page/",
+    }
+    return users, values, enrolment, quiz
+
+
+def url_values(route: str, values: dict[str, str], enrolment: Enrolment, quiz: Quiz) -> dict[str, str]:
+    """A few kwargs mean different objects in different URLs."""
+    values = dict(values)
+    if route.startswith("api/v1/quizzes/"):
+        values["pk"] = str(quiz.pk)
+    if route.startswith("api/v1/^phases/"):
+        values["number"] = str(Phase.objects.order_by("number").first().number)  # type: ignore[union-attr]
+    if route.startswith("reminders/"):
+        values["token"] = unsubscribe_token_for(enrolment_id=enrolment.pk)
+    if route.startswith("admin/r/"):  # "view on site": the submission's page
+        values["object_id"] = values["pk"]
+    return values
+
+
+def answered(client: Client, method: str, url: str, data: dict[str, object] | None = None) -> int:
+    """The status of one request, whose writes are rolled back and whose cookies are forgotten (a
+    log-out must not log the next request out)."""
+    cookies = copy.deepcopy(client.cookies)
+    with transaction.atomic():
+        if method == "GET":
+            response = client.get(url)
+        elif url.startswith("/api/"):
+            response = client.post(url, data or {}, content_type="application/json")
+        else:
+            response = client.post(url, data or {})
+        transaction.set_rollback(True)
+    client.cookies = cookies
+    return response.status_code
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_answers_each_role_as_the_table_says(role, world):
+    users, values, enrolment, quiz = world
+    column = ROLES.index(role)
+    client = Client(raise_request_exception=False)
+    if role != "anonymous":
+        client.force_login(users[role])
+
+    routes = project_routes(values, enrolment, quiz)
+    missing = sorted({r.key for r in routes if expected_for(r) is None})
+    assert not missing, "URLs missing from the permission table: " + ", ".join(missing)
+    stale = sorted(set(EXPECTED) - {r.key for r in routes})
+    assert not stale, "rows of the permission table that match no URL: " + ", ".join(stale)
+
+    wrong = []
+    for route in routes:
+        url = route.url
+        expected = expected_for(route)[column]  # type: ignore[index]
+        got = answered(client, "GET", url)
+        if got != expected:
+            wrong.append(f"GET {route.key} ({url}): expected {expected}, got {got}")
+        if got == 405 and route.key not in POSTS:
+            wrong.append(f"{route.key} refuses GET but has no row in POSTS")
+        if route.key in POSTS:
+            data, statuses = POSTS[route.key]
+            got = answered(client, "POST", url, data)
+            if got != statuses[column]:
+                wrong.append(f"POST {route.key} ({url}): expected {statuses[column]}, got {got}")
+    assert not wrong, f"as {role}:\n" + "\n".join(wrong)
