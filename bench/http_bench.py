@@ -4,10 +4,15 @@
     .venv/bin/python bench/http_bench.py            # then: 10 s of wrk per page (needs `apt-get install wrk`)
     .venv/bin/python bench/http_bench.py --duration 5 --connections 8 --workers 2
 
-It starts gunicorn (sync workers, DEBUG off, persistent connections) on a free loopback port, logs in a
-seeded learner and a mentor of 500 learners by creating their sessions, and measures each URL with
-wrk from a separate process: requests/s and p50/p95 latency. Every figure is printed beside the bare
-view's ("ok" without the database), which is the ceiling on this machine.
+It starts gunicorn (sync workers, DEBUG off, persistent connections, Redis as the shared cache as in
+production) on a free loopback port, logs in a seeded learner and a mentor of 500 learners by
+creating their sessions, and measures each URL with wrk from a separate process: requests/s and
+p50/p95 latency. Every figure is printed beside the bare view's ("ok" without the database), which is
+the ceiling on this machine.
+
+Two passes in the same run, each with its own server and its own bare-view figure: pages cached
+(lms.page_cache, the production default: a repeated visit of unchanged data) and not cached
+(PAGE_CACHE_SECONDS=0: what every first visit after a change costs).
 """
 
 import argparse
@@ -23,6 +28,7 @@ from pathlib import Path
 from common import ROOT, use_bench_database
 
 URL = use_bench_database("lms_bench")
+CACHE_URL = os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/11")  # the benchmark's own
 LUA = """
 done = function(summary, latency, requests)
   io.write(string.format("BENCH rps=%.1f p50=%d p95=%d errors=%d\\n",
@@ -38,11 +44,16 @@ def sessions() -> dict[str, str]:
     import django
 
     django.setup()
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.cache import cache
 
     from accounts.models import User
+
+    cache.clear()  # the seed wrote with COPY: no page or session from an earlier seed may survive
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
     keys = {}
     learner = User.objects.filter(username__startswith="bench-learner-").order_by("id")[100]
@@ -84,24 +95,9 @@ def wrk(url: str, *, cookie: str | None, duration: int, connections: int, script
     return {"rps": float(rps), "p50_ms": int(p50) / 1000, "p95_ms": int(p95) / 1000, "errors": int(errors)}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--duration", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
-    args = parser.parse_args()
-
-    keys = sessions()
-    from progress.models import Enrolment
-
-    mentee = Enrolment.objects.filter(mentor__username="bench-mentor-1").order_by("id").first()
+def measure(targets: list[tuple[str, str, str | None]], args: argparse.Namespace, env: dict[str, str]):
+    """Start gunicorn with `env`, run wrk on each target one after the other, stop gunicorn."""
     port = free_port()
-    env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1", "CONN_MAX_AGE": "60"}
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "lms.wsgi:application", "-w", str(args.workers),
          "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
@@ -115,22 +111,14 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         base = f"http://127.0.0.1:{port}"
-        targets = [
-            ("bare view (ok)", "/ping", None),
-            ("learner dashboard", "/dashboard/", keys["learner"]),
-            ("learner schedule", "/schedule/", keys["learner"]),
-            ("quiz page", "/quizzes/week/5/", keys["learner"]),
-            ("API schedule", "/api/v1/me/schedule/", keys["learner"]),
-            ("mentor dashboard (500)", "/mentoring/", keys["mentor"]),
-            ("mentor: a learner", f"/mentoring/learners/{mentee.pk}/", keys["mentor"]),
-        ]
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(LUA)
         results = {}
         for label, path, cookie in targets:
-            subprocess.run(
-                ["curl", "-s", "-o", "/dev/null", "-H", "X-Forwarded-Proto: https", base + path], check=False
-            )
+            warm_up = ["curl", "-s", "-o", "/dev/null", "-H", "X-Forwarded-Proto: https"]
+            if cookie:
+                warm_up += ["-H", f"Cookie: sessionid={cookie}"]
+            subprocess.run([*warm_up, base + path], check=False)
             results[label] = wrk(
                 base + path,
                 cookie=cookie,
@@ -142,17 +130,60 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+    return results
 
+
+def report(title: str, results: dict[str, dict[str, float]]) -> None:
     bare = results["bare view (ok)"]
-    print(
-        f"gunicorn {args.workers} sync workers, wrk -t1 -c{args.connections} -d{args.duration}s, "
-        f"{os.cpu_count()} cores"
-    )
+    print(f"\n{title}")
     print(f"{'page':<24}{'req/s':>9}{'of bare':>9}{'p50 ms':>9}{'p95 ms':>9}{'p95/bare':>10}{'errors':>8}")
     for label, figures in results.items():
         print(
             f"{label:<24}{figures['rps']:>9.0f}{figures['rps'] / bare['rps']:>8.0%} {figures['p50_ms']:>8.1f}"
             f"{figures['p95_ms']:>9.1f}{figures['p95_ms'] / bare['p95_ms']:>10.1f}{figures['errors']:>8}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--passes", choices=["cached", "uncached", "both"], default="both")
+    args = parser.parse_args()
+
+    keys = sessions()
+    from progress.models import Enrolment
+
+    mentee = Enrolment.objects.filter(mentor__username="bench-mentor-1").order_by("id").first()
+    env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1", "CONN_MAX_AGE": "60", "CACHE_URL": CACHE_URL}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    targets = [
+        ("bare view (ok)", "/ping", None),
+        ("learner dashboard", "/dashboard/", keys["learner"]),
+        ("learner schedule", "/schedule/", keys["learner"]),
+        ("quiz page", "/quizzes/week/5/", keys["learner"]),
+        ("API schedule", "/api/v1/me/schedule/", keys["learner"]),
+        ("mentor dashboard (500)", "/mentoring/", keys["mentor"]),
+        ("mentor: a learner", f"/mentoring/learners/{mentee.pk}/", keys["mentor"]),
+    ]
+    print(
+        f"gunicorn {args.workers} sync workers, wrk -t1 -c{args.connections} -d{args.duration}s, "
+        f"{os.cpu_count()} cores, cache {CACHE_URL}"
+    )
+    if args.passes in ("cached", "both"):
+        report(
+            "Pages cached (production default)",
+            measure(targets, args, {**env, "PAGE_CACHE_SECONDS": "86400"}),
+        )
+    if args.passes in ("uncached", "both"):
+        report(
+            "Pages not cached (PAGE_CACHE_SECONDS=0)",
+            measure(targets, args, {**env, "PAGE_CACHE_SECONDS": "0"}),
         )
 
 

@@ -97,6 +97,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 FORMS_URLFIELD_ASSUME_HTTPS = True
 # Rate limits (logins) and sessions need a cache shared by all web processes in production.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# A cache private to each process (the embedded default) cannot be invalidated by the worker or by other
+# web processes: cached sessions and cached pages (lms.page_cache) need one shared by all (Redis).
+SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if SHARED_CACHE else "db")
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=86400 if SHARED_CACHE else 0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

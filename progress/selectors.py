@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -51,6 +51,13 @@ def enrolments_visible_to(*, user: User) -> QuerySet[Enrolment]:
 def today_for(enrolment: Enrolment) -> date:
     """Today's date where the learner lives."""
     return timezone.now().astimezone(ZoneInfo(enrolment.timezone)).date()
+
+
+def next_midnight_for(enrolment: Enrolment) -> datetime:
+    """When the learner's date changes next (their current week, overdue weeks… may change with it)."""
+    zone = ZoneInfo(enrolment.timezone)
+    tomorrow = timezone.now().astimezone(zone).date() + timedelta(days=1)
+    return datetime.combine(tomorrow, time.min, tzinfo=zone)
 
 
 def schedule_for(

@@ -1,6 +1,7 @@
 """Learner pages. Each view loads through a scoping selector, calls a service, renders."""
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from assessments.selectors import quiz_summaries_for
 from curriculum.models import Week
 from curriculum.selectors import week_get
+from lms import page_cache
 from lms.forms import add_validation_error
 from mentoring.selectors import feedback_for, phase_reviews_for
 from progress import services
@@ -24,6 +26,7 @@ from progress.selectors import (
     enrolment_latest_for,
     enrolments_visible_to,
     learner_overview,
+    next_midnight_for,
     schedule_for,
     week_progress_get,
 )
@@ -68,27 +71,72 @@ def enrol(request: HttpRequest) -> HttpResponse:
     return render(request, "progress/enrol.html", {"form": form}, status=status)
 
 
-@with_enrolment
-def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
-    overview = learner_overview(enrolment=enrolment, quizzes=quiz_summaries_for(learner=enrolment.learner))
-    milestones = list(phase_reviews_for(enrolment=enrolment).values())
-    context = {"overview": overview, "enrolment": enrolment, "milestones": milestones}
-    return render(request, "progress/dashboard.html", context)
+class _NotEnrolled(Exception):
+    pass
 
 
-@with_enrolment
-def schedule(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
-    overview = learner_overview(enrolment=enrolment, quizzes=quiz_summaries_for(learner=enrolment.learner))
-    return render(request, "progress/schedule.html", {"overview": overview, "read_only": False})
+def _own_page(
+    request: HttpRequest, page: str, content: Callable[[Enrolment], dict[str, object]]
+) -> HttpResponse:
+    """A learner's page about their own enrolment, its content cached until their data or date changes
+    (lms.page_cache): a repeated visit reads no enrolment, progress or quiz rows."""
+    learner = request.user
+
+    def build() -> tuple[str, dict[str, object], datetime]:
+        enrolment = enrolment_latest_for(learner=learner)  # type: ignore[arg-type]
+        if enrolment is None:
+            raise _NotEnrolled
+        return f"progress/_{page}_content.html", content(enrolment), next_midnight_for(enrolment)
+
+    try:
+        html = page_cache.cached_content(
+            request,
+            key=f"{page}:{learner.pk}",
+            scopes=[page_cache.CURRICULUM, page_cache.learner_scope(learner.pk)],  # type: ignore[arg-type]
+            build=build,
+        )
+    except _NotEnrolled:
+        messages.info(request, "Choose a start date to get your schedule.")
+        return redirect("progress:enrol")
+    return render(request, f"progress/{page}.html", {"content": html})
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    def content(enrolment: Enrolment) -> dict[str, object]:
+        quizzes = quiz_summaries_for(learner=enrolment.learner)
+        milestones = list(phase_reviews_for(enrolment=enrolment).values())
+        overview = learner_overview(enrolment=enrolment, quizzes=quizzes)
+        return {"overview": overview, "enrolment": enrolment, "milestones": milestones}
+
+    return _own_page(request, "dashboard", content)
+
+
+@login_required
+def schedule(request: HttpRequest) -> HttpResponse:
+    def content(enrolment: Enrolment) -> dict[str, object]:
+        quizzes = quiz_summaries_for(learner=enrolment.learner)
+        return {"overview": learner_overview(enrolment=enrolment, quizzes=quizzes), "read_only": False}
+
+    return _own_page(request, "schedule", content)
 
 
 @login_required
 def learner_schedule(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     """A learner's schedule as their mentor or staff see it (read-only)."""
     enrolment = get_object_or_404(enrolments_visible_to(user=request.user), pk=enrolment_id)  # type: ignore[arg-type]
-    overview = learner_overview(enrolment=enrolment)
     read_only = enrolment.learner_id != request.user.pk
-    return render(request, "progress/schedule.html", {"overview": overview, "read_only": read_only})
+    html = page_cache.cached_content(
+        request,
+        key=f"learner-schedule:{enrolment.pk}:{read_only}",
+        scopes=[page_cache.CURRICULUM, page_cache.learner_scope(enrolment.learner_id)],
+        build=lambda: (
+            "progress/_schedule_content.html",
+            {"overview": learner_overview(enrolment=enrolment), "read_only": read_only},
+            next_midnight_for(enrolment),
+        ),
+    )
+    return render(request, "progress/schedule.html", {"content": html})
 
 
 @with_enrolment

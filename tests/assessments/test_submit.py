@@ -1,5 +1,7 @@
 """Submitting: everything is validated first; a bad submission saves nothing (service, page and API)."""
 
+from unittest.mock import patch
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -22,9 +24,13 @@ def test_a_valid_submission_is_saved_pending_with_its_answers(
     quiz, learner, django_capture_on_commit_callbacks
 ):
     enrolment = enrol(learner)
-    with django_capture_on_commit_callbacks() as callbacks:
-        submission = services.submission_create(learner=learner, quiz=quiz, answers=perfect_answers(quiz))
-    assert len(callbacks) == 1  # the grading task, queued once the transaction commits
+    with patch("assessments.services.grading_enqueue") as enqueue:
+        with django_capture_on_commit_callbacks() as callbacks:
+            submission = services.submission_create(learner=learner, quiz=quiz, answers=perfect_answers(quiz))
+        enqueue.assert_not_called()  # the grading task is queued once the transaction commits …
+        for callback in callbacks:
+            callback()
+    enqueue.assert_called_once_with(submission_id=submission.pk)  # … and once
     assert submission.status == Submission.Status.PENDING
     assert submission.attempt_number == 1
     assert submission.answers.count() == 5

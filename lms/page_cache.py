@@ -1,0 +1,162 @@
+"""Rendered page content cached in the shared cache, made stale by version stamps, never by guessing.
+
+The learner dashboard, the schedule and the mentor dashboard are computed from ~250 rows (or 500
+learners' schedules) and rendered from large templates, but change only when their data does. Their
+content (the page without the site's frame, messages and CSRF token) is cached under a key, together
+with the version stamps of the *scopes* it was built from:
+
+- `curriculum`: phases, weeks, resources, quizzes (any admin edit);
+- `learner:<id>`: one learner's enrolment, progress, re-plans, submissions, feedback, reviews, name;
+- `mentor:<id>`: any of a mentor's learners (and the assignment itself); `learners`: any learner.
+
+A write bumps its scopes when it happens and again once its transaction commits (models' signals in
+each app's `ready()`, and the services that write with `UPDATE`); a read compares stamps and rebuilds
+on any difference. The
+stamps are read *before* the data, so a page built from data that changed meanwhile carries the old
+stamp and is rebuilt on the next read. Dates matter too: content says until when it is true (the
+learner's next midnight; for mentors a quarter of an hour, as flags depend on each learner's clock).
+
+Only a cache shared by every process (Redis) can be invalidated by the worker and the other web
+processes, so caching is off unless `PAGE_CACHE_SECONDS` > 0 (default: on with a shared cache).
+"""
+
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+CURRICULUM = "curriculum"
+ALL_LEARNERS = "learners"
+# Rendered into cached content by {% csrf_token %} and replaced by the request's token on the way out.
+CSRF_PLACEHOLDER = "csrf-placeholder-5d0c7a61e3b94f2e"
+
+
+def enabled() -> bool:
+    return settings.PAGE_CACHE_SECONDS > 0
+
+
+def learner_scope(learner_id: int) -> str:
+    return f"learner:{learner_id}"
+
+
+def mentor_scope(mentor_id: int) -> str:
+    return f"mentor:{mentor_id}"
+
+
+def _version_key(scope: str) -> str:
+    return f"page-version:{scope}"
+
+
+def bump(scopes: Iterable[str]) -> None:
+    """Make stale, once the current transaction commits, every cached content built from `scopes`."""
+    if not enabled():
+        return
+    keys = [_version_key(scope) for scope in set(scopes)]
+    if not keys:
+        return
+
+    def stamp() -> None:
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+
+    # Now, for reads later in this transaction; and again after the commit, because a page built
+    # meanwhile by another request (from the data before the commit) carries the first new stamp.
+    stamp()
+    transaction.on_commit(stamp)
+
+
+def learners_changed(learner_ids: Iterable[int], *, also_mentors: Iterable[int | None] = ()) -> None:
+    """A change to these learners' data: their pages, their mentors' and staff's are stale."""
+    from progress.models import Enrolment
+
+    if not enabled():
+        return
+    learner_ids = set(learner_ids)
+    mentors = set(also_mentors) | set(
+        Enrolment.objects.filter(learner_id__in=learner_ids, mentor__isnull=False).values_list(
+            "mentor_id", flat=True
+        )
+    )
+    scopes = [learner_scope(pk) for pk in learner_ids]
+    scopes += [mentor_scope(pk) for pk in mentors if pk is not None]
+    bump([*scopes, ALL_LEARNERS])
+
+
+def watch(
+    model: type[Model],
+    learner_ids: Callable[[Any], Iterable[int]] | None = None,
+    mentor_ids: Callable[[Any], Iterable[int | None]] = lambda instance: (),
+) -> None:
+    """Bump on every save or delete of `model`: the learners (and mentors) it names, else the curriculum."""
+
+    def changed(sender: type[Model], instance: Model, **kwargs: object) -> None:
+        if learner_ids is None:
+            bump([CURRICULUM])
+        else:
+            learners_changed(learner_ids(instance), also_mentors=mentor_ids(instance))
+
+    uid = f"page-cache:{model._meta.label}"
+    post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+
+
+def learner_of_enrolment(instance: Any) -> list[int]:
+    """For models with an `enrolment` foreign key."""
+    from progress.models import Enrolment
+
+    return list(Enrolment.objects.filter(pk=instance.enrolment_id).values_list("learner_id", flat=True))
+
+
+def _stamps(scopes: Sequence[str], page_key: str) -> tuple[dict[str, str], Any]:
+    keys = [_version_key(scope) for scope in scopes]
+    found = cache.get_many([*keys, page_key])
+    for key in keys:
+        if key not in found:  # never stamped, or evicted: stamp it now (add: one stamp wins)
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            found[key] = cache.get(key)
+    return {key: found[key] for key in keys}, found.get(page_key)
+
+
+def cached_content(
+    request: HttpRequest,
+    *,
+    key: str,
+    scopes: Sequence[str],
+    build: Callable[[], tuple[str, dict[str, Any], datetime]],
+) -> SafeString:
+    """The content of a page: from the cache when its stamps match and it is still true, else built.
+
+    `build` returns (template name, context, until when the content is true); it runs only on a miss,
+    so it should do all the page's reads.
+    """
+    page_key = f"page:{key}"
+    if enabled():
+        stamps, entry = _stamps(scopes, page_key)
+        now = time.time()
+        if entry and entry["stamps"] == stamps and entry["built"] <= now < entry["until"]:
+            return _with_csrf(entry["html"], request)
+    template, context, until = build()
+    html = render_to_string(template, {**context, "csrf_token": CSRF_PLACEHOLDER}, request=request)
+    if enabled():
+        now = time.time()
+        lifetime = min(until.timestamp() - now, settings.PAGE_CACHE_SECONDS)
+        if lifetime > 0:
+            entry = {"stamps": stamps, "built": now, "until": now + lifetime, "html": str(html)}
+            cache.set(page_key, entry, timeout=int(lifetime) + 1)
+    return _with_csrf(html, request)
+
+
+def _with_csrf(html: str, request: HttpRequest) -> SafeString:
+    return mark_safe(
+        html.replace(CSRF_PLACEHOLDER, get_token(request))
+    )  # rendered (escaped) by the templates
