@@ -1,9 +1,9 @@
 """Rendered page content cached in the shared cache, made stale by version stamps, never by guessing.
 
 The learner dashboard, the schedule and the mentor dashboard are computed from ~250 rows (or 500
-learners' schedules) and rendered from large templates, but change only when their data does. Their
-content (the page without the site's frame, messages and CSRF token) is cached under a key, together
-with the version stamps of the *scopes* it was built from:
+learners' schedules) and rendered from large templates, but change only when their data does. The
+rendered page (with a placeholder for the CSRF token, filled in per response) is cached under a key,
+together with the version stamps of the *scopes* it was built from:
 
 - `curriculum`: phases, weeks, resources, quizzes (any admin edit);
 - `learner:<id>`: one learner's enrolment, progress, re-plans, submissions, feedback, reviews, name;
@@ -27,14 +27,15 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
 
 CURRICULUM = "curriculum"
 ALL_LEARNERS = "learners"
@@ -127,36 +128,43 @@ def _stamps(scopes: Sequence[str], page_key: str) -> tuple[dict[str, str], Any]:
     return {key: found[key] for key in keys}, found.get(page_key)
 
 
-def cached_content(
+def cached_page(
     request: HttpRequest,
     *,
     key: str,
     scopes: Sequence[str],
     build: Callable[[], tuple[str, dict[str, Any], datetime]],
-) -> SafeString:
-    """The content of a page: from the cache when its stamps match and it is still true, else built.
+) -> HttpResponse:
+    """The page: from the cache when its stamps match and it is still true, else rendered.
 
-    `build` returns (template name, context, until when the content is true); it runs only on a miss,
-    so it should do all the page's reads.
+    `build` returns (template name, context, until when the page is true); it runs only on a miss,
+    so it should do all the page's reads. The site's frame (menu) depends on the user's roles, which
+    are part of the key; a response that carries messages is neither read from nor written to the
+    cache.
     """
-    page_key = f"page:{key}"
-    if enabled():
+    user = request.user
+    page_key = f"page:{key}:{user.is_staff}:{getattr(user, 'is_mentor', False)}"
+    use_cache = enabled() and not _messages_waiting(request)
+    if use_cache:
         stamps, entry = _stamps(scopes, page_key)
         now = time.time()
         if entry and entry["stamps"] == stamps and entry["built"] <= now < entry["until"]:
-            return _with_csrf(entry["html"], request)
+            return _response(entry["html"], request)
     template, context, until = build()
     html = render_to_string(template, {**context, "csrf_token": CSRF_PLACEHOLDER}, request=request)
-    if enabled():
+    if use_cache:
         now = time.time()
         lifetime = min(until.timestamp() - now, settings.PAGE_CACHE_SECONDS)
         if lifetime > 0:
             entry = {"stamps": stamps, "built": now, "until": now + lifetime, "html": str(html)}
             cache.set(page_key, entry, timeout=int(lifetime) + 1)
-    return _with_csrf(html, request)
+    return _response(html, request)
 
 
-def _with_csrf(html: str, request: HttpRequest) -> SafeString:
-    return mark_safe(
-        html.replace(CSRF_PLACEHOLDER, get_token(request))
-    )  # rendered (escaped) by the templates
+def _messages_waiting(request: HttpRequest) -> bool:
+    """Messages (e.g. "Saved.") are stored in a cookie, else in the session, until shown."""
+    return CookieStorage.cookie_name in request.COOKIES or SessionStorage.session_key in request.session
+
+
+def _response(html: str, request: HttpRequest) -> HttpResponse:
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))

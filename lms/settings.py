@@ -97,6 +97,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 FORMS_URLFIELD_ASSUME_HTTPS = True
 # Rate limits (logins) and sessions need a cache shared by all web processes in production.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "lms.cache.ReusedClientRedisCache"
 # A cache private to each process (the embedded default) cannot be invalidated by the worker or by other
 # web processes: cached sessions and cached pages (lms.page_cache) need one shared by all (Redis).
 SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))

@@ -88,15 +88,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "flag_label": FLAGS.get(flag or ""),
             "sort": sort,
         }
-        return "mentoring/_dashboard_content.html", context, _fresh_until()
+        return "mentoring/dashboard.html", context, _fresh_until()
 
-    html = page_cache.cached_content(
+    return page_cache.cached_page(
         request,
         key=f"mentees:{user.pk}:{user.is_staff}:{query}",
         scopes=[page_cache.CURRICULUM, scope],
         build=build,
     )
-    return render(request, "mentoring/dashboard.html", {"content": html})
 
 
 CSV_COLUMNS = [

@@ -79,17 +79,17 @@ def _own_page(
     request: HttpRequest, page: str, content: Callable[[Enrolment], dict[str, object]]
 ) -> HttpResponse:
     """A learner's page about their own enrolment, its content cached until their data or date changes
-    (lms.page_cache): a repeated visit reads no enrolment, progress or quiz rows."""
+    (lms.page_cache): a repeated visit reads no enrolment, progress or quiz rows and renders nothing."""
     learner = request.user
 
     def build() -> tuple[str, dict[str, object], datetime]:
         enrolment = enrolment_latest_for(learner=learner)  # type: ignore[arg-type]
         if enrolment is None:
             raise _NotEnrolled
-        return f"progress/_{page}_content.html", content(enrolment), next_midnight_for(enrolment)
+        return f"progress/{page}.html", content(enrolment), next_midnight_for(enrolment)
 
     try:
-        html = page_cache.cached_content(
+        return page_cache.cached_page(
             request,
             key=f"{page}:{learner.pk}",
             scopes=[page_cache.CURRICULUM, page_cache.learner_scope(learner.pk)],  # type: ignore[arg-type]
@@ -98,7 +98,6 @@ def _own_page(
     except _NotEnrolled:
         messages.info(request, "Choose a start date to get your schedule.")
         return redirect("progress:enrol")
-    return render(request, f"progress/{page}.html", {"content": html})
 
 
 @login_required
@@ -126,17 +125,16 @@ def learner_schedule(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     """A learner's schedule as their mentor or staff see it (read-only)."""
     enrolment = get_object_or_404(enrolments_visible_to(user=request.user), pk=enrolment_id)  # type: ignore[arg-type]
     read_only = enrolment.learner_id != request.user.pk
-    html = page_cache.cached_content(
+    return page_cache.cached_page(
         request,
         key=f"learner-schedule:{enrolment.pk}:{read_only}",
         scopes=[page_cache.CURRICULUM, page_cache.learner_scope(enrolment.learner_id)],
         build=lambda: (
-            "progress/_schedule_content.html",
+            "progress/schedule.html",
             {"overview": learner_overview(enrolment=enrolment), "read_only": read_only},
             next_midnight_for(enrolment),
         ),
     )
-    return render(request, "progress/schedule.html", {"content": html})
 
 
 @with_enrolment
