@@ -1,4 +1,5 @@
-"""Authentication backends that load the user together with their mentor flag (one query, not two).
+"""Authentication backends that load the user together with their mentor flag (one query, not two),
+and keep it in the shared cache between requests.
 
 Every page asks `user.is_mentor` for its menu; answering it from the session's user query keeps
 page query counts flat.
@@ -10,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
+from lms import page_cache
 
 USER_WITH_MENTOR_FLAG = f"""
     SELECT u.*, EXISTS (
@@ -21,17 +23,33 @@ USER_WITH_MENTOR_FLAG = f"""
 """  # table names from the models; values only as parameters
 
 
+# The user of every request is read from the shared cache, made stale by any save of the user and
+# any change of groups (lms.page_cache); the time limit bounds what a write that bypasses signals
+# (a queryset .update() of users, which this project does not do) could leave stale.
+CACHED_USER_SECONDS = 300
+
+
+def user_with_mentor_flag(pk: int) -> User | None:
+    user = next(iter(User._default_manager.raw(USER_WITH_MENTOR_FLAG, [User.MENTOR_GROUP, pk])), None)
+    if user is not None:
+        user.__dict__["is_mentor"] = user.in_mentor_group  # type: ignore[attr-defined]
+    return user
+
+
 class MentorFlagMixin:
     def get_user(self, user_id: int | str) -> User | None:
-        # Runs for every request of a logged-in user: one raw query with the flag, no ORM compilation.
         try:
             pk = User._meta.pk.to_python(user_id)  # type: ignore[union-attr]
         except ValidationError:
             return None
-        user = next(iter(User._default_manager.raw(USER_WITH_MENTOR_FLAG, [User.MENTOR_GROUP, pk])), None)
+        user = page_cache.cached_value(
+            f"auth-user:{pk}",
+            scopes=[page_cache.learner_scope(pk), page_cache.USER_GROUPS],
+            load=lambda: user_with_mentor_flag(pk),
+            seconds=CACHED_USER_SECONDS,
+        )
         if user is None or not self.user_can_authenticate(user):  # type: ignore[attr-defined]
             return None
-        user.__dict__["is_mentor"] = user.in_mentor_group  # type: ignore[attr-defined]
         return user
 
 

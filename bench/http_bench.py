@@ -164,6 +164,8 @@ def main() -> None:
     )
     targets = [
         ("bare view (ok)", "/ping", None),
+        # The same with a learner's session: what loading any logged-in user costs (session, user row).
+        ("bare view, logged in", "/ping", keys["learner"]),
         ("learner dashboard", "/dashboard/", keys["learner"]),
         ("learner schedule", "/schedule/", keys["learner"]),
         ("quiz page", "/quizzes/week/5/", keys["learner"]),

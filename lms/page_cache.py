@@ -7,7 +7,9 @@ together with the version stamps of the *scopes* it was built from:
 
 - `curriculum`: phases, weeks, resources, quizzes (any admin edit);
 - `learner:<id>`: one learner's enrolment, progress, re-plans, submissions, feedback, reviews, name;
-- `mentor:<id>`: any of a mentor's learners (and the assignment itself); `learners`: any learner.
+- `mentor:<id>`: any of a mentor's learners (and the assignment itself); `learners`: any learner;
+- `user-groups`: any group or group membership (the logged-in user, loaded for every request, is
+  cached under `learner:<id>` and this scope: see accounts.backends).
 
 A write bumps its scopes when it happens and again once its transaction commits (models' signals in
 each app's `ready()`, and the services that write with `UPDATE`); a read compares stamps and rebuilds
@@ -24,7 +26,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -39,6 +41,8 @@ from django.template.loader import render_to_string
 
 CURRICULUM = "curriculum"
 ALL_LEARNERS = "learners"
+USER_GROUPS = "user-groups"  # any group or membership: roles (mentor, staff menus) may have changed
+T = TypeVar("T")
 # Rendered into cached content by {% csrf_token %} and replaced by the request's token on the way out.
 CSRF_PLACEHOLDER = "csrf-placeholder-5d0c7a61e3b94f2e"
 
@@ -97,12 +101,13 @@ def watch(
     model: type[Model],
     learner_ids: Callable[[Any], Iterable[int]] | None = None,
     mentor_ids: Callable[[Any], Iterable[int | None]] = lambda instance: (),
+    scope: str = CURRICULUM,
 ) -> None:
-    """Bump on every save or delete of `model`: the learners (and mentors) it names, else the curriculum."""
+    """Bump on every save or delete of `model`: the learners (and mentors) it names, else `scope`."""
 
     def changed(sender: type[Model], instance: Model, **kwargs: object) -> None:
         if learner_ids is None:
-            bump([CURRICULUM])
+            bump([scope])
         else:
             learners_changed(learner_ids(instance), also_mentors=mentor_ids(instance))
 
@@ -126,6 +131,20 @@ def _stamps(scopes: Sequence[str], page_key: str) -> tuple[dict[str, str], Any]:
             cache.add(key, uuid.uuid4().hex, timeout=None)
             found[key] = cache.get(key)
     return {key: found[key] for key in keys}, found.get(page_key)
+
+
+def cached_value(key: str, *, scopes: Sequence[str], load: Callable[[], T], seconds: int) -> T:
+    """`load()`'s value, kept until one of `scopes` is bumped, `seconds` at most."""
+    if not enabled():
+        return load()
+    entry_key = f"value:{key}"
+    stamps, entry = _stamps(scopes, entry_key)
+    now = time.time()
+    if entry and entry["stamps"] == stamps and entry["built"] <= now:
+        return cast(T, entry["value"])
+    value = load()
+    cache.set(entry_key, {"stamps": stamps, "built": now, "value": value}, timeout=seconds)
+    return value
 
 
 def cached_page(
