@@ -19,9 +19,12 @@ stamp and is rebuilt on the next read. Dates matter too: content says until when
 learner's next midnight; for mentors a quarter of an hour, as flags depend on each learner's clock).
 
 Only a cache shared by every process (Redis) can be invalidated by the worker and the other web
-processes, so caching is off unless `PAGE_CACHE_SECONDS` > 0 (default: on with a shared cache).
+processes, so caching is off unless `PAGE_CACHE_SECONDS` > 0 (default: an hour with a shared cache).
+A cache that does not answer is a miss, never an error; a stamp that could not be bumped then (a
+network fault) leaves pages stale until they expire, which `PAGE_CACHE_SECONDS` bounds.
 """
 
+import logging
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -38,11 +41,16 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from redis.exceptions import RedisError
 
 CURRICULUM = "curriculum"
 ALL_LEARNERS = "learners"
 USER_GROUPS = "user-groups"  # any group or membership: roles (mentor, staff menus) may have changed
 T = TypeVar("T")
+# What a cache that does not answer raises (Redis down, a network fault): then reads miss and writes
+# are skipped, so pages come from the database and no write of the application fails because of it.
+CACHE_ERRORS = (RedisError, OSError)
+logger = logging.getLogger(__name__)
 # Rendered into cached content by {% csrf_token %} and replaced by the request's token on the way out.
 CSRF_PLACEHOLDER = "csrf-placeholder-5d0c7a61e3b94f2e"
 
@@ -72,7 +80,11 @@ def bump(scopes: Iterable[str]) -> None:
         return
 
     def stamp() -> None:
-        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+        try:
+            cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+        except CACHE_ERRORS as error:
+            # The write itself stands; pages built before it may be served until they expire.
+            logger.warning("page cache: could not mark %s stale (%s)", ", ".join(keys), error)
 
     # Now, for reads later in this transaction; and again after the commit, because a page built
     # meanwhile by another request (from the data before the commit) carries the first new stamp.
@@ -123,27 +135,40 @@ def learner_of_enrolment(instance: Any) -> list[int]:
     return list(Enrolment.objects.filter(pk=instance.enrolment_id).values_list("learner_id", flat=True))
 
 
-def _stamps(scopes: Sequence[str], page_key: str) -> tuple[dict[str, str], Any]:
+def _stamps(scopes: Sequence[str], entry_key: str) -> tuple[dict[str, str], Any] | None:
+    """The scopes' current stamps and the cached entry; None when the cache does not answer."""
     keys = [_version_key(scope) for scope in scopes]
-    found = cache.get_many([*keys, page_key])
-    for key in keys:
-        if key not in found:  # never stamped, or evicted: stamp it now (add: one stamp wins)
-            cache.add(key, uuid.uuid4().hex, timeout=None)
-            found[key] = cache.get(key)
-    return {key: found[key] for key in keys}, found.get(page_key)
+    try:
+        found = cache.get_many([*keys, entry_key])
+        for key in keys:
+            if key not in found:  # never stamped, or evicted: stamp it now (add: one stamp wins)
+                cache.add(key, uuid.uuid4().hex, timeout=None)
+                found[key] = cache.get(key)
+    except CACHE_ERRORS as error:
+        logger.warning("page cache: not answering, reading from the database (%s)", error)
+        return None
+    return {key: found[key] for key in keys}, found.get(entry_key)
+
+
+def _store(key: str, entry: dict[str, Any], timeout: int) -> None:
+    try:
+        cache.set(key, entry, timeout=timeout)
+    except CACHE_ERRORS as error:
+        logger.warning("page cache: could not store %s (%s)", key, error)
 
 
 def cached_value(key: str, *, scopes: Sequence[str], load: Callable[[], T], seconds: int) -> T:
     """`load()`'s value, kept until one of `scopes` is bumped, `seconds` at most."""
-    if not enabled():
-        return load()
     entry_key = f"value:{key}"
-    stamps, entry = _stamps(scopes, entry_key)
+    looked_up = _stamps(scopes, entry_key) if enabled() else None
+    if looked_up is None:
+        return load()
+    stamps, entry = looked_up
     now = time.time()
     if entry and entry["stamps"] == stamps and entry["built"] <= now:
         return cast(T, entry["value"])
     value = load()
-    cache.set(entry_key, {"stamps": stamps, "built": now, "value": value}, timeout=seconds)
+    _store(entry_key, {"stamps": stamps, "built": now, "value": value}, seconds)
     return value
 
 
@@ -164,19 +189,20 @@ def cached_page(
     user = request.user
     page_key = f"page:{key}:{user.is_staff}:{getattr(user, 'is_mentor', False)}"
     use_cache = enabled() and not _messages_waiting(request)
-    if use_cache:
-        stamps, entry = _stamps(scopes, page_key)
+    looked_up = _stamps(scopes, page_key) if use_cache else None
+    if looked_up is not None:
+        stamps, entry = looked_up
         now = time.time()
         if entry and entry["stamps"] == stamps and entry["built"] <= now < entry["until"]:
             return _response(entry["html"], request)
     template, context, until = build()
     html = render_to_string(template, {**context, "csrf_token": CSRF_PLACEHOLDER}, request=request)
-    if use_cache:
+    if looked_up is not None:
         now = time.time()
         lifetime = min(until.timestamp() - now, settings.PAGE_CACHE_SECONDS)
         if lifetime > 0:
             entry = {"stamps": stamps, "built": now, "until": now + lifetime, "html": str(html)}
-            cache.set(page_key, entry, timeout=int(lifetime) + 1)
+            _store(page_key, entry, int(lifetime) + 1)
     return _response(html, request)
 
 

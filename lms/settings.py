@@ -99,11 +99,15 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "lms.cache.ReusedClientRedisCache"
+    # A Redis that does not answer must cost a request half a second, not the operating system's minutes.
+    CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=0.5, socket_timeout=0.5)
 # A cache private to each process (the embedded default) cannot be invalidated by the worker or by other
-# web processes: cached sessions and cached pages (lms.page_cache) need one shared by all (Redis).
+# web processes: cached pages and users (lms.page_cache) need one shared by all (Redis).
 SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
-SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if SHARED_CACHE else "db")
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=86400 if SHARED_CACHE else 0)
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600 if SHARED_CACHE else 0)
+# Sessions are read from the cache and kept in the database too: with Redis down (the broker and the
+# cache share one in the compose stack), learners stay logged in and their submissions are saved.
+SESSION_ENGINE = "lms.sessions" if SHARED_CACHE else "django.contrib.sessions.backends.db"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -171,3 +171,30 @@ def test_a_grade_from_the_worker_shows_on_the_learners_cached_pages(curriculum_t
     schedule = page(client, "progress:schedule")
     assert "Grading…" not in schedule
     assert "Passed" in schedule
+
+
+@pytest.mark.django_db
+def test_with_the_cache_down_pages_come_from_the_database_and_writes_succeed(
+    settings, client, learner, mentor, enrolment, caplog
+):
+    """In the compose stack the broker and the cache share one Redis: its failure loses nothing.
+    (Logging in needs the cache: its rate limits live there, and a session it may hold is never
+    reported as ended while it does not answer.)"""
+    client.force_login(learner)
+    mentor_client = Client()
+    mentor_client.force_login(mentor)
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}}
+    with freeze_time("2026-11-18 12:00"):
+        assert "0 of 52 weeks completed" in page(client, "progress:dashboard")
+        response = client.post(reverse("progress:week", args=[1]), {"status": "completed", "notes": "Done."})
+        assert response.status_code == 302
+        assert "1 of 52 weeks completed" in page(client, "progress:dashboard")
+        assert "learner@example.com" in page(mentor_client, "mentoring:dashboard")
+        quiz = make_quiz(week=3)
+        answers = perfect_answers(quiz)
+        submission = assessment_services.submission_create(learner=learner, quiz=quiz, answers=answers)
+    assert Enrolment.objects.get(pk=enrolment.pk).week_progress.get().notes == "Done."
+    assert Submission.objects.filter(pk=submission.pk, status=Submission.Status.PENDING).exists()
+    assert "page cache: not answering" in caplog.text
+    assert "page cache: could not mark" in caplog.text
+    assert "sessions: cache not answering" in caplog.text

@@ -1,0 +1,33 @@
+"""Sessions read from the shared cache, written to the database and the cache (Django's `cached_db`),
+that keep working from the database when the cache does not answer.
+
+Django's `cached_db` already survives a failed cache read and a failed cache write on save, but not the
+write-back after reading from the database, nor the check for a free key of a new session: with Redis
+down, every logged-in request would fail. Deleting (log-out) still fails loudly when the cache does not
+answer, so that a session the cache may still hold is never reported as ended.
+"""
+
+import logging
+from typing import Any
+
+from django.contrib.sessions.backends import cached_db
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+
+from lms.page_cache import CACHE_ERRORS
+
+logger = logging.getLogger(__name__)
+
+
+class SessionStore(cached_db.SessionStore):
+    def load(self) -> dict[str, Any]:
+        try:
+            return super().load()
+        except CACHE_ERRORS as error:
+            logger.warning("sessions: cache not answering, reading from the database (%s)", error)
+            return DatabaseSessionStore.load(self)
+
+    def exists(self, session_key: str) -> bool:
+        try:
+            return super().exists(session_key)
+        except CACHE_ERRORS:
+            return DatabaseSessionStore.exists(self, session_key)
