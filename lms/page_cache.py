@@ -13,10 +13,10 @@ together with the version stamps of the *scopes* it was built from:
 
 A write bumps its scopes when it happens and again once its transaction commits (models' signals in
 each app's `ready()`, and the services that write with `UPDATE`); a read compares stamps and rebuilds
-on any difference. The
-stamps are read *before* the data, so a page built from data that changed meanwhile carries the old
-stamp and is rebuilt on the next read. Dates matter too: content says until when it is true (the
-learner's next midnight; for mentors a quarter of an hour, as flags depend on each learner's clock).
+on any difference. The stamps are read *before* the data, so a page built from data that changed
+meanwhile carries an old stamp and is rebuilt on the next read. Dates matter too: a page says until
+when it is true (the learner's next midnight; for mentors a quarter of an hour, as flags depend on
+each learner's clock).
 
 Only a cache shared by every process (Redis) can be invalidated by the worker and the other web
 processes, so caching is off unless `PAGE_CACHE_SECONDS` > 0 (default: an hour with a shared cache).
@@ -72,7 +72,7 @@ def _version_key(scope: str) -> str:
 
 
 def bump(scopes: Iterable[str]) -> None:
-    """Make stale, once the current transaction commits, every cached content built from `scopes`."""
+    """Make stale every cached page or value built from `scopes`: now, and once the transaction commits."""
     if not enabled():
         return
     keys = [_version_key(scope) for scope in set(scopes)]
