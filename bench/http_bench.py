@@ -18,6 +18,7 @@ Two passes in the same run, each with its own server and its own bare-view figur
 import argparse
 import os
 import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -40,7 +41,7 @@ end
 
 
 def sessions() -> dict[str, str]:
-    """Session keys for a seeded learner (mid-way, with progress) and the first mentor (500 mentees)."""
+    """Cookies for a seeded learner (mid-way, with progress) and the first mentor (500 mentees)."""
     import django
 
     django.setup()
@@ -64,7 +65,9 @@ def sessions() -> dict[str, str]:
         store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
-        keys[role] = store.session_key
+        # What a browser sends back after its first page: the session and the CSRF cookie (without
+        # the latter, every response would mint a new CSRF secret and set the cookie again).
+        keys[role] = f"sessionid={store.session_key}; csrftoken={secrets.token_hex(16)}"
     return keys
 
 
@@ -86,7 +89,7 @@ def wrk(url: str, *, cookie: str | None, duration: int, connections: int, script
         "X-Forwarded-Proto: https",
     ]
     if cookie:
-        command += ["-H", f"Cookie: sessionid={cookie}"]
+        command += ["-H", f"Cookie: {cookie}"]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     match = re.search(r"BENCH rps=([\d.]+) p50=(\d+) p95=(\d+) errors=(\d+)", output)
     if not match:
@@ -117,7 +120,7 @@ def measure(targets: list[tuple[str, str, str | None]], args: argparse.Namespace
         for label, path, cookie in targets:
             warm_up = ["curl", "-s", "-o", "/dev/null", "-H", "X-Forwarded-Proto: https"]
             if cookie:
-                warm_up += ["-H", f"Cookie: sessionid={cookie}"]
+                warm_up += ["-H", f"Cookie: {cookie}"]
             subprocess.run([*warm_up, base + path], check=False)
             results[label] = wrk(
                 base + path,

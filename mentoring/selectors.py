@@ -1,18 +1,20 @@
 """Reads for mentors: their mentees (and only theirs), at-risk flags, feedback, phase reviews."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import BigIntegerField, F, QuerySet, Sum, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import User
 from curriculum.models import Phase, Week
 from mentoring.models import PhaseReview, WeekFeedback
-from progress.models import Enrolment, WeekProgress
-from progress.schedule import COMPLETED, Shift, build_schedule
+from progress.models import Enrolment, ScheduleChange, WeekProgress
+from progress.schedule import Shift, schedule_standing
 from progress.selectors import CURRENT_STATUSES, today_for
 
 if TYPE_CHECKING:
@@ -85,51 +87,61 @@ SORT_KEYS = {
 }
 
 
+ROW_FIELDS = [
+    "learner_id", "start_date", "pace", "timezone", "status", "paused_on", "last_activity_at", "created_at",
+    "learner__first_name", "learner__last_name", "learner__email", "learner__username",
+]  # fmt: skip
+
+
 def mentee_rows(
     *, user: User, flag: str | None = None, sort: str = "-flags", today: date | None = None
 ) -> list[MenteeRow]:
     """The mentor dashboard's table, in a fixed number of queries whatever the number of mentees."""
     from mentoring.quiz_stats import QuizStats, quiz_stats_for  # assessments depends on progress, not here
 
-    enrolments = list(mentee_enrolments_for(user=user).prefetch_related("schedule_changes"))
-    ids = [enrolment.pk for enrolment in enrolments]
+    scoped = mentee_enrolments_for(user=user)
+    enrolments = list(
+        scoped.select_related(None)
+        .select_related("learner")
+        .only(*ROW_FIELDS)  # 500 enrolments and users: building unused fields is a third of the query
+    )
+    # The other reads take the scope as a subquery: 500 ids as parameters cost more to send than to use.
+    ids = scoped.values("pk")
+    shifts: dict[int, list[Shift]] = defaultdict(list)
+    # Tuples, not prefetch_related: Django builds a queryset per prefetched instance (~30 ms for 500).
+    for enrolment_id, from_week, starts_on in ScheduleChange.objects.filter(enrolment_id__in=ids).values_list(
+        "enrolment_id", "from_week", "starts_on"
+    ):
+        shifts[enrolment_id].append(Shift(from_week, starts_on))
     weeks = list(Week.objects.values_list("number", "phase__number"))
-    phase_sizes: dict[int, int] = defaultdict(int)
-    phase_of = {}
+    phase_masks: dict[int, int] = defaultdict(int)
     for number, phase in weeks:
-        phase_sizes[phase] += 1
-        phase_of[number] = phase
-    completed: dict[int, set[int]] = defaultdict(set)
-    for enrolment_id, number in WeekProgress.objects.filter(
-        enrolment_id__in=ids, status=WeekProgress.Status.COMPLETED
-    ).values_list("enrolment_id", "week__number"):
-        completed[enrolment_id].add(number)
-    quiz = quiz_stats_for(learner_ids=[enrolment.learner_id for enrolment in enrolments])
+        phase_masks[phase] |= 1 << (number - 1)
+    completed = completed_week_masks(enrolment_ids=ids)
+    quiz = quiz_stats_for(learner_ids=scoped.values("learner_id"))
 
     rows = []
     for enrolment in enrolments:
-        done = completed[enrolment.pk]
-        schedule = build_schedule(
+        done = completed.get(enrolment.pk, 0)
+        schedule = schedule_standing(
             start_date=enrolment.start_date,
             pace=enrolment.pace,
             today=today or today_for(enrolment),
-            statuses=dict.fromkeys(done, COMPLETED),
-            shifts=[Shift(c.from_week, c.starts_on) for c in enrolment.schedule_changes.all()],
+            completed_mask=done,
+            shifts=shifts[enrolment.pk],
             paused_on=enrolment.paused_on if enrolment.status == Enrolment.Status.PAUSED else None,
             total_weeks=len(weeks),
         )
-        per_phase: dict[int, int] = defaultdict(int)
-        for number in done:
-            per_phase[phase_of.get(number, 0)] += 1
         row = MenteeRow(
             enrolment=enrolment,
             current_week=schedule.current_week,
             weeks_behind=schedule.weeks_behind,
             schedule_label=schedule.label,
             phase_percents={
-                phase: round(100 * per_phase[phase] / size) for phase, size in sorted(phase_sizes.items())
+                phase: round(100 * (done & mask).bit_count() / mask.bit_count())
+                for phase, mask in sorted(phase_masks.items())
             },
-            completion_percent=round(100 * len(done) / len(weeks)) if weeks else 0,
+            completion_percent=round(100 * done.bit_count() / len(weeks)) if weeks else 0,
             last_activity=enrolment.last_activity_at or enrolment.created_at,
             quiz=quiz.get(enrolment.learner_id, QuizStats()),
         )
@@ -142,6 +154,20 @@ def mentee_rows(
     key = SORT_KEYS.get(sort.lstrip("-"), SORT_KEYS["flags"])
     rows.sort(key=key, reverse=descending)
     return rows
+
+
+def completed_week_masks(*, enrolment_ids: "Iterable[int] | QuerySet") -> dict[int, int]:
+    """Each enrolment's completed weeks as a bit mask (bit n-1: week n), summed in SQL: one row per
+    enrolment rather than one per completed week (the bits are distinct, so the sum is the union)."""
+    # The stubs type the shift as an int; Django takes any expression (here, per row).
+    bit = Cast(Value(1), BigIntegerField()).bitleftshift(F("week__number") - 1)  # type: ignore[arg-type]
+    masks = (
+        WeekProgress.objects.filter(enrolment_id__in=enrolment_ids, status=WeekProgress.Status.COMPLETED)
+        .values("enrolment_id")
+        .annotate(mask=Sum(bit))
+        .values_list("enrolment_id", "mask")
+    )
+    return {enrolment_id: int(mask) for enrolment_id, mask in masks}
 
 
 def add_flags(row: MenteeRow) -> None:

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 TOTAL_WEEKS = 52
 
@@ -78,18 +79,35 @@ class Schedule:
 
     @property
     def label(self) -> str:
-        if self.state == "behind":
-            plural = "s" if self.weeks_behind != 1 else ""
-            return f"Behind by {self.weeks_behind} week{plural}"
-        return {
-            "not_started": "Starts soon",
-            "on_track": "On track",
-            "paused": "Paused",
-            "completed": "Completed",
-        }[self.state]
+        return state_label(self.state, self.weeks_behind)
 
     def week(self, number: int) -> PlannedWeek:
         return self.weeks[number - 1]
+
+
+def state_label(state: str, weeks_behind: int) -> str:
+    if state == "behind":
+        plural = "s" if weeks_behind != 1 else ""
+        return f"Behind by {weeks_behind} week{plural}"
+    return {
+        "not_started": "Starts soon",
+        "on_track": "On track",
+        "paused": "Paused",
+        "completed": "Completed",
+    }[state]
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where a learner stands, without the dated weeks: what lists of many learners need."""
+
+    current_week: int | None
+    weeks_behind: int
+    state: str
+
+    @property
+    def label(self) -> str:
+        return state_label(self.state, self.weeks_behind)
 
 
 def effective_shifts(shifts: Iterable[Shift]) -> list[Shift]:
@@ -110,6 +128,58 @@ def _days_after_anchor(weeks: int, pace_hundredths: int) -> int:
     return quotient
 
 
+@lru_cache(maxsize=256)
+def _offsets(pace_hundredths: int, count: int) -> tuple[int, ...]:
+    """Days from an anchor to the start of each of the `count` weeks that follow it, first included."""
+    return tuple(_days_after_anchor(weeks, pace_hundredths) for weeks in range(count))
+
+
+def _timeline(
+    *,
+    start_date: date,
+    pace: Decimal,
+    today: date,
+    shifts: Iterable[Shift],
+    paused_on: date | None,
+    total_weeks: int,
+) -> tuple[list[int], int, int | None]:
+    """The start of every week and of the week after the last, and the day time stands at (as day
+    ordinals: integers compare and add faster than dates), and the current week."""
+    if pace <= 0:
+        raise ValueError("pace must be positive")
+    pace_hundredths = int(Decimal(pace) * 100)
+    anchors = effective_shifts([Shift(1, start_date), *(s for s in shifts if s.from_week >= 1)])
+    starts: list[int] = []
+    for index, anchor in enumerate(anchors):
+        last = anchors[index + 1].from_week - 1 if index + 1 < len(anchors) else total_weeks + 1
+        first = max(anchor.from_week, len(starts) + 1)
+        if last < first:
+            continue
+        base = anchor.starts_on.toordinal()
+        offsets = _offsets(pace_hundredths, last - anchor.from_week + 1)
+        starts.extend(base + offset for offset in offsets[first - anchor.from_week :])
+    as_of = (min(today, paused_on) if paused_on else today).toordinal()
+
+    current: int | None = None
+    if as_of >= starts[0]:
+        current = total_weeks
+        for number in range(1, total_weeks + 1):
+            if starts[number - 1] <= as_of < starts[number]:
+                current = number
+                break
+    return starts, as_of, current
+
+
+def _state(*, all_completed: bool, paused: bool, current: int | None, behind: bool) -> str:
+    if all_completed:
+        return "completed"
+    if paused:
+        return "paused"
+    if current is None:
+        return "not_started"
+    return "behind" if behind else "on_track"
+
+
 def build_schedule(
     *,
     start_date: date,
@@ -124,47 +194,59 @@ def build_schedule(
 
     `statuses` maps week numbers to "not_started" / "in_progress" / "completed" (missing: not started).
     """
-    if pace <= 0:
-        raise ValueError("pace must be positive")
     statuses = statuses or {}
-    pace_hundredths = int(Decimal(pace) * 100)
-    anchors = effective_shifts([Shift(1, start_date), *(s for s in shifts if s.from_week >= 1)])
-    starts: list[date] = []
-    for index, anchor in enumerate(anchors):
-        last = anchors[index + 1].from_week - 1 if index + 1 < len(anchors) else total_weeks + 1
-        starts.extend(
-            anchor.starts_on + timedelta(days=_days_after_anchor(number - anchor.from_week, pace_hundredths))
-            for number in range(max(anchor.from_week, len(starts) + 1), last + 1)
-        )
-    as_of = min(today, paused_on) if paused_on else today
-
-    current: int | None = None
-    if as_of >= starts[0]:
-        current = total_weeks
-        for number in range(1, total_weeks + 1):
-            if starts[number - 1] <= as_of < starts[number]:
-                current = number
-                break
-
+    starts, as_of, current = _timeline(
+        start_date=start_date, pace=pace, today=today, shifts=shifts, paused_on=paused_on,
+        total_weeks=total_weeks,
+    )  # fmt: skip
     weeks = []
     for number in range(1, total_weeks + 1):
-        starts_on = starts[number - 1]
-        ends_on = max(starts[number] - ONE_DAY, starts_on)
+        starts_on = date.fromordinal(starts[number - 1])
+        ends_on = date.fromordinal(max(starts[number] - 1, starts[number - 1]))
         status = statuses.get(number, NOT_STARTED)
-        is_overdue = ends_on < as_of and status != COMPLETED
+        is_overdue = ends_on.toordinal() < as_of and status != COMPLETED
         weeks.append(PlannedWeek(number, starts_on, ends_on, status, number == current, is_overdue))
 
-    if all(week.is_completed for week in weeks):
-        state = "completed"
-    elif paused_on:
-        state = "paused"
-    elif current is None:
-        state = "not_started"
-    elif any(week.is_overdue for week in weeks):
-        state = "behind"
-    else:
-        state = "on_track"
+    state = _state(
+        all_completed=all(week.is_completed for week in weeks),
+        paused=bool(paused_on),
+        current=current,
+        behind=any(week.is_overdue for week in weeks),
+    )
     return Schedule(weeks=tuple(weeks), today=today, current_week=current, state=state)
+
+
+def schedule_standing(
+    *,
+    start_date: date,
+    pace: Decimal,
+    today: date,
+    completed_mask: int,
+    shifts: Iterable[Shift] = (),
+    paused_on: date | None = None,
+    total_weeks: int = TOTAL_WEEKS,
+) -> Standing:
+    """What `build_schedule` says of the current week, the overdue count and the state, for the weeks
+    completed in `completed_mask` (bit n-1 set: week n completed), without building the dated weeks.
+
+    The mentor dashboard computes this for hundreds of learners per page."""
+    starts, as_of, current = _timeline(
+        start_date=start_date, pace=pace, today=today, shifts=shifts, paused_on=paused_on,
+        total_weeks=total_weeks,
+    )  # fmt: skip
+    overdue = 0
+    for number in range(1, total_weeks + 1):
+        # A week ends the day before the next starts (never before its own start): overdue once that
+        # day is past and it is not completed, as in build_schedule.
+        if (
+            starts[number] - 1 < as_of
+            and starts[number - 1] < as_of
+            and not completed_mask >> (number - 1) & 1
+        ):
+            overdue += 1
+    all_completed = completed_mask & ((1 << total_weeks) - 1) == (1 << total_weeks) - 1
+    state = _state(all_completed=all_completed, paused=bool(paused_on), current=current, behind=overdue > 0)
+    return Standing(current_week=current, weeks_behind=overdue, state=state)
 
 
 def same_weekday_on_or_before(day: date, weekday: int) -> date:

@@ -164,3 +164,57 @@ def test_the_dashboard_for_500_mentees_runs_in_at_most_10_queries(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("mentoring:dashboard-csv"))
     assert response.content.decode().count("\n") == 501
+
+
+@pytest.mark.django_db
+def test_each_row_says_what_the_learners_own_schedule_and_results_say(client, mentor, frozen_today):
+    """The table's shortcuts (bit masks, standings, per-quiz aggregates) against the learner's own pages."""
+    from mentoring.selectors import mentee_rows
+    from progress.selectors import schedule_for
+    from progress.services import enrolment_pause, schedule_replan
+
+    six_weeks_ago = date(2026, 10, 12)
+    learners = {name: UserFactory(username=name) for name in ["replanned", "paused", "spread", "quizzes"]}
+    enrolments = {name: enrol(user, mentor=mentor, start=six_weeks_ago) for name, user in learners.items()}
+    weeks = {week.number: week for week in Week.objects.select_related("phase")}
+    completed = {"replanned": [1, 2], "paused": [1], "spread": [1, 2, 3, 14, 30, 52], "quizzes": []}
+    for name, numbers in completed.items():
+        for number in numbers:
+            week_progress_set(enrolment=enrolments[name], week=weeks[number], status="completed")
+    week_progress_set(enrolment=enrolments["spread"], week=weeks[4], status="in_progress")
+    schedule_replan(enrolment=enrolments["replanned"], changed_by=learners["replanned"])
+    enrolment_pause(enrolment=enrolments["paused"], today=date(2026, 11, 1))
+    quizzes = learners["quizzes"]
+    submission(quizzes, 1, status=Submission.Status.GRADED, percent="40", passed=False)
+    submission(quizzes, 1, status=Submission.Status.GRADED, percent="80", passed=True, attempt=2)
+    submission(quizzes, 3, status=Submission.Status.NEEDS_REVIEW, percent=None, passed=None)
+    submission(quizzes, 2, status=Submission.Status.GRADED, percent="30", passed=False)
+
+    rows = {row.learner.username: row for row in mentee_rows(user=mentor)}
+
+    for name, enrolment in enrolments.items():
+        enrolment.refresh_from_db()
+        own = schedule_for(enrolment, today=frozen_today)
+        row = rows[name]
+        assert (row.current_week, row.weeks_behind, row.schedule_label) == (
+            own.current_week,
+            own.weeks_behind,
+            own.label,
+        ), name
+        done = set(completed[name])
+        assert row.completion_percent == round(100 * len(done) / len(weeks))
+        for phase, percent in row.phase_percents.items():
+            in_phase = {number for number, week in weeks.items() if week.phase.number == phase}
+            assert percent == round(100 * len(done & in_phase) / len(in_phase)), (name, phase)
+    assert rows["replanned"].weeks_behind == 0
+    assert rows["paused"].schedule_label == "Paused"
+    assert rows["spread"].phase_percents[1] > 0
+    assert rows["spread"].phase_percents[3] > 0
+
+    stats = rows["quizzes"].quiz
+    assert stats.average_percent == 55.0  # best of each graded quiz: 80 and 30
+    assert stats.failed_quizzes == [quiz_of_week(2).title]  # week 1 was passed on the second attempt
+    assert (stats.last_quiz, stats.last_percent, stats.last_passed) == (quiz_of_week(2).title, 30.0, False)
+    assert stats.pending_reviews == 1
+    assert rows["spread"].quiz.average_percent is None
+    assert rows["spread"].quiz.last_quiz is None

@@ -4,8 +4,17 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from progress.schedule import COMPLETED, IN_PROGRESS, Shift, build_schedule, same_weekday_on_or_before
+from progress.schedule import (
+    COMPLETED,
+    IN_PROGRESS,
+    Shift,
+    build_schedule,
+    same_weekday_on_or_before,
+    schedule_standing,
+)
 
 MONDAY = date(2026, 11, 2)
 
@@ -123,3 +132,39 @@ def test_week_starts_match_exact_decimal_rounding(pace):
     for week in plan.weeks:
         exact = (Decimal(week.number - 1) * 7 / Decimal(pace)).to_integral_value()  # halves to even
         assert week.starts_on == MONDAY + timedelta(days=int(exact))
+
+
+paces = st.sampled_from([Decimal(p) for p in ("0.25", "0.33", "0.5", "0.75", "1", "1.25", "1.5", "2")])
+days = st.integers(min_value=-60, max_value=900).map(lambda offset: MONDAY + timedelta(days=offset))
+shift_lists = st.lists(st.builds(Shift, st.integers(min_value=1, max_value=52), days), max_size=3)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    pace=paces,
+    today=days,
+    completed=st.sets(st.integers(min_value=1, max_value=52)) | st.just(set(range(1, 53))),
+    shifts=shift_lists,
+    paused_on=st.none() | days,
+)
+def test_the_standing_of_many_learners_agrees_with_the_full_schedule(
+    pace, today, completed, shifts, paused_on
+):
+    """The mentor dashboard's shortcut must say what the learner's own schedule says, in every case."""
+    full = schedule(
+        today, pace=pace, statuses=dict.fromkeys(completed, COMPLETED), shifts=shifts, paused_on=paused_on
+    )
+    standing = schedule_standing(
+        start_date=MONDAY,
+        pace=pace,
+        today=today,
+        completed_mask=sum(1 << (number - 1) for number in completed),
+        shifts=shifts,
+        paused_on=paused_on,
+    )
+    assert (standing.current_week, standing.weeks_behind, standing.state, standing.label) == (
+        full.current_week,
+        full.weeks_behind,
+        full.state,
+        full.label,
+    )
