@@ -29,6 +29,16 @@ USER_WITH_MENTOR_FLAG = f"""
 CACHED_USER_SECONDS = 300
 
 
+def _cached_user(pk: int) -> tuple[str, list[str]]:
+    return f"auth-user:{pk}", [page_cache.learner_scope(pk), page_cache.USER_GROUPS]
+
+
+def cached_user_keys(pk: int) -> list[str]:
+    """The cache keys loading this user reads (lms.prefetch reads them with the session)."""
+    key, scopes = _cached_user(pk)
+    return page_cache.lookup_keys(page_cache.value_entry_key(key), scopes)
+
+
 def user_with_mentor_flag(pk: int) -> User | None:
     user = next(iter(User._default_manager.raw(USER_WITH_MENTOR_FLAG, [User.MENTOR_GROUP, pk])), None)
     if user is not None:
@@ -42,9 +52,10 @@ class MentorFlagMixin:
             pk = User._meta.pk.to_python(user_id)  # type: ignore[union-attr]
         except ValidationError:
             return None
+        key, scopes = _cached_user(pk)
         user = page_cache.cached_value(
-            f"auth-user:{pk}",
-            scopes=[page_cache.learner_scope(pk), page_cache.USER_GROUPS],
+            key,
+            scopes=scopes,
             load=lambda: user_with_mentor_flag(pk),
             seconds=CACHED_USER_SECONDS,
         )

@@ -1,14 +1,15 @@
 """HTTP benchmark: pages under gunicorn with production settings, as ratios of a bare view, in one run.
 
     .venv/bin/python bench/seed.py            # once: 10,000 learners in the `lms_bench` database
-    .venv/bin/python bench/http_bench.py            # then: 10 s of wrk per page (needs `apt-get install wrk`)
-    .venv/bin/python bench/http_bench.py --duration 5 --connections 8 --workers 2
+    .venv/bin/python bench/http_bench.py       # then: 3 rounds of 5 s of wrk per page (`apt-get install wrk`)
+    .venv/bin/python bench/http_bench.py --duration 5 --rounds 3 --connections 8 --workers 2
 
 It starts gunicorn (sync workers, DEBUG off, persistent connections, Redis as the shared cache as in
 production) on a free loopback port, logs in a seeded learner and a mentor of 500 learners by
 creating their sessions, and measures each URL with wrk from a separate process: requests/s and
-p50/p95 latency. Every figure is printed beside the bare view's ("ok" without the database), which is
-the ceiling on this machine.
+p50/p95 latency, in rounds over all the URLs (medians). Every figure is printed beside the bare view's
+("ok" without the database), which is the ceiling on this machine. Logged-in requests send the cookies
+a browser holds after its first page: session, CSRF and the user hint (lms.prefetch).
 
 Two passes in the same run, each with its own server and its own bare-view figure: pages cached
 (lms.page_cache, the production default: a repeated visit of unchanged data) and not cached
@@ -20,6 +21,7 @@ import os
 import re
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -52,6 +54,7 @@ def sessions() -> dict[str, str]:
     from django.core.cache import cache
 
     from accounts.models import User
+    from lms.prefetch import USER_HINT_COOKIE
 
     cache.clear()  # the seed wrote with COPY: no page or session from an earlier seed may survive
     SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
@@ -65,9 +68,12 @@ def sessions() -> dict[str, str]:
         store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
-        # What a browser sends back after its first page: the session and the CSRF cookie (without
-        # the latter, every response would mint a new CSRF secret and set the cookie again).
-        keys[role] = f"sessionid={store.session_key}; csrftoken={secrets.token_hex(16)}"
+        # What a browser sends back after its first page: the session, the CSRF cookie (without it,
+        # every response would mint a new CSRF secret and set the cookie again) and the user hint
+        # (lms.prefetch).
+        keys[role] = (
+            f"sessionid={store.session_key}; csrftoken={secrets.token_hex(16)}; {USER_HINT_COOKIE}={user.pk}"
+        )
     return keys
 
 
@@ -116,19 +122,35 @@ def measure(targets: list[tuple[str, str, str | None]], args: argparse.Namespace
         base = f"http://127.0.0.1:{port}"
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(LUA)
-        results = {}
-        for label, path, cookie in targets:
+        for _label, path, cookie in targets:
             warm_up = ["curl", "-s", "-o", "/dev/null", "-H", "X-Forwarded-Proto: https"]
             if cookie:
                 warm_up += ["-H", f"Cookie: {cookie}"]
             subprocess.run([*warm_up, base + path], check=False)
-            results[label] = wrk(
-                base + path,
-                cookie=cookie,
-                duration=args.duration,
-                connections=args.connections,
-                script=script.name,
-            )
+        # Rounds over all targets, not one target after the other: the machine's speed drifts (other
+        # work, CPU frequency), and a bare view measured only at the start would carry that drift
+        # into every ratio. Each figure is the median of its rounds.
+        runs: dict[str, list[dict[str, float]]] = {label: [] for label, _, _ in targets}
+        for _ in range(args.rounds):
+            for label, path, cookie in targets:
+                runs[label].append(
+                    wrk(
+                        base + path,
+                        cookie=cookie,
+                        duration=args.duration,
+                        connections=args.connections,
+                        script=script.name,
+                    )
+                )
+        results = {
+            label: {
+                "rps": statistics.median(run["rps"] for run in label_runs),
+                "p50_ms": statistics.median(run["p50_ms"] for run in label_runs),
+                "p95_ms": statistics.median(run["p95_ms"] for run in label_runs),
+                "errors": sum(run["errors"] for run in label_runs),
+            }
+            for label, label_runs in runs.items()
+        }
         Path(script.name).unlink()
     finally:
         server.terminate()
@@ -151,7 +173,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--duration", type=int, default=5, help="seconds of wrk per target and round")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--passes", choices=["cached", "uncached", "both"], default="both")
@@ -177,7 +200,8 @@ def main() -> None:
         ("mentor: a learner", f"/mentoring/learners/{mentee.pk}/", keys["mentor"]),
     ]
     print(
-        f"gunicorn {args.workers} sync workers, wrk -t1 -c{args.connections} -d{args.duration}s, "
+        f"gunicorn {args.workers} sync workers, wrk -t1 -c{args.connections} -d{args.duration}s "
+        f"x {args.rounds} rounds (medians), "
         f"{os.cpu_count()} cores, cache {CACHE_URL}"
     )
     if args.passes in ("cached", "both"):

@@ -43,6 +43,8 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from redis.exceptions import RedisError
 
+from lms import prefetch
+
 CURRICULUM = "curriculum"
 ALL_LEARNERS = "learners"
 USER_GROUPS = "user-groups"  # any group or membership: roles (mentor, staff menus) may have changed
@@ -88,6 +90,7 @@ def bump(scopes: Iterable[str]) -> None:
 
     # Now, for reads later in this transaction; and again after the commit, because a page built
     # meanwhile by another request (from the data before the commit) carries the first new stamp.
+    prefetch.forget()
     stamp()
     transaction.on_commit(stamp)
 
@@ -135,9 +138,26 @@ def learner_of_enrolment(instance: Any) -> list[int]:
     return list(Enrolment.objects.filter(pk=instance.enrolment_id).values_list("learner_id", flat=True))
 
 
+def lookup_keys(entry_key: str, scopes: Sequence[str]) -> list[str]:
+    """What a lookup of `entry_key` reads: the scopes' stamps, then the entry (lms.prefetch reads them
+    up front)."""
+    return [*(_version_key(scope) for scope in scopes), entry_key]
+
+
+def page_entry_key(key: str) -> str:
+    return f"page:{key}"
+
+
+def value_entry_key(key: str) -> str:
+    return f"value:{key}"
+
+
 def _stamps(scopes: Sequence[str], entry_key: str) -> tuple[dict[str, str], Any] | None:
     """The scopes' current stamps and the cached entry; None when the cache does not answer."""
-    keys = [_version_key(scope) for scope in scopes]
+    *keys, _ = lookup_keys(entry_key, scopes)
+    found = prefetch.lookup([*keys, entry_key])
+    if found is not None and all(key in found for key in keys):
+        return {key: found[key] for key in keys}, found.get(entry_key)
     try:
         found = cache.get_many([*keys, entry_key])
         for key in keys:
@@ -159,7 +179,7 @@ def _store(key: str, entry: dict[str, Any], timeout: int) -> None:
 
 def cached_value(key: str, *, scopes: Sequence[str], load: Callable[[], T], seconds: int) -> T:
     """`load()`'s value, kept until one of `scopes` is bumped, `seconds` at most."""
-    entry_key = f"value:{key}"
+    entry_key = value_entry_key(key)
     looked_up = _stamps(scopes, entry_key) if enabled() else None
     if looked_up is None:
         return load()
@@ -183,17 +203,23 @@ def cached_page(
 
     `build` returns (template name, context, until when the page is true); it runs only on a miss,
     so it should do all the page's reads. The site's frame (menu) depends on the user's roles, which
-    are part of the key; a response that carries messages is neither read from nor written to the
-    cache.
+    the entry records and a read compares; a response that carries messages is neither read from nor
+    written to the cache.
     """
     user = request.user
-    page_key = f"page:{key}:{user.is_staff}:{getattr(user, 'is_mentor', False)}"
+    roles = [user.is_staff, getattr(user, "is_mentor", False)]
+    page_key = page_entry_key(key)
     use_cache = enabled() and not _messages_waiting(request)
     looked_up = _stamps(scopes, page_key) if use_cache else None
     if looked_up is not None:
         stamps, entry = looked_up
         now = time.time()
-        if entry and entry["stamps"] == stamps and entry["built"] <= now < entry["until"]:
+        if (
+            entry
+            and entry["stamps"] == stamps
+            and entry.get("roles") == roles
+            and entry["built"] <= now < entry["until"]
+        ):
             return _response(entry["html"], request)
     template, context, until = build()
     html = render_to_string(template, {**context, "csrf_token": CSRF_PLACEHOLDER}, request=request)
@@ -201,7 +227,13 @@ def cached_page(
         now = time.time()
         lifetime = min(until.timestamp() - now, settings.PAGE_CACHE_SECONDS)
         if lifetime > 0:
-            entry = {"stamps": stamps, "built": now, "until": now + lifetime, "html": str(html)}
+            entry = {
+                "stamps": stamps,
+                "roles": roles,
+                "built": now,
+                "until": now + lifetime,
+                "html": str(html),
+            }
             _store(page_key, entry, int(lifetime) + 1)
     return _response(html, request)
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from curriculum.models import Phase, Week
-from lms import page_cache
+from lms import page_cache, prefetch
 from lms.forms import add_validation_error
 from mentoring import services
 from mentoring.forms import FeedbackForm, PhaseReviewForm
@@ -66,14 +66,26 @@ def _fresh_until() -> datetime:
     return datetime.fromtimestamp((now.timestamp() // quarter + 1) * quarter, tz=UTC)
 
 
+def _dashboard_key(request: HttpRequest, user_id: int) -> str:
+    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
+    return f"mentees:{user_id}:{query}"
+
+
+def _dashboard_plan(request: HttpRequest, user_id: int) -> list[tuple[str, list[str]]]:
+    # Staff's table depends on every learner, a mentor's on theirs: read both stamps up front.
+    scopes = [page_cache.CURRICULUM, page_cache.mentor_scope(user_id), page_cache.ALL_LEARNERS]
+    return [(page_cache.page_entry_key(_dashboard_key(request, user_id)), scopes)]
+
+
+@prefetch.prefetches(_dashboard_plan)
 @mentor_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The table, a page at a time; flags and order apply to all rows (the CSV holds them all).
 
     Cached (lms.page_cache) until one of the mentor's learners changes: 500 schedules are not
-    recomputed for every visit."""
+    recomputed for every visit. Staff and mentors share no entry: the key names the user, and the
+    entry records the roles it was built for."""
     user = request.user
-    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
     scope = page_cache.ALL_LEARNERS if user.is_staff else page_cache.mentor_scope(user.pk)  # type: ignore[arg-type]
 
     def build() -> tuple[str, dict[str, object], datetime]:
@@ -92,7 +104,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
     return page_cache.cached_page(
         request,
-        key=f"mentees:{user.pk}:{user.is_staff}:{query}",
+        key=_dashboard_key(request, user.pk),  # type: ignore[arg-type]
         scopes=[page_cache.CURRICULUM, scope],
         build=build,
     )

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from assessments.selectors import quiz_summaries_for
 from curriculum.models import Week
 from curriculum.selectors import week_get
-from lms import page_cache
+from lms import page_cache, prefetch
 from lms.forms import add_validation_error
 from mentoring.selectors import feedback_for, phase_reviews_for
 from progress import services
@@ -75,6 +75,19 @@ class _NotEnrolled(Exception):
     pass
 
 
+def _own_page_cache(page: str, learner_id: int) -> tuple[str, list[str]]:
+    """A learner's own page: its cache key and scopes."""
+    return f"{page}:{learner_id}", [page_cache.CURRICULUM, page_cache.learner_scope(learner_id)]
+
+
+def _own_page_plan(page: str) -> prefetch.PagePlan:
+    def plan(request: HttpRequest, user_id: int) -> list[tuple[str, list[str]]]:
+        key, scopes = _own_page_cache(page, user_id)
+        return [(page_cache.page_entry_key(key), scopes)]
+
+    return plan
+
+
 def _own_page(
     request: HttpRequest, page: str, content: Callable[[Enrolment], dict[str, object]]
 ) -> HttpResponse:
@@ -88,18 +101,15 @@ def _own_page(
             raise _NotEnrolled
         return f"progress/{page}.html", content(enrolment), next_midnight_for(enrolment)
 
+    key, scopes = _own_page_cache(page, learner.pk)  # type: ignore[arg-type]
     try:
-        return page_cache.cached_page(
-            request,
-            key=f"{page}:{learner.pk}",
-            scopes=[page_cache.CURRICULUM, page_cache.learner_scope(learner.pk)],  # type: ignore[arg-type]
-            build=build,
-        )
+        return page_cache.cached_page(request, key=key, scopes=scopes, build=build)
     except _NotEnrolled:
         messages.info(request, "Choose a start date to get your schedule.")
         return redirect("progress:enrol")
 
 
+@prefetch.prefetches(_own_page_plan("dashboard"))
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     def content(enrolment: Enrolment) -> dict[str, object]:
@@ -111,6 +121,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return _own_page(request, "dashboard", content)
 
 
+@prefetch.prefetches(_own_page_plan("schedule"))
 @login_required
 def schedule(request: HttpRequest) -> HttpResponse:
     def content(enrolment: Enrolment) -> dict[str, object]:
