@@ -42,7 +42,7 @@ end
 """
 
 
-def sessions() -> dict[str, str]:
+def browser_cookies() -> dict[str, str]:
     """Cookies for a seeded learner (mid-way, with progress) and the first mentor (500 mentees)."""
     import django
 
@@ -59,7 +59,7 @@ def sessions() -> dict[str, str]:
     cache.clear()  # the seed wrote with COPY: no page or session from an earlier seed may survive
     SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
-    keys = {}
+    cookies = {}
     learner = User.objects.filter(username__startswith="bench-learner-").order_by("id")[100]
     mentor = User.objects.get(username="bench-mentor-1")
     for role, user in [("learner", learner), ("mentor", mentor)]:
@@ -71,10 +71,10 @@ def sessions() -> dict[str, str]:
         # What a browser sends back after its first page: the session, the CSRF cookie (without it,
         # every response would mint a new CSRF secret and set the cookie again) and the user hint
         # (lms.prefetch).
-        keys[role] = (
+        cookies[role] = (
             f"sessionid={store.session_key}; csrftoken={secrets.token_hex(16)}; {USER_HINT_COOKIE}={user.pk}"
         )
-    return keys
+    return cookies
 
 
 def free_port() -> int:
@@ -105,7 +105,7 @@ def wrk(url: str, *, cookie: str | None, duration: int, connections: int, script
 
 
 def measure(targets: list[tuple[str, str, str | None]], args: argparse.Namespace, env: dict[str, str]):
-    """Start gunicorn with `env`, run wrk on each target one after the other, stop gunicorn."""
+    """Start gunicorn with `env`, run wrk on every target in rounds, stop gunicorn."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "lms.wsgi:application", "-w", str(args.workers),
@@ -180,7 +180,7 @@ def main() -> None:
     parser.add_argument("--passes", choices=["cached", "uncached", "both"], default="both")
     args = parser.parse_args()
 
-    keys = sessions()
+    cookies = browser_cookies()
     from progress.models import Enrolment
 
     mentee = Enrolment.objects.filter(mentor__username="bench-mentor-1").order_by("id").first()
@@ -191,13 +191,13 @@ def main() -> None:
     targets = [
         ("bare view (ok)", "/ping", None),
         # The same with a learner's session: what loading any logged-in user costs (session, user row).
-        ("bare view, logged in", "/ping", keys["learner"]),
-        ("learner dashboard", "/dashboard/", keys["learner"]),
-        ("learner schedule", "/schedule/", keys["learner"]),
-        ("quiz page", "/quizzes/week/5/", keys["learner"]),
-        ("API schedule", "/api/v1/me/schedule/", keys["learner"]),
-        ("mentor dashboard (500)", "/mentoring/", keys["mentor"]),
-        ("mentor: a learner", f"/mentoring/learners/{mentee.pk}/", keys["mentor"]),
+        ("bare view, logged in", "/ping", cookies["learner"]),
+        ("learner dashboard", "/dashboard/", cookies["learner"]),
+        ("learner schedule", "/schedule/", cookies["learner"]),
+        ("quiz page", "/quizzes/week/5/", cookies["learner"]),
+        ("API schedule", "/api/v1/me/schedule/", cookies["learner"]),
+        ("mentor dashboard (500)", "/mentoring/", cookies["mentor"]),
+        ("mentor: a learner", f"/mentoring/learners/{mentee.pk}/", cookies["mentor"]),
     ]
     print(
         f"gunicorn {args.workers} sync workers, wrk -t1 -c{args.connections} -d{args.duration}s "

@@ -154,12 +154,13 @@ def value_entry_key(key: str) -> str:
 
 def _stamps(scopes: Sequence[str], entry_key: str) -> tuple[dict[str, str], Any] | None:
     """The scopes' current stamps and the cached entry; None when the cache does not answer."""
-    *keys, _ = lookup_keys(entry_key, scopes)
-    found = prefetch.lookup([*keys, entry_key])
+    wanted = lookup_keys(entry_key, scopes)
+    keys = wanted[:-1]  # the stamps
+    found = prefetch.lookup(wanted)
     if found is not None and all(key in found for key in keys):
         return {key: found[key] for key in keys}, found.get(entry_key)
     try:
-        found = cache.get_many([*keys, entry_key])
+        found = cache.get_many(wanted)
         for key in keys:
             if key not in found:  # never stamped, or evicted: stamp it now (add: one stamp wins)
                 cache.add(key, uuid.uuid4().hex, timeout=None)

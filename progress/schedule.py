@@ -201,11 +201,19 @@ def build_schedule(
     )  # fmt: skip
     weeks = []
     for number in range(1, total_weeks + 1):
-        starts_on = date.fromordinal(starts[number - 1])
-        ends_on = date.fromordinal(max(starts[number] - 1, starts[number - 1]))
+        ends = max(starts[number] - 1, starts[number - 1])
         status = statuses.get(number, NOT_STARTED)
-        is_overdue = ends_on.toordinal() < as_of and status != COMPLETED
-        weeks.append(PlannedWeek(number, starts_on, ends_on, status, number == current, is_overdue))
+        is_overdue = ends < as_of and status != COMPLETED
+        weeks.append(
+            PlannedWeek(
+                number,
+                date.fromordinal(starts[number - 1]),
+                date.fromordinal(ends),
+                status,
+                number == current,
+                is_overdue,
+            )
+        )
 
     state = _state(
         all_completed=all(week.is_completed for week in weeks),

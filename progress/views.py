@@ -34,6 +34,11 @@ from progress.selectors import (
 View = Callable[..., HttpResponse]
 
 
+def _enrol_first(request: HttpRequest) -> HttpResponse:
+    messages.info(request, "Choose a start date to get your schedule.")
+    return redirect("progress:enrol")
+
+
 def with_enrolment(view: View) -> View:
     """Log-in required; hands the learner's own enrolment to the view, or sends them to enrol."""
 
@@ -42,8 +47,7 @@ def with_enrolment(view: View) -> View:
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         enrolment = enrolment_latest_for(learner=request.user)  # type: ignore[arg-type]
         if enrolment is None:
-            messages.info(request, "Choose a start date to get your schedule.")
-            return redirect("progress:enrol")
+            return _enrol_first(request)
         return view(request, enrolment, *args, **kwargs)
 
     return wrapper
@@ -105,8 +109,7 @@ def _own_page(
     try:
         return page_cache.cached_page(request, key=key, scopes=scopes, build=build)
     except _NotEnrolled:
-        messages.info(request, "Choose a start date to get your schedule.")
-        return redirect("progress:enrol")
+        return _enrol_first(request)
 
 
 @prefetch.prefetches(_own_page_plan("dashboard"))

@@ -9,6 +9,9 @@ from django.core.management import call_command
 
 from tests.factories import MentorFactory, StaffFactory, UserFactory
 
+# The roles every permission test covers, in the column order of their expectation tables.
+ROLES = ("anonymous", "learner", "other_learner", "mentor", "other_mentor", "staff")
+
 REPO = Path(settings.BASE_DIR)
 CURRICULUM_FIXTURES = [REPO / "fixtures" / "curriculum.json", REPO / "fixtures" / "starter_quizzes.json"]
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -40,8 +40,8 @@ from progress.models import Enrolment, ScheduleChange
 from reminders.models import ReminderLog
 from reminders.tokens import unsubscribe_token_for
 from tests.assessments.conftest import make_quiz, perfect_answers
+from tests.conftest import ROLES
 
-ROLES = ("anonymous", "learner", "other_learner", "mentor", "other_mentor", "staff")
 WEEK = 3
 
 # fmt: off

@@ -10,8 +10,6 @@ from assessments.models import Answer, Quiz, Submission
 from progress.models import Enrolment
 from tests.assessments.conftest import enrol, make_quiz, perfect_answers
 
-ROLES = ("anonymous", "learner", "other_learner", "mentor", "other_mentor", "staff")
-
 
 @dataclass
 class World:

@@ -4,7 +4,7 @@ import pytest
 
 from assessments.models import Submission
 from mentoring.models import WeekFeedback
-from tests.api.conftest import ROLES
+from tests.conftest import ROLES
 
 # fmt: off
 #                                          anon learner other mentor other_m staff
