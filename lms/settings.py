@@ -100,7 +100,7 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 # Rate limits (logins) and sessions need a cache shared by all web processes in production.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "lms.cache.ReusedClientRedisCache"
+    CACHES["default"]["BACKEND"] = "lms.cache.OneConnectionRedisCache"
     # A Redis that does not answer must cost a request half a second, not the operating system's minutes.
     CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=0.5, socket_timeout=0.5)
 # A cache private to each process (the embedded default) cannot be invalidated by the worker or by other

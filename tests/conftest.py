@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from tests.factories import MentorFactory, StaffFactory, UserFactory
+from tests.redis_server import own_redis  # noqa: F401 (a fixture for every test module)
 
 # The roles every permission test covers, in the column order of their expectation tables.
 ROLES = ("anonymous", "learner", "other_learner", "mentor", "other_mentor", "staff")

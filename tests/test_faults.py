@@ -9,9 +9,7 @@ The reminder claims themselves are tested under concurrency in tests/reminders/t
 """
 
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -39,70 +37,12 @@ from tests.assessments.conftest import make_quiz, perfect_answers
 from tests.conftest import REPO
 from tests.reminders.conftest import RUN, make_enrolment
 
-REDIS_SERVER = shutil.which("redis-server")
 VISIBILITY_TIMEOUT = 3  # seconds: how long an unacknowledged task waits before Redis hands it out again
 
 
 def needs_postgresql() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (row locks, pg_terminate_backend, a database other processes share)")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class OwnRedis:
-    """A redis-server of this test's own, which it may stop and start again on the same port."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.log = tmp_path / f"redis-{self.port}.log"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        import redis
-
-        args = [
-            REDIS_SERVER,
-            "--port",
-            str(self.port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ]
-        self.process = subprocess.Popen(args, stdout=self.log.open("ab"), stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                redis.Redis.from_url(self.url).ping()
-                return
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        self.process = None
-
-
-@pytest.fixture
-def own_redis(tmp_path) -> Iterator[OwnRedis]:
-    if REDIS_SERVER is None:
-        pytest.skip("redis-server is not installed")
-    server = OwnRedis(tmp_path)
-    server.start()
-    yield server
-    server.stop()
 
 
 @contextmanager
