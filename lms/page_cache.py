@@ -39,11 +39,11 @@ from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from redis.exceptions import RedisError
 
 from lms import prefetch
+from lms.csrf import csrf_token
 
 CURRICULUM = "curriculum"
 ALL_LEARNERS = "learners"
@@ -220,10 +220,12 @@ def cached_page(
             and entry["stamps"] == stamps
             and entry.get("roles") == roles
             and entry["built"] <= now < entry["until"]
+            and isinstance(entry["html"], bytes)  # entries of earlier releases held text
         ):
             return _response(entry["html"], request)
     template, context, until = build()
-    html = render_to_string(template, {**context, "csrf_token": CSRF_PLACEHOLDER}, request=request)
+    # Encoded once here, and cached and sent as bytes: no decoding on a hit, no encoding per response.
+    html = render_to_string(template, {**context, "csrf_token": CSRF_PLACEHOLDER}, request=request).encode()
     if looked_up is not None:
         now = time.time()
         lifetime = min(until.timestamp() - now, settings.PAGE_CACHE_SECONDS)
@@ -233,7 +235,7 @@ def cached_page(
                 "roles": roles,
                 "built": now,
                 "until": now + lifetime,
-                "html": str(html),
+                "html": html,
             }
             _store(page_key, entry, int(lifetime) + 1)
     return _response(html, request)
@@ -244,5 +246,5 @@ def _messages_waiting(request: HttpRequest) -> bool:
     return CookieStorage.cookie_name in request.COOKIES or SessionStorage.session_key in request.session
 
 
-def _response(html: str, request: HttpRequest) -> HttpResponse:
-    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+def _response(html: bytes, request: HttpRequest) -> HttpResponse:
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER.encode(), csrf_token(request).encode()))

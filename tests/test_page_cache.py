@@ -5,6 +5,7 @@ import re
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -14,6 +15,7 @@ from freezegun import freeze_time
 from assessments import services as assessment_services
 from assessments.models import Submission
 from curriculum.models import Week
+from lms import page_cache
 from mentoring import services as mentoring_services
 from progress.models import Enrolment
 from progress.services import enrolment_create, week_progress_set
@@ -64,6 +66,20 @@ def test_a_repeated_visit_reads_no_learner_data_and_shows_the_same(client, learn
     first = page(client, name)
     assert learner_tables_read(client, name) == []
     assert without_csrf_tokens(page(client, name)) == without_csrf_tokens(first)
+
+
+@pytest.mark.django_db
+@freeze_time("2026-11-18 12:00")
+def test_a_page_cached_as_text_by_an_earlier_release_is_rebuilt(client, learner, enrolment):
+    """Pages are cached as bytes now; a deploy finds the entries of the release before it in Redis."""
+    client.force_login(learner)
+    first = page(client, "progress:dashboard")
+    key = page_cache.page_entry_key(f"dashboard:{learner.pk}")
+    entry = cache.get(key)
+    cache.set(key, {**entry, "html": entry["html"].decode()})
+
+    assert without_csrf_tokens(page(client, "progress:dashboard")) == without_csrf_tokens(first)
+    assert isinstance(cache.get(key)["html"], bytes)
 
 
 @pytest.mark.django_db
