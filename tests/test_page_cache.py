@@ -214,3 +214,21 @@ def test_with_the_cache_down_pages_come_from_the_database_and_writes_succeed(
     assert "page cache: not answering" in caplog.text
     assert "page cache: could not mark" in caplog.text
     assert "sessions: cache not answering" in caplog.text
+
+
+def test_cached_pages_drop_indentation_but_never_inside_preformatted_text():
+    html = "<ul>\n    <li>A</li>\n\n    <li>B</li>\n</ul>\n  <p>x  y</p>"
+    assert page_cache._without_indentation(html) == "<ul>\n<li>A</li>\n<li>B</li>\n</ul>\n<p>x  y</p>"
+    for element in ("<pre>", "<textarea name='note'>"):
+        preformatted = f"<div>\n    {element}\n    indented\n</div>"
+        assert page_cache._without_indentation(preformatted) == preformatted
+
+
+@pytest.mark.django_db
+@freeze_time("2026-11-18 12:00")
+def test_the_schedule_is_sent_without_indentation(client, learner, enrolment):
+    client.force_login(learner)
+    for _visit in ("miss", "hit"):
+        html = page(client, "progress:schedule")
+        assert "Your schedule" in html
+        assert not re.search(r"\n[ \t]", html)
