@@ -31,7 +31,8 @@ def test_a_connection_the_server_closed_is_replaced_within_the_same_read(own_red
     cache.set("key", "value")
     assert cache.get_many(["key"]) == {"key": "value"}
 
-    killed = redis.Redis.from_url(own_redis.url).client_kill_filter(skipme=True)
+    ours = cache._cache.get_client().client_id()
+    killed = redis.Redis.from_url(own_redis.url).client_kill_filter(_id=ours)
 
     assert killed == 1
     assert cache.get_many(["key"]) == {"key": "value"}
