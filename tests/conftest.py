@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.test import override_settings
 
 from tests.factories import MentorFactory, StaffFactory, UserFactory
 from tests.redis_server import own_redis  # noqa: F401 (a fixture for every test module)
@@ -36,6 +37,15 @@ def curriculum_tx(transactional_db):
 
     if not Week.objects.exists():
         load_curriculum()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """PBKDF2 takes ~0.25 s a password here, and every user a test makes has one (Django's advice for
+    test suites). Production keeps Django's hashers; the log-in, sign-up and password-change tests
+    still hash and check real passwords, with this hasher."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
