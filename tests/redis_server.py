@@ -2,7 +2,6 @@
 stopped, restarted or cut off without touching the shared Redis other tests and the workers use."""
 
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -10,13 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.network import free_port
+
 REDIS_SERVER = shutil.which("redis-server")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class OwnRedis:

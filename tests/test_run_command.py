@@ -15,12 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.network import free_port
 
 
 def wait_for_line(process: subprocess.Popen, pattern: str, timeout: float) -> list[str]:
