@@ -10,25 +10,12 @@ class AssessmentsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from assessments.models import Answer, Choice, Question, Quiz, Submission
-        from lms import page_cache
+        from assessments.models import Answer, Choice, Question, Submission
 
         # Audit trail (admin: Log entries): who changed a grade, and when. The worker's automatic
         # grading writes with UPDATE (no signals, no entries); saves by people (reviews, admin) are logged.
         auditlog.register(Submission, include_fields=["status", "score", "percent", "passed", "graded_at"])
         auditlog.register(Answer, include_fields=["awarded_points", "is_correct", "feedback", "reviewed_by"])
-
-        # Cached pages (lms.page_cache): quizzes are curriculum; submissions are their learner's.
-        # The worker's grading writes with UPDATE and bumps in assessments.services.
-        for quiz_model in (Quiz, Question, Choice):
-            page_cache.watch(quiz_model)
-        page_cache.watch(Submission, learner_ids=lambda submission: [submission.learner_id])
-        page_cache.watch(
-            Answer,
-            learner_ids=lambda answer: Submission.objects.filter(pk=answer.submission_id).values_list(
-                "learner_id", flat=True
-            ),
-        )
 
         for model in (Question, Choice):
             for signal in (post_save, post_delete):

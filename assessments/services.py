@@ -21,7 +21,6 @@ from accounts.models import User
 from assessments import grading
 from assessments.models import Answer, Choice, Question, Quiz, Submission
 from assessments.selectors import can_review
-from lms import page_cache
 from progress.services import activity_touch
 
 logger = logging.getLogger(__name__)
@@ -275,7 +274,6 @@ def submission_grade(*, submission_id: int, now: datetime | None = None) -> Subm
             "graded_at": None if result.needs_review else (now or timezone.now()),
         }
         Submission.objects.filter(pk=submission_id).update(**fields)
-        page_cache.learners_changed([submission.learner_id])  # UPDATE sends no signals
     for name, value in fields.items():
         setattr(submission, name, value)
     return submission

@@ -54,7 +54,6 @@ def browser_cookies() -> dict[str, str]:
     from django.core.cache import cache
 
     from accounts.models import User
-    from lms.prefetch import USER_HINT_COOKIE
 
     cache.clear()  # the seed wrote with COPY: no page or session from an earlier seed may survive
     SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
@@ -68,12 +67,9 @@ def browser_cookies() -> dict[str, str]:
         store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
-        # What a browser sends back after its first page: the session, the CSRF cookie (without it,
-        # every response would mint a new CSRF secret and set the cookie again) and the user hint
-        # (lms.prefetch).
-        cookies[role] = (
-            f"sessionid={store.session_key}; csrftoken={secrets.token_hex(16)}; {USER_HINT_COOKIE}={user.pk}"
-        )
+        # What a browser sends back after its first page: the session and the CSRF cookie (without it,
+        # every response would mint a new CSRF secret and set the cookie again).
+        cookies[role] = f"sessionid={store.session_key}; csrftoken={secrets.token_hex(16)}"
     return cookies
 
 

@@ -8,23 +8,19 @@ answer, so that a session the cache may still hold is never reported as ended.
 """
 
 import logging
-from typing import Any, cast
+from typing import Any
 
 from django.contrib.sessions.backends import cached_db
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from redis.exceptions import RedisError
 
-from lms import prefetch
-from lms.page_cache import CACHE_ERRORS
-
+# What a cache that does not answer raises (Django's Redis backend lets redis-py's errors through).
+CACHE_ERRORS = (RedisError, OSError)
 logger = logging.getLogger(__name__)
 
 
 class SessionStore(cached_db.SessionStore):
     def load(self) -> dict[str, Any]:
-        if self.session_key is not None:
-            found = prefetch.lookup([self.cache_key])
-            if found:  # read with the request's other keys (lms.prefetch); else from the cache as usual
-                return cast(dict[str, Any], found[self.cache_key])
         try:
             return super().load()
         except CACHE_ERRORS as error:

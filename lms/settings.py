@@ -58,8 +58,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # Reads the session, the user and a cached page in one cache round trip (lms/prefetch.py).
-    "lms.prefetch.PrefetchMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -97,16 +95,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 FORMS_URLFIELD_ASSUME_HTTPS = True
-# Rate limits (logins) and sessions need a cache shared by all web processes in production.
+# Rate limits (logins, API throttles) and sessions need a cache shared by all web processes in production:
+# Django's own Redis backend. No rendered page is cached: pages read stored state (progress.Standing).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "lms.cache.OneConnectionRedisCache"
     # A Redis that does not answer must cost a request half a second, not the operating system's minutes.
     CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=0.5, socket_timeout=0.5)
-# A cache private to each process (the embedded default) cannot be invalidated by the worker or by other
-# web processes: cached pages and users (lms.page_cache) need one shared by all (Redis).
 SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600 if SHARED_CACHE else 0)
 # Sessions are read from the cache and kept in the database too: with Redis down (the broker and the
 # cache share one in the compose stack), learners stay logged in and their submissions are saved.
 SESSION_ENGINE = "lms.sessions" if SHARED_CACHE else "django.contrib.sessions.backends.db"

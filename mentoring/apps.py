@@ -33,9 +33,3 @@ class MentoringConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(ensure_mentor_group, sender=self)
-
-        from lms import page_cache
-        from mentoring.models import PhaseReview, WeekFeedback
-
-        for model in (WeekFeedback, PhaseReview):
-            page_cache.watch(model, learner_ids=page_cache.learner_of_enrolment)

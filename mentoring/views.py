@@ -1,9 +1,7 @@
 """Mentor pages: the at-risk dashboard, its CSV, and a learner's detail with feedback and reviews."""
 
 import csv
-import hashlib
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from functools import wraps
 
 from django.contrib import messages
@@ -12,11 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from curriculum.models import Phase, Week
-from lms import page_cache, prefetch
 from lms.forms import add_validation_error
 from mentoring import services
 from mentoring.forms import FeedbackForm, PhaseReviewForm
@@ -55,59 +51,21 @@ def _table(request: HttpRequest) -> tuple[list, str | None, str]:
 ROWS_PER_PAGE = 100
 
 
-# Flags depend on each learner's clock (midnight in their time zone, days since their last activity):
-# a cached table is true for a quarter of an hour at most, which every time zone's midnight falls on.
-DASHBOARD_FRESH_FOR = timedelta(minutes=15)
-
-
-def _fresh_until() -> datetime:
-    now = timezone.now()
-    quarter = DASHBOARD_FRESH_FOR.total_seconds()
-    return datetime.fromtimestamp((now.timestamp() // quarter + 1) * quarter, tz=UTC)
-
-
-def _dashboard_key(request: HttpRequest, user_id: int) -> str:
-    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
-    return f"mentees:{user_id}:{query}"
-
-
-def _dashboard_plan(request: HttpRequest, user_id: int) -> list[tuple[str, list[str]]]:
-    # Staff's table depends on every learner, a mentor's on theirs: read both stamps up front.
-    scopes = [page_cache.CURRICULUM, page_cache.mentor_scope(user_id), page_cache.ALL_LEARNERS]
-    return [(page_cache.page_entry_key(_dashboard_key(request, user_id)), scopes)]
-
-
-@prefetch.prefetches(_dashboard_plan)
 @mentor_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The table, a page at a time; flags and order apply to all rows (the CSV holds them all).
-
-    Cached (lms.page_cache) until one of the mentor's learners changes: 500 schedules are not
-    recomputed for every visit. Staff and mentors share no entry: the key names the user, and the
-    entry records the roles it was built for."""
-    user = request.user
-    scope = page_cache.ALL_LEARNERS if user.is_staff else page_cache.mentor_scope(user.pk)  # type: ignore[arg-type]
-
-    def build() -> tuple[str, dict[str, object], datetime]:
-        rows, flag, sort = _table(request)
-        page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
-        context = {
-            "rows": page.object_list,
-            "page": page,
-            "total": len(rows),
-            "flags": FLAGS,
-            "flag": flag,
-            "flag_label": FLAGS.get(flag or ""),
-            "sort": sort,
-        }
-        return "mentoring/dashboard.html", context, _fresh_until()
-
-    return page_cache.cached_page(
-        request,
-        key=_dashboard_key(request, user.pk),  # type: ignore[arg-type]
-        scopes=[page_cache.CURRICULUM, scope],
-        build=build,
-    )
+    """The table, a page at a time; flags and order apply to all rows (the CSV holds them all)."""
+    rows, flag, sort = _table(request)
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "rows": page.object_list,
+        "page": page,
+        "total": len(rows),
+        "flags": FLAGS,
+        "flag": flag,
+        "flag_label": FLAGS.get(flag or ""),
+        "sort": sort,
+    }
+    return render(request, "mentoring/dashboard.html", context)
 
 
 CSV_COLUMNS = [

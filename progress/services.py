@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from curriculum.models import Week
-from lms import page_cache
 from progress.models import Enrolment, ScheduleChange, WeekProgress, new_calendar_token
 from progress.schedule import same_weekday_on_or_before
 from progress.selectors import CURRENT_STATUSES, schedule_for, today_for
@@ -23,7 +22,6 @@ def activity_touch(*, learner: User) -> None:
     Enrolment.objects.filter(learner=learner, status__in=CURRENT_STATUSES).update(
         last_activity_at=timezone.now()
     )
-    page_cache.learners_changed([learner.pk])  # mentors' "inactive" flags; UPDATE sends no signals
 
 
 def enrolment_create(

@@ -1,7 +1,6 @@
 """Learner pages. Each view loads through a scoping selector, calls a service, renders."""
 
 from collections.abc import Callable
-from datetime import datetime
 from functools import wraps
 
 from django.contrib import messages
@@ -15,7 +14,6 @@ from django.views.decorators.http import require_POST
 from assessments.selectors import quiz_summaries_for
 from curriculum.models import Week
 from curriculum.selectors import week_get
-from lms import page_cache, prefetch
 from lms.forms import add_validation_error
 from mentoring.selectors import feedback_for, phase_reviews_for
 from progress import services
@@ -26,7 +24,6 @@ from progress.selectors import (
     enrolment_latest_for,
     enrolments_visible_to,
     learner_overview,
-    next_midnight_for,
     schedule_for,
     week_progress_get,
 )
@@ -75,63 +72,20 @@ def enrol(request: HttpRequest) -> HttpResponse:
     return render(request, "progress/enrol.html", {"form": form}, status=status)
 
 
-class _NotEnrolled(Exception):
-    pass
+@with_enrolment
+def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+    quizzes = quiz_summaries_for(learner=enrolment.learner)
+    milestones = list(phase_reviews_for(enrolment=enrolment).values())
+    overview = learner_overview(enrolment=enrolment, quizzes=quizzes)
+    context = {"overview": overview, "enrolment": enrolment, "milestones": milestones}
+    return render(request, "progress/dashboard.html", context)
 
 
-def _own_page_cache(page: str, learner_id: int) -> tuple[str, list[str]]:
-    """A learner's own page: its cache key and scopes."""
-    return f"{page}:{learner_id}", [page_cache.CURRICULUM, page_cache.learner_scope(learner_id)]
-
-
-def _own_page_plan(page: str) -> prefetch.PagePlan:
-    def plan(request: HttpRequest, user_id: int) -> list[tuple[str, list[str]]]:
-        key, scopes = _own_page_cache(page, user_id)
-        return [(page_cache.page_entry_key(key), scopes)]
-
-    return plan
-
-
-def _own_page(
-    request: HttpRequest, page: str, content: Callable[[Enrolment], dict[str, object]]
-) -> HttpResponse:
-    """A learner's page about their own enrolment, its content cached until their data or date changes
-    (lms.page_cache): a repeated visit reads no enrolment, progress or quiz rows and renders nothing."""
-    learner = request.user
-
-    def build() -> tuple[str, dict[str, object], datetime]:
-        enrolment = enrolment_latest_for(learner=learner)  # type: ignore[arg-type]
-        if enrolment is None:
-            raise _NotEnrolled
-        return f"progress/{page}.html", content(enrolment), next_midnight_for(enrolment)
-
-    key, scopes = _own_page_cache(page, learner.pk)  # type: ignore[arg-type]
-    try:
-        return page_cache.cached_page(request, key=key, scopes=scopes, build=build)
-    except _NotEnrolled:
-        return _enrol_first(request)
-
-
-@prefetch.prefetches(_own_page_plan("dashboard"))
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    def content(enrolment: Enrolment) -> dict[str, object]:
-        quizzes = quiz_summaries_for(learner=enrolment.learner)
-        milestones = list(phase_reviews_for(enrolment=enrolment).values())
-        overview = learner_overview(enrolment=enrolment, quizzes=quizzes)
-        return {"overview": overview, "enrolment": enrolment, "milestones": milestones}
-
-    return _own_page(request, "dashboard", content)
-
-
-@prefetch.prefetches(_own_page_plan("schedule"))
-@login_required
-def schedule(request: HttpRequest) -> HttpResponse:
-    def content(enrolment: Enrolment) -> dict[str, object]:
-        quizzes = quiz_summaries_for(learner=enrolment.learner)
-        return {"overview": learner_overview(enrolment=enrolment, quizzes=quizzes), "read_only": False}
-
-    return _own_page(request, "schedule", content)
+@with_enrolment
+def schedule(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+    quizzes = quiz_summaries_for(learner=enrolment.learner)
+    context = {"overview": learner_overview(enrolment=enrolment, quizzes=quizzes), "read_only": False}
+    return render(request, "progress/schedule.html", context)
 
 
 @login_required
@@ -139,16 +93,8 @@ def learner_schedule(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     """A learner's schedule as their mentor or staff see it (read-only)."""
     enrolment = get_object_or_404(enrolments_visible_to(user=request.user), pk=enrolment_id)  # type: ignore[arg-type]
     read_only = enrolment.learner_id != request.user.pk
-    return page_cache.cached_page(
-        request,
-        key=f"learner-schedule:{enrolment.pk}:{read_only}",
-        scopes=[page_cache.CURRICULUM, page_cache.learner_scope(enrolment.learner_id)],
-        build=lambda: (
-            "progress/schedule.html",
-            {"overview": learner_overview(enrolment=enrolment), "read_only": read_only},
-            next_midnight_for(enrolment),
-        ),
-    )
+    context = {"overview": learner_overview(enrolment=enrolment), "read_only": read_only}
+    return render(request, "progress/schedule.html", context)
 
 
 @with_enrolment
