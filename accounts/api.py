@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services
-from accounts.serializers import TokenRequestSerializer, TokenSerializer
+from accounts.serializers import MeSerializer, TokenRequestSerializer, TokenSerializer
 from lms.throttles import TokenRateThrottle, WriteRateThrottle
 
 
@@ -40,3 +40,11 @@ class TokenView(APIView):
     def delete(self, request: Request) -> Response:
         services.api_token_revoke(user=request.user)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    """Who am I: the account behind the session or token (no other data is read)."""
+
+    @extend_schema(summary="Who am I", responses={200: MeSerializer})
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(request.user).data)

@@ -10,6 +10,11 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.email or self.username
 
+    @property
+    def roles(self) -> list[str]:
+        """What the account may do: anyone can learn; mentors and staff have more pages."""
+        return ["learner"] + ["mentor"] * self.is_mentor + ["staff"] * self.is_staff
+
     @cached_property
     def is_mentor(self) -> bool:
         """Member of the Mentors group (asked once per request: pages check it for the menu)."""

@@ -9,3 +9,13 @@ class TokenRequestSerializer(serializers.Serializer):
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(source="key", help_text='Send it as "Authorization: Token <token>".')
     created = serializers.DateTimeField()
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    display_name = serializers.CharField(source="__str__")
+    roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=["learner", "mentor", "staff"]),
+        help_text="What the account may do: every account can learn; mentors and staff have more.",
+    )

@@ -1,8 +1,9 @@
 """Quiz editing: a quiz with its questions inline; each question (link from the inline) with its choices.
 
 Choice rules are checked where the choices are edited (the question page): a choice question needs
-a correct choice, single-choice and true/false exactly one. The quiz page refuses to publish a quiz
-whose questions break those rules, so a learner never meets a question without an answer key.
+a correct choice, single-choice and true/false exactly one. Publishing a quiz whose questions break
+those rules is refused by `Quiz.clean` (admin, fixtures and every other writer alike), so a learner
+never meets a question without an answer key.
 """
 
 from typing import Any
@@ -16,25 +17,8 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from assessments.models import Answer, Choice, Question, Quiz, Submission
+from assessments.models import Answer, Choice, Question, Quiz, Submission, choice_problems
 from assessments.selectors import most_missed_questions
-
-
-def choice_problems(kind: str, choices: list[tuple[str, bool]]) -> list[str]:
-    """What is wrong with these (text, is_correct) choices for a question of this kind."""
-    correct = sum(1 for _, is_correct in choices if is_correct)
-    if kind not in Question.CHOICE_KINDS:
-        return ["Only choice questions have choices: delete them or change the kind."] if choices else []
-    problems = []
-    if len(choices) < 2:
-        problems.append("Give at least two choices.")
-    if kind == Question.Kind.TRUE_FALSE and len(choices) != 2:
-        problems.append("A true/false question has exactly two choices.")
-    if kind in Question.ONE_CORRECT_KINDS and correct != 1:
-        problems.append(f"Mark exactly one choice as correct ({correct} marked).")
-    elif kind == Question.Kind.MULTIPLE and correct < 1:
-        problems.append("Mark at least one choice as correct.")
-    return problems
 
 
 class ChoiceFormSet(forms.BaseInlineFormSet):
@@ -79,27 +63,6 @@ class QuizAdminForm(forms.ModelForm):
             "week", "title", "instructions", "pass_mark_percent", "max_attempts",
             "time_limit_minutes", "is_published",
         ]  # fmt: skip
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("is_published") and self.instance.pk:
-            problems = quiz_problems(self.instance)
-            if problems:
-                raise ValidationError(["Fix these questions before publishing:", *problems])
-        return cleaned
-
-
-def quiz_problems(quiz: Quiz) -> list[str]:
-    """The saved questions' problems (choices included), one line per question."""
-    questions = quiz.questions.prefetch_related("choices")
-    lines = []
-    for question in questions:
-        choices = [(c.text, c.is_correct) for c in question.choices.all()]
-        for problem in choice_problems(question.kind, choices):
-            lines.append(f"Question {question.order}: {problem}")
-    if not lines and not questions:
-        lines.append("The quiz has no questions.")
-    return lines
 
 
 @admin.register(Quiz)

@@ -18,7 +18,7 @@ Awarded points are rounded to hundredths, half up; the percent too.
 """
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -155,3 +155,30 @@ def is_correct(answer: GivenAnswer, question: QuestionKey) -> bool:
         typed = normalise_text(answer.value)
         return bool(typed) and typed in {normalise_text(text) for text in question.accepted_answers}
     return False
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What the quiz status needs of one submission."""
+
+    status: str
+    """"pending", "graded" or "needs_review" (Submission.Status values)."""
+    percent: Decimal | None
+    passed: bool | None
+
+
+def quiz_status(attempts: Sequence[Attempt]) -> str:
+    """A learner's status on a quiz, from their attempts in the order made — the one definition:
+
+    - "not_taken": no attempt;
+    - "passed": any attempt passed;
+    - "pending" / "needs_review": not passed, and the latest attempt is still being graded / waits for
+      a mentor's review;
+    - "failed": graded, never passed, nothing waiting (whether attempts are left or not).
+    """
+    if not attempts:
+        return "not_taken"
+    if any(attempt.passed for attempt in attempts):
+        return "passed"
+    latest = attempts[-1].status
+    return "failed" if latest == "graded" else latest

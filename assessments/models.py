@@ -41,6 +41,44 @@ class Quiz(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        """The publish rule: a published quiz has questions, each with a valid answer key."""
+        # A quiz being added has no saved questions yet (admin inlines and fixtures save them after it).
+        if self.is_published and not self._state.adding:
+            problems = quiz_problems(self)
+            if problems:
+                raise ValidationError({"is_published": ["Fix these questions before publishing:", *problems]})
+
+
+def choice_problems(kind: str, choices: list[tuple[str, bool]]) -> list[str]:
+    """What is wrong with these (text, is_correct) choices for a question of this kind."""
+    correct = sum(1 for _, is_correct in choices if is_correct)
+    if kind not in Question.CHOICE_KINDS:
+        return ["Only choice questions have choices: delete them or change the kind."] if choices else []
+    problems = []
+    if len(choices) < 2:
+        problems.append("Give at least two choices.")
+    if kind == Question.Kind.TRUE_FALSE and len(choices) != 2:
+        problems.append("A true/false question has exactly two choices.")
+    if kind in Question.ONE_CORRECT_KINDS and correct != 1:
+        problems.append(f"Mark exactly one choice as correct ({correct} marked).")
+    elif kind == Question.Kind.MULTIPLE and correct < 1:
+        problems.append("Mark at least one choice as correct.")
+    return problems
+
+
+def quiz_problems(quiz: "Quiz") -> list[str]:
+    """The saved questions' problems (choices included), one line per question."""
+    questions = quiz.questions.prefetch_related("choices")
+    lines = []
+    for question in questions:
+        choices = [(c.text, c.is_correct) for c in question.choices.all()]
+        for problem in choice_problems(question.kind, choices):
+            lines.append(f"Question {question.order}: {problem}")
+    if not lines and not questions:
+        lines.append("The quiz has no questions.")
+    return lines
+
 
 class Question(models.Model):
     class Kind(models.TextChoices):
@@ -188,3 +226,37 @@ class Answer(models.Model):
             chosen = set(self.selected_choice_ids)
             return "; ".join(choice.text for choice in self.question.choices.all() if choice.pk in chosen)
         return self.value
+
+
+class QuizRecord(models.Model):
+    """A learner's quiz results in one row, stored: what mentors' lists filter and sort on.
+
+    Written only by `assessments.services.quiz_record_refresh`, in the transaction of every write that
+    changes a result (a submission, its grading, a mentor's review). A quiz's status follows
+    `grading.quiz_status`, the one definition of "passed" and "failed" used on every page.
+    """
+
+    learner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="quiz_record"
+    )
+    quizzes_taken = models.PositiveSmallIntegerField(default=0)
+    average_best_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, help_text="Mean of the best graded score of each quiz."
+    )
+    failed_count = models.PositiveSmallIntegerField(default=0)
+    failed_titles = models.JSONField(default=list)
+    reviews_waiting = models.PositiveSmallIntegerField(
+        default=0, help_text="Submissions with answers waiting for a mentor's review."
+    )
+    last_quiz_title = models.CharField(max_length=200, blank=True)
+    last_status = models.CharField(max_length=12, blank=True, help_text="The last quiz's status.")
+    last_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, help_text="The latest attempt's score."
+    )
+    last_best_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, help_text="The best graded score on the last quiz."
+    )
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Quiz results of {self.learner}"

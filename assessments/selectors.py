@@ -8,7 +8,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from accounts.models import User
-from assessments.models import Answer, Choice, Question, Quiz, Submission
+from assessments import grading
+from assessments.models import Answer, Choice, Question, Quiz, QuizRecord, Submission
 from progress.models import Enrolment
 from progress.selectors import enrolment_current_for
 
@@ -123,8 +124,7 @@ class QuizSummary:
 def quiz_summaries_for(*, learner: User) -> dict[int, QuizSummary]:
     """Week number → the learner's state on that week's published quiz, in two queries whatever the data.
 
-    Status: passed once any attempt passed; otherwise that of the latest attempt (pending,
-    needs_review, or failed when graded); not_taken without attempts.
+    Status: `grading.quiz_status` (the one definition of passed and failed).
     """
     quizzes: dict[int, Quiz] = {}
     for quiz in Quiz.objects.filter(is_published=True).select_related("week").order_by("week__number", "id"):
@@ -135,17 +135,32 @@ def quiz_summaries_for(*, learner: User) -> dict[int, QuizSummary]:
     return {number: summarise(quiz, submissions.get(quiz.pk, [])) for number, quiz in quizzes.items()}
 
 
+def quiz_summaries_for_learners(
+    *, learner_ids: set[int], week_numbers: set[int]
+) -> dict[tuple[int, int], QuizSummary]:
+    """(learner id, week number) → the learner's state on that week's published quiz, for many learners
+    at once (the reminders of a batch): two queries whatever their number."""
+    quizzes: dict[int, Quiz] = {}
+    published = Quiz.objects.filter(is_published=True, week__number__in=week_numbers)
+    for quiz in published.select_related("week").order_by("week__number", "id"):
+        quizzes.setdefault(quiz.week.number, quiz)
+    attempts: dict[tuple[int, int], list[Submission]] = {}
+    submissions = Submission.objects.filter(
+        learner_id__in=learner_ids, quiz__in=list(quizzes.values())
+    ).order_by("submitted_at", "id")
+    for submission in submissions:
+        attempts.setdefault((submission.learner_id, submission.quiz_id), []).append(submission)
+    return {
+        (learner_id, number): summarise(quiz, attempts.get((learner_id, quiz.pk), []))
+        for learner_id in learner_ids
+        for number, quiz in quizzes.items()
+    }
+
+
 def summarise(quiz: Quiz, attempts: list[Submission]) -> QuizSummary:
     graded = [s.percent for s in attempts if s.status == Submission.Status.GRADED and s.percent is not None]
     latest = attempts[-1] if attempts else None
-    if latest is None:
-        status = "not_taken"
-    elif any(s.passed for s in attempts):
-        status = "passed"
-    elif latest.status == Submission.Status.GRADED:
-        status = "failed"
-    else:
-        status = latest.status
+    status = grading.quiz_status([grading.Attempt(s.status, s.percent, s.passed) for s in attempts])
     return QuizSummary(
         quiz_id=quiz.pk,
         title=quiz.title,
@@ -183,3 +198,80 @@ def most_missed_questions(*, quiz: Quiz, limit: int = 10) -> list[MissedQuestion
         MissedQuestion(row["question__order"], row["question__prompt"], row["answers"], row["missed"])
         for row in rows
     ]
+
+
+def unpassed_quiz_weeks_for(*, learner_id: int) -> set[int]:
+    """Weeks with a published quiz that the learner has not passed."""
+    passed = Submission.objects.filter(learner_id=learner_id, passed=True).values("quiz_id")
+    return set(
+        Quiz.objects.filter(is_published=True).exclude(pk__in=passed).values_list("week__number", flat=True)
+    )
+
+
+def submissions_with_answers_for(*, learner_id: int) -> QuerySet[Submission]:
+    """A learner's submissions, newest first, with answers, questions and choices (four queries)."""
+    answers = Answer.objects.select_related("question").prefetch_related("question__choices")
+    return (
+        Submission.objects.filter(learner_id=learner_id)
+        .select_related("quiz")
+        .prefetch_related(Prefetch("answers", queryset=answers))
+        .order_by("-submitted_at")
+    )
+
+
+@dataclass(frozen=True)
+class WeakSpot:
+    question_id: int
+    prompt: str
+    week_number: int
+    topic: str
+    attempts: int
+    missed: int
+
+
+def weak_spots_for(*, learner_id: int, limit: int = 10) -> list[WeakSpot]:
+    """The questions (and their weeks' topics) this learner missed most often in graded attempts."""
+    rows = (
+        Answer.objects.filter(submission__learner_id=learner_id, is_correct__isnull=False)
+        .values(
+            "question_id", "question__prompt", "question__quiz__week__number", "question__quiz__week__topic"
+        )
+        .annotate(attempts=Count("id"), missed=Count("id", filter=Q(is_correct=False)))
+        .filter(missed__gt=0)
+        .order_by("-missed", "question__quiz__week__number")[:limit]
+    )
+    return [
+        WeakSpot(
+            question_id=row["question_id"],
+            prompt=row["question__prompt"],
+            week_number=row["question__quiz__week__number"],
+            topic=row["question__quiz__week__topic"],
+            attempts=row["attempts"],
+            missed=row["missed"],
+        )
+        for row in rows
+    ]
+
+
+# Lists of many learners (the mentor table) filter and sort on the stored `QuizRecord` through a join:
+# these name its fields for a queryset whose rows have a `learner` (e.g. enrolments).
+QUIZ_RECORD = "learner__quiz_record"
+QUIZ_AVERAGE = f"{QUIZ_RECORD}__average_best_percent"
+
+
+def has_failed_quiz() -> Q:
+    """Rows whose learner has a failed quiz (`grading.quiz_status`)."""
+    return Q(**{f"{QUIZ_RECORD}__failed_count__gt": 0})
+
+
+def has_reviews_waiting() -> Q:
+    return Q(**{f"{QUIZ_RECORD}__reviews_waiting__gt": 0})
+
+
+def quiz_record_of(learner: User) -> QuizRecord | None:
+    """The learner's stored quiz results (None before their first submission); loaded with
+    `select_related(QUIZ_RECORD)` by lists, else one query."""
+    try:
+        return learner.quiz_record  # type: ignore[attr-defined, no-any-return]
+    except QuizRecord.DoesNotExist:
+        return None

@@ -19,7 +19,7 @@ from redis.exceptions import RedisError
 
 from accounts.models import User
 from assessments import grading
-from assessments.models import Answer, Choice, Question, Quiz, Submission
+from assessments.models import Answer, Choice, Question, Quiz, QuizRecord, Submission
 from assessments.selectors import can_review
 from progress.services import activity_touch
 
@@ -71,6 +71,7 @@ def submission_create(*, learner: User, quiz: Quiz, answers: Mapping[Any, Any]) 
             Answer(submission=submission, question=question, **cleaned[question.pk]) for question in questions
         )
         activity_touch(learner=learner)
+        quiz_record_refresh(learner_ids=[learner.pk])
         transaction.on_commit(lambda: grading_enqueue(submission_id=submission.pk))
     return submission
 
@@ -225,6 +226,16 @@ def question_keys(question_ids: Iterable[int]) -> list[grading.QuestionKey]:
     ]
 
 
+GRADING_FIELDS = (
+    "id",
+    "learner_id",
+    "status",
+    "graded_at",
+    "quiz__pass_mark_percent",
+    "quiz__answer_key_version",
+)
+
+
 def submission_grade(*, submission_id: int, now: datetime | None = None) -> Submission | None:
     """Grade a pending submission exactly once.
 
@@ -240,7 +251,14 @@ def submission_grade(*, submission_id: int, now: datetime | None = None) -> Subm
         submission = (
             Submission.objects.select_for_update(of=("self",))
             .select_related("quiz")
-            .only("id", "status", "graded_at", "quiz__pass_mark_percent", "quiz__answer_key_version")
+            .only(
+                "id",
+                "learner_id",
+                "status",
+                "graded_at",
+                "quiz__pass_mark_percent",
+                "quiz__answer_key_version",
+            )
             .filter(pk=submission_id)
             .first()
         )
@@ -274,6 +292,7 @@ def submission_grade(*, submission_id: int, now: datetime | None = None) -> Subm
             "graded_at": None if result.needs_review else (now or timezone.now()),
         }
         Submission.objects.filter(pk=submission_id).update(**fields)
+        quiz_record_refresh(learner_ids=[submission.learner_id])
     for name, value in fields.items():
         setattr(submission, name, value)
     return submission
@@ -336,6 +355,7 @@ def answer_review(*, reviewer: User, answer: Answer, points: Decimal | int | str
             ]
         )
         submission_score_update(submission=locked)
+        quiz_record_refresh(learner_ids=[locked.learner_id])
     answer.submission = locked
     return answer
 
@@ -361,3 +381,63 @@ def submission_ids_enqueue(*, submission_ids: Iterable[int]) -> int:
         grading_enqueue(submission_id=submission_id)
         count += 1
     return count
+
+
+def quiz_record_refresh(*, learner_ids: Iterable[int]) -> None:
+    """Recompute and store these learners' quiz records (the only writer of `QuizRecord`): two reads
+    and one upsert, whatever the number of learners. Statuses by `grading.quiz_status`."""
+    ids = set(learner_ids)
+    if not ids:
+        return
+    attempts: dict[int, dict[int, list[grading.Attempt]]] = {learner_id: {} for learner_id in ids}
+    last_quizzes: dict[int, int] = {}
+    for learner_id, quiz_id, status, percent, passed in (
+        Submission.objects.filter(learner_id__in=ids)
+        .order_by("submitted_at", "id")
+        .values_list("learner_id", "quiz_id", "status", "percent", "passed")
+    ):
+        attempts[learner_id].setdefault(quiz_id, []).append(grading.Attempt(status, percent, passed))
+        last_quizzes[learner_id] = quiz_id  # oldest first: the last one seen is the latest attempt's
+    taken = {quiz_id for by_quiz in attempts.values() for quiz_id in by_quiz}
+    titles = dict(Quiz.objects.filter(id__in=taken).values_list("id", "title")) if taken else {}
+    records = []
+    for learner_id, by_quiz in attempts.items():
+        last_quiz = last_quizzes.get(learner_id)
+        statuses = {quiz_id: grading.quiz_status(tried) for quiz_id, tried in by_quiz.items()}
+        best = {
+            quiz_id: max(graded)
+            for quiz_id, tried in by_quiz.items()
+            if (graded := [a.percent for a in tried if a.status == "graded" and a.percent is not None])
+        }
+        failed = [quiz_id for quiz_id, status in statuses.items() if status == "failed"]
+        records.append(
+            QuizRecord(
+                learner_id=learner_id,
+                quizzes_taken=len(by_quiz),
+                average_best_percent=(
+                    (sum(best.values(), Decimal(0)) / len(best)).quantize(grading.HUNDREDTH) if best else None
+                ),
+                failed_count=len(failed),
+                failed_titles=[titles[quiz_id] for quiz_id in failed],
+                reviews_waiting=sum(
+                    a.status == Submission.Status.NEEDS_REVIEW for tried in by_quiz.values() for a in tried
+                ),
+                last_quiz_title=titles[last_quiz] if last_quiz else "",
+                last_status=statuses[last_quiz] if last_quiz else "",
+                last_percent=by_quiz[last_quiz][-1].percent if last_quiz else None,
+                last_best_percent=best.get(last_quiz) if last_quiz else None,
+            )
+        )
+    QuizRecord.objects.bulk_create(
+        records,
+        update_conflicts=True,
+        unique_fields=["learner"],
+        update_fields=[field.name for field in QuizRecord._meta.concrete_fields if not field.primary_key],
+    )
+
+
+def quiz_records_rebuild_all() -> None:
+    """Recompute the quiz record of every learner who has submitted anything (migration, repair)."""
+    learner_ids = list(Submission.objects.order_by().values_list("learner_id", flat=True).distinct())
+    for offset in range(0, len(learner_ids), 1000):
+        quiz_record_refresh(learner_ids=learner_ids[offset : offset + 1000])

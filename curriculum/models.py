@@ -3,8 +3,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-WEEKS_IN_CURRICULUM = 52
-
 
 class Phase(models.Model):
     number = models.PositiveSmallIntegerField(unique=True, validators=[MinValueValidator(1)])
@@ -21,8 +19,8 @@ class Phase(models.Model):
 class Week(models.Model):
     number = models.PositiveSmallIntegerField(
         unique=True,
-        validators=[MinValueValidator(1), MaxValueValidator(WEEKS_IN_CURRICULUM)],
-        help_text=f"1–{WEEKS_IN_CURRICULUM}; weeks are numbered without gaps.",
+        validators=[MinValueValidator(1)],
+        help_text="From 1, without gaps: the curriculum has as many weeks as it has rows.",
     )
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="weeks")
     topic = models.CharField(max_length=200)

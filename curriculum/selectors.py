@@ -17,3 +17,17 @@ def week_list() -> QuerySet[Week]:
 def week_get(*, number: int) -> Week:
     """The week with that number, with its phase and resources; raises Week.DoesNotExist."""
     return week_list().get(number=number)
+
+
+def week_count() -> int:
+    """How many weeks the curriculum has: the one answer to "how long is it" (never a literal)."""
+    return Week.objects.count()
+
+
+def week_phase_numbers() -> list[tuple[int, int]]:
+    """(week number, phase number) for every week, in order."""
+    return list(Week.objects.order_by("number").values_list("number", "phase__number"))
+
+
+def week_exists(*, number: int) -> bool:
+    return Week.objects.filter(number=number).exists()

@@ -9,6 +9,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 
 from curriculum.models import Phase, Week
+from curriculum.signals import weeks_loaded
 
 
 class CurriculumError(Exception):
@@ -75,6 +76,8 @@ def curriculum_load(*, path: Path) -> int:
         if problems:
             raise CurriculumError(" ".join(problems))
         _reset_id_sequences(models)
+        if Week in models:
+            weeks_loaded.send(sender=Week)
     return count
 
 

@@ -5,8 +5,18 @@ from curriculum.models import Week
 from curriculum.selectors import phase_list_with_weeks, week_get
 
 
+def _outline() -> dict[str, object]:
+    """The phases with their weeks, and how many weeks there are (counted, never written down)."""
+    phases = list(phase_list_with_weeks())
+    return {"phases": phases, "week_total": sum(len(phase.weeks.all()) for phase in phases)}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html", _outline())
+
+
 def curriculum_overview(request: HttpRequest) -> HttpResponse:
-    return render(request, "curriculum/overview.html", {"phases": phase_list_with_weeks()})
+    return render(request, "curriculum/overview.html", _outline())
 
 
 def week_detail(request: HttpRequest, number: int) -> HttpResponse:

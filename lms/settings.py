@@ -210,7 +210,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "AI/ML curriculum LMS API",
-    "DESCRIPTION": "Curriculum, schedules, progress, quizzes and mentoring for the 52-week curriculum.",
+    "DESCRIPTION": "Curriculum, schedules, progress, quizzes and mentoring for the AI/ML curriculum.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "POSTPROCESSING_HOOKS": [

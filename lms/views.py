@@ -1,12 +1,5 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-
-from curriculum.selectors import phase_list_with_weeks
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"phases": phase_list_with_weeks()})
 
 
 def ping(request: HttpRequest) -> HttpResponse:

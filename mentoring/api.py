@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -15,7 +16,7 @@ from assessments.selectors import submissions_visible_to
 from assessments.serializers import SubmissionSerializer
 from curriculum.models import Phase, Week
 from mentoring import services
-from mentoring.selectors import FLAGS, SORT_KEYS, can_mentor, mentee_enrolments_for, mentee_rows
+from mentoring.selectors import FLAGS, SORT_KEYS, can_mentor, mentee_enrolments_for, mentee_row, mentee_table
 from mentoring.serializers import MenteeRowSerializer, PhaseReviewSerializer, WeekFeedbackSerializer
 from progress.api import schedule_data
 from progress.models import Enrolment, WeekProgress
@@ -58,11 +59,17 @@ class MenteeList(generics.ListAPIView):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no rows
             return Enrolment.objects.none()
-        return mentee_rows(
+        return mentee_table(
             user=self.request.user,  # type: ignore[arg-type]
             flag=self.request.query_params.get("flag"),
             sort=self.request.query_params.get("sort") or "-flags",
         )
+
+    def paginate_queryset(self, queryset):  # type: ignore[no-untyped-def]
+        """The page is cut in SQL; only its rows become table rows (flags and reasons)."""
+        page = super().paginate_queryset(queryset)
+        now = timezone.now()
+        return None if page is None else [mentee_row(enrolment, now=now) for enrolment in page]
 
 
 class MenteeSchedule(APIView):

@@ -1,30 +1,37 @@
-"""Reads for mentors: their mentees (and only theirs), at-risk flags, feedback, phase reviews."""
+"""Reads for mentors: their mentees (and only theirs), at-risk flags, feedback, phase reviews.
 
-from collections import defaultdict
-from collections.abc import Iterable
+The mentor table reads stored rows — each enrolment's `progress.Standing` and its learner's
+`assessments.QuizRecord` — and filters, sorts and paginates them in SQL: no schedule is computed
+for a list.
+"""
+
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from datetime import datetime
+from decimal import Decimal
 
-from django.db.models import BigIntegerField, F, QuerySet, Sum, Value
-from django.db.models.functions import Cast
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import User
+from assessments.models import QuizRecord
+from assessments.selectors import (
+    QUIZ_AVERAGE,
+    QUIZ_RECORD,
+    has_failed_quiz,
+    has_reviews_waiting,
+    quiz_record_of,
+    unpassed_quiz_weeks_for,
+)
 from curriculum.models import Phase, Week
 from mentoring.models import PhaseReview, WeekFeedback
-from progress.models import Enrolment, ScheduleChange, WeekProgress
-from progress.schedule import Shift, schedule_standing
-from progress.selectors import CURRENT_STATUSES, today_for
-
-if TYPE_CHECKING:
-    from mentoring.quiz_stats import QuizStats
-
-INACTIVE_AFTER = timedelta(days=14)
+from progress.models import Enrolment, Standing, WeekProgress
+from progress.schedule import weeks_phrase
+from progress.selectors import CURRENT_STATUSES, INACTIVE_AFTER
 
 FLAGS = {
     "behind": "Behind schedule",
-    "inactive": "Inactive ≥ 14 days",
+    "inactive": f"Inactive ≥ {INACTIVE_AFTER.days} days",
     "failed_quiz": "Failed quiz",
     "pending_review": "Answers to review",
 }
@@ -46,16 +53,99 @@ def mentee_enrolments_for(*, user: User) -> QuerySet[Enrolment]:
     return enrolments.none()
 
 
+def _flag_conditions(now: datetime) -> dict[str, Q]:
+    """Each flag as a condition on an enrolment row (with its standing and quiz record joined)."""
+    return {
+        "behind": Q(standing__weeks_behind__gt=0),
+        "inactive": Q(last_activity_at__lte=now - INACTIVE_AFTER),
+        "failed_quiz": has_failed_quiz(),
+        "pending_review": has_reviews_waiting(),
+    }
+
+
+SORTS: dict[str, list[F | Lower]] = {
+    "learner": [Lower("learner__first_name"), Lower("learner__last_name"), Lower("learner__email")],
+    "current_week": [F("standing__current_week")],
+    "weeks_behind": [F("standing__weeks_behind")],
+    "completion": [F("standing__completion_percent")],
+    "last_activity": [F("last_activity_at")],
+    "quiz_average": [F(QUIZ_AVERAGE)],
+    "flags": [F("flag_count")],
+}
+SORT_KEYS = list(SORTS)
+
+
+def mentee_table(
+    *, user: User, flag: str | None = None, sort: str = "-flags", now: datetime | None = None
+) -> QuerySet[Enrolment]:
+    """The mentor table's rows as one query: the user's mentees with standing, learner and quiz record
+    joined, filtered by `flag` and ordered by `sort` (a SORT_KEYS key, "-" for descending; unknown
+    values fall back to the default). Rows without a value sort as lowest."""
+    now = now or timezone.now()
+    conditions = _flag_conditions(now)
+    rows = (
+        mentee_enrolments_for(user=user)
+        .select_related(None)
+        .select_related("learner", "standing", QUIZ_RECORD)
+        .annotate(
+            flag_count=sum(
+                (Case(When(condition, then=Value(1)), default=Value(0)) for condition in conditions.values()),
+                start=Value(0, output_field=IntegerField()),
+            )
+        )
+    )
+    if flag in conditions:
+        rows = rows.filter(conditions[flag])
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        key, descending = "flags", True
+    order = [
+        expression.desc(nulls_last=True) if descending else expression.asc(nulls_first=True)
+        for expression in SORTS[key]
+    ]
+    return rows.order_by(*order, "id")
+
+
+@dataclass(frozen=True)
+class QuizSummaryRow:
+    """The quiz columns of a mentor table row (from the learner's stored QuizRecord)."""
+
+    average_percent: Decimal | None = None
+    last_quiz: str | None = None
+    last_status: str | None = None
+    last_percent: Decimal | None = None
+    """The latest attempt's score."""
+    last_best_percent: Decimal | None = None
+    """The best graded score on that same quiz."""
+    failed_quizzes: list[str] = field(default_factory=list)
+    pending_reviews: int = 0
+
+    @property
+    def last_passed(self) -> bool | None:
+        return {"passed": True, "failed": False}.get(self.last_status or "")
+
+    @classmethod
+    def of(cls, record: QuizRecord | None) -> "QuizSummaryRow":
+        if record is None:
+            return cls()
+        return cls(
+            average_percent=record.average_best_percent,
+            last_quiz=record.last_quiz_title or None,
+            last_status=record.last_status or None,
+            last_percent=record.last_percent,
+            last_best_percent=record.last_best_percent,
+            failed_quizzes=list(record.failed_titles),
+            pending_reviews=record.reviews_waiting,
+        )
+
+
 @dataclass
 class MenteeRow:
     enrolment: Enrolment
-    current_week: int | None
-    weeks_behind: int
-    schedule_label: str
-    phase_percents: dict[int, int]
-    completion_percent: int
-    last_activity: datetime
-    quiz: "QuizStats"
+    standing: Standing
+    quiz: QuizSummaryRow
+    now: datetime
     flags: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
 
@@ -64,8 +154,32 @@ class MenteeRow:
         return self.enrolment.learner
 
     @property
+    def current_week(self) -> int | None:
+        return self.standing.current_week
+
+    @property
+    def weeks_behind(self) -> int:
+        return self.standing.weeks_behind
+
+    @property
+    def schedule_label(self) -> str:
+        return self.standing.label
+
+    @property
+    def completion_percent(self) -> int:
+        return self.standing.completion_percent
+
+    @property
+    def phase_percents(self) -> dict[int, int]:
+        return self.standing.phase_percents
+
+    @property
+    def last_activity(self) -> datetime:
+        return self.enrolment.last_activity_at
+
+    @property
     def days_inactive(self) -> int:
-        return (timezone.now() - self.last_activity).days
+        return (self.now - self.last_activity).days
 
     @property
     def phase_summary(self) -> str:
@@ -76,114 +190,39 @@ class MenteeRow:
         return [FLAGS[flag] for flag in self.flags]
 
 
-SORT_KEYS = {
-    "learner": lambda row: str(row.learner).lower(),
-    "current_week": lambda row: row.current_week or 0,
-    "weeks_behind": lambda row: row.weeks_behind,
-    "completion": lambda row: row.completion_percent,
-    "last_activity": lambda row: row.last_activity,
-    "quiz_average": lambda row: row.quiz.average_percent if row.quiz.average_percent is not None else -1,
-    "flags": lambda row: len(row.flags),
-}
-
-
-ROW_FIELDS = [
-    "learner_id", "start_date", "pace", "timezone", "status", "paused_on", "last_activity_at", "created_at",
-    "learner__first_name", "learner__last_name", "learner__email", "learner__username",
-]  # fmt: skip
-
-
-def mentee_rows(
-    *, user: User, flag: str | None = None, sort: str = "-flags", today: date | None = None
-) -> list[MenteeRow]:
-    """The mentor dashboard's table, in a fixed number of queries whatever the number of mentees."""
-    from mentoring.quiz_stats import QuizStats, quiz_stats_for  # assessments depends on progress, not here
-
-    scoped = mentee_enrolments_for(user=user)
-    enrolments = list(
-        scoped.select_related(None)
-        .select_related("learner")
-        .only(*ROW_FIELDS)  # 500 enrolments and users: building unused fields is a third of the query
+def mentee_row(enrolment: Enrolment, *, now: datetime | None = None) -> MenteeRow:
+    """One table row, with its flags and the reason for each, from the stored rows joined to it."""
+    now = now or timezone.now()
+    row = MenteeRow(
+        enrolment=enrolment,
+        standing=enrolment.standing,
+        quiz=QuizSummaryRow.of(quiz_record_of(enrolment.learner)),
+        now=now,
     )
-    # The other reads take the scope as a subquery: 500 ids as parameters cost more to send than to use.
-    ids = scoped.values("pk")
-    shifts: dict[int, list[Shift]] = defaultdict(list)
-    # Tuples, not prefetch_related: Django builds a queryset per prefetched instance (~30 ms for 500).
-    for enrolment_id, from_week, starts_on in ScheduleChange.objects.filter(enrolment_id__in=ids).values_list(
-        "enrolment_id", "from_week", "starts_on"
-    ):
-        shifts[enrolment_id].append(Shift(from_week, starts_on))
-    weeks = list(Week.objects.values_list("number", "phase__number"))
-    phase_masks: dict[int, int] = defaultdict(int)
-    for number, phase in weeks:
-        phase_masks[phase] |= 1 << (number - 1)
-    completed = completed_week_masks(enrolment_ids=ids)
-    quiz = quiz_stats_for(learner_ids=scoped.values("learner_id"))
-
-    rows = []
-    for enrolment in enrolments:
-        done = completed.get(enrolment.pk, 0)
-        schedule = schedule_standing(
-            start_date=enrolment.start_date,
-            pace=enrolment.pace,
-            today=today or today_for(enrolment),
-            completed_mask=done,
-            shifts=shifts[enrolment.pk],
-            paused_on=enrolment.paused_on if enrolment.status == Enrolment.Status.PAUSED else None,
-            total_weeks=len(weeks),
-        )
-        row = MenteeRow(
-            enrolment=enrolment,
-            current_week=schedule.current_week,
-            weeks_behind=schedule.weeks_behind,
-            schedule_label=schedule.label,
-            phase_percents={
-                phase: round(100 * (done & mask).bit_count() / mask.bit_count())
-                for phase, mask in sorted(phase_masks.items())
-            },
-            completion_percent=round(100 * done.bit_count() / len(weeks)) if weeks else 0,
-            last_activity=enrolment.last_activity_at or enrolment.created_at,
-            quiz=quiz.get(enrolment.learner_id, QuizStats()),
-        )
-        add_flags(row)
-        rows.append(row)
-
-    if flag in FLAGS:
-        rows = [row for row in rows if flag in row.flags]
-    descending = sort.startswith("-")
-    key = SORT_KEYS.get(sort.lstrip("-"), SORT_KEYS["flags"])
-    rows.sort(key=key, reverse=descending)
-    return rows
-
-
-def completed_week_masks(*, enrolment_ids: "Iterable[int] | QuerySet") -> dict[int, int]:
-    """Each enrolment's completed weeks as a bit mask (bit n-1: week n), summed in SQL: one row per
-    enrolment rather than one per completed week (the bits are distinct, so the sum is the union)."""
-    # The stubs type the shift as an int; Django takes any expression (here, per row).
-    bit = Cast(Value(1), BigIntegerField()).bitleftshift(F("week__number") - 1)  # type: ignore[arg-type]
-    masks = (
-        WeekProgress.objects.filter(enrolment_id__in=enrolment_ids, status=WeekProgress.Status.COMPLETED)
-        .values("enrolment_id")
-        .annotate(mask=Sum(bit))
-        .values_list("enrolment_id", "mask")
-    )
-    return {enrolment_id: int(mask) for enrolment_id, mask in masks}
-
-
-def add_flags(row: MenteeRow) -> None:
-    """Flags with the reason a mentor can act on."""
     if row.weeks_behind:
         row.flags.append("behind")
-        row.reasons.append(f"{row.weeks_behind} week(s) overdue ({row.schedule_label.lower()})")
-    if timezone.now() - row.last_activity >= INACTIVE_AFTER:
+        row.reasons.append(f"{weeks_phrase(row.weeks_behind)} overdue")
+    if now - row.last_activity >= INACTIVE_AFTER:
         row.flags.append("inactive")
         row.reasons.append(f"no activity for {row.days_inactive} days")
     if row.quiz.failed_quizzes:
         row.flags.append("failed_quiz")
         row.reasons.append(f"failed {', '.join(row.quiz.failed_quizzes)}")
     if row.quiz.pending_reviews:
+        waiting = row.quiz.pending_reviews
         row.flags.append("pending_review")
-        row.reasons.append(f"{row.quiz.pending_reviews} submission(s) waiting for your review")
+        row.reasons.append(f"{waiting} submission{'' if waiting == 1 else 's'} waiting for your review")
+    return row
+
+
+def mentee_rows(
+    *, user: User, flag: str | None = None, sort: str = "-flags", now: datetime | None = None
+) -> list[MenteeRow]:
+    """Every row of the mentor table (the CSV, the digest); pages paginate `mentee_table` instead."""
+    now = now or timezone.now()
+    return [
+        mentee_row(enrolment, now=now) for enrolment in mentee_table(user=user, flag=flag, sort=sort, now=now)
+    ]
 
 
 def feedback_for(*, enrolment: Enrolment, week: Week) -> QuerySet[WeekFeedback]:
@@ -200,8 +239,6 @@ def phase_reviews_for(*, enrolment: Enrolment) -> dict[int, PhaseReview]:
 
 def phases_ready_for_review(*, enrolment: Enrolment) -> dict[int, list[str]]:
     """For each phase, what still stops a sign-off (empty list: ready)."""
-    from mentoring.quiz_stats import unpassed_quiz_weeks_for
-
     completed = set(
         WeekProgress.objects.filter(enrolment=enrolment, status=WeekProgress.Status.COMPLETED).values_list(
             "week__number", flat=True

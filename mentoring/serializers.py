@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from curriculum.selectors import week_exists
 from mentoring.models import PhaseReview, WeekFeedback
 from mentoring.selectors import FLAGS
 
@@ -7,7 +8,9 @@ from mentoring.selectors import FLAGS
 class QuizStatsSerializer(serializers.Serializer):
     average_percent = serializers.FloatField(allow_null=True)
     last_quiz = serializers.CharField(allow_null=True)
-    last_percent = serializers.FloatField(allow_null=True)
+    last_status = serializers.CharField(allow_null=True)
+    last_percent = serializers.FloatField(allow_null=True, help_text="The latest attempt's score.")
+    last_best_percent = serializers.FloatField(allow_null=True, help_text="The best score on that quiz.")
     last_passed = serializers.BooleanField(allow_null=True)
     failed_quizzes = serializers.ListField(child=serializers.CharField())
     pending_reviews = serializers.IntegerField()
@@ -29,7 +32,7 @@ class MenteeRowSerializer(serializers.Serializer):
 
 
 class WeekFeedbackSerializer(serializers.ModelSerializer):
-    week = serializers.IntegerField(min_value=1, max_value=52, source="week.number")
+    week = serializers.IntegerField(min_value=1, max_value=32767, source="week.number")
     author = serializers.CharField(source="author.__str__", read_only=True, allow_null=True)
 
     class Meta:
@@ -37,6 +40,11 @@ class WeekFeedbackSerializer(serializers.ModelSerializer):
         fields = ["id", "week", "body", "author", "created_at"]
         read_only_fields = ["id", "author", "created_at"]
         extra_kwargs = {"body": {"max_length": 5000}}
+
+    def validate_week(self, number: int) -> int:
+        if not week_exists(number=number):
+            raise serializers.ValidationError(f"The curriculum has no week {number}.")
+        return number
 
 
 class PhaseReviewSerializer(serializers.ModelSerializer):

@@ -139,7 +139,7 @@ def mentor_digest_send(*, mentor_id: int, today: date) -> bool:
     log = digest_claim(mentor_id=mentor_id, week=week_starting(today))
     if log is None:
         return False
-    rows = [row for row in mentee_rows(user=mentor, today=today) if row.flags]
+    rows = [row for row in mentee_rows(user=mentor) if row.flags]
     context = {
         "mentor": mentor,
         "rows": rows,

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from mentoring import services
+from progress.tasks import refresh_due_standings
 
 SEND_ERRORS = (SMTPException, ConnectionError, TimeoutError)
 
@@ -18,6 +19,7 @@ def send_feedback_email(feedback_id: int) -> bool:
 @shared_task
 def send_mentor_digests() -> int:
     """Beat task (weekly): fan out one digest task per mentor."""
+    refresh_due_standings()  # the digest reads stored standings: those whose week started come first
     today = timezone.now().date()
     mentor_ids = services.mentor_ids_with_mentees()
     for mentor_id in mentor_ids:

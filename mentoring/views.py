@@ -10,8 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from assessments.selectors import submissions_with_answers_for, weak_spots_for
 from curriculum.models import Phase, Week
 from lms.forms import add_validation_error
 from mentoring import services
@@ -22,7 +24,9 @@ from mentoring.selectors import (
     MenteeRow,
     can_mentor,
     mentee_enrolments_for,
+    mentee_row,
     mentee_rows,
+    mentee_table,
     phase_reviews_for,
     phases_ready_for_review,
 )
@@ -42,10 +46,8 @@ def mentor_required(view: View) -> View:
     return wrapper
 
 
-def _table(request: HttpRequest) -> tuple[list, str | None, str]:
-    flag = request.GET.get("flag") or None
-    sort = request.GET.get("sort") or "-flags"
-    return mentee_rows(user=request.user, flag=flag, sort=sort), flag, sort  # type: ignore[arg-type]
+def _table_options(request: HttpRequest) -> tuple[str | None, str]:
+    return request.GET.get("flag") or None, request.GET.get("sort") or "-flags"
 
 
 ROWS_PER_PAGE = 100
@@ -53,13 +55,15 @@ ROWS_PER_PAGE = 100
 
 @mentor_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The table, a page at a time; flags and order apply to all rows (the CSV holds them all)."""
-    rows, flag, sort = _table(request)
-    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    """The table, a page at a time, filtered, sorted and paginated in SQL (the CSV holds every row)."""
+    flag, sort = _table_options(request)
+    table = mentee_table(user=request.user, flag=flag, sort=sort)  # type: ignore[arg-type]
+    page = Paginator(table, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    now = timezone.now()
     context = {
-        "rows": page.object_list,
+        "rows": [mentee_row(enrolment, now=now) for enrolment in page.object_list],
         "page": page,
-        "total": len(rows),
+        "total": page.paginator.count,
         "flags": FLAGS,
         "flag": flag,
         "flag_label": FLAGS.get(flag or ""),
@@ -95,7 +99,8 @@ def csv_row(row: MenteeRow) -> list[object]:
 @mentor_required
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
     """The dashboard's table (same filter and order) as CSV."""
-    rows, _, _ = _table(request)
+    flag, sort = _table_options(request)
+    rows = mentee_rows(user=request.user, flag=flag, sort=sort)  # type: ignore[arg-type]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="mentees.csv"'
     writer = csv.writer(response)
@@ -107,8 +112,6 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
 @mentor_required
 def learner_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     enrolment = get_object_or_404(mentee_enrolments_for(user=request.user), pk=enrolment_id)  # type: ignore[arg-type]
-    from mentoring.quiz_stats import submissions_with_answers_for, weak_spots_for
-
     feedback = WeekFeedback.objects.filter(enrolment=enrolment).select_related("week", "author")
     by_week: dict[int, list[WeekFeedback]] = {}
     for item in feedback:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from progress import services
 from progress.models import Enrolment, ScheduleChange, WeekProgress
 
 
@@ -32,6 +33,9 @@ class EnrolmentAdmin(admin.ModelAdmin):
     readonly_fields = ("calendar_token", "last_activity_at", "created_at")
     date_hierarchy = "start_date"
     inlines = [ScheduleChangeInline]
+
+    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+        services.enrolment_save_by_staff(enrolment=obj, changed_by=request.user)
 
 
 @admin.register(WeekProgress)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.timezone import now
 
 from curriculum.models import Week
 
@@ -57,7 +58,9 @@ class Enrolment(models.Model):
         max_length=12, choices=ReminderCadence.choices, default=ReminderCadence.WEEKLY
     )
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
-    last_activity_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(
+        default=now, help_text="The learner's last action (marked progress, submitted work)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -126,3 +129,69 @@ class WeekProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment.learner} · week {self.week.number}: {self.get_status_display()}"
+
+
+class Standing(models.Model):
+    """Where a learner stands on their schedule, stored: what lists of many learners read and sort.
+
+    Written only by `progress.services.standing_refresh` (computed with `schedule.build_schedule`, the one
+    schedule rule), in the transaction of every write that can change it, and when `refresh_due_at` comes
+    (a periodic task): a learner's standing changes by itself only when one of their weeks starts.
+    The learner's last activity stays on the enrolment (`Enrolment.last_activity_at`, written by
+    `activity_touch`); lists read it through the same one-to-one join.
+    """
+
+    class State(models.TextChoices):
+        NOT_STARTED = "not_started", "Starts soon"
+        ON_TRACK = "on_track", "On track"
+        BEHIND = "behind", "Behind"
+        AHEAD = "ahead", "Ahead"
+        PAUSED = "paused", "Paused"
+        COMPLETED = "completed", "Completed"
+
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.CASCADE, primary_key=True, related_name="standing"
+    )
+    state = models.CharField(max_length=12, choices=State.choices)
+    planned_week = models.PositiveSmallIntegerField(
+        null=True, help_text="The week whose dates contain the learner's today (none before week 1)."
+    )
+    current_week = models.PositiveSmallIntegerField(
+        null=True, help_text="The week to work on: the planned week, or the first unfinished week when ahead."
+    )
+    weeks_behind = models.PositiveSmallIntegerField(default=0)
+    weeks_ahead = models.PositiveSmallIntegerField(default=0)
+    weeks_completed = models.PositiveSmallIntegerField(default=0)
+    total_weeks = models.PositiveSmallIntegerField(default=0)
+    completion_percent = models.PositiveSmallIntegerField(default=0)
+    phase_completion = models.JSONField(
+        default=list, help_text="[[phase number, weeks completed, weeks in the phase], …] in phase order."
+    )
+    changes_on = models.DateField(
+        null=True, help_text="The learner-local date on which this standing next changes by itself."
+    )
+    refresh_due_at = models.DateTimeField(
+        null=True, help_text="The instant `changes_on` begins for the learner."
+    )
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["refresh_due_at"], name="standing_refresh_due"),
+            models.Index(fields=["state", "weeks_behind"], name="standing_state_behind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment}: {self.label}"
+
+    @property
+    def label(self) -> str:
+        from progress.schedule import state_label
+
+        return state_label(self.state, weeks_behind=self.weeks_behind, weeks_ahead=self.weeks_ahead)
+
+    @property
+    def phase_percents(self) -> dict[int, int]:
+        return {
+            phase: round(100 * done / total) if total else 0 for phase, done, total in self.phase_completion
+        }

@@ -12,6 +12,14 @@ The rules:
 - While an enrolment is paused, time stands still at the day it was paused: nothing becomes overdue.
 - A week is overdue when its last day is before today and it is not completed; "behind by N weeks"
   counts the overdue weeks.
+- The *planned* week is the one whose dates contain today. A learner who has completed every week up
+  to and including the planned one, and more, is *ahead*: "ahead by N weeks" counts the completed weeks
+  after the planned one (before week 1 starts: all completed weeks), and their *current* week, the one
+  to work on, is the first week they have not completed. Otherwise the current week is the planned one.
+- The schedule changes by itself only when a week starts (the planned week moves on) or ends (it may
+  become overdue): `changes_on` is the next such date (None when paused, or after the last week).
+
+The number of weeks comes from the curriculum (callers pass it): nothing here assumes a number.
 """
 
 from collections.abc import Iterable, Mapping
@@ -19,8 +27,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
-
-TOTAL_WEEKS = 52
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -48,14 +54,22 @@ class PlannedWeek:
         return self.status == COMPLETED
 
 
+STATES = ("not_started", "on_track", "behind", "ahead", "paused", "completed")
+
+
 @dataclass(frozen=True)
 class Schedule:
     weeks: tuple[PlannedWeek, ...]
     today: date
-    current_week: int | None
+    planned_week: int | None
     """The week whose dates contain today; None before week 1 starts; the last week after the end."""
+    current_week: int | None
+    """The week to work on: the planned week, or the first week not completed when ahead."""
     state: str
-    """One of "not_started", "on_track", "behind", "paused", "completed"."""
+    """One of STATES."""
+    weeks_ahead: int
+    changes_on: date | None
+    """The next date on which this schedule changes with no write (a week starts); None: never."""
 
     @property
     def overdue(self) -> list[PlannedWeek]:
@@ -79,35 +93,27 @@ class Schedule:
 
     @property
     def label(self) -> str:
-        return state_label(self.state, self.weeks_behind)
+        return state_label(self.state, weeks_behind=self.weeks_behind, weeks_ahead=self.weeks_ahead)
 
     def week(self, number: int) -> PlannedWeek:
         return self.weeks[number - 1]
 
 
-def state_label(state: str, weeks_behind: int) -> str:
+def weeks_phrase(count: int) -> str:
+    return f"{count} week{'' if count == 1 else 's'}"
+
+
+def state_label(state: str, *, weeks_behind: int, weeks_ahead: int) -> str:
     if state == "behind":
-        plural = "s" if weeks_behind != 1 else ""
-        return f"Behind by {weeks_behind} week{plural}"
+        return f"Behind by {weeks_phrase(weeks_behind)}"
+    if state == "ahead":
+        return f"Ahead by {weeks_phrase(weeks_ahead)}"
     return {
         "not_started": "Starts soon",
         "on_track": "On track",
         "paused": "Paused",
         "completed": "Completed",
     }[state]
-
-
-@dataclass(frozen=True, slots=True)
-class Standing:
-    """Where a learner stands, without the dated weeks: what lists of many learners need."""
-
-    current_week: int | None
-    weeks_behind: int
-    state: str
-
-    @property
-    def label(self) -> str:
-        return state_label(self.state, self.weeks_behind)
 
 
 def effective_shifts(shifts: Iterable[Shift]) -> list[Shift]:
@@ -144,7 +150,7 @@ def _timeline(
     total_weeks: int,
 ) -> tuple[list[int], int, int | None]:
     """The start of every week and of the week after the last, and the day time stands at (as day
-    ordinals: integers compare and add faster than dates), and the current week."""
+    ordinals: integers compare and add faster than dates), and the planned week."""
     if pace <= 0:
         raise ValueError("pace must be positive")
     pace_hundredths = int(Decimal(pace) * 100)
@@ -170,12 +176,14 @@ def _timeline(
     return starts, as_of, current
 
 
-def _state(*, all_completed: bool, paused: bool, current: int | None, behind: bool) -> str:
+def _state(*, all_completed: bool, paused: bool, planned: int | None, behind: bool, ahead: bool) -> str:
     if all_completed:
         return "completed"
     if paused:
         return "paused"
-    if current is None:
+    if ahead:
+        return "ahead"
+    if planned is None:
         return "not_started"
     return "behind" if behind else "on_track"
 
@@ -188,20 +196,26 @@ def build_schedule(
     statuses: Mapping[int, str] | None = None,
     shifts: Iterable[Shift] = (),
     paused_on: date | None = None,
-    total_weeks: int = TOTAL_WEEKS,
+    total_weeks: int,
 ) -> Schedule:
     """The dated schedule of an enrolment as seen on `today` (a date in the learner's time zone).
 
     `statuses` maps week numbers to "not_started" / "in_progress" / "completed" (missing: not started).
     """
     statuses = statuses or {}
-    starts, as_of, current = _timeline(
+    if total_weeks < 1:
+        raise ValueError("a schedule needs at least one week")
+    starts, as_of, planned = _timeline(
         start_date=start_date, pace=pace, today=today, shifts=shifts, paused_on=paused_on,
         total_weeks=total_weeks,
     )  # fmt: skip
     weeks = []
+    # Days on which something changes by itself: a week starts (the planned week may move), or the day
+    # after a week's last day (it becomes overdue; a shift can make a week end before the next starts).
+    turns = set(starts)
     for number in range(1, total_weeks + 1):
         ends = max(starts[number] - 1, starts[number - 1])
+        turns.add(ends + 1)
         status = statuses.get(number, NOT_STARTED)
         is_overdue = ends < as_of and status != COMPLETED
         weeks.append(
@@ -210,51 +224,34 @@ def build_schedule(
                 date.fromordinal(starts[number - 1]),
                 date.fromordinal(ends),
                 status,
-                number == current,
+                number == planned,
                 is_overdue,
             )
         )
 
+    first_open = next((week.number for week in weeks if not week.is_completed), None)
+    done_in_a_row = (first_open or total_weeks + 1) - 1
+    weeks_ahead = max(0, done_in_a_row - (planned or 0))
+    current = first_open if weeks_ahead and first_open else planned
     state = _state(
-        all_completed=all(week.is_completed for week in weeks),
+        all_completed=first_open is None,
         paused=bool(paused_on),
-        current=current,
+        planned=planned,
         behind=any(week.is_overdue for week in weeks),
+        ahead=weeks_ahead > 0,
     )
-    return Schedule(weeks=tuple(weeks), today=today, current_week=current, state=state)
-
-
-def schedule_standing(
-    *,
-    start_date: date,
-    pace: Decimal,
-    today: date,
-    completed_mask: int,
-    shifts: Iterable[Shift] = (),
-    paused_on: date | None = None,
-    total_weeks: int = TOTAL_WEEKS,
-) -> Standing:
-    """What `build_schedule` says of the current week, the overdue count and the state, for the weeks
-    completed in `completed_mask` (bit n-1 set: week n completed), without building the dated weeks.
-
-    The mentor dashboard computes this for hundreds of learners per page."""
-    starts, as_of, current = _timeline(
-        start_date=start_date, pace=pace, today=today, shifts=shifts, paused_on=paused_on,
-        total_weeks=total_weeks,
-    )  # fmt: skip
-    overdue = 0
-    for number in range(1, total_weeks + 1):
-        # A week ends the day before the next starts (never before its own start): overdue once that
-        # day is past and it is not completed, as in build_schedule.
-        if (
-            starts[number] - 1 < as_of
-            and starts[number - 1] < as_of
-            and not completed_mask >> (number - 1) & 1
-        ):
-            overdue += 1
-    all_completed = completed_mask & ((1 << total_weeks) - 1) == (1 << total_weeks) - 1
-    state = _state(all_completed=all_completed, paused=bool(paused_on), current=current, behind=overdue > 0)
-    return Standing(current_week=current, weeks_behind=overdue, state=state)
+    changes_on = None
+    if not paused_on:  # time stands still while paused
+        changes_on = min((date.fromordinal(day) for day in turns if day > as_of), default=None)
+    return Schedule(
+        weeks=tuple(weeks),
+        today=today,
+        planned_week=planned,
+        current_week=current,
+        state=state,
+        weeks_ahead=weeks_ahead if state == "ahead" else 0,
+        changes_on=changes_on,
+    )
 
 
 def same_weekday_on_or_before(day: date, weekday: int) -> date:

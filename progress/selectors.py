@@ -11,10 +11,17 @@ from django.utils import timezone
 
 from accounts.models import User
 from curriculum.models import Phase, Week
+from curriculum.selectors import week_count
 from progress.models import Enrolment, ScheduleChange, WeekProgress
 from progress.schedule import PlannedWeek, Schedule, Shift, build_schedule
 
 CURRENT_STATUSES = (Enrolment.Status.ACTIVE, Enrolment.Status.PAUSED)
+INACTIVE_AFTER = timedelta(days=14)
+"""A learner with no activity for this long is *inactive*: mentors see a flag, reminders change tone."""
+
+
+def is_inactive(*, last_activity_at: datetime, now: datetime) -> bool:
+    return now - last_activity_at >= INACTIVE_AFTER
 
 
 def enrolment_current_for(*, learner: User) -> Enrolment | None:
@@ -63,24 +70,27 @@ def next_midnight_for(enrolment: Enrolment) -> datetime:
 def schedule_for(
     enrolment: Enrolment,
     *,
-    statuses: dict[int, str] | None = None,
-    changes: list[ScheduleChange] | None = None,
+    statuses: Mapping[int, str] | None = None,
+    shifts: list[Shift] | None = None,
     today: date | None = None,
+    total_weeks: int | None = None,
 ) -> Schedule:
-    """The enrolment's schedule; pass statuses and changes already loaded to save their queries."""
+    """The enrolment's schedule by `build_schedule`; pass what is already loaded to save its query
+    (statuses by week number, shifts in the order made, the curriculum's number of weeks)."""
     if statuses is None:
         statuses = dict(
             WeekProgress.objects.filter(enrolment=enrolment).values_list("week__number", "status")
         )
-    if changes is None:
-        changes = list(enrolment.schedule_changes.all())
+    if shifts is None:
+        shifts = [Shift(change.from_week, change.starts_on) for change in enrolment.schedule_changes.all()]
     return build_schedule(
         start_date=enrolment.start_date,
         pace=enrolment.pace,
         today=today or today_for(enrolment),
         statuses=statuses,
-        shifts=[Shift(change.from_week, change.starts_on) for change in changes],
+        shifts=shifts,
         paused_on=enrolment.paused_on if enrolment.status == Enrolment.Status.PAUSED else None,
+        total_weeks=week_count() if total_weeks is None else total_weeks,
     )
 
 
@@ -145,7 +155,13 @@ def learner_overview(
     changes = list(enrolment.schedule_changes.select_related("changed_by"))
     by_number = {week.number: progress.get(week.pk) for week in weeks}
     statuses = {number: row.status for number, row in by_number.items() if row}
-    schedule = schedule_for(enrolment, statuses=statuses, changes=changes, today=today)
+    schedule = schedule_for(
+        enrolment,
+        statuses=statuses,
+        shifts=[Shift(change.from_week, change.starts_on) for change in changes],
+        today=today,
+        total_weeks=len(weeks),
+    )
     rows = [
         ScheduleRow(
             week=week,

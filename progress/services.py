@@ -1,7 +1,10 @@
 """Writes to enrolments and progress. Every entry point (pages, API, admin actions) calls these."""
 
-from datetime import date, timedelta
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -9,12 +12,126 @@ from django.utils import timezone
 
 from accounts.models import User
 from curriculum.models import Week
-from progress.models import Enrolment, ScheduleChange, WeekProgress, new_calendar_token
-from progress.schedule import same_weekday_on_or_before
+from curriculum.selectors import week_phase_numbers
+from progress.models import Enrolment, ScheduleChange, Standing, WeekProgress, new_calendar_token
+from progress.schedule import Schedule, Shift, same_weekday_on_or_before
 from progress.selectors import CURRENT_STATUSES, schedule_for, today_for
 
 EARLIEST_START = timedelta(days=366)
 LATEST_START = timedelta(days=366)
+
+
+STANDING_FIELDS = [
+    "state", "planned_week", "current_week", "weeks_behind", "weeks_ahead", "weeks_completed",
+    "total_weeks", "completion_percent", "phase_completion", "changes_on", "refresh_due_at", "refreshed_at",
+]  # fmt: skip
+REFRESH_BATCH = 1000
+
+
+def _standing_from(
+    enrolment: Enrolment, schedule: Schedule, weeks: list[tuple[int, int]], now: datetime
+) -> Standing:
+    phases: dict[int, list[int]] = {}
+    for number, phase in weeks:
+        done_total = phases.setdefault(phase, [0, 0])
+        done_total[0] += schedule.week(number).is_completed
+        done_total[1] += 1
+    completed = schedule.completed_count
+    current = enrolment.status in CURRENT_STATUSES
+    changes_on = schedule.changes_on if current else None
+    return Standing(
+        enrolment=enrolment,
+        state=schedule.state,
+        planned_week=schedule.planned_week,
+        current_week=schedule.current_week,
+        weeks_behind=schedule.weeks_behind,
+        weeks_ahead=schedule.weeks_ahead,
+        weeks_completed=completed,
+        total_weeks=len(weeks),
+        completion_percent=round(100 * completed / len(weeks)),
+        phase_completion=[[phase, done, total] for phase, (done, total) in phases.items()],
+        changes_on=changes_on,
+        refresh_due_at=(
+            datetime.combine(changes_on, time.min, tzinfo=ZoneInfo(enrolment.timezone))
+            if changes_on
+            else None
+        ),
+        refreshed_at=now,
+    )
+
+
+def standing_refresh(*, enrolment_ids: Iterable[int], now: datetime | None = None) -> int:
+    """Recompute and store the standing of these enrolments (the only writer of `Standing`).
+
+    Each schedule is built by `schedule_for` (`build_schedule`) on the learner's own date at `now`.
+    Five queries per thousand enrolments. Callers that change what a standing depends on call this in the same
+    transaction; `standings_refresh_due` catches up with the passing of time. Returns how many were
+    written (enrolments that no longer exist are skipped).
+    """
+    now = now or timezone.now()
+    ids = sorted(set(enrolment_ids))
+    weeks = week_phase_numbers() if ids else []
+    if not weeks:
+        return 0
+    written = 0
+    for offset in range(0, len(ids), REFRESH_BATCH):
+        batch = ids[offset : offset + REFRESH_BATCH]
+        enrolments = list(
+            Enrolment.objects.filter(pk__in=batch).only(
+                "id", "start_date", "pace", "timezone", "status", "paused_on"
+            )
+        )
+        statuses: dict[int, dict[int, str]] = defaultdict(dict)
+        for enrolment_id, number, status in (
+            WeekProgress.objects.filter(enrolment_id__in=batch)
+            .exclude(status=WeekProgress.Status.NOT_STARTED)
+            .values_list("enrolment_id", "week__number", "status")
+        ):
+            statuses[enrolment_id][number] = status
+        shifts: dict[int, list[Shift]] = defaultdict(list)
+        for enrolment_id, from_week, starts_on in (
+            ScheduleChange.objects.filter(enrolment_id__in=batch)
+            .order_by("created_at", "id")
+            .values_list("enrolment_id", "from_week", "starts_on")
+        ):
+            shifts[enrolment_id].append(Shift(from_week, starts_on))
+        rows = []
+        for enrolment in enrolments:
+            schedule = schedule_for(
+                enrolment,
+                statuses=statuses[enrolment.pk],
+                shifts=shifts[enrolment.pk],
+                today=now.astimezone(ZoneInfo(enrolment.timezone)).date(),
+                total_weeks=len(weeks),
+            )
+            rows.append(_standing_from(enrolment, schedule, weeks, now))
+        Standing.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["enrolment"], update_fields=STANDING_FIELDS
+        )
+        written += len(rows)
+    return written
+
+
+def standings_refresh_due(*, now: datetime | None = None, limit: int = 20 * REFRESH_BATCH) -> int:
+    """Refresh the standings whose next change has come (oldest first, at most `limit` per call).
+
+    What the periodic task runs: a learner's week starts at their own midnight, so each row says when
+    (`refresh_due_at`) and one indexed range query finds the rows due. Idempotent: a refreshed row's
+    due time moves past `now`, so a second run at once finds nothing.
+    """
+    now = now or timezone.now()
+    ids = list(
+        Standing.objects.filter(refresh_due_at__lte=now)
+        .order_by("refresh_due_at")
+        .values_list("enrolment_id", flat=True)[:limit]
+    )
+    return standing_refresh(enrolment_ids=ids, now=now)
+
+
+def standings_rebuild_all(*, now: datetime | None = None) -> int:
+    """Recompute every enrolment's standing (data migration, curriculum changes, repair)."""
+    ids = Enrolment.objects.order_by("id").values_list("id", flat=True).iterator(chunk_size=REFRESH_BATCH)
+    return standing_refresh(enrolment_ids=list(ids), now=now)
 
 
 def activity_touch(*, learner: User) -> None:
@@ -36,6 +153,7 @@ def enrolment_create(
     try:
         with transaction.atomic():
             enrolment.save()
+            standing_refresh(enrolment_ids=[enrolment.pk])
     except IntegrityError as error:  # a concurrent enrolment won the race past full_clean
         raise ValidationError("You are already enrolled.") from error
     return enrolment
@@ -47,7 +165,9 @@ def enrolment_update_settings(
     enrolment.timezone = timezone_name
     enrolment.reminder_cadence = reminder_cadence
     enrolment.full_clean()
-    enrolment.save(update_fields=["timezone", "reminder_cadence"])
+    with transaction.atomic():
+        enrolment.save(update_fields=["timezone", "reminder_cadence"])
+        standing_refresh(enrolment_ids=[enrolment.pk])  # the learner's date moves with their time zone
     return enrolment
 
 
@@ -73,6 +193,7 @@ def week_progress_set(
         progress.full_clean()
         progress.save()
         activity_touch(learner=enrolment.learner)
+        standing_refresh(enrolment_ids=[enrolment.pk])
     return progress
 
 
@@ -86,13 +207,16 @@ def schedule_replan(*, enrolment: Enrolment, changed_by: User, today: date | Non
     if not schedule.is_behind or first_open is None:
         raise ValidationError("You are on track: there is nothing to re-plan.")
     starts_on = same_weekday_on_or_before(today, enrolment.start_date.weekday())
-    return ScheduleChange.objects.create(
-        enrolment=enrolment,
-        from_week=first_open.number,
-        starts_on=starts_on,
-        reason=ScheduleChange.Reason.REPLAN,
-        changed_by=changed_by,
-    )
+    with transaction.atomic():
+        change = ScheduleChange.objects.create(
+            enrolment=enrolment,
+            from_week=first_open.number,
+            starts_on=starts_on,
+            reason=ScheduleChange.Reason.REPLAN,
+            changed_by=changed_by,
+        )
+        standing_refresh(enrolment_ids=[enrolment.pk])
+    return change
 
 
 def enrolment_pause(*, enrolment: Enrolment, today: date | None = None) -> Enrolment:
@@ -100,7 +224,9 @@ def enrolment_pause(*, enrolment: Enrolment, today: date | None = None) -> Enrol
         raise ValidationError("Only an active enrolment can be paused.")
     enrolment.status = Enrolment.Status.PAUSED
     enrolment.paused_on = today or today_for(enrolment)
-    enrolment.save(update_fields=["status", "paused_on"])
+    with transaction.atomic():
+        enrolment.save(update_fields=["status", "paused_on"])
+        standing_refresh(enrolment_ids=[enrolment.pk])
     return enrolment
 
 
@@ -132,6 +258,31 @@ def enrolment_resume(*, enrolment: Enrolment, changed_by: User, today: date | No
         enrolment.status = Enrolment.Status.ACTIVE
         enrolment.paused_on = None
         enrolment.save(update_fields=["status", "paused_on"])
+        standing_refresh(enrolment_ids=[enrolment.pk])
+    return enrolment
+
+
+def enrolment_save_by_staff(*, enrolment: Enrolment, changed_by: User) -> Enrolment:
+    """Save an enrolment edited by staff (admin) with the rules the learner's own buttons follow:
+    pausing records the day, resuming records the shift (`enrolment_resume`), and the standing is
+    refreshed. Start date, pace and mentor changes are recorded by the audit trail."""
+    with transaction.atomic():
+        before = (
+            Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first() if enrolment.pk else None
+        )
+        was_paused = before is not None and before.status == Enrolment.Status.PAUSED
+        resuming = was_paused and enrolment.status == Enrolment.Status.ACTIVE
+        if resuming:  # save the other edits as still paused, then resume as the learner would
+            enrolment.status, enrolment.paused_on = Enrolment.Status.PAUSED, before.paused_on  # type: ignore[union-attr]
+        elif enrolment.status == Enrolment.Status.PAUSED:
+            enrolment.paused_on = enrolment.paused_on or today_for(enrolment)
+        else:
+            enrolment.paused_on = None
+        enrolment.full_clean()
+        enrolment.save()
+        if resuming:
+            enrolment_resume(enrolment=enrolment, changed_by=changed_by)
+        standing_refresh(enrolment_ids=[enrolment.pk])
     return enrolment
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from assessments.selectors import quiz_summaries_for
 from curriculum.models import Week
-from curriculum.selectors import week_get
+from curriculum.selectors import week_count, week_get
 from lms.forms import add_validation_error
 from mentoring.selectors import feedback_for, phase_reviews_for
 from progress import services
@@ -69,7 +69,8 @@ def enrol(request: HttpRequest) -> HttpResponse:
             messages.success(request, "You are enrolled. Here is your first week.")
             return redirect("progress:dashboard")
     status = 400 if request.method == "POST" else 200
-    return render(request, "progress/enrol.html", {"form": form}, status=status)
+    context = {"form": form, "week_total": week_count()}
+    return render(request, "progress/enrol.html", context, status=status)
 
 
 @with_enrolment

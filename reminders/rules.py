@@ -1,43 +1,53 @@
-"""Which reminder, if any, a learner gets: one pure function of their schedule and preferences.
+"""Which reminder, if any, a learner gets: one pure function of their standing and preferences.
 
 - Paused and completed enrolments, and learners who turned reminders off, get nothing; so does a
   learner whose week 1 has not started yet.
-- Behind (any overdue week) → "behind"; but a learner who has done nothing for 14 days or more gets
-  the gentler "inactive" message instead of a list of what is overdue.
-- On track → "weekly" (this week's plan), only with the "every week" cadence; an on-track learner
-  inactive for 14+ days (they worked ahead) gets "inactive" too.
+- Behind (any overdue week) → "behind"; but a learner who has done nothing for a while
+  (`progress.selectors.INACTIVE_AFTER`) gets the gentler "inactive" message instead of a list of what
+  is overdue.
+- On track or ahead → "weekly" (the plan of the week they work on), only with the "every week"
+  cadence; an inactive learner gets "inactive" instead.
 - "Only when I am behind" → behind (or inactive and behind) only.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import Protocol
 
-from progress.schedule import Schedule
+from progress.models import Enrolment
+from progress.selectors import is_inactive
 
 WEEKLY = "weekly"
 BEHIND = "behind"
 INACTIVE = "inactive"
 
-CADENCE_WEEKLY = "weekly"
-CADENCE_WHEN_BEHIND = "when_behind"
-
-INACTIVE_AFTER = timedelta(days=14)
+Cadence = Enrolment.ReminderCadence
+REMINDED_STATES = ("on_track", "behind", "ahead")
 
 
-def is_inactive(*, last_active_at: datetime, now: datetime) -> bool:
-    return now - last_active_at >= INACTIVE_AFTER
+class StandingFacts(Protocol):
+    """What the rule reads: a stored `progress.Standing` or a `progress.schedule.Schedule`."""
+
+    @property
+    def state(self) -> str: ...
+    @property
+    def planned_week(self) -> int | None: ...
+    @property
+    def current_week(self) -> int | None: ...
+    @property
+    def weeks_behind(self) -> int: ...
 
 
 def reminder_kind_for(
-    *, schedule: Schedule, cadence: str, last_active_at: datetime, now: datetime
+    *, standing: StandingFacts, cadence: str, last_active_at: datetime, now: datetime
 ) -> str | None:
     """The kind of reminder due (WEEKLY / BEHIND / INACTIVE), or None when nothing should be sent."""
-    if cadence not in (CADENCE_WEEKLY, CADENCE_WHEN_BEHIND):
+    if cadence not in (Cadence.WEEKLY, Cadence.WHEN_BEHIND):
         return None
-    if schedule.current_week is None or schedule.state not in ("on_track", "behind"):
+    if standing.planned_week is None or standing.state not in REMINDED_STATES:
         return None
-    inactive = is_inactive(last_active_at=last_active_at, now=now)
-    if schedule.is_behind:
+    inactive = is_inactive(last_activity_at=last_active_at, now=now)
+    if standing.weeks_behind:
         return INACTIVE if inactive else BEHIND
-    if cadence == CADENCE_WHEN_BEHIND:
+    if cadence == Cadence.WHEN_BEHIND:
         return None
     return INACTIVE if inactive else WEEKLY

@@ -5,34 +5,33 @@ their learners, one for their week statuses, one for their schedule changes (plu
 curriculum weeks, which the caller loads once per batch).
 """
 
-import logging
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 
+from assessments.selectors import QuizSummary, quiz_summaries_for_learners
 from curriculum.models import Week
 from progress.models import Enrolment, ScheduleChange, WeekProgress
-from progress.schedule import Schedule
+from progress.schedule import Schedule, Shift
 from progress.selectors import schedule_for
 from reminders import rules
-
-logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 
 
 def reminder_candidates() -> QuerySet[Enrolment]:
-    """Enrolments that may get a reminder: active, reminders on, a learner we can write to.
+    """Enrolments that may get a reminder: active, reminders on, a learner we can write to, and a
+    stored standing in a state that is reminded (`rules.REMINDED_STATES`): one indexed query.
 
-    Whether they are due (and what) depends on their schedule, which `reminders_due` computes.
+    Whether they are due (and what) is `rules.reminder_kind_for`, applied by `reminders_due`.
     """
     return (
         Enrolment.objects.filter(status=Enrolment.Status.ACTIVE, learner__is_active=True)
+        .filter(standing__state__in=rules.REMINDED_STATES)
         .exclude(reminder_cadence=Enrolment.ReminderCadence.OFF)
         .exclude(learner__email="")
     )
@@ -79,15 +78,30 @@ class DueReminder:
 def reminders_due(*, enrolment_ids: Sequence[int], as_of: datetime) -> list[DueReminder]:
     """The reminders due at `as_of` for these enrolments (those no longer candidates are skipped).
 
-    Three queries, whatever the number of enrolments. Each learner's week is computed on their own
-    calendar date at `as_of`, by the same schedule function the dashboard uses.
+    Who is due is decided on the stored standing (one query with the enrolments); only for those due
+    is the dated schedule built (two more queries), for the e-mail's dates and overdue weeks. Each
+    learner's week is the one on their own calendar date at `as_of`, by the schedule rule the
+    dashboard uses.
     """
     enrolments = list(
-        reminder_candidates().filter(id__in=enrolment_ids).select_related("learner").order_by("id")
+        reminder_candidates()
+        .filter(id__in=enrolment_ids)
+        .select_related("learner", "standing")
+        .order_by("id")
     )
-    if not enrolments:
+    kinds = {}
+    for enrolment in enrolments:
+        kind = rules.reminder_kind_for(
+            standing=enrolment.standing,
+            cadence=enrolment.reminder_cadence,
+            last_active_at=enrolment.last_activity_at,
+            now=as_of,
+        )
+        if kind is not None:
+            kinds[enrolment.pk] = kind
+    if not kinds:
         return []
-    ids = [enrolment.pk for enrolment in enrolments]
+    ids = list(kinds)
     statuses: dict[int, dict[int, str]] = defaultdict(dict)
     progress_rows = (
         WeekProgress.objects.filter(enrolment_id__in=ids)
@@ -96,24 +110,27 @@ def reminders_due(*, enrolment_ids: Sequence[int], as_of: datetime) -> list[DueR
     )
     for enrolment_id, number, status in progress_rows:
         statuses[enrolment_id][number] = status
-    changes: dict[int, list[ScheduleChange]] = defaultdict(list)
-    for change in ScheduleChange.objects.filter(enrolment_id__in=ids).order_by("created_at", "id"):
-        changes[change.enrolment_id].append(change)
+    shifts: dict[int, list[Shift]] = defaultdict(list)
+    for enrolment_id, from_week, starts_on in (
+        ScheduleChange.objects.filter(enrolment_id__in=ids)
+        .order_by("created_at", "id")
+        .values_list("enrolment_id", "from_week", "starts_on")
+    ):
+        shifts[enrolment_id].append(Shift(from_week, starts_on))
 
     due = []
     for enrolment in enrolments:
-        today = as_of.astimezone(ZoneInfo(enrolment.timezone)).date()
+        if enrolment.pk not in kinds:
+            continue
         schedule = schedule_for(
-            enrolment, statuses=statuses[enrolment.pk], changes=changes[enrolment.pk], today=today
+            enrolment,
+            statuses=statuses[enrolment.pk],
+            shifts=shifts[enrolment.pk],
+            today=as_of.astimezone(ZoneInfo(enrolment.timezone)).date(),
+            total_weeks=enrolment.standing.total_weeks,
         )
-        kind = rules.reminder_kind_for(
-            schedule=schedule,
-            cadence=enrolment.reminder_cadence,
-            last_active_at=enrolment.last_activity_at or enrolment.created_at,
-            now=as_of,
-        )
-        if kind is not None:
-            due.append(DueReminder(enrolment=enrolment, kind=kind, schedule=schedule))
+        if schedule.current_week is not None:
+            due.append(DueReminder(enrolment=enrolment, kind=kinds[enrolment.pk], schedule=schedule))
     return due
 
 
@@ -122,42 +139,13 @@ def enrolment_for_unsubscribe(*, enrolment_id: int) -> Enrolment | None:
     return Enrolment.objects.select_related("learner").filter(pk=enrolment_id).first()
 
 
-def quiz_summaries_for_batch(*, due: Sequence[DueReminder]) -> dict[tuple[int, int], Any]:
-    """(learner id, week number) → that week's quiz summary, for the weekly reminders of a batch.
-
-    assessments.selectors.quiz_summaries_for(*, learner) answers for one learner in two queries, which
-    per reminder would be 200,000 queries for 100,000 learners. This loads the published quizzes of
-    the batch's weeks once and the batch's submissions to them once (two queries per batch), and
-    lets assessments' own `summarise` decide each status, so the rules stay in one place.
-
-    Imported lazily: without the assessments app (or with a changed one), the reminders go out
-    without the quiz line rather than not at all.
-    """
+def quiz_summaries_for_batch(*, due: Sequence[DueReminder]) -> dict[tuple[int, int], QuizSummary]:
+    """(learner id, week number) → that week's quiz summary, for the weekly reminders of a batch:
+    two queries per batch (assessments' own selector, so the quiz status rule stays in one place)."""
     weekly = [item for item in due if item.kind == rules.WEEKLY]
     if not weekly:
         return {}
-    try:
-        from assessments.models import Quiz, Submission
-        from assessments.selectors import summarise  # type: ignore[attr-defined, unused-ignore]
-
-        quizzes: dict[int, Any] = {}
-        published = Quiz.objects.filter(is_published=True, week__number__in={item.week for item in weekly})
-        for published_quiz in published.select_related("week").order_by("week__number", "id"):
-            quizzes.setdefault(published_quiz.week.number, published_quiz)
-        attempts: dict[tuple[int, int], list[Any]] = defaultdict(list)
-        submissions = Submission.objects.filter(
-            learner_id__in={item.enrolment.learner_id for item in weekly},
-            quiz__in=list(quizzes.values()),
-        ).order_by("submitted_at", "id")
-        for submission in submissions:
-            attempts[(submission.learner_id, submission.quiz_id)].append(submission)
-        return {
-            (item.enrolment.learner_id, item.week): summarise(
-                quiz, attempts.get((item.enrolment.learner_id, quiz.pk), [])
-            )
-            for item in weekly
-            if (quiz := quizzes.get(item.week)) is not None
-        }
-    except Exception:  # the quiz line is optional: the reminders must still go out
-        logger.exception("Quiz status unavailable for this batch of reminders")
-        return {}
+    return quiz_summaries_for_learners(
+        learner_ids={item.enrolment.learner_id for item in weekly},
+        week_numbers={item.week for item in weekly},
+    )

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from celery import shared_task
 from django.utils import timezone
 
+from progress.tasks import refresh_due_standings
 from reminders import services
 from reminders.selectors import BATCH_SIZE, reminder_candidate_id_pages
 
@@ -29,6 +30,8 @@ def send_weekly_reminders(batch_size: int = BATCH_SIZE) -> int:
 
     Every batch gets the same `as_of` instant, so the whole run agrees on each learner's week.
     """
+    # Selection reads stored standings: bring those whose week started since the last refresh up to date.
+    refresh_due_standings()
     as_of = timezone.now().isoformat()
     batches = 0
     for enrolment_ids in reminder_candidate_id_pages(batch_size=batch_size):

@@ -382,7 +382,7 @@ CASES = {
         lambda w: f"/api/v1/mentor/learners/{w.enrolment.pk}/feedback/",
         {"week": 99, "body": "Hi"},
         400,
-        "less than or equal to 52",
+        "The curriculum has no week 99.",
     ),
     "api feedback: somebody else's mentee": Case(
         "mentor",

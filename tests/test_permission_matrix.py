@@ -101,6 +101,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "api-mentee-feedback":                  (403, 403, 403, 405, 405, 405),
     "api-mentee-phase-review":              (403, 403, 403, 405, 405, 405),
     "api-token":                            (403, 405, 405, 405, 405, 405),
+    "api-me":                               (403, 200, 200, 200, 200, 200),
     "api-schema":                           (200, 200, 200, 200, 200, 200),
     "api-docs":                             (200, 200, 200, 200, 200, 200),
     # allauth: log-in and sign-up for visitors; account pages for users.

@@ -89,7 +89,13 @@ def half_answers(quiz: Quiz) -> dict[int, object]:
 def enrol(learner, *, mentor=None) -> Enrolment:
     from django.utils import timezone
 
-    return Enrolment.objects.create(learner=learner, mentor=mentor, start_date=timezone.now().date())
+    from progress.services import enrolment_create
+
+    enrolment = enrolment_create(learner=learner, start_date=timezone.now().date())
+    if mentor is not None:
+        enrolment.mentor = mentor
+        enrolment.save(update_fields=["mentor"])
+    return enrolment
 
 
 @pytest.fixture

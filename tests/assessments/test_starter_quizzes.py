@@ -5,8 +5,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
-from assessments.admin import choice_problems
-from assessments.models import Question, Quiz
+from assessments.models import Question, Quiz, choice_problems
 from tests.conftest import REPO
 
 

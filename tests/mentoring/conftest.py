@@ -5,7 +5,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from progress.models import Enrolment
-from progress.services import enrolment_create
+from progress.services import enrolment_create, standing_refresh
 from tests.factories import UserFactory
 
 TODAY = date(2026, 11, 24)  # a Tuesday
@@ -25,6 +25,7 @@ def enrol(learner, *, mentor, start: date, active_days_ago: int | None = 0) -> E
         None if active_days_ago is None else timezone.now() - timedelta(days=active_days_ago)
     )
     enrolment.save()
+    standing_refresh(enrolment_ids=[enrolment.pk])  # as the periodic refresh would have by now
     return enrolment
 
 

@@ -27,7 +27,7 @@ def test_each_mentor_gets_their_at_risk_learners_with_the_reason(mentor, other_m
     assert set(by_recipient) == {mentor.email, other_mentor.email}
     mine = by_recipient[mentor.email].body
     assert "late@example.com" in mine
-    assert "4 week(s) overdue" in mine
+    assert "4 weeks overdue" in mine
     assert "fine@example.com" not in mine
     assert "no activity for 30 days" in by_recipient[other_mentor.email].body
     assert by_recipient[mentor.email].alternatives

@@ -13,7 +13,6 @@ from progress.schedule import (
     Shift,
     build_schedule,
     same_weekday_on_or_before,
-    schedule_standing,
 )
 
 MONDAY = date(2026, 11, 2)
@@ -22,6 +21,7 @@ MONDAY = date(2026, 11, 2)
 def schedule(today: date, **kwargs):
     kwargs.setdefault("start_date", MONDAY)
     kwargs.setdefault("pace", Decimal("1"))
+    kwargs.setdefault("total_weeks", 52)
     return build_schedule(today=today, **kwargs)
 
 
@@ -139,7 +139,11 @@ days = st.integers(min_value=-60, max_value=900).map(lambda offset: MONDAY + tim
 shift_lists = st.lists(st.builds(Shift, st.integers(min_value=1, max_value=52), days), max_size=3)
 
 
-@settings(max_examples=400, deadline=None)
+def facts(plan):
+    return (plan.planned_week, plan.current_week, plan.weeks_behind, plan.weeks_ahead, plan.state, plan.label)
+
+
+@settings(max_examples=300, deadline=None)
 @given(
     pace=paces,
     today=days,
@@ -147,24 +151,51 @@ shift_lists = st.lists(st.builds(Shift, st.integers(min_value=1, max_value=52), 
     shifts=shift_lists,
     paused_on=st.none() | days,
 )
-def test_the_standing_of_many_learners_agrees_with_the_full_schedule(
-    pace, today, completed, shifts, paused_on
-):
-    """The mentor dashboard's shortcut must say what the learner's own schedule says, in every case."""
-    full = schedule(
-        today, pace=pace, statuses=dict.fromkeys(completed, COMPLETED), shifts=shifts, paused_on=paused_on
+def test_a_schedule_changes_by_itself_only_on_its_changes_on_date(pace, today, completed, shifts, paused_on):
+    """What a stored standing relies on: nothing changes before `changes_on` (then a week starts)."""
+    statuses = dict.fromkeys(completed, COMPLETED)
+    paused_on = min(paused_on, today) if paused_on else None  # a pause starts today or before
+    plan = schedule(today, pace=pace, statuses=statuses, shifts=shifts, paused_on=paused_on)
+    later = plan.changes_on - timedelta(days=1) if plan.changes_on else today + timedelta(days=400)
+    for day in {today + timedelta(days=1), later, today + (later - today) // 2}:
+        if today <= day <= later:
+            assert facts(schedule(day, pace=pace, statuses=statuses, shifts=shifts, paused_on=paused_on)) == (
+                facts(plan)
+            )
+    if plan.changes_on:
+        assert plan.changes_on > today
+
+
+def test_a_learner_who_finished_weeks_ahead_of_the_plan_is_ahead_and_works_on_the_first_open_week():
+    plan = schedule(MONDAY + timedelta(days=2), statuses=dict.fromkeys(range(1, 23), COMPLETED))
+    assert (plan.planned_week, plan.current_week) == (1, 23)
+    assert (plan.state, plan.weeks_ahead, plan.label) == ("ahead", 21, "Ahead by 21 weeks")
+    assert plan.weeks_behind == 0
+
+
+def test_finishing_this_week_early_is_on_track_and_a_gap_is_not_ahead():
+    this_week_done = schedule(MONDAY + timedelta(weeks=2), statuses=dict.fromkeys([1, 2, 3], COMPLETED))
+    assert (this_week_done.state, this_week_done.current_week, this_week_done.weeks_ahead) == (
+        "on_track",
+        3,
+        0,
     )
-    standing = schedule_standing(
-        start_date=MONDAY,
-        pace=pace,
-        today=today,
-        completed_mask=sum(1 << (number - 1) for number in completed),
-        shifts=shifts,
-        paused_on=paused_on,
-    )
-    assert (standing.current_week, standing.weeks_behind, standing.state, standing.label) == (
-        full.current_week,
-        full.weeks_behind,
-        full.state,
-        full.label,
-    )
+    with_gap = schedule(MONDAY + timedelta(weeks=2), statuses=dict.fromkeys([1, 2, 5, 6], COMPLETED))
+    assert (with_gap.state, with_gap.current_week) == ("on_track", 3)
+
+
+def test_weeks_done_before_the_start_make_the_learner_ahead():
+    plan = schedule(MONDAY - timedelta(days=3), statuses=dict.fromkeys([1, 2], COMPLETED))
+    assert (plan.planned_week, plan.current_week, plan.state, plan.weeks_ahead) == (None, 3, "ahead", 2)
+
+
+def test_a_paused_schedule_never_changes_by_itself_and_others_change_when_a_week_starts():
+    assert schedule(MONDAY + timedelta(weeks=3), paused_on=MONDAY + timedelta(days=9)).changes_on is None
+    assert schedule(MONDAY + timedelta(days=3)).changes_on == MONDAY + timedelta(weeks=1)
+    assert schedule(MONDAY + timedelta(weeks=60)).changes_on is None  # after the last week
+
+
+def test_the_number_of_weeks_is_the_callers():
+    assert len(schedule(MONDAY, total_weeks=10).weeks) == 10
+    with pytest.raises(ValueError, match="at least one week"):
+        schedule(MONDAY, total_weeks=0)

@@ -7,6 +7,7 @@ import pytest
 
 from curriculum.models import Week
 from progress.models import Enrolment, WeekProgress
+from progress.services import standing_refresh, standings_refresh_due
 from reminders.selectors import reminder_candidate_id_pages
 from reminders.tasks import send_reminder_batch
 from tests.factories import UserFactory
@@ -46,6 +47,7 @@ def make_enrolment(
     WeekProgress.objects.bulk_create(
         WeekProgress(enrolment=enrolment, week=week, status=WeekProgress.Status.COMPLETED) for week in weeks
     )
+    standing_refresh(enrolment_ids=[enrolment.pk], now=now)  # written past the services: refresh it
     enrolment.refresh_from_db()
     return enrolment
 
@@ -57,6 +59,7 @@ def enrol(db) -> Callable[..., Enrolment]:
 
 def run_reminders(as_of: datetime = RUN, batch_size: int = 500) -> int:
     """What the beat task and its batches do, in this process: returns the number of e-mails sent."""
+    standings_refresh_due(now=as_of)
     return sum(
         send_reminder_batch(enrolment_ids, as_of.isoformat())
         for enrolment_ids in reminder_candidate_id_pages(batch_size=batch_size)

@@ -19,9 +19,10 @@ def kind(*, completed=(1, 2, 3, 4), cadence="weekly", idle_days=1, start=MONDAY,
         today=NOW.date(),
         statuses=dict.fromkeys(completed, COMPLETED),
         paused_on=paused_on,
+        total_weeks=52,
     )
     return reminder_kind_for(
-        schedule=schedule, cadence=cadence, last_active_at=NOW - timedelta(days=idle_days), now=NOW
+        standing=schedule, cadence=cadence, last_active_at=NOW - timedelta(days=idle_days), now=NOW
     )
 
 
@@ -41,6 +42,7 @@ def kind(*, completed=(1, 2, 3, 4), cadence="weekly", idle_days=1, start=MONDAY,
         ({"completed": [], "paused_on": MONDAY + timedelta(days=10)}, None),
         ({"completed": range(1, 53)}, None),
         ({"cadence": "nonsense"}, None),
+        ({"completed": range(1, 9)}, "weekly"),  # ahead: this week's plan is the first open week's
     ],
 )
 def test_the_kind_of_reminder(situation, expected):
