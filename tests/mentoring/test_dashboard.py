@@ -88,6 +88,44 @@ def test_the_table_filters_by_flag_and_sorts(client, mentor, crafted):
     assert len(response.context["rows"]) == 5
 
 
+@pytest.mark.parametrize(
+    ("sort", "first", "last"),
+    [
+        ("-weeks_behind", "behind", None),
+        ("weeks_behind", None, "behind"),
+        ("last_activity", "inactive", None),
+        ("-last_activity", None, "inactive"),
+        ("-quiz_average", "failed", None),  # the only graded average; learners without one sort lowest
+        ("-flags", None, "on_track"),
+        ("flags", "on_track", None),
+    ],
+)
+@pytest.mark.django_db
+def test_each_order_is_applied_in_the_database_over_the_stored_rows(
+    client, mentor, crafted, sort, first, last
+):
+    client.force_login(mentor)
+    names = list(rows_by_learner(client.get(reverse("mentoring:dashboard"), {"sort": sort})))
+    assert sorted(names) == sorted(crafted)
+    if first:
+        assert names[0] == first
+    if last:
+        assert names[-1] == last
+
+
+@pytest.mark.django_db
+def test_each_flag_filter_keeps_exactly_the_flagged_rows(client, mentor, crafted):
+    client.force_login(mentor)
+    flagged = {
+        "behind": "behind",
+        "inactive": "inactive",
+        "failed_quiz": "failed",
+        "pending_review": "pending",
+    }
+    for flag, name in flagged.items():
+        assert list(rows_by_learner(client.get(reverse("mentoring:dashboard"), {"flag": flag}))) == [name]
+
+
 @pytest.mark.django_db
 def test_the_csv_has_the_same_rows_as_the_page(client, mentor, crafted):
     client.force_login(mentor)
@@ -165,6 +203,9 @@ def test_the_dashboard_for_500_mentees_runs_in_at_most_10_queries(
     assert len(response.context["rows"]) == 100  # a page of the table; flags and order cover all 500
     with django_assert_max_num_queries(10):
         assert client.get(reverse("mentoring:dashboard"), {"page": 5}).status_code == 200
+    for query in [{"sort": "-weeks_behind"}, {"flag": "behind"}, {"sort": "quiz_average", "page": 3}]:
+        with django_assert_max_num_queries(10):
+            assert client.get(reverse("mentoring:dashboard"), query).status_code == 200
     with django_assert_max_num_queries(10):
         response = client.get(reverse("mentoring:dashboard-csv"))
     assert response.content.decode().count("\n") == 501
