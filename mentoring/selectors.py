@@ -25,9 +25,9 @@ from assessments.selectors import (
 )
 from curriculum.models import Phase, Week
 from mentoring.models import PhaseReview, WeekFeedback
-from progress.models import Enrolment, Standing, WeekProgress
+from progress.models import Enrolment, Standing
 from progress.schedule import weeks_phrase
-from progress.selectors import CURRENT_STATUSES, INACTIVE_AFTER
+from progress.selectors import CURRENT_STATUSES, INACTIVE_AFTER, completed_week_numbers
 
 FLAGS = {
     "behind": "Behind schedule",
@@ -239,11 +239,7 @@ def phase_reviews_for(*, enrolment: Enrolment) -> dict[int, PhaseReview]:
 
 def phases_ready_for_review(*, enrolment: Enrolment) -> dict[int, list[str]]:
     """For each phase, what still stops a sign-off (empty list: ready)."""
-    completed = set(
-        WeekProgress.objects.filter(enrolment=enrolment, status=WeekProgress.Status.COMPLETED).values_list(
-            "week__number", flat=True
-        )
-    )
+    completed = completed_week_numbers(enrolment=enrolment)
     unpassed = unpassed_quiz_weeks_for(learner_id=enrolment.learner_id)
     blockers: dict[int, list[str]] = {}
     for phase in Phase.objects.prefetch_related("weeks"):

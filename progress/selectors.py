@@ -1,6 +1,7 @@
 """Reads of enrolments and progress, scoped to the requesting user."""
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -91,6 +92,45 @@ def schedule_for(
         shifts=shifts,
         paused_on=enrolment.paused_on if enrolment.status == Enrolment.Status.PAUSED else None,
         total_weeks=week_count() if total_weeks is None else total_weeks,
+    )
+
+
+def schedules_for(enrolments: Iterable[Enrolment], *, at: datetime, total_weeks: int) -> dict[int, Schedule]:
+    """Many enrolments' schedules, each on the learner's own date at `at`: two queries (week statuses,
+    schedule changes) whatever their number. What the standing refresh and reminder batches use."""
+    enrolments = list(enrolments)
+    ids = [enrolment.pk for enrolment in enrolments]
+    statuses: dict[int, dict[int, str]] = defaultdict(dict)
+    for enrolment_id, number, status in (
+        WeekProgress.objects.filter(enrolment_id__in=ids)
+        .exclude(status=WeekProgress.Status.NOT_STARTED)
+        .values_list("enrolment_id", "week__number", "status")
+    ):
+        statuses[enrolment_id][number] = status
+    shifts: dict[int, list[Shift]] = defaultdict(list)
+    for enrolment_id, from_week, starts_on in (
+        ScheduleChange.objects.filter(enrolment_id__in=ids)
+        .order_by("created_at", "id")
+        .values_list("enrolment_id", "from_week", "starts_on")
+    ):
+        shifts[enrolment_id].append(Shift(from_week, starts_on))
+    return {
+        enrolment.pk: schedule_for(
+            enrolment,
+            statuses=statuses[enrolment.pk],
+            shifts=shifts[enrolment.pk],
+            today=at.astimezone(ZoneInfo(enrolment.timezone)).date(),
+            total_weeks=total_weeks,
+        )
+        for enrolment in enrolments
+    }
+
+
+def completed_week_numbers(*, enrolment: Enrolment) -> set[int]:
+    return set(
+        WeekProgress.objects.filter(enrolment=enrolment, status=WeekProgress.Status.COMPLETED).values_list(
+            "week__number", flat=True
+        )
     )
 
 

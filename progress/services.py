@@ -1,6 +1,5 @@
 """Writes to enrolments and progress. Every entry point (pages, API, admin actions) calls these."""
 
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -14,8 +13,8 @@ from accounts.models import User
 from curriculum.models import Week
 from curriculum.selectors import week_phase_numbers
 from progress.models import Enrolment, ScheduleChange, Standing, WeekProgress, new_calendar_token
-from progress.schedule import Schedule, Shift, same_weekday_on_or_before
-from progress.selectors import CURRENT_STATUSES, schedule_for, today_for
+from progress.schedule import Schedule, same_weekday_on_or_before
+from progress.selectors import CURRENT_STATUSES, schedule_for, schedules_for, today_for
 
 EARLIEST_START = timedelta(days=366)
 LATEST_START = timedelta(days=366)
@@ -81,29 +80,10 @@ def standing_refresh(*, enrolment_ids: Iterable[int], now: datetime | None = Non
                 "id", "start_date", "pace", "timezone", "status", "paused_on"
             )
         )
-        statuses: dict[int, dict[int, str]] = defaultdict(dict)
-        for enrolment_id, number, status in (
-            WeekProgress.objects.filter(enrolment_id__in=batch)
-            .exclude(status=WeekProgress.Status.NOT_STARTED)
-            .values_list("enrolment_id", "week__number", "status")
-        ):
-            statuses[enrolment_id][number] = status
-        shifts: dict[int, list[Shift]] = defaultdict(list)
-        for enrolment_id, from_week, starts_on in (
-            ScheduleChange.objects.filter(enrolment_id__in=batch)
-            .order_by("created_at", "id")
-            .values_list("enrolment_id", "from_week", "starts_on")
-        ):
-            shifts[enrolment_id].append(Shift(from_week, starts_on))
+        schedules = schedules_for(enrolments, at=now, total_weeks=len(weeks))
         rows = []
         for enrolment in enrolments:
-            schedule = schedule_for(
-                enrolment,
-                statuses=statuses[enrolment.pk],
-                shifts=shifts[enrolment.pk],
-                today=now.astimezone(ZoneInfo(enrolment.timezone)).date(),
-                total_weeks=len(weeks),
-            )
+            schedule = schedules[enrolment.pk]
             rows.append(_standing_from(enrolment, schedule, weeks, now))
         Standing.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=["enrolment"], update_fields=STANDING_FIELDS

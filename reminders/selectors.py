@@ -5,19 +5,17 @@ their learners, one for their week statuses, one for their schedule changes (plu
 curriculum weeks, which the caller loads once per batch).
 """
 
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 
 from assessments.selectors import QuizSummary, quiz_summaries_for_learners
 from curriculum.models import Week
-from progress.models import Enrolment, ScheduleChange, WeekProgress
-from progress.schedule import Schedule, Shift
-from progress.selectors import schedule_for
+from progress.models import Enrolment
+from progress.schedule import Schedule
+from progress.selectors import schedules_for
 from reminders import rules
 
 BATCH_SIZE = 500
@@ -101,37 +99,13 @@ def reminders_due(*, enrolment_ids: Sequence[int], as_of: datetime) -> list[DueR
             kinds[enrolment.pk] = kind
     if not kinds:
         return []
-    ids = list(kinds)
-    statuses: dict[int, dict[int, str]] = defaultdict(dict)
-    progress_rows = (
-        WeekProgress.objects.filter(enrolment_id__in=ids)
-        .exclude(status=WeekProgress.Status.NOT_STARTED)
-        .values_list("enrolment_id", "week__number", "status")
-    )
-    for enrolment_id, number, status in progress_rows:
-        statuses[enrolment_id][number] = status
-    shifts: dict[int, list[Shift]] = defaultdict(list)
-    for enrolment_id, from_week, starts_on in (
-        ScheduleChange.objects.filter(enrolment_id__in=ids)
-        .order_by("created_at", "id")
-        .values_list("enrolment_id", "from_week", "starts_on")
-    ):
-        shifts[enrolment_id].append(Shift(from_week, starts_on))
-
-    due = []
-    for enrolment in enrolments:
-        if enrolment.pk not in kinds:
-            continue
-        schedule = schedule_for(
-            enrolment,
-            statuses=statuses[enrolment.pk],
-            shifts=shifts[enrolment.pk],
-            today=as_of.astimezone(ZoneInfo(enrolment.timezone)).date(),
-            total_weeks=enrolment.standing.total_weeks,
-        )
-        if schedule.current_week is not None:
-            due.append(DueReminder(enrolment=enrolment, kind=kinds[enrolment.pk], schedule=schedule))
-    return due
+    due_enrolments = [enrolment for enrolment in enrolments if enrolment.pk in kinds]
+    schedules = schedules_for(due_enrolments, at=as_of, total_weeks=due_enrolments[0].standing.total_weeks)
+    return [
+        DueReminder(enrolment=enrolment, kind=kinds[enrolment.pk], schedule=schedules[enrolment.pk])
+        for enrolment in due_enrolments
+        if schedules[enrolment.pk].current_week is not None
+    ]
 
 
 def enrolment_for_unsubscribe(*, enrolment_id: int) -> Enrolment | None:
