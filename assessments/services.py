@@ -226,6 +226,7 @@ def question_keys(question_ids: Iterable[int]) -> list[grading.QuestionKey]:
     ]
 
 
+# What grading reads of the submission and its quiz (the learner: to refresh their quiz record).
 GRADING_FIELDS = (
     "id",
     "learner_id",
@@ -251,14 +252,7 @@ def submission_grade(*, submission_id: int, now: datetime | None = None) -> Subm
         submission = (
             Submission.objects.select_for_update(of=("self",))
             .select_related("quiz")
-            .only(
-                "id",
-                "learner_id",
-                "status",
-                "graded_at",
-                "quiz__pass_mark_percent",
-                "quiz__answer_key_version",
-            )
+            .only(*GRADING_FIELDS)
             .filter(pk=submission_id)
             .first()
         )
