@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from assessments.selectors import quiz_summaries_for
@@ -142,7 +143,18 @@ def _run_action(request: HttpRequest, action: Callable[[], object], success: str
             messages.error(request, message)
     else:
         messages.success(request, success)
-    return redirect(request.POST.get("next") or "progress:dashboard")
+    return redirect(_next_page(request))
+
+
+def _next_page(request: HttpRequest) -> str:
+    """Where an action returns: the POSTed `next` when it is a path on this site, else the dashboard
+    (never another host: `https://evil.example/x`, `//evil.example`; never a name to reverse)."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("progress:dashboard")
 
 
 @require_POST

@@ -185,3 +185,29 @@ def test_the_schedule_page_shows_52_dated_weeks_with_the_current_one_highlighted
     assert re.search(r'<tr class="current" aria-current="date">\s*<td>3</td>', page)
     assert page.count("Overdue") == 2
     assert "2 Nov – 8 Nov 2026" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/x", "//evil.example", "/\\evil.example", "https:///evil.x", "foo", "javascript:x"],
+)
+@pytest.mark.parametrize("action", ["progress:pause", "progress:replan", "progress:resume"])
+def test_an_action_never_sends_the_learner_to_another_host_or_fails_after_it_ran(
+    client, learner, enrolment, action, target
+):
+    client.force_login(learner)
+    if action == "progress:resume":
+        client.post(reverse("progress:pause"))
+    response = client.post(reverse(action), {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("progress:dashboard")
+
+
+@pytest.mark.django_db
+def test_an_action_returns_to_a_page_of_this_site(client, learner, enrolment):
+    client.force_login(learner)
+    response = client.post(reverse("progress:pause"), {"next": "/schedule/?from=pause"})
+    assert response["Location"] == "/schedule/?from=pause"
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.PAUSED
