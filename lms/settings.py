@@ -198,7 +198,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's JSON parser refusing numbers too large for a float and absurdly deep nesting (400, not 500).
+    "DEFAULT_PARSER_CLASSES": ["lms.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "lms.api.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["lms.throttles.WriteRateThrottle"],

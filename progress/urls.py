@@ -14,6 +14,6 @@ urlpatterns = [
     path("my/weeks/<int:number>/", views.week, name="week"),
     path("settings/", views.learner_settings, name="settings"),
     path("settings/calendar/rotate/", views.calendar_rotate, name="calendar-rotate"),
-    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
+    path("calendar/<slug:token>.ics", views.calendar_feed, name="calendar-feed"),
     path("learners/<int:enrolment_id>/schedule/", views.learner_schedule, name="learner-schedule"),
 ]

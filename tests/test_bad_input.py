@@ -27,6 +27,11 @@ from tests.assessments.conftest import make_quiz, perfect_answers
 from tests.factories import UserFactory
 
 LONG = "x" * 10_001
+DEEP = "[" * 2000 + "]" * 2000  # Python's parser gives up (RecursionError) near 1,000 levels
+
+
+class Raw(str):
+    """A request body sent as it is (not a value to encode as JSON)."""
 
 
 @dataclass
@@ -406,6 +411,45 @@ CASES = {
         {"decision": "returned", "comments": "Redo."},
         404,
     ),
+    # Malformed shapes (security probe): numbers too large for a float, absurd nesting, NUL bytes.
+    "api submit: a quiz id too large for a float": Case(
+        "learner", "POST", SUB, Raw('{"quiz": 1e400, "answers": {}}'), 400, "too large"
+    ),
+    "api submit: a negative quiz id too large for a float": Case(
+        "learner", "POST", SUB, Raw('{"quiz": -1e400, "answers": {}}'), 400, "too large"
+    ),
+    "api submit: JSON nested 2,000 deep": Case(
+        "learner", "POST", SUB, Raw(f'{{"quiz": 1, "answers": {DEEP}}}'), 400, "nested deeper than"
+    ),
+    "api submit: answers nested 40 deep": Case(
+        "learner",
+        "POST",
+        SUB,
+        lambda w: Raw(f'{{"quiz": {w.quiz.pk}, "answers": {{"1": {"[" * 40}{"]" * 40}}}}}'),
+        400,
+        "nested deeper than",
+    ),
+    "api token: JSON nested 2,000 deep (no log-in needed)": Case(
+        "anonymous", "POST", "/api/v1/auth/token/", Raw(DEEP), 400, "nested deeper than"
+    ),
+    "api token: an object nested 2,000 deep": Case(
+        "anonymous", "POST", "/api/v1/auth/token/", Raw('{"a":' * 2000 + "1" + "}" * 2000), 400, "nested"
+    ),
+    "api enrol: a pace too large for a float": Case(
+        "newcomer", "POST", "/api/v1/me/enrolment/", Raw('{"start_date": "2026-11-30", "pace": 1e999}'), 400
+    ),
+    "api week: JSON nested 2,000 deep": Case(
+        "learner", "PATCH", "/api/v1/me/progress/3/", Raw(DEEP), 400, "nested deeper than"
+    ),
+    "calendar: a NUL byte in the token": Case(
+        "anonymous", "GET", lambda w: f"/calendar/{w.enrolment.calendar_token}%00.ics", None, 404
+    ),
+    "unsubscribe: a NUL byte in the token": Case(
+        "anonymous", "GET", "/reminders/unsubscribe/1:abc%00/", None, 400
+    ),
+    "confirm e-mail: a NUL byte in the key": Case(
+        "anonymous", "GET", "/accounts/confirm-email/abc%00/", None, 404
+    ),
     # Query strings.
     "mentor dashboard: unknown sort, flag and page": Case(
         "mentor", "GET", "/mentoring/?sort=drop%20table&flag=%00&page=-3", None, 200
@@ -431,7 +475,8 @@ def answer(client: Client, case: Case, url: str, data: Any) -> tuple[int, str]:
     if case.method == "GET":
         response = client.get(url)
     elif url.startswith("/api/"):
-        response = client.generic(case.method, url, json.dumps(data), content_type="application/json")
+        body = data if isinstance(data, Raw) else json.dumps(data)
+        response = client.generic(case.method, url, body, content_type="application/json")
     elif case.status == 302:  # refused with a message on the page it sends back to
         response = client.post(url, data, follow=True)
         return response.redirect_chain[0][1], response.content.decode()
@@ -447,6 +492,7 @@ def test_bad_input_is_refused_with_a_clear_message_and_writes_nothing(world):
     clients = {role: Client(raise_request_exception=False) for role in world.users}
     for role, client in clients.items():
         client.force_login(world.users[role])
+    clients["anonymous"] = Client(raise_request_exception=False)
     wrong = []
     for name, case in CASES.items():
         url, data = case.resolve(world)
@@ -547,6 +593,43 @@ def test_random_answer_payloads_to_the_api_get_201_or_400(world, learner):
         if response.status_code == 400:
             assert response.json()
             assert (Submission.objects.count(), Answer.objects.count()) == before
+        Submission.objects.filter(learner=learner).exclude(pk=world.submission.pk).delete()
+
+    check()
+
+
+# Shapes a JSON parser accepts but no field can hold: numbers beyond a float, nesting beyond reason.
+huge_numbers = st.sampled_from(["1e400", "-1e400", "1E309", "123456789e999", "1" + "0" * 400, "2e-99999"])
+nestings = st.integers(min_value=1, max_value=3000).map(lambda depth: "[" * depth + "]" * depth)
+objects = st.integers(min_value=1, max_value=3000).map(lambda depth: '{"a":' * depth + "1" + "}" * depth)
+malformed_values = huge_numbers | nestings | objects | st.integers().map(str)
+
+
+@pytest.mark.django_db
+def test_malformed_json_to_any_json_endpoint_is_a_400_never_a_500(world, learner):
+    client = Client(raise_request_exception=False)
+    client.force_login(learner)
+    endpoints = [
+        ("POST", SUB, '{{"quiz": {0}, "answers": {{"{1}": {0}}}}}'),
+        ("POST", SUB, '{{"quiz": ' + str(world.quiz.pk) + ', "answers": {{"1": {0}, "2": {1}}}}}'),
+        ("PATCH", "/api/v1/me/progress/3/", '{{"status": {0}, "notes": {1}}}'),
+        ("POST", "/api/v1/auth/token/", '{{"email": {0}, "password": {1}}}'),
+        ("POST", "/api/v1/auth/token/", "{0}"),
+    ]
+
+    @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(
+        endpoint=st.sampled_from(endpoints),
+        first=malformed_values,
+        second=malformed_values | st.text(max_size=5).map(json.dumps),
+    )
+    def check(endpoint: tuple[str, str, str], first: str, second: str) -> None:
+        cache.clear()  # the write throttle
+        method, url, template = endpoint
+        body = template.format(first, second)
+        response = client.generic(method, url, body, content_type="application/json")
+        assert response.status_code in (200, 201, 400), (response.status_code, body[:200])
+        assert response.json()
         Submission.objects.filter(learner=learner).exclude(pk=world.submission.pk).delete()
 
     check()

@@ -5,6 +5,7 @@ with the ids of real objects in the path (so that the happy paths run, not only 
 must be no server error, have a documented status code and content type, and match its schema.
 """
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -157,3 +158,44 @@ def test_invalid_requests_are_never_server_errors(live_server, world, unthrottle
     print(f"\ninvalid: {len([c for c in counts.values() if c])} operations, {sum(counts.values())} requests")
     assert not failures, "\n\n".join(failures)
     assert sum(counts.values()) > 100
+
+
+# Bodies that a JSON parser reads but no field can hold, sent to every operation that takes a JSON body.
+MALFORMED_BODIES = {
+    "nested 2,000 deep": "[" * 2000 + "]" * 2000,
+    "an object nested 2,000 deep": '{"a":' * 2000 + "1" + "}" * 2000,
+    "nested 100 deep in a field": '{"quiz": 1, "answers": {"1": ' + "[" * 100 + "]" * 100 + "}}",
+    "a number beyond a float": '{"quiz": 1e400, "answers": {}, "week": 1e400, "pace": -1e400}',
+    "an integer of 400 digits": '{"quiz": 1' + "0" * 400 + ', "answers": {}}',
+}
+
+
+def test_malformed_bodies_to_every_json_operation_are_documented_400s(live_server, world, unthrottled):
+    """Every operation of the schema that takes a JSON body, sent each malformed shape (with real ids
+    in the path): a 4xx that the schema documents, never a server error."""
+    import requests
+
+    schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/?format=json")
+    token, _ = Token.objects.get_or_create(user=world["mentor"])
+    failures, sent = [], 0
+    for operation in operations(schema):
+        if "application/json" not in operation.get_request_payload_content_types():
+            continue
+        real = {
+            name: str(value) for name, value in real_path_parameters(operation.path, world["ids"]).items()
+        }
+        path = re.sub(r"{(\w+)}", lambda match, real=real: real.get(match.group(1), "1"), operation.path)
+        for name, body in MALFORMED_BODIES.items():
+            response = requests.request(
+                operation.method.upper(),
+                live_server.url + path,
+                data=body,
+                headers={"Authorization": f"Token {token.key}", "Content-Type": "application/json"},
+                timeout=30,
+            )
+            sent += 1
+            documented = operation.definition.raw.get("responses", {})
+            if response.status_code >= 500 or str(response.status_code) not in documented:
+                failures.append(f"{operation.method.upper()} {path} with {name}: {response.status_code}")
+    assert not failures, "\n".join(failures)
+    assert sent >= 5 * len(MALFORMED_BODIES)
