@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.utils.functional import cached_property
 
@@ -19,3 +21,14 @@ class User(AbstractUser):
     def is_mentor(self) -> bool:
         """Member of the Mentors group (asked once per request: pages check it for the menu)."""
         return self.groups.filter(name=self.MENTOR_GROUP).exists()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saving a new password (a change, a reset, admin's form, `changepassword`: everything that
+        calls `set_password`) revokes the user's API token, as it ends their other sessions: whoever
+        learnt the old password may have obtained one."""
+        password_changed = self._password is not None  # type: ignore[attr-defined]
+        super().save(*args, **kwargs)
+        if password_changed:
+            from rest_framework.authtoken.models import Token
+
+            Token.objects.filter(user=self).delete()

@@ -1,7 +1,10 @@
 """Tokens for scripts: obtained with the e-mail address and password, rotated, revoked, throttled."""
 
+import re
+
 import pytest
 from allauth.account.models import EmailAddress
+from django.core import mail
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -108,3 +111,69 @@ def test_token_requests_are_throttled(api, verified, monkeypatch):
     codes = [obtain(api, verified.email, "guess").status_code for _ in range(4)]
     assert codes == [400, 400, 400, 429]
     assert set(obtain(api, verified.email).json()) == {"detail"}  # even the right password waits
+
+
+def token_works(token: str) -> bool:
+    script = APIClient()
+    script.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return script.get("/api/v1/me/enrolment/").status_code != 403
+
+
+@pytest.mark.django_db
+def test_changing_the_password_revokes_the_token(api, verified, client):
+    token = obtain(api, verified.email).json()["token"]
+    assert token_works(token)
+    client.force_login(verified)
+    response = client.post(
+        "/accounts/password/change/",
+        {
+            "oldpassword": PASSWORD,
+            "password1": "a-brand-new-passphrase",
+            "password2": "a-brand-new-passphrase",
+        },
+    )
+    assert response.status_code == 302
+    assert not token_works(token)
+    assert not Token.objects.filter(user=verified).exists()
+    assert token_works(obtain(api, verified.email, "a-brand-new-passphrase").json()["token"])
+
+
+@pytest.mark.django_db
+def test_resetting_the_password_revokes_the_token(api, verified, client):
+    token = obtain(api, verified.email).json()["token"]
+    client.post("/accounts/password/reset/", {"email": verified.email})
+    link = re.search(r"https?://[^/]+(/accounts/password/reset/key/\S+/)", mail.outbox[-1].body).group(1)
+    form_url = client.get(link).url
+    response = client.post(
+        form_url, {"password1": "a-brand-new-passphrase", "password2": "a-brand-new-passphrase"}
+    )
+    assert response.status_code == 302
+    assert not token_works(token)
+
+
+@pytest.mark.django_db
+def test_a_password_set_in_admin_revokes_the_token(api, verified, staff, client):
+    token = obtain(api, verified.email).json()["token"]
+    client.force_login(staff)
+    response = client.post(
+        f"/admin/accounts/user/{verified.pk}/password/",
+        {
+            "password1": "a-brand-new-passphrase",
+            "password2": "a-brand-new-passphrase",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert not token_works(token)
+
+
+@pytest.mark.django_db
+def test_other_saves_keep_the_token_and_deactivation_stops_it(api, verified, client):
+    token = obtain(api, verified.email).json()["token"]
+    client.force_login(verified)  # a log-in saves last_login
+    verified.first_name = "Ada"
+    verified.save()
+    assert token_works(token)
+    verified.is_active = False
+    verified.save()
+    assert not token_works(token)
