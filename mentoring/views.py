@@ -1,6 +1,5 @@
 """Mentor pages: the at-risk dashboard, its CSV, and a learner's detail with feedback and reviews."""
 
-import csv
 from collections.abc import Callable
 from functools import wraps
 
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from assessments.selectors import submissions_with_answers_for, weak_spots_for
 from curriculum.models import Phase, Week
+from lms.csv_export import csv_response
 from lms.forms import add_validation_error
 from mentoring import services
 from mentoring.forms import FeedbackForm, PhaseReviewForm
@@ -101,12 +101,7 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
     """The dashboard's table (same filter and order) as CSV."""
     flag, sort = _table_options(request)
     rows = mentee_rows(user=request.user, flag=flag, sort=sort)  # type: ignore[arg-type]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="mentees.csv"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_row(row) for row in rows)
-    return response
+    return csv_response(filename="mentees.csv", header=CSV_COLUMNS, rows=(csv_row(row) for row in rows))
 
 
 @mentor_required

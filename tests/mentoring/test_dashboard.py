@@ -263,3 +263,24 @@ def test_each_row_says_what_the_learners_own_schedule_and_results_say(client, me
     assert stats.pending_reviews == 1
     assert rows["spread"].quiz.average_percent is None
     assert rows["spread"].quiz.last_quiz is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_the_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas(client, mentor, frozen_today, start):
+    learner = UserFactory(
+        username="mallory", first_name=f'{start}HYPERLINK("https://evil.example")', last_name="X"
+    )
+    enrol(learner, mentor=mentor, start=date(2026, 11, 23))
+    quiz = quiz_of_week(1)
+    quiz.title = f"{start}1+1"
+    quiz.save()
+    submission(learner, 1, status=Submission.Status.GRADED, percent="40", passed=False)
+    client.force_login(mentor)
+    table = list(csv.DictReader(io.StringIO(client.get(reverse("mentoring:dashboard-csv")).content.decode())))
+    row = next(row for row in table if row["email"] == learner.email)
+    assert row["learner"].endswith('HYPERLINK("https://evil.example") X')  # names are trimmed
+    assert row["last_quiz"] == f"'{start}1+1"
+    assert row["weeks_behind"] == "0"  # numbers stay numbers
+    cells = [cell for row in table for cell in row.values()]
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
