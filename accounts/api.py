@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,16 +25,21 @@ class TokenView(APIView):
         responses={201: TokenSerializer},
         auth=[],
         description="With the e-mail address and password of the site's log-in. Each call issues a new "
-        "token and the previous one stops working. Wrong credentials: 400 (non_field_errors).",
+        "token and the previous one stops working. Wrong credentials: 400 (non_field_errors). After 5 "
+        "failures for the account (counted with the site's log-in form) or 10 a minute from the address: "
+        "429 with Retry-After, even for the right password.",
     )
     def post(self, request: Request) -> Response:
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token = services.api_token_create(
-            request=request._request,
-            email=serializer.validated_data["email"],
-            password=serializer.validated_data["password"],
-        )
+        try:
+            token = services.api_token_create(
+                request=request._request,
+                email=serializer.validated_data["email"],
+                password=serializer.validated_data["password"],
+            )
+        except services.LoginLocked as locked:
+            raise Throttled(wait=locked.retry_after, detail=str(locked)) from locked
         return Response(TokenSerializer(token).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Revoke my token", request=None, responses={204: None})

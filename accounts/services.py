@@ -3,10 +3,11 @@
 import secrets
 from collections.abc import Iterable
 
+from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from allauth.account.utils import has_verified_email
+from django import forms
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -44,15 +45,44 @@ def demo_accounts_create(*, accounts: Iterable[tuple[str, str, bool, bool]]) -> 
     return created
 
 
+class LoginLocked(Exception):
+    """Too many failed log-ins for this account or from this address: refuse, even the right password."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("Too many failed log-in attempts. Try again later.")
+        self.retry_after = retry_after
+
+
+def password_check(*, request: HttpRequest, email: str, password: str) -> User | None:
+    """The active account with this e-mail address and password, or None; through allauth's adapter,
+    so that every attempt counts against the same failed-log-in limits as the site's log-in form
+    (settings.ACCOUNT_RATE_LIMITS["login_failed"]: per client address and per account).
+
+    Raises LoginLocked while those limits refuse, whatever the password.
+    """
+    try:
+        user = get_adapter(request).authenticate(request, email=email, password=password)
+    except forms.ValidationError as error:
+        if error.code == "too_many_login_attempts":
+            raise LoginLocked(retry_after=settings.LOGIN_LOCKOUT_SECONDS) from error
+        raise
+    # allauth hands back an inactive account with the right password (its log-in page then says it
+    # is inactive): that is no log-in.
+    if user is None or not user.is_active:
+        return None
+    return user  # type: ignore[return-value]
+
+
 def api_token_create(*, request: HttpRequest, email: str, password: str) -> Token:
     """A new API token for the account with this e-mail address and password (what the site's log-in
     asks); the account's previous token stops working (obtaining is rotating).
 
     Raises ValidationError for wrong credentials or an inactive account (one message for both, which
     does not tell whether the address exists) and, when e-mail verification is mandatory, for an
-    unverified address.
+    unverified address; LoginLocked after too many failures for the account (shared with the log-in
+    form) or from the address.
     """
-    user = authenticate(request, email=email, password=password)
+    user = password_check(request=request, email=email, password=password)
     if user is None:
         raise ValidationError("The e-mail address and/or password you specified are not correct.")
     if settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory" and not has_verified_email(user, email):

@@ -154,7 +154,19 @@ ACCOUNT_EMAIL_VERIFICATION = env.str(
     "ACCOUNT_EMAIL_VERIFICATION", default="optional" if DEBUG else "mandatory"
 )
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Failed log-ins: 10 a minute per client address, 5 per account (e-mail) in LOGIN_LOCKOUT_SECONDS. The
+# log-in form and the API's token endpoint both count here (accounts.services.password_check) and answer
+# 429 with Retry-After while locked out.
+LOGIN_LOCKOUT_SECONDS = 300
+ACCOUNT_RATE_LIMITS = {"login_failed": f"10/m/ip,5/{LOGIN_LOCKOUT_SECONDS}s/key"}
+# The client's address is REMOTE_ADDR unless this many proxies of ours stand in front and each appends
+# to X-Forwarded-For (nginx: `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for`): then it
+# is that header's entry this many from the end. 0 (the default): the header is ignored, as a client
+# can write anything in it. Used by allauth's and DRF's limits alike.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -203,6 +215,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "lms.api.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["lms.throttles.WriteRateThrottle"],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # None would trust any X-Forwarded-For a client sends
     "DEFAULT_THROTTLE_RATES": {
         "writes": env.str("API_WRITE_RATE", default="120/min"),
         "tokens": env.str("API_TOKEN_RATE", default="10/min"),

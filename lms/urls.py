@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts import views as accounts_views
 from curriculum.views import home
 from lms import views
 
@@ -10,6 +11,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("ping", views.ping, name="ping"),
     path("admin/", admin.site.urls),
+    # allauth's log-in page, which answers a lock-out with 429 and Retry-After.
+    path("accounts/login/", accounts_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("curriculum/", include("curriculum.urls")),
     path("", include("progress.urls")),

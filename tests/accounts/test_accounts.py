@@ -65,5 +65,5 @@ def test_failed_logins_are_rate_limited(client, learner):
     assert TOO_MANY not in pages[0]
     assert TOO_MANY in pages[-1]
     right = client.post(reverse("account_login"), {"login": learner.email, "password": PASSWORD})
-    assert right.status_code == 200  # still locked out for this e-mail for a while, even with the password
+    assert right.status_code == 429  # still locked out for this e-mail for a while, even with the password
     assert TOO_MANY in right.content.decode()
