@@ -61,7 +61,8 @@ class QuizAdminForm(forms.ModelForm):
         model = Quiz
         fields = [
             "week", "title", "instructions", "pass_mark_percent", "max_attempts",
-            "time_limit_minutes", "is_published",
+            "time_limit_minutes", "is_published", "review_right_wrong", "review_correct_answers",
+            "review_explanations",
         ]  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from assessments import services
 from assessments.models import Quiz, Submission
+from assessments.review import review_for
 from assessments.selectors import (
     can_review,
     quizzes_published,
@@ -87,12 +88,23 @@ def visible_submission(request: Request, pk: int) -> Submission:
         raise Http404("No such submission.") from error
 
 
+def result_data(request: Request, submission: Submission) -> dict:
+    review = review_for(viewer=request.user, submission=submission)  # type: ignore[arg-type]
+    return SubmissionResultSerializer(submission, context={"review": review}).data
+
+
 class SubmissionDetailView(generics.GenericAPIView):
     serializer_class = SubmissionResultSerializer
 
-    @extend_schema(summary="A submission's result; answer keys and explanations once graded")
+    @extend_schema(
+        summary="A submission's result; its review as the quiz's review options allow",
+        description="Right/wrong per question, the correct answers and the explanations appear as the "
+        "quiz's review options say: by default right/wrong after each graded attempt, the answer key and "
+        "explanations once the learner passed or used every attempt. The learner's mentor and staff see "
+        "all of a graded attempt.",
+    )
     def get(self, request: Request, pk: int) -> Response:
-        return Response(SubmissionResultSerializer(visible_submission(request, pk)).data)
+        return Response(result_data(request, visible_submission(request, pk)))
 
 
 class AnswerReviewView(generics.GenericAPIView):
@@ -104,7 +116,7 @@ class AnswerReviewView(generics.GenericAPIView):
         responses={200: SubmissionResultSerializer},
         description="For the learner's current mentor or staff (others who can see the submission: "
         "403). Once no answer waits for review, the submission is graded with its final score and "
-        "the answer keys appear. An answer that is not free text, or a submission that is not "
+        "the review appears. An answer that is not free text, or a submission that is not "
         "waiting for a review: 400.",
     )
     def post(self, request: Request, pk: int, answer_id: int) -> Response:
@@ -122,4 +134,4 @@ class AnswerReviewView(generics.GenericAPIView):
             points=serializer.validated_data["points"],
             feedback=serializer.validated_data["feedback"],
         )
-        return Response(SubmissionResultSerializer(visible_submission(request, pk)).data)
+        return Response(result_data(request, visible_submission(request, pk)))

@@ -13,6 +13,13 @@ from curriculum.models import Week
 
 
 class Quiz(models.Model):
+    class ReviewTiming(models.TextChoices):
+        """When a learner sees part of the review of their attempt (as Moodle's review options)."""
+
+        AFTER_EACH_ATTEMPT = "after_each_attempt", "After each graded attempt"
+        WHEN_FINISHED = "when_finished", "Once passed or out of attempts"
+        NEVER = "never", "Never"
+
     # A quiz is part of its week's content, like its resources (a quiz with submissions stays protected).
     week = models.ForeignKey(Week, on_delete=models.CASCADE, related_name="quizzes")
     title = models.CharField(max_length=200)
@@ -28,6 +35,28 @@ class Quiz(models.Model):
         help_text="Shown to learners as a guide; not enforced.",
     )
     is_published = models.BooleanField(default=False, help_text="Only published quizzes can be taken.")
+    # Review options: what the learner sees of a graded attempt, and when (assessments.review decides).
+    # The attempt's score and whether it passed are always shown.
+    review_right_wrong = models.CharField(
+        "show which answers were right",
+        max_length=20,
+        choices=ReviewTiming.choices,
+        default=ReviewTiming.AFTER_EACH_ATTEMPT,
+        help_text="Right or wrong per question, with its points and the grader's feedback.",
+    )
+    review_correct_answers = models.CharField(
+        "show the correct answers",
+        max_length=20,
+        choices=ReviewTiming.choices,
+        default=ReviewTiming.WHEN_FINISHED,
+        help_text="The correct choices, numeric and accepted answers.",
+    )
+    review_explanations = models.CharField(
+        "show the explanations",
+        max_length=20,
+        choices=ReviewTiming.choices,
+        default=ReviewTiming.WHEN_FINISHED,
+    )
     answer_key_version = models.UUIDField(
         default=uuid.uuid4,
         editable=False,
@@ -97,7 +126,10 @@ class Question(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.SINGLE)
     prompt = models.TextField()
     points = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
-    explanation = models.TextField(blank=True, help_text="Shown to the learner once graded.")
+    explanation = models.TextField(
+        blank=True,
+        help_text="Shown to the learner as the quiz's review options say (once finished, by default).",
+    )
     numeric_answer = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
     numeric_tolerance = models.DecimalField(
         max_digits=20,

@@ -1,4 +1,4 @@
-"""API shapes. Quizzes go out without answer keys; a submission's keys only once it is graded."""
+"""API shapes. Quizzes go out without answer keys; a submission's review as assessments.review allows."""
 
 from collections.abc import Iterator
 from decimal import Decimal
@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from assessments.models import Answer, Choice, Question, Quiz, Submission
+from assessments.review import Review
 
 
 class ChoiceSerializer(serializers.ModelSerializer):
@@ -87,11 +88,13 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
 
 class AnswerKeySerializer(serializers.Serializer):
-    explanation = serializers.CharField()
-    correct_choice_ids = serializers.ListField(child=serializers.IntegerField())
-    accepted_answers = serializers.ListField(child=serializers.CharField())
+    explanation = serializers.CharField(
+        allow_null=True, help_text="Null when the quiz's review options do not show explanations yet."
+    )
+    correct_choice_ids = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
+    accepted_answers = serializers.ListField(child=serializers.CharField(), allow_null=True)
     numeric_answer = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
-    numeric_tolerance = serializers.DecimalField(max_digits=20, decimal_places=6)
+    numeric_tolerance = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
 
 
 class AnswerResultSerializer(serializers.Serializer):
@@ -107,11 +110,17 @@ class AnswerResultSerializer(serializers.Serializer):
     needs_review = serializers.BooleanField(help_text="A free-text answer waiting for the mentor's grade.")
     feedback = serializers.CharField()
     key = AnswerKeySerializer(
-        allow_null=True, help_text="The answer key: null until the submission is graded."
+        allow_null=True,
+        help_text="The answer key and explanation, when the quiz's review options show them (to the "
+        "learner by default once they passed or used every attempt; to their mentor and staff once "
+        "graded); the correct answers are null while only the explanation shows, and vice versa.",
     )
 
 
 class SubmissionResultSerializer(SubmissionSerializer):
+    """A submission with its answers; give the viewer's `review` (assessments.review.review_for) in the
+    context: the points, right/wrong and the key appear only as far as it allows."""
+
     answers = serializers.SerializerMethodField()
 
     class Meta(SubmissionSerializer.Meta):
@@ -120,13 +129,13 @@ class SubmissionResultSerializer(SubmissionSerializer):
 
     @extend_schema_field(AnswerResultSerializer(many=True))
     def get_answers(self, submission: Submission) -> list[dict[str, Any]]:
-        graded = submission.is_graded
-        rows = [answer_result(answer, graded=graded) for answer in submission.answers.all()]
+        review = self.context["review"]
+        rows = [answer_result(answer, review=review) for answer in submission.answers.all()]
         return AnswerResultSerializer(rows, many=True).data  # type: ignore[return-value]
 
 
-def answer_result(answer: Answer, *, graded: bool) -> dict[str, Any]:
-    """An answer as the API shows it: the grading and the key only once the submission is graded."""
+def answer_result(answer: Answer, *, review: Review) -> dict[str, Any]:
+    """An answer as the API shows it: what the learner gave, and of the review what `review` allows."""
     question = answer.question
     row: dict[str, Any] = {
         "id": answer.pk,
@@ -136,18 +145,19 @@ def answer_result(answer: Answer, *, graded: bool) -> dict[str, Any]:
         "points": question.points,
         "selected_choice_ids": answer.selected_choice_ids,
         "value": answer.value,
-        "awarded_points": answer.awarded_points if graded else None,
-        "is_correct": answer.is_correct if graded else None,
+        "awarded_points": answer.awarded_points if review.right_wrong else None,
+        "is_correct": answer.is_correct if review.right_wrong else None,
         "needs_review": answer.needs_review,
-        "feedback": answer.feedback if graded else "",
+        "feedback": answer.feedback if review.right_wrong else "",
         "key": None,
     }
-    if graded:
+    if review.correct_answers or review.explanations:
+        correct = review.correct_answers
         row["key"] = {
-            "explanation": question.explanation,
-            "correct_choice_ids": [c.pk for c in question.choices.all() if c.is_correct],
-            "accepted_answers": question.accepted_answers,
-            "numeric_answer": question.numeric_answer,
-            "numeric_tolerance": question.numeric_tolerance,
+            "explanation": question.explanation if review.explanations else None,
+            "correct_choice_ids": [c.pk for c in question.choices.all() if c.is_correct] if correct else None,
+            "accepted_answers": question.accepted_answers if correct else None,
+            "numeric_answer": question.numeric_answer if correct else None,
+            "numeric_tolerance": question.numeric_tolerance if correct else None,
         }
     return row

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from assessments import services
 from assessments.forms import QuizForm, ReviewForm
 from assessments.models import Question, Submission
+from assessments.review import review_for
 from assessments.selectors import (
     attempts_used,
     can_review,
@@ -54,8 +55,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "submission": submission,
         "answers": submission.answers.all(),
-        # Answer keys and explanations only once graded, whoever looks.
-        "show_key": submission.is_graded,
+        "review": review_for(viewer=request.user, submission=submission),  # type: ignore[arg-type]
         "is_own": submission.learner_id == request.user.pk,
         "can_review": submission.status == Submission.Status.NEEDS_REVIEW
         and can_review(user=request.user, learner=submission.learner),  # type: ignore[arg-type]

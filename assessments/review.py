@@ -1,0 +1,59 @@
+"""Who sees what of a submission's review: the one rule, used by the pages and the API alike.
+
+A quiz's review options (`Quiz.review_*`) say when its learners see which answers were right, the
+correct answers and the explanations: after each graded attempt, once they have passed the quiz or used
+every attempt ("finished"), or never. Nothing of it shows before the attempt is graded, and the answer
+key never shows while attempts are left under the default options, so re-submitting what a review
+revealed cannot pass a quiz. The learner's mentor and staff, who see the submission to help and grade,
+see all of a graded attempt's review.
+"""
+
+from dataclasses import dataclass
+
+from accounts.models import User
+from assessments.models import Quiz, Submission
+
+
+@dataclass(frozen=True)
+class Review:
+    """What the viewer may see of a submission beyond their answers, its score and pass."""
+
+    right_wrong: bool = False
+    """Right or wrong per question, the points awarded and the grader's feedback."""
+    correct_answers: bool = False
+    """The correct choices, numeric answer with its tolerance, accepted short-text answers."""
+    explanations: bool = False
+
+    @property
+    def anything(self) -> bool:
+        return self.right_wrong or self.correct_answers or self.explanations
+
+
+EVERYTHING = Review(right_wrong=True, correct_answers=True, explanations=True)
+NOTHING = Review()
+
+
+def quiz_finished(*, learner_id: int, quiz: Quiz) -> bool:
+    """Passed on some attempt, or every attempt used."""
+    attempts = Submission.objects.filter(learner_id=learner_id, quiz=quiz)
+    return attempts.filter(passed=True).exists() or attempts.count() >= quiz.max_attempts
+
+
+def review_for(*, viewer: User, submission: Submission) -> Review:
+    """What `viewer` (who may see the submission: its learner, their mentor or staff) sees of its review."""
+    if not submission.is_graded:
+        return NOTHING
+    if viewer.pk != submission.learner_id:
+        return EVERYTHING
+    quiz = submission.quiz
+    timings = (quiz.review_right_wrong, quiz.review_correct_answers, quiz.review_explanations)
+    finished = Quiz.ReviewTiming.WHEN_FINISHED in timings and quiz_finished(
+        learner_id=submission.learner_id, quiz=quiz
+    )
+
+    def shown(timing: str) -> bool:
+        return timing == Quiz.ReviewTiming.AFTER_EACH_ATTEMPT or (
+            timing == Quiz.ReviewTiming.WHEN_FINISHED and finished
+        )
+
+    return Review(*(shown(timing) for timing in timings))
