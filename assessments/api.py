@@ -124,7 +124,7 @@ class AnswerReviewView(generics.GenericAPIView):
         answer = next((a for a in submission.answers.all() if a.pk == answer_id), None)
         if answer is None:
             raise Http404("No such answer in this submission.")
-        if not can_review(user=request.user, learner=submission.learner):  # type: ignore[arg-type]
+        if not can_review(user=request.user, submission=submission):  # type: ignore[arg-type]
             raise PermissionDenied("Only the learner's mentor or staff can review this answer.")
         serializer = AnswerReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -190,6 +190,14 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
     )
     quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="submissions")
+    enrolment = models.ForeignKey(
+        "progress.Enrolment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        help_text="The learner's enrolment when submitted (none without one): its mentor sees the work.",
+    )
     attempt_number = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     submitted_at = models.DateTimeField(auto_now_add=True)

@@ -10,41 +10,46 @@ from django.urls import reverse
 from accounts.models import User
 from assessments import grading
 from assessments.models import Answer, Choice, Question, Quiz, QuizRecord, Submission
-from progress.models import Enrolment
-from progress.selectors import enrolment_current_for
+from progress.selectors import enrolments_mentored_by
 
 
 def submissions_visible_to(*, user: User) -> QuerySet[Submission]:
-    """Learners see their own submissions, mentors also their mentees' (of any enrolment), staff all."""
+    """Learners see their own submissions; mentors also those made under the enrolments they mentor now
+    (progress.selectors.enrolments_mentored_by: never a learner's work under another mentor or another
+    enrolment); staff all."""
     submissions = Submission.objects.select_related("quiz__week", "learner")
     if not user.is_authenticated:
         return submissions.none()
     if user.is_staff:
         return submissions
     if user.is_mentor:
-        mentees = Enrolment.objects.filter(mentor=user).values("learner_id")
-        return submissions.filter(learner_id__in=mentees) | submissions.filter(learner=user)
+        mentored = enrolments_mentored_by(mentor=user).values("pk")
+        return submissions.filter(Q(enrolment_id__in=mentored) | Q(learner=user))
     return submissions.filter(learner=user)
 
 
-def can_review(*, user: User, learner: User) -> bool:
-    """Free-text answers are graded by staff or by the learner's current mentor."""
+def can_review(*, user: User, submission: Submission) -> bool:
+    """Free-text answers are graded by staff, or by the mentor of the enrolment the submission was made
+    under while they mentor it."""
     if not user.is_authenticated:
         return False
     if user.is_staff:
         return True
-    enrolment = enrolment_current_for(learner=learner)
-    return enrolment is not None and enrolment.mentor_id == user.pk
+    return (
+        submission.enrolment_id is not None
+        and enrolments_mentored_by(mentor=user).filter(pk=submission.enrolment_id).exists()
+    )
 
 
 def submissions_needing_review_for(*, mentor: User) -> QuerySet[Submission]:
-    """Submissions of the mentor's current mentees with free-text answers waiting, oldest first."""
-    mentees = Enrolment.objects.filter(
-        mentor=mentor, status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.PAUSED]
-    ).values("learner_id")
+    """Submissions under the enrolments the mentor mentors now with free-text answers waiting, oldest
+    first."""
     return (
         Submission.objects.select_related("quiz__week", "learner")
-        .filter(status=Submission.Status.NEEDS_REVIEW, learner_id__in=mentees)
+        .filter(
+            status=Submission.Status.NEEDS_REVIEW,
+            enrolment_id__in=enrolments_mentored_by(mentor=mentor).values("pk"),
+        )
         .order_by("submitted_at", "id")
     )
 
@@ -208,11 +213,12 @@ def unpassed_quiz_weeks_for(*, learner_id: int) -> set[int]:
     )
 
 
-def submissions_with_answers_for(*, learner_id: int) -> QuerySet[Submission]:
-    """A learner's submissions, newest first, with answers, questions and choices (four queries)."""
+def submissions_with_answers_for(*, enrolment_id: int) -> QuerySet[Submission]:
+    """The submissions made under an enrolment (a mentor sees no other), newest first, with answers,
+    questions and choices (four queries)."""
     answers = Answer.objects.select_related("question").prefetch_related("question__choices")
     return (
-        Submission.objects.filter(learner_id=learner_id)
+        Submission.objects.filter(enrolment_id=enrolment_id)
         .select_related("quiz")
         .prefetch_related(Prefetch("answers", queryset=answers))
         .order_by("-submitted_at")
@@ -229,10 +235,10 @@ class WeakSpot:
     missed: int
 
 
-def weak_spots_for(*, learner_id: int, limit: int = 10) -> list[WeakSpot]:
-    """The questions (and their weeks' topics) this learner missed most often in graded attempts."""
+def weak_spots_for(*, enrolment_id: int, limit: int = 10) -> list[WeakSpot]:
+    """The questions (and their weeks' topics) missed most often in graded attempts under an enrolment."""
     rows = (
-        Answer.objects.filter(submission__learner_id=learner_id, is_correct__isnull=False)
+        Answer.objects.filter(submission__enrolment_id=enrolment_id, is_correct__isnull=False)
         .values(
             "question_id", "question__prompt", "question__quiz__week__number", "question__quiz__week__topic"
         )

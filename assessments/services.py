@@ -21,6 +21,7 @@ from accounts.models import User
 from assessments import grading
 from assessments.models import Answer, Choice, Question, Quiz, QuizRecord, Submission
 from assessments.selectors import can_review
+from progress.selectors import enrolment_current_for
 from progress.services import activity_touch
 
 logger = logging.getLogger(__name__)
@@ -57,11 +58,16 @@ def submission_create(*, learner: User, quiz: Quiz, answers: Mapping[Any, Any]) 
         raise ValidationError({"quiz": f"You have used all {quiz.max_attempts} attempts at this quiz."})
     questions = list(Question.objects.filter(quiz=quiz).prefetch_related("choices"))
     cleaned = clean_answers(questions=questions, answers=answers)
+    # The work belongs to the enrolment it is done under: its mentor sees it, a later mentor does not.
+    enrolment = enrolment_current_for(learner=learner)
     with transaction.atomic():
         try:
             with transaction.atomic():
                 submission = Submission.objects.create(
-                    learner=learner, quiz=quiz, attempt_number=(attempts["last"] or 0) + 1
+                    learner=learner,
+                    quiz=quiz,
+                    enrolment=enrolment,
+                    attempt_number=(attempts["last"] or 0) + 1,
                 )
         except IntegrityError as error:  # the same attempt submitted twice at once (double click)
             raise ValidationError(
@@ -313,7 +319,7 @@ def answer_review(*, reviewer: User, answer: Answer, points: Decimal | int | str
     answer that is not waiting for review.
     """
     submission = answer.submission
-    if not can_review(user=reviewer, learner=submission.learner):
+    if not can_review(user=reviewer, submission=submission):
         raise PermissionDenied("Only the learner's mentor or staff can review this answer.")
     question = answer.question
     try:

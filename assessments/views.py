@@ -58,7 +58,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "review": review_for(viewer=request.user, submission=submission),  # type: ignore[arg-type]
         "is_own": submission.learner_id == request.user.pk,
         "can_review": submission.status == Submission.Status.NEEDS_REVIEW
-        and can_review(user=request.user, learner=submission.learner),  # type: ignore[arg-type]
+        and can_review(user=request.user, submission=submission),  # type: ignore[arg-type]
     }
     return render(request, "assessments/submission_detail.html", context)
 
@@ -77,7 +77,7 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
         submission = submission_with_answers(user=request.user, submission_id=pk)  # type: ignore[arg-type]
     except Submission.DoesNotExist as error:
         raise Http404("No such submission.") from error
-    if not can_review(user=request.user, learner=submission.learner):  # type: ignore[arg-type]
+    if not can_review(user=request.user, submission=submission):  # type: ignore[arg-type]
         raise Http404("No such submission.")
     free_text = [a for a in submission.answers.all() if a.question.kind == Question.Kind.FREE_TEXT]
     forms = {answer.pk: ReviewForm(answer=answer) for answer in free_text}

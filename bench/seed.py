@@ -139,7 +139,8 @@ def seed(count: int) -> dict[str, int]:
                         start + timedelta(weeks=number - 1, days=5), datetime.min.time(), tzinfo=UTC
                     )
                     yield {
-                        "learner_id": learner_id, "quiz_id": quiz.pk, "attempt_number": 1, "status": "graded",
+                        "learner_id": learner_id, "enrolment_id": enrolment_of[learner_id],
+                        "quiz_id": quiz.pk, "attempt_number": 1, "status": "graded",
                         "submitted_at": at, "graded_at": at, "score": percent / 10, "max_score": Decimal(10),
                         "percent": percent, "passed": percent >= quiz.pass_mark_percent,
                     }  # fmt: skip

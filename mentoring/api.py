@@ -107,7 +107,7 @@ class MenteeSubmissionList(generics.ListAPIView):
         enrolment = mentee(self.request, self.kwargs["enrolment_id"])
         return (
             submissions_visible_to(user=self.request.user)  # type: ignore[arg-type]
-            .filter(learner_id=enrolment.learner_id)
+            .filter(enrolment=enrolment)
             .order_by("-submitted_at", "-id")
         )
 

@@ -117,8 +117,8 @@ def learner_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         "feedback_by_week": by_week,
         "reviews": phase_reviews_for(enrolment=enrolment),
         "blockers": phases_ready_for_review(enrolment=enrolment),
-        "submissions": submissions_with_answers_for(learner_id=enrolment.learner_id),
-        "weak_spots": weak_spots_for(learner_id=enrolment.learner_id),
+        "submissions": submissions_with_answers_for(enrolment_id=enrolment.pk),
+        "weak_spots": weak_spots_for(enrolment_id=enrolment.pk),
         "feedback_form": FeedbackForm(),
         "review_form": PhaseReviewForm(),
     }

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -44,15 +44,25 @@ def enrolment_latest_for(*, learner: User) -> Enrolment | None:
     )
 
 
+def enrolments_mentored_by(*, mentor: User) -> QuerySet[Enrolment]:
+    """The one rule of a mentor's access: the enrolments assigned to them that are current (active or
+    paused). When an enrolment is completed, or another mentor is assigned, the mentor's access to it
+    ends (staff keep it; the learner keeps their own): a mentor never sees a learner's later enrolment,
+    nor the one they used to mentor. Whatever belongs to an enrolment (its schedule, progress, feedback,
+    the submissions made under it) follows it."""
+    return Enrolment.objects.filter(mentor=mentor, status__in=CURRENT_STATUSES)
+
+
 def enrolments_visible_to(*, user: User) -> QuerySet[Enrolment]:
-    """The one place that scopes enrolments: learners see their own, mentors their mentees', staff all."""
+    """The one place that scopes enrolments: learners see their own, mentors those they mentor now
+    (`enrolments_mentored_by`), staff all."""
     enrolments = Enrolment.objects.select_related("learner", "mentor")
     if not user.is_authenticated:
         return enrolments.none()
     if user.is_staff:
         return enrolments
     if user.is_mentor:
-        return enrolments.filter(mentor=user) | enrolments.filter(learner=user)
+        return enrolments.filter(Q(pk__in=enrolments_mentored_by(mentor=user).values("pk")) | Q(learner=user))
     return enrolments.filter(learner=user)
 
 

@@ -11,8 +11,14 @@ from django.test import override_settings
 from tests.factories import MentorFactory, StaffFactory, UserFactory
 from tests.redis_server import own_redis  # noqa: F401 (a fixture for every test module)
 
-# The roles every permission test covers, in the column order of their expectation tables.
-ROLES = ("anonymous", "learner", "other_learner", "mentor", "other_mentor", "staff")
+# The roles every permission test covers, in the column order of their expectation tables. The former
+# mentor mentored the learner's current enrolment before `mentor` took it over; the completed mentor
+# mentored the learner's earlier enrolment, now completed, under which the learner submitted work
+# (`mentor_history`). A mentor's access ends with either (progress.selectors.enrolments_mentored_by).
+ROLES = (
+    "anonymous", "learner", "other_learner", "mentor", "other_mentor", "former_mentor", "completed_mentor",
+    "staff",
+)  # fmt: skip
 
 REPO = Path(settings.BASE_DIR)
 CURRICULUM_FIXTURES = [REPO / "fixtures" / "curriculum.json", REPO / "fixtures" / "starter_quizzes.json"]
@@ -77,8 +83,43 @@ def other_mentor(db):
 
 
 @pytest.fixture
+def former_mentor(db):
+    return MentorFactory(username="former_mentor")
+
+
+@pytest.fixture
+def completed_mentor(db):
+    return MentorFactory(username="completed_mentor")
+
+
+@pytest.fixture
 def staff(db):
     return StaffFactory(username="staff")
+
+
+def mentor_history(learner, *, completed_mentor, former_mentor, enrol_now):
+    """Give the learner a past: an earlier enrolment, mentored by `completed_mentor`, with a graded
+    submission made under it, then completed; then the current enrolment (`enrol_now()`, which the
+    caller's world creates), first assigned to `former_mentor`. The caller then assigns its mentor.
+    Returns (earlier enrolment, its submission, current enrolment)."""
+    from django.utils import timezone
+
+    from assessments.models import Quiz, Submission
+    from mentoring.services import mentees_assign
+    from progress.models import Enrolment
+    from progress.services import enrolment_create
+
+    earlier = enrolment_create(learner=learner, start_date=timezone.now().date())
+    mentees_assign(mentor=completed_mentor, enrolment_ids=[earlier.pk])
+    quiz = Quiz.objects.filter(is_published=True, week__number=1).first()
+    old_work = Submission.objects.create(
+        learner=learner, quiz=quiz, enrolment=earlier, attempt_number=1, status=Submission.Status.GRADED,
+        score=0, max_score=1, percent=0, passed=False, graded_at=timezone.now(),
+    )  # fmt: skip
+    Enrolment.objects.filter(pk=earlier.pk).update(status=Enrolment.Status.COMPLETED)
+    current = enrol_now()
+    mentees_assign(mentor=former_mentor, enrolment_ids=[current.pk])
+    return earlier, old_work, current
 
 
 def redis_broker_or_skip() -> None:

@@ -10,9 +10,11 @@ How the big third-party URL sets are handled:
   to the admin log-in), with explicit exceptions (read-only models, site-wide admin views). A new model
   registered in admin is covered by the rule; a new kind of admin URL fails like any unknown URL.
 
-Rows are (anonymous, learner, other_learner, mentor, other_mentor, staff). Objects in URLs are the
-learner's: their enrolment (mentor: `mentor`), submission, week 3, calendar and unsubscribe tokens. The
-other learner is enrolled too (with the other mentor), so their own pages answer 200.
+Rows are (anonymous, learner, other_learner, mentor, other_mentor, former_mentor, completed_mentor,
+staff): the former mentor had the learner's current enrolment before the mentor, the completed mentor
+had the learner's earlier, completed enrolment; neither sees anything of the learner now. Objects in
+URLs are the learner's: their enrolment (mentor: `mentor`), submission, week 3, calendar and unsubscribe
+tokens. The other learner is enrolled too (with the other mentor), so their own pages answer 200.
 """
 
 import copy
@@ -40,134 +42,144 @@ from progress.models import Enrolment, ScheduleChange
 from reminders.models import ReminderLog
 from reminders.tokens import unsubscribe_token_for
 from tests.assessments.conftest import make_quiz, perfect_answers
-from tests.conftest import ROLES
+from tests.conftest import ROLES, mentor_history
 
 WEEK = 3
 
 # fmt: off
-#                                          anon learner other mentor other_m staff
-EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
+#                                          anon learner other mentor other_m former completed staff
+EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     # Public pages and probes.
-    "home":                                 (200, 200, 200, 200, 200, 200),
-    "healthz":                              (200, 200, 200, 200, 200, 200),
-    "ping":                                 (200, 200, 200, 200, 200, 200),
-    "curriculum:overview":                  (200, 200, 200, 200, 200, 200),
-    "curriculum:week-detail":               (200, 200, 200, 200, 200, 200),
+    "home":                                 (200, 200, 200, 200, 200, 200, 200, 200),
+    "healthz":                              (200, 200, 200, 200, 200, 200, 200, 200),
+    "ping":                                 (200, 200, 200, 200, 200, 200, 200, 200),
+    "curriculum:overview":                  (200, 200, 200, 200, 200, 200, 200, 200),
+    "curriculum:week-detail":               (200, 200, 200, 200, 200, 200, 200, 200),
     # Learner pages: log-in required; the user's own enrolment (mentors and staff have none: enrol).
-    "progress:dashboard":                   (302, 200, 200, 302, 302, 302),
-    "progress:enrol":                       (302, 302, 302, 200, 200, 200),
-    "progress:schedule":                    (302, 200, 200, 302, 302, 302),
-    "progress:replan":                      (405, 405, 405, 405, 405, 405),
-    "progress:pause":                       (405, 405, 405, 405, 405, 405),
-    "progress:resume":                      (405, 405, 405, 405, 405, 405),
-    "progress:week":                        (302, 200, 200, 302, 302, 302),
-    "progress:settings":                    (302, 200, 200, 302, 302, 302),
-    "progress:calendar-rotate":             (405, 405, 405, 405, 405, 405),
+    "progress:dashboard":                   (302, 200, 200, 302, 302, 302, 302, 302),
+    "progress:enrol":                       (302, 302, 302, 200, 200, 200, 200, 200),
+    "progress:schedule":                    (302, 200, 200, 302, 302, 302, 302, 302),
+    "progress:replan":                      (405, 405, 405, 405, 405, 405, 405, 405),
+    "progress:pause":                       (405, 405, 405, 405, 405, 405, 405, 405),
+    "progress:resume":                      (405, 405, 405, 405, 405, 405, 405, 405),
+    "progress:week":                        (302, 200, 200, 302, 302, 302, 302, 302),
+    "progress:settings":                    (302, 200, 200, 302, 302, 302, 302, 302),
+    "progress:calendar-rotate":             (405, 405, 405, 405, 405, 405, 405, 405),
     # The secret token is the credential.
-    "progress:calendar-feed":               (200, 200, 200, 200, 200, 200),
-    "reminders:unsubscribe":                (200, 200, 200, 200, 200, 200),
+    "progress:calendar-feed":               (200, 200, 200, 200, 200, 200, 200, 200),
+    "reminders:unsubscribe":                (200, 200, 200, 200, 200, 200, 200, 200),
     # Someone's schedule: themselves, their mentor, staff.
-    "progress:learner-schedule":            (302, 200, 404, 200, 404, 200),
+    "progress:learner-schedule":            (302, 200, 404, 200, 404, 404, 404, 200),
     # Quizzes and submissions.
-    "assessments:quiz-take":                (302, 200, 200, 200, 200, 200),
-    "assessments:submission-list":          (302, 200, 200, 200, 200, 200),
-    "assessments:submission-detail":        (302, 200, 404, 200, 404, 200),
-    "assessments:submission-review":        (302, 404, 404, 200, 404, 200),
+    "assessments:quiz-take":                (302, 200, 200, 200, 200, 200, 200, 200),
+    "assessments:submission-list":          (302, 200, 200, 200, 200, 200, 200, 200),
+    "assessments:submission-detail":        (302, 200, 404, 200, 404, 404, 404, 200),
+    "assessments:submission-review":        (302, 404, 404, 200, 404, 404, 404, 200),
     # Mentoring: mentors (and staff), and only their own learners.
-    "mentoring:dashboard":                  (302, 403, 403, 200, 200, 200),
-    "mentoring:dashboard-csv":              (302, 403, 403, 200, 200, 200),
-    "mentoring:learner":                    (302, 403, 403, 200, 404, 200),
-    "mentoring:feedback":                   (405, 405, 405, 405, 405, 405),
-    "mentoring:phase-review":               (405, 405, 405, 405, 405, 405),
+    "mentoring:dashboard":                  (302, 403, 403, 200, 200, 200, 200, 200),
+    "mentoring:dashboard-csv":              (302, 403, 403, 200, 200, 200, 200, 200),
+    "mentoring:learner":                    (302, 403, 403, 200, 404, 404, 404, 200),
+    "mentoring:feedback":                   (405, 405, 405, 405, 405, 405, 405, 405),
+    "mentoring:phase-review":               (405, 405, 405, 405, 405, 405, 405, 405),
     # API: public curriculum; the rest needs a user (403 when anonymous: session authentication).
-    "phase-list":                           (200, 200, 200, 200, 200, 200),
-    "phase-detail":                         (200, 200, 200, 200, 200, 200),
-    "week-list":                            (200, 200, 200, 200, 200, 200),
-    "week-detail":                          (200, 200, 200, 200, 200, 200),
-    "api-my-enrolment":                     (403, 200, 200, 404, 404, 404),
-    "api-my-replan":                        (403, 405, 405, 405, 405, 405),
-    "api-my-schedule":                      (403, 200, 200, 404, 404, 404),
-    "api-my-progress":                      (403, 200, 200, 404, 404, 404),
-    "api-my-week-progress":                 (403, 200, 200, 404, 404, 404),
-    "api-quiz-list":                        (403, 200, 200, 200, 200, 200),
-    "api-quiz-detail":                      (403, 200, 200, 200, 200, 200),
-    "api-submission-list":                  (403, 200, 200, 200, 200, 200),
-    "api-submission-detail":                (403, 200, 404, 200, 404, 200),
-    "api-answer-review":                    (403, 405, 405, 405, 405, 405),
-    "api-mentee-list":                      (403, 403, 403, 200, 200, 200),
-    "api-mentee-progress":                  (403, 403, 403, 200, 404, 200),
-    "api-mentee-submissions":               (403, 403, 403, 200, 404, 200),
-    "api-mentee-schedule":                  (403, 403, 403, 200, 404, 200),
-    "api-mentee-feedback":                  (403, 403, 403, 405, 405, 405),
-    "api-mentee-phase-review":              (403, 403, 403, 405, 405, 405),
-    "api-token":                            (403, 405, 405, 405, 405, 405),
-    "api-me":                               (403, 200, 200, 200, 200, 200),
-    "api-schema":                           (200, 200, 200, 200, 200, 200),
-    "api-docs":                             (200, 200, 200, 200, 200, 200),
+    "phase-list":                           (200, 200, 200, 200, 200, 200, 200, 200),
+    "phase-detail":                         (200, 200, 200, 200, 200, 200, 200, 200),
+    "week-list":                            (200, 200, 200, 200, 200, 200, 200, 200),
+    "week-detail":                          (200, 200, 200, 200, 200, 200, 200, 200),
+    "api-my-enrolment":                     (403, 200, 200, 404, 404, 404, 404, 404),
+    "api-my-replan":                        (403, 405, 405, 405, 405, 405, 405, 405),
+    "api-my-schedule":                      (403, 200, 200, 404, 404, 404, 404, 404),
+    "api-my-progress":                      (403, 200, 200, 404, 404, 404, 404, 404),
+    "api-my-week-progress":                 (403, 200, 200, 404, 404, 404, 404, 404),
+    "api-quiz-list":                        (403, 200, 200, 200, 200, 200, 200, 200),
+    "api-quiz-detail":                      (403, 200, 200, 200, 200, 200, 200, 200),
+    "api-submission-list":                  (403, 200, 200, 200, 200, 200, 200, 200),
+    "api-submission-detail":                (403, 200, 404, 200, 404, 404, 404, 200),
+    "api-answer-review":                    (403, 405, 405, 405, 405, 405, 405, 405),
+    "api-mentee-list":                      (403, 403, 403, 200, 200, 200, 200, 200),
+    "api-mentee-progress":                  (403, 403, 403, 200, 404, 404, 404, 200),
+    "api-mentee-submissions":               (403, 403, 403, 200, 404, 404, 404, 200),
+    "api-mentee-schedule":                  (403, 403, 403, 200, 404, 404, 404, 200),
+    "api-mentee-feedback":                  (403, 403, 403, 405, 405, 405, 405, 405),
+    "api-mentee-phase-review":              (403, 403, 403, 405, 405, 405, 405, 405),
+    "api-token":                            (403, 405, 405, 405, 405, 405, 405, 405),
+    "api-me":                               (403, 200, 200, 200, 200, 200, 200, 200),
+    "api-schema":                           (200, 200, 200, 200, 200, 200, 200, 200),
+    "api-docs":                             (200, 200, 200, 200, 200, 200, 200, 200),
     # allauth: log-in and sign-up for visitors; account pages for users.
-    "account_login":                        (200, 302, 302, 302, 302, 302),
-    "account_logout":                       (302, 200, 200, 200, 200, 200),
-    "account_inactive":                     (200, 200, 200, 200, 200, 200),
-    "account_signup":                       (200, 302, 302, 302, 302, 302),
-    "account_reauthenticate":               (302, 200, 200, 200, 200, 200),
-    "account_email":                        (302, 200, 200, 200, 200, 200),
-    "account_email_verification_sent":      (200, 200, 200, 200, 200, 200),
-    "account_change_password":              (302, 200, 200, 200, 200, 200),
-    "account_set_password":                 (302, 302, 302, 302, 302, 302),
-    "account_reset_password":               (200, 200, 200, 200, 200, 200),
-    "account_confirm_login_code":           (302, 302, 302, 302, 302, 302),
-    "account_confirm_email":                (200, 200, 200, 200, 200, 200),
-    "account_reset_password_from_key_done": (200, 200, 200, 200, 200, 200),
-    "account_reset_password_from_key":      (200, 200, 200, 200, 200, 200),
-    "account_reset_password_done":          (200, 200, 200, 200, 200, 200),
+    "account_login":                        (200, 302, 302, 302, 302, 302, 302, 302),
+    "account_logout":                       (302, 200, 200, 200, 200, 200, 200, 200),
+    "account_inactive":                     (200, 200, 200, 200, 200, 200, 200, 200),
+    "account_signup":                       (200, 302, 302, 302, 302, 302, 302, 302),
+    "account_reauthenticate":               (302, 200, 200, 200, 200, 200, 200, 200),
+    "account_email":                        (302, 200, 200, 200, 200, 200, 200, 200),
+    "account_email_verification_sent":      (200, 200, 200, 200, 200, 200, 200, 200),
+    "account_change_password":              (302, 200, 200, 200, 200, 200, 200, 200),
+    "account_set_password":                 (302, 302, 302, 302, 302, 302, 302, 302),
+    "account_reset_password":               (200, 200, 200, 200, 200, 200, 200, 200),
+    "account_confirm_login_code":           (302, 302, 302, 302, 302, 302, 302, 302),
+    "account_confirm_email":                (200, 200, 200, 200, 200, 200, 200, 200),
+    "account_reset_password_from_key_done": (200, 200, 200, 200, 200, 200, 200, 200),
+    "account_reset_password_from_key":      (200, 200, 200, 200, 200, 200, 200, 200),
+    "account_reset_password_done":          (200, 200, 200, 200, 200, 200, 200, 200),
     # Site-wide admin views.
-    "admin:index":                          (302, 302, 302, 302, 302, 200),
-    "admin:login":                          (200, 200, 200, 200, 200, 302),
-    "admin:logout":                         (302, 302, 302, 302, 302, 405),
-    "admin:password_change":                (302, 302, 302, 302, 302, 200),
-    "admin:password_change_done":           (302, 302, 302, 302, 302, 200),
-    "admin:autocomplete":                   (302, 302, 302, 302, 302, 200),
-    "admin:jsi18n":                         (302, 302, 302, 302, 302, 200),
-    "admin:view_on_site":                   (302, 302, 302, 302, 302, 302),
-    "admin:app_list":                       (302, 302, 302, 302, 302, 200),
-    "admin:auth_user_password_change":      (302, 302, 302, 302, 302, 200),
-    "admin/<catch-all>":                    (302, 302, 302, 302, 302, 404),
+    "admin:index":                          (302, 302, 302, 302, 302, 302, 302, 200),
+    "admin:login":                          (200, 200, 200, 200, 200, 200, 200, 302),
+    "admin:logout":                         (302, 302, 302, 302, 302, 302, 302, 405),
+    "admin:password_change":                (302, 302, 302, 302, 302, 302, 302, 200),
+    "admin:password_change_done":           (302, 302, 302, 302, 302, 302, 302, 200),
+    "admin:autocomplete":                   (302, 302, 302, 302, 302, 302, 302, 200),
+    "admin:jsi18n":                         (302, 302, 302, 302, 302, 302, 302, 200),
+    "admin:view_on_site":                   (302, 302, 302, 302, 302, 302, 302, 302),
+    "admin:app_list":                       (302, 302, 302, 302, 302, 302, 302, 200),
+    "admin:auth_user_password_change":      (302, 302, 302, 302, 302, 302, 302, 200),
+    "admin/<catch-all>":                    (302, 302, 302, 302, 302, 302, 302, 404),
     # Admin model URLs that differ from the rule below: read-only models (no add) …
-    "admin:mentoring_mentordigestlog_add":  (302, 302, 302, 302, 302, 403),
-    "admin:reminders_reminderlog_add":      (302, 302, 302, 302, 302, 403),
-    "admin:auditlog_logentry_add":          (302, 302, 302, 302, 302, 403),
-    "admin:reminders_reminderlog_delete":   (302, 302, 302, 302, 302, 403),
-    "admin:auditlog_logentry_delete":       (302, 302, 302, 302, 302, 403),
+    "admin:mentoring_mentordigestlog_add":  (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:reminders_reminderlog_add":      (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:auditlog_logentry_add":          (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:reminders_reminderlog_delete":   (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:auditlog_logentry_delete":       (302, 302, 302, 302, 302, 302, 302, 403),
     # … and submissions, which only learners create.
-    "admin:assessments_submission_add":     (302, 302, 302, 302, 302, 403),
+    "admin:assessments_submission_add":     (302, 302, 302, 302, 302, 302, 302, 403),
 }
 
 # Every URL of a ModelAdmin, by kind: staff only; everybody else goes to the admin log-in page.
-ADMIN_MODEL_RULES: dict[str, tuple[int, int, int, int, int, int]] = {
-    "changelist":                           (302, 302, 302, 302, 302, 200),
-    "add":                                  (302, 302, 302, 302, 302, 200),
-    "change":                               (302, 302, 302, 302, 302, 200),
-    "delete":                               (302, 302, 302, 302, 302, 200),
-    "history":                              (302, 302, 302, 302, 302, 200),
-    "object":                               (302, 302, 302, 302, 302, 302),  # redirects to "change"
+ADMIN_MODEL_RULES: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
+    "changelist":                           (302, 302, 302, 302, 302, 302, 302, 200),
+    "add":                                  (302, 302, 302, 302, 302, 302, 302, 200),
+    "change":                               (302, 302, 302, 302, 302, 302, 302, 200),
+    "delete":                               (302, 302, 302, 302, 302, 302, 302, 200),
+    "history":                              (302, 302, 302, 302, 302, 302, 302, 200),
+    "object":                               (302, 302, 302, 302, 302, 302, 302, 302),  # redirects to "change"
 }
 
 # The documented method of the views that refuse GET, with a valid body, answered per role.
-POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int]]] = {
-    "progress:replan":          ({},                                        (302, 302, 302, 302, 302, 302)),
-    "progress:pause":           ({},                                        (302, 302, 302, 302, 302, 302)),
-    "progress:resume":          ({},                                        (302, 302, 302, 302, 302, 302)),
-    "progress:calendar-rotate": ({},                                        (302, 302, 302, 302, 302, 302)),
-    "mentoring:feedback":       ({"body": "Well done."},                    (302, 403, 403, 302, 404, 302)),
+POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, int, int]]] = {
+    "progress:replan":          ({},
+                                                            (302, 302, 302, 302, 302, 302, 302, 302)),
+    "progress:pause":           ({},
+                                                            (302, 302, 302, 302, 302, 302, 302, 302)),
+    "progress:resume":          ({},
+                                                            (302, 302, 302, 302, 302, 302, 302, 302)),
+    "progress:calendar-rotate": ({},
+                                                            (302, 302, 302, 302, 302, 302, 302, 302)),
+    "mentoring:feedback":       ({"body": "Well done."},
+                                                            (302, 403, 403, 302, 404, 404, 404, 302)),
     "mentoring:phase-review":   ({"decision": "returned", "comments": "Redo week 1."},
-                                                                            (302, 403, 403, 302, 404, 302)),
-    "api-my-replan":            ({},                                        (403, 400, 400, 404, 404, 404)),
-    "api-answer-review":        ({"points": "3", "feedback": "Nearly."},    (403, 403, 404, 200, 404, 200)),
-    "api-mentee-feedback":      ({"week": WEEK, "body": "Well done."},      (403, 403, 403, 201, 404, 201)),
+                                                            (302, 403, 403, 302, 404, 404, 404, 302)),
+    "api-my-replan":            ({},
+                                                            (403, 400, 400, 404, 404, 404, 404, 404)),
+    "api-answer-review":        ({"points": "3", "feedback": "Nearly."},
+                                                            (403, 403, 404, 200, 404, 404, 404, 200)),
+    "api-mentee-feedback":      ({"week": WEEK, "body": "Well done."},
+                                                            (403, 403, 403, 201, 404, 404, 404, 201)),
     "api-mentee-phase-review":  ({"decision": "returned", "comments": "Redo week 1."},
-                                                                            (403, 403, 403, 201, 404, 201)),
-    "api-token":                ({},                                        (400, 400, 400, 400, 400, 400)),
-    "admin:logout":             ({},                                        (302, 302, 302, 302, 302, 302)),
+                                                            (403, 403, 403, 201, 404, 404, 404, 201)),
+    "api-token":                ({},
+                                                            (400, 400, 400, 400, 400, 400, 400, 400)),
+    "admin:logout":             ({},
+                                                            (302, 302, 302, 302, 302, 302, 302, 302)),
 }
 # fmt: on
 
@@ -256,11 +268,17 @@ def expected_for(route: Route) -> tuple[int, ...] | None:
 
 
 @pytest.fixture
-def world(learner, other_learner, mentor, other_mentor, staff):
+def world(learner, other_learner, mentor, other_mentor, former_mentor, completed_mentor, staff):
     """The learner enrolled with the mentor, with progress, a submission waiting for review, feedback;
-    the other learner enrolled with the other mentor."""
+    the other learner enrolled with the other mentor. The learner's past (tests.conftest.mentor_history):
+    an earlier enrolment, completed, with the completed mentor; the current one was the former mentor's."""
     today = timezone.now().date()
-    enrolment = progress_services.enrolment_create(learner=learner, start_date=today)
+    _, _, enrolment = mentor_history(
+        learner,
+        completed_mentor=completed_mentor,
+        former_mentor=former_mentor,
+        enrol_now=lambda: progress_services.enrolment_create(learner=learner, start_date=today),
+    )
     mentoring_services.mentees_assign(mentor=mentor, enrolment_ids=[enrolment.pk])
     other = progress_services.enrolment_create(learner=other_learner, start_date=today)
     mentoring_services.mentees_assign(mentor=other_mentor, enrolment_ids=[other.pk])
@@ -290,6 +308,8 @@ def world(learner, other_learner, mentor, other_mentor, staff):
         "other_learner": other_learner,
         "mentor": mentor,
         "other_mentor": other_mentor,
+        "former_mentor": former_mentor,
+        "completed_mentor": completed_mentor,
         "staff": staff,
     }
     values = {

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0003_quiz_answer_key_version"),
+        ("assessments", "0005_quiz_records"),
     ]
 
     operations = [

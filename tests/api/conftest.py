@@ -7,8 +7,10 @@ from rest_framework.test import APIClient
 
 from assessments import services as assessment_services
 from assessments.models import Answer, Quiz, Submission
+from mentoring.services import mentees_assign
 from progress.models import Enrolment
 from tests.assessments.conftest import enrol, make_quiz, perfect_answers
+from tests.conftest import mentor_history
 
 
 @dataclass
@@ -21,8 +23,14 @@ class World:
 
 
 @pytest.fixture
-def world(learner, other_learner, mentor, other_mentor) -> World:
-    enrolment = enrol(learner, mentor=mentor)
+def world(learner, other_learner, mentor, other_mentor, former_mentor, completed_mentor) -> World:
+    _, _, enrolment = mentor_history(
+        learner,
+        completed_mentor=completed_mentor,
+        former_mentor=former_mentor,
+        enrol_now=lambda: enrol(learner),
+    )
+    mentees_assign(mentor=mentor, enrolment_ids=[enrolment.pk])
     other_enrolment = enrol(other_learner, mentor=other_mentor)
     quiz = make_quiz(week=3, free_text=True)
     submission = assessment_services.submission_create(

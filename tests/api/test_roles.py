@@ -7,26 +7,26 @@ from mentoring.models import WeekFeedback
 from tests.conftest import ROLES
 
 # fmt: off
-#                                          anon learner other mentor other_m staff
-GETS: dict[str, tuple[int, int, int, int, int, int]] = {
-    "/api/v1/phases/":                      (200, 200, 200, 200, 200, 200),
-    "/api/v1/phases/1/":                    (200, 200, 200, 200, 200, 200),
-    "/api/v1/weeks/":                       (200, 200, 200, 200, 200, 200),
-    "/api/v1/weeks/3/":                     (200, 200, 200, 200, 200, 200),
+#                                          anon learner other mentor other_m former completed staff
+GETS: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
+    "/api/v1/phases/":                      (200, 200, 200, 200, 200, 200, 200, 200),
+    "/api/v1/phases/1/":                    (200, 200, 200, 200, 200, 200, 200, 200),
+    "/api/v1/weeks/":                       (200, 200, 200, 200, 200, 200, 200, 200),
+    "/api/v1/weeks/3/":                     (200, 200, 200, 200, 200, 200, 200, 200),
     # The caller's own enrolment: mentors and staff have none.
-    "/api/v1/me/enrolment/":                (403, 200, 200, 404, 404, 404),
-    "/api/v1/me/schedule/":                 (403, 200, 200, 404, 404, 404),
-    "/api/v1/me/progress/":                 (403, 200, 200, 404, 404, 404),
-    "/api/v1/me/progress/3/":               (403, 200, 200, 404, 404, 404),
-    "/api/v1/quizzes/":                     (403, 200, 200, 200, 200, 200),
-    "/api/v1/quizzes/{quiz}/":              (403, 200, 200, 200, 200, 200),
-    "/api/v1/submissions/":                 (403, 200, 200, 200, 200, 200),
+    "/api/v1/me/enrolment/":                (403, 200, 200, 404, 404, 404, 404, 404),
+    "/api/v1/me/schedule/":                 (403, 200, 200, 404, 404, 404, 404, 404),
+    "/api/v1/me/progress/":                 (403, 200, 200, 404, 404, 404, 404, 404),
+    "/api/v1/me/progress/3/":               (403, 200, 200, 404, 404, 404, 404, 404),
+    "/api/v1/quizzes/":                     (403, 200, 200, 200, 200, 200, 200, 200),
+    "/api/v1/quizzes/{quiz}/":              (403, 200, 200, 200, 200, 200, 200, 200),
+    "/api/v1/submissions/":                 (403, 200, 200, 200, 200, 200, 200, 200),
     # The learner's submission: theirs, their mentor's and staff's to read.
-    "/api/v1/submissions/{submission}/":    (403, 200, 404, 200, 404, 200),
-    "/api/v1/mentor/learners/":             (403, 403, 403, 200, 200, 200),
-    "/api/v1/mentor/learners/{enrolment}/schedule/":    (403, 403, 403, 200, 404, 200),
-    "/api/v1/mentor/learners/{enrolment}/progress/":    (403, 403, 403, 200, 404, 200),
-    "/api/v1/mentor/learners/{enrolment}/submissions/": (403, 403, 403, 200, 404, 200),
+    "/api/v1/submissions/{submission}/":    (403, 200, 404, 200, 404, 404, 404, 200),
+    "/api/v1/mentor/learners/":             (403, 403, 403, 200, 200, 200, 200, 200),
+    "/api/v1/mentor/learners/{enrolment}/schedule/":    (403, 403, 403, 200, 404, 404, 404, 200),
+    "/api/v1/mentor/learners/{enrolment}/progress/":    (403, 403, 403, 200, 404, 404, 404, 200),
+    "/api/v1/mentor/learners/{enrolment}/submissions/": (403, 403, 403, 200, 404, 404, 404, 200),
 }
 # fmt: on
 
@@ -53,7 +53,7 @@ def test_every_get_answers_each_role_as_the_table_says(as_role, world, role):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("role", "expected"),
-    zip(ROLES, (403, 403, 404, 200, 404, 200), strict=True),
+    zip(ROLES, (403, 403, 404, 200, 404, 404, 404, 200), strict=True),
 )
 def test_only_the_mentor_and_staff_grade_a_free_text_answer(as_role, world, role, expected):
     url = f"/api/v1/submissions/{world.submission.pk}/answers/{world.free_text.pk}/review/"
@@ -75,7 +75,7 @@ def test_only_the_mentor_and_staff_grade_a_free_text_answer(as_role, world, role
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("role", "expected"),
-    zip(ROLES, (403, 403, 403, 200, 404, 200), strict=True),
+    zip(ROLES, (403, 403, 403, 200, 404, 404, 404, 200), strict=True),
 )
 def test_the_mentor_and_staff_read_a_learners_progress_and_submissions(as_role, world, role, expected):
     client = as_role(role)
@@ -90,7 +90,7 @@ def test_the_mentor_and_staff_read_a_learners_progress_and_submissions(as_role, 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("role", "expected"),
-    zip(ROLES, (403, 403, 403, 201, 404, 201), strict=True),
+    zip(ROLES, (403, 403, 403, 201, 404, 404, 404, 201), strict=True),
 )
 def test_feedback_is_for_the_mentor_and_staff(as_role, world, role, expected):
     url = f"/api/v1/mentor/learners/{world.enrolment.pk}/feedback/"

@@ -24,6 +24,7 @@ def submission(
     quiz = quiz_of_week(week)
     created = Submission.objects.create(
         learner=learner, quiz=quiz, attempt_number=attempt, status=status,
+        enrolment=Enrolment.objects.filter(learner=learner, status__in=["active", "paused"]).first(),
         percent=None if percent is None else Decimal(percent), passed=passed,
         graded_at=timezone.now() if status == Submission.Status.GRADED else None,
     )  # fmt: skip
