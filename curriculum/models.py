@@ -1,7 +1,12 @@
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.urls import reverse
+
+# Resources are web pages: a link of another scheme (javascript:, data:, ftp:) is refused.
+web_link = URLValidator(
+    schemes=["http", "https"], message="Enter a web address starting with http:// or https://."
+)
 
 
 class Phase(models.Model):
@@ -52,7 +57,9 @@ class Week(models.Model):
         others = Week.objects.exclude(pk=self.pk).select_related("phase")
         earlier = others.filter(number__lt=self.number).order_by("-number").first()
         later = others.filter(number__gt=self.number).order_by("number").first()
-        phase_number = Phase.objects.values_list("number", flat=True).get(pk=self.phase_id)
+        phase_number = Phase.objects.values_list("number", flat=True).filter(pk=self.phase_id).first()
+        if phase_number is None:
+            return  # no such phase: the field's own check says so
         if earlier and earlier.phase.number > phase_number:
             raise ValidationError(
                 {
@@ -87,7 +94,7 @@ class Resource(models.Model):
     week = models.ForeignKey(Week, on_delete=models.CASCADE, related_name="resources")
     order = models.PositiveSmallIntegerField(default=1)
     title = models.CharField(max_length=300)
-    url = models.URLField(max_length=500)
+    url = models.URLField(max_length=500, validators=[web_link])
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
 
     class Meta:
@@ -95,3 +102,9 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def link(self) -> str:
+        """The URL when it is a web link (http or https), else "": what templates put in an href, so that
+        a row saved without validation (plain `loaddata`) never renders a `javascript:` or other link."""
+        return self.url if self.url.lower().startswith(("http://", "https://")) else ""

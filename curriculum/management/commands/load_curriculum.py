@@ -16,9 +16,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, paths: list[Path], **options: object) -> None:
         paths = paths or [Path(settings.BASE_DIR) / "fixtures" / "curriculum.json"]
-        for path in paths:
-            try:
-                count = curriculum_load(path=path)
-            except CurriculumError as error:
-                raise CommandError(f"{path}: {error}") from error
-            self.stdout.write(self.style.SUCCESS(f"Loaded {count} objects from {path}."))
+        try:
+            count = curriculum_load(paths=paths)  # all files in one transaction: all or nothing
+        except CurriculumError as error:
+            raise CommandError(str(error)) from error
+        names = ", ".join(str(path) for path in paths)
+        self.stdout.write(self.style.SUCCESS(f"Loaded {count} objects from {names}."))
