@@ -81,6 +81,28 @@ def axe_check(page):
 
 
 @pytest.fixture(autouse=True)
+def other_hosts(context, live_server):
+    """No page of the product loads anything from another host: such requests are blocked (as without
+    internet) and recorded, and a test that caused one fails."""
+    from urllib.parse import urlsplit
+
+    own = urlsplit(live_server.url).netloc
+    blocked: list[str] = []
+
+    def route(route) -> None:  # type: ignore[no-untyped-def]
+        url = route.request.url
+        if urlsplit(url).scheme in ("http", "https", "ws", "wss") and urlsplit(url).netloc != own:
+            blocked.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", route)
+    yield blocked
+    assert not blocked, "requests to other hosts: " + ", ".join(blocked)
+
+
+@pytest.fixture(autouse=True)
 def _short_timeouts(context):
     """Fail in seconds, not half a minute, when a page lacks what a test waits for."""
     context.set_default_timeout(10_000)

@@ -32,3 +32,14 @@ def test_the_skip_link_and_menu_work_from_the_keyboard(page: Page, live_server, 
     page.keyboard.press("Enter")
     expect(page).to_have_url(live_server.url + "/curriculum/")
     expect(page.get_by_role("heading", name="Curriculum", exact=True)).to_be_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_docs_render_with_other_hosts_blocked(page: Page, live_server, curriculum_tx, other_hosts):
+    """Swagger UI comes from the project's static files (drf-spectacular-sidecar), not from a CDN: with
+    every other host blocked (the `other_hosts` fixture) the page still lists the API's operations."""
+    page.goto(live_server.url + "/api/docs/")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("AI/ML curriculum LMS API")
+    expect(page.locator(".opblock-summary-path").first).to_be_visible()
+    assert page.locator(".opblock").count() >= 25
+    assert not other_hosts
