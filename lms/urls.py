@@ -6,6 +6,10 @@ from accounts import views as accounts_views
 from curriculum.views import home
 from lms import views
 
+# Unknown URLs under /api/ answer JSON like the API (other pages: the 404 and 500 templates).
+handler404 = "lms.views.not_found"
+handler500 = "lms.views.server_error"
+
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),

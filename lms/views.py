@@ -1,5 +1,23 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404: JSON under /api/ (the API's error shape), the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500: JSON under /api/; elsewhere the standalone page, rendered without context processors or the
+    database (something broke), its inline style allowed by the request's CSP nonce."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Server error."}, status=500)
+    nonce = str(getattr(request, "csp_nonce", ""))  # str(): makes the middleware put it in the header
+    return HttpResponse(loader.get_template("500.html").render({"csp_nonce": nonce}), status=500)
 
 
 def ping(request: HttpRequest) -> HttpResponse:

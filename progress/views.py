@@ -208,6 +208,9 @@ def calendar_rotate(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
     return redirect("progress:settings")
 
 
+CALENDAR_FEED_MAX_AGE = 300  # seconds
+
+
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The secret-URL iCalendar feed: the token is the credential, so no log-in."""
     enrolment = get_object_or_404(Enrolment.objects.select_related("learner"), calendar_token=token)
@@ -215,5 +218,6 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         schedule_calendar(learner_overview(enrolment=enrolment)), content_type="text/calendar"
     )
     response["Content-Disposition"] = 'inline; filename="schedule.ics"'
-    response["Cache-Control"] = "private, max-age=900"
+    # Calendar apps may keep the feed 5 minutes: a rotated (revoked) link stops working within that.
+    response["Cache-Control"] = f"private, max-age={CALENDAR_FEED_MAX_AGE}"
     return response

@@ -103,6 +103,20 @@ def other_hosts(context, live_server):
 
 
 @pytest.fixture(autouse=True)
+def csp_violations(page):
+    """Every browser test fails if the Content-Security-Policy refused anything on its way: Chromium
+    reports each refusal in the console ("Refused to … because it violates the following Content
+    Security Policy directive …")."""
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    yield refused
+    assert not refused, "CSP violations:\n" + "\n".join(refused)
+
+
+@pytest.fixture(autouse=True)
 def _short_timeouts(context):
     """Fail in seconds, not half a minute, when a page lacks what a test waits for."""
     context.set_default_timeout(10_000)

@@ -43,3 +43,16 @@ def test_the_api_docs_render_with_other_hosts_blocked(page: Page, live_server, c
     expect(page.locator(".opblock-summary-path").first).to_be_visible()
     assert page.locator(".opblock").count() >= 25
     assert not other_hosts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_policy_is_enforced_and_a_violation_would_be_caught(
+    page: Page, live_server, curriculum_tx, csp_violations
+):
+    """The check every browser test runs (`csp_violations`) sees a refusal: an inline style added to a
+    page is refused and reported."""
+    page.goto(live_server.url + "/curriculum/")
+    page.evaluate("document.head.insertAdjacentHTML('beforeend', '<style>body { color: red }</style>')")
+    page.wait_for_timeout(200)
+    assert any("style-src" in message for message in csp_violations)
+    csp_violations.clear()

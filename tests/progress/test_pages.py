@@ -32,7 +32,7 @@ def sign_up_and_log_in(client, email: str) -> User:
 
 
 def phase_percent(page: str, phase: int) -> int:
-    bar = re.search(rf'aria-label="Phase {phase} progress"[^>]*aria-valuenow="(\d+)"', page, re.S)
+    bar = re.search(rf'aria-label="Phase {phase} progress"[^>]*value="(\d+)"', page, re.S)
     return int(bar.group(1))
 
 
