@@ -90,7 +90,24 @@ class GradeResult:
 def percent_of(score: Decimal, max_score: Decimal) -> Decimal:
     if max_score <= 0:
         return Decimal(0)
-    return (score * 100 / max_score).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+    return percent_rounded(score * 100 / max_score)  # type: ignore[return-value]
+
+
+def percent_rounded(value: Decimal | float | int | None) -> Decimal | None:
+    """The one rounding rule for a quiz percentage, wherever it is stored, shown or sent (the learner's
+    and the mentor's pages, the CSV, the API): hundredths, half up (1/6 → 16.67)."""
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+def percent_text(value: Decimal | float | int | None) -> str:
+    """A percentage as text by that rule, without trailing zeros ("16.67", "50", "100"); "" for none."""
+    rounded = percent_rounded(value)
+    if rounded is None:
+        return ""
+    text = f"{rounded:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def normalise_text(text: str) -> str:

@@ -155,6 +155,11 @@ class Question(models.Model):
     def is_choice(self) -> bool:
         return self.kind in self.CHOICE_KINDS
 
+    @property
+    def correct_choice_texts(self) -> list[str]:
+        """The texts of the correct choices, in order (uses prefetched choices)."""
+        return [choice.text for choice in self.choices.all() if choice.is_correct]
+
     def clean(self) -> None:
         """Rules one row can check; choice rules live in the admin formsets (choices are other rows)."""
         super().clean()

@@ -10,6 +10,8 @@ see all of a graded attempt's review.
 
 from dataclasses import dataclass
 
+from django.db.models import Count, Q
+
 from accounts.models import User
 from assessments.models import Quiz, Submission
 
@@ -33,10 +35,18 @@ EVERYTHING = Review(right_wrong=True, correct_answers=True, explanations=True)
 NOTHING = Review()
 
 
+def attempts_state(*, learner_id: int, quiz: Quiz) -> tuple[int, bool]:
+    """How many attempts the learner used at the quiz, and whether one of them passed (one query)."""
+    state = Submission.objects.filter(learner_id=learner_id, quiz=quiz).aggregate(
+        used=Count("id"), passed=Count("id", filter=Q(passed=True))
+    )
+    return state["used"], bool(state["passed"])
+
+
 def quiz_finished(*, learner_id: int, quiz: Quiz) -> bool:
     """Passed on some attempt, or every attempt used."""
-    attempts = Submission.objects.filter(learner_id=learner_id, quiz=quiz)
-    return attempts.filter(passed=True).exists() or attempts.count() >= quiz.max_attempts
+    used, passed = attempts_state(learner_id=learner_id, quiz=quiz)
+    return passed or used >= quiz.max_attempts
 
 
 def review_for(*, viewer: User, submission: Submission) -> Review:

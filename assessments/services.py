@@ -415,7 +415,7 @@ def quiz_record_refresh(*, learner_ids: Iterable[int]) -> None:
                 learner_id=learner_id,
                 quizzes_taken=len(by_quiz),
                 average_best_percent=(
-                    (sum(best.values(), Decimal(0)) / len(best)).quantize(grading.HUNDREDTH) if best else None
+                    grading.percent_rounded(sum(best.values(), Decimal(0)) / len(best)) if best else None
                 ),
                 failed_count=len(failed),
                 failed_titles=[titles[quiz_id] for quiz_id in failed],

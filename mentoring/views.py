@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from assessments.grading import percent_text
 from assessments.selectors import submissions_with_answers_for, weak_spots_for
 from curriculum.models import Phase, Week
 from lms.csv_export import csv_response
@@ -74,7 +75,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 CSV_COLUMNS = [
     "learner", "email", "current_week", "weeks_behind", "completion_percent", "phase_percents",
-    "last_activity", "quiz_average", "last_quiz", "last_quiz_percent", "flags", "reasons",
+    "last_activity", "quiz_average", "last_quiz", "last_attempt_percent", "last_quiz_best_percent",
+    "last_quiz_status", "flags", "reasons",
 ]  # fmt: skip
 
 
@@ -88,9 +90,11 @@ def csv_row(row: MenteeRow) -> list[object]:
         row.completion_percent,
         " ".join(f"P{phase}:{percent}%" for phase, percent in row.phase_percents.items()),
         row.last_activity.isoformat(timespec="minutes"),
-        "" if quiz.average_percent is None else quiz.average_percent,
+        percent_text(quiz.average_percent),
         quiz.last_quiz or "",
-        "" if quiz.last_percent is None else quiz.last_percent,
+        percent_text(quiz.last_percent),
+        percent_text(quiz.last_best_percent),
+        quiz.last_status or "",
         " ".join(row.flags),
         "; ".join(row.reasons),
     ]

@@ -239,3 +239,43 @@ def test_the_quiz_works_from_the_keyboard(page: Page, live_server, curriculum_tx
 
     expect(page.get_by_text("100%")).to_be_visible()
     expect(page.get_by_text("Passed", exact=True)).to_be_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_quiz_results_hide_the_key_while_attempts_are_left_and_end_without_try_again(
+    page: Page, live_server, curriculum_tx, celery_eager
+):
+    """Attempt 1 of 2 fails: its page shows the score and which answers were wrong, but no correct answer
+    and no explanation, and offers another attempt; the last attempt's page offers none (and shows the
+    key: the learner is out of attempts)."""
+    from progress.services import enrolment_create
+    from tests.assessments.conftest import make_quiz
+
+    learner = verified(UserFactory(username="twice"))
+    enrolment_create(learner=learner, start_date=timezone.now().date())
+    make_quiz(week=1, max_attempts=2)
+    log_in(page, live_server.url, learner.email, PASSWORD)
+
+    def take_badly() -> None:
+        page.goto(live_server.url + "/quizzes/week/1/")
+        page.get_by_role("group", name="1. Pick B").get_by_label("Option A").check()
+        page.get_by_role("group", name="2. Pick X and Y").get_by_label("Option Z").check()
+        page.get_by_role("group", name="3. Sky is blue").get_by_label("False").check()
+        page.get_by_label("4. A number").fill("1")
+        page.get_by_label("5. A word").fill("nope")
+        page.get_by_role("button", name="Submit answers").click()
+        expect(page.get_by_text("Not passed", exact=True)).to_be_visible()
+
+    take_badly()
+    content = page.content()
+    assert "Incorrect" in content
+    for key in ("Correct: Option B", "EXPLAIN-SINGLE", "42.125", "Accepted-Token-XYZ"):
+        assert key not in content, key
+    expect(page.get_by_role("link", name="Try again")).to_be_visible()
+    run_axe(page, "quiz result with attempts left")
+
+    take_badly()
+    expect(page.get_by_role("link", name="Try again")).to_have_count(0)
+    expect(page.get_by_text("You have used all your attempts at this quiz.")).to_be_visible()
+    expect(page.get_by_text("Correct: Option B")).to_be_visible()
+    run_axe(page, "quiz result, last attempt")
