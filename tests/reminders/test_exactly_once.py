@@ -12,10 +12,10 @@ from reminders.models import ReminderLog
 from reminders.selectors import reminders_due
 from reminders.services import reminder_batch_send, reminder_logs_claim
 from reminders.tasks import send_reminder_batch, send_weekly_reminders
+from tests.flaky_backend import FlakyBackend
 from tests.reminders.conftest import RUN, make_enrolment, run_reminders
-from tests.reminders.flaky_backend import FlakyBackend
 
-FLAKY = "tests.reminders.flaky_backend.FlakyBackend"
+FLAKY = "tests.flaky_backend.FlakyBackend"
 
 
 @freeze_time(RUN)
