@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from celery.exceptions import Retry
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
@@ -168,7 +169,8 @@ def emails_schedule(*, email_ids: Sequence[int]) -> int:
         try:
             send_emails.delay(ids[start : start + TASK_SIZE])
             queued += 1
-        except (KombuOperationalError, RedisError, OSError) as error:
+        except (KombuOperationalError, RedisError, OSError, Retry) as error:
+            # The broker is unreachable (or, without one, the eager send failed and wants a retry).
             logger.error("Could not queue %s e-mails (%s); the sweep will retry", len(ids) - start, error)
             break
     return queued
