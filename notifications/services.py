@@ -14,6 +14,7 @@ after the mail server accepted a message but before its row was marked "sent" ha
 the claim is stale: at-least-once for crashes, exactly once otherwise; the window is SENT_CHUNK messages.
 """
 
+import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from typing import Any, Protocol
 from celery.exceptions import Retry
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -130,21 +131,53 @@ DRAFT_FIELDS = ("recipient_id", "to", "kind", "key", "subject", "text", "html", 
 
 
 def emails_enqueue(*, drafts: Sequence[EmailDraft]) -> list[int]:
-    """Many at once: one INSERT … ON CONFLICT DO NOTHING (keys already there are left as they are).
+    """Many at once, in one INSERT … ON CONFLICT DO NOTHING: keys already there are left as they are
+    (sending them is the business of whoever enqueued them, or of the sweep).
 
-    Returns the ids of these keys' rows still queued (new ones, or ones nobody sent yet), whose sending
-    is scheduled after the caller's transaction commits, TASK_SIZE a task.
+    Returns the ids of the rows this call inserted, whose sending is scheduled after the caller's
+    transaction commits, TASK_SIZE a task.
     """
     if not drafts:
         return []
-    Email.objects.bulk_create([draft.row() for draft in drafts], ignore_conflicts=True)
-    ids = list(
-        Email.objects.filter(key__in=[draft.key for draft in drafts], status=Email.Status.QUEUED)
-        .order_by("id")
-        .values_list("id", flat=True)
-    )
+    if connection.vendor == "postgresql":
+        ids = _insert_returning_new_ids(drafts)
+    else:
+        keys = [draft.key for draft in drafts]
+        existing = set(Email.objects.filter(key__in=keys).values_list("key", flat=True))
+        Email.objects.bulk_create([draft.row() for draft in drafts], ignore_conflicts=True)
+        new = Email.objects.filter(key__in=[key for key in keys if key not in existing])
+        ids = list(new.order_by("id").values_list("id", flat=True))
     emails_send_after_commit(email_ids=ids)
     return ids
+
+
+def _insert_returning_new_ids(drafts: Sequence[EmailDraft]) -> list[int]:
+    """PostgreSQL: one INSERT … SELECT FROM unnest(one array per column) … RETURNING id. A statement
+    with ten parameters instead of ten per row: for a batch of 500 e-mails it is about twice as fast
+    as bulk_create, and it tells which rows are new without another query (bench/reminders.py)."""
+    rows = [draft.row() for draft in drafts]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in DRAFT_FIELDS)  # the columns have the attributes' names
+    arrays = [
+        [getattr(row, name) for row in rows]
+        if name != "headers"
+        else [json.dumps(row.headers) for row in rows]
+        for name in DRAFT_FIELDS
+    ]
+    types = ["bigint", "text", "text", "text", "text", "text", "text", "text", "text", "text"]
+    unnest = ", ".join(f"%s::{kind}[]" for kind in types)
+    values = ", ".join(
+        f"u.c{n}" if name != "headers" else f"u.c{n}::jsonb" for n, name in enumerate(DRAFT_FIELDS)
+    )
+    names = ", ".join(f"c{n}" for n in range(len(DRAFT_FIELDS)))
+    sql = (
+        f"INSERT INTO {quote(Email._meta.db_table)} ({columns}, status, attempts, last_error, created_at)"
+        f" SELECT {values}, %s, 0, '', %s FROM unnest({unnest}) AS u({names})"
+        f" ON CONFLICT ({quote('key')}) DO NOTHING RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Email.Status.QUEUED, timezone.now(), *arrays])
+        return sorted(row[0] for row in cursor.fetchall())
 
 
 def emails_send_after_commit(*, email_ids: Sequence[int]) -> None:
@@ -184,20 +217,30 @@ def claimable(*, now: datetime) -> Q:
     )
 
 
-SEND_FIELDS = ("id", "to", "subject", "text", "html", "headers")
+@dataclass(frozen=True)
+class Outgoing:
+    """What a claimed row needs to be sent (plain values: a batch of 500 builds no model instances)."""
+
+    pk: int
+    to: str
+    subject: str
+    text: str
+    html: str
+    headers: Mapping[str, str]
 
 
-def emails_claim(*, email_ids: Sequence[int], now: datetime | None = None) -> list[Email]:
+def emails_claim(*, email_ids: Sequence[int], now: datetime | None = None) -> list[Outgoing]:
     """Take these rows for this worker, when nobody sent them or is sending them; returns the rows taken
     (with what is needed to send them), in id order. Two queries: a locked select and an update."""
     now = now or timezone.now()
     with transaction.atomic():
-        rows = list(
-            Email.objects.select_for_update(skip_locked=True)
+        rows = [
+            Outgoing(*values)
+            for values in Email.objects.select_for_update(skip_locked=True)
             .filter(claimable(now=now), id__in=list(email_ids))
             .order_by("id")
-            .only(*SEND_FIELDS)
-        )
+            .values_list("id", "to", "subject", "text", "html", "headers")
+        ]
         if rows:
             Email.objects.filter(id__in=[row.pk for row in rows]).update(
                 status=Email.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
@@ -205,7 +248,7 @@ def emails_claim(*, email_ids: Sequence[int], now: datetime | None = None) -> li
     return rows
 
 
-def message_for(email: Email) -> EmailMultiAlternatives:
+def message_for(email: Outgoing) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.text,

@@ -83,13 +83,19 @@ def test_many_are_enqueued_in_one_insert_and_sent_in_one_task(
     ada, celery_eager, django_capture_on_commit_callbacks, django_assert_num_queries
 ):
     drafts = [EmailDraft(ada.pk, ada.email, "test", f"bulk:{n}", f"Message {n}", "x") for n in range(3)]
-    with django_assert_num_queries(2), django_capture_on_commit_callbacks() as callbacks:
-        ids = emails_enqueue(drafts=drafts)  # insert, then the ids still queued
-    assert len(ids) == 3
+    with django_assert_num_queries(1), django_capture_on_commit_callbacks() as callbacks:
+        ids = emails_enqueue(drafts=drafts)  # INSERT … ON CONFLICT DO NOTHING RETURNING id
+    assert ids == sorted(Email.objects.values_list("id", flat=True))
+    more = [EmailDraft(ada.pk, ada.email, "test", f"bulk:{n}", f"Again {n}", "x") for n in range(2, 5)]
+    with django_capture_on_commit_callbacks() as again:
+        new = emails_enqueue(drafts=more)
+    assert new == sorted(Email.objects.filter(key__in=["bulk:3", "bulk:4"]).values_list("id", flat=True))
+    assert Email.objects.get(key="bulk:2").subject == "Message 2"  # left as it was
     with django_assert_num_queries(5):  # locked select and claim in a savepoint (4), mark sent (1)
         for callback in callbacks:
             callback()
     assert sorted(message.subject for message in mail.outbox) == ["Message 0", "Message 1", "Message 2"]
+    assert len(again) == 1  # a task for the two new ones only
 
 
 def test_a_broker_that_cannot_be_reached_loses_nothing(
