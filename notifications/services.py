@@ -153,8 +153,8 @@ def emails_enqueue(*, drafts: Sequence[EmailDraft]) -> list[int]:
 
 def _insert_returning_new_ids(drafts: Sequence[EmailDraft]) -> list[int]:
     """PostgreSQL: one INSERT … SELECT FROM unnest(one array per column) … RETURNING id. A statement
-    with ten parameters instead of ten per row: for a batch of 500 e-mails it is about twice as fast
-    as bulk_create, and it tells which rows are new without another query (bench/reminders.py)."""
+    with ten parameters instead of ten per row: for a batch of 500 reminders it takes about a third less
+    time (and CPU) than bulk_create, and it tells which rows are new without another query."""
     rows = [draft.row() for draft in drafts]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(name) for name in DRAFT_FIELDS)  # the columns have the attributes' names
