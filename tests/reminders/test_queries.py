@@ -57,8 +57,9 @@ def test_a_batch_takes_a_constant_number_of_queries_to_enqueue_and_to_send(
     db, django_assert_max_num_queries, count
 ):
     ids = bulk_learners(count)
-    # 3 to select (the standings, then statuses and changes of those due), 1 for the keys already in the outbox, 1 for the curriculum, 2 for the quizzes and
-    # their submissions, 2 to insert into the outbox and read back the ids
+    # 3 to select (the standings, then statuses and changes of those due), 1 for the keys already in
+    # the outbox, 1 for the curriculum, 2 for the quizzes and their submissions, 1 to insert into the
+    # outbox (RETURNING the new ids)
     with django_assert_max_num_queries(9), TestCase.captureOnCommitCallbacks() as sending:
         result = reminder_batch_enqueue(enrolment_ids=ids, as_of=RUN)
     assert result.enqueued == count
