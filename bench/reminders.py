@@ -8,7 +8,8 @@
 It uses its own database, `lms_bench_reminders` on 127.0.0.1:5432 (BENCH_DATABASE_URL to change it),
 which it creates and migrates, so it never touches the development or test databases. Seeding uses
 COPY (psycopg 3): users, enrolments with start dates spread over a year (active, paused, completed;
-every cadence; several time zones; some at half pace; some idle for weeks) and their completed weeks.
+every cadence; several time zones; some at half pace; some idle for weeks) and their completed weeks,
+then their stored standings (progress.services.standings_rebuild_all), from which reminders select.
 
 The timed part is what the beat task, its batches and the outbox do: page through the candidates by
 keyset, and for each page of 500 call the batch service in-process (selection, the outbox keys already
@@ -42,6 +43,7 @@ def seed(count: int) -> None:
     from curriculum.models import Week
     from progress.models import Enrolment, WeekProgress
     from progress.schedule import build_schedule
+    from progress.services import standings_rebuild_all
 
     rng = random.Random(SEED)
     now = datetime.now(UTC)
@@ -88,8 +90,9 @@ def seed(count: int) -> None:
                 "created_at": datetime(start.year, start.month, start.day, tzinfo=UTC) - timedelta(days=2),
             }
         )
-        current = build_schedule(start_date=start, pace=pace, today=today).current_week or 0
-        done = 52 if status == "completed" else max(0, current - rng.choice([0, 0, 0, 1, 1, 2, 4]))
+        schedule = build_schedule(start_date=start, pace=pace, today=today, total_weeks=len(week_ids))
+        current = schedule.current_week or 0
+        done = len(week_ids) if status == "completed" else max(0, current - rng.choice([0, 0, 0, 1, 1, 2, 4]))
         for number in range(1, done + 1):
             progress.append(
                 {
@@ -103,6 +106,9 @@ def seed(count: int) -> None:
             )
     copy_rows(Enrolment, enrolments)
     copy_rows(WeekProgress, progress)
+    began = time.perf_counter()
+    standings = standings_rebuild_all()  # what the data migration and every write keep up to date
+    print(f"{standings:,} standings computed in {time.perf_counter() - began:.1f} s")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"seeded {count:,} learners, {len(progress):,} completed weeks")
