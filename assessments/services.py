@@ -10,9 +10,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q, Sum
+from django.template.defaultfilters import floatformat
+from django.template.loader import render_to_string
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import RedisError
@@ -21,6 +24,7 @@ from accounts.models import User
 from assessments import grading
 from assessments.models import Answer, Choice, Question, Quiz, QuizRecord, Submission
 from assessments.selectors import can_review
+from notifications.services import email_enqueue
 from progress.selectors import enrolment_current_for
 from progress.services import activity_touch
 
@@ -356,8 +360,48 @@ def answer_review(*, reviewer: User, answer: Answer, points: Decimal | int | str
         )
         submission_score_update(submission=locked)
         quiz_record_refresh(learner_ids=[locked.learner_id])
+        if locked.status == Submission.Status.GRADED:
+            reviewed_email_enqueue(submission=locked)
     answer.submission = locked
     return answer
+
+
+def reviewed_email_enqueue(*, submission: Submission) -> None:
+    """The learner's e-mail (and dashboard notice) when a reviewer has graded the last free-text answer:
+    once per submission (it leaves "needs review" once), in the reviewer's transaction."""
+    learner = submission.learner
+    week_number = submission.quiz.week.number
+    reviewed = list(
+        submission.answers.filter(reviewed_at__isnull=False)
+        .select_related("question")
+        .order_by("question__order", "question_id")
+    )
+    path = submission.get_absolute_url()
+    verdict = "passed" if submission.passed else "not passed"
+    percent = floatformat(submission.percent, "-2")  # as the result page shows it
+    context = {
+        "learner": learner,
+        "submission": submission,
+        "week_number": week_number,
+        "verdict": verdict,
+        "percent": percent,
+        "reviewed": reviewed,
+        "submission_url": settings.SITE_URL + path,
+    }
+    notice = f"Week {week_number} quiz: {percent}%, {verdict}."
+    comments = [answer.feedback for answer in reviewed if answer.feedback]
+    if comments:
+        notice += " Reviewer's comment: " + " / ".join(comments)
+    email_enqueue(
+        recipient=learner,
+        kind="quiz_reviewed",
+        key=f"quiz-reviewed:{submission.pk}",
+        subject=f"Your week {week_number} quiz was reviewed: {percent}% ({verdict})",
+        text=render_to_string("assessments/email/reviewed.txt", context),
+        html=render_to_string("assessments/email/reviewed.html", context),
+        notice=notice,
+        link=path,
+    )
 
 
 def submission_score_update(*, submission: Submission) -> None:

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "csp",
     "django_celery_beat",
     "auditlog",
+    "notifications",
     "accounts",
     "curriculum",
     "progress",
@@ -183,6 +184,9 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LMS <noreply@localhost>")
+# The outbox (notifications/): a row claimed for sending longer ago than this is taken over by another
+# worker (its worker died). Longer than sending one task's 500 e-mails; about the broker's visibility timeout.
+EMAIL_OUTBOX_STALE_CLAIM_SECONDS = env.int("EMAIL_OUTBOX_STALE_CLAIM_SECONDS", default=600)
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

@@ -6,7 +6,7 @@ from django.contrib.auth.forms import UserChangeForm
 from django.http import HttpRequest
 
 from accounts.models import User
-from mentoring.models import MentorDigestLog, PhaseReview, WeekFeedback
+from mentoring.models import PhaseReview, WeekFeedback
 from mentoring.services import mentees_assign
 from progress.models import Enrolment
 from progress.selectors import CURRENT_STATUSES
@@ -82,15 +82,3 @@ class PhaseReviewAdmin(admin.ModelAdmin):
     list_filter = ("decision", "phase")
     search_fields = ("enrolment__learner__email",)
     raw_id_fields = ("enrolment", "reviewer")
-
-
-@admin.register(MentorDigestLog)
-class MentorDigestLogAdmin(admin.ModelAdmin):
-    list_display = ("mentor", "week_starting", "status", "learner_count", "attempts", "sent_at")
-    list_filter = ("status", "week_starting")
-    list_select_related = ("mentor",)
-    search_fields = ("mentor__email",)
-    readonly_fields = [field.name for field in MentorDigestLog._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False

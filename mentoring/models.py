@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
 from curriculum.models import Phase, Week
 from progress.models import Enrolment
@@ -56,31 +55,3 @@ class PhaseReview(models.Model):
 
     def __str__(self) -> str:
         return f"Phase {self.phase.number} of {self.enrolment.learner}: {self.get_decision_display()}"
-
-
-class MentorDigestLog(models.Model):
-    """One row per mentor and ISO week: the weekly digest is sent at most once."""
-
-    class Status(models.TextChoices):
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-
-    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    week_starting = models.DateField(help_text="The Monday of the week the digest is for.")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENDING)
-    learner_count = models.PositiveIntegerField(default=0)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    claimed_at = models.DateTimeField(default=timezone.now, help_text="When a worker last took it on.")
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-week_starting"]
-        constraints = [
-            models.UniqueConstraint(fields=["mentor", "week_starting"], name="one_digest_per_mentor_week")
-        ]
-
-    def __str__(self) -> str:
-        return f"Digest for {self.mentor} (week of {self.week_starting:%Y-%m-%d})"

@@ -1,4 +1,9 @@
-"""Writes for mentors: feedback, phase reviews, assignments, and the weekly digest."""
+"""Writes for mentors: feedback, phase reviews, assignments, and the weekly digest.
+
+Every e-mail goes through the outbox (notifications), enqueued in the same transaction as the write it
+is about, under a key that makes it once: `feedback:<id>`, `phase-review:<id>`, `digest:<mentor>:<monday>`.
+Feedback and phase reviews are also notices on the learner's dashboard.
+"""
 
 import logging
 from collections.abc import Iterable
@@ -6,22 +11,19 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import User
 from curriculum.models import Phase, Week
-from mentoring.models import MentorDigestLog, PhaseReview, WeekFeedback
+from mentoring.models import PhaseReview, WeekFeedback
 from mentoring.selectors import mentee_enrolments_for, mentee_rows, phases_ready_for_review
+from notifications.selectors import email_exists
+from notifications.services import email_enqueue
 from progress.models import Enrolment
 
 logger = logging.getLogger(__name__)
-
-STALE_CLAIM = timedelta(minutes=15)
 
 
 def _require_mentor_of(user: User, enrolment: Enrolment) -> None:
@@ -31,37 +33,30 @@ def _require_mentor_of(user: User, enrolment: Enrolment) -> None:
 
 def feedback_create(*, author: User, enrolment: Enrolment, week: Week, body: str) -> WeekFeedback:
     """Leave feedback on a learner's week; the learner is e-mailed once it is saved."""
-    from mentoring.tasks import send_feedback_email
-
     _require_mentor_of(author, enrolment)
     feedback = WeekFeedback(enrolment=enrolment, week=week, author=author, body=body.strip())
     feedback.full_clean()
     with transaction.atomic():
         feedback.save()
-        send_feedback_email.delay_on_commit(feedback.pk)
+        feedback_email_enqueue(feedback=feedback)
     return feedback
 
 
-def feedback_email_send(*, feedback_id: int) -> bool:
-    feedback = (
-        WeekFeedback.objects.select_related("enrolment__learner", "week", "author")
-        .filter(pk=feedback_id)
-        .first()
-    )
-    if feedback is None:
-        return False
+def feedback_email_enqueue(*, feedback: WeekFeedback) -> None:
+    """The learner's e-mail (and dashboard notice) about a mentor's feedback, once per feedback."""
     learner = feedback.enrolment.learner
-    context = {
-        "feedback": feedback,
-        "week_url": settings.SITE_URL + reverse("progress:week", args=[feedback.week.number]),
-    }
-    message = EmailMultiAlternatives(
+    path = reverse("progress:week", args=[feedback.week.number])
+    context = {"feedback": feedback, "learner": learner, "week_url": settings.SITE_URL + path}
+    email_enqueue(
+        recipient=learner,
+        kind="week_feedback",
+        key=f"feedback:{feedback.pk}",
         subject=f"Feedback from your mentor on week {feedback.week.number}",
-        body=render_to_string("mentoring/email/feedback.txt", context),
-        to=[learner.email],
+        text=render_to_string("mentoring/email/feedback.txt", context),
+        html=render_to_string("mentoring/email/feedback.html", context),
+        notice=feedback.body,
+        link=path,
     )
-    message.send()
-    return True
 
 
 def phase_review_create(
@@ -83,9 +78,42 @@ def phase_review_create(
     try:
         with transaction.atomic():
             review.save()
+            phase_review_email_enqueue(review=review)
     except IntegrityError as error:
         raise ValidationError("This phase is already signed off.") from error
     return review
+
+
+def phase_review_email_enqueue(*, review: PhaseReview) -> None:
+    """The learner's e-mail (and dashboard notice) about a sign-off or a return, once per review."""
+    learner = review.enrolment.learner
+    phase = review.phase
+    signed_off = review.decision == PhaseReview.Decision.SIGNED_OFF
+    path = reverse("progress:dashboard")
+    context = {
+        "review": review,
+        "learner": learner,
+        "signed_off": signed_off,
+        "dashboard_url": settings.SITE_URL + path,
+    }
+    if signed_off:
+        subject = f"Phase {phase.number} signed off: {phase.title}"
+        notice = f"{review.reviewer or 'Your mentor'} signed off phase {phase.number}: {phase.title}."
+    else:
+        subject = f"Phase {phase.number} returned: what to do before it is signed off"
+        notice = f"Phase {phase.number} ({phase.title}) was returned."
+    if review.comments.strip():
+        notice += f" Comment: {review.comments.strip()}"
+    email_enqueue(
+        recipient=learner,
+        kind="phase_signed_off" if signed_off else "phase_returned",
+        key=f"phase-review:{review.pk}",
+        subject=subject,
+        text=render_to_string("mentoring/email/phase_review.txt", context),
+        html=render_to_string("mentoring/email/phase_review.html", context),
+        notice=notice,
+        link=path,
+    )
 
 
 def mentees_assign(*, mentor: User | None, enrolment_ids: Iterable[int]) -> int:
@@ -109,35 +137,19 @@ def week_starting(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def digest_claim(*, mentor_id: int, week: date) -> MentorDigestLog | None:
-    """Take the (mentor, week) digest for this worker, or None when it is sent or being sent.
-
-    A new row is inserted under a unique constraint, so two runs cannot both insert it; a row left
-    'sending' by a worker that died (after STALE_CLAIM) or marked 'failed' is taken over by one
-    conditional update, which only one worker can win.
-    """
-    try:
-        with transaction.atomic():
-            return MentorDigestLog.objects.create(mentor_id=mentor_id, week_starting=week, attempts=1)
-    except IntegrityError:
-        pass
-    now = timezone.now()
-    failed_or_stale = Q(status=MentorDigestLog.Status.FAILED) | Q(
-        status=MentorDigestLog.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
-    )
-    taken = MentorDigestLog.objects.filter(failed_or_stale, mentor_id=mentor_id, week_starting=week).update(
-        claimed_at=now, attempts=F("attempts") + 1, status=MentorDigestLog.Status.SENDING
-    )
-    return MentorDigestLog.objects.get(mentor_id=mentor_id, week_starting=week) if taken else None
+def digest_key(*, mentor_id: int, today: date) -> str:
+    """The outbox key: one digest per mentor and week (its Monday)."""
+    return f"digest:{mentor_id}:{week_starting(today).isoformat()}"
 
 
 def mentor_digest_send(*, mentor_id: int, today: date) -> bool:
-    """E-mail one mentor the at-risk learners of the week, at most once per (mentor, week)."""
+    """Put one mentor's digest of the week's at-risk learners in the outbox, at most once per (mentor,
+    week); the outbox sends it. False when it is there already (not composed again) or the mentor is gone."""
     mentor = User.objects.filter(pk=mentor_id, is_active=True).first()
     if mentor is None:
         return False
-    log = digest_claim(mentor_id=mentor_id, week=week_starting(today))
-    if log is None:
+    key = digest_key(mentor_id=mentor_id, today=today)
+    if email_exists(key=key):
         return False
     rows = [row for row in mentee_rows(user=mentor) if row.flags]
     context = {
@@ -145,21 +157,13 @@ def mentor_digest_send(*, mentor_id: int, today: date) -> bool:
         "rows": rows,
         "dashboard_url": settings.SITE_URL + reverse("mentoring:dashboard"),
     }
-    message = EmailMultiAlternatives(
+    email_enqueue(
+        recipient=mentor,
+        kind="mentor_digest",
+        key=key,
         subject=f"Your mentees this week: {len(rows)} need attention" if rows else "Your mentees this week",
-        body=render_to_string("mentoring/email/digest.txt", context),
-        to=[mentor.email],
-    )
-    message.attach_alternative(render_to_string("mentoring/email/digest.html", context), "text/html")
-    try:
-        message.send()
-    except Exception as error:
-        MentorDigestLog.objects.filter(pk=log.pk).update(
-            status=MentorDigestLog.Status.FAILED, last_error=str(error)
-        )
-        raise
-    MentorDigestLog.objects.filter(pk=log.pk).update(
-        status=MentorDigestLog.Status.SENT, sent_at=timezone.now(), learner_count=len(rows), last_error=""
+        text=render_to_string("mentoring/email/digest.txt", context),
+        html=render_to_string("mentoring/email/digest.html", context),
     )
     return True
 

@@ -1,19 +1,13 @@
-"""Celery tasks: thin wrappers that take ids and call services."""
+"""Celery tasks: thin wrappers that take ids and call services. E-mails go through the outbox
+(notifications), whose task sends them with retries; these only compose and enqueue."""
 
-from smtplib import SMTPException
+from datetime import date
 
 from celery import shared_task
 from django.utils import timezone
 
 from mentoring import services
 from progress.tasks import refresh_due_standings
-
-SEND_ERRORS = (SMTPException, ConnectionError, TimeoutError)
-
-
-@shared_task(autoretry_for=SEND_ERRORS, retry_backoff=True, max_retries=5)
-def send_feedback_email(feedback_id: int) -> bool:
-    return services.feedback_email_send(feedback_id=feedback_id)
 
 
 @shared_task
@@ -27,8 +21,7 @@ def send_mentor_digests() -> int:
     return len(mentor_ids)
 
 
-@shared_task(autoretry_for=SEND_ERRORS, retry_backoff=True, max_retries=5)
+@shared_task
 def send_mentor_digest(mentor_id: int, today: str) -> bool:
-    from datetime import date
-
+    """Put the mentor's digest of the week in the outbox (once per mentor and week)."""
     return services.mentor_digest_send(mentor_id=mentor_id, today=date.fromisoformat(today))

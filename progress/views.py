@@ -17,6 +17,7 @@ from curriculum.models import Week
 from curriculum.selectors import week_count, week_get
 from lms.forms import add_validation_error
 from mentoring.selectors import feedback_for, phase_reviews_for
+from notifications.selectors import notices_for
 from progress import services
 from progress.calendar import schedule_calendar
 from progress.forms import EnrolmentForm, LearnerSettingsForm, WeekProgressForm
@@ -79,7 +80,8 @@ def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
     quizzes = quiz_summaries_for(learner=enrolment.learner)
     milestones = list(phase_reviews_for(enrolment=enrolment).values())
     overview = learner_overview(enrolment=enrolment, quizzes=quizzes)
-    context = {"overview": overview, "enrolment": enrolment, "milestones": milestones}
+    notices = notices_for(recipient_id=enrolment.learner_id)
+    context = {"overview": overview, "enrolment": enrolment, "milestones": milestones, "notices": notices}
     return render(request, "progress/dashboard.html", context)
 
 

@@ -1,4 +1,4 @@
-"""The reminder e-mail: subject, plain-text and HTML parts, unsubscribe headers.
+"""The reminder e-mail: subject, plain-text and HTML parts, unsubscribe headers, ready for the outbox.
 
 `ReminderComposer` is built once per batch: it holds the curriculum, the compiled templates and the
 links that are the same for everybody, so composing one learner's e-mail is only template rendering.
@@ -9,12 +9,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from curriculum.models import Week
+from notifications.services import EmailDraft
 from progress.schedule import Schedule
 from reminders import rules
 from reminders.selectors import DueReminder
@@ -56,7 +56,6 @@ class ReminderComposer:
         self.dashboard_url = self.site + reverse("progress:dashboard")
         self.settings_url = self.site + reverse("progress:settings")
         self.week_urls = {number: self.site + reverse("progress:week", args=[number]) for number in weeks}
-        self.from_email = settings.DEFAULT_FROM_EMAIL
 
     def unsubscribe_url(self, enrolment_id: int) -> str:
         token = unsubscribe_token_for(enrolment_id=enrolment_id)
@@ -116,7 +115,8 @@ class ReminderComposer:
             }
         return self.rendered_content[key]
 
-    def message_for(self, due: DueReminder) -> EmailMultiAlternatives:
+    def draft_for(self, due: DueReminder, *, key: str) -> EmailDraft:
+        """The learner's reminder as an outbox draft under `key`."""
         content = self.content_for(due)
         unsubscribe_url = self.unsubscribe_url(due.enrolment.pk)
         frame = {
@@ -129,16 +129,17 @@ class ReminderComposer:
         text, html = (
             self.frame_templates[part].render(frame | {"content": content[part]}) for part in ("txt", "html")
         )
-        message = EmailMultiAlternatives(
+        return EmailDraft(
+            recipient_id=due.enrolment.learner_id,
+            to=due.enrolment.learner.email,
+            kind=f"reminder_{due.kind}",
+            key=key,
             subject=subject_for(kind=due.kind, schedule=due.schedule, weeks=self.weeks),
-            body=text,
-            from_email=self.from_email,
-            to=[due.enrolment.learner.email],
+            text=text,
+            html=html,
             headers={
                 # RFC 2369 / RFC 8058: mail clients show an "Unsubscribe" button that POSTs here.
                 "List-Unsubscribe": f"<{unsubscribe_url}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             },
         )
-        message.attach_alternative(html, "text/html")
-        return message

@@ -68,10 +68,6 @@ class DueReminder:
         assert self.schedule.current_week is not None  # rules never make a reminder without one
         return self.schedule.current_week
 
-    @property
-    def key(self) -> tuple[int, int, str]:
-        return (self.enrolment.pk, self.week, self.kind)
-
 
 def reminders_due(*, enrolment_ids: Sequence[int], as_of: datetime) -> list[DueReminder]:
     """The reminders due at `as_of` for these enrolments (those no longer candidates are skipped).

@@ -1,12 +1,12 @@
-"""Celery tasks: the weekly beat task fans out batches of enrolment ids; each batch sends its reminders.
+"""Celery tasks: the weekly beat task fans out batches of enrolment ids; each batch puts its reminders
+in the outbox (notifications), which sends them.
 
 The beat schedule (Monday 08:00 UTC by default, one time for everybody) is a django-celery-beat
-PeriodicTask created by a data migration, editable in admin. Tasks take ids and are idempotent (see
-reminders.services), so acks_late redelivery, a duplicated beat or a retry sends nothing twice.
+PeriodicTask created by a data migration, editable in admin. Tasks take ids and are idempotent (the
+outbox key), so acks_late redelivery, a duplicated beat or a retry sends nothing twice.
 """
 
 import logging
-import smtplib
 from datetime import datetime, timedelta
 
 from celery import shared_task
@@ -18,9 +18,6 @@ from reminders.selectors import BATCH_SIZE, reminder_candidate_id_pages
 
 logger = logging.getLogger(__name__)
 
-# Mail-server and network trouble (refused, reset, timeouts, DNS: all OSError) is worth retrying;
-# anything else is a bug and fails loudly.
-RETRYABLE_ERRORS = (smtplib.SMTPException, OSError)
 TOO_LATE = timedelta(days=2)
 
 
@@ -41,19 +38,13 @@ def send_weekly_reminders(batch_size: int = BATCH_SIZE) -> int:
     return batches
 
 
-@shared_task(
-    name="reminders.tasks.send_reminder_batch",
-    autoretry_for=RETRYABLE_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=services.MAX_ATTEMPTS - 1,
-)
+@shared_task(name="reminders.tasks.send_reminder_batch")
 def send_reminder_batch(enrolment_ids: list[int], as_of: str | None = None) -> int:
-    """Send the due reminders of these enrolments; returns how many were sent by this call."""
+    """Put the due reminders of these enrolments in the outbox; returns how many this call enqueued.
+    Sending, retries with backoff and exactly-once are the outbox's (notifications.tasks.send_emails)."""
     moment = datetime.fromisoformat(as_of) if as_of else timezone.now()
     if timezone.now() - moment > TOO_LATE:
         # A batch stuck in a queue for days would mail last week's plan: drop it, next week's run comes.
         logger.warning("Dropping a reminder batch from %s: too late to be useful", as_of)
         return 0
-    return services.reminder_batch_send(enrolment_ids=enrolment_ids, as_of=moment).sent
+    return services.reminder_batch_enqueue(enrolment_ids=enrolment_ids, as_of=moment).enqueued

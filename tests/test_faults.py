@@ -1,11 +1,11 @@
-"""Faults on the real stack: the broker stopped, a worker killed mid-grading, the reminder task run twice
-at once, the database connection dropped mid-request. Nothing is lost, nothing is done twice, nothing is
-half-written, and the learner sees a clean page.
+"""Faults on the real stack: the broker stopped, a worker killed mid-grading or mid-sending, the reminder
+task run twice at once, the database connection dropped mid-request. Nothing is lost, nothing is done
+twice, nothing is half-written, and the learner sees a clean page.
 
 The broker faults use a redis-server of their own (started and stopped here, on a free port) and real
 `celery -A lms worker` processes on the test database; the shared Redis is never touched.
-The reminder claims themselves are tested under concurrency in tests/reminders/test_exactly_once.py
-(two `reminder_batch_send` at once); here the whole beat task runs twice at once.
+The outbox's claims themselves are tested under concurrency in tests/notifications/test_outbox.py and
+tests/reminders/test_exactly_once.py (two senders at once); here the whole beat task runs twice at once.
 """
 
 import os
@@ -31,13 +31,19 @@ from assessments import services as assessment_services
 from assessments.models import Answer, Submission
 from assessments.tasks import sweep_pending_submissions
 from lms.celery import app
-from reminders.models import ReminderLog
+from notifications.models import Email
+from notifications.services import email_enqueue
+from notifications.tasks import sweep_emails
 from reminders.tasks import send_weekly_reminders
 from tests.assessments.conftest import make_quiz, perfect_answers
 from tests.conftest import REPO
+from tests.gate_backend import sent_messages
 from tests.reminders.conftest import RUN, make_enrolment
 
 VISIBILITY_TIMEOUT = 3  # seconds: how long an unacknowledged task waits before Redis hands it out again
+STALE_CLAIM = (
+    6  # seconds: how long an e-mail claimed by a worker is left to it (EMAIL_OUTBOX_STALE_CLAIM_SECONDS)
+)
 
 
 def needs_postgresql() -> None:
@@ -62,12 +68,17 @@ class Workers:
 
     def __init__(self, tmp_path: Path, broker_url: str) -> None:
         database = urlsplit(os.environ["DATABASE_URL"])
+        self.mail_dir = tmp_path / "mail"
+        self.mail_dir.mkdir()
         self.env = {
             **os.environ,
             "DATABASE_URL": urlunsplit(database._replace(path="/" + connection.settings_dict["NAME"])),
             "CELERY_BROKER_URL": broker_url,
             "CELERY_RESULT_BACKEND": broker_url,
             "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+            "EMAIL_BACKEND": "tests.gate_backend.GateBackend",
+            "GATE_BACKEND_DIR": str(self.mail_dir),
+            "EMAIL_OUTBOX_STALE_CLAIM_SECONDS": str(STALE_CLAIM),
         }
         self.tmp_path = tmp_path
         self.started: list[subprocess.Popen] = []
@@ -230,6 +241,46 @@ def test_a_worker_killed_mid_grading_leaves_the_task_to_the_next_worker_which_gr
     assert Answer.objects.filter(submission=submission).count() == 5
 
 
+@pytest.mark.celery_worker
+def test_a_worker_killed_mid_sending_leaves_the_e_mail_to_the_next_worker_which_sends_it_once(
+    own_redis, workers, learner, settings
+):
+    """The worker claims the e-mail, then hangs talking to the mail server and is killed. Its task comes
+    back from Redis (acks_late) but the claim is fresh: a live worker might still be sending, so nothing
+    is sent. Once the claim is stale, the redelivered task or the sweep takes it over and sends it once."""
+    settings.EMAIL_OUTBOX_STALE_CLAIM_SECONDS = STALE_CLAIM
+    gate = workers.mail_dir / "gate"
+    gate.touch()
+    first = workers.start()
+    with publishing_to(own_redis.url):
+        email = email_enqueue(recipient=learner, kind="test", key="fault:1", subject="Hello", text="Once")
+    wait_until(
+        lambda: (workers.mail_dir / "blocked").exists(),
+        timeout=20,
+        message="the worker never started sending",
+    )
+    assert Email.objects.get(pk=email.pk).status == Email.Status.SENDING
+    workers.kill(first)
+    killed_at = time.monotonic()
+    gate.unlink()
+
+    time.sleep(max(0.0, VISIBILITY_TIMEOUT + 0.5 - (time.monotonic() - killed_at)))
+    workers.start()  # gets the redelivered task
+    time.sleep(max(0.0, STALE_CLAIM + 0.5 - (time.monotonic() - killed_at)))
+    with publishing_to(own_redis.url):
+        sweep_emails()  # takes it over unless the redelivered task already did (its claim was stale)
+        wait_until(
+            lambda: Email.objects.filter(pk=email.pk, status=Email.Status.SENT).exists(),
+            timeout=30,
+            message="the e-mail was not sent after its claim went stale",
+        )
+        assert sweep_emails() == 0
+    time.sleep(1)
+    assert len(sent_messages(workers.mail_dir)) == 1
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (Email.Status.SENT, 2)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_weekly_reminder_task_run_twice_at_once_mails_each_learner_once(curriculum_tx, celery_eager):
     needs_postgresql()
@@ -256,7 +307,7 @@ def test_the_weekly_reminder_task_run_twice_at_once_mails_each_learner_once(curr
     assert errors == []
     recipients = [message.to[0] for message in mail.outbox]
     assert len(recipients) == len(set(recipients)) == 20
-    assert ReminderLog.objects.filter(status=ReminderLog.Status.SENT).count() == 20
+    assert Email.objects.filter(status=Email.Status.SENT, attempts=1).count() == 20
 
 
 @pytest.mark.django_db(transaction=True)

@@ -11,6 +11,7 @@ from progress.services import standing_refresh, standings_refresh_due
 from reminders.selectors import reminder_candidate_id_pages
 from reminders.tasks import send_reminder_batch
 from tests.factories import UserFactory
+from tests.outbox import outbox_sent_here
 
 RUN = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 """A Monday at 08:00 UTC: the default beat time."""
@@ -58,20 +59,11 @@ def enrol(db) -> Callable[..., Enrolment]:
 
 
 def run_reminders(as_of: datetime = RUN, batch_size: int = 500) -> int:
-    """What the beat task and its batches do, in this process: returns the number of e-mails sent."""
+    """What the beat task, its batches and the outbox do, in this process: returns the number of
+    reminders enqueued (and sent, to mail.outbox)."""
     standings_refresh_due(now=as_of)
-    return sum(
-        send_reminder_batch(enrolment_ids, as_of.isoformat())
-        for enrolment_ids in reminder_candidate_id_pages(batch_size=batch_size)
-    )
-
-
-@pytest.fixture
-def eager_celery():
-    """Tasks called with .delay() run in this process (the suite otherwise has a Redis broker)."""
-    from lms.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield app
-    app.conf.task_always_eager = before
+    with outbox_sent_here():
+        return sum(
+            send_reminder_batch(enrolment_ids, as_of.isoformat())
+            for enrolment_ids in reminder_candidate_id_pages(batch_size=batch_size)
+        )

@@ -1,4 +1,5 @@
-"""Exactly once per learner-week: reruns, duplicated beats, concurrent batches, retries, dead workers."""
+"""Exactly once per learner-week, through the outbox: reruns, duplicated beats, concurrent batches,
+retries, dead workers. (The outbox on its own: tests/notifications/test_outbox.py.)"""
 
 import threading
 from datetime import timedelta
@@ -8,24 +9,35 @@ from django.core import mail
 from django.db import connection
 from freezegun import freeze_time
 
-from reminders.models import ReminderLog
-from reminders.selectors import reminders_due
-from reminders.services import reminder_batch_send, reminder_logs_claim
+from notifications.models import Email
+from notifications.services import emails_claim, emails_send
+from notifications.tasks import send_emails, sweep_emails
+from reminders.services import reminder_batch_enqueue
 from reminders.tasks import send_reminder_batch, send_weekly_reminders
+from tests.flaky_backend import FlakyBackend
+from tests.outbox import outbox_sent_here
 from tests.reminders.conftest import RUN, make_enrolment, run_reminders
-from tests.reminders.flaky_backend import FlakyBackend
 
-FLAKY = "tests.reminders.flaky_backend.FlakyBackend"
+FLAKY = "tests.flaky_backend.FlakyBackend"
+
+
+def reminder_rows() -> dict[str, Email]:
+    return {email.recipient.username: email for email in Email.objects.select_related("recipient")}
 
 
 @freeze_time(RUN)
 def test_two_runs_send_one_e_mail_each(enrol):
-    enrol("ada")
+    ada = enrol("ada")
     enrol("bob", completed=[1])
     assert run_reminders() == 2
     assert run_reminders() == 0
     assert sorted(message.to[0] for message in mail.outbox) == ["ada@example.com", "bob@example.com"]
-    assert ReminderLog.objects.filter(status="sent", attempts=1).count() == 2
+    rows = reminder_rows()
+    assert {(row.kind, row.status, row.attempts) for row in rows.values()} == {
+        ("reminder_weekly", "sent", 1),
+        ("reminder_behind", "sent", 1),
+    }
+    assert rows["ada"].key == f"reminder:{ada.pk}:5:weekly"
 
 
 def test_next_week_brings_the_next_reminder(enrol):
@@ -39,91 +51,101 @@ def test_next_week_brings_the_next_reminder(enrol):
 
 
 @freeze_time(RUN)
-def test_a_duplicated_beat_sends_nothing_more(enrol, eager_celery):
+def test_a_duplicated_beat_sends_nothing_more(enrol):
     enrol("ada")
-    assert send_weekly_reminders.delay().get() == 1
-    assert send_weekly_reminders.delay().get() == 1
+    with outbox_sent_here():
+        assert send_weekly_reminders.delay().get() == 1
+        assert send_weekly_reminders.delay().get() == 1
     assert len(mail.outbox) == 1
+    assert Email.objects.count() == 1
 
 
 @freeze_time(RUN)
-def test_claiming_twice_gives_the_reminder_to_the_first_claim_only(enrol):
+def test_a_rerun_neither_composes_nor_enqueues_what_the_outbox_has(enrol, django_assert_num_queries):
     enrolment = enrol("ada")
-    due = reminders_due(enrolment_ids=[enrolment.pk], as_of=RUN)
-    first = reminder_logs_claim(due=due)
-    second = reminder_logs_claim(due=due)
-    assert list(first) == [enrolment.pk]
-    assert second == {}
-    assert ReminderLog.objects.get().status == "sending"
+    assert reminder_batch_enqueue(enrolment_ids=[enrolment.pk], as_of=RUN).enqueued == 1
+    with django_assert_num_queries(4):  # 3 to select who is due, 1 to find the key in the outbox
+        assert reminder_batch_enqueue(enrolment_ids=[enrolment.pk], as_of=RUN).enqueued == 0
+    assert Email.objects.get().status == "queued"
 
 
 @freeze_time(RUN)
-def test_a_claim_left_by_a_dead_worker_is_taken_over_once_stale(enrol):
+def test_a_reminder_claimed_by_a_worker_that_died_is_sent_once_the_claim_is_stale(enrol, settings):
+    settings.EMAIL_OUTBOX_STALE_CLAIM_SECONDS = 600
     enrolment = enrol("ada")
-    reminder_logs_claim(due=reminders_due(enrolment_ids=[enrolment.pk], as_of=RUN))  # then the worker died
-    assert run_reminders() == 0  # a live worker may still be sending it
-    with freeze_time(RUN + timedelta(minutes=11)):
-        assert run_reminders() == 1
-    log = ReminderLog.objects.get()
-    assert (log.status, log.attempts) == ("sent", 2)
+    reminder_batch_enqueue(enrolment_ids=[enrolment.pk], as_of=RUN)
+    email = Email.objects.get()
+    emails_claim(email_ids=[email.pk])  # then the worker died
+    assert run_reminders() == 0  # already in the outbox
+    assert emails_send(email_ids=[email.pk]).sent == 0  # a live worker may still be sending it
+    with outbox_sent_here():
+        assert sweep_emails() == 0
+    with freeze_time(RUN + timedelta(minutes=11)), outbox_sent_here():
+        assert sweep_emails() == 1
+        assert sweep_emails() == 0
+    assert len(mail.outbox) == 1
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("sent", 2)
 
 
 @freeze_time(RUN)
 def test_a_failed_send_is_recorded_and_only_the_unsent_are_sent_again(enrol, settings):
     ids = [enrol(name).pk for name in ("ada", "bob", "cleo")]
+    reminder_batch_enqueue(enrolment_ids=ids, as_of=RUN)  # the sending task is not run yet
+    email_ids = list(Email.objects.order_by("recipient__username").values_list("id", flat=True))
     settings.EMAIL_BACKEND = FLAKY
     FlakyBackend.reset(fail_at=2)
     with pytest.raises(OSError, match="unexpectedly closed"):
-        reminder_batch_send(enrolment_ids=ids, as_of=RUN)
-    rows = {
-        log.enrolment.learner.username: log
-        for log in ReminderLog.objects.select_related("enrolment__learner")
-    }
-    assert [rows[name].status for name in ("ada", "bob", "cleo")] == ["sent", "failed", "pending"]
+        emails_send(email_ids=email_ids)
+    rows = reminder_rows()
+    assert [rows[name].status for name in ("ada", "bob", "cleo")] == ["sent", "failed", "queued"]
     assert "SMTPServerDisconnected" in rows["bob"].last_error
     assert [rows[name].attempts for name in ("ada", "bob", "cleo")] == [1, 1, 0]
 
-    assert reminder_batch_send(enrolment_ids=ids, as_of=RUN).sent == 2
+    assert run_reminders() == 0  # the reminders are in the outbox: the outbox sends the rest
+    assert emails_send(email_ids=email_ids).sent == 2
     assert sorted(message.to[0] for message in mail.outbox) == [
         f"{n}@example.com" for n in ("ada", "bob", "cleo")
     ]
-    bob = ReminderLog.objects.get(enrolment__learner__username="bob")
+    bob = reminder_rows()["bob"]
     assert (bob.status, bob.attempts, bob.last_error) == ("sent", 2, "")
 
 
 @freeze_time(RUN)
-def test_the_batch_task_retries_mail_server_errors_with_backoff(enrol, settings):
+def test_mail_server_errors_are_retried_by_the_outbox_task(enrol, settings):
     ids = [enrol(name).pk for name in ("ada", "bob")]
+    reminder_batch_enqueue(enrolment_ids=ids, as_of=RUN)
     settings.EMAIL_BACKEND = FLAKY
     FlakyBackend.reset(fail_at=1)
-    result = send_reminder_batch.apply(args=[ids, RUN.isoformat()], throw=False)  # eager: retries inline
+    email_ids = list(Email.objects.order_by("recipient__username").values_list("id", flat=True))
+    result = send_emails.apply(args=[email_ids], throw=False)  # fails on ada's e-mail, retries (eagerly)
     assert result.get() == 2
     assert sorted(message.to[0] for message in mail.outbox) == ["ada@example.com", "bob@example.com"]
-    assert ReminderLog.objects.get(enrolment__learner__username="ada").attempts == 2
-    assert ReminderLog.objects.get(enrolment__learner__username="bob").attempts == 1
-    assert send_reminder_batch.retry_backoff is True
-    assert send_reminder_batch.max_retries == 5
+    rows = reminder_rows()
+    assert (rows["ada"].status, rows["ada"].attempts) == ("sent", 2)
+    assert (rows["bob"].status, rows["bob"].attempts) == ("sent", 1)
 
 
 @freeze_time(RUN)
 def test_a_batch_that_waited_in_a_queue_for_days_sends_nothing(enrol):
     enrolment = enrol("ada")
-    assert send_reminder_batch([enrolment.pk], (RUN - timedelta(days=3)).isoformat()) == 0
+    with outbox_sent_here():
+        assert send_reminder_batch([enrolment.pk], (RUN - timedelta(days=3)).isoformat()) == 0
     assert mail.outbox == []
+    assert not Email.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_runs_send_exactly_one_e_mail_per_learner(curriculum_tx):
+def test_two_concurrent_runs_send_exactly_one_e_mail_per_learner(curriculum_tx, celery_eager):
     with freeze_time(RUN):
         ids = [make_enrolment(f"learner{n}", completed=range(1, 5 - n % 3)).pk for n in range(30)]
         start = threading.Barrier(2)
-        sent: list[int] = []
         errors: list[BaseException] = []
 
         def run() -> None:
             try:
                 start.wait()
-                sent.append(reminder_batch_send(enrolment_ids=ids, as_of=RUN).sent)
+                reminder_batch_enqueue(enrolment_ids=ids, as_of=RUN)  # and send: autocommit, eager
             except BaseException as error:  # reported below, not lost in the thread
                 errors.append(error)
             finally:
@@ -136,7 +158,6 @@ def test_two_concurrent_runs_send_exactly_one_e_mail_per_learner(curriculum_tx):
             thread.join()
 
     assert errors == []
-    assert sum(sent) == 30
     recipients = [message.to[0] for message in mail.outbox]
     assert len(recipients) == len(set(recipients)) == 30
-    assert ReminderLog.objects.filter(status="sent").count() == 30
+    assert Email.objects.filter(status="sent", attempts=1).count() == 30

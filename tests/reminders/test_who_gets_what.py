@@ -8,9 +8,9 @@ from django.utils.html import escape
 from freezegun import freeze_time
 
 from curriculum.models import Week
+from notifications.models import Email
 from progress.models import Enrolment
 from progress.services import schedule_replan, standing_refresh
-from reminders.models import ReminderLog
 from tests.reminders.conftest import RUN, run_reminders
 
 
@@ -19,9 +19,11 @@ def subjects_by_learner() -> dict[str, str]:
 
 
 def logged() -> dict[str, tuple[int, str, str]]:
+    """Learner → (week, kind, status) of their reminder in the outbox (reminder:<enrolment>:<week>:<kind>)."""
+    rows = Email.objects.filter(kind__startswith="reminder_").select_related("recipient")
     return {
-        log.enrolment.learner.username: (log.week, log.kind, log.status)
-        for log in ReminderLog.objects.select_related("enrolment__learner")
+        email.recipient.username: (int(email.key.split(":")[2]), email.key.split(":")[3], email.status)
+        for email in rows
     }
 
 
@@ -96,7 +98,7 @@ def test_a_never_active_learner_counts_as_inactive_from_their_enrolment(enrol):
     enrolment = enrol("dan", completed=[])
     Enrolment.objects.filter(pk=enrolment.pk).update(last_activity_at=F("created_at"))
     run_reminders()
-    assert ReminderLog.objects.get().kind == "inactive"
+    assert Email.objects.get().kind == "reminder_inactive"
 
 
 @freeze_time(RUN)

@@ -1,0 +1,61 @@
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from notifications.models import Email
+from notifications.services import emails_resend
+
+
+@admin.register(Email)
+class EmailAdmin(admin.ModelAdmin):
+    """Read-only but for "Re-send": the rows are written by the outbox services alone, and are what
+    proves an e-mail went out."""
+
+    list_display = ("to", "kind", "subject", "status", "attempts", "created_at", "sent_at")
+    list_filter = ("status", "kind")
+    search_fields = ("to", "recipient__email")
+    date_hierarchy = "created_at"
+    show_full_result_count = False  # counting millions of rows on every page is slow
+    actions = ["resend"]
+    fields = (
+        "recipient",
+        "to",
+        "kind",
+        "key",
+        "subject",
+        "text",
+        "html",
+        "headers",
+        "notice",
+        "link",
+        "status",
+        "attempts",
+        "last_error",
+        "claimed_at",
+        "sent_at",
+        "created_at",
+    )
+    readonly_fields = fields
+
+    @admin.action(description="Re-send the selected failed e-mails", permissions=["resend"])
+    def resend(self, request: HttpRequest, queryset: QuerySet[Email]) -> None:
+        failed = list(queryset.filter(status=Email.Status.FAILED).values_list("id", flat=True))
+        count = emails_resend(email_ids=failed)
+        skipped = queryset.count() - count
+        self.message_user(request, f"{count} e-mail{'s' if count != 1 else ''} queued to be sent again.")
+        if skipped:
+            self.message_user(
+                request, f"{skipped} not re-sent: only failed e-mails can be.", level=messages.WARNING
+            )
+
+    def has_resend_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("notifications.change_email")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Email | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Email | None = None) -> bool:
+        return False

@@ -1,0 +1,331 @@
+"""Writes for the outbox: enqueue an e-mail (once per key), claim and send, re-send.
+
+Exactly once, in two steps:
+1. *Enqueue*: the sender gives a key; the row is inserted under a unique constraint on it, so an e-mail
+   exists once however many runs, retries or duplicated tasks enqueue it. Sending is scheduled after the
+   enqueuing transaction commits.
+2. *Claim*: inside a transaction, lock the claimable rows with SELECT … FOR UPDATE SKIP LOCKED and mark
+   them "sending". A concurrent worker skips rows another has locked and, once that one commits, sees
+   them "sending" or "sent": only the worker that claimed a row sends it.
+
+Claimable: "queued", "failed" with attempts left, and "sending" claimed longer ago than
+settings.EMAIL_OUTBOX_STALE_CLAIM_SECONDS (a worker died between claim and send). A worker that dies
+after the mail server accepted a message but before its row was marked "sent" has it sent again once
+the claim is stale: at-least-once for crashes, exactly once otherwise; the window is SENT_CHUNK messages.
+"""
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from celery.exceptions import Retry
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
+from redis.exceptions import RedisError
+
+from notifications.models import Email
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+"""Claims of one row before it stays "failed" (admin → re-send starts over)."""
+TASK_SIZE = 500
+"""Ids per sending task: one task sends them over one connection."""
+SENT_CHUNK = 100
+"""Rows are marked "sent" every SENT_CHUNK messages: what a worker killed mid-task may send twice."""
+SUBJECT_MAX = 300
+
+
+def stale_claim() -> timedelta:
+    """How long a "sending" row is left to the worker that claimed it (the one setting). Longer than a
+    task takes to send TASK_SIZE messages; about the broker's visibility timeout, so that a redelivered
+    task can take over a dead worker's claims."""
+    return timedelta(seconds=settings.EMAIL_OUTBOX_STALE_CLAIM_SECONDS)
+
+
+@dataclass(frozen=True)
+class EmailDraft:
+    """An e-mail to enqueue: everything the outbox needs, already composed by the sender."""
+
+    recipient_id: int
+    to: str
+    kind: str
+    key: str
+    subject: str
+    text: str
+    html: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    notice: str = ""
+    link: str = ""
+
+    def row(self) -> Email:
+        return Email(
+            recipient_id=self.recipient_id,
+            to=self.to,
+            kind=self.kind,
+            key=self.key,
+            subject=one_line(self.subject),
+            text=self.text,
+            html=self.html,
+            headers=dict(self.headers),
+            notice=self.notice,
+            link=self.link,
+        )
+
+
+def one_line(subject: str) -> str:
+    """A subject is one header line: no line breaks (Django refuses them), at most SUBJECT_MAX characters."""
+    return " ".join(subject.split())[:SUBJECT_MAX]
+
+
+class Recipient(Protocol):
+    pk: Any
+    email: str
+
+
+def email_enqueue(
+    *,
+    recipient: Recipient,
+    kind: str,
+    key: str,
+    subject: str,
+    text: str,
+    html: str = "",
+    headers: Mapping[str, str] | None = None,
+    notice: str = "",
+    link: str = "",
+) -> Email:
+    """Put an e-mail to `recipient` (a user) in the outbox, once per `key`; sent after the caller's
+    transaction commits. A second enqueue with the same key changes nothing and returns the first row.
+
+    `notice` (optional) is a short text the recipient also sees in the product, leading to `link`.
+    """
+    draft = EmailDraft(
+        recipient_id=recipient.pk,
+        to=recipient.email,
+        kind=kind,
+        key=key,
+        subject=subject,
+        text=text,
+        html=html,
+        headers=headers or {},
+        notice=notice,
+        link=link,
+    )
+    row = draft.row()
+    defaults = {name: getattr(row, name) for name in DRAFT_FIELDS if name != "key"}
+    email, created = Email.objects.get_or_create(key=key, defaults=defaults)
+    if created:
+        emails_send_after_commit(email_ids=[email.pk])
+    return email
+
+
+DRAFT_FIELDS = ("recipient_id", "to", "kind", "key", "subject", "text", "html", "headers", "notice", "link")
+
+
+def emails_enqueue(*, drafts: Sequence[EmailDraft]) -> list[int]:
+    """Many at once, in one INSERT … ON CONFLICT DO NOTHING: keys already there are left as they are
+    (sending them is the business of whoever enqueued them, or of the sweep).
+
+    Returns the ids of the rows this call inserted, whose sending is scheduled after the caller's
+    transaction commits, TASK_SIZE a task.
+    """
+    if not drafts:
+        return []
+    if connection.vendor == "postgresql":
+        ids = _insert_returning_new_ids(drafts)
+    else:
+        keys = [draft.key for draft in drafts]
+        existing = set(Email.objects.filter(key__in=keys).values_list("key", flat=True))
+        Email.objects.bulk_create([draft.row() for draft in drafts], ignore_conflicts=True)
+        new = Email.objects.filter(key__in=[key for key in keys if key not in existing])
+        ids = list(new.order_by("id").values_list("id", flat=True))
+    emails_send_after_commit(email_ids=ids)
+    return ids
+
+
+def _insert_returning_new_ids(drafts: Sequence[EmailDraft]) -> list[int]:
+    """PostgreSQL: one INSERT … SELECT FROM unnest(one array per column) … RETURNING id. A statement
+    with ten parameters instead of ten per row: for a batch of 500 reminders it takes about a third less
+    time (and CPU) than bulk_create, and it tells which rows are new without another query."""
+    rows = [draft.row() for draft in drafts]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in DRAFT_FIELDS)  # the columns have the attributes' names
+    arrays = [
+        [getattr(row, name) for row in rows]
+        if name != "headers"
+        else [json.dumps(row.headers) for row in rows]
+        for name in DRAFT_FIELDS
+    ]
+    types = ["bigint", "text", "text", "text", "text", "text", "text", "text", "text", "text"]
+    unnest = ", ".join(f"%s::{kind}[]" for kind in types)
+    values = ", ".join(
+        f"u.c{n}" if name != "headers" else f"u.c{n}::jsonb" for n, name in enumerate(DRAFT_FIELDS)
+    )
+    names = ", ".join(f"c{n}" for n in range(len(DRAFT_FIELDS)))
+    sql = (
+        f"INSERT INTO {quote(Email._meta.db_table)} ({columns}, status, attempts, last_error, created_at)"
+        f" SELECT {values}, %s, 0, '', %s FROM unnest({unnest}) AS u({names})"
+        f" ON CONFLICT ({quote('key')}) DO NOTHING RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Email.Status.QUEUED, timezone.now(), *arrays])
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def emails_send_after_commit(*, email_ids: Sequence[int]) -> None:
+    """Queue the sending of these rows once the current transaction commits (now, outside one).
+
+    A broker that cannot be reached loses nothing: the rows stay queued and the periodic sweep queues
+    them again, so the caller's write still succeeds. (Not `send_emails.delay_on_commit()`: its
+    on-commit callback would raise the broker error out of the committed transaction.)
+    """
+    ids = list(email_ids)
+    if ids:
+        transaction.on_commit(lambda: emails_schedule(email_ids=ids))
+
+
+def emails_schedule(*, email_ids: Sequence[int]) -> int:
+    """Queue one sending task per TASK_SIZE ids, now; returns how many tasks were queued."""
+    from notifications.tasks import send_emails
+
+    ids = list(email_ids)
+    queued = 0
+    for start in range(0, len(ids), TASK_SIZE):
+        try:
+            send_emails.delay(ids[start : start + TASK_SIZE])
+            queued += 1
+        except (KombuOperationalError, RedisError, OSError, Retry) as error:
+            # The broker is unreachable (or, without one, the eager send failed and wants a retry).
+            logger.error("Could not queue %s e-mails (%s); the sweep will retry", len(ids) - start, error)
+            break
+    return queued
+
+
+def claimable(*, now: datetime) -> Q:
+    return (
+        Q(status=Email.Status.QUEUED)
+        | Q(status=Email.Status.FAILED, attempts__lt=MAX_ATTEMPTS)
+        | Q(status=Email.Status.SENDING, claimed_at__lt=now - stale_claim())
+    )
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """What a claimed row needs to be sent (plain values: a batch of 500 builds no model instances)."""
+
+    pk: int
+    to: str
+    subject: str
+    text: str
+    html: str
+    headers: Mapping[str, str]
+
+
+def emails_claim(*, email_ids: Sequence[int], now: datetime | None = None) -> list[Outgoing]:
+    """Take these rows for this worker, when nobody sent them or is sending them; returns the rows taken
+    (with what is needed to send them), in id order. Two queries: a locked select and an update."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        rows = [
+            Outgoing(*values)
+            for values in Email.objects.select_for_update(skip_locked=True)
+            .filter(claimable(now=now), id__in=list(email_ids))
+            .order_by("id")
+            .values_list("id", "to", "subject", "text", "html", "headers")
+        ]
+        if rows:
+            Email.objects.filter(id__in=[row.pk for row in rows]).update(
+                status=Email.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+            )
+    return rows
+
+
+def message_for(email: Outgoing) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        headers=dict(email.headers or {}),
+    )
+    if email.html:
+        message.attach_alternative(email.html, "text/html")
+    return message
+
+
+@dataclass(frozen=True)
+class SendResult:
+    claimed: int
+    sent: int
+
+
+def _mark_sent(ids: list[int]) -> None:
+    if ids:
+        Email.objects.filter(id__in=ids).update(
+            status=Email.Status.SENT, sent_at=timezone.now(), last_error=""
+        )
+
+
+def emails_send(*, email_ids: Sequence[int]) -> SendResult:
+    """Send the rows among these that can be claimed, each at most once, over one connection.
+
+    On an error the rows sent so far are recorded as sent, the failing one as failed (with the error),
+    the rest released (queued again, the claim not counted as an attempt), and the error re-raised so
+    that the task retries, with backoff, what is left.
+    """
+    claimed = emails_claim(email_ids=email_ids)
+    if not claimed:
+        return SendResult(claimed=0, sent=0)
+    sent: list[int] = []
+    unrecorded: list[int] = []
+    connection = get_connection()
+    try:
+        connection.open()
+        for email in claimed:
+            connection.send_messages([message_for(email)])
+            unrecorded.append(email.pk)
+            if len(unrecorded) == SENT_CHUNK:
+                _mark_sent(unrecorded)
+                sent += unrecorded
+                unrecorded = []
+    except Exception as error:
+        sent += unrecorded
+        _mark_sent(unrecorded)
+        if len(sent) < len(claimed):
+            failing = claimed[len(sent)]
+            Email.objects.filter(id=failing.pk).update(
+                status=Email.Status.FAILED, last_error=repr(error)[:2000]
+            )
+            logger.warning("E-mail %s to %s failed: %r", failing.pk, failing.to, error)
+        released = [email.pk for email in claimed[len(sent) + 1 :]]
+        if released:
+            Email.objects.filter(id__in=released).update(
+                status=Email.Status.QUEUED, attempts=F("attempts") - 1
+            )
+        raise
+    finally:
+        connection.close()
+    _mark_sent(unrecorded)
+    sent += unrecorded
+    return SendResult(claimed=len(claimed), sent=len(sent))
+
+
+def emails_resend(*, email_ids: Sequence[int]) -> int:
+    """Give failed e-mails a new set of attempts and queue them (admin → "Re-send"); returns how many."""
+    with transaction.atomic():
+        ids = list(
+            Email.objects.select_for_update()
+            .filter(id__in=list(email_ids), status=Email.Status.FAILED)
+            .values_list("id", flat=True)
+        )
+        Email.objects.filter(id__in=ids).update(status=Email.Status.QUEUED, attempts=0)
+        emails_send_after_commit(email_ids=ids)
+    return len(ids)

@@ -1,0 +1,43 @@
+"""Celery tasks: send queued e-mails (ids in, idempotent), and the periodic sweep.
+
+The sweep's beat row ("Re-queue unsent e-mails", every 5 minutes) is a django-celery-beat PeriodicTask
+created by the data migration 0002, editable in admin.
+"""
+
+import logging
+import smtplib
+
+from celery import shared_task
+from django.utils import timezone
+
+from notifications import services
+from notifications.selectors import email_ids_to_sweep
+
+logger = logging.getLogger(__name__)
+
+# Mail-server and network trouble (refused, reset, timeouts, DNS: all OSError) is worth retrying;
+# anything else is a bug and fails loudly (the sweep tries again later, up to MAX_ATTEMPTS claims).
+RETRYABLE_ERRORS = (smtplib.SMTPException, OSError)
+
+
+@shared_task(
+    name="notifications.tasks.send_emails",
+    autoretry_for=RETRYABLE_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=services.MAX_ATTEMPTS - 1,
+)
+def send_emails(email_ids: list[int]) -> int:
+    """Send these outbox rows (those nobody sent or is sending); returns how many this call sent."""
+    return services.emails_send(email_ids=email_ids).sent
+
+
+@shared_task(name="notifications.tasks.sweep_emails")
+def sweep_emails() -> int:
+    """Queue again the unsent e-mails left idle (lost task, retries given up, dead worker); how many."""
+    ids = email_ids_to_sweep(now=timezone.now())
+    if ids:
+        services.emails_schedule(email_ids=ids)
+        logger.info("Outbox sweep: %s e-mails queued again", len(ids))
+    return len(ids)
