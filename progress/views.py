@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import dateformat
 from django.views.decorators.http import require_POST
 
 from assessments.selectors import quiz_summaries_for
@@ -20,6 +21,7 @@ from progress import services
 from progress.calendar import schedule_calendar
 from progress.forms import EnrolmentForm, LearnerSettingsForm, WeekProgressForm
 from progress.models import Enrolment
+from progress.schedule import Schedule
 from progress.selectors import (
     enrolment_latest_for,
     enrolments_visible_to,
@@ -32,6 +34,11 @@ View = Callable[..., HttpResponse]
 
 
 def _enrol_first(request: HttpRequest) -> HttpResponse:
+    """Where a learner's page sends someone without an enrolment: mentors and staff to their mentees
+    (they can still enrol at /enrol/), learners to the enrol form."""
+    user = request.user
+    if user.is_mentor or user.is_staff:  # type: ignore[union-attr]
+        return redirect("mentoring:dashboard")
     messages.info(request, "Choose a start date to get your schedule.")
     return redirect("progress:enrol")
 
@@ -57,7 +64,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     form = EnrolmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.enrolment_create(
+            enrolment = services.enrolment_create(
                 learner=request.user,  # type: ignore[arg-type]
                 start_date=form.cleaned_data["start_date"],
                 pace=form.cleaned_data["pace"],
@@ -66,11 +73,25 @@ def enrol(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            messages.success(request, "You are enrolled. Here is your first week.")
+            messages.success(request, _enrolled_message(schedule_for(enrolment, statuses={}, changes=[])))
             return redirect("progress:dashboard")
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "week_total": week_count()}
     return render(request, "progress/enrol.html", context, status=status)
+
+
+def _enrolled_message(schedule: Schedule) -> str:
+    """What a new enrolment's dashboard shows first: week 1 now, week 1 later, or a later week (a start
+    date in the past)."""
+    current, start = schedule.current_week, schedule.week(1).starts_on
+    if current is None:
+        return f"You are enrolled. Week 1 starts on {dateformat.format(start, 'l j F Y')}."
+    if current == 1:
+        return "You are enrolled. Here is your first week."
+    return (
+        f"You are enrolled from {dateformat.format(start, 'j F Y')}, so this is week {current}. "
+        "Mark the weeks you have already done, or re-plan to start from week 1 now."
+    )
 
 
 @with_enrolment
