@@ -19,3 +19,8 @@ class User(AbstractUser):
     def is_mentor(self) -> bool:
         """Member of the Mentors group (asked once per request: pages check it for the menu)."""
         return self.groups.filter(name=self.MENTOR_GROUP).exists()
+
+    @cached_property
+    def is_learner(self) -> bool:
+        """Has enrolled in the curriculum (now or before): the learner's pages are theirs."""
+        return self.enrolments.exists()  # type: ignore[attr-defined]

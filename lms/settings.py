@@ -26,7 +26,11 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The site's address, the one source of every absolute link (e-mails, the calendar feed and its events):
+# they are read away from any request. The run command sets it from its PORT.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The site's name, in e-mail subjects ("[AI/ML Curriculum] Confirm Your Email Address") and greetings.
+SITE_NAME = env.str("SITE_NAME", default="AI/ML Curriculum")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -145,7 +149,9 @@ WHITENOISE_MANIFEST_STRICT = False
 
 # --- Accounts (django-allauth) ----------------------------------------------------------------
 SITE_ID = 1
-LOGIN_REDIRECT_URL = "/"
+# Signing up or logging in lands on the dashboard (which sends a learner without an enrolment to the
+# enrol form, and mentors or staff who are not learners to their mentees).
+LOGIN_REDIRECT_URL = "progress:dashboard"
 LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -154,6 +160,8 @@ ACCOUNT_EMAIL_VERIFICATION = env.str(
     "ACCOUNT_EMAIL_VERIFICATION", default="optional" if DEBUG else "mandatory"
 )
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Account e-mails name the site from SITE_NAME and SITE_URL (not the Sites framework's "example.com").
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 
 # --- E-mail -----------------------------------------------------------------------------------

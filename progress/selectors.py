@@ -94,6 +94,16 @@ def schedule_for(
     )
 
 
+def week_to_continue(schedule: Schedule) -> int | None:
+    """The week to work on: this week by date, unless it is done, then the first unfinished one (a
+    learner ahead of the plan); week 1 before the start; None once every week is completed."""
+    first_open = schedule.first_uncompleted
+    if first_open is None:
+        return None
+    current = schedule.current_week or 1
+    return current if not schedule.week(current).is_completed else first_open.number
+
+
 @dataclass(frozen=True)
 class ScheduleRow:
     week: Week

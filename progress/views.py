@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -204,7 +205,7 @@ def learner_settings(request: HttpRequest, enrolment: Enrolment) -> HttpResponse
         )
         messages.success(request, "Settings saved.")
         return redirect("progress:settings")
-    feed_url = request.build_absolute_uri(reverse("progress:calendar-feed", args=[enrolment.calendar_token]))
+    feed_url = settings.SITE_URL + reverse("progress:calendar-feed", args=[enrolment.calendar_token])
     context = {"form": form, "enrolment": enrolment, "feed_url": feed_url}
     return render(request, "progress/settings.html", context, status=400 if request.method == "POST" else 200)
 
