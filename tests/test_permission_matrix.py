@@ -133,6 +133,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "admin:app_list":                       (302, 302, 302, 302, 302, 200),
     "admin:auth_user_password_change":      (302, 302, 302, 302, 302, 200),
     "admin/<catch-all>":                    (302, 302, 302, 302, 302, 404),
+    "admin:assessments_quiz_preview":       (302, 302, 302, 302, 302, 200),
     # Admin model URLs that differ from the rule below: read-only models (no add) …
     "admin:mentoring_mentordigestlog_add":  (302, 302, 302, 302, 302, 403),
     "admin:reminders_reminderlog_add":      (302, 302, 302, 302, 302, 403),
