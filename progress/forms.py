@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from lms.forms import DateInput
-from progress.models import Enrolment, WeekProgress
+from progress.models import Enrolment, ScheduleChange, WeekProgress
 from progress.timezones import canonical_timezone, timezone_aliases, timezone_choices
 
 PACE_CHOICES = [
@@ -75,3 +75,17 @@ class LearnerSettingsForm(forms.Form):
     reminder_cadence = forms.ChoiceField(
         choices=Enrolment.ReminderCadence.choices, label="Reminder e-mails", widget=forms.RadioSelect
     )
+
+
+class ReplanConfirmForm(forms.Form):
+    """The re-plan the learner saw in the preview; a different one today is shown again, not made."""
+
+    from_week = forms.IntegerField(min_value=1, max_value=1000, widget=forms.HiddenInput)
+    starts_on = forms.DateField(widget=forms.HiddenInput(), input_formats=["%Y-%m-%d"])
+
+    @classmethod
+    def for_change(cls, change: ScheduleChange) -> "ReplanConfirmForm":
+        return cls(initial={"from_week": change.from_week, "starts_on": change.starts_on.isoformat()})
+
+    def confirming(self) -> tuple[int, date]:
+        return self.cleaned_data["from_week"], self.cleaned_data["starts_on"]

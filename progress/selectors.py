@@ -1,6 +1,7 @@
 """Reads of enrolments and progress, scoped to the requesting user."""
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -67,6 +68,19 @@ def next_midnight_for(enrolment: Enrolment) -> datetime:
     return datetime.combine(tomorrow, time.min, tzinfo=zone)
 
 
+def shifts_by_enrolment(*, enrolment_ids: Iterable[int] | QuerySet[Any]) -> dict[int, list[Shift]]:
+    """The schedule changes of many enrolments as the schedule rule takes them, in the order made (one
+    query; tuples, not model instances: lists of thousands of learners read them)."""
+    shifts: dict[int, list[Shift]] = defaultdict(list)
+    for enrolment_id, from_week, starts_on, skipped in (
+        ScheduleChange.objects.filter(enrolment_id__in=enrolment_ids)
+        .order_by("created_at", "id")
+        .values_list("enrolment_id", "from_week", "starts_on", "skipped_weeks")
+    ):
+        shifts[enrolment_id].append(Shift(from_week, starts_on, frozenset(skipped or ())))
+    return shifts
+
+
 def schedule_for(
     enrolment: Enrolment,
     *,
@@ -82,7 +96,7 @@ def schedule_for(
             WeekProgress.objects.filter(enrolment=enrolment).values_list("week__number", "status")
         )
     if shifts is None:
-        shifts = [Shift(change.from_week, change.starts_on) for change in enrolment.schedule_changes.all()]
+        shifts = [change.shift for change in enrolment.schedule_changes.all()]
     return build_schedule(
         start_date=enrolment.start_date,
         pace=enrolment.pace,
@@ -147,6 +161,13 @@ class LearnerOverview:
         return [row for row in self.rows if row.planned.is_overdue]
 
     @property
+    def undoable_replan(self) -> ScheduleChange | None:
+        """The last change of the plan when it is a re-plan of an active enrolment (it can be undone)."""
+        last = self.changes[-1] if self.changes else None
+        active = self.enrolment.status == Enrolment.Status.ACTIVE
+        return last if active and last and last.reason == ScheduleChange.Reason.REPLAN else None
+
+    @property
     def percent_complete(self) -> int:
         return round(100 * self.schedule.completed_count / len(self.rows)) if self.rows else 0
 
@@ -168,7 +189,7 @@ def learner_overview(
     schedule = schedule_for(
         enrolment,
         statuses=statuses,
-        shifts=[Shift(change.from_week, change.starts_on) for change in changes],
+        shifts=[change.shift for change in changes],
         today=today,
         total_weeks=len(weeks),
     )

@@ -20,7 +20,7 @@ from lms.forms import add_validation_error
 from mentoring.selectors import feedback_for, phase_reviews_for
 from progress import services
 from progress.calendar import schedule_calendar
-from progress.forms import EnrolmentForm, LearnerSettingsForm, WeekProgressForm
+from progress.forms import EnrolmentForm, LearnerSettingsForm, ReplanConfirmForm, WeekProgressForm
 from progress.models import Enrolment
 from progress.schedule import Schedule
 from progress.selectors import (
@@ -74,7 +74,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            messages.success(request, _enrolled_message(schedule_for(enrolment, statuses={}, changes=[])))
+            messages.success(request, _enrolled_message(schedule_for(enrolment, statuses={}, shifts=[])))
             return redirect("progress:dashboard")
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "week_total": week_count()}
@@ -167,14 +167,51 @@ def _run_action(request: HttpRequest, action: Callable[[], object], success: str
     return redirect(request.POST.get("next") or "progress:dashboard")
 
 
-@require_POST
+def _messages_of(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
 @with_enrolment
 def replan(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
-    return _run_action(
-        request,
-        lambda: services.schedule_replan(enrolment=enrolment, changed_by=request.user),  # type: ignore[arg-type]
-        "Re-planned: your first unfinished week starts this week.",
-    )
+    """GET: what a re-plan would change (new finish date, the weeks that move); POST: make it."""
+    if request.method == "POST":
+        form = ReplanConfirmForm(request.POST)
+        confirming = form.confirming() if form.is_valid() else None
+        try:
+            change = services.schedule_replan(
+                enrolment=enrolment,
+                changed_by=request.user,  # type: ignore[arg-type]
+                confirming=confirming,
+            )
+        except ValidationError as error:
+            _messages_of(request, error)
+            return redirect("progress:replan" if error.code == "stale" else "progress:dashboard")
+        messages.success(
+            request,
+            f"Re-planned: week {change.from_week} starts on {dateformat.format(change.starts_on, 'l j F')}. "
+            "Changed your mind? Undo it from your dashboard.",
+        )
+        return redirect("progress:dashboard")
+    try:
+        preview = services.schedule_replan_preview(enrolment=enrolment)
+    except ValidationError as error:
+        _messages_of(request, error)
+        return redirect("progress:dashboard")
+    form = ReplanConfirmForm.for_change(preview.change)
+    return render(request, "progress/replan.html", {"preview": preview, "form": form})
+
+
+@require_POST
+@with_enrolment
+def replan_undo(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+    try:
+        services.schedule_replan_undo(enrolment=enrolment)
+    except ValidationError as error:
+        _messages_of(request, error)
+    else:
+        messages.success(request, "The re-plan is undone: your schedule is as it was before it.")
+    return redirect("progress:dashboard")
 
 
 @require_POST

@@ -15,9 +15,9 @@ from django.db.models import QuerySet
 
 from assessments.selectors import QuizSummary, quiz_summaries_for_learners
 from curriculum.models import Week
-from progress.models import Enrolment, ScheduleChange, WeekProgress
-from progress.schedule import Schedule, Shift
-from progress.selectors import schedule_for
+from progress.models import Enrolment, WeekProgress
+from progress.schedule import Schedule
+from progress.selectors import schedule_for, shifts_by_enrolment
 from reminders import rules
 
 BATCH_SIZE = 500
@@ -110,13 +110,7 @@ def reminders_due(*, enrolment_ids: Sequence[int], as_of: datetime) -> list[DueR
     )
     for enrolment_id, number, status in progress_rows:
         statuses[enrolment_id][number] = status
-    shifts: dict[int, list[Shift]] = defaultdict(list)
-    for enrolment_id, from_week, starts_on in (
-        ScheduleChange.objects.filter(enrolment_id__in=ids)
-        .order_by("created_at", "id")
-        .values_list("enrolment_id", "from_week", "starts_on")
-    ):
-        shifts[enrolment_id].append(Shift(from_week, starts_on))
+    shifts = shifts_by_enrolment(enrolment_ids=ids)
 
     due = []
     for enrolment in enrolments:

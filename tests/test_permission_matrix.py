@@ -51,13 +51,16 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "home":                                 (200, 200, 200, 200, 200, 200),
     "healthz":                              (200, 200, 200, 200, 200, 200),
     "ping":                                 (200, 200, 200, 200, 200, 200),
+    "favicon":                              (301, 301, 301, 301, 301, 301),
     "curriculum:overview":                  (200, 200, 200, 200, 200, 200),
     "curriculum:week-detail":               (200, 200, 200, 200, 200, 200),
     # Learner pages: log-in required; the user's own enrolment (mentors and staff have none: enrol).
     "progress:dashboard":                   (302, 200, 200, 302, 302, 302),
     "progress:enrol":                       (302, 302, 302, 200, 200, 200),
     "progress:schedule":                    (302, 200, 200, 302, 302, 302),
-    "progress:replan":                      (405, 405, 405, 405, 405, 405),
+    # The re-plan's preview: the learner of the world is on track (after a re-plan) and sent back.
+    "progress:replan":                      (302, 302, 302, 302, 302, 302),
+    "progress:replan-undo":                 (405, 405, 405, 405, 405, 405),
     "progress:pause":                       (405, 405, 405, 405, 405, 405),
     "progress:resume":                      (405, 405, 405, 405, 405, 405),
     "progress:week":                        (302, 200, 200, 302, 302, 302),
@@ -157,6 +160,7 @@ ADMIN_MODEL_RULES: dict[str, tuple[int, int, int, int, int, int]] = {
 # The documented method of the views that refuse GET, with a valid body, answered per role.
 POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int]]] = {
     "progress:replan":          ({},                                        (302, 302, 302, 302, 302, 302)),
+    "progress:replan-undo":     ({},                                        (302, 302, 302, 302, 302, 302)),
     "progress:pause":           ({},                                        (302, 302, 302, 302, 302, 302)),
     "progress:resume":          ({},                                        (302, 302, 302, 302, 302, 302)),
     "progress:calendar-rotate": ({},                                        (302, 302, 302, 302, 302, 302)),
