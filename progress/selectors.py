@@ -139,6 +139,14 @@ class PhaseProgress:
 
 
 @dataclass(frozen=True)
+class PhaseGroup:
+    progress: PhaseProgress
+    rows: list[ScheduleRow]
+    is_current: bool
+    """The phase of the learner's current week (before the start: the first phase)."""
+
+
+@dataclass(frozen=True)
 class LearnerOverview:
     enrolment: Enrolment
     schedule: Schedule
@@ -155,6 +163,23 @@ class LearnerOverview:
     def next_row(self) -> ScheduleRow | None:
         number = (self.schedule.current_week or 0) + 1
         return self.rows[number - 1] if number <= len(self.rows) else None
+
+    @property
+    def phase_groups(self) -> list[PhaseGroup]:
+        """The rows by phase, in order, each with its progress; the schedule page shows one per phase."""
+        current = self.current_row or (self.rows[0] if self.rows else None)
+        current_phase = current.week.phase_id if current else None
+        by_phase: dict[int, list[ScheduleRow]] = {}
+        for row in self.rows:
+            by_phase.setdefault(row.week.phase_id, []).append(row)
+        return [
+            PhaseGroup(
+                progress=phase,
+                rows=by_phase.get(phase.phase.pk, []),
+                is_current=phase.phase.pk == current_phase,
+            )
+            for phase in self.phases
+        ]
 
     @property
     def overdue_rows(self) -> list[ScheduleRow]:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from assessments.selectors import quiz_summaries_for
 from curriculum.models import Week
-from curriculum.selectors import week_count, week_get
+from curriculum.selectors import week_count, week_get, week_neighbours
 from lms.forms import add_validation_error
 from mentoring.selectors import feedback_for, phase_reviews_for
 from progress import services
@@ -144,7 +144,10 @@ def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpRespons
     planned = schedule_for(enrolment).week(number)
     quiz = quiz_summaries_for(learner=enrolment.learner).get(number)
     feedback = list(feedback_for(enrolment=enrolment, week=curriculum_week))
+    previous, following = week_neighbours(week=curriculum_week)
     context = {
+        "previous": previous,
+        "following": following,
         "feedback": feedback,
         "quiz": quiz,
         "week": curriculum_week,
