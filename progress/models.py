@@ -118,6 +118,14 @@ class ScheduleChange(models.Model):
             raise ValidationError({"skipped_weeks": "Give a list of week numbers, e.g. [4, 5]."})
 
     @property
+    def first_week_with_slot(self) -> int:
+        """The first week this change dates: `from_week`, or after the completed weeks it skips."""
+        number = self.from_week
+        while number in self.skipped_weeks:
+            number += 1
+        return number
+
+    @property
     def shift(self) -> Shift:
         """This change as the schedule rule takes it (progress.schedule)."""
         return Shift(self.from_week, self.starts_on, frozenset(self.skipped_weeks or ()))

@@ -280,12 +280,16 @@ def replan_shift(schedule: Schedule, *, week_start: date) -> Shift | None:
     week) and the weeks after it follow, except those already completed, which take no slot. None when
     every week is completed.
 
-    Behind, it moves the unfinished weeks later; ahead, it pulls them earlier."""
+    Behind, the plan is re-anchored at the first unfinished week and moves later. Ahead, it is
+    re-anchored just after the planned week, whose completed successors take no slot, and moves
+    earlier: the first unfinished week becomes the planned one."""
     first_open = schedule.first_uncompleted
     if first_open is None:
         return None
-    done_later = frozenset(week.number for week in schedule.weeks[first_open.number :] if week.is_completed)
-    return Shift(first_open.number, week_start, done_later)
+    planned = schedule.planned_week
+    from_week = first_open.number if planned is None or first_open.number <= planned else planned + 1
+    done = frozenset(week.number for week in schedule.weeks[from_week - 1 :] if week.is_completed)
+    return Shift(from_week, week_start, done)
 
 
 def same_weekday_on_or_before(day: date, weekday: int) -> date:

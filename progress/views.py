@@ -192,8 +192,8 @@ def replan(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
             return redirect("progress:replan" if error.code == "stale" else "progress:dashboard")
         messages.success(
             request,
-            f"Re-planned: week {change.from_week} starts on {dateformat.format(change.starts_on, 'l j F')}. "
-            "Changed your mind? Undo it from your dashboard.",
+            f"Re-planned: week {change.first_week_with_slot} starts on "
+            f"{dateformat.format(change.starts_on, 'l j F')}. Changed your mind? Undo it on your dashboard.",
         )
         return redirect("progress:dashboard")
     try:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from curriculum.models import Week
 from progress.models import Enrolment, ScheduleChange
 from progress.schedule import COMPLETED, Shift, build_schedule, replan_shift, same_weekday_on_or_before
+from progress.selectors import schedule_for
 from progress.services import (
     enrolment_create,
     enrolment_pause,
@@ -125,8 +126,11 @@ def test_a_re_plan_gives_the_earliest_finish_for_the_weeks_left(pace, days_in, c
     )
 
     left = [week for week in after.weeks if week.number >= shift.from_week and not week.is_completed]
-    assert left[0].number == shift.from_week
+    assert left[0] == after.first_uncompleted
+    assert left[0].number == before.first_uncompleted.number
     assert left[0].starts_on == week_start
+    if before.planned_week:
+        assert after.state != "ahead"  # pulled forward: the first unfinished week is the planned one
     for earlier, later in pairwise(left):
         assert later.starts_on == earlier.ends_on + timedelta(days=1)
     assert all(week.has_slot for week in left)
@@ -160,9 +164,18 @@ def test_a_learner_ahead_pulls_the_plan_forward(enrolment):
     with freeze_time(START + timedelta(days=8)):  # week 2, and four weeks done
         preview = schedule_replan_preview(enrolment=enrolment)
         assert preview.forward
-        assert (preview.change.from_week, preview.change.starts_on) == (5, START + timedelta(weeks=1))
+        change = preview.change
+        assert (change.from_week, change.starts_on, change.skipped_weeks) == (
+            3,
+            START + timedelta(weeks=1),
+            [3, 4],
+        )
+        assert change.first_week_with_slot == 5
         assert preview.finish_after == preview.finish_before - timedelta(weeks=3)
         schedule_replan(enrolment=enrolment, changed_by=enrolment.learner)
+        plan = schedule_for(enrolment)
+    assert (plan.state, plan.planned_week, plan.current_week) == ("on_track", 5, 5)
+    assert plan.week(5).starts_on == START + timedelta(weeks=1)
 
 
 @pytest.mark.django_db
