@@ -10,13 +10,16 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
-from django.utils.html import format_html_join
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from assessments.forms import QuizForm
 from assessments.models import Answer, Choice, Question, Quiz, Submission, choice_problems
 from assessments.selectors import most_missed_questions
 
@@ -66,6 +69,9 @@ class QuizAdminForm(forms.ModelForm):
         ]  # fmt: skip
 
 
+QUIZ_ADMIN_JS = ("js/admin_quiz.js",)  # a question shows the fields of its kind; new rows numbered in order
+
+
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
     form = QuizAdminForm
@@ -76,14 +82,46 @@ class QuizAdmin(admin.ModelAdmin):
     ordering = ("week__number", "id")
     autocomplete_fields = ("week",)
     inlines = [QuestionInline]
-    readonly_fields = ("most_missed",)
+    readonly_fields = ("preview_link", "most_missed")
+
+    class Media:
+        js = QUIZ_ADMIN_JS
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Quiz]:
         return super().get_queryset(request).annotate(question_total=Count("questions"))
 
+    def get_urls(self) -> list[URLPattern]:
+        preview = self.admin_site.admin_view(self.preview_view)
+        preview.model_admin = self  # type: ignore[attr-defined]  # as admin marks its own URLs
+        return [
+            path("<path:object_id>/preview/", preview, name="assessments_quiz_preview"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The quiz page as a learner sees it (drafts included), with nothing to submit."""
+        quiz = self.get_object(request, object_id)
+        if quiz is None:
+            raise Http404("No such quiz.")
+        if not self.has_view_or_change_permission(request, quiz):
+            raise PermissionDenied
+        context = {
+            "quiz": quiz,
+            "form": QuizForm(quiz=quiz),
+            "attempts_left": quiz.max_attempts,
+            "preview": True,
+            "change_url": reverse("admin:assessments_quiz_change", args=[quiz.pk]),
+        }
+        return render(request, "assessments/quiz_take.html", context)
+
+    @admin.display(description="Preview")
+    def preview_link(self, quiz: Quiz) -> str:
+        url = reverse("admin:assessments_quiz_preview", args=[quiz.pk])
+        return format_html('<a href="{}">See the quiz as a learner sees it</a>', url)
+
     def get_fields(self, request: HttpRequest, obj: Quiz | None = None) -> list[str]:  # type: ignore[override]
         fields = list(QuizAdminForm.Meta.fields)
-        return [*fields, "most_missed"] if obj else fields
+        return [*fields, "preview_link", "most_missed"] if obj else fields
 
     @admin.display(description="Most missed questions")
     def most_missed(self, quiz: Quiz) -> str:
@@ -111,6 +149,9 @@ class QuestionAdmin(admin.ModelAdmin):
     ordering = ("quiz__week__number", "quiz", "order")
     autocomplete_fields = ("quiz",)
     inlines = [ChoiceInline]
+
+    class Media:
+        js = QUIZ_ADMIN_JS
 
 
 class AnswerInline(admin.TabularInline):

@@ -1,5 +1,7 @@
 """Reads of the curriculum. The curriculum is public: no scoping by user is needed."""
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, QuerySet
 
 from curriculum.models import Phase, Week
@@ -31,3 +33,20 @@ def week_phase_numbers() -> list[tuple[int, int]]:
 
 def week_exists(*, number: int) -> bool:
     return Week.objects.filter(number=number).exists()
+
+
+@dataclass(frozen=True)
+class WeekLink:
+    number: int
+    topic: str
+
+
+def week_neighbours(*, week: Week) -> tuple[WeekLink | None, WeekLink | None]:
+    """The weeks before and after this one (None at either end), in one query."""
+    found = {
+        number: WeekLink(number, topic)
+        for number, topic in Week.objects.filter(number__in=[week.number - 1, week.number + 1]).values_list(
+            "number", "topic"
+        )
+    }
+    return found.get(week.number - 1), found.get(week.number + 1)

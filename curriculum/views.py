@@ -2,7 +2,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from curriculum.models import Week
-from curriculum.selectors import phase_list_with_weeks, week_get
+from curriculum.selectors import phase_list_with_weeks, week_get, week_neighbours
 
 
 def _outline() -> dict[str, object]:
@@ -24,4 +24,6 @@ def week_detail(request: HttpRequest, number: int) -> HttpResponse:
         week = week_get(number=number)
     except Week.DoesNotExist as error:
         raise Http404(f"There is no week {number} in the curriculum.") from error
-    return render(request, "curriculum/week_detail.html", {"week": week})
+    previous, following = week_neighbours(week=week)
+    context = {"week": week, "previous": previous, "following": following}
+    return render(request, "curriculum/week_detail.html", context)

@@ -5,11 +5,14 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
-from rest_framework.views import exception_handler
+from rest_framework.views import APIView, exception_handler
 
 from lms.throttles import WriteRateThrottle
 
@@ -42,9 +45,11 @@ VALIDATION_ERROR = OpenApiResponse(
     },
     description="Invalid input; nothing was saved.",
 )
-NOT_ALLOWED = OpenApiResponse(
-    ErrorSerializer, description="Not logged in, an invalid token, or not allowed to do this."
+NOT_AUTHENTICATED = OpenApiResponse(
+    ErrorSerializer,
+    description="No credentials, or a token that is invalid or revoked (`WWW-Authenticate: Token`).",
 )
+NOT_ALLOWED = OpenApiResponse(ErrorSerializer, description="Logged in, but not allowed to do this.")
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object, or not one of yours.")
 THROTTLED = OpenApiResponse(ErrorSerializer, description="Too many writes: wait and retry.")
 
@@ -55,8 +60,8 @@ WITH_BODY = ("POST", "PUT", "PATCH")
 class AutoSchema(SpectacularAutoSchema):
     """Documents the error answers each endpoint can give, next to its own success responses.
 
-    - 403 everywhere: anonymous callers of private endpoints, invalid tokens on any endpoint (session
-      authentication comes first, so DRF answers 403 rather than 401), callers without the role;
+    - 401 everywhere: no credentials on a private endpoint, an invalid or revoked token on any endpoint;
+    - 403 everywhere: callers without the role (a session without its CSRF token on a write);
     - 400 on writes and on filtered lists (field messages);
     - 404 on paths with an object in them and on paginated lists (`?page=` past the end);
     - 429 on throttled writes.
@@ -65,7 +70,7 @@ class AutoSchema(SpectacularAutoSchema):
 
     def _get_response_bodies(self, direction: Any = "response") -> Any:
         responses = super()._get_response_bodies(direction)
-        errors = {403: NOT_ALLOWED}
+        errors = {401: NOT_AUTHENTICATED, 403: NOT_ALLOWED}
         if self.method in WITH_BODY or getattr(self.view, "filterset_fields", None):
             errors[400] = VALIDATION_ERROR
         if "{" in self.path or (self.method == "GET" and self._is_list_view() and self._get_paginator()):
@@ -90,3 +95,45 @@ def path_integers_are_natural(result: dict[str, Any], **kwargs: Any) -> dict[str
                 if parameter.get("in") == "path" and parameter.get("schema", {}).get("type") == "integer":
                     parameter["schema"].setdefault("minimum", 0)
     return result
+
+
+# The index of /api/v1/: each section and its entry points (URL names of the apps' api_urls).
+API_SECTIONS = {
+    "auth": {"token": "api-token"},
+    "curriculum": {"phases": "phase-list", "weeks": "week-list"},
+    "me": {
+        "enrolment": "api-my-enrolment",
+        "schedule": "api-my-schedule",
+        "progress": "api-my-progress",
+    },
+    "assessments": {"quizzes": "api-quiz-list", "submissions": "api-submission-list"},
+    "mentor": {"learners": "api-mentee-list"},
+}
+
+
+class ApiIndexView(APIView):
+    """What the API offers: its sections with their URLs, and where the documentation is."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="The API's sections",
+        responses={
+            200: OpenApiResponse(
+                response={"type": "object", "additionalProperties": {}},
+                description='`{"docs": …, "schema": …, "sections": {"me": {"schedule": URL, …}, …}}`',
+            )
+        },
+        auth=[],
+    )
+    def get(self, request: Request) -> Response:
+        return Response(
+            {
+                "docs": reverse("api-docs", request=request),
+                "schema": reverse("api-schema", request=request),
+                "sections": {
+                    section: {name: reverse(url_name, request=request) for name, url_name in entries.items()}
+                    for section, entries in API_SECTIONS.items()
+                },
+            }
+        )

@@ -1,8 +1,11 @@
-"""Every API route of /api/v1/, gathered from the apps."""
+"""Every API route of /api/v1/, gathered from the apps, and the index that lists them."""
 
 from django.urls import include, path
 
+from lms.api import ApiIndexView
+
 urlpatterns = [
+    path("", ApiIndexView.as_view(), name="api-index"),
     path("", include("accounts.api_urls")),
     path("", include("curriculum.api_urls")),
     path("", include("progress.api_urls")),

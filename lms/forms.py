@@ -2,6 +2,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
+class DateInput(forms.DateInput):
+    """`<input type="date">`, whose value browsers accept only as YYYY-MM-DD: never the locale's format
+    (en-gb renders 30/11/2026, which the browser drops, leaving the field blank)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 def add_validation_error(form: forms.Form, error: ValidationError) -> None:
     """Show a service's ValidationError on a form: on its field when the form has one, else on top."""
     if hasattr(error, "error_dict"):

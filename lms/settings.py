@@ -27,7 +27,11 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The site's address, the one source of every absolute link (e-mails, the calendar feed and its events):
+# they are read away from any request. The run command sets it from its PORT.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The site's name, in e-mail subjects ("[AI/ML Curriculum] Confirm Your Email Address") and greetings.
+SITE_NAME = env.str("SITE_NAME", default="AI/ML Curriculum")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -153,7 +157,9 @@ WHITENOISE_MANIFEST_STRICT = False
 
 # --- Accounts (django-allauth) ----------------------------------------------------------------
 SITE_ID = 1
-LOGIN_REDIRECT_URL = "/"
+# Signing up or logging in lands on the dashboard (which sends a learner without an enrolment to the
+# enrol form, and mentors or staff who are not learners to their mentees).
+LOGIN_REDIRECT_URL = "progress:dashboard"
 LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -175,6 +181,8 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Account e-mails name the site from SITE_NAME and SITE_URL (not the Sites framework's "example.com").
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -214,9 +222,11 @@ CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: its `WWW-Authenticate: Token` header makes a missing or revoked token a 401 (DRF
+    # answers 403 when the first class has no such header, as session authentication has none).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "lms.audit.AuditedTokenAuthentication",  # TokenAuthentication, naming the audit trail's actor
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

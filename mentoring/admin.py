@@ -1,9 +1,13 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from accounts.models import User
 from mentoring.models import PhaseReview, WeekFeedback
@@ -12,13 +16,21 @@ from progress.models import Enrolment
 from progress.selectors import CURRENT_STATUSES
 
 
+class WrappedFilteredSelectMultiple(FilteredSelectMultiple):
+    """The two-box selector in a wrapper of its own, as admin gives its model fields: SelectFilter2.js
+    prepends the selector to the select's parent, which would put it before the field's label."""
+
+    def render(self, *args: Any, **kwargs: Any) -> SafeString:
+        return format_html('<div class="related-widget-wrapper">{}</div>', super().render(*args, **kwargs))
+
+
 class MentorUserForm(UserChangeForm):
     """The user form plus, for mentors, the learners assigned to them: bulk assignment in one place."""
 
     mentees = forms.ModelMultipleChoiceField(
         queryset=Enrolment.objects.filter(status__in=CURRENT_STATUSES).select_related("learner"),
         required=False,
-        widget=FilteredSelectMultiple("learners", is_stacked=False),
+        widget=WrappedFilteredSelectMultiple("learners", is_stacked=False),
         help_text="Learners this mentor follows (mentors only). Moving a learner here takes them from their "
         "previous mentor.",
     )

@@ -50,7 +50,12 @@ class MyEnrolmentView(APIView):
 
 class ReplanView(APIView):
     @extend_schema(
-        request=None, responses={200: ScheduleSerializer, 404: NOT_ENROLLED}, summary="Catch-up re-plan"
+        request=None,
+        responses={200: ScheduleSerializer, 404: NOT_ENROLLED},
+        summary="Re-plan",
+        description="The first unfinished week starts this week and the rest follows; weeks already "
+        "completed take no slot. Behind, the plan moves later; ahead, it moves earlier. 400 when there "
+        "is nothing to re-plan. The site shows a preview first and can undo the last re-plan.",
     )
     def post(self, request: Request) -> Response:
         enrolment = own_enrolment(request)

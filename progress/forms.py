@@ -1,12 +1,14 @@
+import json
 from datetime import date, timedelta
 from decimal import Decimal
-from zoneinfo import available_timezones
 
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from progress.models import Enrolment, WeekProgress
+from lms.forms import DateInput
+from progress.models import Enrolment, ScheduleChange, WeekProgress
+from progress.timezones import canonical_timezone, timezone_aliases, timezone_choices
 
 PACE_CHOICES = [
     (Decimal("1"), "Standard: one curriculum week per week"),
@@ -15,7 +17,26 @@ PACE_CHOICES = [
     (Decimal("1.5"), "Faster: three curriculum weeks every two weeks"),
     (Decimal("2"), "Double pace: two curriculum weeks per week"),
 ]
-TIMEZONE_CHOICES = [(name, name) for name in sorted(available_timezones())]
+
+
+class TimezoneField(forms.ChoiceField):
+    """The canonical IANA zones grouped by region. A deprecated alias (an older enrolment's, or posted)
+    stands for its canonical zone."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("help_text", "Your weeks start at midnight here.")
+        super().__init__(choices=timezone_choices, **kwargs)  # type: ignore[arg-type]
+
+    def prepare_value(self, value: object) -> object:
+        return canonical_timezone(value) if isinstance(value, str) else value
+
+    def to_python(self, value: object) -> str:
+        return canonical_timezone(super().to_python(value))
+
+    def preselect_browser_zone(self) -> None:
+        """Let static/js/timezone.js choose the browser's zone (aliases it may report included)."""
+        self.widget.attrs["data-browser-zone"] = "true"
+        self.widget.attrs["data-aliases"] = json.dumps(timezone_aliases(), separators=(",", ":"))
 
 
 def next_monday(today: date | None = None) -> date:
@@ -25,16 +46,18 @@ def next_monday(today: date | None = None) -> date:
 
 class EnrolmentForm(forms.Form):
     start_date = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Week 1 starts on this day (a Monday by default).",
     )
     pace = forms.TypedChoiceField(choices=PACE_CHOICES, coerce=Decimal, initial=Decimal("1"))
-    timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, help_text="Your weeks start at midnight here.")
+    timezone = TimezoneField()
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["start_date"].initial = next_monday()
         self.fields["timezone"].initial = settings.TIME_ZONE
+        if not self.is_bound:  # a form sent back with errors keeps the learner's choice
+            self.fields["timezone"].preselect_browser_zone()  # type: ignore[attr-defined]
 
 
 class WeekProgressForm(forms.Form):
@@ -48,7 +71,21 @@ class WeekProgressForm(forms.Form):
 
 
 class LearnerSettingsForm(forms.Form):
-    timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES)
+    timezone = TimezoneField()
     reminder_cadence = forms.ChoiceField(
         choices=Enrolment.ReminderCadence.choices, label="Reminder e-mails", widget=forms.RadioSelect
     )
+
+
+class ReplanConfirmForm(forms.Form):
+    """The re-plan the learner saw in the preview; a different one today is shown again, not made."""
+
+    from_week = forms.IntegerField(min_value=1, max_value=1000, widget=forms.HiddenInput)
+    starts_on = forms.DateField(widget=forms.HiddenInput(), input_formats=["%Y-%m-%d"])
+
+    @classmethod
+    def for_change(cls, change: ScheduleChange) -> "ReplanConfirmForm":
+        return cls(initial={"from_week": change.from_week, "starts_on": change.starts_on.isoformat()})
+
+    def confirming(self) -> tuple[int, date]:
+        return self.cleaned_data["from_week"], self.cleaned_data["starts_on"]

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.timezone import now
 
 from curriculum.models import Week
+from progress.schedule import Shift
 
 
 def validate_timezone(value: str) -> None:
@@ -93,6 +94,11 @@ class ScheduleChange(models.Model):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="schedule_changes")
     from_week = models.PositiveSmallIntegerField()
     starts_on = models.DateField()
+    skipped_weeks = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Weeks that take no slot from `from_week` on (a re-plan skips those already completed).",
+    )
     reason = models.CharField(max_length=10, choices=Reason.choices)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -104,6 +110,25 @@ class ScheduleChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()}: week {self.from_week} from {self.starts_on:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        super().clean()
+        weeks = self.skipped_weeks
+        if not isinstance(weeks, list) or not all(isinstance(n, int) and n > 0 for n in weeks):
+            raise ValidationError({"skipped_weeks": "Give a list of week numbers, e.g. [4, 5]."})
+
+    @property
+    def first_week_with_slot(self) -> int:
+        """The first week this change dates: `from_week`, or after the completed weeks it skips."""
+        number = self.from_week
+        while number in self.skipped_weeks:
+            number += 1
+        return number
+
+    @property
+    def shift(self) -> Shift:
+        """This change as the schedule rule takes it (progress.schedule)."""
+        return Shift(self.from_week, self.starts_on, frozenset(self.skipped_weeks or ()))
 
 
 class WeekProgress(models.Model):

@@ -9,6 +9,9 @@ The rules:
 - A *shift* re-anchors the plan: week `from_week` starts on `starts_on` and the later weeks follow at
   the pace. Catch-up re-plans and resumptions after a pause are shifts. Shifts apply in the order they
   were made; a shift replaces any earlier shift that starts at the same or a later week.
+- A shift may name weeks it *skips* (a re-plan skips the weeks already completed after its first week):
+  in the part of the plan that shift anchors, a skipped week takes no slot. It starts and ends on the
+  day the next week with a slot starts, is never the planned week, and the weeks after it move up.
 - While an enrolment is paused, time stands still at the day it was paused: nothing becomes overdue.
 - A week is overdue when its last day is before today and it is not completed; "behind by N weeks"
   counts the overdue weeks.
@@ -38,6 +41,8 @@ ONE_DAY = timedelta(days=1)
 class Shift:
     from_week: int
     starts_on: date
+    skipped: frozenset[int] = frozenset()
+    """Weeks that take no slot in the part of the plan this shift anchors."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +53,8 @@ class PlannedWeek:
     status: str
     is_current: bool
     is_overdue: bool
+    has_slot: bool = True
+    """False for a week a re-plan skipped: it takes no days of the plan."""
 
     @property
     def is_completed(self) -> bool:
@@ -140,6 +147,18 @@ def _offsets(pace_hundredths: int, count: int) -> tuple[int, ...]:
     return tuple(_days_after_anchor(weeks, pace_hundredths) for weeks in range(count))
 
 
+def _slot_offsets(pace_hundredths: int, numbers: range, skipped: frozenset[int]) -> list[int]:
+    """Days from an anchor to the start of each week in `numbers` (the anchor's week first), when the
+    `skipped` weeks take no slot: a skipped week starts where the next week with a slot starts."""
+    if not skipped:
+        return list(_offsets(pace_hundredths, len(numbers)))
+    offsets, slots = [], 0
+    for number in numbers:
+        offsets.append(_days_after_anchor(slots, pace_hundredths))
+        slots += number not in skipped
+    return offsets
+
+
 def _timeline(
     *,
     start_date: date,
@@ -150,7 +169,8 @@ def _timeline(
     total_weeks: int,
 ) -> tuple[list[int], int, int | None]:
     """The start of every week and of the week after the last, and the day time stands at (as day
-    ordinals: integers compare and add faster than dates), and the planned week."""
+    ordinals: integers compare and add faster than dates), and the planned week (a week without a slot
+    starts where the next one does, so it never contains a day)."""
     if pace <= 0:
         raise ValueError("pace must be positive")
     pace_hundredths = int(Decimal(pace) * 100)
@@ -162,7 +182,7 @@ def _timeline(
         if last < first:
             continue
         base = anchor.starts_on.toordinal()
-        offsets = _offsets(pace_hundredths, last - anchor.from_week + 1)
+        offsets = _slot_offsets(pace_hundredths, range(anchor.from_week, last + 1), anchor.skipped)
         starts.extend(base + offset for offset in offsets[first - anchor.from_week :])
     as_of = (min(today, paused_on) if paused_on else today).toordinal()
 
@@ -226,6 +246,7 @@ def build_schedule(
                 status,
                 number == planned,
                 is_overdue,
+                starts[number] > starts[number - 1],
             )
         )
 
@@ -252,6 +273,23 @@ def build_schedule(
         weeks_ahead=weeks_ahead if state == "ahead" else 0,
         changes_on=changes_on,
     )
+
+
+def replan_shift(schedule: Schedule, *, week_start: date) -> Shift | None:
+    """The re-plan of a schedule: its first unfinished week starts on `week_start` (the start of this
+    week) and the weeks after it follow, except those already completed, which take no slot. None when
+    every week is completed.
+
+    Behind, the plan is re-anchored at the first unfinished week and moves later. Ahead, it is
+    re-anchored just after the planned week, whose completed successors take no slot, and moves
+    earlier: the first unfinished week becomes the planned one."""
+    first_open = schedule.first_uncompleted
+    if first_open is None:
+        return None
+    planned = schedule.planned_week
+    from_week = first_open.number if planned is None or first_open.number <= planned else planned + 1
+    done = frozenset(week.number for week in schedule.weeks[from_week - 1 :] if week.is_completed)
+    return Shift(from_week, week_start, done)
 
 
 def same_weekday_on_or_before(day: date, weekday: int) -> date:

@@ -78,6 +78,19 @@ def next_midnight_for(enrolment: Enrolment) -> datetime:
     return datetime.combine(tomorrow, time.min, tzinfo=zone)
 
 
+def shifts_by_enrolment(*, enrolment_ids: Iterable[int] | QuerySet[Any]) -> dict[int, list[Shift]]:
+    """The schedule changes of many enrolments as the schedule rule takes them, in the order made (one
+    query; tuples, not model instances: lists of thousands of learners read them)."""
+    shifts: dict[int, list[Shift]] = defaultdict(list)
+    for enrolment_id, from_week, starts_on, skipped in (
+        ScheduleChange.objects.filter(enrolment_id__in=enrolment_ids)
+        .order_by("created_at", "id")
+        .values_list("enrolment_id", "from_week", "starts_on", "skipped_weeks")
+    ):
+        shifts[enrolment_id].append(Shift(from_week, starts_on, frozenset(skipped or ())))
+    return shifts
+
+
 def schedule_for(
     enrolment: Enrolment,
     *,
@@ -93,7 +106,7 @@ def schedule_for(
             WeekProgress.objects.filter(enrolment=enrolment).values_list("week__number", "status")
         )
     if shifts is None:
-        shifts = [Shift(change.from_week, change.starts_on) for change in enrolment.schedule_changes.all()]
+        shifts = [change.shift for change in enrolment.schedule_changes.all()]
     return build_schedule(
         start_date=enrolment.start_date,
         pace=enrolment.pace,
@@ -117,13 +130,7 @@ def schedules_for(enrolments: Iterable[Enrolment], *, at: datetime, total_weeks:
         .values_list("enrolment_id", "week__number", "status")
     ):
         statuses[enrolment_id][number] = status
-    shifts: dict[int, list[Shift]] = defaultdict(list)
-    for enrolment_id, from_week, starts_on in (
-        ScheduleChange.objects.filter(enrolment_id__in=ids)
-        .order_by("created_at", "id")
-        .values_list("enrolment_id", "from_week", "starts_on")
-    ):
-        shifts[enrolment_id].append(Shift(from_week, starts_on))
+    shifts = shifts_by_enrolment(enrolment_ids=ids)
     return {
         enrolment.pk: schedule_for(
             enrolment,
@@ -142,6 +149,16 @@ def completed_week_numbers(*, enrolment: Enrolment) -> set[int]:
             "week__number", flat=True
         )
     )
+
+
+def week_to_continue(schedule: Schedule) -> int | None:
+    """The week to work on: this week by date, unless it is done, then the first unfinished one (a
+    learner ahead of the plan); week 1 before the start; None once every week is completed."""
+    first_open = schedule.first_uncompleted
+    if first_open is None:
+        return None
+    current = schedule.current_week or 1
+    return current if not schedule.week(current).is_completed else first_open.number
 
 
 @dataclass(frozen=True)
@@ -165,6 +182,14 @@ class PhaseProgress:
 
 
 @dataclass(frozen=True)
+class PhaseGroup:
+    progress: PhaseProgress
+    rows: list[ScheduleRow]
+    is_current: bool
+    """The phase of the learner's current week (before the start: the first phase)."""
+
+
+@dataclass(frozen=True)
 class LearnerOverview:
     enrolment: Enrolment
     schedule: Schedule
@@ -183,8 +208,32 @@ class LearnerOverview:
         return self.rows[number - 1] if number <= len(self.rows) else None
 
     @property
+    def phase_groups(self) -> list[PhaseGroup]:
+        """The rows by phase, in order, each with its progress; the schedule page shows one per phase."""
+        current = self.current_row or (self.rows[0] if self.rows else None)
+        current_phase = current.week.phase_id if current else None
+        by_phase: dict[int, list[ScheduleRow]] = {}
+        for row in self.rows:
+            by_phase.setdefault(row.week.phase_id, []).append(row)
+        return [
+            PhaseGroup(
+                progress=phase,
+                rows=by_phase.get(phase.phase.pk, []),
+                is_current=phase.phase.pk == current_phase,
+            )
+            for phase in self.phases
+        ]
+
+    @property
     def overdue_rows(self) -> list[ScheduleRow]:
         return [row for row in self.rows if row.planned.is_overdue]
+
+    @property
+    def undoable_replan(self) -> ScheduleChange | None:
+        """The last change of the plan when it is a re-plan of an active enrolment (it can be undone)."""
+        last = self.changes[-1] if self.changes else None
+        active = self.enrolment.status == Enrolment.Status.ACTIVE
+        return last if active and last and last.reason == ScheduleChange.Reason.REPLAN else None
 
     @property
     def percent_complete(self) -> int:
@@ -208,7 +257,7 @@ def learner_overview(
     schedule = schedule_for(
         enrolment,
         statuses=statuses,
-        shifts=[Shift(change.from_week, change.starts_on) for change in changes],
+        shifts=[change.shift for change in changes],
         today=today,
         total_weeks=len(weeks),
     )

@@ -1,5 +1,7 @@
 from decimal import Decimal
 
+from django.conf import settings
+from django.urls import reverse
 from rest_framework import serializers
 
 from progress.models import Enrolment, WeekProgress, validate_timezone
@@ -21,8 +23,7 @@ class EnrolmentSerializer(serializers.ModelSerializer):
         return str(enrolment.mentor) if enrolment.mentor else None
 
     def get_calendar_url(self, enrolment: Enrolment) -> str:
-        request = self.context["request"]
-        return request.build_absolute_uri(f"/calendar/{enrolment.calendar_token}.ics")
+        return settings.SITE_URL + reverse("progress:calendar-feed", args=[enrolment.calendar_token])
 
 
 class EnrolmentCreateSerializer(serializers.Serializer):

@@ -1,6 +1,7 @@
 """Writes to enrolments and progress. Every entry point (pages, API, admin actions) calls these."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -13,7 +14,7 @@ from accounts.models import User
 from curriculum.models import Week
 from curriculum.selectors import week_phase_numbers
 from progress.models import Enrolment, ScheduleChange, Standing, WeekProgress, new_calendar_token
-from progress.schedule import Schedule, same_weekday_on_or_before
+from progress.schedule import PlannedWeek, Schedule, replan_shift, same_weekday_on_or_before
 from progress.selectors import CURRENT_STATUSES, schedule_for, schedules_for, today_for
 
 EARLIEST_START = timedelta(days=366)
@@ -177,26 +178,107 @@ def week_progress_set(
     return progress
 
 
-def schedule_replan(*, enrolment: Enrolment, changed_by: User, today: date | None = None) -> ScheduleChange:
-    """Catch-up plan: the first uncompleted week starts this week; the remaining weeks follow it."""
+@dataclass(frozen=True)
+class ReplanPreview:
+    """A re-plan not yet made: the schedule before and after it, and the change that makes it."""
+
+    change: ScheduleChange
+    before: Schedule
+    after: Schedule
+
+    @property
+    def finish_before(self) -> date:
+        return self.before.weeks[-1].ends_on
+
+    @property
+    def finish_after(self) -> date:
+        return self.after.weeks[-1].ends_on
+
+    @property
+    def forward(self) -> bool:
+        """Pulls the plan earlier (the learner is ahead) rather than moving it later."""
+        return self.finish_after < self.finish_before
+
+    @property
+    def moves(self) -> list[tuple[PlannedWeek, PlannedWeek]]:
+        """The weeks that start on another day or lose their slot: (before, after)."""
+        return [
+            (old, new)
+            for old, new in zip(self.before.weeks, self.after.weeks, strict=True)
+            if (old.starts_on, old.has_slot) != (new.starts_on, new.has_slot)
+        ]
+
+    @property
+    def skipped(self) -> list[int]:
+        return sorted(self.change.skipped_weeks)
+
+
+def schedule_replan_preview(*, enrolment: Enrolment, today: date | None = None) -> ReplanPreview:
+    """What a re-plan would do today (see progress.schedule.replan_shift); refuses one that is not needed.
+
+    Offered when the learner is behind (the unfinished weeks move later), ahead (this week is done:
+    they move earlier) or has completed weeks after the first unfinished one (those take no slot)."""
     if enrolment.status != Enrolment.Status.ACTIVE:
         raise ValidationError("Only an active enrolment can be re-planned: resume it first.")
     today = today or today_for(enrolment)
-    schedule = schedule_for(enrolment, today=today)
-    first_open = schedule.first_uncompleted
-    if not schedule.is_behind or first_open is None:
+    statuses = dict(WeekProgress.objects.filter(enrolment=enrolment).values_list("week__number", "status"))
+    shifts = [change.shift for change in enrolment.schedule_changes.all()]
+    before = schedule_for(enrolment, statuses=statuses, shifts=shifts, today=today)
+    if before.planned_week is None:
+        raise ValidationError("Your schedule has not started yet: there is nothing to re-plan.")
+    shift = replan_shift(before, week_start=same_weekday_on_or_before(today, enrolment.start_date.weekday()))
+    if shift is None:
+        raise ValidationError("You have completed every week: there is nothing to re-plan.")
+    if not (before.is_behind or before.state == "ahead" or shift.skipped):
         raise ValidationError("You are on track: there is nothing to re-plan.")
-    starts_on = same_weekday_on_or_before(today, enrolment.start_date.weekday())
-    with transaction.atomic():
-        change = ScheduleChange.objects.create(
-            enrolment=enrolment,
-            from_week=first_open.number,
-            starts_on=starts_on,
-            reason=ScheduleChange.Reason.REPLAN,
-            changed_by=changed_by,
+    change = ScheduleChange(
+        enrolment=enrolment,
+        from_week=shift.from_week,
+        starts_on=shift.starts_on,
+        skipped_weeks=sorted(shift.skipped),
+        reason=ScheduleChange.Reason.REPLAN,
+    )
+    after = schedule_for(enrolment, statuses=statuses, shifts=[*shifts, change.shift], today=today)
+    if [week.starts_on for week in after.weeks] == [week.starts_on for week in before.weeks]:
+        raise ValidationError("You are on track: there is nothing to re-plan.")
+    return ReplanPreview(change=change, before=before, after=after)
+
+
+def schedule_replan(
+    *,
+    enrolment: Enrolment,
+    changed_by: User,
+    today: date | None = None,
+    confirming: tuple[int, date] | None = None,
+) -> ScheduleChange:
+    """Make the re-plan `schedule_replan_preview` shows. `confirming` is the (first week, its new start)
+    the learner saw: when the plan has changed since (another day, another tab), nothing is made."""
+    preview = schedule_replan_preview(enrolment=enrolment, today=today)
+    change = preview.change
+    if confirming is not None and confirming != (change.from_week, change.starts_on):
+        raise ValidationError(
+            "Your schedule changed since you saw the preview: here is the new one.", code="stale"
         )
+    change.changed_by = changed_by
+    change.full_clean()
+    with transaction.atomic():
+        change.save()
         standing_refresh(enrolment_ids=[enrolment.pk])
     return change
+
+
+def schedule_replan_undo(*, enrolment: Enrolment) -> ScheduleChange:
+    """Undo the enrolment's last schedule change when it is a re-plan: the plan is what it was before.
+    The audit trail keeps the deleted change and who undid it."""
+    if enrolment.status != Enrolment.Status.ACTIVE:
+        raise ValidationError("Only an active enrolment's re-plan can be undone: resume it first.")
+    with transaction.atomic():
+        last = enrolment.schedule_changes.select_for_update().order_by("-created_at", "-id").first()
+        if last is None or last.reason != ScheduleChange.Reason.REPLAN:
+            raise ValidationError("There is no re-plan to undo: only the last change of the plan can be.")
+        last.delete()
+        standing_refresh(enrolment_ids=[enrolment.pk])
+    return last
 
 
 def enrolment_pause(*, enrolment: Enrolment, today: date | None = None) -> Enrolment:
@@ -224,6 +306,8 @@ def enrolment_resume(*, enrolment: Enrolment, changed_by: User, today: date | No
                 enrolment=enrolment,
                 from_week=week.number,
                 starts_on=week.starts_on + paused_for,
+                # Weeks a re-plan skipped keep taking no slot.
+                skipped_weeks=[later.number for later in schedule.weeks[week.number :] if not later.has_slot],
                 reason=ScheduleChange.Reason.RESUME,
                 changed_by=changed_by,
             )

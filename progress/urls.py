@@ -9,6 +9,7 @@ urlpatterns = [
     path("enrol/", views.enrol, name="enrol"),
     path("schedule/", views.schedule, name="schedule"),
     path("schedule/replan/", views.replan, name="replan"),
+    path("schedule/replan/undo/", views.replan_undo, name="replan-undo"),
     path("enrolment/pause/", views.pause, name="pause"),
     path("enrolment/resume/", views.resume, name="resume"),
     path("my/weeks/<int:number>/", views.week, name="week"),

@@ -3,25 +3,28 @@
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import dateformat
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from assessments.selectors import quiz_summaries_for
 from curriculum.models import Week
-from curriculum.selectors import week_count, week_get
+from curriculum.selectors import week_count, week_get, week_neighbours
 from lms.forms import add_validation_error
 from mentoring.selectors import feedback_for, phase_reviews_for
 from notifications.selectors import notices_for
 from progress import services
 from progress.calendar import schedule_calendar
-from progress.forms import EnrolmentForm, LearnerSettingsForm, WeekProgressForm
+from progress.forms import EnrolmentForm, LearnerSettingsForm, ReplanConfirmForm, WeekProgressForm
 from progress.models import Enrolment
+from progress.schedule import Schedule
 from progress.selectors import (
     enrolment_latest_for,
     enrolments_visible_to,
@@ -34,6 +37,11 @@ View = Callable[..., HttpResponse]
 
 
 def _enrol_first(request: HttpRequest) -> HttpResponse:
+    """Where a learner's page sends someone without an enrolment: mentors and staff to their mentees
+    (they can still enrol at /enrol/), learners to the enrol form."""
+    user = request.user
+    if user.is_mentor or user.is_staff:  # type: ignore[union-attr]
+        return redirect("mentoring:dashboard")
     messages.info(request, "Choose a start date to get your schedule.")
     return redirect("progress:enrol")
 
@@ -59,7 +67,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     form = EnrolmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.enrolment_create(
+            enrolment = services.enrolment_create(
                 learner=request.user,  # type: ignore[arg-type]
                 start_date=form.cleaned_data["start_date"],
                 pace=form.cleaned_data["pace"],
@@ -68,11 +76,25 @@ def enrol(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            messages.success(request, "You are enrolled. Here is your first week.")
+            messages.success(request, _enrolled_message(schedule_for(enrolment, statuses={}, shifts=[])))
             return redirect("progress:dashboard")
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "week_total": week_count()}
     return render(request, "progress/enrol.html", context, status=status)
+
+
+def _enrolled_message(schedule: Schedule) -> str:
+    """What a new enrolment's dashboard shows first: week 1 now, week 1 later, or a later week (a start
+    date in the past)."""
+    current, start = schedule.current_week, schedule.week(1).starts_on
+    if current is None:
+        return f"You are enrolled. Week 1 starts on {dateformat.format(start, 'l j F Y')}."
+    if current == 1:
+        return "You are enrolled. Here is your first week."
+    return (
+        f"You are enrolled from {dateformat.format(start, 'j F Y')}, so this is week {current}. "
+        "Mark the weeks you have already done, or re-plan to start from week 1 now."
+    )
 
 
 @with_enrolment
@@ -125,7 +147,10 @@ def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpRespons
     planned = schedule_for(enrolment).week(number)
     quiz = quiz_summaries_for(learner=enrolment.learner).get(number)
     feedback = list(feedback_for(enrolment=enrolment, week=curriculum_week))
+    previous, following = week_neighbours(week=curriculum_week)
     context = {
+        "previous": previous,
+        "following": following,
         "feedback": feedback,
         "quiz": quiz,
         "week": curriculum_week,
@@ -159,14 +184,51 @@ def _next_page(request: HttpRequest) -> str:
     return reverse("progress:dashboard")
 
 
-@require_POST
+def _messages_of(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
 @with_enrolment
 def replan(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
-    return _run_action(
-        request,
-        lambda: services.schedule_replan(enrolment=enrolment, changed_by=request.user),  # type: ignore[arg-type]
-        "Re-planned: your first unfinished week starts this week.",
-    )
+    """GET: what a re-plan would change (new finish date, the weeks that move); POST: make it."""
+    if request.method == "POST":
+        form = ReplanConfirmForm(request.POST)
+        confirming = form.confirming() if form.is_valid() else None
+        try:
+            change = services.schedule_replan(
+                enrolment=enrolment,
+                changed_by=request.user,  # type: ignore[arg-type]
+                confirming=confirming,
+            )
+        except ValidationError as error:
+            _messages_of(request, error)
+            return redirect("progress:replan" if error.code == "stale" else "progress:dashboard")
+        messages.success(
+            request,
+            f"Re-planned: week {change.first_week_with_slot} starts on "
+            f"{dateformat.format(change.starts_on, 'l j F')}. Changed your mind? Undo it on your dashboard.",
+        )
+        return redirect("progress:dashboard")
+    try:
+        preview = services.schedule_replan_preview(enrolment=enrolment)
+    except ValidationError as error:
+        _messages_of(request, error)
+        return redirect("progress:dashboard")
+    form = ReplanConfirmForm.for_change(preview.change)
+    return render(request, "progress/replan.html", {"preview": preview, "form": form})
+
+
+@require_POST
+@with_enrolment
+def replan_undo(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+    try:
+        services.schedule_replan_undo(enrolment=enrolment)
+    except ValidationError as error:
+        _messages_of(request, error)
+    else:
+        messages.success(request, "The re-plan is undone: your schedule is as it was before it.")
+    return redirect("progress:dashboard")
 
 
 @require_POST
@@ -197,7 +259,7 @@ def learner_settings(request: HttpRequest, enrolment: Enrolment) -> HttpResponse
         )
         messages.success(request, "Settings saved.")
         return redirect("progress:settings")
-    feed_url = request.build_absolute_uri(reverse("progress:calendar-feed", args=[enrolment.calendar_token]))
+    feed_url = settings.SITE_URL + reverse("progress:calendar-feed", args=[enrolment.calendar_token])
     context = {"form": form, "enrolment": enrolment, "feed_url": feed_url}
     return render(request, "progress/settings.html", context, status=400 if request.method == "POST" else 200)
 

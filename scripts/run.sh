@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The run command: sets up on the embedded default (SQLite, tasks in-process, console e-mail),
-# loads the curriculum, prints demo accounts and serves on 127.0.0.1:8000.
+# loads the curriculum, prints demo accounts and serves on 127.0.0.1:$PORT (8000 by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,10 +10,13 @@ VENV=${VENV:-.venv}
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r requirements.txt
 
 export DEBUG=${DEBUG:-true}
+# Links in e-mails and the calendar feed are absolute: they name the address this server answers on.
+export PORT=${PORT:-8000}
+export SITE_URL=${SITE_URL:-http://127.0.0.1:$PORT}
 export DATABASE_URL=${DATABASE_URL:-sqlite:///db.sqlite3}
 unset CELERY_BROKER_URL CELERY_RESULT_BACKEND
 
 "$VENV/bin/python" manage.py migrate --noinput
 "$VENV/bin/python" manage.py load_curriculum fixtures/curriculum.json fixtures/starter_quizzes.json
 "$VENV/bin/python" manage.py create_demo_accounts
-exec "$VENV/bin/python" manage.py runserver "127.0.0.1:${PORT:-8000}"
+exec "$VENV/bin/python" manage.py runserver "127.0.0.1:$PORT"

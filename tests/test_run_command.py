@@ -39,8 +39,10 @@ def get(opener: urllib.request.OpenerDirector, url: str) -> tuple[int, str]:
         return response.status, response.read().decode()
 
 
-@pytest.fixture
-def running_app(tmp_path: Path):
+@pytest.fixture(scope="module")
+def running_app(tmp_path_factory: pytest.TempPathFactory):
+    """One run of the command for the module's tests (it takes most of a minute)."""
+    tmp_path: Path = tmp_path_factory.mktemp("run")
     port = free_port()
     env = {
         "PATH": os.environ["PATH"],
@@ -98,3 +100,24 @@ def test_the_run_command_serves_the_site_and_the_printed_admin_account_logs_in(r
     with opener.open(request, timeout=10) as response:
         assert response.url == base + "/admin/"
         assert "Site administration" in response.read().decode()
+
+
+def test_the_run_command_links_to_its_own_port(running_app):
+    """SITE_URL follows PORT: the calendar feed and its events point at the server that was started."""
+    base, output = running_app
+    password = re.search(r"learner\s+e-mail learner@example.com\s+password (\S+)", output).group(1)
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    _, page = get(opener, base + "/accounts/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = {"login": "learner@example.com", "password": password, "csrfmiddlewaretoken": token}
+    request = urllib.request.Request(
+        base + "/accounts/login/", data=urllib.parse.urlencode(form).encode(), headers={"Referer": base}
+    )
+    with opener.open(request, timeout=10) as response:
+        assert response.url == base + "/dashboard/"
+    _, page = get(opener, base + "/settings/")
+    feed_url = re.search(r'id="feed-url"[^>]*value="([^"]+)"', page).group(1)
+    assert feed_url.startswith(base + "/calendar/")
+    _, feed = get(opener, feed_url)
+    assert f"URL:{base}/my/weeks/1/" in feed.replace("\r\n ", "")

@@ -28,7 +28,7 @@ def test_it_names_the_roles_of_mentors_and_staff(client, mentor, staff):
 @pytest.mark.django_db
 def test_it_answers_a_token_and_refuses_anonymous_callers(learner):
     api = APIClient()
-    assert api.get(reverse("api-me")).status_code == 403
+    assert api.get(reverse("api-me")).status_code == 401
     token = Token.objects.create(user=learner)
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     assert api.get(reverse("api-me")).json()["id"] == learner.pk

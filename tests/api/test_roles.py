@@ -1,4 +1,4 @@
-"""Every API endpoint for every role: who gets the data, who is refused and how (403 or 404)."""
+"""Every API endpoint for every role: who gets the data, who is refused and how (401, 403 or 404)."""
 
 import pytest
 
@@ -14,19 +14,19 @@ GETS: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "/api/v1/weeks/":                       (200, 200, 200, 200, 200, 200, 200, 200),
     "/api/v1/weeks/3/":                     (200, 200, 200, 200, 200, 200, 200, 200),
     # The caller's own enrolment: mentors and staff have none.
-    "/api/v1/me/enrolment/":                (403, 200, 200, 404, 404, 404, 404, 404),
-    "/api/v1/me/schedule/":                 (403, 200, 200, 404, 404, 404, 404, 404),
-    "/api/v1/me/progress/":                 (403, 200, 200, 404, 404, 404, 404, 404),
-    "/api/v1/me/progress/3/":               (403, 200, 200, 404, 404, 404, 404, 404),
-    "/api/v1/quizzes/":                     (403, 200, 200, 200, 200, 200, 200, 200),
-    "/api/v1/quizzes/{quiz}/":              (403, 200, 200, 200, 200, 200, 200, 200),
-    "/api/v1/submissions/":                 (403, 200, 200, 200, 200, 200, 200, 200),
+    "/api/v1/me/enrolment/":                (401, 200, 200, 404, 404, 404, 404, 404),
+    "/api/v1/me/schedule/":                 (401, 200, 200, 404, 404, 404, 404, 404),
+    "/api/v1/me/progress/":                 (401, 200, 200, 404, 404, 404, 404, 404),
+    "/api/v1/me/progress/3/":               (401, 200, 200, 404, 404, 404, 404, 404),
+    "/api/v1/quizzes/":                     (401, 200, 200, 200, 200, 200, 200, 200),
+    "/api/v1/quizzes/{quiz}/":              (401, 200, 200, 200, 200, 200, 200, 200),
+    "/api/v1/submissions/":                 (401, 200, 200, 200, 200, 200, 200, 200),
     # The learner's submission: theirs, their mentor's and staff's to read.
-    "/api/v1/submissions/{submission}/":    (403, 200, 404, 200, 404, 404, 404, 200),
-    "/api/v1/mentor/learners/":             (403, 403, 403, 200, 200, 200, 200, 200),
-    "/api/v1/mentor/learners/{enrolment}/schedule/":    (403, 403, 403, 200, 404, 404, 404, 200),
-    "/api/v1/mentor/learners/{enrolment}/progress/":    (403, 403, 403, 200, 404, 404, 404, 200),
-    "/api/v1/mentor/learners/{enrolment}/submissions/": (403, 403, 403, 200, 404, 404, 404, 200),
+    "/api/v1/submissions/{submission}/":    (401, 200, 404, 200, 404, 404, 404, 200),
+    "/api/v1/mentor/learners/":             (401, 403, 403, 200, 200, 200, 200, 200),
+    "/api/v1/mentor/learners/{enrolment}/schedule/":    (401, 403, 403, 200, 404, 404, 404, 200),
+    "/api/v1/mentor/learners/{enrolment}/progress/":    (401, 403, 403, 200, 404, 404, 404, 200),
+    "/api/v1/mentor/learners/{enrolment}/submissions/": (401, 403, 403, 200, 404, 404, 404, 200),
 }
 # fmt: on
 
@@ -45,7 +45,7 @@ def test_every_get_answers_each_role_as_the_table_says(as_role, world, role):
         response = client.get(url_of(template, world))
         if response.status_code != expected[column]:
             wrong.append(f"{template}: expected {expected[column]}, got {response.status_code}")
-        elif response.status_code in (403, 404):
+        elif response.status_code in (401, 403, 404):
             assert set(response.json()) == {"detail"}, template  # the one error shape
     assert not wrong, "\n".join(wrong)
 
@@ -53,7 +53,7 @@ def test_every_get_answers_each_role_as_the_table_says(as_role, world, role):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("role", "expected"),
-    zip(ROLES, (403, 403, 404, 200, 404, 404, 404, 200), strict=True),
+    zip(ROLES, (401, 403, 404, 200, 404, 404, 404, 200), strict=True),
 )
 def test_only_the_mentor_and_staff_grade_a_free_text_answer(as_role, world, role, expected):
     url = f"/api/v1/submissions/{world.submission.pk}/answers/{world.free_text.pk}/review/"
@@ -75,7 +75,7 @@ def test_only_the_mentor_and_staff_grade_a_free_text_answer(as_role, world, role
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("role", "expected"),
-    zip(ROLES, (403, 403, 403, 200, 404, 404, 404, 200), strict=True),
+    zip(ROLES, (401, 403, 403, 200, 404, 404, 404, 200), strict=True),
 )
 def test_the_mentor_and_staff_read_a_learners_progress_and_submissions(as_role, world, role, expected):
     client = as_role(role)
@@ -90,7 +90,7 @@ def test_the_mentor_and_staff_read_a_learners_progress_and_submissions(as_role, 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("role", "expected"),
-    zip(ROLES, (403, 403, 403, 201, 404, 404, 404, 201), strict=True),
+    zip(ROLES, (401, 403, 403, 201, 404, 404, 404, 201), strict=True),
 )
 def test_feedback_is_for_the_mentor_and_staff(as_role, world, role, expected):
     url = f"/api/v1/mentor/learners/{world.enrolment.pk}/feedback/"
@@ -104,5 +104,5 @@ def test_feedback_is_for_the_mentor_and_staff(as_role, world, role, expected):
 def test_nobody_writes_to_another_learners_progress(as_role, world, role):
     """/me/ is always the caller's own: there is no URL that names somebody else's enrolment."""
     response = as_role(role).patch("/api/v1/me/progress/3/", {"status": "completed"}, format="json")
-    assert response.status_code == {"anonymous": 403, "learner": 200, "other_learner": 200}.get(role, 404)
+    assert response.status_code == {"anonymous": 401, "learner": 200, "other_learner": 200}.get(role, 404)
     assert world.enrolment.week_progress.filter(status="completed").exists() is (role == "learner")

@@ -51,8 +51,10 @@ def test_obtaining_again_rotates_the_token(api, verified):
     assert list(Token.objects.values_list("key", flat=True)) == [second]
     script = APIClient()
     script.credentials(HTTP_AUTHORIZATION=f"Token {first}")
-    assert script.get("/api/v1/me/enrolment/").status_code == 403
-    assert script.get("/api/v1/me/enrolment/").json() == {"detail": "Invalid token."}
+    response = script.get("/api/v1/me/enrolment/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert response.json() == {"detail": "Invalid token."}
 
 
 @pytest.mark.django_db
@@ -62,8 +64,12 @@ def test_a_token_is_revoked_with_delete(api, verified):
     script.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert script.delete(URL).status_code == 204
     assert not Token.objects.exists()
-    assert script.get("/api/v1/quizzes/").status_code == 403
-    assert api.delete(URL).status_code == 403  # anonymous: nothing to revoke
+    response = script.get("/api/v1/quizzes/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    response = api.delete(URL)  # anonymous: nothing to revoke
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
 
 
 @pytest.mark.django_db

@@ -15,7 +15,7 @@ def api():
 @pytest.mark.parametrize(
     ("role", "listing", "own", "other"),
     [
-        ("anonymous", 403, 403, 403),
+        ("anonymous", 401, 401, 401),
         ("learner", 403, 403, 403),
         ("other_learner", 403, 403, 403),
         ("mentor", 200, 200, 404),
