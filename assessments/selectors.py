@@ -113,13 +113,24 @@ def pending_submission_ids(*, submitted_before: datetime, limit: int = 5000) -> 
 class QuizSummary:
     quiz_id: int
     title: str
-    take_url: str
+    week_number: int
     status: str
     """One of: not_taken, pending, needs_review, passed, failed."""
     best_percent: Decimal | None
     attempts_used: int
     max_attempts: int
-    last_submission_url: str | None
+    last_submission_id: int | None
+
+    # The URLs are reversed when a page shows them (one or two quizzes), not for all 52 summaries.
+    @property
+    def take_url(self) -> str:
+        return reverse("assessments:quiz-take", args=[self.week_number])
+
+    @property
+    def last_submission_url(self) -> str | None:
+        if self.last_submission_id is None:
+            return None
+        return reverse("assessments:submission-detail", args=[self.last_submission_id])
 
     @property
     def attempts_left(self) -> int:
@@ -129,15 +140,44 @@ class QuizSummary:
 def quiz_summaries_for(*, learner: User) -> dict[int, QuizSummary]:
     """Week number → the learner's state on that week's published quiz, in two queries whatever the data.
 
-    Status: `grading.quiz_status` (the one definition of passed and failed).
+    Status: `grading.quiz_status` (the one definition of passed and failed). Read as plain values, not
+    model instances: the learner's dashboard, schedule and week pages each need all of them.
     """
-    quizzes: dict[int, Quiz] = {}
-    for quiz in Quiz.objects.filter(is_published=True).select_related("week").order_by("week__number", "id"):
-        quizzes.setdefault(quiz.week.number, quiz)
-    submissions: dict[int, list[Submission]] = {}
-    for submission in Submission.objects.filter(learner=learner).order_by("submitted_at", "id"):
-        submissions.setdefault(submission.quiz_id, []).append(submission)
-    return {number: summarise(quiz, submissions.get(quiz.pk, [])) for number, quiz in quizzes.items()}
+    quizzes: dict[int, tuple[int, str, int]] = {}
+    for quiz_id, title, number, max_attempts in (
+        Quiz.objects.filter(is_published=True)
+        .order_by("week__number", "id")
+        .values_list("id", "title", "week__number", "max_attempts")
+    ):
+        quizzes.setdefault(number, (quiz_id, title, max_attempts))
+    attempts: dict[int, list[tuple[int, grading.Attempt]]] = {}
+    for submission_id, quiz_id, status, percent, passed in (
+        Submission.objects.filter(learner=learner)
+        .order_by("submitted_at", "id")
+        .values_list("id", "quiz_id", "status", "percent", "passed")
+    ):
+        attempts.setdefault(quiz_id, []).append((submission_id, grading.Attempt(status, percent, passed)))
+    summaries = {}
+    for number, (quiz_id, title, max_attempts) in quizzes.items():
+        tried = attempts.get(quiz_id, [])
+        summaries[number] = _summary(quiz_id, title, number, max_attempts, tried)
+    return summaries
+
+
+def _summary(
+    quiz_id: int, title: str, number: int, max_attempts: int, tried: list[tuple[int, grading.Attempt]]
+) -> QuizSummary:
+    graded = [a.percent for _, a in tried if a.status == Submission.Status.GRADED and a.percent is not None]
+    return QuizSummary(
+        quiz_id=quiz_id,
+        title=title,
+        week_number=number,
+        status=grading.quiz_status([attempt for _, attempt in tried]),
+        best_percent=max(graded) if graded else None,
+        attempts_used=len(tried),
+        max_attempts=max_attempts,
+        last_submission_id=tried[-1][0] if tried else None,
+    )
 
 
 def quiz_summaries_for_learners(
@@ -163,19 +203,8 @@ def quiz_summaries_for_learners(
 
 
 def summarise(quiz: Quiz, attempts: list[Submission]) -> QuizSummary:
-    graded = [s.percent for s in attempts if s.status == Submission.Status.GRADED and s.percent is not None]
-    latest = attempts[-1] if attempts else None
-    status = grading.quiz_status([grading.Attempt(s.status, s.percent, s.passed) for s in attempts])
-    return QuizSummary(
-        quiz_id=quiz.pk,
-        title=quiz.title,
-        take_url=reverse("assessments:quiz-take", args=[quiz.week.number]),
-        status=status,
-        best_percent=max(graded) if graded else None,
-        attempts_used=len(attempts),
-        max_attempts=quiz.max_attempts,
-        last_submission_url=latest.get_absolute_url() if latest else None,
-    )
+    tried = [(s.pk, grading.Attempt(s.status, s.percent, s.passed)) for s in attempts]
+    return _summary(quiz.pk, quiz.title, quiz.week.number, quiz.max_attempts, tried)
 
 
 @dataclass(frozen=True)

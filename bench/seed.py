@@ -7,6 +7,9 @@ Uses its own database, `lms_bench` on 127.0.0.1:5432 (BENCH_DATABASE_URL to chan
 migrated, emptied and filled with COPY. Learners start on Mondays spread over the past year, are
 behind by 0-4 weeks, have one progress row per curriculum week (completed / in progress / not started),
 a graded submission on most completed weeks' quizzes, and belong to mentors of 500 learners each.
+Then the stored rows the pages read are built as the services build them: each enrolment's standing
+(`progress.services.standings_rebuild_all`) and each learner's quiz record
+(`assessments.services.quiz_records_rebuild_all`), since COPY goes past the services.
 Also makes `bench-mentor-1` (500 mentees) and `bench-staff`, and prints the time taken.
 """
 
@@ -32,9 +35,11 @@ def seed(count: int) -> dict[str, int]:
     from django.db import connection, transaction
 
     from accounts.models import User
-    from assessments.models import Quiz, Submission
+    from assessments.models import Quiz, QuizRecord, Submission
+    from assessments.services import quiz_records_rebuild_all
     from curriculum.models import Week
-    from progress.models import Enrolment, WeekProgress
+    from progress.models import Enrolment, Standing, WeekProgress
+    from progress.services import standings_rebuild_all
 
     call_command("migrate", verbosity=0)
     fixtures = [ROOT / "fixtures" / "curriculum.json", ROOT / "fixtures" / "starter_quizzes.json"]
@@ -45,7 +50,8 @@ def seed(count: int) -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE accounts_user, accounts_user_groups, progress_enrolment, progress_weekprogress, "
-            "progress_schedulechange, assessments_submission, assessments_answer RESTART IDENTITY CASCADE"
+            "progress_schedulechange, progress_standing, assessments_submission, assessments_answer, "
+            "assessments_quizrecord RESTART IDENTITY CASCADE"
         )
     mentors = max(1, count // MENTEES_PER_MENTOR)
     with transaction.atomic():
@@ -87,9 +93,9 @@ def seed(count: int) -> dict[str, int]:
         }
         plans = []
         for index, learner_id in enumerate(learner_ids):
-            start = monday - timedelta(weeks=rng.randint(0, 51))
+            start = monday - timedelta(weeks=rng.randint(0, len(weeks) - 1))
             elapsed = (monday - start).days // 7 + 1  # the week they are in
-            done = max(0, min(52, elapsed - 1 - rng.choice([0, 0, 0, 1, 1, 2, 3, 4])))
+            done = max(0, min(len(weeks), elapsed - 1 - rng.choice([0, 0, 0, 1, 1, 2, 3, 4])))
             plans.append(
                 (learner_id, start, elapsed, done, mentor_ids[index // MENTEES_PER_MENTOR % mentors])
             )
@@ -146,6 +152,9 @@ def seed(count: int) -> dict[str, int]:
                     }  # fmt: skip
 
         copy_rows(Submission, submission_rows())
+        # COPY goes past the services: write the stored standings and quiz records they would have.
+        standings_rebuild_all()
+        quiz_records_rebuild_all()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {
@@ -153,6 +162,8 @@ def seed(count: int) -> dict[str, int]:
         "mentors": mentors,
         "week_progress": WeekProgress.objects.count(),
         "submissions": Submission.objects.count(),
+        "standings": Standing.objects.count(),
+        "quiz_records": QuizRecord.objects.count(),
     }
 
 

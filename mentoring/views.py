@@ -115,12 +115,13 @@ def learner_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     by_week: dict[int, list[WeekFeedback]] = {}
     for item in feedback:
         by_week.setdefault(item.week.number, []).append(item)
+    overview = learner_overview(enrolment=enrolment)
     context = {
         "enrolment": enrolment,
-        "overview": learner_overview(enrolment=enrolment),
+        "overview": overview,
         "feedback_by_week": by_week,
         "reviews": phase_reviews_for(enrolment=enrolment),
-        "blockers": phases_ready_for_review(enrolment=enrolment),
+        "blockers": phases_ready_for_review(enrolment=enrolment, overview=overview),
         "submissions": submissions_with_answers_for(enrolment_id=enrolment.pk),
         "weak_spots": weak_spots_for(enrolment_id=enrolment.pk),
         "feedback_form": FeedbackForm(),

@@ -79,16 +79,17 @@ def schedule_data(enrolment: Enrolment) -> dict:
         }
         for row in overview.rows
     ]
-    return ScheduleSerializer(
-        {
-            "today": schedule.today,
-            "state": schedule.state,
-            "summary": schedule.label,
-            "current_week": schedule.current_week,
-            "weeks_behind": schedule.weeks_behind,
-            "weeks": weeks,
-        }
-    ).data
+    # Plain values already: returned as they are (DRF's JSON encoder writes dates as ScheduleSerializer
+    # would, ISO 8601), not through the serializer's per-field calls for 52 weeks. The serializer stays
+    # the documented schema.
+    return {
+        "today": schedule.today,
+        "state": schedule.state,
+        "summary": schedule.label,
+        "current_week": schedule.current_week,
+        "weeks_behind": schedule.weeks_behind,
+        "weeks": weeks,
+    }
 
 
 class MyScheduleView(APIView):

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -287,3 +287,15 @@ def learner_overview(
 
 def week_progress_get(*, enrolment: Enrolment, week: Week) -> WeekProgress | None:
     return WeekProgress.objects.filter(enrolment=enrolment, week=week).first()
+
+
+def week_plan_for(*, enrolment: Enrolment, week: Week) -> tuple[WeekProgress | None, PlannedWeek]:
+    """The learner's progress row on `week` (None if untouched) and the week's planned dates and state.
+
+    One read of the enrolment's progress rows serves both (the schedule needs every week's status):
+    three queries with the schedule changes and the number of weeks.
+    """
+    rows = list(WeekProgress.objects.filter(enrolment=enrolment).annotate(number=F("week__number")))
+    schedule = schedule_for(enrolment, statuses={row.number: row.status for row in rows})  # type: ignore[attr-defined]
+    progress = next((row for row in rows if row.week_id == week.pk), None)
+    return progress, schedule.week(week.number)

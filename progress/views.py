@@ -30,7 +30,7 @@ from progress.selectors import (
     enrolments_visible_to,
     learner_overview,
     schedule_for,
-    week_progress_get,
+    week_plan_for,
 )
 
 View = Callable[..., HttpResponse]
@@ -129,7 +129,7 @@ def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpRespons
         curriculum_week = week_get(number=number)
     except Week.DoesNotExist as error:
         raise Http404("There is no such week.") from error
-    progress = week_progress_get(enrolment=enrolment, week=curriculum_week)
+    progress, planned = week_plan_for(enrolment=enrolment, week=curriculum_week)
     initial = {
         "status": progress.status if progress else "not_started",
         "notes": progress.notes if progress else "",
@@ -144,7 +144,6 @@ def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpRespons
         )
         messages.success(request, f"Week {number} saved.")
         return redirect("progress:week", number=number)
-    planned = schedule_for(enrolment).week(number)
     quiz = quiz_summaries_for(learner=enrolment.learner).get(number)
     feedback = list(feedback_for(enrolment=enrolment, week=curriculum_week))
     previous, following = week_neighbours(week=curriculum_week)
