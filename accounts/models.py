@@ -3,6 +3,9 @@ from typing import Any
 from allauth.account.models import EmailAddress as AllauthEmailAddress
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import Group as AuthGroup
+from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils.functional import cached_property
 from rest_framework.authtoken.models import TokenProxy
 
@@ -12,8 +15,20 @@ class User(AbstractUser):
 
     MENTOR_GROUP = "Mentors"
 
+    name = models.CharField(
+        "display name",
+        max_length=150,
+        blank=True,
+        help_text="How the site and mentors show this person; empty: their full name, else their e-mail.",
+    )
+
     def __str__(self) -> str:
-        return self.get_full_name() or self.email or self.username
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The one way a person is shown: the name they gave, else their full name, else their e-mail."""
+        return self.name.strip() or self.get_full_name() or self.email or self.username
 
     @property
     def roles(self) -> list[str]:
@@ -61,3 +76,15 @@ class ApiToken(TokenProxy):  # DRF's proxy: its admin addresses a token by its u
     class Meta:
         proxy = True
         verbose_name = "API token"
+
+
+def display_name_expression(prefix: str = "") -> Coalesce:
+    """`User.display_name` in SQL (for sorting lists of users); `prefix` is the path to the user, e.g.
+    "learner__"."""
+    full_name = Trim(Concat(F(f"{prefix}first_name"), Value(" "), F(f"{prefix}last_name")))
+    return Coalesce(
+        NullIf(Trim(F(f"{prefix}name")), Value("")),
+        NullIf(full_name, Value("")),
+        NullIf(F(f"{prefix}email"), Value("")),
+        F(f"{prefix}username"),
+    )

@@ -73,6 +73,14 @@ def password_check(*, request: HttpRequest, email: str, password: str) -> User |
     return user  # type: ignore[return-value]
 
 
+def user_name_set(*, user: User, name: str) -> User:
+    """Set the name the person is shown by (empty: their full name or e-mail address, see display_name)."""
+    user.name = name.strip()
+    user.full_clean(validate_unique=False, exclude=["password"])
+    user.save(update_fields=["name"])
+    return user
+
+
 def api_token_create(*, request: HttpRequest, email: str, password: str) -> Token:
     """A new API token for the account with this e-mail address and password (what the site's log-in
     asks); the account's previous token stops working (obtaining is rotating).

@@ -62,9 +62,15 @@ admin.site.unregister(User)
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = MentorUserForm
-    list_display = ("username", "email", "first_name", "last_name", "is_staff")
+    list_display = ("username", "email", "name", "first_name", "last_name", "is_staff")
+    search_fields = ("username", "email", "name", "first_name", "last_name")
     list_filter = ("is_staff", "is_superuser", "is_active", "groups")
-    fieldsets = (*BaseUserAdmin.fieldsets, ("Mentoring", {"fields": ("mentees",)}))  # type: ignore[misc]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Personal info", {"fields": ("name", "first_name", "last_name", "email")}),
+        *BaseUserAdmin.fieldsets[2:],  # type: ignore[index]
+        ("Mentoring", {"fields": ("mentees",)}),
+    )
 
     def save_related(self, request: HttpRequest, form: MentorUserForm, formsets, change: bool) -> None:  # type: ignore[no-untyped-def, override]
         super().save_related(request, form, formsets, change)

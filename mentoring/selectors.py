@@ -13,7 +13,7 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import User, display_name_expression
 from assessments.models import QuizRecord
 from assessments.selectors import (
     QUIZ_AVERAGE,
@@ -64,7 +64,7 @@ def _flag_conditions(now: datetime) -> dict[str, Q]:
 
 
 SORTS: dict[str, list[F | Lower]] = {
-    "learner": [Lower("learner__first_name"), Lower("learner__last_name"), Lower("learner__email")],
+    "learner": [Lower(display_name_expression("learner__"))],
     "current_week": [F("standing__current_week")],
     "weeks_behind": [F("standing__weeks_behind")],
     "completion": [F("standing__completion_percent")],

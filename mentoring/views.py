@@ -1,6 +1,7 @@
 """Mentor pages: the at-risk dashboard, its CSV, and a learner's detail with feedback and reviews."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -22,6 +24,7 @@ from mentoring.forms import FeedbackForm, PhaseReviewForm
 from mentoring.models import WeekFeedback
 from mentoring.selectors import (
     FLAGS,
+    SORT_KEYS,
     MenteeRow,
     can_mentor,
     mentee_enrolments_for,
@@ -47,8 +50,73 @@ def mentor_required(view: View) -> View:
     return wrapper
 
 
+DEFAULT_SORT = "-flags"
+
+
 def _table_options(request: HttpRequest) -> tuple[str | None, str]:
-    return request.GET.get("flag") or None, request.GET.get("sort") or "-flags"
+    """The flag filter and the sort asked for; an unknown sort is the default one."""
+    sort = request.GET.get("sort") or DEFAULT_SORT
+    if sort.removeprefix("-") not in SORT_KEYS:
+        sort = DEFAULT_SORT
+    return request.GET.get("flag") or None, sort
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    first: str
+    """The order a first click asks for: "" ascending or "-" descending."""
+    ascending: str
+    descending: str
+    """How the sort select names each order."""
+
+
+COLUMNS = [
+    Column("learner", "Learner", "", "Learner, A to Z", "Learner, Z to A"),
+    Column("current_week", "Week", "", "Week, earliest first", "Week, furthest first"),
+    Column("weeks_behind", "Behind", "-", "Behind, least first", "Behind, most first"),
+    Column("completion", "Completed", "-", "Completed, least first", "Completed, most first"),
+    Column(
+        "last_activity",
+        "Last activity",
+        "",
+        "Last activity, longest ago first",
+        "Last activity, latest first",
+    ),
+    Column("quiz_average", "Quizzes", "", "Quiz average, lowest first", "Quiz average, highest first"),
+    Column("flags", "Flags", "-", "Flags, fewest first", "Flags, most first"),
+]
+
+
+@dataclass(frozen=True)
+class SortHeader:
+    label: str
+    link_sort: str
+    """What clicking the header asks for: the other order when the table is sorted by it."""
+    aria_sort: str | None
+    """"ascending" or "descending" on the column the table is sorted by."""
+
+
+def sort_headers(sort: str) -> list[SortHeader]:
+    headers = []
+    for column in COLUMNS:
+        if sort == column.key:
+            headers.append(SortHeader(column.label, f"-{column.key}", "ascending"))
+        elif sort == f"-{column.key}":
+            headers.append(SortHeader(column.label, column.key, "descending"))
+        else:
+            headers.append(SortHeader(column.label, column.first + column.key, None))
+    return headers
+
+
+def sort_choices() -> list[tuple[str, str]]:
+    """Every order as an option of the sort select (what phones use: the header is hidden there)."""
+    return [
+        choice
+        for column in COLUMNS
+        for choice in ((f"-{column.key}", column.descending), (column.key, column.ascending))
+    ]
 
 
 ROWS_PER_PAGE = 100
@@ -69,6 +137,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "flag": flag,
         "flag_label": FLAGS.get(flag or ""),
         "sort": sort,
+        "headers": sort_headers(sort),
+        "sort_choices": sort_choices(),
     }
     return render(request, "mentoring/dashboard.html", context)
 
@@ -144,7 +214,8 @@ def feedback_create(request: HttpRequest, enrolment_id: int, number: int) -> Htt
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, f"Feedback not saved: {error}")
-    return redirect("mentoring:learner", enrolment_id=enrolment.pk)
+    # Back to the week the feedback is about, not the top of a 52-week page.
+    return redirect(reverse("mentoring:learner", args=[enrolment.pk]) + f"#week-{number}")
 
 
 @require_POST

@@ -71,6 +71,13 @@ class WeekProgressForm(forms.Form):
 
 
 class LearnerSettingsForm(forms.Form):
+    name = forms.CharField(
+        label="Your name",
+        max_length=150,
+        required=False,
+        help_text="How your mentor and the site show you (empty: your e-mail address).",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     timezone = TimezoneField()
     reminder_cadence = forms.ChoiceField(
         choices=Enrolment.ReminderCadence.choices, label="Reminder e-mails", widget=forms.RadioSelect

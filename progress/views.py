@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils import dateformat
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from accounts.services import user_name_set
 from assessments.selectors import quiz_summaries_for
 from curriculum.models import Week
 from curriculum.selectors import week_count, week_get, week_neighbours
@@ -248,14 +250,20 @@ def resume(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
 
 @with_enrolment
 def learner_settings(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
-    initial = {"timezone": enrolment.timezone, "reminder_cadence": enrolment.reminder_cadence}
+    initial = {
+        "name": enrolment.learner.name,
+        "timezone": enrolment.timezone,
+        "reminder_cadence": enrolment.reminder_cadence,
+    }
     form = LearnerSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.enrolment_update_settings(
-            enrolment=enrolment,
-            timezone_name=form.cleaned_data["timezone"],
-            reminder_cadence=form.cleaned_data["reminder_cadence"],
-        )
+        with transaction.atomic():
+            user_name_set(user=enrolment.learner, name=form.cleaned_data["name"])
+            services.enrolment_update_settings(
+                enrolment=enrolment,
+                timezone_name=form.cleaned_data["timezone"],
+                reminder_cadence=form.cleaned_data["reminder_cadence"],
+            )
         messages.success(request, "Settings saved.")
         return redirect("progress:settings")
     feed_url = settings.SITE_URL + reverse("progress:calendar-feed", args=[enrolment.calendar_token])

@@ -1,0 +1,20 @@
+"""Extra sign-up fields (allauth adds them to its form: ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+from django import forms
+from django.http import HttpRequest
+
+from accounts.models import User
+from accounts.services import user_name_set
+
+
+class SignupForm(forms.Form):
+    name = forms.CharField(
+        label="Your name",
+        max_length=150,
+        required=False,
+        help_text="How your mentor and the site show you (empty: your e-mail address).",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    def signup(self, request: HttpRequest, user: User) -> None:
+        user_name_set(user=user, name=self.cleaned_data["name"])
