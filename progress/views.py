@@ -267,7 +267,8 @@ def learner_settings(request: HttpRequest, enrolment: Enrolment) -> HttpResponse
         messages.success(request, "Settings saved.")
         return redirect("progress:settings")
     feed_url = settings.SITE_URL + reverse("progress:calendar-feed", args=[enrolment.calendar_token])
-    context = {"form": form, "enrolment": enrolment, "feed_url": feed_url}
+    webcal_url = "webcal://" + feed_url.split("://", 1)[1]  # calendar apps subscribe to webcal links
+    context = {"form": form, "enrolment": enrolment, "feed_url": feed_url, "webcal_url": webcal_url}
     return render(request, "progress/settings.html", context, status=400 if request.method == "POST" else 200)
 
 

@@ -102,3 +102,12 @@ def test_account_emails_name_the_site_and_link_to_the_host_asked(client):
     assert "example.com]" not in message.subject
     assert "Hello from Example Learning!" in message.body
     assert "learn.example.org" in message.body  # the site's domain signs the message
+
+
+@pytest.mark.django_db
+def test_the_settings_page_offers_a_webcal_link_and_a_copy_button(client, learner, enrolment):
+    client.force_login(learner)
+    page = client.get(reverse("progress:settings")).content.decode()
+    feed_path = reverse("progress:calendar-feed", args=[enrolment.calendar_token])
+    assert f'href="webcal://learn.example.org{feed_path}"' in page
+    assert 'data-copy="feed-url"' in page

@@ -1,0 +1,29 @@
+// "Copy" buttons: <button data-copy="ID"> copies the value of the field with that id, and says so in
+// the element marked data-copy-status="ID" (a live region).
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-copy]");
+    if (!button) return;
+    var id = button.getAttribute("data-copy");
+    var field = document.getElementById(id);
+    var status = document.querySelector("[data-copy-status='" + id + "']");
+    if (!field) return;
+    function done(message) {
+      if (status) status.textContent = message;
+    }
+    function fallback() {
+      field.select();
+      try {
+        done(document.execCommand("copy") ? "Copied." : "Select the link and copy it.");
+      } catch (error) {
+        done("Select the link and copy it.");
+      }
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(function () { done("Copied."); }, fallback);
+    } else {
+      fallback();
+    }
+  });
+})();
