@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Subquery, Value
 
 from curriculum.models import Phase, Week
 
@@ -41,12 +41,17 @@ class WeekLink:
     topic: str
 
 
-def week_neighbours(*, week: Week) -> tuple[WeekLink | None, WeekLink | None]:
-    """The weeks before and after this one (None at either end), in one query."""
-    found = {
-        number: WeekLink(number, topic)
-        for number, topic in Week.objects.filter(number__in=[week.number - 1, week.number + 1]).values_list(
-            "number", "topic"
-        )
-    }
-    return found.get(week.number - 1), found.get(week.number + 1)
+def week_neighbours(*, week: Week) -> tuple[WeekLink | None, WeekLink | None, int]:
+    """The weeks before and after this one (None at either end) and how many weeks there are, in one
+    query (the week page needs the count for the schedule too)."""
+    total = Week.objects.order_by().values(one=Value(1)).annotate(count=Count("id")).values("count")
+    rows = list(
+        Week.objects.filter(number__in=[week.number - 1, week.number + 1])
+        .annotate(total=Subquery(total))
+        .values_list("number", "topic", "total")
+    )
+    found = {number: WeekLink(number, topic) for number, topic, _ in rows}
+    count = next((total for _, _, total in rows), None)
+    if count is None:  # a curriculum of one week has no neighbours
+        count = week_count()
+    return found.get(week.number - 1), found.get(week.number + 1), count

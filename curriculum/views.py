@@ -24,6 +24,6 @@ def week_detail(request: HttpRequest, number: int) -> HttpResponse:
         week = week_get(number=number)
     except Week.DoesNotExist as error:
         raise Http404(f"There is no week {number} in the curriculum.") from error
-    previous, following = week_neighbours(week=week)
+    previous, following, _ = week_neighbours(week=week)
     context = {"week": week, "previous": previous, "following": following}
     return render(request, "curriculum/week_detail.html", context)

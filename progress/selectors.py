@@ -143,14 +143,6 @@ def schedules_for(enrolments: Iterable[Enrolment], *, at: datetime, total_weeks:
     }
 
 
-def completed_week_numbers(*, enrolment: Enrolment) -> set[int]:
-    return set(
-        WeekProgress.objects.filter(enrolment=enrolment, status=WeekProgress.Status.COMPLETED).values_list(
-            "week__number", flat=True
-        )
-    )
-
-
 def week_to_continue(schedule: Schedule) -> int | None:
     """The week to work on: this week by date, unless it is done, then the first unfinished one (a
     learner ahead of the plan); week 1 before the start; None once every week is completed."""
@@ -289,13 +281,16 @@ def week_progress_get(*, enrolment: Enrolment, week: Week) -> WeekProgress | Non
     return WeekProgress.objects.filter(enrolment=enrolment, week=week).first()
 
 
-def week_plan_for(*, enrolment: Enrolment, week: Week) -> tuple[WeekProgress | None, PlannedWeek]:
+def week_plan_for(
+    *, enrolment: Enrolment, week: Week, total_weeks: int | None = None
+) -> tuple[WeekProgress | None, PlannedWeek]:
     """The learner's progress row on `week` (None if untouched) and the week's planned dates and state.
 
     One read of the enrolment's progress rows serves both (the schedule needs every week's status):
     three queries with the schedule changes and the number of weeks.
     """
     rows = list(WeekProgress.objects.filter(enrolment=enrolment).annotate(number=F("week__number")))
-    schedule = schedule_for(enrolment, statuses={row.number: row.status for row in rows})  # type: ignore[attr-defined]
+    statuses = {row.number: row.status for row in rows}  # type: ignore[attr-defined]
+    schedule = schedule_for(enrolment, statuses=statuses, total_weeks=total_weeks)
     progress = next((row for row in rows if row.week_id == week.pk), None)
     return progress, schedule.week(week.number)

@@ -5,6 +5,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from progress.models import Enrolment, WeekProgress, validate_timezone
+from progress.schedule import STATES
 
 
 class EnrolmentSerializer(serializers.ModelSerializer):
@@ -51,7 +52,7 @@ class PlannedWeekSerializer(serializers.Serializer):
 
 class ScheduleSerializer(serializers.Serializer):
     today = serializers.DateField()
-    state = serializers.ChoiceField(choices=["not_started", "on_track", "behind", "paused", "completed"])
+    state = serializers.ChoiceField(choices=list(STATES))
     summary = serializers.CharField(help_text='e.g. "On track" or "Behind by 2 weeks"')
     current_week = serializers.IntegerField(allow_null=True)
     weeks_behind = serializers.IntegerField()

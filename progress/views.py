@@ -131,7 +131,8 @@ def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpRespons
         curriculum_week = week_get(number=number)
     except Week.DoesNotExist as error:
         raise Http404("There is no such week.") from error
-    progress, planned = week_plan_for(enrolment=enrolment, week=curriculum_week)
+    previous, following, total_weeks = week_neighbours(week=curriculum_week)
+    progress, planned = week_plan_for(enrolment=enrolment, week=curriculum_week, total_weeks=total_weeks)
     initial = {
         "status": progress.status if progress else "not_started",
         "notes": progress.notes if progress else "",
@@ -148,7 +149,6 @@ def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpRespons
         return redirect("progress:week", number=number)
     quiz = quiz_summaries_for(learner=enrolment.learner).get(number)
     feedback = list(feedback_for(enrolment=enrolment, week=curriculum_week))
-    previous, following = week_neighbours(week=curriculum_week)
     context = {
         "previous": previous,
         "following": following,
