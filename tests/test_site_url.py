@@ -12,6 +12,7 @@ from icalendar import Calendar
 from curriculum.models import Week
 from mentoring.services import feedback_create, mentees_assign, mentor_digest_send
 from progress.services import enrolment_create
+from tests.outbox import outbox_sent_here
 from tests.reminders.conftest import RUN, make_enrolment, run_reminders
 
 SITE = "https://learn.example.org"
@@ -72,7 +73,7 @@ def test_the_feedback_email_links_to_the_week_on_the_site(
 
 @pytest.mark.django_db
 def test_the_digest_links_to_the_mentees_page_on_the_site(enrolment, mentor):
-    with freeze_time("2026-12-14 07:00"):
+    with freeze_time("2026-12-14 07:00"), outbox_sent_here():
         assert mentor_digest_send(mentor_id=mentor.pk, today=date(2026, 12, 14))
     [message] = mail.outbox
     for part in (message.body, message.alternatives[0].content):
