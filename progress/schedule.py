@@ -262,8 +262,12 @@ def build_schedule(
         ahead=weeks_ahead > 0,
     )
     changes_on = None
-    if not paused_on:  # time stands still while paused
-        changes_on = min((date.fromordinal(day) for day in turns if day > as_of), default=None)
+    # Time stands still from the day of a pause; before it (a pause dated in the learner's future, e.g.
+    # after they moved to a time zone behind) the plan still moves until that day.
+    until = paused_on.toordinal() if paused_on else None
+    next_turn = min((day for day in turns if day > as_of), default=None)
+    if next_turn is not None and (until is None or next_turn <= until):
+        changes_on = date.fromordinal(next_turn)
     return Schedule(
         weeks=tuple(weeks),
         today=today,
