@@ -21,6 +21,11 @@ def configured_site() -> ConfiguredSite:
     return ConfiguredSite(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
 
 
+def user_display(user: Any) -> str:
+    """How allauth's pages and e-mails name a user ("Successfully signed in as …"): the display name."""
+    return str(getattr(user, "display_name", "") or user)
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def format_email_subject(self, subject: str) -> str:
         return f"[{settings.SITE_NAME}] {subject}"

@@ -25,6 +25,7 @@ class TimezoneField(forms.ChoiceField):
 
     def __init__(self, **kwargs: object) -> None:
         kwargs.setdefault("help_text", "Your weeks start at midnight here.")
+        kwargs.setdefault("label", "Time zone")
         super().__init__(choices=timezone_choices, **kwargs)  # type: ignore[arg-type]
 
     def prepare_value(self, value: object) -> object:
