@@ -27,7 +27,13 @@ from curriculum.models import Week
 from mentoring.models import PhaseReview, WeekFeedback
 from progress.models import Enrolment, Standing
 from progress.schedule import weeks_phrase
-from progress.selectors import CURRENT_STATUSES, INACTIVE_AFTER, LearnerOverview, learner_overview
+from progress.selectors import (
+    CURRENT_STATUSES,
+    INACTIVE_AFTER,
+    LearnerOverview,
+    enrolments_mentored_by,
+    learner_overview,
+)
 
 FLAGS = {
     "behind": "Behind schedule",
@@ -42,14 +48,15 @@ def can_mentor(user: User) -> bool:
 
 
 def mentee_enrolments_for(*, user: User) -> QuerySet[Enrolment]:
-    """The one place that scopes mentoring: a mentor's current mentees; staff see every learner."""
+    """The one place that scopes mentoring: a mentor's current mentees (progress's one rule of a mentor's
+    access, `enrolments_mentored_by`); staff see every current learner."""
     enrolments = Enrolment.objects.select_related("learner", "mentor").filter(status__in=CURRENT_STATUSES)
     if not user.is_authenticated:
         return enrolments.none()
     if user.is_staff:
         return enrolments
     if user.is_mentor:
-        return enrolments.filter(mentor=user)
+        return enrolments_mentored_by(mentor=user).select_related("learner", "mentor")
     return enrolments.none()
 
 
