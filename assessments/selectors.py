@@ -120,6 +120,8 @@ class QuizSummary:
     attempts_used: int
     max_attempts: int
     last_submission_id: int | None
+    last_percent: Decimal | None = None
+    """The latest attempt's score (None while it is graded or reviewed, or before any attempt)."""
 
     # The URLs are reversed when a page shows them (one or two quizzes), not for all 52 summaries.
     @property
@@ -177,6 +179,7 @@ def _summary(
         attempts_used=len(tried),
         max_attempts=max_attempts,
         last_submission_id=tried[-1][0] if tried else None,
+        last_percent=tried[-1][1].percent if tried else None,
     )
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("curriculum/", include("curriculum.urls")),
     path("", include("progress.urls")),
+    path("", include("gradebook.urls")),
     path("quizzes/", include("assessments.urls")),
     path("reminders/", include("reminders.urls")),
     path("mentoring/", include("mentoring.urls")),

@@ -100,6 +100,9 @@ class ScheduleChange(models.Model):
         help_text="Weeks that take no slot from `from_week` on (a re-plan skips those already completed).",
     )
     reason = models.CharField(max_length=10, choices=Reason.choices)
+    paused_from = models.DateField(
+        null=True, blank=True, help_text="A resumption: the day the pause it ends began (the progress chart)."
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -309,6 +309,7 @@ def enrolment_resume(*, enrolment: Enrolment, changed_by: User, today: date | No
                 # Weeks a re-plan skipped keep taking no slot.
                 skipped_weeks=[later.number for later in schedule.weeks[week.number :] if not later.has_slot],
                 reason=ScheduleChange.Reason.RESUME,
+                paused_from=enrolment.paused_on,
                 changed_by=changed_by,
             )
         elif schedule.current_week is None and paused_for.days > 0:
@@ -317,6 +318,7 @@ def enrolment_resume(*, enrolment: Enrolment, changed_by: User, today: date | No
                 from_week=1,
                 starts_on=enrolment.start_date + paused_for,
                 reason=ScheduleChange.Reason.RESUME,
+                paused_from=enrolment.paused_on,
                 changed_by=changed_by,
             )
         enrolment.status = Enrolment.Status.ACTIVE

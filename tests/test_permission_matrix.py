@@ -73,6 +73,9 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "reminders:unsubscribe":                (200, 200, 200, 200, 200, 200, 200, 200),
     # Someone's schedule: themselves, their mentor, staff.
     "progress:learner-schedule":            (302, 200, 404, 200, 404, 404, 404, 200),
+    # The progress page: the learner's own; anyone's for themselves, their mentor, staff.
+    "gradebook:mine":                       (302, 200, 200, 302, 302, 302, 302, 302),
+    "gradebook:learner":                    (302, 200, 404, 200, 404, 404, 404, 200),
     # Quizzes and submissions.
     "assessments:quiz-take":                (302, 200, 200, 200, 200, 200, 200, 200),
     "assessments:submission-list":          (302, 200, 200, 200, 200, 200, 200, 200),
