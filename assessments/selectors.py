@@ -1,10 +1,12 @@
 """Reads of quizzes and submissions. `submissions_visible_to` is the one place that scopes submissions."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from accounts.models import User
@@ -313,3 +315,44 @@ def quiz_record_of(learner: User) -> QuizRecord | None:
         return learner.quiz_record  # type: ignore[attr-defined, no-any-return]
     except QuizRecord.DoesNotExist:
         return None
+
+
+def quiz_statuses_for_learners(*, learner_ids: Iterable[int] | QuerySet[Any]) -> dict[tuple[int, int], str]:
+    """(learner id, week number) → the learner's status on that week's published quiz
+    (`grading.quiz_status`, the one definition), for the quizzes they have tried. Two queries whatever
+    the group's size; `learner_ids` may be a subquery."""
+    quizzes: dict[int, int] = {}
+    for quiz_id, number in (
+        Quiz.objects.filter(is_published=True)
+        .order_by("week__number", "id")
+        .values_list("id", "week__number")
+    ):
+        if number not in quizzes.values():
+            quizzes[quiz_id] = number
+    attempts: dict[tuple[int, int], list[grading.Attempt]] = {}
+    for learner_id, quiz_id, status, percent, passed in (
+        Submission.objects.filter(learner_id__in=learner_ids, quiz_id__in=list(quizzes))
+        .order_by("submitted_at", "id")
+        .values_list("learner_id", "quiz_id", "status", "percent", "passed")
+    ):
+        attempts.setdefault((learner_id, quizzes[quiz_id]), []).append(
+            grading.Attempt(status, percent, passed)
+        )
+    return {key: grading.quiz_status(tried) for key, tried in attempts.items()}
+
+
+def submitted_between(start: datetime, end: datetime) -> Exists:
+    """Rows with a `learner_id` whose learner submitted a quiz attempt in [start, end) (an activity)."""
+    return Exists(
+        Submission.objects.filter(
+            learner_id=OuterRef("learner_id"), submitted_at__gte=start, submitted_at__lt=end
+        )
+    )
+
+
+def submissions_waiting_for_review_in(
+    *, enrolment_ids: Iterable[int] | QuerySet[Any]
+) -> QuerySet[Submission]:
+    """Submissions made under these enrolments (a subquery) with free-text answers waiting for review:
+    the review queue of a group (the mentor workspace)."""
+    return Submission.objects.filter(status=Submission.Status.NEEDS_REVIEW, enrolment_id__in=enrolment_ids)
