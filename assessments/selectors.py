@@ -342,10 +342,11 @@ def quiz_statuses_for_learners(*, learner_ids: Iterable[int] | QuerySet[Any]) ->
 
 
 def submitted_between(start: datetime, end: datetime) -> Exists:
-    """Rows with a `learner_id` whose learner submitted a quiz attempt in [start, end) (an activity)."""
+    """Rows with a `learner_id` whose learner submitted a quiz attempt after `start`, up to `end`
+    included (an activity)."""
     return Exists(
         Submission.objects.filter(
-            learner_id=OuterRef("learner_id"), submitted_at__gte=start, submitted_at__lt=end
+            learner_id=OuterRef("learner_id"), submitted_at__gt=start, submitted_at__lte=end
         )
     )
 

@@ -297,8 +297,8 @@ def week_plan_for(
 
 
 def progress_marked_between(start: datetime, end: datetime) -> Exists:
-    """Enrolment rows whose learner marked a week (status or notes) in [start, end) (an activity; a week
-    marked again later counts at its last change)."""
+    """Enrolment rows whose learner marked a week (status or notes) after `start`, up to `end` included
+    (an activity; a week marked again later counts at its last change)."""
     return Exists(
-        WeekProgress.objects.filter(enrolment_id=OuterRef("pk"), updated_at__gte=start, updated_at__lt=end)
+        WeekProgress.objects.filter(enrolment_id=OuterRef("pk"), updated_at__gt=start, updated_at__lte=end)
     )
