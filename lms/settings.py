@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "curriculum",
     "progress",
     "assessments",
+    "cards",
     "reminders",
     "mentoring",
 ]
