@@ -8,7 +8,14 @@ class ReviewInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["reviewed_at", "rating", "suggested_rating", "answer_correct", "duration_ms", "due_after"]
-    readonly_fields = ["reviewed_at", "rating", "suggested_rating", "answer_correct", "duration_ms", "due_after"]
+    readonly_fields = [
+        "reviewed_at",
+        "rating",
+        "suggested_rating",
+        "answer_correct",
+        "duration_ms",
+        "due_after",
+    ]
 
     def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False

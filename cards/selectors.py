@@ -15,6 +15,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
+from assessments.models import Question
+from assessments.practice import latest_feedback_for, quiz_review_for
 from cards import scheduling
 from cards.models import RETENTION_DEFAULT, Card, Review, ReviewProfile
 from progress.models import Enrolment
@@ -120,16 +122,28 @@ class RetentionEstimate:
 def retention_estimates(*, learner_ids: Iterable[int], now: datetime) -> dict[int, RetentionEstimate]:
     """Mean recall chance now (the `fsrs` scheduler's retrievability) of each learner's reviewed active
     cards, overall and per curriculum phase; None without a reviewed card. One query."""
-    scheduler = scheduling.scheduler_for(RETENTION_DEFAULT)  # retrievability ignores desired retention
-    values: dict[int, dict[int, list[float]]] = {learner_id: {} for learner_id in learner_ids}
-    rows = (
+    ids = list(learner_ids)
+    cards = _cards_with_phase().filter(learner_id__in=ids, last_review__isnull=False)
+    return _estimates(cards, learner_ids=ids, now=now)
+
+
+def _cards_with_phase() -> QuerySet[Card]:
+    return (
         active_cards()
-        .filter(learner_id__in=list(values), last_review__isnull=False)
-        .select_related(None)
         .only("id", "learner_id", "state", "step", "stability", "difficulty", "due", "last_review")
         .annotate(phase=F("question__quiz__week__phase__number"))
+        .order_by()
     )
-    for card in rows:
+
+
+def _estimates(
+    cards: Iterable[Card], *, learner_ids: list[int], now: datetime
+) -> dict[int, RetentionEstimate]:
+    scheduler = scheduling.scheduler_for(RETENTION_DEFAULT)  # retrievability ignores desired retention
+    values: dict[int, dict[int, list[float]]] = {learner_id: {} for learner_id in learner_ids}
+    for card in cards:
+        if card.last_review is None:
+            continue
         chance = scheduling.retrievability(card, scheduler=scheduler, now=now)
         values[card.learner_id].setdefault(card.phase, []).append(chance)  # type: ignore[attr-defined]
     estimates = {}
@@ -152,21 +166,17 @@ class CardStats:
 
 
 def card_stats_for(*, learner: User, before: datetime, now: datetime | None = None) -> CardStats:
-    """What the learner's mentor sees, and the stats API: two queries."""
+    """What the learner's mentor sees, and the stats API: two queries (the learner's active cards, their
+    reviews of the last 7 days)."""
     now = now or timezone.now()
-    counts = (
-        active_cards()
-        .filter(learner=learner)
-        .aggregate(active=Count("id"), due=Count("id", filter=Q(due__lt=before)))
-    )
-    reviewed = Review.objects.filter(learner=learner, reviewed_at__gte=now - RECENT).count()
-    due = counts["due"]
+    cards = list(_cards_with_phase().filter(learner=learner))
+    due = sum(1 for card in cards if card.due < before)
     return CardStats(
-        active=counts["active"],
+        active=len(cards),
         due_today=due,
         minutes=minutes_for(due),
-        reviewed_last_7_days=reviewed,
-        retention=retention_estimates(learner_ids=[learner.pk], now=now)[learner.pk],
+        reviewed_last_7_days=Review.objects.filter(learner=learner, reviewed_at__gte=now - RECENT).count(),
+        retention=_estimates(cards, learner_ids=[learner.pk], now=now)[learner.pk],
     )
 
 
@@ -199,3 +209,42 @@ def card_columns(*, now: datetime) -> dict[str, object]:
 
 def learner_ids_with_cards() -> list[int]:
     return list(Card.objects.order_by("learner_id").values_list("learner_id", flat=True).distinct())
+
+
+@dataclass(frozen=True)
+class CardBack:
+    """The answer side of a card, as much as the quiz's review options let the learner see."""
+
+    correct_answer: str = ""
+    explanation: str = ""
+    feedback: str = ""
+    key_hidden: bool = False
+    """True while the quiz's answers may not be shown to the learner (`review_for` says no)."""
+
+
+def card_back_for(*, card: Card) -> CardBack:
+    """What the card's learner sees after answering (3 queries at most)."""
+    question = card.question
+    review = quiz_review_for(learner=card.learner, quiz_id=question.quiz_id)
+    feedback = ""
+    if question.kind == Question.Kind.FREE_TEXT and review.right_wrong:
+        feedback = latest_feedback_for(learner_id=card.learner_id, question_id=question.pk)
+    return CardBack(
+        correct_answer=correct_answer_text(question) if review.correct_answers else "",
+        explanation=question.explanation if review.explanations else "",
+        feedback=feedback,
+        key_hidden=not review.correct_answers,
+    )
+
+
+def correct_answer_text(question: Question) -> str:
+    """The answer key in words (choices prefetched)."""
+    if question.is_choice:
+        return "; ".join(question.correct_choice_texts)
+    if question.kind == Question.Kind.NUMERIC and question.numeric_answer is not None:
+        answer = format(question.numeric_answer.normalize(), "f")
+        tolerance = question.numeric_tolerance.normalize()
+        return f"{answer} (± {format(tolerance, 'f')})" if tolerance else answer
+    if question.kind == Question.Kind.SHORT_TEXT:
+        return " / ".join(question.accepted_answers)
+    return ""

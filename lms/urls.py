@@ -25,6 +25,7 @@ urlpatterns = [
     path("curriculum/", include("curriculum.urls")),
     path("", include("progress.urls")),
     path("quizzes/", include("assessments.urls")),
+    path("review/", include("cards.urls")),
     path("reminders/", include("reminders.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("api/v1/", include("lms.api_urls")),

@@ -23,6 +23,7 @@ from assessments.selectors import (
     quiz_record_of,
     unpassed_quiz_weeks_for,
 )
+from cards.selectors import card_columns
 from curriculum.models import Week
 from mentoring.models import PhaseReview, WeekFeedback
 from progress.models import Enrolment, Standing
@@ -77,6 +78,7 @@ SORTS: dict[str, list[F | Lower]] = {
     "completion": [F("standing__completion_percent")],
     "last_activity": [F("last_activity_at")],
     "quiz_average": [F(QUIZ_AVERAGE)],
+    "cards_due": [F("cards_due"), F("cards_retention")],
     "flags": [F("flag_count")],
 }
 SORT_KEYS = list(SORTS)
@@ -94,6 +96,7 @@ def mentee_table(
         mentee_enrolments_for(user=user)
         .select_related(None)
         .select_related("learner", "standing", QUIZ_RECORD)
+        .annotate(**card_columns(now=now))
         .annotate(
             flag_count=sum(
                 (Case(When(condition, then=Value(1)), default=Value(0)) for condition in conditions.values()),
@@ -191,6 +194,21 @@ class MenteeRow:
     @property
     def phase_summary(self) -> str:
         return " · ".join(f"P{phase} {percent}%" for phase, percent in self.phase_percents.items())
+
+    @property
+    def cards_due(self) -> int:
+        """Review cards due now (`cards.selectors.card_columns`, annotated by `mentee_table`)."""
+        return getattr(self.enrolment, "cards_due", 0)
+
+    @property
+    def cards_reviewed_7d(self) -> int:
+        return getattr(self.enrolment, "cards_reviewed_7d", 0)
+
+    @property
+    def cards_retention_percent(self) -> int | None:
+        """The stored estimate of the learner's retention (all phases), as a whole percent."""
+        value = getattr(self.enrolment, "cards_retention", None)
+        return None if value is None else round(value * 100)
 
     @property
     def flag_labels(self) -> list[str]:
