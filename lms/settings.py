@@ -270,6 +270,8 @@ SPECTACULAR_SETTINGS = {
         "QuestionKindEnum": "assessments.models.Question.Kind",
         "SubmissionStatusEnum": "assessments.models.Submission.Status",
         "ResourceKindEnum": "curriculum.models.Resource.Kind",
+        "CardStateEnum": "cards.models.Card.State",
+        "ReviewRatingEnum": "cards.models.Review.Rating",
     },
 }
 
