@@ -38,8 +38,16 @@ class ReminderComposer:
     only the frame (greeting, dates, footer with the learner's own unsubscribe link) is rendered per
     learner. In a batch, most learners share their week's content."""
 
-    def __init__(self, *, weeks: Mapping[int, Week], quizzes: Mapping[tuple[int, int], Any]) -> None:
-        """`quizzes`: (learner id, week number) → quiz summary (see selectors.quiz_summaries_for_batch)."""
+    def __init__(
+        self,
+        *,
+        weeks: Mapping[int, Week],
+        quizzes: Mapping[tuple[int, int], Any],
+        cards_due: Mapping[int, int] | None = None,
+    ) -> None:
+        """`quizzes`: (learner id, week number) → quiz summary (see selectors.quiz_summaries_for_batch);
+        `cards_due`: learner id → review cards due today (cards.selectors.due_counts_for)."""
+        self.cards_due = cards_due or {}
         self.weeks = weeks
         self.quizzes = quizzes
         self.objectives = {number: week.objectives for number, week in weeks.items()}
@@ -55,6 +63,7 @@ class ReminderComposer:
         self.rendered_content: dict[tuple[object, ...], dict[str, str]] = {}
         self.dashboard_url = self.site + reverse("progress:dashboard")
         self.settings_url = self.site + reverse("progress:settings")
+        self.review_url = self.site + reverse("cards:review")
         self.week_urls = {number: self.site + reverse("progress:week", args=[number]) for number in weeks}
 
     def unsubscribe_url(self, enrolment_id: int) -> str:
@@ -125,6 +134,8 @@ class ReminderComposer:
             "cadence": due.enrolment.get_reminder_cadence_display(),
             "settings_url": self.settings_url,
             "unsubscribe_url": unsubscribe_url,
+            "cards_due": self.cards_due.get(due.enrolment.learner_id, 0),
+            "review_url": self.review_url,
         }
         text, html = (
             self.frame_templates[part].render(frame | {"content": content[part]}) for part in ("txt", "html")
