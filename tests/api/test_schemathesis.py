@@ -29,6 +29,7 @@ from lms.throttles import WriteRateThrottle
 from progress import services as progress_services
 from progress.models import Enrolment
 from tests.assessments.conftest import make_quiz, perfect_answers
+from tests.cards.conftest import card_for
 from tests.factories import MentorFactory, UserFactory
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -58,6 +59,7 @@ def world(curriculum_tx) -> dict[str, Any]:
     waiting = assessment_services.submission_create(learner=learner, quiz=quiz, answers=perfect_answers(quiz))
     assessment_services.submission_grade(submission_id=waiting.pk)
     free_text = waiting.answers.get(question__kind="free_text")
+    card = card_for(learner, graded_quiz)  # a review card (the cards app)
     return {
         "learner": learner,
         "mentor": mentor,
@@ -67,6 +69,7 @@ def world(curriculum_tx) -> dict[str, Any]:
             "answer_id": free_text.pk,
             "quiz": quiz.pk,
             "number": 3,
+            "card": card.pk,
         },
     }
 
@@ -74,6 +77,8 @@ def world(curriculum_tx) -> dict[str, Any]:
 def real_path_parameters(path: str, ids: dict[str, int]) -> dict[str, int]:
     values = {"enrolment_id": ids["enrolment_id"], "answer_id": ids["answer_id"], "number": ids["number"]}
     values["pk"] = ids["quiz"] if path.startswith("/api/v1/quizzes/") else ids["submission"]
+    if "/cards/" in path:
+        values["pk"] = ids["card"]
     if path.startswith("/api/v1/phases/") or "/phases/" in path:
         values["number"] = 1
     return {name: value for name, value in values.items() if "{" + name + "}" in path}
