@@ -91,14 +91,16 @@ def seed(*, per_learner: int, learners: int | None) -> int:
                 for _ in range(REVIEWS_PER_LEARNER)
             ),
         )  # fmt: skip
-        copy_rows(
-            ReviewProfile,
+        # The learner is the primary key (COPY by common.copy_rows leaves primary keys out).
+        ReviewProfile.objects.bulk_create(
             (
-                {"learner_id": learner_id, "desired_retention": 0.9,
-                 "retention_estimate": rng.uniform(0.6, 0.95), "retention_by_phase": {}, "estimated_at": now}
+                ReviewProfile(
+                    learner_id=learner_id, retention_estimate=rng.uniform(0.6, 0.95), estimated_at=now
+                )
                 for learner_id in learner_ids
             ),
-        )  # fmt: skip
+            batch_size=2000,
+        )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE cards_card; ANALYZE cards_review; ANALYZE cards_reviewprofile")
     count = len(learner_ids) * per_learner
@@ -130,7 +132,7 @@ def due_count_timings(samples: int = 200) -> None:
         timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
     learner = User.objects.get(pk=enrolments[0].learner_id)
-    query = active_cards().filter(learner=learner, due__lt=day_end_of(enrolments[0])).values("id")
+    query = active_cards().filter(learner=learner, due__lt=day_end_of(enrolments[0])).order_by().values("id")
     sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) SELECT COUNT(*) FROM ({sql}) AS due", params)

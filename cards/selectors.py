@@ -47,6 +47,12 @@ def day_end_for(*, learner: User) -> datetime:
     return day_end_of(enrolment)
 
 
+def time_zone_of(*, learner: User) -> str:
+    """The learner's time zone (their enrolment's), UTC without one: how their pages show times."""
+    enrolment = enrolment_latest_for(learner=learner)
+    return enrolment.timezone if enrolment else "UTC"
+
+
 def day_end_of(enrolment: Enrolment | None) -> datetime:
     if enrolment is not None:
         return next_midnight_for(enrolment)

@@ -25,6 +25,7 @@ from cards.selectors import (
     due_cards_for,
     due_summary_for,
     review_profile_of,
+    time_zone_of,
 )
 from lms.forms import add_validation_error
 
@@ -146,6 +147,7 @@ def card_list(request: HttpRequest) -> HttpResponse:
     seen = [question for question in questions_seen_by(learner_id=learner_id) if question.pk not in carded]
     profile = review_profile_of(learner=request.user)  # type: ignore[arg-type]
     context = {
+        "zone": time_zone_of(learner=request.user),  # type: ignore[arg-type]
         "cards": cards,
         "seen": seen,
         "retention_form": RetentionForm(initial={"desired_retention": profile.desired_retention}),
@@ -185,6 +187,7 @@ def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
         "card": card,
         "reviews": card.reviews.all()[:100],
         "is_own": card.learner_id == request.user.pk,
+        "zone": time_zone_of(learner=card.learner),
     }
     return render(request, "cards/card_detail.html", context)
 
@@ -202,7 +205,7 @@ def retention_set(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_validation_error(form, error)
     if form.errors:
-        context = {"cards": [], "seen": [], "retention_form": form}
+        context = {"cards": [], "seen": [], "retention_form": form, "zone": "UTC"}
         return render(request, "cards/card_list.html", context, status=400)
     messages.success(request, "Saved: the next review of each card uses it.")
     return redirect("cards:card-list")

@@ -139,3 +139,16 @@ def test_the_mentor_sees_due_reviewed_and_retention_per_phase(client, learner, m
         table,
     )
     assert client.get(reverse("mentoring:dashboard"), {"sort": "-cards_due"}).status_code == 200
+
+
+def test_the_learners_card_pages_show_times_in_their_time_zone(client, learner):
+    from datetime import UTC, datetime
+
+    enrolment = enrol(learner)
+    enrolment.timezone = "Asia/Tokyo"
+    enrolment.save(update_fields=["timezone"])
+    card = card_for(learner, make_quiz(week=1))
+    Card.objects.filter(pk=card.pk).update(due=datetime(2026, 1, 5, 16, 0, tzinfo=UTC))
+    client.force_login(learner)
+    assert "6 Jan 2026, 01:00" in client.get(reverse("cards:card-list")).content.decode()
+    assert "6 Jan 2026, 01:00" in client.get(reverse("cards:card-detail", args=[card.pk])).content.decode()
