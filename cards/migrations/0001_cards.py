@@ -7,76 +7,165 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_user_display_name'),
-        ('assessments', '0007_submission_enrolment'),
+        ("accounts", "0003_user_display_name"),
+        ("assessments", "0007_submission_enrolment"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReviewProfile',
+            name="ReviewProfile",
             fields=[
-                ('learner', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='review_profile', serialize=False, to=settings.AUTH_USER_MODEL)),
-                ('desired_retention', models.FloatField(default=0.9, help_text='The chance of recalling a card when it comes due (0.70 to 0.97): higher, more reviews.', validators=[django.core.validators.MinValueValidator(0.7), django.core.validators.MaxValueValidator(0.97)])),
-                ('retention_estimate', models.FloatField(blank=True, help_text='Mean recall chance now.', null=True)),
-                ('retention_by_phase', models.JSONField(blank=True, default=dict)),
-                ('estimated_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "learner",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="review_profile",
+                        serialize=False,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "desired_retention",
+                    models.FloatField(
+                        default=0.9,
+                        help_text="The chance of recalling a card when it comes due (0.70 to 0.97): higher, more reviews.",
+                        validators=[
+                            django.core.validators.MinValueValidator(0.7),
+                            django.core.validators.MaxValueValidator(0.97),
+                        ],
+                    ),
+                ),
+                (
+                    "retention_estimate",
+                    models.FloatField(blank=True, help_text="Mean recall chance now.", null=True),
+                ),
+                ("retention_by_phase", models.JSONField(blank=True, default=dict)),
+                ("estimated_at", models.DateTimeField(blank=True, null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Card',
+            name="Card",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('origin', models.CharField(choices=[('missed', 'Missed in a quiz'), ('added', 'Added by the learner')], default='missed', max_length=8)),
-                ('state', models.PositiveSmallIntegerField(choices=[(1, 'Learning'), (2, 'Review'), (3, 'Relearning')], default=1)),
-                ('step', models.PositiveSmallIntegerField(blank=True, default=0, null=True)),
-                ('stability', models.FloatField(blank=True, null=True)),
-                ('difficulty', models.FloatField(blank=True, null=True)),
-                ('due', models.DateTimeField()),
-                ('last_review', models.DateTimeField(blank=True, null=True)),
-                ('reviews_count', models.PositiveIntegerField(default=0)),
-                ('retired_at', models.DateTimeField(blank=True, help_text='Retired cards are never due.', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='review_cards', to=settings.AUTH_USER_MODEL)),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='review_cards', to='assessments.question')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[("missed", "Missed in a quiz"), ("added", "Added by the learner")],
+                        default="missed",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "state",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Learning"), (2, "Review"), (3, "Relearning")], default=1
+                    ),
+                ),
+                ("step", models.PositiveSmallIntegerField(blank=True, default=0, null=True)),
+                ("stability", models.FloatField(blank=True, null=True)),
+                ("difficulty", models.FloatField(blank=True, null=True)),
+                ("due", models.DateTimeField()),
+                ("last_review", models.DateTimeField(blank=True, null=True)),
+                ("reviews_count", models.PositiveIntegerField(default=0)),
+                (
+                    "retired_at",
+                    models.DateTimeField(blank=True, help_text="Retired cards are never due.", null=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "learner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="review_cards",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="review_cards",
+                        to="assessments.question",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due', 'id'],
+                "ordering": ["due", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rating', models.PositiveSmallIntegerField(choices=[(1, 'Again'), (2, 'Hard'), (3, 'Good'), (4, 'Easy')])),
-                ('suggested_rating', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Again'), (2, 'Hard'), (3, 'Good'), (4, 'Easy')], null=True)),
-                ('answer_correct', models.BooleanField(blank=True, null=True)),
-                ('duration_ms', models.PositiveIntegerField(blank=True, null=True)),
-                ('reviewed_at', models.DateTimeField()),
-                ('due_before', models.DateTimeField()),
-                ('due_after', models.DateTimeField()),
-                ('state_after', models.PositiveSmallIntegerField(choices=[(1, 'Learning'), (2, 'Review'), (3, 'Relearning')])),
-                ('card', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='cards.card')),
-                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rating",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Again"), (2, "Hard"), (3, "Good"), (4, "Easy")]
+                    ),
+                ),
+                (
+                    "suggested_rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True, choices=[(1, "Again"), (2, "Hard"), (3, "Good"), (4, "Easy")], null=True
+                    ),
+                ),
+                ("answer_correct", models.BooleanField(blank=True, null=True)),
+                ("duration_ms", models.PositiveIntegerField(blank=True, null=True)),
+                ("reviewed_at", models.DateTimeField()),
+                ("due_before", models.DateTimeField()),
+                ("due_after", models.DateTimeField()),
+                (
+                    "state_after",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Learning"), (2, "Review"), (3, "Relearning")]
+                    ),
+                ),
+                (
+                    "card",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reviews", to="cards.card"
+                    ),
+                ),
+                (
+                    "learner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-reviewed_at', '-id'],
+                "ordering": ["-reviewed_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='card',
-            index=models.Index(condition=models.Q(('retired_at__isnull', True)), fields=['learner', 'due'], name='card_due'),
+            model_name="card",
+            index=models.Index(
+                condition=models.Q(("retired_at__isnull", True)), fields=["learner", "due"], name="card_due"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='card',
-            constraint=models.UniqueConstraint(fields=('learner', 'question'), name='one_card_per_question'),
+            model_name="card",
+            constraint=models.UniqueConstraint(fields=("learner", "question"), name="one_card_per_question"),
         ),
         migrations.AddIndex(
-            model_name='review',
-            index=models.Index(fields=['learner', 'reviewed_at'], name='review_by_learner'),
+            model_name="review",
+            index=models.Index(fields=["learner", "reviewed_at"], name="review_by_learner"),
         ),
     ]
