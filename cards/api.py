@@ -9,11 +9,11 @@ from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assessments.practice import practice_check
 from cards import services
 from cards.models import Card
 from cards.scheduling import suggested_rating
 from cards.selectors import (
+    card_answer_check,
     card_back_for,
     card_stats_for,
     cards_visible_to,
@@ -72,7 +72,7 @@ class CardReviewView(generics.GenericAPIView):
         correct, suggested = None, None
         if "answer" in data:
             try:
-                check = practice_check(question=card.question, value=data["answer"])
+                _, check = card_answer_check(card=card, value=data["answer"])
             except ValidationError as error:
                 raise ValidationError({"answer": error.messages}) from error
             correct = check.correct

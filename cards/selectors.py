@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from assessments.models import Question
-from assessments.practice import latest_feedback_for, quiz_review_for
+from assessments.practice import PracticeCheck, latest_feedback_for, practice_check, quiz_review_for
 from cards import scheduling
 from cards.models import RETENTION_DEFAULT, Card, Review, ReviewProfile
 from progress.models import Enrolment
@@ -254,3 +254,13 @@ def correct_answer_text(question: Question) -> str:
     if question.kind == Question.Kind.SHORT_TEXT:
         return " / ".join(question.accepted_answers)
     return ""
+
+
+def card_answer_check(*, card: Card, value: object) -> tuple[CardBack, PracticeCheck]:
+    """The answer side and the check of a practice answer. While the quiz's answers are hidden from the
+    learner, the answer is not checked at all: "right" or "not right" for any guess would hand out the
+    key of a quiz they can still attempt for a grade. Raises ValidationError for a malformed answer."""
+    back = card_back_for(card=card)
+    if back.key_hidden:
+        return back, PracticeCheck(correct=None)
+    return back, practice_check(question=card.question, value=value)

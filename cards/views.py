@@ -13,13 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from assessments.practice import practice_check, questions_seen_by
+from assessments.practice import questions_seen_by
 from cards import services
 from cards.forms import PracticeAnswerForm, RatingForm, RetentionForm, token_for, token_values
 from cards.models import Card
 from cards.scheduling import suggested_rating
 from cards.selectors import (
-    card_back_for,
+    card_answer_check,
     cards_visible_to,
     day_end_for,
     due_cards_for,
@@ -71,7 +71,7 @@ def review_answer(request: HttpRequest, card_id: int) -> HttpResponse:
             form.add_error(None, "This page is out of date: answer the card again.")
         return render(request, "cards/review_question.html", {"card": card, "form": form}, status=400)
     try:
-        check = practice_check(question=card.question, value=form.answer())
+        back, check = card_answer_check(card=card, value=form.answer())
     except ValidationError as error:
         add_validation_error(form, error)
         return render(request, "cards/review_question.html", {"card": card, "form": form}, status=400)
@@ -83,7 +83,7 @@ def review_answer(request: HttpRequest, card_id: int) -> HttpResponse:
         "given": form.cleaned_data.get("answer"),
         "given_text": _given_text(card, form.answer()),
         "check": check,
-        "back": card_back_for(card=card),
+        "back": back,
         "suggested": suggested,
         "rating_form": RatingForm(initial={"token": token, "rating": suggested}),
     }

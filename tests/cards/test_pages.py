@@ -152,3 +152,26 @@ def test_the_learners_card_pages_show_times_in_their_time_zone(client, learner):
     client.force_login(learner)
     assert "6 Jan 2026, 01:00" in client.get(reverse("cards:card-list")).content.decode()
     assert "6 Jan 2026, 01:00" in client.get(reverse("cards:card-detail", args=[card.pk])).content.decode()
+
+
+def test_no_guess_is_judged_while_the_quiz_can_still_be_attempted(client, learner):
+    """Otherwise the review page would be an oracle for the key of a quiz still open for a grade."""
+    from rest_framework.test import APIClient
+
+    quiz = make_quiz(week=2, max_attempts=3)
+    graded_attempt(learner, quiz)
+    card = card_for(learner, quiz, kind="single")
+    right = str(choice(questions(quiz)["single"], "Option B"))
+    client.force_login(learner)
+    token = token_for(card=card.pk, shown=timezone.now().timestamp())
+    page = client.post(reverse("cards:answer", args=[card.pk]), {"token": token, "answer": right}).content
+    assert b"right</span>" not in page
+    assert b"suggested" not in page.replace(b"suggested-note", b"")
+    api = APIClient()
+    api.force_authenticate(learner)
+    body = api.post(
+        f"/api/v1/me/cards/{card.pk}/reviews/", {"rating": 3, "answer": int(right)}, format="json"
+    ).json()
+    assert body["review"]["answer_correct"] is None
+    assert body["review"]["suggested_rating"] is None
+    assert body["back"]["key_hidden"] is True
