@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -89,6 +89,15 @@ def due_summary_for(*, learner: User, before: datetime) -> DueSummary:
 
 def minutes_for(count: int) -> int:
     return math.ceil(count * SECONDS_PER_CARD / 60)
+
+
+def next_due_card_for(*, learner: User, before: datetime) -> tuple[Card | None, DueSummary]:
+    """The review page's card (the earliest due) and the day's count, in one query (and its choices)."""
+    cards = list(due_cards_for(learner=learner, before=before).annotate(due_total=Window(Count("id")))[:1])
+    if not cards:
+        return None, DueSummary(count=0, minutes=0)
+    total: int = cards[0].due_total  # type: ignore[attr-defined]
+    return cards[0], DueSummary(count=total, minutes=minutes_for(total))
 
 
 def due_counts_for(*, day_ends: Mapping[int, datetime]) -> dict[int, int]:

@@ -22,8 +22,7 @@ from cards.selectors import (
     card_answer_check,
     cards_visible_to,
     day_end_for,
-    due_cards_for,
-    due_summary_for,
+    next_due_card_for,
     review_profile_of,
     time_zone_of,
 )
@@ -46,11 +45,9 @@ def _own_active_card(request: HttpRequest, card_id: int) -> Card:
 def review(request: HttpRequest) -> HttpResponse:
     """The next card due today (the learner's day), its question and an answer field."""
     before = day_end_for(learner=request.user)  # type: ignore[arg-type]
-    due = list(due_cards_for(learner=request.user, before=before)[:1])  # type: ignore[arg-type]
-    summary = due_summary_for(learner=request.user, before=before)  # type: ignore[arg-type]
-    if not due:
+    card, summary = next_due_card_for(learner=request.user, before=before)  # type: ignore[arg-type]
+    if card is None:
         return render(request, "cards/review_done.html", {"summary": summary})
-    card = due[0]
     now = timezone.now()
     form = PracticeAnswerForm(
         initial={"token": token_for(card=card.pk, shown=now.timestamp())}, question=card.question
