@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "curriculum",
     "progress",
     "assessments",
+    "cards",
     "reminders",
     "gradebook",
     "mentoring",
@@ -270,6 +271,8 @@ SPECTACULAR_SETTINGS = {
         "QuestionKindEnum": "assessments.models.Question.Kind",
         "SubmissionStatusEnum": "assessments.models.Submission.Status",
         "ResourceKindEnum": "curriculum.models.Resource.Kind",
+        "CardStateEnum": "cards.models.Card.State",
+        "ReviewRatingEnum": "cards.models.Review.Rating",
     },
 }
 
