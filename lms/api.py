@@ -105,6 +105,8 @@ API_SECTIONS = {
         "enrolment": "api-my-enrolment",
         "schedule": "api-my-schedule",
         "progress": "api-my-progress",
+        "certificates": "api-my-certificates",
+        "portfolio": "api-my-portfolio",
     },
     "assessments": {"quizzes": "api-quiz-list", "submissions": "api-submission-list"},
     "mentor": {"learners": "api-mentee-list"},
