@@ -191,23 +191,30 @@ def certificate_reissue(*, certificate: Certificate, by: User) -> Certificate:
     same mentor, with today's date. The revoked one stays revoked."""
     if not by.is_staff:
         raise PermissionDenied("Only staff can re-issue a certificate.")
-    if not certificate.is_revoked:
-        raise ValidationError("Only a revoked certificate can be issued again.")
-    if Certificate.objects.filter(replaces=certificate).exists():
-        raise ValidationError("This certificate was issued again already.")
     with transaction.atomic():
-        if certificate.kind == Certificate.Kind.PHASE:
-            assert certificate.phase is not None
+        revoked = (
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related("phase", "enrolment")
+            .get(pk=certificate.pk)
+        )
+        if not revoked.is_revoked:
+            raise ValidationError("Only a revoked certificate can be issued again.")
+        if Certificate.objects.filter(replaces=revoked).exists():
+            raise ValidationError("This certificate was issued again already.")
+        if revoked.kind == Certificate.Kind.PHASE:
+            assert revoked.phase is not None
             new, created = phase_certificate_issue(
-                enrolment=certificate.enrolment, phase=certificate.phase,
-                signed_by=certificate.signed_by, replaces=certificate,
-            )  # fmt: skip
+                enrolment=revoked.enrolment,
+                phase=revoked.phase,
+                signed_by=revoked.signed_by,
+                replaces=revoked,
+            )
         else:
             new, created = curriculum_certificate_issue(
-                enrolment=certificate.enrolment, signed_by=certificate.signed_by, replaces=certificate
+                enrolment=revoked.enrolment, signed_by=revoked.signed_by, replaces=revoked
             )
-    if not created:
-        raise ValidationError("A valid certificate for this exists already.")
+        if not created:
+            raise ValidationError("A valid certificate for this exists already.")
     return new
 
 
