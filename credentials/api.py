@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
@@ -48,6 +49,9 @@ def portfolio_data(portfolio: Portfolio) -> dict[str, Any]:
     }
 
 
+API_FIELDS = {"show_phases": "shown_phases", "certificates": "shown_certificates"}
+
+
 class MyPortfolioView(APIView):
     @extend_schema(responses=PortfolioSerializer, summary="My portfolio settings (off until I publish it)")
     def get(self, request: Request) -> Response:
@@ -59,15 +63,20 @@ class MyPortfolioView(APIView):
         serializer = PortfolioSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        portfolio = services.portfolio_update(
-            portfolio=services.portfolio_for(learner=learner),
-            learner=learner,
-            is_public=data.get("is_public"),
-            slug=data.get("slug"),
-            headline=data.get("headline"),
-            show_phases=data.get("shown_phases"),
-            certificate_ids=data.get("shown_certificates"),
-        )
+        try:
+            portfolio = services.portfolio_update(
+                portfolio=services.portfolio_for(learner=learner),
+                learner=learner,
+                is_public=data.get("is_public"),
+                slug=data.get("slug"),
+                headline=data.get("headline"),
+                show_phases=data.get("shown_phases"),
+                certificate_ids=data.get("shown_certificates"),
+            )
+        except ValidationError as error:  # the service's field names, as this API names them
+            raise ValidationError(
+                {API_FIELDS.get(field, field): messages for field, messages in error.message_dict.items()}
+            ) from error
         return Response(portfolio_data(portfolio))
 
 

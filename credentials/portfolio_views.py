@@ -43,6 +43,9 @@ def portfolio_settings(request: HttpRequest) -> HttpResponse:
                 headline=data["headline"], show_phases=data["phases"], certificate_ids=data["certificates"],
             )  # fmt: skip
         except ValidationError as error:
+            if hasattr(error, "error_dict"):  # the service's field names, as this form names them
+                names = {"show_phases": "phases"}
+                error = ValidationError({names.get(k, k): v for k, v in error.error_dict.items()})
             add_validation_error(form, error)
         else:
             messages.success(

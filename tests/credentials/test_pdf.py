@@ -68,7 +68,8 @@ def test_the_sign_off_queues_the_pdf_after_commit(mentor, mentee):
     finally:
         app.conf.task_always_eager = eager
     certificate.refresh_from_db()
-    assert certificate.pdf and default_storage.exists(certificate.pdf.name)
+    assert certificate.pdf
+    assert default_storage.exists(certificate.pdf.name)
 
 
 @pytest.mark.django_db
