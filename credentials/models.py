@@ -33,6 +33,12 @@ class Certificate(models.Model):
         PHASE = "phase", "Phase certificate"
         CURRICULUM = "curriculum", "Curriculum certificate"
 
+    class Status(models.TextChoices):
+        """Not a column: revoked is `revoked_at` being set."""
+
+        VALID = "valid", "Valid"
+        REVOKED = "revoked", "Revoked"
+
     public_id = models.CharField(
         max_length=32, unique=True, default=new_public_id, editable=False,
         help_text="The unguessable identifier in the verification URL (not the row's id).",
@@ -103,8 +109,8 @@ class Certificate(models.Model):
         return self.revoked_at is not None
 
     @property
-    def status(self) -> str:
-        return "revoked" if self.is_revoked else "valid"
+    def status(self) -> "Certificate.Status":
+        return self.Status.REVOKED if self.is_revoked else self.Status.VALID
 
     @property
     def weeks_label(self) -> str:

@@ -10,7 +10,7 @@ class VerificationSerializer(serializers.ModelSerializer):
     """What anyone may know of a certificate: the verification page's facts, as JSON."""
 
     id = serializers.CharField(source="public_id", read_only=True)
-    status = serializers.ChoiceField(choices=["valid", "revoked"], read_only=True)
+    status = serializers.ChoiceField(choices=Certificate.Status.choices, read_only=True)
     recipient_name = serializers.CharField(read_only=True)
     achievement = serializers.CharField(source="title", read_only=True)
     weeks = serializers.SerializerMethodField()

@@ -281,6 +281,7 @@ SPECTACULAR_SETTINGS = {
         "SubmissionStatusEnum": "assessments.models.Submission.Status",
         "ResourceKindEnum": "curriculum.models.Resource.Kind",
         "CertificateKindEnum": "credentials.models.Certificate.Kind",
+        "CertificateStatusEnum": "credentials.models.Certificate.Status",
     },
 }
 
