@@ -42,7 +42,7 @@ def test_a_sign_off_e_mails_the_learner_once_and_shows_its_comment_on_the_dashbo
     assert message.subject == "[AI/ML Curriculum] Phase 1 signed off: Foundations of Modern AI"
     assert "Lovely notebooks — keep the pace." in message.body
     assert "Lovely notebooks" in message.alternatives[0].content
-    assert certificate_message.subject == "Your certificate: Phase 1: Foundations of Modern AI"
+    assert certificate_message.subject.endswith("] Your certificate: Phase 1: Foundations of Modern AI")
     assert sorted(Email.objects.values_list("kind", flat=True)) == ["certificate_issued", "phase_signed_off"]
 
     page = dashboard_of(client, learner)
