@@ -43,7 +43,7 @@ def certificate_pdf(certificate: Certificate, *, verification_url: str) -> bytes
     _register_fonts()
     buffer = BytesIO()
     width, height = landscape(A4)
-    canvas = Canvas(buffer, pagesize=(width, height), invariant=True, pageCompression=0)
+    canvas = Canvas(buffer, pagesize=(width, height), invariant=True, pageCompression=1)
     canvas.setTitle(f"{certificate.title} — {certificate.recipient_name}")
     canvas.setAuthor(settings.SITE_NAME)
     canvas.setSubject(f"Verify at {verification_url}")

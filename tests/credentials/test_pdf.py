@@ -116,3 +116,30 @@ def test_a_revoked_certificates_pdf_says_so(client, learner, staff, certificate,
     text, _ = read(download(client, certificate))
     assert "REVOKED" in text
     assert "Duplicate account." in text
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_renders_the_pdf_of_a_sign_off(celery_worker, settings, tmp_path, learner, mentor):
+    """The wiring: the sign-off commits, its on-commit hook queues the task on Redis, the worker renders."""
+    import time
+
+    from django.utils import timezone
+
+    from mentoring.services import mentees_assign
+    from progress.services import enrolment_create
+    from tests.credentials.conftest import sign_off
+
+    settings.MEDIA_ROOT = tmp_path
+    enrolment = enrolment_create(learner=learner, start_date=timezone.now().date())
+    mentees_assign(mentor=mentor, enrolment_ids=[enrolment.pk])
+    certificate = sign_off(enrolment, 1, by=mentor)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        certificate.refresh_from_db()
+        if certificate.pdf:
+            break
+        time.sleep(0.2)
+    assert certificate.pdf
+    text, _ = read(default_storage.open(certificate.pdf.name).read())
+    assert verification_url(certificate) in text
