@@ -206,3 +206,20 @@ def test_two_sign_offs_at_once_issue_one_certificate(curriculum_tx, learner, men
         thread.join()
     assert sorted(outcomes) == ["refused", "signed"]
     assert Certificate.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_sign_offs_from_before_certificates_get_theirs_once(mentor, mentee, capsys):
+    from django.core.management import call_command
+
+    sign_off(mentee, 1, by=mentor)
+    sign_off(mentee, 2, by=mentor)
+    Certificate.objects.all().delete()  # as if signed off before this feature
+    Email.objects.filter(kind="certificate_issued").delete()
+
+    call_command("issue_missing_certificates")
+    assert capsys.readouterr().out.strip() == "2 certificates issued."
+    assert sorted(Certificate.objects.values_list("phase__number", flat=True)) == [1, 2]
+    call_command("issue_missing_certificates")
+    assert capsys.readouterr().out.strip() == "0 certificates issued."
+    assert Certificate.objects.count() == 2
