@@ -18,6 +18,18 @@ from progress.selectors import enrolments_visible_to
 PUBLIC_ID_RE = re.compile(rf"^{PUBLIC_ID_PATTERN}$")
 
 
+UNNAMED_LEARNER = "A learner"
+UNNAMED_MENTOR = "A mentor"
+
+
+def public_name(user: User | None, *, unnamed: str) -> str:
+    """How certificates and portfolios name a person: the name they gave, else their full name — never
+    their e-mail address (which `User.display_name` falls back to), but `unnamed`."""
+    if user is None:
+        return unnamed
+    return user.name.strip() or user.get_full_name() or unnamed
+
+
 def _certificates() -> QuerySet[Certificate]:
     return Certificate.objects.select_related("phase", "replaced_by")
 
@@ -121,4 +133,4 @@ def public_portfolio(*, portfolio: Portfolio) -> PublicPortfolio:
     certificates = list(certificates_of(learner=learner).filter(in_portfolio=True))
     shown = set(portfolio.show_phases)
     phases = [phase for phase in completed_phases_of(learner=learner) if phase.number in shown]
-    return PublicPortfolio(portfolio, learner.display_name, certificates, phases)
+    return PublicPortfolio(portfolio, public_name(learner, unnamed=UNNAMED_LEARNER), certificates, phases)

@@ -22,7 +22,13 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from credentials.models import Certificate, Portfolio
-from credentials.selectors import completed_phases_of, phase_certificate_phase_ids
+from credentials.selectors import (
+    UNNAMED_LEARNER,
+    UNNAMED_MENTOR,
+    completed_phases_of,
+    phase_certificate_phase_ids,
+    public_name,
+)
 from curriculum.models import Phase, Week
 from notifications.services import email_enqueue
 from progress.models import Enrolment
@@ -72,7 +78,7 @@ def phase_certificate_issue(
         kind=Certificate.Kind.PHASE,
         enrolment=enrolment,
         phase=phase,
-        recipient_name=enrolment.learner.display_name,
+        recipient_name=public_name(enrolment.learner, unnamed=UNNAMED_LEARNER),
         title=f"Phase {phase.number}: {phase.title}",
         description=phase.description,
         criteria=_phase_criteria(phase, weeks),
@@ -80,7 +86,7 @@ def phase_certificate_issue(
         last_week=weeks[-1].number,
         project_title=accepted_project_title(enrolment=enrolment, phase=phase),
         signed_by=signed_by,
-        signed_by_name=signed_by.display_name if signed_by else "A mentor",
+        signed_by_name=public_name(signed_by, unnamed=UNNAMED_MENTOR),
         issued_at=timezone.now(),
         replaces=replaces,
     )
@@ -103,14 +109,14 @@ def curriculum_certificate_issue(
     certificate = Certificate(
         kind=Certificate.Kind.CURRICULUM,
         enrolment=enrolment,
-        recipient_name=enrolment.learner.display_name,
+        recipient_name=public_name(enrolment.learner, unnamed=UNNAMED_LEARNER),
         title=f"{settings.SITE_NAME}: the complete {len(weeks)}-week curriculum",
         description=f"Every phase of the {len(weeks)}-week {settings.SITE_NAME} curriculum, signed off.",
         criteria=criteria,
         first_week=weeks[0] if weeks else 1,
         last_week=weeks[-1] if weeks else 1,
         signed_by=signed_by,
-        signed_by_name=signed_by.display_name if signed_by else "A mentor",
+        signed_by_name=public_name(signed_by, unnamed=UNNAMED_MENTOR),
         issued_at=timezone.now(),
         replaces=replaces,
     )

@@ -18,6 +18,7 @@ from credentials import openbadges, services, signing
 from credentials.forms import RevokeForm
 from credentials.models import Certificate
 from credentials.selectors import (
+    UNNAMED_LEARNER,
     certificate_public_get,
     certificates_of,
     certificates_visible_to,
@@ -58,6 +59,7 @@ def _detail_context(request: HttpRequest, certificate: Certificate, **extra: Any
         "is_owner": certificate.enrolment.learner_id == request.user.pk,
         "verification_url": openbadges.verification_url(certificate),
         "linkedin_url": openbadges.linkedin_add_url(certificate),
+        "unnamed": certificate.recipient_name == UNNAMED_LEARNER,
         "revoke_form": RevokeForm(),
         **extra,
     }

@@ -53,3 +53,20 @@ def mentee(learner, mentor):
 def certificate(mentee, mentor) -> Certificate:
     """Phase 1 of the learner, signed off by their mentor."""
     return sign_off(mentee, 1, by=mentor)
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_database_sessions(request):
+    """Threads of the transactional tests (concurrent sign-offs, the Celery worker) may leave an idle
+    session behind; end them so that the test database can be dropped at the end."""
+    yield
+    if "transactional_db" not in request.fixturenames:
+        return
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle'"
+            )

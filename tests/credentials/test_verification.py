@@ -157,3 +157,31 @@ def test_a_reissued_certificate_points_from_the_revoked_one(staff, certificate):
     assert reverse("credentials:verify", args=[new.public_id]) in page
     fresh = Client().get(reverse("credentials:verify", args=[new.public_id])).content.decode()
     assert "This certificate is valid" in fresh
+
+
+@pytest.mark.django_db
+def test_a_learner_without_a_name_is_never_shown_by_their_email(client, learner, mentor, mentee):
+    """`display_name` falls back to the e-mail address; certificates and portfolios do not."""
+    from credentials.services import portfolio_for, portfolio_update
+    from tests.credentials.conftest import sign_off
+
+    type(learner).objects.filter(pk=learner.pk).update(name="")
+    type(mentor).objects.filter(pk=mentor.pk).update(name="")
+    mentee.learner.refresh_from_db()
+    mentor.refresh_from_db()
+    certificate = sign_off(mentee, 1, by=mentor)
+    assert certificate.recipient_name == "A learner"
+    assert certificate.signed_by_name == "A mentor"
+    portfolio_update(portfolio=portfolio_for(learner=learner), learner=learner, is_public=True, slug="anon")
+    for url in (
+        reverse("credentials:verify", args=[certificate.public_id]),
+        reverse("credentials:credential", args=[certificate.public_id]),
+        reverse("api-certificate-verify", args=[certificate.public_id]),
+        reverse("credentials:portfolio-public", args=["anon"]),
+    ):
+        body = Client().get(url).content.decode()
+        assert learner.email not in body
+        assert mentor.email not in body
+    client.force_login(learner)
+    page = client.get(reverse("credentials:certificate", args=[certificate.public_id])).content.decode()
+    assert "Set your name in" in page
