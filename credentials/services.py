@@ -30,7 +30,7 @@ from credentials.selectors import (
     public_name,
 )
 from curriculum.models import Phase, Week
-from notifications.services import email_enqueue
+from notifications.services import notify
 from progress.models import Enrolment
 
 logger = logging.getLogger(__name__)
@@ -147,21 +147,22 @@ def certificates_issue_for_sign_off(
 
 
 def _issued(certificate: Certificate) -> None:
-    """After an insert: tell the learner (outbox, once per certificate) and render the PDF after commit."""
+    """After an insert: tell the learner (a notice, and the e-mail their preference asks for; once per
+    certificate) and render the PDF after commit."""
     from credentials.tasks import render_certificate_pdf
 
     learner = certificate.enrolment.learner
     path = reverse("credentials:certificate", args=[certificate.public_id])
     context = {"certificate": certificate, "learner": learner, "url": settings.SITE_URL + path}
-    email_enqueue(
+    notify(
         recipient=learner,
         kind="certificate_issued",
         key=f"certificate-issued:{certificate.pk}",
-        subject=f"Your certificate: {certificate.title}",
-        text=render_to_string("credentials/email/issued.txt", context),
-        html=render_to_string("credentials/email/issued.html", context),
-        notice=f"Certificate issued: {certificate.title}. Download it, or share its verification page.",
+        text=f"Certificate issued: {certificate.title}. Download it, or share its verification page.",
         link=path,
+        subject=f"Your certificate: {certificate.title}",
+        email_text=render_to_string("credentials/email/issued.txt", context),
+        email_html=render_to_string("credentials/email/issued.html", context),
     )
     render_certificate_pdf.delay_on_commit(certificate.pk)
 

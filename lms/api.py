@@ -107,6 +107,8 @@ API_SECTIONS = {
         "progress": "api-my-progress",
         "certificates": "api-my-certificates",
         "portfolio": "api-my-portfolio",
+        "notices": "api-notice-list",
+        "notices_unread": "api-notice-unread-count",
     },
     "assessments": {"quizzes": "api-quiz-list", "submissions": "api-submission-list"},
     "mentor": {"learners": "api-mentee-list"},

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "progress",
     "assessments",
     "reminders",
+    "gradebook",
     "mentoring",
     "credentials",
 ]

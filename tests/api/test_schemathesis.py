@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
 from assessments import services as assessment_services
 from curriculum.models import Week
 from lms.throttles import WriteRateThrottle
+from notifications.services import notify
 from progress import services as progress_services
 from progress.models import Enrolment
 from tests.assessments.conftest import make_quiz, perfect_answers
@@ -64,6 +65,10 @@ def world(curriculum_tx) -> dict[str, Any]:
     certificate, _ = phase_certificate_issue(
         enrolment=enrolment, phase=Phase.objects.get(number=1), signed_by=mentor
     )
+    notice = notify(
+        recipient=learner, kind="week_feedback", key="fuzz:1", text="Well done.", link="/dashboard/",
+        subject="Feedback", email_text="Well done.",
+    )  # fmt: skip
     return {
         "learner": learner,
         "mentor": mentor,
@@ -74,6 +79,7 @@ def world(curriculum_tx) -> dict[str, Any]:
             "quiz": quiz.pk,
             "number": 3,
             "public_id": certificate.public_id,
+            "notice_id": notice.pk,
         },
     }
 
@@ -81,6 +87,7 @@ def world(curriculum_tx) -> dict[str, Any]:
 def real_path_parameters(path: str, ids: dict[str, Any]) -> dict[str, Any]:
     values = {"enrolment_id": ids["enrolment_id"], "answer_id": ids["answer_id"], "number": ids["number"]}
     values["public_id"] = ids["public_id"]
+    values["notice_id"] = ids["notice_id"]
     values["pk"] = ids["quiz"] if path.startswith("/api/v1/quizzes/") else ids["submission"]
     if path.startswith("/api/v1/phases/") or "/phases/" in path:
         values["number"] = 1

@@ -12,7 +12,7 @@ from credentials import services
 from credentials.models import Certificate
 from curriculum.models import Phase
 from mentoring.models import PhaseReview
-from notifications.models import Email
+from notifications.models import Email, Notice
 from tests.credentials.conftest import finish_phase, sign_off
 
 
@@ -42,9 +42,11 @@ def test_the_sign_off_issues_the_phase_certificate_with_what_it_certifies(client
     assert len(certificate.public_id) == 22
     assert str(certificate.pk) != certificate.public_id
     # The learner is told once, by e-mail and on the dashboard.
-    email = Email.objects.get(kind="certificate_issued")
-    assert email.key == f"certificate-issued:{certificate.pk}"
-    assert email.link == reverse("credentials:certificate", args=[certificate.public_id])
+    notice = Notice.objects.get(kind="certificate_issued")
+    assert notice.recipient == mentee.learner
+    assert notice.key == f"certificate-issued:{certificate.pk}"
+    assert notice.link == reverse("credentials:certificate", args=[certificate.public_id])
+    assert Email.objects.get(kind="certificate_issued").key == notice.key
 
 
 @pytest.mark.django_db
@@ -108,6 +110,7 @@ def test_the_certificate_is_in_the_sign_offs_transaction(mentor, mentee, monkeyp
         )
     assert not PhaseReview.objects.exists()
     assert not Email.objects.exists()
+    assert not Notice.objects.exists()
 
 
 @pytest.mark.django_db
@@ -216,6 +219,7 @@ def test_sign_offs_from_before_certificates_get_theirs_once(mentor, mentee, caps
     sign_off(mentee, 2, by=mentor)
     Certificate.objects.all().delete()  # as if signed off before this feature
     Email.objects.filter(kind="certificate_issued").delete()
+    Notice.objects.filter(kind="certificate_issued").delete()
 
     call_command("issue_missing_certificates")
     assert capsys.readouterr().out.strip() == "2 certificates issued."
