@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "assessments",
     "reminders",
     "mentoring",
+    "projects",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +155,29 @@ STORAGES = {
     },
 }
 WHITENOISE_MANIFEST_STRICT = False
+
+# --- Uploaded files (project attachments) -----------------------------------------------------
+# Never served from a public URL: only through projects' access-checked view. Local files by default;
+# S3-compatible storage (django-storages, needs boto3) when PROJECT_FILES_S3_BUCKET is set.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+if env.str("PROJECT_FILES_S3_BUCKET", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("PROJECT_FILES_S3_BUCKET"),
+            "endpoint_url": env.str("PROJECT_FILES_S3_ENDPOINT", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+PROJECT_ATTACHMENT_EXTENSIONS = env.list(
+    "PROJECT_ATTACHMENT_EXTENSIONS",
+    default=[".pdf", ".png", ".jpg", ".jpeg", ".txt", ".md", ".csv", ".json", ".ipynb", ".zip"],
+)
+PROJECT_ATTACHMENT_MAX_BYTES = env.int("PROJECT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# A version waiting longer than this for a review is flagged on the mentor's queue.
+PROJECT_REVIEW_WAITING_DAYS = env.int("PROJECT_REVIEW_WAITING_DAYS", default=3)
 
 # --- Accounts (django-allauth) ----------------------------------------------------------------
 SITE_ID = 1

@@ -27,6 +27,7 @@ urlpatterns = [
     path("quizzes/", include("assessments.urls")),
     path("reminders/", include("reminders.urls")),
     path("mentoring/", include("mentoring.urls")),
+
     path("api/v1/", include("lms.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file (?script), not inline: no 'unsafe-inline'.
