@@ -27,6 +27,7 @@ urlpatterns = [
     path("quizzes/", include("assessments.urls")),
     path("reminders/", include("reminders.urls")),
     path("mentoring/", include("mentoring.urls")),
+    path("projects/", include("projects.urls")),
 
     path("api/v1/", include("lms.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -200,14 +200,23 @@ def project_card_for(*, enrolment: Enrolment, week_number: int) -> ProjectCard |
     project = (
         Project.objects.filter(week__number=week_number, is_published=True)
         .select_related("week")
-        .annotate(latest_id=latest.values("pk")[:1], latest_status=latest.values("status")[:1])
+        .annotate(
+            latest_id=latest.values("pk")[:1],
+            latest_status=latest.values("status")[:1],
+            latest_number=latest.values("number")[:1],
+        )
         .first()
     )
     if project is None:
         return None
     version = None
     if project.latest_id:  # type: ignore[attr-defined]
-        version = Version(pk=project.latest_id, status=project.latest_status, project=project)  # type: ignore[attr-defined]
+        version = Version(
+            pk=project.latest_id,  # type: ignore[attr-defined]
+            status=project.latest_status,  # type: ignore[attr-defined]
+            number=project.latest_number,  # type: ignore[attr-defined]
+            project=project,
+        )
     return ProjectCard(project=project, version=version)
 
 
