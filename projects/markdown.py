@@ -21,7 +21,11 @@ ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
 def render_markdown(text: str) -> SafeString:
     """The text as sanitised HTML, safe to put in a page as is."""
-    html = _renderer.render(text or "")
+    return sanitise(_renderer.render(text or ""))
+
+
+def sanitise(html: str) -> SafeString:
+    """Only the allowed tags, attributes and link schemes of `html` (nh3)."""
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

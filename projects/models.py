@@ -174,7 +174,7 @@ class Version(models.Model):
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    repository_url = models.URLField(max_length=500, blank=True, validators=[https_only])
+    repository_url = models.CharField(max_length=500, blank=True, validators=[https_only])
     commit = models.CharField(max_length=100, blank=True, validators=[commit_or_tag])
     report = models.TextField(blank=True, max_length=50_000, help_text="Markdown.")
     created_at = models.DateTimeField(auto_now_add=True)
