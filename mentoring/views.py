@@ -35,6 +35,7 @@ from mentoring.selectors import (
     phases_ready_for_review,
 )
 from progress.selectors import learner_overview
+from projects.selectors import review_queue_for, review_waiting_days, week_project_annotations
 
 View = Callable[..., HttpResponse]
 
@@ -120,6 +121,8 @@ def sort_choices() -> list[tuple[str, str]]:
 
 
 ROWS_PER_PAGE = 100
+QUEUE_ON_DASHBOARD = 10
+"""The oldest project versions waiting for review shown above the table (the queue page has them all)."""
 
 
 @mentor_required
@@ -139,6 +142,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "headers": sort_headers(sort),
         "sort_choices": sort_choices(),
+        "queue": review_queue_for(user=request.user, limit=QUEUE_ON_DASHBOARD),  # type: ignore[arg-type]
+        "waiting_days": review_waiting_days(),
     }
     return render(request, "mentoring/dashboard.html", context)
 
@@ -185,7 +190,9 @@ def learner_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     by_week: dict[int, list[WeekFeedback]] = {}
     for item in feedback:
         by_week.setdefault(item.week.number, []).append(item)
-    overview = learner_overview(enrolment=enrolment)
+    overview = learner_overview(
+        enrolment=enrolment, week_annotations=week_project_annotations(enrolment_id=enrolment.pk)
+    )
     context = {
         "enrolment": enrolment,
         "overview": overview,

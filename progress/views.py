@@ -34,6 +34,7 @@ from progress.selectors import (
     schedule_for,
     week_plan_for,
 )
+from projects.selectors import project_card_of, week_project_annotations
 
 View = Callable[..., HttpResponse]
 
@@ -103,9 +104,21 @@ def _enrolled_message(schedule: Schedule) -> str:
 def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
     quizzes = quiz_summaries_for(learner=enrolment.learner)
     milestones = list(phase_reviews_for(enrolment=enrolment).values())
-    overview = learner_overview(enrolment=enrolment, quizzes=quizzes)
+    overview = learner_overview(
+        enrolment=enrolment,
+        quizzes=quizzes,
+        week_annotations=week_project_annotations(enrolment_id=enrolment.pk),
+    )
     notices = notices_for(recipient_id=enrolment.learner_id)
-    context = {"overview": overview, "enrolment": enrolment, "milestones": milestones, "notices": notices}
+    current = overview.current_row
+    project_card = project_card_of(current.week) if current else None
+    context = {
+        "overview": overview,
+        "enrolment": enrolment,
+        "milestones": milestones,
+        "notices": notices,
+        "project_card": project_card,
+    }
     return render(request, "progress/dashboard.html", context)
 
 

@@ -2,14 +2,16 @@
 phase sign-off needs. Access has one rule, `versions_visible_to` (the learner's own; their current
 mentor's, by progress's `enrolments_mentored_by`; staff all)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
+from curriculum.models import Week
 from progress.models import Enrolment
 from progress.selectors import enrolments_mentored_by
 from projects.models import Attachment, Criterion, Level, Project, Review, Score, Version
@@ -118,9 +120,13 @@ def review_queue_for(*, user: User, now: datetime | None = None, limit: int | No
     return [QueueItem(version=version, waited=now - (version.submitted_at or now)) for version in rows]
 
 
+def project_waiting() -> Exists:
+    """On enrolment rows: a version of theirs waits for review (the mentor table's flag)."""
+    return Exists(Version.objects.filter(enrolment_id=OuterRef("pk"), status=Version.Status.SUBMITTED))
+
+
 def has_project_waiting() -> Q:
-    """Enrolment rows with a version waiting for review (the mentor table's flag)."""
-    return Q(Exists(Version.objects.filter(enrolment_id=OuterRef("pk"), status=Version.Status.SUBMITTED)))
+    return Q(project_waiting())
 
 
 def versions_of(*, enrolment: Enrolment, project: Project) -> list[Version]:
@@ -165,20 +171,29 @@ def accepted_project_for(*, enrolment_id: int, phase_id: int) -> Version | None:
     )
 
 
-def sign_off_projects_missing(*, enrolment_id: int) -> dict[int, list[int]]:
+def sign_off_projects_missing(*, enrolment_id: int, weeks: Sequence[Week] = ()) -> dict[int, list[int]]:
     """Per phase number, the weeks whose sign-off project is not accepted yet under this enrolment
-    (phases without such a project are absent). One query."""
-    accepted = Version.objects.filter(
-        enrolment_id=enrolment_id, project_id=OuterRef("pk"), status=Version.Status.ACCEPTED
-    )
+    (phases without such a project are absent). Week rows read with `week_project_annotations` answer
+    it without a query (an accepted version is always the latest: nothing can follow it); else one query."""
+    if weeks and all("project_gate" in week.__dict__ for week in weeks):
+        rows = [
+            (week.phase.number, week.number)
+            for week in weeks
+            if week.project_gate and week.project_version_status != Version.Status.ACCEPTED  # type: ignore[attr-defined]
+        ]
+    else:
+        accepted = Version.objects.filter(
+            enrolment_id=enrolment_id, project_id=OuterRef("pk"), status=Version.Status.ACCEPTED
+        )
+        rows = list(
+            Project.objects.filter(signs_off_phase=True, is_published=True)
+            .annotate(done=Exists(accepted))
+            .filter(done=False)
+            .values_list("week__phase__number", "week__number")
+        )
     missing: dict[int, list[int]] = {}
-    for phase, week in (
-        Project.objects.filter(signs_off_phase=True)
-        .annotate(done=Exists(accepted))
-        .filter(done=False)
-        .values_list("week__phase__number", "week__number")
-    ):
-        missing.setdefault(phase, []).append(week)
+    for phase, week_number in rows:
+        missing.setdefault(phase, []).append(week_number)
     return missing
 
 
@@ -194,27 +209,42 @@ class ProjectCard:
         return self.version.get_status_display() if self.version else "Not started"
 
 
-def project_card_for(*, enrolment: Enrolment, week_number: int) -> ProjectCard | None:
-    """The published project of a week with the learner's latest version (one query)."""
-    latest = Version.objects.filter(enrolment=enrolment, project_id=OuterRef("pk")).order_by("-number")
-    project = (
-        Project.objects.filter(week__number=week_number, is_published=True)
-        .select_related("week")
-        .annotate(
-            latest_id=latest.values("pk")[:1],
-            latest_status=latest.values("status")[:1],
-            latest_number=latest.values("number")[:1],
-        )
-        .first()
-    )
-    if project is None:
+def week_project_annotations(*, enrolment_id: int) -> dict[str, Subquery]:
+    """Expressions for week rows: the week's published project (id, title, kind, gate) and the learner's
+    latest version of it (id, number, status). The dashboard reads them with the weeks (no query more)."""
+    project = Project.objects.filter(week_id=OuterRef("pk"), is_published=True)
+    latest = Version.objects.filter(
+        enrolment_id=enrolment_id, project__week_id=OuterRef("pk"), project__is_published=True
+    ).order_by("-number")
+    return {
+        "project_id": Subquery(project.values("pk")[:1]),
+        "project_title": Subquery(project.values("title")[:1]),
+        "project_kind": Subquery(project.values("kind")[:1]),
+        "project_gate": Subquery(project.values("signs_off_phase")[:1]),
+        "project_version_id": Subquery(latest.values("pk")[:1]),
+        "project_version_number": Subquery(latest.values("number")[:1]),
+        "project_version_status": Subquery(latest.values("status")[:1]),
+    }
+
+
+def project_card_of(week: Week) -> ProjectCard | None:
+    """The card of a week row read with `week_project_annotations` (None: the week has no project)."""
+    values = week.__dict__
+    if not values.get("project_id"):
         return None
+    project = Project(
+        pk=values["project_id"],
+        week=week,
+        title=values["project_title"],
+        kind=values["project_kind"],
+        signs_off_phase=values["project_gate"],
+    )
     version = None
-    if project.latest_id:  # type: ignore[attr-defined]
+    if values.get("project_version_id"):
         version = Version(
-            pk=project.latest_id,  # type: ignore[attr-defined]
-            status=project.latest_status,  # type: ignore[attr-defined]
-            number=project.latest_number,  # type: ignore[attr-defined]
+            pk=values["project_version_id"],
+            number=values["project_version_number"],
+            status=values["project_version_status"],
             project=project,
         )
     return ProjectCard(project=project, version=version)

@@ -55,3 +55,13 @@ def review(reviewer, version: Version, decision: str = "accepted", **score_optio
 @pytest.fixture
 def enrolment(learner, mentor):
     return enrol_with(learner, mentor)
+
+
+def accept_project(enrolment, *, week: int = GATE_WEEK) -> Version:
+    """The learner's project of `week` submitted and accepted (by a staff reviewer)."""
+    from tests.factories import StaffFactory
+
+    version = submit(enrolment.learner, week=week)
+    review(StaffFactory(), version, decision="accepted")
+    version.refresh_from_db()
+    return version
