@@ -28,6 +28,9 @@ from projects.selectors import (
     versions_visible_to,
 )
 
+RUBRIC = "project__criteria__levels"
+"""What a version's page prefetches: the rubric it is scored against."""
+
 
 def project_list(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/list.html", {"projects": projects_published()})
@@ -160,8 +163,9 @@ def _report_diff(previous: Version | None, version: Version) -> list[tuple[str, 
 def version_page(
     request: HttpRequest, version_id: int, review_form: ReviewForm | None = None
 ) -> HttpResponse:
-    version = get_object_or_404(versions_visible_to(user=request.user), pk=version_id)  # type: ignore[arg-type]
-    project = project_for_week(number=version.project.week.number, include_drafts=True)
+    versions = versions_visible_to(user=request.user).prefetch_related(RUBRIC)  # type: ignore[arg-type]
+    version = get_object_or_404(versions, pk=version_id)
+    project = version.project
     history = versions_of(enrolment=version.enrolment, project=version.project)
     this = next(item for item in history if item.pk == version.pk)
     previous = next((item for item in history if item.number == version.number - 1), None)
@@ -191,11 +195,11 @@ def version_page(
 @require_POST
 @login_required
 def review_create(request: HttpRequest, version_id: int) -> HttpResponse:
-    version = get_object_or_404(versions_visible_to(user=request.user), pk=version_id)  # type: ignore[arg-type]
+    versions = versions_visible_to(user=request.user).prefetch_related(RUBRIC)  # type: ignore[arg-type]
+    version = get_object_or_404(versions, pk=version_id)
     if not can_review(user=request.user, version=version):  # type: ignore[arg-type]
         raise PermissionDenied("Only this learner's mentor or staff can review.")
-    project = project_for_week(number=version.project.week.number, include_drafts=True)
-    form = ReviewForm(request.POST, project=project)  # type: ignore[arg-type]
+    form = ReviewForm(request.POST, project=version.project)
     if form.is_valid():
         try:
             review = services.review_create(
