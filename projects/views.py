@@ -113,6 +113,8 @@ def _project_page_with(request: HttpRequest, number: int, **forms: object) -> Ht
 @login_required
 def version_submit(request: HttpRequest, version_id: int) -> HttpResponse:
     version = get_object_or_404(versions_visible_to(user=request.user), pk=version_id)  # type: ignore[arg-type]
+    if version.enrolment.learner_id != request.user.pk:  # the mentor sees it, but it is not theirs
+        raise Http404("Not your version.")
     try:
         services.version_submit(learner=request.user, version_id=version.pk)  # type: ignore[arg-type]
     except PermissionDenied as error:

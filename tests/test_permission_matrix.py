@@ -26,6 +26,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.admin.options import ModelAdmin
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
@@ -39,11 +40,20 @@ from curriculum.models import Phase, Week
 from mentoring import services as mentoring_services
 from progress import services as progress_services
 from progress.models import Enrolment, ScheduleChange
+from projects import services as project_services
+from projects.models import Project
 from reminders.tokens import unsubscribe_token_for
 from tests.assessments.conftest import make_quiz, perfect_answers
 from tests.conftest import ROLES, mentor_history
 
 WEEK = 3
+PROJECT_WEEK = 21
+# A valid review of the week 21 project (fixture rows: criteria 1-4, each with levels 4n-3 … 4n, the
+# second of which is "Developing", 3 to 5 points).
+PROJECT_DRAFT = {"repository_url": "https://github.com/a/b", "commit": "abc1234", "report": "r"}
+PROJECT_REVIEW: dict[str, object] = {"decision": "changes_requested", "comment": "Add the hardware."}
+for _criterion in range(1, 5):
+    PROJECT_REVIEW |= {f"level_{_criterion}": 4 * _criterion - 2, f"points_{_criterion}": 3}
 
 # fmt: off
 #                                          anon learner other mentor other_m former completed staff
@@ -83,6 +93,16 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "mentoring:learner":                    (302, 403, 403, 200, 404, 404, 404, 200),
     "mentoring:feedback":                   (405, 405, 405, 405, 405, 405, 405, 405),
     "mentoring:phase-review":               (405, 405, 405, 405, 405, 405, 405, 405),
+    # Projects: briefs are public; a version and its files: the learner, their mentor, staff.
+    "projects:list":                        (200, 200, 200, 200, 200, 200, 200, 200),
+    "projects:project":                     (200, 200, 200, 200, 200, 200, 200, 200),
+    "projects:draft":                       (405, 405, 405, 405, 405, 405, 405, 405),
+    "projects:version":                     (302, 200, 404, 200, 404, 404, 404, 200),
+    "projects:submit":                      (405, 405, 405, 405, 405, 405, 405, 405),
+    "projects:attachment-add":              (405, 405, 405, 405, 405, 405, 405, 405),
+    "projects:review":                      (405, 405, 405, 405, 405, 405, 405, 405),
+    "projects:attachment":                  (302, 200, 404, 200, 404, 404, 404, 200),
+    "projects:queue":                       (302, 403, 403, 200, 200, 200, 200, 200),
     # API: the index and the curriculum are public; the rest needs a user (401 with WWW-Authenticate).
     "api-index":                            (200, 200, 200, 200, 200, 200, 200, 200),
     "phase-list":                           (200, 200, 200, 200, 200, 200, 200, 200),
@@ -138,6 +158,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "admin:auth_user_password_change":      (302, 302, 302, 302, 302, 302, 302, 200),
     "admin/<catch-all>":                    (302, 302, 302, 302, 302, 302, 302, 404),
     "admin:assessments_quiz_preview":       (302, 302, 302, 302, 302, 302, 302, 200),
+    "admin:projects_project_preview":       (302, 302, 302, 302, 302, 302, 302, 200),
     # Admin model URLs that differ from the rule below: read-only models (no add) …
     "admin:notifications_email_add":        (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:notifications_email_delete":     (302, 302, 302, 302, 302, 302, 302, 403),
@@ -145,6 +166,9 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "admin:auditlog_logentry_delete":       (302, 302, 302, 302, 302, 302, 302, 403),
     # … and submissions, which only learners create.
     "admin:assessments_submission_add":     (302, 302, 302, 302, 302, 302, 302, 403),
+    # … and project versions and reviews, which only learners and mentors make.
+    "admin:projects_version_add":           (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:projects_review_add":            (302, 302, 302, 302, 302, 302, 302, 403),
 }
 
 # Every URL of a ModelAdmin, by kind: staff only; everybody else goes to the admin log-in page.
@@ -173,6 +197,16 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
                                                             (302, 403, 403, 302, 404, 404, 404, 302)),
     "mentoring:phase-review":   ({"decision": "returned", "comments": "Redo week 1."},
                                                             (302, 403, 403, 302, 404, 404, 404, 302)),
+    # The learner's version waits for review: no new draft; the other learner may start one; mentors
+    # and staff follow no curriculum (400: enrol first).
+    "projects:draft":           (PROJECT_DRAFT,
+                                                            (302, 400, 302, 400, 400, 400, 400, 400)),
+    "projects:submit":          ({},
+                                                            (302, 302, 404, 404, 404, 404, 404, 404)),
+    "projects:attachment-add":  ({},
+                                                            (302, 400, 404, 404, 404, 404, 404, 404)),
+    "projects:review":          (PROJECT_REVIEW,
+                                                            (302, 403, 404, 302, 404, 404, 404, 302)),
     "api-my-replan":            ({},
                                                             (401, 400, 400, 404, 404, 404, 404, 404)),
     "api-answer-review":        ({"points": "3", "feedback": "Nearly."},
@@ -273,7 +307,9 @@ def expected_for(route: Route) -> tuple[int, ...] | None:
 
 
 @pytest.fixture
-def world(learner, other_learner, mentor, other_mentor, former_mentor, completed_mentor, staff):
+def world(
+    learner, other_learner, mentor, other_mentor, former_mentor, completed_mentor, staff, settings, tmp_path
+):
     """The learner enrolled with the mentor, with progress, a submission waiting for review, feedback;
     the other learner enrolled with the other mentor. The learner's past (tests.conftest.mentor_history):
     an earlier enrolment, completed, with the completed mentor; the current one was the former mentor's."""
@@ -301,6 +337,24 @@ def world(learner, other_learner, mentor, other_mentor, former_mentor, completed
     mentoring_services.phase_review_create(
         reviewer=mentor, enrolment=enrolment, phase=week.phase, decision="returned", comments="Redo week 1."
     )
+    settings.MEDIA_ROOT = tmp_path
+    version = project_services.draft_save(
+        learner=learner, project=Project.objects.get(week__number=PROJECT_WEEK),
+        repository_url="https://github.com/a/b", commit="abc1234", report="# Report",
+    )  # fmt: skip
+    attachment = project_services.attachment_add(
+        learner=learner, version_id=version.pk, upload=SimpleUploadedFile("results.csv", b"a,b\n")
+    )
+    project_services.version_submit(learner=learner, version_id=version.pk)
+    # A reviewed version (the other learner's), so that the reviews' admin pages show one.
+    theirs = project_services.draft_save(learner=other_learner, **PROJECT_DRAFT, project=version.project)
+    project_services.version_submit(learner=other_learner, version_id=theirs.pk)
+    project_services.review_create(
+        reviewer=other_mentor, version_id=theirs.pk, decision="changes_requested", comment="More.",
+        scores=[
+            project_services.ScoreInput(criterion_id=n, level_id=4 * n - 2, points=3) for n in range(1, 5)
+        ],
+    )  # fmt: skip
     mentoring_services.mentor_digest_send(mentor_id=mentor.pk, today=today)  # an outbox row
     # Rows for the remaining admin models, so that every admin page renders something.
     EmailAddress.objects.create(user=learner, email=learner.email, verified=True, primary=True)
@@ -320,6 +374,8 @@ def world(learner, other_learner, mentor, other_mentor, former_mentor, completed
         "number": str(WEEK),
         "pk": str(submission.pk),
         "answer_id": str(submission.answers.get(question__kind="free_text").pk),
+        "version_id": str(version.pk),
+        "attachment_id": str(attachment.pk),
         "enrolment_id": str(enrolment.pk),
         "token": enrolment.calendar_token,
         "id": str(learner.pk),
@@ -339,6 +395,8 @@ def url_values(route: str, values: dict[str, str], enrolment: Enrolment, quiz: Q
         values["pk"] = str(quiz.pk)
     if route.startswith("api/v1/^phases/"):
         values["number"] = str(Phase.objects.order_by("number").first().number)  # type: ignore[union-attr]
+    if route.startswith("projects/weeks/"):
+        values["number"] = str(PROJECT_WEEK)
     if route.startswith("reminders/"):
         values["token"] = unsubscribe_token_for(enrolment_id=enrolment.pk)
     if route.startswith("admin/r/"):  # "view on site": the submission's page
