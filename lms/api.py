@@ -107,7 +107,8 @@ API_SECTIONS = {
         "progress": "api-my-progress",
     },
     "assessments": {"quizzes": "api-quiz-list", "submissions": "api-submission-list"},
-    "mentor": {"learners": "api-mentee-list"},
+    "mentor": {"learners": "api-mentee-list", "project_queue": "api-mentor-project-queue"},
+    "projects": {"briefs": "api-project-list", "my_versions": "api-my-project-versions"},
 }
 
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("progress.api_urls")),
     path("", include("assessments.api_urls")),
     path("", include("mentoring.api_urls")),
+    path("", include("projects.api_urls")),
 ]

@@ -293,6 +293,9 @@ SPECTACULAR_SETTINGS = {
         "QuestionKindEnum": "assessments.models.Question.Kind",
         "SubmissionStatusEnum": "assessments.models.Submission.Status",
         "ResourceKindEnum": "curriculum.models.Resource.Kind",
+        "ProjectReviewDecisionEnum": "projects.models.Review.Decision",
+        "PhaseReviewDecisionEnum": "mentoring.models.PhaseReview.Decision",
+        "ProjectVersionStatusEnum": "projects.models.Version.Status",
     },
 }
 

@@ -28,7 +28,6 @@ urlpatterns = [
     path("reminders/", include("reminders.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("projects/", include("projects.urls")),
-
     path("api/v1/", include("lms.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file (?script), not inline: no 'unsafe-inline'.

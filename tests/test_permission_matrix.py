@@ -54,6 +54,11 @@ PROJECT_DRAFT = {"repository_url": "https://github.com/a/b", "commit": "abc1234"
 PROJECT_REVIEW: dict[str, object] = {"decision": "changes_requested", "comment": "Add the hardware."}
 for _criterion in range(1, 5):
     PROJECT_REVIEW |= {f"level_{_criterion}": 4 * _criterion - 2, f"points_{_criterion}": 3}
+PROJECT_REVIEW_API = {
+    "decision": "changes_requested",
+    "comment": "Add the hardware.",
+    "scores": [{"criterion": n, "level": 4 * n - 2, "points": 3} for n in range(1, 5)],
+}
 
 # fmt: off
 #                                          anon learner other mentor other_m former completed staff
@@ -125,6 +130,15 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "api-mentee-schedule":                  (401, 403, 403, 200, 404, 404, 404, 200),
     "api-mentee-feedback":                  (401, 403, 403, 405, 405, 405, 405, 405),
     "api-mentee-phase-review":              (401, 403, 403, 405, 405, 405, 405, 405),
+    "api-project-list":                     (200, 200, 200, 200, 200, 200, 200, 200),
+    "api-project-detail":                   (200, 200, 200, 200, 200, 200, 200, 200),
+    "api-my-project-versions":              (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-my-project-version":               (401, 200, 404, 404, 404, 404, 404, 404),
+    "api-my-project-version-submit":        (401, 405, 405, 405, 405, 405, 405, 405),
+    "api-my-project-version-attachments":   (401, 405, 405, 405, 405, 405, 405, 405),
+    "api-mentor-project-queue":             (401, 403, 403, 200, 200, 200, 200, 200),
+    "api-mentee-project-versions":          (401, 403, 403, 200, 404, 404, 404, 200),
+    "api-project-review":                   (401, 403, 403, 405, 405, 405, 405, 405),
     "api-token":                            (401, 405, 405, 405, 405, 405, 405, 405),
     "api-me":                               (401, 200, 200, 200, 200, 200, 200, 200),
     "api-schema":                           (200, 200, 200, 200, 200, 200, 200, 200),
@@ -214,6 +228,15 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
     "api-mentee-feedback":      ({"week": WEEK, "body": "Well done."},
                                                             (401, 403, 403, 201, 404, 404, 404, 201)),
     "api-mentee-phase-review":  ({"decision": "returned", "comments": "Redo week 1."},
+                                                            (401, 403, 403, 201, 404, 404, 404, 201)),
+    "api-my-project-versions":  ({**PROJECT_DRAFT, "project": PROJECT_WEEK},
+                                                            (401, 400, 201, 400, 400, 400, 400, 400)),
+    "api-my-project-version-submit": ({},
+                                                            (401, 400, 404, 404, 404, 404, 404, 404)),
+    # Files come as multipart/form-data: a JSON body is refused before anything is read.
+    "api-my-project-version-attachments": ({},
+                                                            (401, 415, 404, 404, 404, 404, 404, 404)),
+    "api-project-review":       (PROJECT_REVIEW_API,
                                                             (401, 403, 403, 201, 404, 404, 404, 201)),
     "api-token":                ({},
                                                             (400, 400, 400, 400, 400, 400, 400, 400)),
@@ -375,6 +398,7 @@ def world(
         "pk": str(submission.pk),
         "answer_id": str(submission.answers.get(question__kind="free_text").pk),
         "version_id": str(version.pk),
+        "project_id": str(PROJECT_WEEK),
         "attachment_id": str(attachment.pk),
         "enrolment_id": str(enrolment.pk),
         "token": enrolment.calendar_token,
