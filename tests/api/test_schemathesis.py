@@ -28,6 +28,8 @@ from curriculum.models import Week
 from lms.throttles import WriteRateThrottle
 from progress import services as progress_services
 from progress.models import Enrolment
+from projects import services as project_services
+from projects.models import Project
 from tests.assessments.conftest import make_quiz, perfect_answers
 from tests.factories import MentorFactory, UserFactory
 
@@ -58,6 +60,11 @@ def world(curriculum_tx) -> dict[str, Any]:
     waiting = assessment_services.submission_create(learner=learner, quiz=quiz, answers=perfect_answers(quiz))
     assessment_services.submission_grade(submission_id=waiting.pk)
     free_text = waiting.answers.get(question__kind="free_text")
+    version = project_services.draft_save(
+        learner=learner, project=Project.objects.get(week__number=21), repository_url="https://github.com/a/b",
+        commit="abc1234", report="# Report",
+    )  # fmt: skip
+    project_services.version_submit(learner=learner, version_id=version.pk)
     return {
         "learner": learner,
         "mentor": mentor,
@@ -67,12 +74,15 @@ def world(curriculum_tx) -> dict[str, Any]:
             "answer_id": free_text.pk,
             "quiz": quiz.pk,
             "number": 3,
+            "version_id": version.pk,
+            "project_id": version.project_id,
         },
     }
 
 
 def real_path_parameters(path: str, ids: dict[str, int]) -> dict[str, int]:
     values = {"enrolment_id": ids["enrolment_id"], "answer_id": ids["answer_id"], "number": ids["number"]}
+    values |= {"version_id": ids["version_id"], "project_id": ids["project_id"]}
     values["pk"] = ids["quiz"] if path.startswith("/api/v1/quizzes/") else ids["submission"]
     if path.startswith("/api/v1/phases/") or "/phases/" in path:
         values["number"] = 1
