@@ -144,7 +144,7 @@ def curriculum_load(*, paths: list[Path]) -> int:
                 raise CurriculumError(f"{path} is not a valid fixture: {error}") from error
         problems = curriculum_problems()
         # Rules across a model's rows (a published project's rubric): models that have them say so.
-        for model in sorted(models, key=lambda model: model._meta.label):
+        for model in sorted(models, key=str):
             if hasattr(model, "content_problems"):
                 problems.extend(model.content_problems())
         if problems:

@@ -7,6 +7,7 @@ must be given.
 """
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONCE, NONE, SELF
@@ -161,7 +162,7 @@ WHITENOISE_MANIFEST_STRICT = False
 # S3-compatible storage (django-storages, needs boto3) when PROJECT_FILES_S3_BUCKET is set.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 if env.str("PROJECT_FILES_S3_BUCKET", default=""):
-    STORAGES["default"] = {
+    S3_STORAGE: dict[str, Any] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": env.str("PROJECT_FILES_S3_BUCKET"),
@@ -171,6 +172,7 @@ if env.str("PROJECT_FILES_S3_BUCKET", default=""):
             "file_overwrite": False,
         },
     }
+    STORAGES["default"] = S3_STORAGE
 PROJECT_ATTACHMENT_EXTENSIONS = env.list(
     "PROJECT_ATTACHMENT_EXTENSIONS",
     default=[".pdf", ".png", ".jpg", ".jpeg", ".txt", ".md", ".csv", ".json", ".ipynb", ".zip"],

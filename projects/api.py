@@ -57,7 +57,7 @@ class ProjectDetail(generics.RetrieveAPIView):
 def own_versions(request: Request) -> QuerySet[Version]:
     return (
         versions_visible_to(user=request.user)  # type: ignore[arg-type]
-        .filter(enrolment__learner=request.user)
+        .filter(enrolment__learner=request.user)  # type: ignore[misc]
         .prefetch_related(*VERSION_RELATIONS)
         .order_by("project__week__number", "-number")
     )

@@ -251,27 +251,27 @@ def _checked_scores(
             given[score.criterion_id] = score
     rows, rubric_scores = [], []
     for criterion_id, criterion in criteria.items():
-        score = given.get(criterion_id)
-        if score is None:
+        chosen = given.get(criterion_id)
+        if chosen is None:
             errors.setdefault("scores", []).append(f"Score “{criterion}”.")
             continue
         levels = list(criterion.levels.all())
-        level = next((level for level in levels if level.pk == score.level_id), None)
+        level = next((level for level in levels if level.pk == chosen.level_id), None)
         if level is None:
             errors.setdefault("scores", []).append(f"“{criterion}”: choose one of its levels.")
             continue
-        if not level.range.holds(score.points):
+        if not level.range.holds(chosen.points):
             errors.setdefault("scores", []).append(
-                f"“{criterion}”: {score.points} is outside “{level.range}”: "
+                f"“{criterion}”: {chosen.points} is outside “{level.range}”: "
                 f"give {level.min_points} to {level.max_points}."
             )
             continue
         rows.append(
-            Score(criterion=criterion, level=level, points=score.points, comment=score.comment.strip())
+            Score(criterion=criterion, level=level, points=chosen.points, comment=chosen.comment.strip())
         )
         lowest = min(levels, key=lambda item: item.min_points)
         rubric_scores.append(
-            CriterionScore(criterion.title, level.range, score.points, lowest=level.pk == lowest.pk)
+            CriterionScore(criterion.title, level.range, chosen.points, lowest=level.pk == lowest.pk)
         )
     if errors:
         raise ValidationError(errors)

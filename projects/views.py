@@ -99,7 +99,7 @@ def draft_save(request: HttpRequest, number: int) -> HttpResponse:
             messages.success(request, f"Draft of version {version.number} saved.")
             return redirect("projects:project", number=number)
         except ValidationError as error:
-            add_validation_error(form, error)
+            add_validation_error(form, error)  # type: ignore[arg-type]
     return _project_page_with(request, number, draft_form=form)
 
 
@@ -220,7 +220,7 @@ def review_create(request: HttpRequest, version_id: int) -> HttpResponse:
             return redirect("projects:version", version_id=version.pk)
     if version.status != Version.Status.SUBMITTED or not form.errors:
         for message in form.non_field_errors():
-            messages.error(request, message)
+            messages.error(request, str(message))
         return redirect("projects:version", version_id=version.pk)
     return version_page(request, version_id, review_form=form)
 
