@@ -120,7 +120,16 @@ def sort_choices() -> list[tuple[str, str]]:
     ]
 
 
-ROWS_PER_PAGE = 100
+ROWS_PER_PAGE = (25, 50, 100)
+"""How many rows a page of the table may show (the first: the default). 25 fit a screen or two and
+keep the page quick to build; a mentor who wants more chooses it."""
+
+
+def _rows_per_page(request: HttpRequest) -> int:
+    asked = request.GET.get("per_page", "")
+    return int(asked) if asked.isdigit() and int(asked) in ROWS_PER_PAGE else ROWS_PER_PAGE[0]
+
+
 QUEUE_ON_DASHBOARD = 10
 """The oldest project versions waiting for review shown above the table (the queue page has them all)."""
 
@@ -130,7 +139,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The table, a page at a time, filtered, sorted and paginated in SQL (the CSV holds every row)."""
     flag, sort = _table_options(request)
     table = mentee_table(user=request.user, flag=flag, sort=sort)  # type: ignore[arg-type]
-    page = Paginator(table, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    per_page = _rows_per_page(request)
+    page = Paginator(table, per_page).get_page(request.GET.get("page"))
     now = timezone.now()
     context = {
         "rows": [mentee_row(enrolment, now=now) for enrolment in page.object_list],
@@ -142,6 +152,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "headers": sort_headers(sort),
         "sort_choices": sort_choices(),
+        "per_page": per_page,
+        "per_page_choices": ROWS_PER_PAGE,
         "queue": review_queue_for(user=request.user, limit=QUEUE_ON_DASHBOARD),  # type: ignore[arg-type]
         "waiting_days": review_waiting_days(),
     }
