@@ -112,6 +112,9 @@ class ReadOnly(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # every version and review is kept
+
 
 class AttachmentInline(admin.TabularInline):
     model = Attachment

@@ -29,6 +29,7 @@ from projects.rubric import CriterionScore, fail_reasons, passes
 from projects.selectors import can_review, latest_version, review_of
 
 MAX_ATTACHMENTS = 10
+REPORT_MAX = 50_000
 
 
 def _locked_enrolment(learner: User) -> Enrolment:
@@ -57,6 +58,10 @@ def draft_save(*, learner: User, project: Project, repository_url: str, commit: 
         else:
             version = Version(
                 enrolment=enrolment, project=project, number=(latest.number + 1) if latest else 1
+            )
+        if len(report) > REPORT_MAX:
+            raise ValidationError(
+                {"report": f"Keep the report under {REPORT_MAX:,} characters: link the rest."}
             )
         version.repository_url = repository_url.strip()
         version.commit = commit.strip()

@@ -187,6 +187,8 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     # … and project versions and reviews, which only learners and mentors make.
     "admin:projects_version_add":           (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:projects_review_add":            (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:projects_version_delete":        (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:projects_review_delete":         (302, 302, 302, 302, 302, 302, 302, 403),
 }
 
 # Every URL of a ModelAdmin, by kind: staff only; everybody else goes to the admin log-in page.

@@ -140,3 +140,34 @@ def test_notices_go_once_each_through_the_outbox_even_when_retried(learner, ment
     ]
     assert sorted(message.to[0] for message in mailoutbox) == ["learner@example.com", "mentor@example.com"]
     assert "Overall: fine." in Email.objects.get(kind="project_reviewed").notice
+
+
+def test_a_report_too_long_is_refused(learner, enrolment):
+    with pytest.raises(ValidationError, match="under 50,000 characters"):
+        services.draft_save(
+            learner=learner, project=project(), repository_url="", commit="", report="x" * 50_001
+        )
+
+
+def test_the_accepted_project_of_a_phase_for_certificates(learner, mentor, enrolment):
+    from projects.selectors import accepted_project_for
+    from tests.projects.conftest import accept_project
+
+    phase_id = project(22).week.phase_id
+    assert accepted_project_for(enrolment_id=enrolment.pk, phase_id=phase_id) is None
+    accepted = accept_project(enrolment)
+    found = accepted_project_for(enrolment_id=enrolment.pk, phase_id=phase_id)
+    assert found == accepted
+    assert found.review.decision == "accepted"
+    v21 = submit(learner)  # week 21 is phase 1 too, but not its sign-off project
+    review(mentor, v21, decision="accepted")
+    assert accepted_project_for(enrolment_id=enrolment.pk, phase_id=phase_id) == accepted
+
+
+def test_versions_and_reviews_are_audited(learner, mentor, enrolment):
+    from auditlog.models import LogEntry
+
+    version = submit(learner)
+    done = review(mentor, version, decision="changes_requested")
+    assert LogEntry.objects.get_for_object(version).exists()
+    assert LogEntry.objects.get_for_object(done).exists()
