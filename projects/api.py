@@ -4,7 +4,7 @@ Public: briefs with their rubrics. A learner: their versions (create and update 
 files, read with reviews). A mentor (or staff): the review queue, a learner's versions, a review."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -157,6 +157,7 @@ class MentorQueue(APIView):
     )
     def get(self, request: Request) -> Response:
         queue = review_queue_for(user=request.user)  # type: ignore[arg-type]
+        prefetch_related_objects([item.version for item in queue], *VERSION_RELATIONS)
         return Response(QueueItemSerializer(queue, many=True, context={"request": request}).data)
 
 

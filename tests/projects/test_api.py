@@ -88,3 +88,40 @@ def test_the_loop_by_script(api, learner, mentor, other_learner, enrolment):
     assert versions[0]["review"]["decision"] == "accepted"
     assert Version.objects.get().status == "accepted"
     assert versions[0]["week"] == WEEK
+
+
+def test_api_lists_take_a_constant_number_of_queries(api, learner, mentor, enrolment):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import UserFactory
+    from tests.projects.conftest import enrol_with, review, submit
+
+    def counts() -> list[int]:
+        result = []
+        for user, url in [
+            (None, "/api/v1/projects/"),
+            (learner, "/api/v1/me/project-versions/"),
+            (mentor, "/api/v1/mentor/project-queue/"),
+            (mentor, f"/api/v1/mentor/learners/{enrolment.pk}/project-versions/"),
+        ]:
+            api.force_authenticate(user)
+            with CaptureQueriesContext(connection) as captured:
+                assert api.get(url).status_code == 200, url
+            result.append(len(captured))
+        return result
+
+    review(mentor, submit(learner), decision="changes_requested")
+    waiting = UserFactory()
+    enrol_with(waiting, mentor)
+    submit(waiting)
+    counts()  # warm: the users' roles are read once per user object
+    before = counts()
+    submit(learner, commit="v2.0")
+    for n in range(3):
+        other = UserFactory()
+        enrol_with(other, mentor)
+        submit(other, commit=f"abc123{n}")
+    after = counts()
+    assert after == before
+    assert max(after) <= 10
