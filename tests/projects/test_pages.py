@@ -169,3 +169,14 @@ def test_pages_take_a_constant_number_of_queries(
     assert all(count <= 10 for count in after), after
     assert after[0] == before[0]
     assert after[3] == before[3]
+
+
+def test_the_mentors_page_of_a_learner_lists_their_projects(client, learner, mentor, enrolment):
+    version = submit(learner)
+    client.force_login(mentor)
+    page = client.get(reverse("mentoring:learner", args=[enrolment.pk])).content.decode()
+    section = " ".join(page[page.index('<section aria-labelledby="projects">') :].split())
+    assert f'<a href="/projects/versions/{version.pk}/">version 1</a>' in section
+    assert "Waiting for review" in section
+    gate = '<span class="muted small">(phase sign-off)</span> — <span class="muted">nothing handed in'
+    assert f"Week 22: Phase 1 end-to-end project {gate}" in section
