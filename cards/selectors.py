@@ -219,6 +219,7 @@ def card_columns(*, now: datetime) -> dict[str, object]:
         "cards_due": Coalesce(Subquery(due_now), Value(0)),
         "cards_reviewed_7d": Coalesce(Subquery(reviewed), Value(0)),
         "cards_retention": F(CARD_RETENTION),
+        "cards_retention_by_phase": F("learner__review_profile__retention_by_phase"),
     }
 
 
