@@ -25,7 +25,7 @@ from assessments import grading
 from assessments.models import Answer, Choice, Question, Quiz, QuizRecord, Submission
 from assessments.selectors import can_review
 from assessments.signals import submission_graded_announce
-from notifications.services import email_enqueue
+from notifications.services import notify
 from progress.selectors import enrolment_current_for
 from progress.services import activity_touch
 
@@ -396,15 +396,15 @@ def reviewed_email_enqueue(*, submission: Submission) -> None:
     comments = [answer.feedback for answer in reviewed if answer.feedback]
     if comments:
         notice += " Reviewer's comment: " + " / ".join(comments)
-    email_enqueue(
+    notify(
         recipient=learner,
         kind="quiz_reviewed",
         key=f"quiz-reviewed:{submission.pk}",
-        subject=f"Your week {week_number} quiz was reviewed: {percent}% ({verdict})",
-        text=render_to_string("assessments/email/reviewed.txt", context),
-        html=render_to_string("assessments/email/reviewed.html", context),
-        notice=notice,
+        text=notice,
         link=path,
+        subject=f"Your week {week_number} quiz was reviewed: {percent}% ({verdict})",
+        email_text=render_to_string("assessments/email/reviewed.txt", context),
+        email_html=render_to_string("assessments/email/reviewed.html", context),
     )
 
 

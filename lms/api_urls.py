@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("assessments.api_urls")),
     path("", include("cards.api_urls")),
     path("", include("mentoring.api_urls")),
+    path("", include("notifications.api_urls")),
 ]

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "assessments",
     "cards",
     "reminders",
+    "gradebook",
     "mentoring",
 ]
 

@@ -26,15 +26,17 @@ from mentoring.models import WeekFeedback
 from mentoring.selectors import (
     FLAGS,
     SORT_KEYS,
+    STANDING_GROUPS,
     MenteeRow,
+    Segment,
     can_mentor,
     mentee_enrolments_for,
     mentee_row,
-    mentee_rows,
     mentee_table,
     phase_reviews_for,
     phases_ready_for_review,
 )
+from mentoring.workspace import workspace_for
 from progress.selectors import learner_overview
 
 View = Callable[..., HttpResponse]
@@ -52,6 +54,42 @@ def mentor_required(view: View) -> View:
 
 
 DEFAULT_SORT = "-flags"
+
+
+def _number(value: str | None) -> int | None:
+    """A query-string number, or None when missing or malformed (a bad link shows the whole table)."""
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+def _segment(request: HttpRequest) -> Segment:
+    """The part of the table a workspace chart linked to (unknown values: no filter)."""
+    standing = request.GET.get("standing")
+    return Segment(
+        standing=standing if standing in STANDING_GROUPS else None,
+        active_week=_number(request.GET.get("active")),
+        quiz_phase=_number(request.GET.get("quiz_phase")),
+        mentor_id=_number(request.GET.get("mentor")) if request.user.is_staff else None,
+    )
+
+
+def _segment_label(segment: Segment) -> str:
+    parts = []
+    if segment.standing:
+        parts.append(STANDING_GROUPS[segment.standing][0])
+    if segment.active_week is not None:
+        parts.append(
+            "active in the last 7 days"
+            if segment.active_week == 0
+            else f"active {segment.active_week} week{'s' if segment.active_week != 1 else ''} before"
+        )
+    if segment.quiz_phase is not None:
+        parts.append(f"a phase {segment.quiz_phase} quiz not passed yet")
+    return " · ".join(parts)
 
 
 def _table_options(request: HttpRequest) -> tuple[str | None, str]:
@@ -121,17 +159,32 @@ def sort_choices() -> list[tuple[str, str]]:
     ]
 
 
-ROWS_PER_PAGE = 100
+ROWS_PER_PAGE = (25, 50, 100)
+"""How many rows a page of the table may show (the first: the default). 25 fit a screen or two and
+keep the page quick to build; a mentor who wants more chooses it."""
+
+
+def _rows_per_page(request: HttpRequest) -> int:
+    asked = request.GET.get("per_page", "")
+    return int(asked) if asked.isdigit() and int(asked) in ROWS_PER_PAGE else ROWS_PER_PAGE[0]
 
 
 @mentor_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The table, a page at a time, filtered, sorted and paginated in SQL (the CSV holds every row)."""
     flag, sort = _table_options(request)
-    table = mentee_table(user=request.user, flag=flag, sort=sort)  # type: ignore[arg-type]
-    page = Paginator(table, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    segment = _segment(request)
+    table = mentee_table(user=request.user, flag=flag, sort=sort, segment=segment)  # type: ignore[arg-type]
+    per_page = _rows_per_page(request)
+    page = Paginator(table, per_page).get_page(request.GET.get("page"))
     now = timezone.now()
+    workspace = workspace_for(user=request.user, mentor_id=segment.mentor_id, now=now)  # type: ignore[arg-type]
     context = {
+        "workspace": workspace,
+        "segment": segment,
+        "segment_label": _segment_label(segment),
+        "segment_query": "".join(f"&amp;{name}={value}" for name, value in segment.query.items()),
+        "mentor_query": f"?mentor={segment.mentor_id}" if segment.mentor_id is not None else "?",
         "rows": [mentee_row(enrolment, now=now) for enrolment in page.object_list],
         "page": page,
         "total": page.paginator.count,
@@ -141,6 +194,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "headers": sort_headers(sort),
         "sort_choices": sort_choices(),
+        "per_page": per_page,
+        "per_page_choices": ROWS_PER_PAGE,
     }
     return render(request, "mentoring/dashboard.html", context)
 
@@ -176,7 +231,9 @@ def csv_row(row: MenteeRow) -> list[object]:
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
     """The dashboard's table (same filter and order) as CSV."""
     flag, sort = _table_options(request)
-    rows = mentee_rows(user=request.user, flag=flag, sort=sort)  # type: ignore[arg-type]
+    table = mentee_table(user=request.user, flag=flag, sort=sort, segment=_segment(request))  # type: ignore[arg-type]
+    now = timezone.now()
+    rows = (mentee_row(enrolment, now=now) for enrolment in table)
     return csv_response(filename="mentees.csv", header=CSV_COLUMNS, rows=(csv_row(row) for row in rows))
 
 

@@ -38,6 +38,7 @@ from assessments.models import Quiz, Submission
 from cards.services import desired_retention_set
 from curriculum.models import Phase, Week
 from mentoring import services as mentoring_services
+from notifications.models import Notice
 from progress import services as progress_services
 from progress.models import Enrolment, ScheduleChange
 from reminders.tokens import unsubscribe_token_for
@@ -76,6 +77,9 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "reminders:unsubscribe":                (200, 200, 200, 200, 200, 200, 200, 200),
     # Someone's schedule: themselves, their mentor, staff.
     "progress:learner-schedule":            (302, 200, 404, 200, 404, 404, 404, 200),
+    # The progress page: the learner's own; anyone's for themselves, their mentor, staff.
+    "gradebook:mine":                       (302, 200, 200, 302, 302, 302, 302, 302),
+    "gradebook:learner":                    (302, 200, 404, 200, 404, 404, 404, 200),
     # Quizzes and submissions.
     "assessments:quiz-take":                (302, 200, 200, 200, 200, 200, 200, 200),
     "assessments:submission-list":          (302, 200, 200, 200, 200, 200, 200, 200),
@@ -101,6 +105,15 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "mentoring:learner":                    (302, 403, 403, 200, 404, 404, 404, 200),
     "mentoring:feedback":                   (405, 405, 405, 405, 405, 405, 405, 405),
     "mentoring:phase-review":               (405, 405, 405, 405, 405, 405, 405, 405),
+    # Notices: every user their own (a notice id in a URL is the learner's).
+    "notifications:list":                   (302, 200, 200, 200, 200, 200, 200, 200),
+    "notifications:preferences":            (302, 200, 200, 200, 200, 200, 200, 200),
+    "notifications:read":                   (405, 405, 405, 405, 405, 405, 405, 405),
+    "notifications:read-all":               (405, 405, 405, 405, 405, 405, 405, 405),
+    "api-notice-list":                      (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-notice-unread-count":              (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-notice-read":                      (401, 405, 405, 405, 405, 405, 405, 405),
+    "api-notice-read-all":                  (401, 405, 405, 405, 405, 405, 405, 405),
     # API: the index and the curriculum are public; the rest needs a user (401 with WWW-Authenticate).
     "api-index":                            (200, 200, 200, 200, 200, 200, 200, 200),
     "phase-list":                           (200, 200, 200, 200, 200, 200, 200, 200),
@@ -161,6 +174,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     # Admin model URLs that differ from the rule below: read-only models (no add) …
     "admin:notifications_email_add":        (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:notifications_email_delete":     (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:notifications_notice_add":       (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:auditlog_logentry_add":          (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:auditlog_logentry_delete":       (302, 302, 302, 302, 302, 302, 302, 403),
     # … and submissions, which only learners create.
@@ -222,6 +236,14 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
                                                             (401, 403, 403, 201, 404, 404, 404, 201)),
     "api-mentee-phase-review":  ({"decision": "returned", "comments": "Redo week 1."},
                                                             (401, 403, 403, 201, 404, 404, 404, 201)),
+    "notifications:read":       ({},
+                                                            (302, 302, 404, 404, 404, 404, 404, 404)),
+    "notifications:read-all":   ({},
+                                                            (302, 302, 302, 302, 302, 302, 302, 302)),
+    "api-notice-read":          ({},
+                                                            (401, 200, 404, 404, 404, 404, 404, 404)),
+    "api-notice-read-all":      ({},
+                                                            (401, 200, 200, 200, 200, 200, 200, 200)),
     "api-token":                ({},
                                                             (400, 400, 400, 400, 400, 400, 400, 400)),
     "admin:logout":             ({},
@@ -372,6 +394,7 @@ def world(learner, other_learner, mentor, other_mentor, former_mentor, completed
         "card_id": str(card.pk),
         "uidb36": "1",
         "url": "no-such-admin-page/",
+        "notice_id": str(Notice.objects.filter(recipient=learner).order_by("pk").first().pk),  # type: ignore[union-attr]
     }
     return users, values, enrolment, quiz
 

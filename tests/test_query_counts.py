@@ -20,6 +20,7 @@ from tests.factories import UserFactory
 
 LEARNER_PAGES = [
     "/dashboard/",
+    "/my/progress/",
     "/schedule/",
     "/my/weeks/1/",
     "/my/weeks/3/",
@@ -38,6 +39,8 @@ MENTOR_PAGES = [
     "/mentoring/?sort=-weeks_behind",
     "/mentoring/?flag=behind",
     "/mentoring/?flag=failed_quiz&sort=quiz_average",
+    "/mentoring/?standing=behind_2",  # the workspace's chart links filter the table
+    "/mentoring/?quiz_phase=1&active=0",
     "/mentoring/learners/{enrolment}/",
 ]
 

@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
 from assessments import services as assessment_services
 from curriculum.models import Week
 from lms.throttles import WriteRateThrottle
+from notifications.services import notify
 from progress import services as progress_services
 from progress.models import Enrolment
 from tests.assessments.conftest import make_quiz, perfect_answers
@@ -60,6 +61,10 @@ def world(curriculum_tx) -> dict[str, Any]:
     assessment_services.submission_grade(submission_id=waiting.pk)
     free_text = waiting.answers.get(question__kind="free_text")
     card = card_for(learner, graded_quiz)  # a review card (the cards app)
+    notice = notify(
+        recipient=learner, kind="week_feedback", key="fuzz:1", text="Well done.", link="/dashboard/",
+        subject="Feedback", email_text="Well done.",
+    )  # fmt: skip
     return {
         "learner": learner,
         "mentor": mentor,
@@ -70,12 +75,14 @@ def world(curriculum_tx) -> dict[str, Any]:
             "quiz": quiz.pk,
             "number": 3,
             "card": card.pk,
+            "notice_id": notice.pk,
         },
     }
 
 
 def real_path_parameters(path: str, ids: dict[str, int]) -> dict[str, int]:
     values = {"enrolment_id": ids["enrolment_id"], "answer_id": ids["answer_id"], "number": ids["number"]}
+    values["notice_id"] = ids["notice_id"]
     values["pk"] = ids["quiz"] if path.startswith("/api/v1/quizzes/") else ids["submission"]
     if "/cards/" in path:
         values["pk"] = ids["card"]
