@@ -64,9 +64,9 @@ class ReminderComposer:
         self.dashboard_path = reverse("progress:dashboard")
         self.dashboard_url = self.site + self.dashboard_path
         self.settings_url = self.site + reverse("progress:settings")
-        self.review_url = self.site + reverse("cards:review")
         self.week_paths = {number: reverse("progress:week", args=[number]) for number in weeks}
         self.week_urls = {number: self.site + path for number, path in self.week_paths.items()}
+        self.review_url = self.site + reverse("cards:review")
 
     def unsubscribe_url(self, enrolment_id: int) -> str:
         token = unsubscribe_token_for(enrolment_id=enrolment_id)
