@@ -143,6 +143,12 @@ def test_the_mentor_sees_due_reviewed_and_retention_per_phase(client, learner, m
         table,
     )
     assert client.get(reverse("mentoring:dashboard"), {"sort": "-cards_due"}).status_code == 200
+    import csv
+    import io
+
+    [row] = csv.DictReader(io.StringIO(client.get(reverse("mentoring:dashboard-csv")).content.decode()))
+    assert row["cards_reviewed_7d"] == "3"
+    assert re.fullmatch(r"P1 \d+%", row["cards_retention"])
 
 
 def test_the_learners_card_pages_show_times_in_their_time_zone(client, learner):
