@@ -149,6 +149,9 @@ def test_the_mentor_sees_due_reviewed_and_retention_per_phase(client, learner, m
     [row] = csv.DictReader(io.StringIO(client.get(reverse("mentoring:dashboard-csv")).content.decode()))
     assert row["cards_reviewed_7d"] == "3"
     assert re.fullmatch(r"P1 \d+%", row["cards_retention"])
+    [api_row] = client.get(reverse("api-mentee-list")).json()["results"]
+    assert api_row["cards_reviewed_7d"] == 3
+    assert 0 < api_row["cards_retention_percent"] <= 100
 
 
 def test_the_learners_card_pages_show_times_in_their_time_zone(client, learner):
