@@ -337,6 +337,12 @@ class MenteeRow:
         return None if value is None else round(value * 100)
 
     @property
+    def cards_retention_summary(self) -> str:
+        """The stored retention estimate per phase: "P1 82% · P2 74%" (empty before any review)."""
+        by_phase = getattr(self.enrolment, "cards_retention_by_phase", None) or {}
+        return " · ".join(f"P{phase} {round(value * 100)}%" for phase, value in sorted(by_phase.items()))
+
+    @property
     def flag_labels(self) -> list[str]:
         return [FLAGS[flag] for flag in self.flags]
 
