@@ -253,15 +253,11 @@ def unpassed_quiz_weeks_for(*, learner_id: int) -> set[int]:
     )
 
 
-def submissions_with_answers_for(*, enrolment_id: int) -> QuerySet[Submission]:
-    """The submissions made under an enrolment (a mentor sees no other), newest first, with answers,
-    questions and choices (four queries)."""
-    answers = Answer.objects.select_related("question").prefetch_related("question__choices")
+def submissions_of_enrolment(*, enrolment_id: int) -> QuerySet[Submission]:
+    """The submissions made under an enrolment (a mentor sees no other), newest first, with their quiz:
+    one query. Each one's answers are on its own page (`submission-detail`)."""
     return (
-        Submission.objects.filter(enrolment_id=enrolment_id)
-        .select_related("quiz")
-        .prefetch_related(Prefetch("answers", queryset=answers))
-        .order_by("-submitted_at")
+        Submission.objects.filter(enrolment_id=enrolment_id).select_related("quiz").order_by("-submitted_at")
     )
 
 

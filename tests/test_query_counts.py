@@ -29,10 +29,9 @@ LEARNER_PAGES = [
     "/api/v1/me/schedule/",
 ]
 # Not yet at 10: the mentor's view of one learner reads the learner, enrolment, feedback, weeks, progress,
-# schedule changes, phase reviews, unpassed quizzes, weak spots, submissions, answers and their choices.
-# The mentor's learner page: one more for the learner's review cards (due, reviewed in the last 7 days,
-# retention per phase).
-LIMITS = {"/mentoring/learners/{enrolment}/": 13}
+# schedule changes, phase reviews, unpassed quizzes, weak spots, submissions (their answers are on each
+# submission's page) and the learner's review cards (due, reviewed in the last 7 days, retention).
+LIMITS = {"/mentoring/learners/{enrolment}/": 11}
 MENTOR_PAGES = [
     "/mentoring/",
     "/mentoring/?sort=-weeks_behind",
