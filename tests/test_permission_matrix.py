@@ -86,6 +86,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "mentoring:dashboard-csv":              (302, 403, 403, 200, 200, 200, 200, 200),
     "mentoring:learner":                    (302, 403, 403, 200, 404, 404, 404, 200),
     "mentoring:feedback":                   (405, 405, 405, 405, 405, 405, 405, 405),
+    "mentoring:feedback-reply":             (405, 405, 405, 405, 405, 405, 405, 405),
     "mentoring:phase-review":               (405, 405, 405, 405, 405, 405, 405, 405),
     # Notices: every user their own (a notice id in a URL is the learner's).
     "notifications:list":                   (302, 200, 200, 200, 200, 200, 200, 200),
@@ -185,6 +186,8 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
                                                             (302, 302, 302, 302, 302, 302, 302, 302)),
     "mentoring:feedback":       ({"body": "Well done."},
                                                             (302, 403, 403, 302, 404, 404, 404, 302)),
+    "mentoring:feedback-reply": ({"body": "Thanks!"},
+                                                            (302, 302, 302, 404, 404, 404, 404, 404)),
     "mentoring:phase-review":   ({"decision": "returned", "comments": "Redo week 1."},
                                                             (302, 403, 403, 302, 404, 404, 404, 302)),
     "api-my-replan":            ({},
