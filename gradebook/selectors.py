@@ -271,6 +271,11 @@ def progress_report(*, enrolment: Enrolment, viewer: User, today: date | None = 
                 actual_points(completed_on.values(), start=enrolment.start_date, today=today),
                 "actual",
             ),
+            *(
+                [Series("Forecast", [(today, done), (forecast.finish_on, total)], "forecast", straight=True)]
+                if forecast.basis == "pace" and forecast.finish_on
+                else []
+            ),
         ],
         first=enrolment.start_date,
         last=last_day,
