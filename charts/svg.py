@@ -286,7 +286,9 @@ def line_chart(
         bottom=bottom,
         series=placed,
         markers=[PlacedMarker(m, x_of(m.on), top + 12 + 12 * (i % 3)) for i, m in enumerate(markers)],
-        spans=[PlacedSpan(s, x_of(s.starts), max(2.0, x_of(s.ends) - x_of(s.starts))) for s in spans],
+        spans=[
+            PlacedSpan(s, x_of(s.starts), round(max(2.0, x_of(s.ends) - x_of(s.starts)), 1)) for s in spans
+        ],
         x_ticks=x_ticks,
         y_ticks=y_ticks,
         today_x=x_of(today) if today and first <= today <= last else None,
