@@ -31,6 +31,11 @@ class User(AbstractUser):
         return self.name.strip() or self.get_full_name() or self.email or self.username
 
     @property
+    def greeting_name(self) -> str:
+        """How e-mails greet the person: their display name, never their e-mail address."""
+        return self.name.strip() or self.get_full_name() or "there"
+
+    @property
     def roles(self) -> list[str]:
         """What the account may do: anyone can learn; mentors and staff have more pages."""
         return ["learner"] + ["mentor"] * self.is_mentor + ["staff"] * self.is_staff

@@ -18,7 +18,7 @@ from assessments.selectors import (
     submission_with_answers,
     submissions_visible_to,
 )
-from lms.forms import add_validation_error
+from lms.forms import add_validation_error, posted_data
 
 SUBMISSIONS_PER_PAGE = 50
 
@@ -29,7 +29,7 @@ def quiz_take(request: HttpRequest, number: int) -> HttpResponse:
     if quiz is None:
         raise Http404("This week has no quiz yet.")
     used = attempts_used(learner=request.user, quiz=quiz)  # type: ignore[arg-type]
-    form = QuizForm(request.POST or None, quiz=quiz)
+    form = QuizForm(posted_data(request), quiz=quiz)
     if request.method == "POST" and form.is_valid():
         try:
             submission = services.submission_create(

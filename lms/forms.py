@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, QueryDict
 
 
 class DateInput(forms.DateInput):
@@ -10,6 +11,12 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, str] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+def posted_data(request: HttpRequest) -> QueryDict | None:
+    """A form's data: the POST, even an empty one (`request.POST or None` would leave the form of an
+    empty POST unbound, answered with no error message), else None (a GET shows the form unbound)."""
+    return request.POST if request.method == "POST" else None
 
 
 def add_validation_error(form: forms.Form, error: ValidationError) -> None:

@@ -157,7 +157,14 @@ def sort_choices() -> list[tuple[str, str]]:
     ]
 
 
-ROWS_PER_PAGE = 100
+ROWS_PER_PAGE = (25, 50, 100)
+"""How many rows a page of the table may show (the first: the default). 25 fit a screen or two and
+keep the page quick to build; a mentor who wants more chooses it."""
+
+
+def _rows_per_page(request: HttpRequest) -> int:
+    asked = request.GET.get("per_page", "")
+    return int(asked) if asked.isdigit() and int(asked) in ROWS_PER_PAGE else ROWS_PER_PAGE[0]
 
 
 @mentor_required
@@ -166,7 +173,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     flag, sort = _table_options(request)
     segment = _segment(request)
     table = mentee_table(user=request.user, flag=flag, sort=sort, segment=segment)  # type: ignore[arg-type]
-    page = Paginator(table, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    per_page = _rows_per_page(request)
+    page = Paginator(table, per_page).get_page(request.GET.get("page"))
     now = timezone.now()
     workspace = workspace_for(user=request.user, mentor_id=segment.mentor_id, now=now)  # type: ignore[arg-type]
     context = {
@@ -184,6 +192,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "headers": sort_headers(sort),
         "sort_choices": sort_choices(),
+        "per_page": per_page,
+        "per_page_choices": ROWS_PER_PAGE,
     }
     return render(request, "mentoring/dashboard.html", context)
 

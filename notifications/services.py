@@ -75,13 +75,19 @@ class EmailDraft:
             to=self.to,
             kind=self.kind,
             key=self.key,
-            subject=one_line(self.subject),
+            subject=one_line(with_site_name(self.subject)),
             text=self.text,
             html=self.html,
             headers=dict(self.headers),
             notice=self.notice,
             link=self.link,
         )
+
+
+def with_site_name(subject: str) -> str:
+    """Every subject names the site, as allauth's account e-mails do (accounts.adapter)."""
+    prefix = f"[{settings.SITE_NAME}] " if settings.SITE_NAME else ""
+    return subject if subject.startswith(prefix) else prefix + subject
 
 
 def one_line(subject: str) -> str:

@@ -15,6 +15,7 @@ from progress.selectors import enrolment_latest_for, learner_overview
 from progress.serializers import (
     EnrolmentCreateSerializer,
     EnrolmentSerializer,
+    PaceChangeSerializer,
     ScheduleSerializer,
     WeekProgressSerializer,
 )
@@ -63,6 +64,47 @@ class ReplanView(APIView):
         return Response(schedule_data(enrolment))
 
 
+class PaceChangeView(APIView):
+    @extend_schema(
+        request=PaceChangeSerializer,
+        responses={
+            200: ScheduleSerializer,
+            404: NOT_ENROLLED,
+        },
+        summary="Change my pace",
+        description="From this week on the weeks follow the new pace; earlier weeks keep their dates "
+        "(what is overdue stays overdue: re-plan to move it). Recorded as a schedule change. 400 for a "
+        "pace out of range, the pace already in force, or an enrolment that is not active.",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = PaceChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        enrolment = own_enrolment(request)
+        services.enrolment_pace_change(
+            enrolment=enrolment,
+            pace=serializer.validated_data["pace"],
+            changed_by=request.user,  # type: ignore[arg-type]
+        )
+        return Response(schedule_data(enrolment))
+
+
+class LeaveView(APIView):
+    @extend_schema(
+        request=None,
+        responses={
+            200: EnrolmentSerializer,
+            404: NOT_ENROLLED,
+        },
+        summary="Leave the curriculum",
+        description="The enrolment ends (status `left`); progress, notes and results are kept. The "
+        "mentor is told; reminders stop. Enrol again with POST /api/v1/me/enrolment/. 400 when the "
+        "enrolment has already ended.",
+    )
+    def post(self, request: Request) -> Response:
+        enrolment = services.enrolment_leave(enrolment=own_enrolment(request))
+        return Response(EnrolmentSerializer(enrolment, context={"request": request}).data)
+
+
 def schedule_data(enrolment: Enrolment) -> dict:
     overview = learner_overview(enrolment=enrolment)
     schedule = overview.schedule
@@ -88,6 +130,7 @@ def schedule_data(enrolment: Enrolment) -> dict:
         "summary": schedule.label,
         "current_week": schedule.current_week,
         "weeks_behind": schedule.weeks_behind,
+        "pace": f"{schedule.pace:.2f}",  # as DRF writes decimals (COERCE_DECIMAL_TO_STRING)
         "weeks": weeks,
     }
 

@@ -61,6 +61,22 @@ class EnrolmentForm(forms.Form):
             self.fields["timezone"].preselect_browser_zone()  # type: ignore[attr-defined]
 
 
+class PaceForm(forms.Form):
+    pace = forms.TypedChoiceField(
+        choices=PACE_CHOICES,
+        coerce=Decimal,
+        label="Your pace",
+        help_text="From this week on. Weeks already past keep their dates.",
+    )
+
+
+class LeaveForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I want to leave the curriculum",
+        error_messages={"required": "Tick the box to confirm that you want to leave."},
+    )
+
+
 class WeekProgressForm(forms.Form):
     status = forms.ChoiceField(choices=WeekProgress.Status.choices)
     notes = forms.CharField(

@@ -29,6 +29,7 @@ class Enrolment(models.Model):
         ACTIVE = "active", "Active"
         PAUSED = "paused", "Paused"
         COMPLETED = "completed", "Completed"
+        LEFT = "left", "Left the curriculum"
 
     class ReminderCadence(models.TextChoices):
         WEEKLY = "weekly", "Every week"
@@ -55,6 +56,9 @@ class Enrolment(models.Model):
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     paused_on = models.DateField(null=True, blank=True, help_text="Set while the enrolment is paused.")
+    ended_on = models.DateField(
+        null=True, blank=True, help_text="The learner's date on which they left the curriculum."
+    )
     reminder_cadence = models.CharField(
         max_length=12, choices=ReminderCadence.choices, default=ReminderCadence.WEEKLY
     )
@@ -81,15 +85,17 @@ class Enrolment(models.Model):
 
 
 class ScheduleChange(models.Model):
-    """A shift of the schedule from one week on: a catch-up re-plan or a resumption after a pause.
+    """A shift of the schedule from one week on: a catch-up re-plan, a resumption after a pause or a
+    new pace.
 
-    The rows are the plan (week `from_week` starts on `starts_on`, later weeks follow at the pace) and
-    the record of who changed it, which mentors see.
+    The rows are the plan (week `from_week` starts on `starts_on`, later weeks follow at the pace in
+    force) and the record of who changed it, which mentors see.
     """
 
     class Reason(models.TextChoices):
         REPLAN = "replan", "Catch-up re-plan"
         RESUME = "resume", "Resumed after a pause"
+        PACE = "pace", "Pace changed"
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="schedule_changes")
     from_week = models.PositiveSmallIntegerField()
@@ -98,6 +104,14 @@ class ScheduleChange(models.Model):
         default=list,
         blank=True,
         help_text="Weeks that take no slot from `from_week` on (a re-plan skips those already completed).",
+    )
+    pace = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("2"))],
+        help_text="The pace from `from_week` on (empty: the pace in force before this change).",
     )
     reason = models.CharField(max_length=10, choices=Reason.choices)
     paused_from = models.DateField(
@@ -131,7 +145,7 @@ class ScheduleChange(models.Model):
     @property
     def shift(self) -> Shift:
         """This change as the schedule rule takes it (progress.schedule)."""
-        return Shift(self.from_week, self.starts_on, frozenset(self.skipped_weeks or ()))
+        return Shift(self.from_week, self.starts_on, frozenset(self.skipped_weeks or ()), self.pace)
 
 
 class WeekProgress(models.Model):

@@ -9,6 +9,9 @@ The rules:
 - A *shift* re-anchors the plan: week `from_week` starts on `starts_on` and the later weeks follow at
   the pace. Catch-up re-plans and resumptions after a pause are shifts. Shifts apply in the order they
   were made; a shift replaces any earlier shift that starts at the same or a later week.
+- A shift may carry a *pace* (a pace change is a shift): from its week on, weeks follow at that pace,
+  as do the weeks of later shifts that name none; weeks before it keep the dates they had. A shift
+  with no pace follows the pace in force before it (the enrolment's pace, for the first).
 - A shift may name weeks it *skips* (a re-plan skips the weeks already completed after its first week):
   in the part of the plan that shift anchors, a skipped week takes no slot. It starts and ends on the
   day the next week with a slot starts, is never the planned week, and the weeks after it move up.
@@ -43,6 +46,8 @@ class Shift:
     starts_on: date
     skipped: frozenset[int] = frozenset()
     """Weeks that take no slot in the part of the plan this shift anchors."""
+    pace: Decimal | None = None
+    """Curriculum weeks per calendar week from this shift on; None: the pace in force before it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +82,9 @@ class Schedule:
     weeks_ahead: int
     changes_on: date | None
     """The next date on which this schedule changes with no write (a week starts); None: never."""
+    pace: Decimal = Decimal("1")
+    """The pace in force now: that of the part of the plan holding the planned week (week 1's before
+    the start)."""
 
     @property
     def overdue(self) -> list[PlannedWeek]:
@@ -167,23 +175,26 @@ def _timeline(
     shifts: Iterable[Shift],
     paused_on: date | None,
     total_weeks: int,
-) -> tuple[list[int], int, int | None]:
+) -> tuple[list[int], int, int | None, Decimal]:
     """The start of every week and of the week after the last, and the day time stands at (as day
-    ordinals: integers compare and add faster than dates), and the planned week (a week without a slot
-    starts where the next one does, so it never contains a day)."""
-    if pace <= 0:
+    ordinals: integers compare and add faster than dates), the planned week (a week without a slot
+    starts where the next one does, so it never contains a day), and the pace in force at it."""
+    if pace <= 0 or any(shift.pace is not None and shift.pace <= 0 for shift in shifts):
         raise ValueError("pace must be positive")
-    pace_hundredths = int(Decimal(pace) * 100)
-    anchors = effective_shifts([Shift(1, start_date), *(s for s in shifts if s.from_week >= 1)])
+    anchors = effective_shifts([Shift(1, start_date, pace=pace), *(s for s in shifts if s.from_week >= 1)])
     starts: list[int] = []
+    segment_paces: list[tuple[int, Decimal]] = []  # (first week, pace) of each part of the plan
+    in_force = Decimal(pace)
     for index, anchor in enumerate(anchors):
+        in_force = Decimal(anchor.pace) if anchor.pace is not None else in_force
         last = anchors[index + 1].from_week - 1 if index + 1 < len(anchors) else total_weeks + 1
         first = max(anchor.from_week, len(starts) + 1)
         if last < first:
             continue
         base = anchor.starts_on.toordinal()
-        offsets = _slot_offsets(pace_hundredths, range(anchor.from_week, last + 1), anchor.skipped)
+        offsets = _slot_offsets(int(in_force * 100), range(anchor.from_week, last + 1), anchor.skipped)
         starts.extend(base + offset for offset in offsets[first - anchor.from_week :])
+        segment_paces.append((first, in_force))
     as_of = (min(today, paused_on) if paused_on else today).toordinal()
 
     current: int | None = None
@@ -193,7 +204,8 @@ def _timeline(
             if starts[number - 1] <= as_of < starts[number]:
                 current = number
                 break
-    return starts, as_of, current
+    pace_now = next(p for first, p in reversed(segment_paces) if first <= (current or 1))
+    return starts, as_of, current, pace_now
 
 
 def _state(*, all_completed: bool, paused: bool, planned: int | None, behind: bool, ahead: bool) -> str:
@@ -225,7 +237,7 @@ def build_schedule(
     statuses = statuses or {}
     if total_weeks < 1:
         raise ValueError("a schedule needs at least one week")
-    starts, as_of, planned = _timeline(
+    starts, as_of, planned, pace_now = _timeline(
         start_date=start_date, pace=pace, today=today, shifts=shifts, paused_on=paused_on,
         total_weeks=total_weeks,
     )  # fmt: skip
@@ -276,6 +288,7 @@ def build_schedule(
         state=state,
         weeks_ahead=weeks_ahead if state == "ahead" else 0,
         changes_on=changes_on,
+        pace=pace_now,
     )
 
 
@@ -293,7 +306,7 @@ def replan_shift(schedule: Schedule, *, week_start: date) -> Shift | None:
     planned = schedule.planned_week
     from_week = first_open.number if planned is None or first_open.number <= planned else planned + 1
     done = frozenset(week.number for week in schedule.weeks[from_week - 1 :] if week.is_completed)
-    return Shift(from_week, week_start, done)
+    return Shift(from_week, week_start, done, schedule.pace)
 
 
 def same_weekday_on_or_before(day: date, weekday: int) -> date:

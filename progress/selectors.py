@@ -71,6 +71,16 @@ def today_for(enrolment: Enrolment) -> date:
     return timezone.now().astimezone(ZoneInfo(enrolment.timezone)).date()
 
 
+def stood_still_on(enrolment: Enrolment) -> date | None:
+    """The day the enrolment's time stands still from: the day it was paused, or the day the learner
+    left the curriculum (nothing becomes overdue after it); None while it runs."""
+    if enrolment.status == Enrolment.Status.PAUSED:
+        return enrolment.paused_on
+    if enrolment.status == Enrolment.Status.LEFT:  # left while paused: from the pause
+        return min(day for day in (enrolment.paused_on, enrolment.ended_on, date.max) if day)
+    return None
+
+
 def next_midnight_for(enrolment: Enrolment) -> datetime:
     """When the learner's date changes next (their current week, overdue weeks… may change with it)."""
     zone = ZoneInfo(enrolment.timezone)
@@ -82,12 +92,12 @@ def shifts_by_enrolment(*, enrolment_ids: Iterable[int] | QuerySet[Any]) -> dict
     """The schedule changes of many enrolments as the schedule rule takes them, in the order made (one
     query; tuples, not model instances: lists of thousands of learners read them)."""
     shifts: dict[int, list[Shift]] = defaultdict(list)
-    for enrolment_id, from_week, starts_on, skipped in (
+    for enrolment_id, from_week, starts_on, skipped, pace in (
         ScheduleChange.objects.filter(enrolment_id__in=enrolment_ids)
         .order_by("created_at", "id")
-        .values_list("enrolment_id", "from_week", "starts_on", "skipped_weeks")
+        .values_list("enrolment_id", "from_week", "starts_on", "skipped_weeks", "pace")
     ):
-        shifts[enrolment_id].append(Shift(from_week, starts_on, frozenset(skipped or ())))
+        shifts[enrolment_id].append(Shift(from_week, starts_on, frozenset(skipped or ()), pace))
     return shifts
 
 
@@ -113,7 +123,7 @@ def schedule_for(
         today=today or today_for(enrolment),
         statuses=statuses,
         shifts=shifts,
-        paused_on=enrolment.paused_on if enrolment.status == Enrolment.Status.PAUSED else None,
+        paused_on=stood_still_on(enrolment),
         total_weeks=week_count() if total_weeks is None else total_weeks,
     )
 

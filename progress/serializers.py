@@ -15,7 +15,7 @@ class EnrolmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Enrolment
         fields = [
-            "id", "start_date", "pace", "timezone", "status", "paused_on",
+            "id", "start_date", "pace", "timezone", "status", "paused_on", "ended_on",
             "reminder_cadence", "mentor", "calendar_url", "last_activity_at",
         ]  # fmt: skip
         read_only_fields = fields
@@ -25,6 +25,16 @@ class EnrolmentSerializer(serializers.ModelSerializer):
 
     def get_calendar_url(self, enrolment: Enrolment) -> str:
         return settings.SITE_URL + reverse("progress:calendar-feed", args=[enrolment.calendar_token])
+
+
+class PaceChangeSerializer(serializers.Serializer):
+    pace = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        min_value=Decimal("0.25"),
+        max_value=Decimal("2"),
+        help_text="Curriculum weeks per calendar week, from this week on.",
+    )
 
 
 class EnrolmentCreateSerializer(serializers.Serializer):
@@ -56,6 +66,9 @@ class ScheduleSerializer(serializers.Serializer):
     summary = serializers.CharField(help_text='e.g. "On track" or "Behind by 2 weeks"')
     current_week = serializers.IntegerField(allow_null=True)
     weeks_behind = serializers.IntegerField()
+    pace = serializers.DecimalField(
+        max_digits=3, decimal_places=2, help_text="The pace in force now (pace changes included)."
+    )
     weeks = PlannedWeekSerializer(many=True)
 
 

@@ -6,13 +6,16 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
 from curriculum.models import Week
 from curriculum.selectors import week_phase_numbers
+from notifications.services import email_enqueue
 from progress.models import Enrolment, ScheduleChange, Standing, WeekProgress, new_calendar_token
 from progress.schedule import PlannedWeek, Schedule, replan_shift, same_weekday_on_or_before
 from progress.selectors import CURRENT_STATUSES, schedule_for, schedules_for, today_for
@@ -78,7 +81,7 @@ def standing_refresh(*, enrolment_ids: Iterable[int], now: datetime | None = Non
         batch = ids[offset : offset + REFRESH_BATCH]
         enrolments = list(
             Enrolment.objects.filter(pk__in=batch).only(
-                "id", "start_date", "pace", "timezone", "status", "paused_on"
+                "id", "start_date", "pace", "timezone", "status", "paused_on", "ended_on"
             )
         )
         schedules = schedules_for(enrolments, at=now, total_weeks=len(weeks))
@@ -158,6 +161,8 @@ def week_progress_set(
     """Set a week's status (and notes); keeps started_at/completed_at consistent with the status."""
     if status not in WeekProgress.Status.values:
         raise ValidationError({"status": f"“{status}” is not a valid status."})
+    if enrolment.status == Enrolment.Status.LEFT:
+        raise ValidationError("You left the curriculum: enrol again to record progress.")
     now = timezone.now()
     with transaction.atomic():
         progress, _ = WeekProgress.objects.select_for_update().get_or_create(enrolment=enrolment, week=week)
@@ -236,6 +241,7 @@ def schedule_replan_preview(*, enrolment: Enrolment, today: date | None = None) 
         from_week=shift.from_week,
         starts_on=shift.starts_on,
         skipped_weeks=sorted(shift.skipped),
+        pace=shift.pace,
         reason=ScheduleChange.Reason.REPLAN,
     )
     after = schedule_for(enrolment, statuses=statuses, shifts=[*shifts, change.shift], today=today)
@@ -308,6 +314,7 @@ def enrolment_resume(*, enrolment: Enrolment, changed_by: User, today: date | No
                 starts_on=week.starts_on + paused_for,
                 # Weeks a re-plan skipped keep taking no slot.
                 skipped_weeks=[later.number for later in schedule.weeks[week.number :] if not later.has_slot],
+                pace=schedule.pace,
                 reason=ScheduleChange.Reason.RESUME,
                 paused_from=enrolment.paused_on,
                 changed_by=changed_by,
@@ -317,6 +324,7 @@ def enrolment_resume(*, enrolment: Enrolment, changed_by: User, today: date | No
                 enrolment=enrolment,
                 from_week=1,
                 starts_on=enrolment.start_date + paused_for,
+                pace=schedule.pace,
                 reason=ScheduleChange.Reason.RESUME,
                 paused_from=enrolment.paused_on,
                 changed_by=changed_by,
@@ -326,6 +334,92 @@ def enrolment_resume(*, enrolment: Enrolment, changed_by: User, today: date | No
         enrolment.save(update_fields=["status", "paused_on"])
         standing_refresh(enrolment_ids=[enrolment.pk])
     return enrolment
+
+
+PACES = (Decimal("0.25"), Decimal("2"))
+"""The slowest and the fastest pace a learner may choose (the enrolment's validators say the same)."""
+
+
+def enrolment_pace_change(
+    *, enrolment: Enrolment, pace: Decimal, changed_by: User, today: date | None = None
+) -> ScheduleChange:
+    """Follow a new pace from today: the planned week starts again on its weekday this week (week 1
+    on the start date before the start) and the later weeks follow at `pace`. Earlier weeks keep their
+    dates, so what was overdue stays overdue (a catch-up re-plan moves those). Recorded as a schedule
+    change, which the mentor sees."""
+    if enrolment.status != Enrolment.Status.ACTIVE:
+        raise ValidationError("Only an active enrolment's pace can change: resume it first.")
+    if not PACES[0] <= pace <= PACES[1]:
+        raise ValidationError({"pace": f"Choose a pace from {PACES[0]} to {PACES[1]} weeks per week."})
+    today = today or today_for(enrolment)
+    with transaction.atomic():
+        Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()  # one change at a time
+        schedule = schedule_for(enrolment, today=today)
+        if schedule.first_uncompleted is None:
+            raise ValidationError("You have completed every week: there is nothing to re-plan.")
+        if pace == schedule.pace:
+            raise ValidationError({"pace": "That is already your pace."})
+        if schedule.planned_week is None:
+            from_week, starts_on = 1, schedule.week(1).starts_on
+        else:
+            planned = schedule.week(schedule.planned_week)
+            from_week = planned.number
+            starts_on = max(planned.starts_on, same_weekday_on_or_before(today, planned.starts_on.weekday()))
+        change = ScheduleChange(
+            enrolment=enrolment,
+            from_week=from_week,
+            starts_on=starts_on,
+            # Weeks a re-plan skipped keep taking no slot.
+            skipped_weeks=[later.number for later in schedule.weeks[from_week - 1 :] if not later.has_slot],
+            pace=pace,
+            reason=ScheduleChange.Reason.PACE,
+            changed_by=changed_by,
+        )
+        change.full_clean()
+        change.save()
+        standing_refresh(enrolment_ids=[enrolment.pk])
+    return change
+
+
+def enrolment_leave(*, enrolment: Enrolment, today: date | None = None) -> Enrolment:
+    """The learner leaves the curriculum: the enrolment ends (status "left"), and everything in it —
+    progress, notes, quiz results, feedback — is kept. Their mentor's access ends with it and the
+    mentor is told; no more reminders. The learner can enrol again later (a new enrolment)."""
+    with transaction.atomic():
+        locked = (
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("learner", "mentor")
+            .get(pk=enrolment.pk)
+        )
+        if locked.status not in CURRENT_STATUSES:
+            raise ValidationError("This enrolment has already ended.")
+        locked.status = Enrolment.Status.LEFT
+        locked.ended_on = today or today_for(locked)
+        locked.save(update_fields=["status", "ended_on"])
+        standing_refresh(enrolment_ids=[locked.pk])
+        if locked.mentor is not None:
+            left_email_enqueue(enrolment=locked)
+    enrolment.status, enrolment.ended_on = locked.status, locked.ended_on
+    return enrolment
+
+
+def left_email_enqueue(*, enrolment: Enrolment) -> None:
+    """Tell the mentor that a learner of theirs left (once per enrolment): their table drops the learner."""
+    learner, mentor = enrolment.learner, enrolment.mentor
+    assert mentor is not None
+    text = render_to_string(
+        "progress/email/left.txt",
+        {"learner": learner, "mentor": mentor, "enrolment": enrolment, "site_url": settings.SITE_URL},
+    )
+    email_enqueue(
+        recipient=mentor,
+        kind="learner_left",
+        key=f"left:{enrolment.pk}",
+        subject=f"{learner.display_name} left the curriculum",
+        text=text,
+        notice=f"{learner.display_name} left the curriculum on {enrolment.ended_on:%d %b %Y}.",
+        link="",
+    )
 
 
 def enrolment_save_by_staff(*, enrolment: Enrolment, changed_by: User) -> Enrolment:
@@ -342,6 +436,8 @@ def enrolment_save_by_staff(*, enrolment: Enrolment, changed_by: User) -> Enrolm
             enrolment.status, enrolment.paused_on = Enrolment.Status.PAUSED, before.paused_on  # type: ignore[union-attr]
         elif enrolment.status == Enrolment.Status.PAUSED:
             enrolment.paused_on = enrolment.paused_on or today_for(enrolment)
+        elif enrolment.status == Enrolment.Status.LEFT:
+            enrolment.ended_on = enrolment.ended_on or today_for(enrolment)
         else:
             enrolment.paused_on = None
         enrolment.full_clean()

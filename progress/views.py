@@ -19,15 +19,23 @@ from accounts.services import user_name_set
 from assessments.selectors import quiz_summaries_for
 from curriculum.models import Week
 from curriculum.selectors import week_count, week_get, week_neighbours
-from lms.forms import add_validation_error
+from lms.forms import add_validation_error, posted_data
 from mentoring.selectors import feedback_for, phase_reviews_for
 from notifications.selectors import notices_for
 from progress import services
 from progress.calendar import schedule_calendar
-from progress.forms import EnrolmentForm, LearnerSettingsForm, ReplanConfirmForm, WeekProgressForm
+from progress.forms import (
+    EnrolmentForm,
+    LearnerSettingsForm,
+    LeaveForm,
+    PaceForm,
+    ReplanConfirmForm,
+    WeekProgressForm,
+)
 from progress.models import Enrolment
 from progress.schedule import Schedule
 from progress.selectors import (
+    CURRENT_STATUSES,
     enrolment_latest_for,
     enrolments_visible_to,
     learner_overview,
@@ -64,9 +72,10 @@ def with_enrolment(view: View) -> View:
 
 @login_required
 def enrol(request: HttpRequest) -> HttpResponse:
-    if enrolment_latest_for(learner=request.user) is not None:  # type: ignore[arg-type]
+    latest = enrolment_latest_for(learner=request.user)  # type: ignore[arg-type]
+    if latest is not None and latest.status != Enrolment.Status.LEFT:
         return redirect("progress:dashboard")
-    form = EnrolmentForm(request.POST or None)
+    form = EnrolmentForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             enrolment = services.enrolment_create(
@@ -81,7 +90,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
             messages.success(request, _enrolled_message(schedule_for(enrolment, statuses={}, shifts=[])))
             return redirect("progress:dashboard")
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "week_total": week_count()}
+    context = {"form": form, "week_total": week_count(), "left": latest}
     return render(request, "progress/enrol.html", context, status=status)
 
 
@@ -101,6 +110,9 @@ def _enrolled_message(schedule: Schedule) -> str:
 
 @with_enrolment
 def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+    if enrolment.status == Enrolment.Status.LEFT:
+        context = {"enrolment": enrolment, "schedule": schedule_for(enrolment)}
+        return render(request, "progress/left.html", context)
     quizzes = quiz_summaries_for(learner=enrolment.learner)
     milestones = list(phase_reviews_for(enrolment=enrolment).values())
     overview = learner_overview(enrolment=enrolment, quizzes=quizzes)
@@ -137,16 +149,20 @@ def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpRespons
         "status": progress.status if progress else "not_started",
         "notes": progress.notes if progress else "",
     }
-    form = WeekProgressForm(request.POST or None, initial=initial)
+    form = WeekProgressForm(posted_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.week_progress_set(
-            enrolment=enrolment,
-            week=curriculum_week,
-            status=form.cleaned_data["status"],
-            notes=form.cleaned_data["notes"],
-        )
-        messages.success(request, f"Week {number} saved.")
-        return redirect("progress:week", number=number)
+        try:
+            services.week_progress_set(
+                enrolment=enrolment,
+                week=curriculum_week,
+                status=form.cleaned_data["status"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, f"Week {number} saved.")
+            return redirect("progress:week", number=number)
     quiz = quiz_summaries_for(learner=enrolment.learner).get(number)
     feedback = list(feedback_for(enrolment=enrolment, week=curriculum_week))
     # The learner may answer their mentor's feedback (mentoring.services.feedback_reply_create).
@@ -262,7 +278,7 @@ def learner_settings(request: HttpRequest, enrolment: Enrolment) -> HttpResponse
         "timezone": enrolment.timezone,
         "reminder_cadence": enrolment.reminder_cadence,
     }
-    form = LearnerSettingsForm(request.POST or None, initial=initial)
+    form = LearnerSettingsForm(posted_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user_name_set(user=enrolment.learner, name=form.cleaned_data["name"])
@@ -273,10 +289,84 @@ def learner_settings(request: HttpRequest, enrolment: Enrolment) -> HttpResponse
             )
         messages.success(request, "Settings saved.")
         return redirect("progress:settings")
+    return _settings_page(request, enrolment, form=form, status=400 if request.method == "POST" else 200)
+
+
+def _settings_page(
+    request: HttpRequest,
+    enrolment: Enrolment,
+    *,
+    form: LearnerSettingsForm | None = None,
+    pace_form: PaceForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    if form is None:
+        initial = {
+            "name": enrolment.learner.name,
+            "timezone": enrolment.timezone,
+            "reminder_cadence": enrolment.reminder_cadence,
+        }
+        form = LearnerSettingsForm(initial=initial)
+    schedule = schedule_for(enrolment)
     feed_url = settings.SITE_URL + reverse("progress:calendar-feed", args=[enrolment.calendar_token])
     webcal_url = "webcal://" + feed_url.split("://", 1)[1]  # calendar apps subscribe to webcal links
-    context = {"form": form, "enrolment": enrolment, "feed_url": feed_url, "webcal_url": webcal_url}
-    return render(request, "progress/settings.html", context, status=400 if request.method == "POST" else 200)
+    context = {
+        "form": form,
+        "pace_form": pace_form or PaceForm(initial={"pace": schedule.pace}),
+        "schedule": schedule,
+        "finish": schedule.weeks[-1].ends_on,
+        "current": enrolment.status in CURRENT_STATUSES,
+        "enrolment": enrolment,
+        "feed_url": feed_url,
+        "webcal_url": webcal_url,
+    }
+    return render(request, "progress/settings.html", context, status=status)
+
+
+@require_POST
+@with_enrolment
+def pace_change(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+    """A new pace from this week on (settings page); errors show on the settings page's pace form."""
+    form = PaceForm(request.POST)
+    if form.is_valid():
+        try:
+            change = services.enrolment_pace_change(
+                enrolment=enrolment,
+                pace=form.cleaned_data["pace"],
+                changed_by=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            finish = schedule_for(enrolment).weeks[-1].ends_on
+            messages.success(
+                request,
+                f"Your pace is now {change.pace:g} curriculum weeks a week from week {change.from_week}: "
+                f"you finish on {dateformat.format(finish, 'l j F Y')}.",
+            )
+            return redirect("progress:settings")
+    return _settings_page(request, enrolment, pace_form=form, status=400)
+
+
+@with_enrolment
+def leave(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+    """GET: what leaving means; POST (confirmed): the enrolment ends, everything in it is kept."""
+    if enrolment.status not in CURRENT_STATUSES:
+        messages.info(request, "This enrolment has already ended.")
+        return redirect("progress:dashboard")
+    form = LeaveForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrolment_leave(enrolment=enrolment)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(
+                request, "You have left the curriculum. Your progress is kept: enrol again any time."
+            )
+            return redirect("progress:dashboard")
+    context = {"form": form, "enrolment": enrolment}
+    return render(request, "progress/leave.html", context, status=400 if request.method == "POST" else 200)
 
 
 @require_POST

@@ -122,7 +122,7 @@ class ReminderComposer:
         content = self.content_for(due)
         unsubscribe_url = self.unsubscribe_url(due.enrolment.pk)
         frame = {
-            "name": due.enrolment.learner.first_name or "there",
+            "name": due.enrolment.learner.greeting_name,
             "planned": due.schedule.week(due.week) if due.kind == rules.WEEKLY else None,
             "cadence": due.enrolment.get_reminder_cadence_display(),
             "settings_url": self.settings_url,

@@ -69,6 +69,7 @@ def test_the_feedback_email_links_to_the_week_on_the_site(
     [message] = mail.outbox
     assert f"{SITE}/my/weeks/1/" in message.body
     assert all(link.startswith(SITE) for link in links(message.body))
+    assert message.subject == "[Example Learning] Feedback from your mentor on week 1"
 
 
 @pytest.mark.django_db
@@ -76,6 +77,7 @@ def test_the_digest_links_to_the_mentees_page_on_the_site(enrolment, mentor):
     with freeze_time("2026-12-14 07:00"), outbox_sent_here():
         assert mentor_digest_send(mentor_id=mentor.pk, today=date(2026, 12, 14))
     [message] = mail.outbox
+    assert message.subject.startswith("[Example Learning] Your mentees this week")
     for part in (message.body, message.alternatives[0].content):
         assert f"{SITE}/mentoring/" in part
         assert all(link.startswith(SITE) for link in links(part))
@@ -87,6 +89,7 @@ def test_reminders_link_to_the_site():
     make_enrolment("ada")
     run_reminders()
     [message] = mail.outbox
+    assert message.subject.startswith("[Example Learning] ")
     for part in (message.body, message.alternatives[0].content, message.extra_headers["List-Unsubscribe"]):
         assert links(part)
         assert all(link.startswith(SITE) for link in links(part))
@@ -112,3 +115,18 @@ def test_the_settings_page_offers_a_webcal_link_and_a_copy_button(client, learne
     feed_path = reverse("progress:calendar-feed", args=[enrolment.calendar_token])
     assert f'href="webcal://learn.example.org{feed_path}"' in page
     assert 'data-copy="feed-url"' in page
+
+
+@pytest.mark.django_db
+@freeze_time(RUN)
+def test_reminders_greet_the_learner_by_the_name_they_gave_never_by_their_address():
+    named = make_enrolment("ada")
+    named.learner.name, named.learner.first_name = "Ada L.", ""
+    named.learner.save()
+    unnamed = make_enrolment("bob")
+    unnamed.learner.first_name = ""
+    unnamed.learner.save()
+    run_reminders()
+    greetings = {message.to[0]: message.body.splitlines()[0] for message in mail.outbox}
+    assert greetings[named.learner.email] == "Hello Ada L.,"
+    assert greetings[unnamed.learner.email] == "Hello there,"

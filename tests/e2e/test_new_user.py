@@ -190,3 +190,32 @@ def test_the_calendar_link_is_copied_with_one_click(page: Page, live_server, cur
         "href", re.compile(r"^webcal://")
     )
     check(page, "settings-calendar")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_learner_changes_pace_then_leaves_and_can_enrol_again(page: Page, live_server, curriculum_tx):
+    from progress.services import enrolment_create
+
+    learner = verified(UserFactory(username="pacer"))
+    enrolment_create(learner=learner, start_date=timezone.now().date() - timedelta(weeks=2))
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server.url, learner.email, PASSWORD)
+    page.goto(live_server.url + "/settings/")
+    finish_before = page.get_by_text("At this pace you finish on").inner_text()
+    page.get_by_label("Your pace").select_option(label="Half pace: one curriculum week every two weeks")
+    page.get_by_role("button", name="Change my pace").click()
+    expect(page.get_by_text("Your pace is now 0.5 curriculum weeks a week from week 3")).to_be_visible()
+    assert page.get_by_text("At this pace you finish on").inner_text() != finish_before
+    check(page, "settings-pace-changed")
+
+    page.get_by_role("link", name="Leave the curriculum…").click()
+    page.get_by_role("button", name="Leave the curriculum").click()
+    expect(page.get_by_text("Tick the box to confirm")).to_be_visible()
+    page.get_by_label("I want to leave the curriculum").check()
+    page.get_by_role("button", name="Leave the curriculum").click()
+    expect(page.get_by_role("heading", name=re.compile("You left the curriculum on"))).to_be_visible()
+    check(page, "dashboard-after-leaving")
+    page.get_by_role("link", name="Enrol again").click()
+    expect(page.get_by_text("what you did then is kept")).to_be_visible()
+    page.get_by_role("button", name="Enrol").click()
+    expect(page.get_by_text("You are enrolled")).to_be_visible()

@@ -201,9 +201,14 @@ def test_the_dashboard_for_500_mentees_runs_in_at_most_10_queries(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("mentoring:dashboard"))
     assert response.context["total"] == 500
-    assert len(response.context["rows"]) == 100  # a page of the table; flags and order cover all 500
+    assert len(response.context["rows"]) == 25  # a page of the table; flags and order cover all 500
     with django_assert_max_num_queries(10):
         assert client.get(reverse("mentoring:dashboard"), {"page": 5}).status_code == 200
+    for per_page, rows in [("100", 100), ("50", 50), ("7", 25), ("x", 25)]:
+        with django_assert_max_num_queries(10):
+            response = client.get(reverse("mentoring:dashboard"), {"per_page": per_page})
+        assert len(response.context["rows"]) == rows
+        assert f'<option value="{rows}" selected>' in response.content.decode()
     for query in [{"sort": "-weeks_behind"}, {"flag": "behind"}, {"sort": "quiz_average", "page": 3}]:
         with django_assert_max_num_queries(10):
             assert client.get(reverse("mentoring:dashboard"), query).status_code == 200

@@ -38,7 +38,7 @@ def test_a_sign_off_e_mails_the_learner_once_and_shows_its_comment_on_the_dashbo
         review(client, mentee, "signed_off", "Again?")  # refused: already signed off
     [message] = mail.outbox
     assert message.to == [learner.email]
-    assert message.subject == "Phase 1 signed off: Foundations of Modern AI"
+    assert message.subject == "[AI/ML Curriculum] Phase 1 signed off: Foundations of Modern AI"
     assert "Lovely notebooks — keep the pace." in message.body
     assert "Lovely notebooks" in message.alternatives[0].content
     assert Email.objects.get().kind == "phase_signed_off"
@@ -61,7 +61,7 @@ def test_each_return_e_mails_what_to_do_once_and_shows_it_on_the_dashboard(clien
         review(client, mentee, "returned", "Redo the week 3 exercises first.")
         review(client, mentee, "returned", "Now the week 4 ones, please.")
     assert [message.subject for message in mail.outbox] == [
-        "Phase 1 returned: what to do before it is signed off"
+        "[AI/ML Curriculum] Phase 1 returned: what to do before it is signed off"
     ] * 2
     assert "Redo the week 3 exercises first." in mail.outbox[0].body
     assert "Now the week 4 ones, please." in mail.outbox[1].body
@@ -101,7 +101,7 @@ def test_grading_the_last_free_text_answer_e_mails_the_result_once(client, mento
         assert client.post(url, form).status_code == 400  # graded already: not reviewed again
     [message] = mail.outbox
     assert message.to == [learner.email]
-    assert message.subject == "Your week 2 quiz was reviewed: 75% (passed)"
+    assert message.subject == "[AI/ML Curriculum] Your week 2 quiz was reviewed: 75% (passed)"
     assert "Comment: Thin." in message.body
     assert f"/quizzes/submissions/{submission.pk}/" in message.body
     assert Email.objects.get().key == f"quiz-reviewed:{submission.pk}"
@@ -122,4 +122,4 @@ def test_a_submission_with_answers_still_to_review_sends_nothing_yet(learner, me
         assessment_services.answer_review(
             reviewer=mentor, answer=submission.answers.get(needs_review=True), points=Decimal(4), feedback=""
         )
-    assert mail.outbox[0].subject == "Your week 2 quiz was reviewed: 100% (passed)"
+    assert mail.outbox[0].subject == "[AI/ML Curriculum] Your week 2 quiz was reviewed: 100% (passed)"

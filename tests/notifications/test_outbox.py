@@ -272,3 +272,14 @@ def test_two_workers_sending_the_same_rows_at_once_send_each_once():
     recipients = [message.to[0] for message in mail.outbox]
     assert len(recipients) == len(set(recipients)) == 40
     assert set(Email.objects.values_list("status", "attempts")) == {("sent", 1)}
+
+
+def test_every_subject_names_the_site_once(ada, settings, celery_eager, django_capture_on_commit_callbacks):
+    settings.SITE_NAME = "Example Learning"
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue(ada, key="named:1", subject="Hello")
+        enqueue(ada, key="named:2", subject="[Example Learning] Already named")
+    assert sorted(message.subject for message in mail.outbox) == [
+        "[Example Learning] Already named",
+        "[Example Learning] Hello",
+    ]

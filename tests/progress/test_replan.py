@@ -87,7 +87,7 @@ def test_the_re_plan_of_the_issue_finishes_a_week_earlier_than_one_that_keeps_a_
     )
     assert [week.number for week in before.overdue] == [2, 3]
     shift = replan_shift(before, week_start=WEEK_5)
-    assert shift == Shift(2, WEEK_5, frozenset({4}))
+    assert shift == Shift(2, WEEK_5, frozenset({4}), pace=Decimal("1"))
     after = build_schedule(
         total_weeks=52, start_date=START, pace=Decimal("1"), today=WEEK_5, statuses=statuses, shifts=[shift]
     )

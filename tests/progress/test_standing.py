@@ -23,6 +23,8 @@ from progress.models import Enrolment, ScheduleChange, Standing
 from progress.selectors import schedule_for
 from progress.services import (
     enrolment_create,
+    enrolment_leave,
+    enrolment_pace_change,
     enrolment_pause,
     enrolment_resume,
     enrolment_save_by_staff,
@@ -65,6 +67,8 @@ operations = st.lists(
             st.sampled_from(["UTC", "Pacific/Kiritimati", "Pacific/Honolulu", "Asia/Kolkata"]),
         ),
         st.tuples(st.just("staff_edit"), st.sampled_from(["0.5", "1", "2"]), st.integers(-20, 20)),
+        st.tuples(st.just("pace"), st.sampled_from(["0.5", "0.75", "1", "1.5", "2"])),
+        st.tuples(st.just("leave")),
         st.tuples(st.just("time"), st.integers(1, 40), st.integers(0, 23)),
     ),
     min_size=1,
@@ -106,6 +110,10 @@ def test_stored_standings_equal_a_fresh_computation_after_any_sequence(staff, st
                         enrolment.pace = Decimal(pace)
                         enrolment.start_date += timedelta(days=days)
                         enrolment_save_by_staff(enrolment=enrolment, changed_by=staff)
+                    case ("pace", pace):
+                        enrolment_pace_change(enrolment=enrolment, pace=Decimal(pace), changed_by=learner)
+                    case ("leave",):
+                        enrolment_leave(enrolment=enrolment)
                     case ("time", days, hours):
                         clock.tick(timedelta(days=days, hours=hours))
                         standings_refresh_due()  # what the quarter-hourly beat task does

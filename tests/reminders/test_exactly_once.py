@@ -47,7 +47,8 @@ def test_next_week_brings_the_next_reminder(enrol):
     with freeze_time(RUN + timedelta(weeks=1)):
         run_reminders(RUN + timedelta(weeks=1))
         run_reminders(RUN + timedelta(weeks=1))
-    assert [message.subject.split(":")[0] for message in mail.outbox] == ["Week 5", "Week 6"]
+    subjects = [message.subject.removeprefix("[AI/ML Curriculum] ") for message in mail.outbox]
+    assert [subject.split(":")[0] for subject in subjects] == ["Week 5", "Week 6"]
 
 
 @freeze_time(RUN)

@@ -13,9 +13,11 @@ from progress.models import Enrolment
 from progress.services import schedule_replan, standing_refresh
 from tests.reminders.conftest import RUN, run_reminders
 
+SITE = "[AI/ML Curriculum] "  # every subject names the site (SITE_NAME's default)
+
 
 def subjects_by_learner() -> dict[str, str]:
-    return {message.to[0].split("@")[0]: message.subject for message in mail.outbox}
+    return {message.to[0].split("@")[0]: message.subject.removeprefix(SITE) for message in mail.outbox}
 
 
 def logged() -> dict[str, tuple[int, str, str]]:

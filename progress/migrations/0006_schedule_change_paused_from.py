@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("progress", "0004_schedule_change_skipped_weeks"),
+        ("progress", "0005_pace_changes_and_leaving"),
     ]
 
     operations = [
