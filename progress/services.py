@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from curriculum.models import Week
 from curriculum.selectors import week_phase_numbers
-from notifications.services import email_enqueue
+from notifications.services import notify
 from progress.models import Enrolment, ScheduleChange, Standing, WeekProgress, new_calendar_token
 from progress.schedule import PlannedWeek, Schedule, replan_shift, same_weekday_on_or_before
 from progress.selectors import CURRENT_STATUSES, schedule_for, schedules_for, today_for
@@ -411,14 +411,14 @@ def left_email_enqueue(*, enrolment: Enrolment) -> None:
         "progress/email/left.txt",
         {"learner": learner, "mentor": mentor, "enrolment": enrolment, "site_url": settings.SITE_URL},
     )
-    email_enqueue(
+    notify(
         recipient=mentor,
         kind="learner_left",
         key=f"left:{enrolment.pk}",
-        subject=f"{learner.display_name} left the curriculum",
-        text=text,
-        notice=f"{learner.display_name} left the curriculum on {enrolment.ended_on:%d %b %Y}.",
+        text=f"{learner.display_name} left the curriculum on {enrolment.ended_on:%d %b %Y}.",
         link="",
+        subject=f"{learner.display_name} left the curriculum",
+        email_text=text,
     )
 
 

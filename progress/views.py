@@ -168,7 +168,7 @@ def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpRespons
     # The learner may answer their mentor's feedback (mentoring.services.feedback_reply_create).
     can_reply = bool(
         enrolment.mentor_id
-        and enrolment.status != Enrolment.Status.COMPLETED
+        and enrolment.status in CURRENT_STATUSES
         and any(not item.from_learner for item in feedback)
     )
     context = {
