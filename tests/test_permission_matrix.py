@@ -35,6 +35,8 @@ from rest_framework.authtoken.models import Token
 
 from assessments import services as assessment_services
 from assessments.models import Quiz, Submission
+from cards.services import desired_retention_set
+from credentials import services as credentials_services
 from curriculum.models import Phase, Week
 from mentoring import services as mentoring_services
 from notifications.models import Notice
@@ -42,6 +44,7 @@ from progress import services as progress_services
 from progress.models import Enrolment, ScheduleChange
 from reminders.tokens import unsubscribe_token_for
 from tests.assessments.conftest import make_quiz, perfect_answers
+from tests.cards.conftest import card_for
 from tests.conftest import ROLES, mentor_history
 
 WEEK = 3
@@ -83,6 +86,20 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "assessments:submission-list":          (302, 200, 200, 200, 200, 200, 200, 200),
     "assessments:submission-detail":        (302, 200, 404, 200, 404, 404, 404, 200),
     "assessments:submission-review":        (302, 404, 404, 200, 404, 404, 404, 200),
+    # Review cards: the learner's own (any user may have cards); a card's page for its learner, their
+    # mentor and staff.
+    "cards:review":                         (302, 200, 200, 200, 200, 200, 200, 200),
+    "cards:answer":                         (302, 405, 405, 405, 405, 405, 405, 405),
+    "cards:rate":                           (302, 405, 405, 405, 405, 405, 405, 405),
+    "cards:card-list":                      (302, 200, 200, 200, 200, 200, 200, 200),
+    "cards:card-add":                       (302, 405, 405, 405, 405, 405, 405, 405),
+    "cards:card-detail":                    (302, 200, 404, 200, 404, 404, 404, 200),
+    "cards:card-retire":                    (302, 405, 405, 405, 405, 405, 405, 405),
+    "cards:settings":                       (302, 405, 405, 405, 405, 405, 405, 405),
+    "api-my-cards-due":                     (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-my-card-stats":                    (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-my-card-review":                   (401, 405, 405, 405, 405, 405, 405, 405),
+    "api-card-detail":                      (401, 200, 404, 200, 404, 404, 404, 200),
     # Mentoring: mentors (and staff), and only their own learners.
     "mentoring:dashboard":                  (302, 403, 403, 200, 200, 200, 200, 200),
     "mentoring:dashboard-csv":              (302, 403, 403, 200, 200, 200, 200, 200),
@@ -90,6 +107,23 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "mentoring:feedback":                   (405, 405, 405, 405, 405, 405, 405, 405),
     "mentoring:feedback-reply":             (405, 405, 405, 405, 405, 405, 405, 405),
     "mentoring:phase-review":               (405, 405, 405, 405, 405, 405, 405, 405),
+    # Certificates: the learner's own (their mentor and staff see them too); staff revoke and re-issue.
+    "credentials:mine":                     (302, 200, 200, 200, 200, 200, 200, 200),
+    "credentials:certificate":              (302, 200, 404, 200, 404, 404, 404, 200),
+    "credentials:pdf":                      (302, 200, 404, 200, 404, 404, 404, 200),
+    "credentials:revoke":                   (405, 405, 405, 405, 405, 405, 405, 405),
+    "credentials:reissue":                  (405, 405, 405, 405, 405, 405, 405, 405),
+    # Public: verification by the unguessable id, the issuer's profile, keys and revocation list.
+    "credentials:verify":                   (200, 200, 200, 200, 200, 200, 200, 200),
+    "credentials:credential":               (200, 200, 200, 200, 200, 200, 200, 200),
+    "credentials:issuer":                   (200, 200, 200, 200, 200, 200, 200, 200),
+    "credentials:jwks":                     (200, 200, 200, 200, 200, 200, 200, 200),
+    "credentials:status-list":              (200, 200, 200, 200, 200, 200, 200, 200),
+    # Portfolios: everyone's own settings and export; the learner's public page (published here).
+    "credentials:portfolio":                (302, 200, 200, 200, 200, 200, 200, 200),
+    "credentials:portfolio-export":         (302, 200, 200, 200, 200, 200, 200, 200),
+    "credentials:portfolio-print":          (302, 200, 200, 200, 200, 200, 200, 200),
+    "credentials:portfolio-public":         (200, 200, 200, 200, 200, 200, 200, 200),
     # Notices: every user their own (a notice id in a URL is the learner's).
     "notifications:list":                   (302, 200, 200, 200, 200, 200, 200, 200),
     "notifications:preferences":            (302, 200, 200, 200, 200, 200, 200, 200),
@@ -125,6 +159,9 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "api-mentee-phase-review":              (401, 403, 403, 405, 405, 405, 405, 405),
     "api-token":                            (401, 405, 405, 405, 405, 405, 405, 405),
     "api-me":                               (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-my-certificates":                  (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-my-portfolio":                     (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-certificate-verify":               (200, 200, 200, 200, 200, 200, 200, 200),
     "api-schema":                           (200, 200, 200, 200, 200, 200, 200, 200),
     "api-docs":                             (200, 200, 200, 200, 200, 200, 200, 200),
     # allauth: log-in and sign-up for visitors; account pages for users.
@@ -164,6 +201,10 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "admin:auditlog_logentry_delete":       (302, 302, 302, 302, 302, 302, 302, 403),
     # … and submissions, which only learners create.
     "admin:assessments_submission_add":     (302, 302, 302, 302, 302, 302, 302, 403),
+    # … certificates (issued by sign-offs, revoked on their page) and portfolios (the learner's).
+    "admin:credentials_certificate_add":    (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:credentials_certificate_delete": (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:credentials_portfolio_add":      (302, 302, 302, 302, 302, 302, 302, 403),
 }
 
 # Every URL of a ModelAdmin, by kind: staff only; everybody else goes to the admin log-in page.
@@ -202,6 +243,23 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
                                                             (302, 302, 302, 404, 404, 404, 404, 404)),
     "mentoring:phase-review":   ({"decision": "returned", "comments": "Redo week 1."},
                                                             (302, 403, 403, 302, 404, 404, 404, 302)),
+    # Only the card's learner reviews, retires or answers it; a form without its token is refused.
+    "cards:answer":             ({},
+                                                            (302, 400, 404, 404, 404, 404, 404, 404)),
+    "cards:rate":               ({"rating": "3"},
+                                                            (302, 302, 404, 404, 404, 404, 404, 404)),
+    "cards:card-add":           ({"question": "999999"},
+                                                            (302, 302, 302, 302, 302, 302, 302, 302)),
+    "cards:card-retire":        ({},
+                                                            (302, 302, 404, 404, 404, 404, 404, 404)),
+    "cards:settings":           ({"desired_retention": "2"},
+                                                            (302, 400, 400, 400, 400, 400, 400, 400)),
+    "api-my-card-review":       ({"rating": 3},
+                                                            (401, 201, 404, 404, 404, 404, 404, 404)),
+    "credentials:revoke":       ({"reason": "Issued by mistake."},
+                                                            (302, 403, 403, 403, 403, 403, 403, 302)),
+    "credentials:reissue":      ({},
+                                                            (302, 403, 403, 403, 403, 403, 403, 302)),
     "api-my-replan":            ({},
                                                             (401, 400, 400, 404, 404, 404, 404, 404)),
     "api-answer-review":        ({"points": "3", "feedback": "Nearly."},
@@ -310,11 +368,14 @@ def expected_for(route: Route) -> tuple[int, ...] | None:
 
 
 @pytest.fixture
-def world(learner, other_learner, mentor, other_mentor, former_mentor, completed_mentor, staff):
+def world(
+    learner, other_learner, mentor, other_mentor, former_mentor, completed_mentor, staff, settings, tmp_path
+):
     """The learner enrolled with the mentor, with progress, a submission waiting for review, feedback;
     the other learner enrolled with the other mentor. The learner's past (tests.conftest.mentor_history):
     an earlier enrolment, completed, with the completed mentor; the current one was the former mentor's."""
     today = timezone.now().date()
+    settings.MEDIA_ROOT = tmp_path  # the certificate's PDF
     _, _, enrolment = mentor_history(
         learner,
         completed_mentor=completed_mentor,
@@ -339,11 +400,23 @@ def world(learner, other_learner, mentor, other_mentor, former_mentor, completed
         reviewer=mentor, enrolment=enrolment, phase=week.phase, decision="returned", comments="Redo week 1."
     )
     mentoring_services.mentor_digest_send(mentor_id=mentor.pk, today=today)  # an outbox row
+    # A certificate of the learner's current enrolment (phase 1, signed by the mentor), its PDF stored,
+    # listed on the learner's public portfolio.
+    certificate, _ = credentials_services.phase_certificate_issue(
+        enrolment=enrolment, phase=Phase.objects.get(number=1), signed_by=mentor
+    )
+    credentials_services.certificate_pdf_store(certificate_id=certificate.pk)
+    credentials_services.portfolio_update(
+        portfolio=credentials_services.portfolio_for(learner=learner), learner=learner, is_public=True,
+        slug="ada-public", certificate_ids=[certificate.public_id],
+    )  # fmt: skip
     # Rows for the remaining admin models, so that every admin page renders something.
     EmailAddress.objects.create(user=learner, email=learner.email, verified=True, primary=True)
     Token.objects.create(user=learner)
     ClockedSchedule.objects.create(clocked_time=timezone.now())
     SolarSchedule.objects.create(event="sunrise", latitude=Decimal("51.5"), longitude=Decimal("0"))
+    card = card_for(learner, quiz)  # a review card of the learner's (the cards app), and their settings
+    desired_retention_set(learner=learner, desired_retention=0.85)
     users = {
         "learner": learner,
         "other_learner": other_learner,
@@ -363,8 +436,11 @@ def world(learner, other_learner, mentor, other_mentor, former_mentor, completed
         "app_label": "progress",
         "content_type_id": str(ContentType.objects.get_for_model(Submission).pk),
         "key": "not-a-real-key",
+        "card_id": str(card.pk),
         "uidb36": "1",
         "url": "no-such-admin-page/",
+        "public_id": certificate.public_id,
+        "slug": "ada-public",
         "notice_id": str(Notice.objects.filter(recipient=learner).order_by("pk").first().pk),  # type: ignore[union-attr]
     }
     return users, values, enrolment, quiz
@@ -377,6 +453,8 @@ def url_values(route: str, values: dict[str, str], enrolment: Enrolment, quiz: Q
         values["pk"] = str(quiz.pk)
     if route.startswith("api/v1/^phases/"):
         values["number"] = str(Phase.objects.order_by("number").first().number)  # type: ignore[union-attr]
+    if route.startswith(("api/v1/cards/", "api/v1/me/cards/")):
+        values["pk"] = values["card_id"]
     if route.startswith("reminders/"):
         values["token"] = unsubscribe_token_for(enrolment_id=enrolment.pk)
     if route.startswith("admin/r/"):  # "view on site": the submission's page

@@ -30,6 +30,7 @@ from notifications.services import notify
 from progress import services as progress_services
 from progress.models import Enrolment
 from tests.assessments.conftest import make_quiz, perfect_answers
+from tests.cards.conftest import card_for
 from tests.factories import MentorFactory, UserFactory
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -59,10 +60,17 @@ def world(curriculum_tx) -> dict[str, Any]:
     waiting = assessment_services.submission_create(learner=learner, quiz=quiz, answers=perfect_answers(quiz))
     assessment_services.submission_grade(submission_id=waiting.pk)
     free_text = waiting.answers.get(question__kind="free_text")
+    from credentials.services import phase_certificate_issue
+    from curriculum.models import Phase
+
+    certificate, _ = phase_certificate_issue(
+        enrolment=enrolment, phase=Phase.objects.get(number=1), signed_by=mentor
+    )
     notice = notify(
         recipient=learner, kind="week_feedback", key="fuzz:1", text="Well done.", link="/dashboard/",
         subject="Feedback", email_text="Well done.",
     )  # fmt: skip
+    card = card_for(learner, graded_quiz)  # a review card (the cards app)
     return {
         "learner": learner,
         "mentor": mentor,
@@ -72,15 +80,20 @@ def world(curriculum_tx) -> dict[str, Any]:
             "answer_id": free_text.pk,
             "quiz": quiz.pk,
             "number": 3,
+            "public_id": certificate.public_id,
             "notice_id": notice.pk,
+            "card": card.pk,
         },
     }
 
 
-def real_path_parameters(path: str, ids: dict[str, int]) -> dict[str, int]:
+def real_path_parameters(path: str, ids: dict[str, Any]) -> dict[str, Any]:
     values = {"enrolment_id": ids["enrolment_id"], "answer_id": ids["answer_id"], "number": ids["number"]}
+    values["public_id"] = ids["public_id"]
     values["notice_id"] = ids["notice_id"]
     values["pk"] = ids["quiz"] if path.startswith("/api/v1/quizzes/") else ids["submission"]
+    if "/cards/" in path:
+        values["pk"] = ids["card"]
     if path.startswith("/api/v1/phases/") or "/phases/" in path:
         values["number"] = 1
     return {name: value for name, value in values.items() if "{" + name + "}" in path}
@@ -119,7 +132,7 @@ def operation_test(strategy: Any, live_server: Any, user: Any, checks: list[Any]
 
 
 def fuzz(
-    live_server: Any, user: Any, ids: dict[str, int], mode: GenerationMode
+    live_server: Any, user: Any, ids: dict[str, Any], mode: GenerationMode
 ) -> tuple[dict[str, int], list[str]]:
     """Run every operation; returns the number of requests sent per operation and the failures.
 
