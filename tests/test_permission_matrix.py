@@ -133,6 +133,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "api-notice-unread-count":              (401, 200, 200, 200, 200, 200, 200, 200),
     "api-notice-read":                      (401, 405, 405, 405, 405, 405, 405, 405),
     "api-notice-read-all":                  (401, 405, 405, 405, 405, 405, 405, 405),
+    "api-notice-preferences":               (401, 200, 200, 200, 200, 200, 200, 200),
     # API: the index and the curriculum are public; the rest needs a user (401 with WWW-Authenticate).
     "api-index":                            (200, 200, 200, 200, 200, 200, 200, 200),
     "phase-list":                           (200, 200, 200, 200, 200, 200, 200, 200),

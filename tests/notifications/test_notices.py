@@ -245,3 +245,20 @@ def test_a_task_that_fails_after_notifying_and_is_retried_leaves_one_notice(ada)
             tell(ada, key="retried:1")
     assert Notice.objects.filter(key="retried:1").count() == 1
     assert Email.objects.filter(key="retried:1").count() == 1
+
+
+def test_the_api_reads_and_sets_the_users_own_preferences(ada):
+    api = APIClient()
+    assert api.get("/api/v1/me/notice-preferences/").status_code == 401
+    api.force_authenticate(ada)
+    listed = {item["kind"]: item["delivery"] for item in api.get("/api/v1/me/notice-preferences/").json()}
+    assert listed["week_feedback"] == "email"
+    assert "feedback_reply" not in listed  # a mentor's kind
+    changed = api.put(
+        "/api/v1/me/notice-preferences/", {"choices": {"week_feedback": "digest"}}, format="json"
+    )
+    assert changed.status_code == 200
+    assert {item["kind"]: item["delivery"] for item in changed.json()}["week_feedback"] == "digest"
+    for bad in ({"choices": {"week_feedback": "pigeon"}}, {"choices": {"feedback_reply": "email"}}, {}):
+        assert api.put("/api/v1/me/notice-preferences/", bad, format="json").status_code == 400, bad
+    assert NoticePreference.objects.get(user=ada).delivery == "digest"
