@@ -156,8 +156,11 @@ def test_a_notice_read_from_the_list_leads_to_its_link_and_the_count_drops(clien
     assert Notice.objects.get(pk=bobs.pk).read_at is None
 
 
-def test_a_notice_never_links_to_another_host(client, ada):
-    notice = tell(ada, link="//evil.example/x")
+@pytest.mark.parametrize(
+    "link", ["//evil.example/x", "/\\evil.example", "https://evil.example/", "javascript:alert(1)", "x"]
+)
+def test_a_notice_never_links_to_another_host(client, ada, link):
+    notice = tell(ada, link=link)
     client.force_login(ada)
     response = client.post(reverse("notifications:read", args=[notice.pk]), {"open": "1"})
     assert response["Location"] == reverse("notifications:list")
