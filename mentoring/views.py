@@ -61,9 +61,10 @@ def _number(value: str | None) -> int | None:
     if not value:
         return None
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         return None
+    return number if 0 <= number < 2**31 else None  # an id or a count; never a database overflow
 
 
 def _segment(request: HttpRequest) -> Segment:
