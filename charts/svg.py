@@ -8,6 +8,8 @@ from datetime import date
 
 WIDTH = 400
 """The viewBox width: about a phone's width, so that 13-unit text stays readable at 375 px."""
+BAR_WIDTH = 320
+"""Bar charts sit in cards a third of a wide page or a whole phone: narrower, so their text stays large."""
 
 
 @dataclass(frozen=True)
@@ -64,29 +66,17 @@ def bar_chart(
     maximum: float | None = None,
     caption_value: str = "Value",
 ) -> BarChart:
-    """Horizontal bars, one row per datum: the label on the left, the value after the bar."""
-    row, label_width, value_width = 30, 150, 80
+    """Horizontal bars, one row per datum: the label above its bar (long labels fit a phone), the value
+    after the bar."""
+    row, value_width, width = 40, 90, BAR_WIDTH
     top = max([maximum or 0, *(d.value for d in data)]) or 1
-    span = WIDTH - label_width - value_width
+    span = width - value_width
     bars = []
     for index, datum in enumerate(data):
-        y = 8 + index * row
-        width = span * datum.value / top
-        width = round(width, 1)
-        bars.append(
-            Bar(
-                datum,
-                label_width,
-                y,
-                width,
-                row - 10,
-                label_width - 8,
-                y + 15,
-                label_width + width + 6,
-                y + 15,
-            )
-        )
-    return BarChart(title, description, bars, WIDTH, 8 + len(data) * row, ident, caption_value=caption_value)
+        y = index * row
+        length = round(span * datum.value / top, 1)
+        bars.append(Bar(datum, 0, y + 19, length, 16, 0, y + 14, length + 6, y + 32))
+    return BarChart(title, description, bars, width, len(data) * row + 4, ident, caption_value=caption_value)
 
 
 def column_chart(
@@ -141,7 +131,9 @@ class Series:
     name: str
     points: Sequence[tuple[date, float]]
     kind: str
-    """A CSS class: "actual", "plan", "current-plan"."""
+    """A CSS class: "actual", "plan", "current-plan", "forecast"."""
+    straight: bool = False
+    """Join the points with straight lines (a projection), not steps."""
 
 
 @dataclass(frozen=True)
@@ -265,7 +257,10 @@ def line_chart(
             continue
         commands = [f"M{x_of(points[0][0])},{y_of(points[0][1])}"]
         for (_, before), (day, value) in itertools.pairwise(points):
-            commands.append(f"H{x_of(day)}V{y_of(value)}" if value != before else f"H{x_of(day)}")
+            if item.straight:
+                commands.append(f"L{x_of(day)},{y_of(value)}")
+            else:
+                commands.append(f"H{x_of(day)}V{y_of(value)}" if value != before else f"H{x_of(day)}")
         placed.append(PlacedSeries(item, " ".join(commands), x_of(points[-1][0]), y_of(points[-1][1])))
     step = max(1, round(top_value / 4))
     y_ticks = [
@@ -291,9 +286,11 @@ def line_chart(
         bottom=bottom,
         series=placed,
         markers=[PlacedMarker(m, x_of(m.on), top + 12 + 12 * (i % 3)) for i, m in enumerate(markers)],
-        spans=[PlacedSpan(s, x_of(s.starts), max(2.0, x_of(s.ends) - x_of(s.starts))) for s in spans],
+        spans=[
+            PlacedSpan(s, x_of(s.starts), round(max(2.0, x_of(s.ends) - x_of(s.starts)), 1)) for s in spans
+        ],
         x_ticks=x_ticks,
         y_ticks=y_ticks,
         today_x=x_of(today) if today and first <= today <= last else None,
-        legend=[LegendItem(item, left + 125 * index) for index, item in enumerate(series)],
+        legend=[LegendItem(item, left + 92 * index) for index, item in enumerate(series)],
     )

@@ -139,6 +139,8 @@ class ProgressReport:
     pauses: list[Pause]
     forecast: Forecast
     total_weeks: int
+    own: bool = True
+    """Seen by the learner themselves (else by their mentor or staff): the words say "you" or "they"."""
 
     @property
     def standing_words(self) -> str:
@@ -149,7 +151,7 @@ class ProgressReport:
         if standing.state == Standing.State.AHEAD:
             return f"{weeks_phrase(standing.weeks_ahead)} ahead of the plan"
         if standing.state == Standing.State.PAUSED:
-            return "Paused: the plan waits until you resume"
+            return f"Paused: the plan waits until {'you resume' if self.own else 'they resume'}"
         return standing.label
 
     @property
@@ -271,6 +273,11 @@ def progress_report(*, enrolment: Enrolment, viewer: User, today: date | None = 
                 actual_points(completed_on.values(), start=enrolment.start_date, today=today),
                 "actual",
             ),
+            *(
+                [Series("Forecast", [(today, done), (forecast.finish_on, total)], "forecast", straight=True)]
+                if forecast.basis == "pace" and forecast.finish_on
+                else []
+            ),
         ],
         first=enrolment.start_date,
         last=last_day,
@@ -300,4 +307,5 @@ def progress_report(*, enrolment: Enrolment, viewer: User, today: date | None = 
         pauses=pauses,
         forecast=forecast,
         total_weeks=total,
+        own=own,
     )

@@ -85,7 +85,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(WeekFeedback)
 class WeekFeedbackAdmin(admin.ModelAdmin):
-    list_display = ("enrolment", "week", "author", "created_at")
+    list_display = ("enrolment", "week", "author", "from_learner", "created_at")
     list_select_related = ("enrolment__learner", "week", "author")
     search_fields = ("enrolment__learner__email", "body")
     list_filter = ("week__phase",)

@@ -9,6 +9,15 @@ class FeedbackForm(forms.Form):
     )
 
 
+REPLY_MAX = 2000
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Your reply", widget=forms.Textarea(attrs={"rows": 3}), max_length=REPLY_MAX, strip=True
+    )
+
+
 class PhaseReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=PhaseReview.Decision.choices, widget=forms.RadioSelect)
     comments = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False)

@@ -7,7 +7,8 @@ from progress.models import Enrolment
 
 
 class WeekFeedback(models.Model):
-    """A mentor's comment on one week of a learner's enrolment, shown to the learner on that week."""
+    """A message of a week's thread: a mentor's comment on one week of a learner's enrolment, or the
+    learner's reply to it (`from_learner`). Both see the thread on the week."""
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="feedback")
     week = models.ForeignKey(Week, on_delete=models.PROTECT, related_name="+")
@@ -15,6 +16,9 @@ class WeekFeedback(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     body = models.TextField(max_length=5000)
+    from_learner = models.BooleanField(
+        default=False, help_text="The learner's reply to their mentor's feedback (the week's thread)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -24,6 +24,7 @@ from mentoring.selectors import mentee_enrolments_for, mentee_rows, phases_ready
 from notifications.selectors import email_exists
 from notifications.services import email_enqueue, notify
 from progress.models import Enrolment
+from progress.selectors import CURRENT_STATUSES
 from projects.selectors import review_queue_for, review_waiting_days
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,43 @@ def feedback_email_enqueue(*, feedback: WeekFeedback) -> None:
         email_text=render_to_string("mentoring/email/feedback.txt", context),
         email_html=render_to_string("mentoring/email/feedback.html", context),
     )
+
+
+REPLY_MAX = 2000
+
+
+def feedback_reply_create(*, learner: User, enrolment: Enrolment, week: Week, body: str) -> WeekFeedback:
+    """The learner answers their mentor's feedback on a week (a short thread per week); the mentor is
+    notified once (`feedback-reply:<id>`). Only on the learner's own current enrolment, on a week their
+    mentor has commented on."""
+    if enrolment.learner_id != learner.pk or enrolment.status not in CURRENT_STATUSES:
+        raise PermissionDenied("Only the learner can reply on their own weeks.")
+    mentor = enrolment.mentor
+    if mentor is None:
+        raise ValidationError("You have no mentor to reply to.")
+    if not WeekFeedback.objects.filter(enrolment=enrolment, week=week, from_learner=False).exists():
+        raise ValidationError("There is no feedback on this week to reply to yet.")
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": "Write a reply."})
+    if len(body) > REPLY_MAX:
+        raise ValidationError({"body": f"Keep the reply under {REPLY_MAX} characters."})
+    reply = WeekFeedback(enrolment=enrolment, week=week, author=learner, body=body, from_learner=True)
+    reply.full_clean()
+    with transaction.atomic():
+        reply.save()
+        path = reverse("mentoring:learner", args=[enrolment.pk]) + f"#week-{week.number}"
+        text = f"{learner} replied on week {week.number}: {body}"
+        notify(
+            recipient=mentor,
+            kind="feedback_reply",
+            key=f"feedback-reply:{reply.pk}",
+            text=text,
+            link=path,
+            subject=f"{learner} replied to your feedback on week {week.number}",
+            email_text=f"{text}\n\nThe thread: {settings.SITE_URL}{path}\n",
+        )
+    return reply
 
 
 def phase_review_create(

@@ -9,5 +9,6 @@ urlpatterns = [
     path("mentees.csv", views.dashboard_csv, name="dashboard-csv"),
     path("learners/<int:enrolment_id>/", views.learner_detail, name="learner"),
     path("learners/<int:enrolment_id>/weeks/<int:number>/feedback/", views.feedback_create, name="feedback"),
+    path("weeks/<int:number>/reply/", views.feedback_reply, name="feedback-reply"),
     path("learners/<int:enrolment_id>/phases/<int:number>/review/", views.phase_review, name="phase-review"),
 ]

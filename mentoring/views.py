@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from curriculum.models import Phase, Week
 from lms.csv_export import csv_response
 from lms.forms import add_validation_error
 from mentoring import services
-from mentoring.forms import FeedbackForm, PhaseReviewForm
+from mentoring.forms import FeedbackForm, PhaseReviewForm, ReplyForm
 from mentoring.models import WeekFeedback
 from mentoring.selectors import (
     FLAGS,
@@ -37,7 +37,7 @@ from mentoring.selectors import (
     phases_ready_for_review,
 )
 from mentoring.workspace import workspace_for
-from progress.selectors import learner_overview
+from progress.selectors import enrolment_current_for, learner_overview
 from projects.selectors import review_queue_for, review_waiting_days, week_project_annotations
 
 View = Callable[..., HttpResponse]
@@ -62,9 +62,10 @@ def _number(value: str | None) -> int | None:
     if not value:
         return None
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         return None
+    return number if 0 <= number < 2**31 else None  # an id or a count; never a database overflow
 
 
 def _segment(request: HttpRequest) -> Segment:
@@ -288,6 +289,35 @@ def feedback_create(request: HttpRequest, enrolment_id: int, number: int) -> Htt
                 messages.error(request, f"Feedback not saved: {error}")
     # Back to the week the feedback is about, not the top of a 52-week page.
     return redirect(reverse("mentoring:learner", args=[enrolment.pk]) + f"#week-{number}")
+
+
+@require_POST
+@login_required
+def feedback_reply(request: HttpRequest, number: int) -> HttpResponse:
+    """The learner's reply to their mentor's feedback on one of their weeks; back to that week."""
+    enrolment = enrolment_current_for(learner=request.user)  # type: ignore[arg-type]
+    if enrolment is None:
+        raise Http404("You are not enrolled.")
+    week = get_object_or_404(Week, number=number)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.feedback_reply_create(
+                learner=request.user,  # type: ignore[arg-type]
+                enrolment=enrolment,
+                week=week,
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, f"Reply not sent: {message}")
+        else:
+            messages.success(request, "Your reply is sent to your mentor.")
+    else:
+        for field_errors in form.errors.values():
+            for form_error in field_errors:
+                messages.error(request, f"Reply not sent: {form_error}")
+    return redirect(reverse("progress:week", args=[number]) + "#feedback")
 
 
 @require_POST

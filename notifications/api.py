@@ -1,6 +1,8 @@
 """Notices over the API: the user's own list, the unread count, mark one or all read. The same scoping
 selector (`notices_visible_to`) and writes (`notices.py`) as the pages."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -11,9 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from notifications.models import Notice
-from notifications.notices import notice_mark_read, notices_mark_all_read
-from notifications.selectors import notices_visible_to, unread_count_for
+from notifications.models import Delivery, Notice
+from notifications.notices import notice_mark_read, notices_mark_all_read, preferences_set
+from notifications.selectors import notices_visible_to, preferences_for, unread_count_for
 
 
 class NoticeSerializer(serializers.ModelSerializer):
@@ -70,3 +72,50 @@ class NoticesReadAll(APIView):
     @extend_schema(request=NO_FIELDS, responses=MARKED, summary="Mark all my notices read")
     def post(self, request: Request) -> Response:
         return Response({"marked_read": notices_mark_all_read(user=request.user)})
+
+
+class PreferenceSerializer(serializers.Serializer):
+    kind = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    delivery = serializers.ChoiceField(choices=Delivery.choices)
+
+
+class PreferenceUpdateSerializer(serializers.Serializer):
+    choices = serializers.DictField(
+        child=serializers.ChoiceField(choices=Delivery.choices),
+        help_text='Kind → delivery, e.g. {"week_feedback": "in_product"}.',
+    )
+
+
+def _preferences(user: Any) -> list[dict[str, str]]:
+    mentor = bool(user.is_staff or user.is_mentor)
+    return [
+        {"kind": row.kind.kind, "description": row.kind.label, "delivery": row.delivery}
+        for row in preferences_for(user=user, mentor=mentor)
+    ]
+
+
+class NoticePreferences(APIView):
+    """How each kind of notice reaches me: in the product only, also by e-mail, or in a weekly digest."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=PreferenceSerializer(many=True), summary="My notice preferences")
+    def get(self, request: Request) -> Response:
+        return Response(_preferences(request.user))
+
+    @extend_schema(
+        request=PreferenceUpdateSerializer,
+        responses=PreferenceSerializer(many=True),
+        summary="Choose how kinds of notice reach me",
+    )
+    def put(self, request: Request) -> Response:
+        serializer = PreferenceUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = request.user
+        preferences_set(
+            user=user,
+            mentor=bool(user.is_staff or user.is_mentor),  # type: ignore[union-attr]
+            choices=serializer.validated_data["choices"],
+        )
+        return Response(_preferences(user))

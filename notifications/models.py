@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 class Email(models.Model):
@@ -115,7 +116,10 @@ class Notice(models.Model):
     @property
     def safe_link(self) -> str:
         """The link when it is a path on this site (never another host, never a script)."""
-        return self.link if self.link.startswith("/") and not self.link.startswith("//") else ""
+        link = self.link
+        # url_has_allowed_host_and_scheme refuses "//host" and "/\\host" (browsers read both as a host).
+        on_site = link.startswith("/") and url_has_allowed_host_and_scheme(link, allowed_hosts=set())
+        return link if on_site else ""
 
 
 class NoticePreference(models.Model):

@@ -180,7 +180,14 @@ def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpRespons
             return redirect("progress:week", number=number)
     quiz = quiz_summaries_for(learner=enrolment.learner).get(number)
     feedback = list(feedback_for(enrolment=enrolment, week=curriculum_week))
+    # The learner may answer their mentor's feedback (mentoring.services.feedback_reply_create).
+    can_reply = bool(
+        enrolment.mentor_id
+        and enrolment.status in CURRENT_STATUSES
+        and any(not item.from_learner for item in feedback)
+    )
     context = {
+        "can_reply": can_reply,
         "previous": previous,
         "following": following,
         "feedback": feedback,

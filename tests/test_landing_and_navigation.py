@@ -52,7 +52,9 @@ def test_mentors_and_staff_who_are_not_learners_land_on_their_mentees(client, re
 @pytest.mark.django_db
 def test_the_menu_follows_the_role(client, learner, mentor, staff):
     client.force_login(learner)
-    assert menu(client) == ["AI/ML Curriculum", "Curriculum", "Dashboard", "Schedule", "Settings", "Log out"]
+    assert menu(client) == [
+        "AI/ML Curriculum", "Curriculum", "Dashboard", "Schedule", "Progress", "Settings", "Log out",
+    ]  # fmt: skip
     client.force_login(mentor)
     assert menu(client) == ["AI/ML Curriculum", "Curriculum", "Account", "Mentees", "Log out"]
     client.force_login(staff)
@@ -61,7 +63,8 @@ def test_the_menu_follows_the_role(client, learner, mentor, staff):
     enrolment_create(learner=mentor, start_date=date.today())
     client.force_login(mentor)
     assert menu(client) == [
-        "AI/ML Curriculum", "Curriculum", "Dashboard", "Schedule", "Settings", "Mentees", "Log out",
+        "AI/ML Curriculum", "Curriculum", "Dashboard", "Schedule", "Progress", "Settings", "Mentees",
+        "Log out",
     ]  # fmt: skip
     client.logout()
     assert menu(client) == ["AI/ML Curriculum", "Curriculum", "Log in", "Sign up"]

@@ -120,6 +120,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "mentoring:dashboard-csv":              (302, 403, 403, 200, 200, 200, 200, 200),
     "mentoring:learner":                    (302, 403, 403, 200, 404, 404, 404, 200),
     "mentoring:feedback":                   (405, 405, 405, 405, 405, 405, 405, 405),
+    "mentoring:feedback-reply":             (405, 405, 405, 405, 405, 405, 405, 405),
     "mentoring:phase-review":               (405, 405, 405, 405, 405, 405, 405, 405),
     # Certificates: the learner's own (their mentor and staff see them too); staff revoke and re-issue.
     "credentials:mine":                     (302, 200, 200, 200, 200, 200, 200, 200),
@@ -157,6 +158,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "projects:review":                      (405, 405, 405, 405, 405, 405, 405, 405),
     "projects:attachment":                  (302, 200, 404, 200, 404, 404, 404, 200),
     "projects:queue":                       (302, 403, 403, 200, 200, 200, 200, 200),
+    "api-notice-preferences":               (401, 200, 200, 200, 200, 200, 200, 200),
     # API: the index and the curriculum are public; the rest needs a user (401 with WWW-Authenticate).
     "api-index":                            (200, 200, 200, 200, 200, 200, 200, 200),
     "phase-list":                           (200, 200, 200, 200, 200, 200, 200, 200),
@@ -278,6 +280,8 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
                                                             (401, 200, 200, 404, 404, 404, 404, 404)),
     "mentoring:feedback":       ({"body": "Well done."},
                                                             (302, 403, 403, 302, 404, 404, 404, 302)),
+    "mentoring:feedback-reply": ({"body": "Thanks!"},
+                                                            (302, 302, 302, 404, 404, 404, 404, 404)),
     "mentoring:phase-review":   ({"decision": "returned", "comments": "Redo week 1."},
                                                             (302, 403, 403, 302, 404, 404, 404, 302)),
     # Only the card's learner reviews, retires or answers it; a form without its token is refused.

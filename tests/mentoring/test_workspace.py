@@ -133,6 +133,7 @@ def test_staff_see_everyone_and_each_mentor_and_mentors_only_their_own(
     }
     client.force_login(staff)
     assert table_rows(client, f"?mentor={other_mentor.pk}") == 1
+    assert table_rows(client, "?mentor=99999999999999999999") == 7  # too large for an id: everyone
     per_mentor = workspace_for(user=staff, mentor_id=other_mentor.pk)
     assert per_mentor.total == 1
     behind = next(d for d in per_mentor.standing.data if d.label == "3+ weeks to catch up")
@@ -145,5 +146,14 @@ def test_staff_see_everyone_and_each_mentor_and_mentors_only_their_own(
 @pytest.mark.django_db
 def test_malformed_links_show_the_whole_table(client, mentor, group):
     client.force_login(mentor)
-    for query in ("?standing=nope", "?active=x", "?active=99", "?quiz_phase=%00", "?mentor=1e9"):
+    for query in (
+        "?standing=nope",
+        "?active=x",
+        "?active=99",
+        "?active=-1",
+        "?quiz_phase=%00",
+        "?mentor=1e9",
+        "?mentor=99999999999999999999",
+        "?quiz_phase=99999999999999999999",
+    ):
         assert table_rows(client, query) == 6, query

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,8 +18,10 @@ from notifications.models import Delivery, Email, Notice, NoticePreference
 from notifications.selectors import unread_count_for
 from notifications.services import notify
 from notifications.tasks import send_notice_digests
+from reminders.tasks import send_reminder_batch
 from tests.factories import MentorFactory, UserFactory
 from tests.outbox import outbox_sent_here
+from tests.reminders.conftest import RUN, make_enrolment
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -154,8 +156,11 @@ def test_a_notice_read_from_the_list_leads_to_its_link_and_the_count_drops(clien
     assert Notice.objects.get(pk=bobs.pk).read_at is None
 
 
-def test_a_notice_never_links_to_another_host(client, ada):
-    notice = tell(ada, link="//evil.example/x")
+@pytest.mark.parametrize(
+    "link", ["//evil.example/x", "/\\evil.example", "https://evil.example/", "javascript:alert(1)", "x"]
+)
+def test_a_notice_never_links_to_another_host(client, ada, link):
+    notice = tell(ada, link=link)
     client.force_login(ada)
     response = client.post(reverse("notifications:read", args=[notice.pk]), {"open": "1"})
     assert response["Location"] == reverse("notifications:list")
@@ -203,3 +208,60 @@ def test_the_api_lists_counts_and_marks_the_users_own_notices(ada, bob):
     assert api.get("/api/v1/me/notices/unread-count/").json() == {"unread": 1}
     assert api.post("/api/v1/me/notices/read-all/", {}, format="json").json() == {"marked_read": 1}
     assert Notice.objects.get(pk=theirs.pk).read_at is None
+
+
+@freeze_time(RUN)
+def test_a_redelivered_reminder_batch_makes_each_notice_once_and_respects_preferences(db):
+    """The reminders' key message is a notice; the batch task run twice (a redelivery) adds nothing;
+    the learner who keeps "catching up" reminders in the product gets no e-mail for it."""
+    weekly = make_enrolment("weekly")
+    behind = make_enrolment("behind", completed=[1])
+    NoticePreference.objects.create(user=behind.learner, kind="reminder_behind", delivery=Delivery.IN_PRODUCT)
+    ids = [weekly.pk, behind.pk]
+    with outbox_sent_here():
+        assert send_reminder_batch.apply(args=[ids, RUN.isoformat()]).get() == 2
+        assert send_reminder_batch.apply(args=[ids, RUN.isoformat()]).get() == 0  # redelivered
+    notices = {notice.recipient_id: notice for notice in Notice.objects.all()}
+    assert len(notices) == 2
+    assert notices[behind.learner_id].kind == "reminder_behind"
+    assert notices[behind.learner_id].text.startswith("You are 3 weeks behind")
+    assert notices[behind.learner_id].link == "/dashboard/"
+    assert notices[weekly.learner_id].link == "/my/weeks/5/"
+    assert [message.to for message in mail.outbox] == [[weekly.learner.email]]
+
+
+def test_a_task_that_fails_after_notifying_and_is_retried_leaves_one_notice(ada):
+    """The notice is written in the caller's transaction: a failed attempt leaves nothing, the retry
+    creates it once, and another retry finds it."""
+
+    def attempt_that_fails() -> None:
+        with transaction.atomic():
+            tell(ada, key="retried:1")
+            raise RuntimeError("the worker died before committing")
+
+    with pytest.raises(RuntimeError):
+        attempt_that_fails()
+    assert not Notice.objects.exists()
+    assert not Email.objects.exists()
+    for _ in range(2):
+        with transaction.atomic():
+            tell(ada, key="retried:1")
+    assert Notice.objects.filter(key="retried:1").count() == 1
+    assert Email.objects.filter(key="retried:1").count() == 1
+
+
+def test_the_api_reads_and_sets_the_users_own_preferences(ada):
+    api = APIClient()
+    assert api.get("/api/v1/me/notice-preferences/").status_code == 401
+    api.force_authenticate(ada)
+    listed = {item["kind"]: item["delivery"] for item in api.get("/api/v1/me/notice-preferences/").json()}
+    assert listed["week_feedback"] == "email"
+    assert "feedback_reply" not in listed  # a mentor's kind
+    changed = api.put(
+        "/api/v1/me/notice-preferences/", {"choices": {"week_feedback": "digest"}}, format="json"
+    )
+    assert changed.status_code == 200
+    assert {item["kind"]: item["delivery"] for item in changed.json()}["week_feedback"] == "digest"
+    for bad in ({"choices": {"week_feedback": "pigeon"}}, {"choices": {"feedback_reply": "email"}}, {}):
+        assert api.put("/api/v1/me/notice-preferences/", bad, format="json").status_code == 400, bad
+    assert NoticePreference.objects.get(user=ada).delivery == "digest"
