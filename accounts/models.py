@@ -61,6 +61,12 @@ class User(AbstractUser):
         """Has enrolled in the curriculum (now or before): the learner's pages are theirs."""
         return self.enrolments.exists()  # type: ignore[attr-defined]
 
+    @cached_property
+    def unread_notice_count(self) -> int:
+        """How many of the user's notices are unread: the header's bell. The session's user is loaded
+        with it (accounts.backends, no query of its own); otherwise one query."""
+        return self.notices.filter(read_at__isnull=True).count()  # type: ignore[attr-defined]
+
 
 # Proxies that put what belongs to accounts (e-mail addresses, groups, API tokens) in the admin's one
 # "Accounts" section, beside the users, instead of three sections of their own apps.

@@ -1,10 +1,12 @@
 """Reads of quizzes and submissions. `submissions_visible_to` is the one place that scopes submissions."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from accounts.models import User
@@ -120,6 +122,8 @@ class QuizSummary:
     attempts_used: int
     max_attempts: int
     last_submission_id: int | None
+    last_percent: Decimal | None = None
+    """The latest attempt's score (None while it is graded or reviewed, or before any attempt)."""
 
     # The URLs are reversed when a page shows them (one or two quizzes), not for all 52 summaries.
     @property
@@ -177,6 +181,7 @@ def _summary(
         attempts_used=len(tried),
         max_attempts=max_attempts,
         last_submission_id=tried[-1][0] if tried else None,
+        last_percent=tried[-1][1].percent if tried else None,
     )
 
 
@@ -310,3 +315,45 @@ def quiz_record_of(learner: User) -> QuizRecord | None:
         return learner.quiz_record  # type: ignore[attr-defined, no-any-return]
     except QuizRecord.DoesNotExist:
         return None
+
+
+def quiz_statuses_for_learners(*, learner_ids: Iterable[int] | QuerySet[Any]) -> dict[tuple[int, int], str]:
+    """(learner id, week number) → the learner's status on that week's published quiz
+    (`grading.quiz_status`, the one definition), for the quizzes they have tried. Two queries whatever
+    the group's size; `learner_ids` may be a subquery."""
+    quizzes: dict[int, int] = {}
+    for quiz_id, number in (
+        Quiz.objects.filter(is_published=True)
+        .order_by("week__number", "id")
+        .values_list("id", "week__number")
+    ):
+        if number not in quizzes.values():
+            quizzes[quiz_id] = number
+    attempts: dict[tuple[int, int], list[grading.Attempt]] = {}
+    for learner_id, quiz_id, status, percent, passed in (
+        Submission.objects.filter(learner_id__in=learner_ids, quiz_id__in=list(quizzes))
+        .order_by("submitted_at", "id")
+        .values_list("learner_id", "quiz_id", "status", "percent", "passed")
+    ):
+        attempts.setdefault((learner_id, quizzes[quiz_id]), []).append(
+            grading.Attempt(status, percent, passed)
+        )
+    return {key: grading.quiz_status(tried) for key, tried in attempts.items()}
+
+
+def submitted_between(start: datetime, end: datetime) -> Exists:
+    """Rows with a `learner_id` whose learner submitted a quiz attempt after `start`, up to `end`
+    included (an activity)."""
+    return Exists(
+        Submission.objects.filter(
+            learner_id=OuterRef("learner_id"), submitted_at__gt=start, submitted_at__lte=end
+        )
+    )
+
+
+def submissions_waiting_for_review_in(
+    *, enrolment_ids: Iterable[int] | QuerySet[Any]
+) -> QuerySet[Submission]:
+    """Submissions made under these enrolments (a subquery) with free-text answers waiting for review:
+    the review queue of a group (the mentor workspace)."""
+    return Submission.objects.filter(status=Submission.Status.NEEDS_REVIEW, enrolment_id__in=enrolment_ids)

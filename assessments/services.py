@@ -24,7 +24,8 @@ from accounts.models import User
 from assessments import grading
 from assessments.models import Answer, Choice, Question, Quiz, QuizRecord, Submission
 from assessments.selectors import can_review
-from notifications.services import email_enqueue
+from assessments.signals import submission_graded_announce
+from notifications.services import notify
 from progress.selectors import enrolment_current_for
 from progress.services import activity_touch
 
@@ -297,6 +298,8 @@ def submission_grade(*, submission_id: int, now: datetime | None = None) -> Subm
         }
         Submission.objects.filter(pk=submission_id).update(**fields)
         quiz_record_refresh(learner_ids=[submission.learner_id])
+        if fields["status"] == Submission.Status.GRADED:
+            submission_graded_announce(submission_id=submission_id)
     for name, value in fields.items():
         setattr(submission, name, value)
     return submission
@@ -362,6 +365,7 @@ def answer_review(*, reviewer: User, answer: Answer, points: Decimal | int | str
         quiz_record_refresh(learner_ids=[locked.learner_id])
         if locked.status == Submission.Status.GRADED:
             reviewed_email_enqueue(submission=locked)
+            submission_graded_announce(submission_id=locked.pk)
     answer.submission = locked
     return answer
 
@@ -392,15 +396,15 @@ def reviewed_email_enqueue(*, submission: Submission) -> None:
     comments = [answer.feedback for answer in reviewed if answer.feedback]
     if comments:
         notice += " Reviewer's comment: " + " / ".join(comments)
-    email_enqueue(
+    notify(
         recipient=learner,
         kind="quiz_reviewed",
         key=f"quiz-reviewed:{submission.pk}",
-        subject=f"Your week {week_number} quiz was reviewed: {percent}% ({verdict})",
-        text=render_to_string("assessments/email/reviewed.txt", context),
-        html=render_to_string("assessments/email/reviewed.html", context),
-        notice=notice,
+        text=notice,
         link=path,
+        subject=f"Your week {week_number} quiz was reviewed: {percent}% ({verdict})",
+        email_text=render_to_string("assessments/email/reviewed.txt", context),
+        email_html=render_to_string("assessments/email/reviewed.html", context),
     )
 
 

@@ -105,6 +105,8 @@ API_SECTIONS = {
         "enrolment": "api-my-enrolment",
         "schedule": "api-my-schedule",
         "progress": "api-my-progress",
+        "notices": "api-notice-list",
+        "notices_unread": "api-notice-unread-count",
     },
     "assessments": {"quizzes": "api-quiz-list", "submissions": "api-submission-list"},
     "mentor": {"learners": "api-mentee-list", "project_queue": "api-mentor-project-queue"},

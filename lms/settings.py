@@ -59,7 +59,9 @@ INSTALLED_APPS = [
     "curriculum",
     "progress",
     "assessments",
+    "cards",
     "reminders",
+    "gradebook",
     "mentoring",
     "projects",
 ]
@@ -298,6 +300,8 @@ SPECTACULAR_SETTINGS = {
         "ProjectReviewDecisionEnum": "projects.models.Review.Decision",
         "PhaseReviewDecisionEnum": "mentoring.models.PhaseReview.Decision",
         "ProjectVersionStatusEnum": "projects.models.Version.Status",
+        "CardStateEnum": "cards.models.Card.State",
+        "ReviewRatingEnum": "cards.models.Review.Rating",
     },
 }
 

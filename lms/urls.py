@@ -24,10 +24,13 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("curriculum/", include("curriculum.urls")),
     path("", include("progress.urls")),
+    path("", include("gradebook.urls")),
     path("quizzes/", include("assessments.urls")),
+    path("review/", include("cards.urls")),
     path("reminders/", include("reminders.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("projects/", include("projects.urls")),
+    path("notices/", include("notifications.urls")),
     path("api/v1/", include("lms.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file (?script), not inline: no 'unsafe-inline'.

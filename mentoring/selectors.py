@@ -6,8 +6,9 @@ for a list.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
@@ -21,9 +22,13 @@ from assessments.selectors import (
     has_failed_quiz,
     has_reviews_waiting,
     quiz_record_of,
+    quiz_statuses_for_learners,
+    submitted_between,
     unpassed_quiz_weeks_for,
 )
+from cards.selectors import card_columns
 from curriculum.models import Week
+from curriculum.selectors import week_phase_numbers
 from mentoring.models import PhaseReview, WeekFeedback
 from progress.models import Enrolment, Standing
 from progress.schedule import weeks_phrase
@@ -33,6 +38,7 @@ from progress.selectors import (
     LearnerOverview,
     enrolments_mentored_by,
     learner_overview,
+    progress_marked_between,
 )
 from projects.selectors import has_project_waiting, project_waiting, sign_off_projects_missing
 
@@ -73,6 +79,100 @@ def _flag_conditions(now: datetime) -> dict[str, Q]:
     }
 
 
+# The mentor workspace's charts: each segment is one of these conditions on the table's rows, so that a
+# chart's count and the table it links to are the same query's (mentoring.workspace).
+STANDING_GROUPS: dict[str, tuple[str, Q]] = {
+    "ahead": ("Ahead", Q(standing__weeks_behind=0, standing__state=Standing.State.AHEAD)),
+    "on_track": ("On track", Q(standing__weeks_behind=0, standing__state=Standing.State.ON_TRACK)),
+    "behind_1": ("1 week to catch up", Q(standing__weeks_behind=1)),
+    "behind_2": ("2 weeks to catch up", Q(standing__weeks_behind=2)),
+    "behind_3": ("3+ weeks to catch up", Q(standing__weeks_behind__gte=3)),
+    "other": (
+        "Paused, starting or done",
+        Q(
+            standing__weeks_behind=0,
+            standing__state__in=[Standing.State.PAUSED, Standing.State.NOT_STARTED, Standing.State.COMPLETED],
+        ),
+    ),
+}
+ACTIVITY_WEEKS = 12
+"""The workspace's activity chart: the last 12 weeks, as 7-day spans ending now."""
+
+
+def active_in_week(weeks_ago: int, now: datetime) -> Q:
+    """Rows whose learner marked a week or submitted a quiz in the 7 days `weeks_ago` weeks back (0: the
+    last 7 days)."""
+    end = now - timedelta(weeks=weeks_ago)
+    start = end - timedelta(weeks=1)
+    return Q(progress_marked_between(start, end)) | Q(submitted_between(start, end))
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A part of the table a chart links to (at most one of the first three), and, for staff, a mentor."""
+
+    standing: str | None = None
+    active_week: int | None = None
+    quiz_phase: int | None = None
+    mentor_id: int | None = None
+
+    @property
+    def query(self) -> dict[str, str]:
+        """The segment as the page's query-string parameters."""
+        names = {
+            "standing": self.standing,
+            "active": self.active_week,
+            "quiz_phase": self.quiz_phase,
+            "mentor": self.mentor_id,
+        }
+        return {name: str(value) for name, value in names.items() if value is not None}
+
+
+@dataclass
+class PhaseQuizResults:
+    passed: int = 0
+    """Learner-quiz pairs passed."""
+    failed: int = 0
+    """Learner-quiz pairs failed (graded, not passed, nothing waiting)."""
+    learners_failing: set[int] = field(default_factory=set)
+
+    @property
+    def pass_rate(self) -> int | None:
+        decided = self.passed + self.failed
+        return round(100 * self.passed / decided) if decided else None
+
+
+def quiz_results_by_phase(*, learner_ids: QuerySet[Any]) -> dict[int, PhaseQuizResults]:
+    """Phase number → the quiz results of the learners in `learner_ids` (a subquery) in that phase
+    (`grading.quiz_status`, through assessments' selector). Three queries."""
+    phase_of = dict(week_phase_numbers())
+    results: dict[int, PhaseQuizResults] = {}
+    for (learner_id, week), status in quiz_statuses_for_learners(learner_ids=learner_ids).items():
+        phase = results.setdefault(phase_of.get(week, 0), PhaseQuizResults())
+        if status == "passed":
+            phase.passed += 1
+        elif status == "failed":
+            phase.failed += 1
+            phase.learners_failing.add(learner_id)
+    return results
+
+
+def _segment_filter(
+    rows: QuerySet[Enrolment], *, user: User, segment: Segment, now: datetime
+) -> QuerySet[Enrolment]:
+    if segment.mentor_id is not None and user.is_staff:
+        rows = rows.filter(mentor_id=segment.mentor_id)
+    if segment.standing in STANDING_GROUPS:
+        rows = rows.filter(STANDING_GROUPS[segment.standing][1])
+    if segment.active_week is not None and 0 <= segment.active_week < ACTIVITY_WEEKS:
+        rows = rows.filter(active_in_week(segment.active_week, now))
+    if segment.quiz_phase is not None:
+        results = quiz_results_by_phase(learner_ids=rows.values("learner_id"))
+        failing = results.get(segment.quiz_phase, PhaseQuizResults()).learners_failing
+        rows = rows.filter(learner_id__in=sorted(failing))
+    return rows
+
+
 SORTS: dict[str, list[F | Lower]] = {
     "learner": [Lower(display_name_expression("learner__"))],
     "current_week": [F("standing__current_week")],
@@ -80,23 +180,33 @@ SORTS: dict[str, list[F | Lower]] = {
     "completion": [F("standing__completion_percent")],
     "last_activity": [F("last_activity_at")],
     "quiz_average": [F(QUIZ_AVERAGE)],
+    "cards_due": [F("cards_due"), F("cards_retention")],
     "flags": [F("flag_count")],
 }
 SORT_KEYS = list(SORTS)
 
 
 def mentee_table(
-    *, user: User, flag: str | None = None, sort: str = "-flags", now: datetime | None = None
+    *,
+    user: User,
+    flag: str | None = None,
+    sort: str = "-flags",
+    now: datetime | None = None,
+    segment: Segment | None = None,
 ) -> QuerySet[Enrolment]:
     """The mentor table's rows as one query: the user's mentees with standing, learner and quiz record
-    joined, filtered by `flag` and ordered by `sort` (a SORT_KEYS key, "-" for descending; unknown
-    values fall back to the default). Rows without a value sort as lowest."""
+    joined, filtered by `flag` and by a workspace chart's `segment`, and ordered by `sort` (a SORT_KEYS
+    key, "-" for descending; unknown values fall back to the default). Rows without a value sort as
+    lowest."""
     now = now or timezone.now()
     conditions = _flag_conditions(now)
+    scoped = mentee_enrolments_for(user=user)
+    if segment is not None:
+        scoped = _segment_filter(scoped, user=user, segment=segment, now=now)
     rows = (
-        mentee_enrolments_for(user=user)
-        .select_related(None)
+        scoped.select_related(None)
         .select_related("learner", "standing", QUIZ_RECORD)
+        .annotate(**card_columns(now=now))
         .annotate(
             flag_count=sum(
                 (Case(When(condition, then=Value(1)), default=Value(0)) for condition in conditions.values()),
@@ -195,6 +305,21 @@ class MenteeRow:
     @property
     def phase_summary(self) -> str:
         return " · ".join(f"P{phase} {percent}%" for phase, percent in self.phase_percents.items())
+
+    @property
+    def cards_due(self) -> int:
+        """Review cards due now (`cards.selectors.card_columns`, annotated by `mentee_table`)."""
+        return getattr(self.enrolment, "cards_due", 0)
+
+    @property
+    def cards_reviewed_7d(self) -> int:
+        return getattr(self.enrolment, "cards_reviewed_7d", 0)
+
+    @property
+    def cards_retention_percent(self) -> int | None:
+        """The stored estimate of the learner's retention (all phases), as a whole percent."""
+        value = getattr(self.enrolment, "cards_retention", None)
+        return None if value is None else round(value * 100)
 
     @property
     def flag_labels(self) -> list[str]:

@@ -2,7 +2,8 @@
 
 Every e-mail goes through the outbox (notifications), enqueued in the same transaction as the write it
 is about, under a key that makes it once: `feedback:<id>`, `phase-review:<id>`, `digest:<mentor>:<monday>`.
-Feedback and phase reviews are also notices on the learner's dashboard.
+Feedback and phase reviews are notices (`notifications.services.notify`): in the product, and by e-mail
+as the learner's preference for the kind says.
 """
 
 import logging
@@ -20,7 +21,7 @@ from curriculum.models import Phase, Week
 from mentoring.models import PhaseReview, WeekFeedback
 from mentoring.selectors import mentee_enrolments_for, mentee_rows, phases_ready_for_review
 from notifications.selectors import email_exists
-from notifications.services import email_enqueue
+from notifications.services import email_enqueue, notify
 from progress.models import Enrolment
 from projects.selectors import review_queue_for, review_waiting_days
 
@@ -48,15 +49,15 @@ def feedback_email_enqueue(*, feedback: WeekFeedback) -> None:
     learner = feedback.enrolment.learner
     path = reverse("progress:week", args=[feedback.week.number])
     context = {"feedback": feedback, "learner": learner, "week_url": settings.SITE_URL + path}
-    email_enqueue(
+    notify(
         recipient=learner,
         kind="week_feedback",
         key=f"feedback:{feedback.pk}",
-        subject=f"Feedback from your mentor on week {feedback.week.number}",
-        text=render_to_string("mentoring/email/feedback.txt", context),
-        html=render_to_string("mentoring/email/feedback.html", context),
-        notice=feedback.body,
+        text=feedback.body,
         link=path,
+        subject=f"Feedback from your mentor on week {feedback.week.number}",
+        email_text=render_to_string("mentoring/email/feedback.txt", context),
+        email_html=render_to_string("mentoring/email/feedback.html", context),
     )
 
 
@@ -105,15 +106,15 @@ def phase_review_email_enqueue(*, review: PhaseReview) -> None:
         notice = f"Phase {phase.number} ({phase.title}) was returned."
     if review.comments.strip():
         notice += f" Comment: {review.comments.strip()}"
-    email_enqueue(
+    notify(
         recipient=learner,
         kind="phase_signed_off" if signed_off else "phase_returned",
         key=f"phase-review:{review.pk}",
-        subject=subject,
-        text=render_to_string("mentoring/email/phase_review.txt", context),
-        html=render_to_string("mentoring/email/phase_review.html", context),
-        notice=notice,
+        text=notice,
         link=path,
+        subject=subject,
+        email_text=render_to_string("mentoring/email/phase_review.txt", context),
+        email_html=render_to_string("mentoring/email/phase_review.html", context),
     )
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from assessments.grading import percent_text
 from assessments.selectors import submissions_with_answers_for, weak_spots_for
+from cards.selectors import card_stats_for, day_end_of
 from curriculum.models import Phase, Week
 from lms.csv_export import csv_response
 from lms.forms import add_validation_error
@@ -25,15 +26,17 @@ from mentoring.models import WeekFeedback
 from mentoring.selectors import (
     FLAGS,
     SORT_KEYS,
+    STANDING_GROUPS,
     MenteeRow,
+    Segment,
     can_mentor,
     mentee_enrolments_for,
     mentee_row,
-    mentee_rows,
     mentee_table,
     phase_reviews_for,
     phases_ready_for_review,
 )
+from mentoring.workspace import workspace_for
 from progress.selectors import learner_overview
 from projects.selectors import review_queue_for, review_waiting_days, week_project_annotations
 
@@ -52,6 +55,42 @@ def mentor_required(view: View) -> View:
 
 
 DEFAULT_SORT = "-flags"
+
+
+def _number(value: str | None) -> int | None:
+    """A query-string number, or None when missing or malformed (a bad link shows the whole table)."""
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+def _segment(request: HttpRequest) -> Segment:
+    """The part of the table a workspace chart linked to (unknown values: no filter)."""
+    standing = request.GET.get("standing")
+    return Segment(
+        standing=standing if standing in STANDING_GROUPS else None,
+        active_week=_number(request.GET.get("active")),
+        quiz_phase=_number(request.GET.get("quiz_phase")),
+        mentor_id=_number(request.GET.get("mentor")) if request.user.is_staff else None,
+    )
+
+
+def _segment_label(segment: Segment) -> str:
+    parts = []
+    if segment.standing:
+        parts.append(STANDING_GROUPS[segment.standing][0])
+    if segment.active_week is not None:
+        parts.append(
+            "active in the last 7 days"
+            if segment.active_week == 0
+            else f"active {segment.active_week} week{'s' if segment.active_week != 1 else ''} before"
+        )
+    if segment.quiz_phase is not None:
+        parts.append(f"a phase {segment.quiz_phase} quiz not passed yet")
+    return " · ".join(parts)
 
 
 def _table_options(request: HttpRequest) -> tuple[str | None, str]:
@@ -86,6 +125,7 @@ COLUMNS = [
         "Last activity, latest first",
     ),
     Column("quiz_average", "Quizzes", "", "Quiz average, lowest first", "Quiz average, highest first"),
+    Column("cards_due", "Review", "-", "Cards due, fewest first", "Cards due, most first"),
     Column("flags", "Flags", "-", "Flags, fewest first", "Flags, most first"),
 ]
 
@@ -138,11 +178,18 @@ QUEUE_ON_DASHBOARD = 10
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The table, a page at a time, filtered, sorted and paginated in SQL (the CSV holds every row)."""
     flag, sort = _table_options(request)
-    table = mentee_table(user=request.user, flag=flag, sort=sort)  # type: ignore[arg-type]
+    segment = _segment(request)
+    table = mentee_table(user=request.user, flag=flag, sort=sort, segment=segment)  # type: ignore[arg-type]
     per_page = _rows_per_page(request)
     page = Paginator(table, per_page).get_page(request.GET.get("page"))
     now = timezone.now()
+    workspace = workspace_for(user=request.user, mentor_id=segment.mentor_id, now=now)  # type: ignore[arg-type]
     context = {
+        "workspace": workspace,
+        "segment": segment,
+        "segment_label": _segment_label(segment),
+        "segment_query": "".join(f"&amp;{name}={value}" for name, value in segment.query.items()),
+        "mentor_query": f"?mentor={segment.mentor_id}" if segment.mentor_id is not None else "?",
         "rows": [mentee_row(enrolment, now=now) for enrolment in page.object_list],
         "page": page,
         "total": page.paginator.count,
@@ -191,7 +238,9 @@ def csv_row(row: MenteeRow) -> list[object]:
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
     """The dashboard's table (same filter and order) as CSV."""
     flag, sort = _table_options(request)
-    rows = mentee_rows(user=request.user, flag=flag, sort=sort)  # type: ignore[arg-type]
+    table = mentee_table(user=request.user, flag=flag, sort=sort, segment=_segment(request))  # type: ignore[arg-type]
+    now = timezone.now()
+    rows = (mentee_row(enrolment, now=now) for enrolment in table)
     return csv_response(filename="mentees.csv", header=CSV_COLUMNS, rows=(csv_row(row) for row in rows))
 
 
@@ -213,6 +262,7 @@ def learner_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         "blockers": phases_ready_for_review(enrolment=enrolment, overview=overview),
         "submissions": submissions_with_answers_for(enrolment_id=enrolment.pk),
         "weak_spots": weak_spots_for(enrolment_id=enrolment.pk),
+        "review_stats": card_stats_for(learner=enrolment.learner, before=day_end_of(enrolment)),
         "feedback_form": FeedbackForm(),
         "review_form": PhaseReviewForm(),
     }

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from notifications.models import Email
+from notifications.models import Email, Notice
 from notifications.services import emails_resend
 
 
@@ -58,4 +58,34 @@ class EmailAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Email | None = None) -> bool:
+        return False
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    """Read-only: notices are written by `notify` and read by their recipient."""
+
+    list_display = ("recipient", "kind", "title", "delivery", "created_at", "read_at")
+    list_filter = ("kind", "delivery")
+    search_fields = ("recipient__email", "key")
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    readonly_fields = (
+        "recipient",
+        "kind",
+        "key",
+        "title",
+        "text",
+        "link",
+        "delivery",
+        "created_at",
+        "read_at",
+        "digested_at",
+    )
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Notice | None = None) -> bool:
         return False

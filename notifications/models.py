@@ -11,6 +11,7 @@ finished subject and bodies.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Email(models.Model):
@@ -57,3 +58,75 @@ class Email(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to} ({self.get_status_display()})"
+
+
+class Delivery(models.TextChoices):
+    """How a kind of notice reaches its recipient, beyond the product (where every notice shows)."""
+
+    IN_PRODUCT = "in_product", "In the product only"
+    EMAIL = "email", "In the product and by e-mail"
+    DIGEST = "digest", "In the product and in a weekly e-mail digest"
+
+
+class Notice(models.Model):
+    """A notice shown to its recipient in the product (the bell, the notices page, the dashboard).
+
+    Created once per `key` (the same idempotency key as its e-mail) by `services.notify`, which also
+    sends it by e-mail, now or in the weekly digest, as the recipient's preference for its kind says
+    (`delivery` records what was chosen when it was created).
+    """
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=200, help_text="The idempotency key: one notice per key.")
+    title = models.CharField(
+        max_length=300, blank=True, help_text="A one-line headline (the e-mail's subject)."
+    )
+    text = models.TextField()
+    link = models.CharField(max_length=500, blank=True, help_text="A path on this site the notice leads to.")
+    delivery = models.CharField(max_length=12, choices=Delivery.choices, default=Delivery.IN_PRODUCT)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    digested_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a weekly digest e-mail took it (delivery: digest)."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["key"], name="one_notice_per_key")]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notice_newest_first"),
+            # The bell's unread count on every page: an index-only count of the few unread rows.
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notice_unread"),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(delivery="digest", digested_at__isnull=True),
+                name="notice_digest_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title or self.kind} → {self.recipient_id}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    @property
+    def safe_link(self) -> str:
+        """The link when it is a path on this site (never another host, never a script)."""
+        return self.link if self.link.startswith("/") and not self.link.startswith("//") else ""
+
+
+class NoticePreference(models.Model):
+    """A user's choice of delivery for one kind of notice; without a row, the kind's default applies."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    delivery = models.CharField(max_length=12, choices=Delivery.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_user_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.kind}: {self.get_delivery_display()}"

@@ -1,12 +1,15 @@
-"""Reads of the outbox: what exists already, what the sweep should queue again, a user's notices."""
+"""Reads of the outbox (what exists already, what the sweep should queue again) and of a user's notices
+and their preferences."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from notifications.models import Email
+from notifications.kinds import NoticeKind, kinds_for
+from notifications.models import Email, Notice, NoticePreference
 from notifications.services import MAX_ATTEMPTS, stale_claim
 
 
@@ -39,7 +42,7 @@ def email_ids_to_sweep(*, now: datetime, limit: int = 10_000) -> list[int]:
 
 
 @dataclass(frozen=True)
-class Notice:
+class NoticeItem:
     kind: str
     subject: str
     text: str
@@ -47,13 +50,51 @@ class Notice:
     created_at: datetime
 
 
-def notices_for(*, recipient_id: int, limit: int = 5) -> list[Notice]:
-    """The recipient's latest in-product notices (e-mails enqueued with a `notice`), newest first.
-    One indexed query; shown whether or not the e-mail has gone out yet."""
+def notices_for(*, recipient_id: int, limit: int = 5) -> list[NoticeItem]:
+    """The recipient's latest in-product notices, newest first (the learner dashboard). One indexed
+    query; shown whether or not their e-mail has gone out yet."""
     rows = (
-        Email.objects.filter(recipient_id=recipient_id)
-        .exclude(notice="")
+        Notice.objects.filter(recipient_id=recipient_id)
         .order_by("-created_at", "-id")
-        .values_list("kind", "subject", "notice", "link", "created_at")[:limit]
+        .values_list("kind", "title", "text", "link", "created_at")[:limit]
     )
-    return [Notice(*row) for row in rows]
+    return [NoticeItem(*row) for row in rows]
+
+
+def notices_visible_to(*, user: Any) -> QuerySet[Notice]:
+    """The one scoping rule of notices: a user sees their own, and nobody else's (staff included: a
+    notice is personal, like an e-mail)."""
+    if not user.is_authenticated:
+        return Notice.objects.none()
+    return Notice.objects.filter(recipient_id=user.pk)
+
+
+def unread_count_for(*, user: Any) -> int:
+    """The bell's number; pages read it from the request's user instead (loaded with it, no query)."""
+    return notices_visible_to(user=user).filter(read_at__isnull=True).count()
+
+
+def notice_keys_existing(*, keys: Iterable[str]) -> set[str]:
+    """Which of these keys have a notice already (one indexed query): a sender skips composing them."""
+    return set(Notice.objects.filter(key__in=list(keys)).values_list("key", flat=True))
+
+
+def notified_keys_existing(*, keys: Iterable[str]) -> set[str]:
+    """Which of these keys have a notice or an e-mail already (one query): a sender skips composing
+    them (an e-mail sent before notices existed has no notice, and is not sent again)."""
+    keys = list(keys)
+    notices = Notice.objects.filter(key__in=keys).values_list("key", flat=True)
+    emails = Email.objects.filter(key__in=keys).values_list("key", flat=True)
+    return set(notices.union(emails))
+
+
+@dataclass(frozen=True)
+class PreferenceRow:
+    kind: NoticeKind
+    delivery: str
+
+
+def preferences_for(*, user: Any, mentor: bool) -> list[PreferenceRow]:
+    """Each kind the user may choose for, with their choice or the kind's default. One query."""
+    chosen = dict(NoticePreference.objects.filter(user_id=user.pk).values_list("kind", "delivery"))
+    return [PreferenceRow(item, chosen.get(item.kind, item.default)) for item in kinds_for(mentor=mentor)]

@@ -8,6 +8,9 @@ Exactly once, in two steps:
    them "sending". A concurrent worker skips rows another has locked and, once that one commits, sees
    them "sending" or "sent": only the worker that claimed a row sends it.
 
+In-product notices (`notify`): a `Notice` per key for the recipient, and its e-mail through the same
+outbox, now or in the weekly digest, as the recipient's preference for the kind says.
+
 Claimable: "queued", "failed" with attempts left, and "sending" claimed longer ago than
 settings.EMAIL_OUTBOX_STALE_CLAIM_SECONDS (a worker died between claim and send). A worker that dies
 after the mail server accepted a message but before its row was marked "sent" has it sent again once
@@ -30,7 +33,8 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import RedisError
 
-from notifications.models import Email
+from notifications.kinds import default_delivery
+from notifications.models import Delivery, Email, Notice, NoticePreference
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +86,7 @@ class EmailDraft:
 
 def with_site_name(subject: str) -> str:
     """Every subject names the site, as allauth's account e-mails do (accounts.adapter)."""
-    prefix = f"[{settings.SITE_NAME}] "
+    prefix = f"[{settings.SITE_NAME}] " if settings.SITE_NAME else ""
     return subject if subject.startswith(prefix) else prefix + subject
 
 
@@ -335,3 +339,127 @@ def emails_resend(*, email_ids: Sequence[int]) -> int:
         Email.objects.filter(id__in=ids).update(status=Email.Status.QUEUED, attempts=0)
         emails_send_after_commit(email_ids=ids)
     return len(ids)
+
+
+# --- In-product notices ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoticeDraft:
+    """A notice to create, with the e-mail that goes with it (sent as the recipient's preference says)."""
+
+    recipient_id: int
+    to: str
+    kind: str
+    key: str
+    text: str
+    link: str
+    subject: str
+    email_text: str
+    email_html: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    def notice(self, delivery: str) -> Notice:
+        return Notice(
+            recipient_id=self.recipient_id,
+            kind=self.kind,
+            key=self.key,
+            title=one_line(self.subject),
+            text=self.text,
+            link=self.link,
+            delivery=delivery,
+        )
+
+    def email(self) -> EmailDraft:
+        return EmailDraft(
+            recipient_id=self.recipient_id,
+            to=self.to,
+            kind=self.kind,
+            key=self.key,
+            subject=self.subject,
+            text=self.email_text,
+            html=self.email_html,
+            headers=self.headers,
+            link=self.link,
+        )
+
+
+def deliveries_for(*, recipient_ids: Sequence[int], kinds: Sequence[str]) -> dict[tuple[int, str], str]:
+    """(recipient id, kind) → how the notice reaches them: their preference, else the kind's default.
+    One query whatever the number of recipients."""
+    chosen = {
+        (user_id, kind): delivery
+        for user_id, kind, delivery in NoticePreference.objects.filter(
+            user_id__in=set(recipient_ids), kind__in=set(kinds)
+        ).values_list("user_id", "kind", "delivery")
+    }
+    return {
+        (user_id, kind): chosen.get((user_id, kind), default_delivery(kind))
+        for user_id in recipient_ids
+        for kind in kinds
+    }
+
+
+def notify(
+    *,
+    recipient: Recipient,
+    kind: str,
+    key: str,
+    text: str,
+    link: str,
+    subject: str,
+    email_text: str,
+    email_html: str = "",
+    headers: Mapping[str, str] | None = None,
+) -> Notice:
+    """Tell `recipient` (a user) something, once per `key`: a notice in the product (`text`, leading to
+    `link`, a path on this site) and, as their preference for `kind` says, the e-mail (`subject`,
+    `email_text`, `email_html`) through the outbox under the same key, now or in the weekly digest.
+
+    Call it in the transaction of the write it is about. A second call with the same key (a retried task,
+    a double submit) changes nothing and returns the first notice; the e-mail is sent after commit.
+    """
+    draft = NoticeDraft(
+        recipient_id=recipient.pk,
+        to=recipient.email,
+        kind=kind,
+        key=key,
+        text=text,
+        link=link,
+        subject=subject,
+        email_text=email_text,
+        email_html=email_html,
+        headers=headers or {},
+    )
+    delivery = deliveries_for(recipient_ids=[recipient.pk], kinds=[kind])[(recipient.pk, kind)]
+    row = draft.notice(delivery)
+    defaults = {name: getattr(row, name) for name in NOTICE_FIELDS if name != "key"}
+    notice, created = Notice.objects.get_or_create(key=key, defaults=defaults)
+    if created and delivery == Delivery.EMAIL:
+        email_enqueue(
+            recipient=recipient,
+            kind=kind,
+            key=key,
+            subject=subject,
+            text=email_text,
+            html=email_html,
+            headers=headers,
+            link=link,
+        )
+    return notice
+
+
+NOTICE_FIELDS = ("recipient_id", "kind", "key", "title", "text", "link", "delivery")
+
+
+def notify_many(*, drafts: Sequence[NoticeDraft]) -> None:
+    """`notify` for a batch (the weekly reminders): the preferences in one query, the notices in one
+    INSERT … ON CONFLICT DO NOTHING, the e-mails of those who want them in one more (`emails_enqueue`)."""
+    if not drafts:
+        return
+    deliveries = deliveries_for(
+        recipient_ids=[draft.recipient_id for draft in drafts], kinds=[draft.kind for draft in drafts]
+    )
+    chosen = [(draft, deliveries[(draft.recipient_id, draft.kind)]) for draft in drafts]
+    Notice.objects.bulk_create([draft.notice(delivery) for draft, delivery in chosen], ignore_conflicts=True)
+    emails_enqueue(drafts=[draft.email() for draft, delivery in chosen if delivery == Delivery.EMAIL])

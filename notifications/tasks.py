@@ -41,3 +41,21 @@ def sweep_emails() -> int:
         services.emails_schedule(email_ids=ids)
         logger.info("Outbox sweep: %s e-mails queued again", len(ids))
     return len(ids)
+
+
+@shared_task(name="notifications.tasks.send_notice_digests")
+def send_notice_digests() -> int:
+    """The weekly digest of notices (beat row "Weekly notices digest"): one task per recipient."""
+    from notifications.digest import digest_recipient_ids
+
+    ids = digest_recipient_ids()
+    for recipient_id in ids:
+        send_notice_digest.delay(recipient_id)
+    return len(ids)
+
+
+@shared_task(name="notifications.tasks.send_notice_digest")
+def send_notice_digest(recipient_id: int) -> bool:
+    from notifications.digest import notice_digest_send
+
+    return notice_digest_send(recipient_id=recipient_id)

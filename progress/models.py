@@ -114,6 +114,9 @@ class ScheduleChange(models.Model):
         help_text="The pace from `from_week` on (empty: the pace in force before this change).",
     )
     reason = models.CharField(max_length=10, choices=Reason.choices)
+    paused_from = models.DateField(
+        null=True, blank=True, help_text="A resumption: the day the pause it ends began (the progress chart)."
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

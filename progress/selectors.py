@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -310,3 +310,11 @@ def week_plan_for(
     schedule = schedule_for(enrolment, statuses=statuses, total_weeks=total_weeks)
     progress = next((row for row in rows if row.week_id == week.pk), None)
     return progress, schedule.week(week.number)
+
+
+def progress_marked_between(start: datetime, end: datetime) -> Exists:
+    """Enrolment rows whose learner marked a week (status or notes) after `start`, up to `end` included
+    (an activity; a week marked again later counts at its last change)."""
+    return Exists(
+        WeekProgress.objects.filter(enrolment_id=OuterRef("pk"), updated_at__gt=start, updated_at__lte=end)
+    )

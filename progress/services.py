@@ -316,6 +316,7 @@ def enrolment_resume(*, enrolment: Enrolment, changed_by: User, today: date | No
                 skipped_weeks=[later.number for later in schedule.weeks[week.number :] if not later.has_slot],
                 pace=schedule.pace,
                 reason=ScheduleChange.Reason.RESUME,
+                paused_from=enrolment.paused_on,
                 changed_by=changed_by,
             )
         elif schedule.current_week is None and paused_for.days > 0:
@@ -325,6 +326,7 @@ def enrolment_resume(*, enrolment: Enrolment, changed_by: User, today: date | No
                 starts_on=enrolment.start_date + paused_for,
                 pace=schedule.pace,
                 reason=ScheduleChange.Reason.RESUME,
+                paused_from=enrolment.paused_on,
                 changed_by=changed_by,
             )
         enrolment.status = Enrolment.Status.ACTIVE

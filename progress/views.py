@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import user_name_set
 from assessments.selectors import quiz_summaries_for
+from cards.selectors import day_end_of, due_summary_for
 from curriculum.models import Week
 from curriculum.selectors import week_count, week_get, week_neighbours
 from lms.forms import add_validation_error, posted_data
@@ -131,6 +132,7 @@ def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
         "notices": notices,
         "project_card": project_card,
     }
+    context["review_due"] = due_summary_for(learner=enrolment.learner, before=day_end_of(enrolment))
     return render(request, "progress/dashboard.html", context)
 
 

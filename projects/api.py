@@ -25,8 +25,8 @@ from projects.serializers import (
     DraftUpdateSerializer,
     ProjectSerializer,
     QueueItemSerializer,
-    ReviewCreateSerializer,
-    ReviewSerializer,
+    ProjectReviewCreateSerializer,
+    ProjectReviewSerializer,
     VersionSerializer,
 )
 
@@ -183,13 +183,13 @@ class VersionReview(APIView):
     permission_classes = MENTOR
 
     @extend_schema(
-        request=ReviewCreateSerializer,
-        responses={201: ReviewSerializer},
+        request=ProjectReviewCreateSerializer,
+        responses={201: ProjectReviewSerializer},
         summary="Review a version against the rubric: every criterion's level, points and comment",
     )
     def post(self, request: Request, version_id: int) -> Response:
         get_object_or_404(versions_visible_to(user=request.user), pk=version_id)  # type: ignore[arg-type]
-        serializer = ReviewCreateSerializer(data=request.data)
+        serializer = ProjectReviewCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
@@ -205,4 +205,4 @@ class VersionReview(APIView):
             )
         except PermissionDenied as error:  # visible (their own version), but not theirs to review
             raise Http404("No such version to review.") from error
-        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+        return Response(ProjectReviewSerializer(review).data, status=status.HTTP_201_CREATED)

@@ -61,7 +61,7 @@ class ScoreSerializer(serializers.ModelSerializer):
         fields = ("criterion", "level", "points", "comment")
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ProjectReviewSerializer(serializers.ModelSerializer):
     reviewer = serializers.CharField(source="reviewer.display_name", read_only=True, default=None)
     scores = ScoreSerializer(many=True, read_only=True)
 
@@ -94,7 +94,7 @@ class VersionSerializer(serializers.ModelSerializer):
         from projects.selectors import review_of
 
         review = review_of(version)
-        return ReviewSerializer(review).data if review else None  # type: ignore[return-value]
+        return ProjectReviewSerializer(review).data if review else None  # type: ignore[return-value]
 
 
 class DraftUpdateSerializer(serializers.Serializer):
@@ -114,7 +114,7 @@ class ScoreInputSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 
 
-class ReviewCreateSerializer(serializers.Serializer):
+class ProjectReviewCreateSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=Review.Decision.choices)
     comment = serializers.CharField(max_length=10_000)
     scores = ScoreInputSerializer(many=True, allow_empty=False)

@@ -3,7 +3,8 @@
 Concurrency: drafting and submitting lock the learner's enrolment row (`select_for_update`), so two
 requests at once (a double click, two tabs, the API) make one version; a review locks the version row
 and decides only a version still waiting, so two mentors at once cannot both decide.
-Notices go through the outbox, in the transaction of the write, under keys that make them once:
+Notices go through `notifications.services.notify` (a notice in the product and, as the recipient
+prefers, the e-mail through the outbox), in the transaction of the write, under keys that make them once:
 `project-submitted:<version id>` (to the mentor), `project-reviewed:<review id>` (to the learner).
 """
 
@@ -20,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from notifications.services import email_enqueue
+from notifications.services import notify
 from progress.models import Enrolment
 from progress.selectors import CURRENT_STATUSES
 from progress.services import activity_touch, week_progress_set
@@ -119,13 +120,13 @@ def version_submitted_notice(*, version: Version) -> None:
     learner = version.enrolment.learner
     context = {"version": version, "learner": learner, "mentor": mentor, "url": settings.SITE_URL + path}
     week = version.project.week.number
-    email_enqueue(
+    notify(
         recipient=mentor,
         kind="project_submitted",
         key=f"project-submitted:{version.pk}",
         subject=f"{learner} submitted version {version.number} of the week {week} project",
-        text=render_to_string("projects/email/submitted.txt", context),
-        notice=f"{learner} submitted version {version.number} of “{version.project.title}”.",
+        email_text=render_to_string("projects/email/submitted.txt", context),
+        text=f"{learner} submitted version {version.number} of “{version.project.title}”.",
         link=path,
     )
 
@@ -297,12 +298,12 @@ def review_notice(*, review: Review) -> None:
         if accepted
         else f"Changes requested on version {version.number} of “{title}”"
     )
-    email_enqueue(
+    notify(
         recipient=learner,
         kind="project_reviewed",
         key=f"project-reviewed:{review.pk}",
         subject=subject,
-        text=render_to_string("projects/email/reviewed.txt", context),
-        notice=f"{subject}. {review.comment}",
+        email_text=render_to_string("projects/email/reviewed.txt", context),
+        text=f"{subject}. {review.comment}",
         link=path,
     )

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from curriculum.models import Week
-from notifications.services import EmailDraft
+from notifications.services import NoticeDraft
 from progress.schedule import Schedule
 from reminders import rules
 from reminders.selectors import DueReminder
@@ -38,8 +38,16 @@ class ReminderComposer:
     only the frame (greeting, dates, footer with the learner's own unsubscribe link) is rendered per
     learner. In a batch, most learners share their week's content."""
 
-    def __init__(self, *, weeks: Mapping[int, Week], quizzes: Mapping[tuple[int, int], Any]) -> None:
-        """`quizzes`: (learner id, week number) → quiz summary (see selectors.quiz_summaries_for_batch)."""
+    def __init__(
+        self,
+        *,
+        weeks: Mapping[int, Week],
+        quizzes: Mapping[tuple[int, int], Any],
+        cards_due: Mapping[int, int] | None = None,
+    ) -> None:
+        """`quizzes`: (learner id, week number) → quiz summary (see selectors.quiz_summaries_for_batch);
+        `cards_due`: learner id → review cards due today (cards.selectors.due_counts_for)."""
+        self.cards_due = cards_due or {}
         self.weeks = weeks
         self.quizzes = quizzes
         self.objectives = {number: week.objectives for number, week in weeks.items()}
@@ -53,9 +61,12 @@ class ReminderComposer:
             for part in ("txt", "html")
         }
         self.rendered_content: dict[tuple[object, ...], dict[str, str]] = {}
-        self.dashboard_url = self.site + reverse("progress:dashboard")
+        self.dashboard_path = reverse("progress:dashboard")
+        self.dashboard_url = self.site + self.dashboard_path
         self.settings_url = self.site + reverse("progress:settings")
-        self.week_urls = {number: self.site + reverse("progress:week", args=[number]) for number in weeks}
+        self.week_paths = {number: reverse("progress:week", args=[number]) for number in weeks}
+        self.week_urls = {number: self.site + path for number, path in self.week_paths.items()}
+        self.review_url = self.site + reverse("cards:review")
 
     def unsubscribe_url(self, enrolment_id: int) -> str:
         token = unsubscribe_token_for(enrolment_id=enrolment_id)
@@ -115,8 +126,8 @@ class ReminderComposer:
             }
         return self.rendered_content[key]
 
-    def draft_for(self, due: DueReminder, *, key: str) -> EmailDraft:
-        """The learner's reminder as an outbox draft under `key`."""
+    def draft_for(self, due: DueReminder, *, key: str) -> NoticeDraft:
+        """The learner's reminder as a notice (its key message: the subject) and e-mail under `key`."""
         content = self.content_for(due)
         unsubscribe_url = self.unsubscribe_url(due.enrolment.pk)
         frame = {
@@ -125,18 +136,28 @@ class ReminderComposer:
             "cadence": due.enrolment.get_reminder_cadence_display(),
             "settings_url": self.settings_url,
             "unsubscribe_url": unsubscribe_url,
+            "cards_due": self.cards_due.get(due.enrolment.learner_id, 0),
+            "review_url": self.review_url,
         }
         text, html = (
             self.frame_templates[part].render(frame | {"content": content[part]}) for part in ("txt", "html")
         )
-        return EmailDraft(
+        subject = subject_for(kind=due.kind, schedule=due.schedule, weeks=self.weeks)
+        link = (
+            self.week_paths.get(due.week, self.dashboard_path)
+            if due.kind == rules.WEEKLY
+            else self.dashboard_path
+        )
+        return NoticeDraft(
             recipient_id=due.enrolment.learner_id,
             to=due.enrolment.learner.email,
             kind=f"reminder_{due.kind}",
             key=key,
-            subject=subject_for(kind=due.kind, schedule=due.schedule, weeks=self.weeks),
-            text=text,
-            html=html,
+            text=subject,
+            link=link,
+            subject=subject,
+            email_text=text,
+            email_html=html,
             headers={
                 # RFC 2369 / RFC 8058: mail clients show an "Unsubscribe" button that POSTs here.
                 "List-Unsubscribe": f"<{unsubscribe_url}>",

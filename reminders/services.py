@@ -1,6 +1,7 @@
 """Writes for reminders: compose a batch's reminders and put them in the outbox; unsubscribe.
 
-Exactly once is the outbox's (notifications/README.md): each reminder is enqueued under the key
+Exactly once is the outbox's (notifications/README.md): each reminder is a notice whose key message (the
+subject) shows in the product, and an e-mail as the learner's preference says, both under the key
 `reminder:<enrolment>:<week>:<kind>`, so a second run, a duplicated beat or a retried batch finds it
 there and neither composes nor sends it again; the outbox claims, sends, retries and sweeps.
 """
@@ -11,8 +12,9 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from notifications.selectors import email_keys_existing
-from notifications.services import emails_enqueue
+from cards.selectors import day_end_of, due_counts_for
+from notifications.selectors import notified_keys_existing
+from notifications.services import notify_many
 from progress.models import Enrolment
 from progress.services import enrolment_update_settings
 from reminders.emails import ReminderComposer
@@ -33,20 +35,26 @@ def reminder_key(due: DueReminder) -> str:
 def reminder_batch_enqueue(*, enrolment_ids: Sequence[int], as_of: datetime | None = None) -> BatchResult:
     """Put the reminders due at `as_of` to these enrolments in the outbox, each once.
 
-    Those already in the outbox (an earlier run) are not composed again: one indexed query tells which.
-    The rest are composed and inserted in one statement; the outbox sends them, 500 a task, over one
-    connection each, after the caller's transaction (if any) commits.
+    Those already notified (an earlier run) are not composed again: one indexed query tells which.
+    The rest are composed, their notices inserted in one statement and the e-mails of those who want
+    them in another; the outbox sends them, 500 a task, over one connection each, after the caller's
+    transaction (if any) commits.
     """
     as_of = as_of or timezone.now()
     due = reminders_due(enrolment_ids=enrolment_ids, as_of=as_of)
     if not due:
         return BatchResult(due=0, enqueued=0)
-    existing = email_keys_existing(keys=[reminder_key(item) for item in due])
+    existing = notified_keys_existing(keys=[reminder_key(item) for item in due])
     new = [item for item in due if reminder_key(item) not in existing]
     if not new:
         return BatchResult(due=len(due), enqueued=0)
-    composer = ReminderComposer(weeks=curriculum_weeks(), quizzes=quiz_summaries_for_batch(due=new))
-    emails_enqueue(drafts=[composer.draft_for(item, key=reminder_key(item)) for item in new])
+    cards_due = due_counts_for(
+        day_ends={item.enrolment.learner_id: day_end_of(item.enrolment) for item in new}
+    )
+    composer = ReminderComposer(
+        weeks=curriculum_weeks(), quizzes=quiz_summaries_for_batch(due=new), cards_due=cards_due
+    )
+    notify_many(drafts=[composer.draft_for(item, key=reminder_key(item)) for item in new])
     return BatchResult(due=len(due), enqueued=len(new))
 
 

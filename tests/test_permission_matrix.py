@@ -36,14 +36,17 @@ from rest_framework.authtoken.models import Token
 
 from assessments import services as assessment_services
 from assessments.models import Quiz, Submission
+from cards.services import desired_retention_set
 from curriculum.models import Phase, Week
 from mentoring import services as mentoring_services
+from notifications.models import Notice
 from progress import services as progress_services
 from progress.models import Enrolment, ScheduleChange
 from projects import services as project_services
 from projects.models import Project
 from reminders.tokens import unsubscribe_token_for
 from tests.assessments.conftest import make_quiz, perfect_answers
+from tests.cards.conftest import card_for
 from tests.conftest import ROLES, mentor_history
 
 WEEK = 3
@@ -89,11 +92,28 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "reminders:unsubscribe":                (200, 200, 200, 200, 200, 200, 200, 200),
     # Someone's schedule: themselves, their mentor, staff.
     "progress:learner-schedule":            (302, 200, 404, 200, 404, 404, 404, 200),
+    # The progress page: the learner's own; anyone's for themselves, their mentor, staff.
+    "gradebook:mine":                       (302, 200, 200, 302, 302, 302, 302, 302),
+    "gradebook:learner":                    (302, 200, 404, 200, 404, 404, 404, 200),
     # Quizzes and submissions.
     "assessments:quiz-take":                (302, 200, 200, 200, 200, 200, 200, 200),
     "assessments:submission-list":          (302, 200, 200, 200, 200, 200, 200, 200),
     "assessments:submission-detail":        (302, 200, 404, 200, 404, 404, 404, 200),
     "assessments:submission-review":        (302, 404, 404, 200, 404, 404, 404, 200),
+    # Review cards: the learner's own (any user may have cards); a card's page for its learner, their
+    # mentor and staff.
+    "cards:review":                         (302, 200, 200, 200, 200, 200, 200, 200),
+    "cards:answer":                         (302, 405, 405, 405, 405, 405, 405, 405),
+    "cards:rate":                           (302, 405, 405, 405, 405, 405, 405, 405),
+    "cards:card-list":                      (302, 200, 200, 200, 200, 200, 200, 200),
+    "cards:card-add":                       (302, 405, 405, 405, 405, 405, 405, 405),
+    "cards:card-detail":                    (302, 200, 404, 200, 404, 404, 404, 200),
+    "cards:card-retire":                    (302, 405, 405, 405, 405, 405, 405, 405),
+    "cards:settings":                       (302, 405, 405, 405, 405, 405, 405, 405),
+    "api-my-cards-due":                     (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-my-card-stats":                    (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-my-card-review":                   (401, 405, 405, 405, 405, 405, 405, 405),
+    "api-card-detail":                      (401, 200, 404, 200, 404, 404, 404, 200),
     # Mentoring: mentors (and staff), and only their own learners.
     "mentoring:dashboard":                  (302, 403, 403, 200, 200, 200, 200, 200),
     "mentoring:dashboard-csv":              (302, 403, 403, 200, 200, 200, 200, 200),
@@ -110,6 +130,15 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "projects:review":                      (405, 405, 405, 405, 405, 405, 405, 405),
     "projects:attachment":                  (302, 200, 404, 200, 404, 404, 404, 200),
     "projects:queue":                       (302, 403, 403, 200, 200, 200, 200, 200),
+    # Notices: every user their own (a notice id in a URL is the learner's).
+    "notifications:list":                   (302, 200, 200, 200, 200, 200, 200, 200),
+    "notifications:preferences":            (302, 200, 200, 200, 200, 200, 200, 200),
+    "notifications:read":                   (405, 405, 405, 405, 405, 405, 405, 405),
+    "notifications:read-all":               (405, 405, 405, 405, 405, 405, 405, 405),
+    "api-notice-list":                      (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-notice-unread-count":              (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-notice-read":                      (401, 405, 405, 405, 405, 405, 405, 405),
+    "api-notice-read-all":                  (401, 405, 405, 405, 405, 405, 405, 405),
     # API: the index and the curriculum are public; the rest needs a user (401 with WWW-Authenticate).
     "api-index":                            (200, 200, 200, 200, 200, 200, 200, 200),
     "phase-list":                           (200, 200, 200, 200, 200, 200, 200, 200),
@@ -180,6 +209,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     # Admin model URLs that differ from the rule below: read-only models (no add) …
     "admin:notifications_email_add":        (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:notifications_email_delete":     (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:notifications_notice_add":       (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:auditlog_logentry_add":          (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:auditlog_logentry_delete":       (302, 302, 302, 302, 302, 302, 302, 403),
     # … and submissions, which only learners create.
@@ -235,6 +265,19 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
                                                             (302, 400, 404, 404, 404, 404, 404, 404)),
     "projects:review":          (PROJECT_REVIEW,
                                                             (302, 403, 404, 302, 404, 404, 404, 302)),
+    # Only the card's learner reviews, retires or answers it; a form without its token is refused.
+    "cards:answer":             ({},
+                                                            (302, 400, 404, 404, 404, 404, 404, 404)),
+    "cards:rate":               ({"rating": "3"},
+                                                            (302, 302, 404, 404, 404, 404, 404, 404)),
+    "cards:card-add":           ({"question": "999999"},
+                                                            (302, 302, 302, 302, 302, 302, 302, 302)),
+    "cards:card-retire":        ({},
+                                                            (302, 302, 404, 404, 404, 404, 404, 404)),
+    "cards:settings":           ({"desired_retention": "2"},
+                                                            (302, 400, 400, 400, 400, 400, 400, 400)),
+    "api-my-card-review":       ({"rating": 3},
+                                                            (401, 201, 404, 404, 404, 404, 404, 404)),
     "api-my-replan":            ({},
                                                             (401, 400, 400, 404, 404, 404, 404, 404)),
     "api-answer-review":        ({"points": "3", "feedback": "Nearly."},
@@ -252,6 +295,14 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
                                                             (401, 415, 404, 404, 404, 404, 404, 404)),
     "api-project-review":       (PROJECT_REVIEW_API,
                                                             (401, 403, 403, 201, 404, 404, 404, 201)),
+    "notifications:read":       ({},
+                                                            (302, 302, 404, 404, 404, 404, 404, 404)),
+    "notifications:read-all":   ({},
+                                                            (302, 302, 302, 302, 302, 302, 302, 302)),
+    "api-notice-read":          ({},
+                                                            (401, 200, 404, 404, 404, 404, 404, 404)),
+    "api-notice-read-all":      ({},
+                                                            (401, 200, 200, 200, 200, 200, 200, 200)),
     "api-token":                ({},
                                                             (400, 400, 400, 400, 400, 400, 400, 400)),
     "admin:logout":             ({},
@@ -398,6 +449,8 @@ def world(
     Token.objects.create(user=learner)
     ClockedSchedule.objects.create(clocked_time=timezone.now())
     SolarSchedule.objects.create(event="sunrise", latitude=Decimal("51.5"), longitude=Decimal("0"))
+    card = card_for(learner, quiz)  # a review card of the learner's (the cards app), and their settings
+    desired_retention_set(learner=learner, desired_retention=0.85)
     users = {
         "learner": learner,
         "other_learner": other_learner,
@@ -420,8 +473,10 @@ def world(
         "app_label": "progress",
         "content_type_id": str(ContentType.objects.get_for_model(Submission).pk),
         "key": "not-a-real-key",
+        "card_id": str(card.pk),
         "uidb36": "1",
         "url": "no-such-admin-page/",
+        "notice_id": str(Notice.objects.filter(recipient=learner).order_by("pk").first().pk),  # type: ignore[union-attr]
     }
     return users, values, enrolment, quiz
 
@@ -435,6 +490,8 @@ def url_values(route: str, values: dict[str, str], enrolment: Enrolment, quiz: Q
         values["number"] = str(Phase.objects.order_by("number").first().number)  # type: ignore[union-attr]
     if route.startswith("projects/weeks/"):
         values["number"] = str(PROJECT_WEEK)
+    if route.startswith(("api/v1/cards/", "api/v1/me/cards/")):
+        values["pk"] = values["card_id"]
     if route.startswith("reminders/"):
         values["token"] = unsubscribe_token_for(enrolment_id=enrolment.pk)
     if route.startswith("admin/r/"):  # "view on site": the submission's page

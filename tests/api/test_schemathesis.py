@@ -26,11 +26,13 @@ from schemathesis.specs.openapi.checks import (
 from assessments import services as assessment_services
 from curriculum.models import Week
 from lms.throttles import WriteRateThrottle
+from notifications.services import notify
 from progress import services as progress_services
 from progress.models import Enrolment
 from projects import services as project_services
 from projects.models import Project
 from tests.assessments.conftest import make_quiz, perfect_answers
+from tests.cards.conftest import card_for
 from tests.factories import MentorFactory, UserFactory
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -65,6 +67,11 @@ def world(curriculum_tx) -> dict[str, Any]:
         commit="abc1234", report="# Report",
     )  # fmt: skip
     project_services.version_submit(learner=learner, version_id=version.pk)
+    notice = notify(
+        recipient=learner, kind="week_feedback", key="fuzz:1", text="Well done.", link="/dashboard/",
+        subject="Feedback", email_text="Well done.",
+    )  # fmt: skip
+    card = card_for(learner, graded_quiz)  # a review card (the cards app)
     return {
         "learner": learner,
         "mentor": mentor,
@@ -76,6 +83,8 @@ def world(curriculum_tx) -> dict[str, Any]:
             "number": 3,
             "version_id": version.pk,
             "project_id": version.project_id,
+            "notice_id": notice.pk,
+            "card": card.pk,
         },
     }
 
@@ -83,7 +92,10 @@ def world(curriculum_tx) -> dict[str, Any]:
 def real_path_parameters(path: str, ids: dict[str, int]) -> dict[str, int]:
     values = {"enrolment_id": ids["enrolment_id"], "answer_id": ids["answer_id"], "number": ids["number"]}
     values |= {"version_id": ids["version_id"], "project_id": ids["project_id"]}
+    values["notice_id"] = ids["notice_id"]
     values["pk"] = ids["quiz"] if path.startswith("/api/v1/quizzes/") else ids["submission"]
+    if "/cards/" in path:
+        values["pk"] = ids["card"]
     if path.startswith("/api/v1/phases/") or "/phases/" in path:
         values["number"] = 1
     return {name: value for name, value in values.items() if "{" + name + "}" in path}

@@ -219,18 +219,25 @@ def test_the_sweep_runs_every_five_minutes_from_a_beat_row_editable_in_admin(db)
 
 def test_notices_are_the_recipients_own_newest_first(ada):
     bob = UserFactory(username="bob")
+
+    def notify(user, key, kind="test", text="", link="", subject="Hello"):
+        services.notify(
+            recipient=user, kind=kind, key=key, text=text, link=link, subject=subject, email_text="x"
+        )
+
     with freeze_time(NOW):
-        enqueue(ada, key="a", kind="phase_returned", notice="Redo week 3", link="/dashboard/")
+        notify(ada, "a", kind="phase_returned", text="Redo week 3", link="/dashboard/")
     with freeze_time(NOW + timedelta(hours=1)):
-        enqueue(ada, key="b", kind="week_feedback", subject="Feedback", notice="Well done")
-        enqueue(ada, key="c", kind="reminder_weekly")  # e-mail only
-        enqueue(bob, key="d", notice="Bob's")
+        notify(ada, "b", kind="week_feedback", subject="Feedback", text="Well done")
+        enqueue(ada, key="c", kind="mentor_digest")  # an e-mail, no notice
+        notify(bob, "d", text="Bob's")
     notices = notices_for(recipient_id=ada.pk)
     assert [(notice.kind, notice.text) for notice in notices] == [
         ("week_feedback", "Well done"),
         ("phase_returned", "Redo week 3"),
     ]
     assert notices[1].link == "/dashboard/"
+    assert notices[0].subject == "Feedback"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -265,3 +272,14 @@ def test_two_workers_sending_the_same_rows_at_once_send_each_once():
     recipients = [message.to[0] for message in mail.outbox]
     assert len(recipients) == len(set(recipients)) == 40
     assert set(Email.objects.values_list("status", "attempts")) == {("sent", 1)}
+
+
+def test_every_subject_names_the_site_once(ada, settings, celery_eager, django_capture_on_commit_callbacks):
+    settings.SITE_NAME = "Example Learning"
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue(ada, key="named:1", subject="Hello")
+        enqueue(ada, key="named:2", subject="[Example Learning] Already named")
+    assert sorted(message.subject for message in mail.outbox) == [
+        "[Example Learning] Already named",
+        "[Example Learning] Hello",
+    ]

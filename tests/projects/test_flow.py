@@ -4,7 +4,7 @@ version is reviewed; acceptance completes the week (stored standing) ; notices o
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from notifications.models import Email
+from notifications.models import Email, Notice
 from progress.models import Standing, WeekProgress
 from projects import services
 from projects.models import Version
@@ -139,7 +139,12 @@ def test_notices_go_once_each_through_the_outbox_even_when_retried(learner, ment
         (f"project-submitted:{v1.pk}", "mentor"),
     ]
     assert sorted(message.to[0] for message in mailoutbox) == ["learner@example.com", "mentor@example.com"]
-    assert "Overall: fine." in Email.objects.get(kind="project_reviewed").notice
+    notices = dict(Notice.objects.values_list("key", "text"))
+    assert (
+        notices[f"project-submitted:{v1.pk}"]
+        == "learner@example.com submitted version 1 of “Benchmark an inference setup”."
+    )
+    assert "Overall: fine." in notices[f"project-reviewed:{done.pk}"]
 
 
 def test_a_report_too_long_is_refused(learner, enrolment):

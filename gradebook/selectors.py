@@ -1,0 +1,303 @@
+"""The progress page's reads: one learner's standing, quizzes, phases, plan against actual, week map and
+forecast, from the owners' selectors (progress, assessments, curriculum) — nothing is computed twice.
+
+Who may see it: `progress.selectors.enrolments_visible_to`, the one rule (the learner, their mentor
+while they mentor the enrolment, staff).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from accounts.models import User
+from assessments.models import QuizRecord
+from assessments.selectors import QuizSummary, quiz_record_of, quiz_summaries_for
+from charts.svg import LineChart, Marker, Series, Span, line_chart
+from curriculum.selectors import week_count
+from gradebook.plan import Forecast, Pause, actual_points, finish_forecast, plan_points
+from progress.models import Enrolment, ScheduleChange, Standing
+from progress.schedule import build_schedule, weeks_phrase
+from progress.selectors import (
+    CURRENT_STATUSES,
+    LearnerOverview,
+    enrolment_latest_for,
+    enrolments_visible_to,
+    learner_overview,
+    today_for,
+)
+
+
+def report_enrolments_visible_to(*, user: User) -> QuerySet[Enrolment]:
+    """Whose progress page a user may open: progress's one rule, with what the page reads joined."""
+    return enrolments_visible_to(user=user).select_related("standing", "learner__quiz_record")
+
+
+def own_enrolment(*, user: User) -> Enrolment | None:
+    enrolment = enrolment_latest_for(learner=user)
+    return None if enrolment is None else report_enrolments_visible_to(user=user).get(pk=enrolment.pk)
+
+
+QUIZ_STATUS_TEXT = {
+    "passed": "Passed",
+    "failed": "Not passed yet",
+    "needs_review": "Waiting for your mentor's review",
+    "pending": "Being graded",
+    "not_taken": "Not taken yet",
+}
+
+
+@dataclass(frozen=True)
+class QuizLine:
+    summary: QuizSummary
+    topic: str
+
+    @property
+    def status_text(self) -> str:
+        summary = self.summary
+        text = QUIZ_STATUS_TEXT[summary.status]
+        if summary.status == "failed" and summary.attempts_left:
+            text += f" · {summary.attempts_left} attempt{'' if summary.attempts_left == 1 else 's'} left"
+        return text
+
+
+@dataclass(frozen=True)
+class PhaseLine:
+    number: int
+    title: str
+    completed: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+
+# The week map's statuses, in the legend's order: (key, words, symbol). Words and symbols differ, not
+# only colours; "to catch up" rather than a red "overdue".
+MAP_STATUSES = [
+    ("completed", "Completed", "✓"),
+    ("this_week", "This week", "●"),
+    ("in_progress", "In progress", "◐"),
+    ("catch_up", "To catch up", "↺"),
+    ("upcoming", "Coming up", ""),
+]
+MAP_WORDS = {key: words for key, words, _ in MAP_STATUSES}
+MAP_SYMBOLS = {key: symbol for key, _, symbol in MAP_STATUSES}
+
+
+@dataclass(frozen=True)
+class MapCell:
+    number: int
+    topic: str
+    status: str
+    href: str
+    starts_on: date
+
+    @property
+    def words(self) -> str:
+        return MAP_WORDS[self.status]
+
+    @property
+    def symbol(self) -> str:
+        return MAP_SYMBOLS[self.status]
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    key: str
+    words: str
+    symbol: str
+    count: int
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """A row of the plan-against-actual table (the chart's figures for screen readers)."""
+
+    number: int
+    first_plan_ends: date
+    current_plan_ends: date
+    completed_on: date | None
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    enrolment: Enrolment
+    standing: Standing
+    overview: LearnerOverview
+    quizzes: list[QuizLine]
+    record: QuizRecord | None
+    phases: list[PhaseLine]
+    cells: list[MapCell]
+    legend: list[LegendEntry]
+    chart: LineChart
+    plan_rows: list[PlanRow]
+    events: list[Marker]
+    pauses: list[Pause]
+    forecast: Forecast
+    total_weeks: int
+
+    @property
+    def standing_words(self) -> str:
+        """Where the learner stands, kindly: "3 weeks to catch up" rather than a red "behind"."""
+        standing = self.standing
+        if standing.state == Standing.State.BEHIND:
+            return f"{weeks_phrase(standing.weeks_behind)} to catch up"
+        if standing.state == Standing.State.AHEAD:
+            return f"{weeks_phrase(standing.weeks_ahead)} ahead of the plan"
+        if standing.state == Standing.State.PAUSED:
+            return "Paused: the plan waits until you resume"
+        return standing.label
+
+    @property
+    def quizzes_passed(self) -> int:
+        return sum(line.summary.status == "passed" for line in self.quizzes)
+
+    @property
+    def quiz_average(self) -> Decimal | None:
+        return self.record.average_best_percent if self.record else None
+
+
+def _week_href(enrolment: Enrolment, number: int, *, own: bool) -> str:
+    if own:
+        return reverse("progress:week", args=[number])
+    if enrolment.status in CURRENT_STATUSES:
+        return reverse("mentoring:learner", args=[enrolment.pk]) + f"#week-{number}"
+    return reverse("curriculum:week-detail", args=[number])
+
+
+def _map_status(row: object, current: int | None) -> str:
+    planned = row.planned  # type: ignore[attr-defined]
+    if planned.is_completed:
+        return "completed"
+    if planned.number == current:
+        return "this_week"
+    if planned.is_overdue:
+        return "catch_up"
+    if planned.status == "in_progress":
+        return "in_progress"
+    return "upcoming"
+
+
+def _pauses(enrolment: Enrolment, changes: list[ScheduleChange], today: date) -> list[Pause]:
+    pauses = [
+        Pause(change.paused_from, change.created_at.date())
+        for change in changes
+        if change.reason == ScheduleChange.Reason.RESUME and change.paused_from
+    ]
+    if enrolment.status == Enrolment.Status.PAUSED and enrolment.paused_on:
+        pauses.append(Pause(enrolment.paused_on, today))
+    return pauses
+
+
+def progress_report(*, enrolment: Enrolment, viewer: User, today: date | None = None) -> ProgressReport:
+    """Everything the progress page shows, in a fixed number of queries. `enrolment` comes from
+    `report_enrolments_visible_to` (standing and quiz record joined)."""
+    today = today or today_for(enrolment)
+    own = enrolment.learner_id == viewer.pk
+    summaries = quiz_summaries_for(learner=enrolment.learner)
+    overview = learner_overview(enrolment=enrolment, quizzes=summaries, today=today)
+    total = week_count()
+    rows = overview.rows[:total]
+    schedule = overview.schedule
+    standing = enrolment.standing
+    titles = {item.phase.number: item.phase.title for item in overview.phases}
+    phases = [
+        PhaseLine(number, titles.get(number, ""), done, all_)
+        for number, done, all_ in standing.phase_completion
+    ]
+    topics = {row.week.number: row.week.topic for row in rows}
+    quizzes = [QuizLine(summary, topics.get(number, "")) for number, summary in sorted(summaries.items())]
+
+    cells = [
+        MapCell(
+            row.week.number,
+            row.week.topic,
+            _map_status(row, schedule.current_week if schedule.state != "completed" else None),
+            _week_href(enrolment, row.week.number, own=own),
+            row.planned.starts_on,
+        )
+        for row in rows
+    ]
+    legend = [
+        LegendEntry(key, words, symbol, sum(cell.status == key for cell in cells))
+        for key, words, symbol in MAP_STATUSES
+    ]
+
+    completed_on = {
+        row.week.number: row.progress.completed_at.date()
+        for row in rows
+        if row.planned.is_completed and row.progress and row.progress.completed_at
+    }
+    first_plan = build_schedule(
+        start_date=enrolment.start_date, pace=enrolment.pace, today=today, total_weeks=total
+    )
+    pauses = _pauses(enrolment, overview.changes, today)
+    events = [
+        Marker(
+            change.created_at.date(), "Re-planned" if change.reason == "replan" else "Resumed", change.reason
+        )
+        for change in overview.changes
+    ]
+    plan_ends = schedule.weeks[-1].ends_on
+    forecast = finish_forecast(
+        start=enrolment.start_date,
+        today=today,
+        completed_on=list(completed_on.values()),
+        total_weeks=total,
+        plan_ends_on=plan_ends,
+        pauses=pauses,
+    )
+    last_day = max(first_plan.weeks[-1].ends_on, plan_ends, today, forecast.finish_on or today)
+    done = len(completed_on)
+    who = "your" if own else f"{enrolment.learner}'s"
+    chart = line_chart(
+        ident="plan-vs-actual",
+        title="Weeks completed: plan against actual",
+        description=(
+            f"{done} of {total} weeks completed by {today:%d %b %Y}; the first plan had "
+            f"{sum(week.ends_on < today for week in first_plan.weeks)} done by then and "
+            f"{who} current plan {sum(week.ends_on < today for week in schedule.weeks)}. "
+            f"{len([e for e in events if e.kind == 'replan'])} re-plan(s), {len(pauses)} pause(s)."
+        ),
+        series=[
+            Series("First plan", plan_points(first_plan.weeks, start=enrolment.start_date), "plan"),
+            Series("Current plan", plan_points(schedule.weeks, start=enrolment.start_date), "current-plan"),
+            Series(
+                "Completed",
+                actual_points(completed_on.values(), start=enrolment.start_date, today=today),
+                "actual",
+            ),
+        ],
+        first=enrolment.start_date,
+        last=last_day,
+        maximum=total,
+        markers=events,
+        spans=[Span(p.starts, p.ends, "Paused") for p in pauses],
+        today=today,
+    )
+    plan_rows = [
+        PlanRow(
+            number, first_plan.week(number).ends_on, schedule.week(number).ends_on, completed_on.get(number)
+        )
+        for number in range(1, total + 1)
+    ]
+    return ProgressReport(
+        enrolment=enrolment,
+        standing=standing,
+        overview=overview,
+        quizzes=quizzes,
+        record=quiz_record_of(enrolment.learner),
+        phases=phases,
+        cells=cells,
+        legend=legend,
+        chart=chart,
+        plan_rows=plan_rows,
+        events=events,
+        pauses=pauses,
+        forecast=forecast,
+        total_weeks=total,
+    )

@@ -1,0 +1,201 @@
+"""The mentor workspace: charts of the group above the mentor table, each segment a link that filters it.
+
+Every count is made with the table's own filters (`selectors.mentee_table` with a `Segment`: the
+STANDING_GROUPS and `active_in_week` conditions, `learners_with_unpassed_quiz_by_phase`), on the rows the
+table shows unfiltered, so a segment's number is the number of rows its link shows. A constant number
+of queries: one aggregate for standings and activity, three for the quiz results, one for the review
+queue, and for staff one for the mentors.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlencode
+
+from django.db.models import Count, Min, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from assessments.selectors import has_reviews_waiting, submissions_waiting_for_review_in
+from charts.svg import BarChart, Datum, bar_chart, column_chart
+from mentoring.selectors import (
+    ACTIVITY_WEEKS,
+    STANDING_GROUPS,
+    PhaseQuizResults,
+    Segment,
+    active_in_week,
+    mentee_table,
+    quiz_results_by_phase,
+)
+from progress.models import Enrolment
+from progress.schedule import weeks_phrase
+
+TONES = {
+    "ahead": "ok",
+    "on_track": "ok",
+    "behind_1": "warn",
+    "behind_2": "warn",
+    "behind_3": "bad",
+    "other": "muted",
+}
+
+
+def _href(base: dict[str, str], **params: object) -> str:
+    return "?" + urlencode({**base, **{name: str(value) for name, value in params.items()}})
+
+
+def _learners(count: int) -> str:
+    return f"{count} learner{'' if count == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    submissions: int
+    learners: int
+    oldest: datetime | None
+    href: str
+
+    @property
+    def oldest_days(self) -> int | None:
+        return None if self.oldest is None else (timezone.now() - self.oldest).days
+
+
+@dataclass(frozen=True)
+class MentorLine:
+    mentor_id: int
+    name: str
+    learners: int
+    to_catch_up: int
+    reviews: int
+    href: str
+
+
+@dataclass(frozen=True)
+class Workspace:
+    standing: BarChart
+    activity: BarChart
+    pass_rate: BarChart
+    quiz_help: dict[int, int]
+    """Phase number → learners with a quiz of that phase not passed yet (what its bar's link shows)."""
+    reviews: ReviewQueue
+    mentors: list[MentorLine]
+    total: int
+
+
+def workspace_for(*, user: User, mentor_id: int | None = None, now: datetime | None = None) -> Workspace:
+    now = now or timezone.now()
+    base_segment = Segment(mentor_id=mentor_id if user.is_staff else None)
+    base = base_segment.query
+    rows = mentee_table(user=user, segment=base_segment, now=now).order_by()
+    counts = rows.aggregate(
+        total=Count("pk"),
+        **{
+            f"standing_{key}": Count("pk", filter=condition)
+            for key, (_, condition) in STANDING_GROUPS.items()
+        },
+        **{
+            f"active_{weeks}": Count("pk", filter=active_in_week(weeks, now))
+            for weeks in range(ACTIVITY_WEEKS)
+        },
+    )
+    standing = bar_chart(
+        ident="chart-standing",
+        title="Where the group stands",
+        description="; ".join(
+            f"{label}: {_learners(counts[f'standing_{key}'])}" for key, (label, _) in STANDING_GROUPS.items()
+        ),
+        data=[
+            Datum(
+                label,
+                counts[f"standing_{key}"],
+                _href(base, standing=key),
+                _learners(counts[f"standing_{key}"]),
+                TONES[key],
+            )
+            for key, (label, _) in STANDING_GROUPS.items()
+        ],
+        caption_value="Learners",
+    )
+    weeks = list(reversed(range(ACTIVITY_WEEKS)))
+    activity = column_chart(
+        ident="chart-activity",
+        title=f"Learners active, each of the last {ACTIVITY_WEEKS} weeks",
+        description="; ".join(f"{_week_name(n)}: {_learners(counts[f'active_{n}'])}" for n in weeks),
+        data=[
+            Datum(_week_short(n), counts[f"active_{n}"], _href(base, active=n), str(counts[f"active_{n}"]))
+            for n in weeks
+        ],
+        caption_value="Learners active",
+    )
+    pass_rate, quiz_help = _pass_rate_chart(rows, base)
+    reviews = _review_queue(rows, base)
+    mentors = _mentor_lines(rows) if user.is_staff and mentor_id is None else []
+    return Workspace(standing, activity, pass_rate, quiz_help, reviews, mentors, counts["total"])
+
+
+def _week_name(weeks_ago: int) -> str:
+    return "the last 7 days" if weeks_ago == 0 else f"{weeks_phrase(weeks_ago)} before"
+
+
+def _week_short(weeks_ago: int) -> str:
+    return "now" if weeks_ago == 0 else f"-{weeks_ago}"
+
+
+def _pass_rate_chart(rows: QuerySet[Enrolment], base: dict[str, str]) -> tuple[BarChart, dict[int, int]]:
+    """Per phase: the share of the group's decided quiz results (passed, or not passed yet) that passed,
+    linking to the learners with a quiz of that phase not passed yet (and how many they are)."""
+    results = quiz_results_by_phase(learner_ids=rows.values("learner_id"))
+    data, helping = [], {}
+    for number in sorted(n for n in results if n) or [1]:
+        phase = results.get(number, PhaseQuizResults())
+        rate = phase.pass_rate
+        helping[number] = len(phase.learners_failing)
+        text = f"{rate}%" if rate is not None else "no results"
+        href = _href(base, quiz_phase=number) if helping[number] else ""
+        data.append(Datum(f"Phase {number}", rate or 0, href, text, "ok" if (rate or 0) >= 70 else "warn"))
+    chart = bar_chart(
+        ident="chart-pass-rate",
+        title="Quiz pass rate per phase",
+        description="; ".join(
+            f"Phase {number}: {datum.shown} passed, {_learners(count)} with a quiz not passed yet"
+            for datum, (number, count) in zip(data, helping.items(), strict=True)
+        ),
+        data=data,
+        maximum=100,
+        caption_value="Passed",
+    )
+    return chart, helping
+
+
+def _review_queue(rows: QuerySet[Enrolment], base: dict[str, str]) -> ReviewQueue:
+    waiting = submissions_waiting_for_review_in(enrolment_ids=rows.values("pk")).aggregate(
+        submissions=Count("pk"), learners=Count("learner_id", distinct=True), oldest=Min("submitted_at")
+    )
+    return ReviewQueue(
+        waiting["submissions"], waiting["learners"], waiting["oldest"], _href(base, flag="pending_review")
+    )
+
+
+def _mentor_lines(rows: QuerySet[Enrolment]) -> list[MentorLine]:
+    """Staff: each mentor's group (and the learners without one), with a link to it."""
+    lines = (
+        rows.values("mentor_id", "mentor__name", "mentor__first_name", "mentor__last_name", "mentor__email")
+        .annotate(
+            learners=Count("pk"),
+            to_catch_up=Count("pk", filter=Q(standing__weeks_behind__gt=0)),
+            reviews=Count("pk", filter=has_reviews_waiting()),
+        )
+        .order_by("mentor__email")
+    )
+    result = []
+    for line in lines:
+        mentor_id = line["mentor_id"]
+        if mentor_id is None:
+            continue
+        name = (line["mentor__name"] or "").strip() or (
+            f"{line['mentor__first_name']} {line['mentor__last_name']}".strip() or line["mentor__email"]
+        )
+        href = _href({}, mentor=mentor_id)
+        result.append(
+            MentorLine(mentor_id, name, line["learners"], line["to_catch_up"], line["reviews"], href)
+        )
+    return result
