@@ -23,10 +23,10 @@ from projects.serializers import (
     AttachmentSerializer,
     AttachmentUploadSerializer,
     DraftUpdateSerializer,
-    ProjectSerializer,
-    QueueItemSerializer,
     ProjectReviewCreateSerializer,
     ProjectReviewSerializer,
+    ProjectSerializer,
+    QueueItemSerializer,
     VersionSerializer,
 )
 
