@@ -11,7 +11,7 @@ COPY . .
 # collectstatic needs settings but no database or real secret.
 RUN SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.db python manage.py collectstatic --noinput -v0
 
-RUN useradd --create-home lms && chown -R lms /app
+RUN useradd --create-home lms && mkdir -p /app/media && chown -R lms /app
 USER lms
 EXPOSE 8000
 CMD ["gunicorn", "lms.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -105,6 +105,8 @@ API_SECTIONS = {
         "enrolment": "api-my-enrolment",
         "schedule": "api-my-schedule",
         "progress": "api-my-progress",
+        "certificates": "api-my-certificates",
+        "portfolio": "api-my-portfolio",
         "notices": "api-notice-list",
         "notices_unread": "api-notice-unread-count",
     },

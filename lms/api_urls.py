@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("cards.api_urls")),
     path("", include("mentoring.api_urls")),
     path("", include("projects.api_urls")),
+    path("", include("credentials.api_urls")),
     path("", include("notifications.api_urls")),
 ]

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "gradebook",
     "mentoring",
     "projects",
+    "credentials",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +159,9 @@ STORAGES = {
     },
 }
 WHITENOISE_MANIFEST_STRICT = False
+# Uploaded and generated files (certificates' PDFs) go through the storage API ("default" above); never
+# served from MEDIA_URL: views check who asks, then stream them. The compose stack keeps them in a volume.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 # --- Uploaded files (project attachments) -----------------------------------------------------
 # Never served from a public URL: only through projects' access-checked view. Local files by default;
@@ -250,6 +254,13 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # (assessments.tasks: close_old_connections, which honours CONN_MAX_AGE and CONN_HEALTH_CHECKS).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 
+# --- Credentials (certificates signed as Open Badges 3.0 VC-JWTs: see credentials/README.md) ------
+# The Ed25519 private key, base64url (`manage.py credentials_keygen`); keep it secret and backed up.
+CREDENTIALS_SIGNING_KEY = env.str("CREDENTIALS_SIGNING_KEY", default="")
+# Public halves of keys used before (comma-separated, base64url): still published, so that credentials
+# signed with them still verify after a rotation.
+CREDENTIALS_PREVIOUS_PUBLIC_KEYS = env.list("CREDENTIALS_PREVIOUS_PUBLIC_KEYS", default=[])
+
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: its `WWW-Authenticate: Token` header makes a missing or revoked token a 401 (DRF
@@ -302,6 +313,8 @@ SPECTACULAR_SETTINGS = {
         "ProjectVersionStatusEnum": "projects.models.Version.Status",
         "CardStateEnum": "cards.models.Card.State",
         "ReviewRatingEnum": "cards.models.Review.Rating",
+        "CertificateKindEnum": "credentials.models.Certificate.Kind",
+        "CertificateStatusEnum": "credentials.models.Certificate.Status",
     },
 }
 

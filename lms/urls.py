@@ -30,6 +30,7 @@ urlpatterns = [
     path("reminders/", include("reminders.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("projects/", include("projects.urls")),
+    path("", include("credentials.urls")),
     path("notices/", include("notifications.urls")),
     path("api/v1/", include("lms.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import User
+from credentials.services import certificates_issue_for_sign_off
 from curriculum.models import Phase, Week
 from mentoring.models import PhaseReview, WeekFeedback
 from mentoring.selectors import mentee_enrolments_for, mentee_rows, phases_ready_for_review
@@ -81,6 +82,10 @@ def phase_review_create(
         with transaction.atomic():
             review.save()
             phase_review_email_enqueue(review=review)
+            if review.decision == PhaseReview.Decision.SIGNED_OFF:
+                # The phase's certificate (and the curriculum's, with the last phase) in the same
+                # transaction: a sign-off never stands without its certificate, nor the reverse.
+                certificates_issue_for_sign_off(enrolment=enrolment, phase=phase, signed_by=reviewer)
     except IntegrityError as error:
         raise ValidationError("This phase is already signed off.") from error
     return review

@@ -58,6 +58,15 @@ def _fast_password_hashing():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _throwaway_credentials_key():
+    """Certificates' credentials are signed with a key made for this run (never a real one)."""
+    from credentials.signing import generate_key_text
+
+    with override_settings(CREDENTIALS_SIGNING_KEY=generate_key_text()):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters (allauth, DRF throttles) live in the cache: no test inherits another's."""

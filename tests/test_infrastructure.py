@@ -67,6 +67,7 @@ def test_production_settings_pass_check_deploy():
         SECRET_KEY="a-production-like-secret-key-with-plenty-of-entropy-9f8e7d6c5b4a3210",
         ALLOWED_HOSTS="lms.example.com",
         CSRF_TRUSTED_ORIGINS="https://lms.example.com",
+        CREDENTIALS_SIGNING_KEY="nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A",  # a throwaway key
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -37,6 +37,7 @@ from rest_framework.authtoken.models import Token
 from assessments import services as assessment_services
 from assessments.models import Quiz, Submission
 from cards.services import desired_retention_set
+from credentials import services as credentials_services
 from curriculum.models import Phase, Week
 from mentoring import services as mentoring_services
 from notifications.models import Notice
@@ -130,6 +131,23 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "projects:review":                      (405, 405, 405, 405, 405, 405, 405, 405),
     "projects:attachment":                  (302, 200, 404, 200, 404, 404, 404, 200),
     "projects:queue":                       (302, 403, 403, 200, 200, 200, 200, 200),
+    # Certificates: the learner's own (their mentor and staff see them too); staff revoke and re-issue.
+    "credentials:mine":                     (302, 200, 200, 200, 200, 200, 200, 200),
+    "credentials:certificate":              (302, 200, 404, 200, 404, 404, 404, 200),
+    "credentials:pdf":                      (302, 200, 404, 200, 404, 404, 404, 200),
+    "credentials:revoke":                   (405, 405, 405, 405, 405, 405, 405, 405),
+    "credentials:reissue":                  (405, 405, 405, 405, 405, 405, 405, 405),
+    # Public: verification by the unguessable id, the issuer's profile, keys and revocation list.
+    "credentials:verify":                   (200, 200, 200, 200, 200, 200, 200, 200),
+    "credentials:credential":               (200, 200, 200, 200, 200, 200, 200, 200),
+    "credentials:issuer":                   (200, 200, 200, 200, 200, 200, 200, 200),
+    "credentials:jwks":                     (200, 200, 200, 200, 200, 200, 200, 200),
+    "credentials:status-list":              (200, 200, 200, 200, 200, 200, 200, 200),
+    # Portfolios: everyone's own settings and export; the learner's public page (published here).
+    "credentials:portfolio":                (302, 200, 200, 200, 200, 200, 200, 200),
+    "credentials:portfolio-export":         (302, 200, 200, 200, 200, 200, 200, 200),
+    "credentials:portfolio-print":          (302, 200, 200, 200, 200, 200, 200, 200),
+    "credentials:portfolio-public":         (200, 200, 200, 200, 200, 200, 200, 200),
     # Notices: every user their own (a notice id in a URL is the learner's).
     "notifications:list":                   (302, 200, 200, 200, 200, 200, 200, 200),
     "notifications:preferences":            (302, 200, 200, 200, 200, 200, 200, 200),
@@ -174,6 +192,9 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "api-project-review":                   (401, 403, 403, 405, 405, 405, 405, 405),
     "api-token":                            (401, 405, 405, 405, 405, 405, 405, 405),
     "api-me":                               (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-my-certificates":                  (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-my-portfolio":                     (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-certificate-verify":               (200, 200, 200, 200, 200, 200, 200, 200),
     "api-schema":                           (200, 200, 200, 200, 200, 200, 200, 200),
     "api-docs":                             (200, 200, 200, 200, 200, 200, 200, 200),
     # allauth: log-in and sign-up for visitors; account pages for users.
@@ -219,6 +240,10 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "admin:projects_review_add":            (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:projects_version_delete":        (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:projects_review_delete":         (302, 302, 302, 302, 302, 302, 302, 403),
+    # … certificates (issued by sign-offs, revoked on their page) and portfolios (the learner's).
+    "admin:credentials_certificate_add":    (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:credentials_certificate_delete": (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:credentials_portfolio_add":      (302, 302, 302, 302, 302, 302, 302, 403),
 }
 
 # Every URL of a ModelAdmin, by kind: staff only; everybody else goes to the admin log-in page.
@@ -278,6 +303,10 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
                                                             (302, 400, 400, 400, 400, 400, 400, 400)),
     "api-my-card-review":       ({"rating": 3},
                                                             (401, 201, 404, 404, 404, 404, 404, 404)),
+    "credentials:revoke":       ({"reason": "Issued by mistake."},
+                                                            (302, 403, 403, 403, 403, 403, 403, 302)),
+    "credentials:reissue":      ({},
+                                                            (302, 403, 403, 403, 403, 403, 403, 302)),
     "api-my-replan":            ({},
                                                             (401, 400, 400, 404, 404, 404, 404, 404)),
     "api-answer-review":        ({"points": "3", "feedback": "Nearly."},
@@ -402,6 +431,7 @@ def world(
     the other learner enrolled with the other mentor. The learner's past (tests.conftest.mentor_history):
     an earlier enrolment, completed, with the completed mentor; the current one was the former mentor's."""
     today = timezone.now().date()
+    settings.MEDIA_ROOT = tmp_path  # the certificate's PDF
     _, _, enrolment = mentor_history(
         learner,
         completed_mentor=completed_mentor,
@@ -444,6 +474,16 @@ def world(
         ],
     )  # fmt: skip
     mentoring_services.mentor_digest_send(mentor_id=mentor.pk, today=today)  # an outbox row
+    # A certificate of the learner's current enrolment (phase 1, signed by the mentor), its PDF stored,
+    # listed on the learner's public portfolio.
+    certificate, _ = credentials_services.phase_certificate_issue(
+        enrolment=enrolment, phase=Phase.objects.get(number=1), signed_by=mentor
+    )
+    credentials_services.certificate_pdf_store(certificate_id=certificate.pk)
+    credentials_services.portfolio_update(
+        portfolio=credentials_services.portfolio_for(learner=learner), learner=learner, is_public=True,
+        slug="ada-public", certificate_ids=[certificate.public_id],
+    )  # fmt: skip
     # Rows for the remaining admin models, so that every admin page renders something.
     EmailAddress.objects.create(user=learner, email=learner.email, verified=True, primary=True)
     Token.objects.create(user=learner)
@@ -476,6 +516,8 @@ def world(
         "card_id": str(card.pk),
         "uidb36": "1",
         "url": "no-such-admin-page/",
+        "public_id": certificate.public_id,
+        "slug": "ada-public",
         "notice_id": str(Notice.objects.filter(recipient=learner).order_by("pk").first().pk),  # type: ignore[union-attr]
     }
     return users, values, enrolment, quiz

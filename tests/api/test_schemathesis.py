@@ -67,6 +67,12 @@ def world(curriculum_tx) -> dict[str, Any]:
         commit="abc1234", report="# Report",
     )  # fmt: skip
     project_services.version_submit(learner=learner, version_id=version.pk)
+    from credentials.services import phase_certificate_issue
+    from curriculum.models import Phase
+
+    certificate, _ = phase_certificate_issue(
+        enrolment=enrolment, phase=Phase.objects.get(number=1), signed_by=mentor
+    )
     notice = notify(
         recipient=learner, kind="week_feedback", key="fuzz:1", text="Well done.", link="/dashboard/",
         subject="Feedback", email_text="Well done.",
@@ -83,15 +89,17 @@ def world(curriculum_tx) -> dict[str, Any]:
             "number": 3,
             "version_id": version.pk,
             "project_id": version.project_id,
+            "public_id": certificate.public_id,
             "notice_id": notice.pk,
             "card": card.pk,
         },
     }
 
 
-def real_path_parameters(path: str, ids: dict[str, int]) -> dict[str, int]:
+def real_path_parameters(path: str, ids: dict[str, Any]) -> dict[str, Any]:
     values = {"enrolment_id": ids["enrolment_id"], "answer_id": ids["answer_id"], "number": ids["number"]}
     values |= {"version_id": ids["version_id"], "project_id": ids["project_id"]}
+    values["public_id"] = ids["public_id"]
     values["notice_id"] = ids["notice_id"]
     values["pk"] = ids["quiz"] if path.startswith("/api/v1/quizzes/") else ids["submission"]
     if "/cards/" in path:
@@ -134,7 +142,7 @@ def operation_test(strategy: Any, live_server: Any, user: Any, checks: list[Any]
 
 
 def fuzz(
-    live_server: Any, user: Any, ids: dict[str, int], mode: GenerationMode
+    live_server: Any, user: Any, ids: dict[str, Any], mode: GenerationMode
 ) -> tuple[dict[str, int], list[str]]:
     """Run every operation; returns the number of requests sent per operation and the failures.
 

@@ -36,12 +36,17 @@ def test_a_sign_off_e_mails_the_learner_once_and_shows_its_comment_on_the_dashbo
     with outbox_sent_here():
         review(client, mentee, "signed_off", "Lovely notebooks — keep the pace.")
         review(client, mentee, "signed_off", "Again?")  # refused: already signed off
-    [message] = mail.outbox
+    # The sign-off's e-mail, and the certificate's (credentials: one each, once).
+    [message, certificate_message] = mail.outbox
     assert message.to == [learner.email]
     assert message.subject == "[AI/ML Curriculum] Phase 1 signed off: Foundations of Modern AI"
     assert "Lovely notebooks — keep the pace." in message.body
     assert "Lovely notebooks" in message.alternatives[0].content
-    assert Email.objects.exclude(kind__startswith="project").get().kind == "phase_signed_off"
+    assert certificate_message.subject.endswith("] Your certificate: Phase 1: Foundations of Modern AI")
+    assert sorted(Email.objects.exclude(kind__startswith="project").values_list("kind", flat=True)) == [
+        "certificate_issued",
+        "phase_signed_off",
+    ]
 
     page = dashboard_of(client, learner)
     notices = notices_section(page)

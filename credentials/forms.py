@@ -1,0 +1,45 @@
+from django import forms
+
+from credentials.models import Certificate, validate_slug
+from credentials.selectors import CompletedPhase
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (shown to everyone who checks the certificate)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        strip=True,
+    )
+
+
+class PortfolioForm(forms.Form):
+    """The learner's choices, item by item: nothing is public until they tick it."""
+
+    is_public = forms.BooleanField(
+        label="Publish my portfolio", required=False,
+        help_text="Off: the public address shows nothing (from the next visit on).",
+    )  # fmt: skip
+    slug = forms.CharField(
+        label="Public address", max_length=50, validators=[validate_slug],
+        help_text="Your portfolio is at /people/<this>/. A new one frees the old, which stops working.",
+    )  # fmt: skip
+    headline = forms.CharField(label="Headline", max_length=200, required=False)
+    certificates = forms.MultipleChoiceField(
+        label="Certificates to show", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    phases = forms.TypedMultipleChoiceField(
+        label="Completed phases to show", required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(
+        self, *args: object, certificates: list[Certificate], phases: list[CompletedPhase], **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["certificates"].choices = [  # type: ignore[attr-defined]
+            (c.public_id, f"{c.title} ({c.issued_at:%d %b %Y}){' — revoked' if c.is_revoked else ''}")
+            for c in certificates
+        ]
+        self.fields["phases"].choices = [  # type: ignore[attr-defined]
+            (phase.number, f"Phase {phase.number}: {phase.title}") for phase in phases
+        ]

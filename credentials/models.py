@@ -1,0 +1,166 @@
+"""Certificates (issued when a mentor signs a phase off, and for the whole curriculum) and portfolios.
+
+A certificate keeps what it certified as it was on the day (the learner's name, the phase's title,
+weeks and criteria, the mentor, the accepted project): the PDF, the signed credential and the
+verification page are all made from these columns, so editing the curriculum or a name later never
+changes a certificate already given — and the signed credential is the same however often it is
+downloaded (Ed25519 signatures are deterministic).
+"""
+
+import re
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from curriculum.models import Phase
+from progress.models import Enrolment
+
+PUBLIC_ID_PATTERN = r"[A-Za-z0-9_-]{22}"
+"""What `new_public_id` makes: 16 random bytes, base64url (22 characters, 128 bits)."""
+
+
+def new_public_id() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class Certificate(models.Model):
+    """Proof of a signed-off phase (`phase` set) or of the whole curriculum (`phase` empty)."""
+
+    class Kind(models.TextChoices):
+        PHASE = "phase", "Phase certificate"
+        CURRICULUM = "curriculum", "Curriculum certificate"
+
+    class Status(models.TextChoices):
+        """Not a column: revoked is `revoked_at` being set."""
+
+        VALID = "valid", "Valid"
+        REVOKED = "revoked", "Revoked"
+
+    public_id = models.CharField(
+        max_length=32, unique=True, default=new_public_id, editable=False,
+        help_text="The unguessable identifier in the verification URL (not the row's id).",
+    )  # fmt: skip
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # Deleting the account deletes its certificates (their verification pages then answer 404).
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="certificates")
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # What was certified, as it was when issued.
+    recipient_name = models.CharField(max_length=200)
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    criteria = models.TextField(help_text="How it was earned: the achievement's criteria.")
+    first_week = models.PositiveSmallIntegerField()
+    last_week = models.PositiveSmallIntegerField()
+    project_title = models.CharField(max_length=300, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    signed_by_name = models.CharField(max_length=200)
+    issued_at = models.DateTimeField()
+    # Revocation: shown wherever the certificate is (pages, JSON, PDF, the status list).
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revocation_reason = models.TextField(blank=True, max_length=1000)
+    replaces = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaced_by",
+        help_text="The revoked certificate this one was issued again for.",
+    )  # fmt: skip
+    # The learner's choice: listed on their public portfolio.
+    in_portfolio = models.BooleanField(default=False)
+    pdf = models.FileField(upload_to="certificates/", blank=True, max_length=200)
+
+    class Meta:
+        ordering = ["issued_at", "id"]
+        constraints = [
+            # Exactly once: one valid certificate per enrolment and phase (a revoked one may be re-issued) …
+            models.UniqueConstraint(
+                fields=["enrolment", "phase"],
+                condition=Q(revoked_at__isnull=True, phase__isnull=False),
+                name="one_valid_certificate_per_enrolment_phase",
+                violation_error_message="This phase already has a certificate.",
+            ),
+            # … and one for the whole curriculum.
+            models.UniqueConstraint(
+                fields=["enrolment"],
+                condition=Q(revoked_at__isnull=True, phase__isnull=True),
+                name="one_valid_curriculum_certificate_per_enrolment",
+                violation_error_message="The curriculum already has a certificate.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="phase", phase__isnull=False) | Q(kind="curriculum", phase__isnull=True),
+                name="certificate_kind_matches_phase",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | ~Q(revocation_reason=""),
+                name="revocation_has_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} — {self.recipient_name}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def status(self) -> "Certificate.Status":
+        return self.Status.REVOKED if self.is_revoked else self.Status.VALID
+
+    @property
+    def weeks_label(self) -> str:
+        return f"Weeks {self.first_week}–{self.last_week}"
+
+    @property
+    def status_list_index(self) -> int:
+        """The certificate's bit in the published revocation list."""
+        return self.pk
+
+
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,48}[a-z0-9])$")
+RESERVED_SLUGS = {"admin", "api", "me", "new", "settings", "export", "print"}
+
+
+def validate_slug(value: str) -> None:
+    if not SLUG_RE.match(value) or "--" in value:
+        raise ValidationError(
+            "Use 3 to 50 lower-case letters, digits and single hyphens, starting and ending with a letter "
+            "or digit (e.g. ada-lovelace)."
+        )
+    if value in RESERVED_SLUGS:
+        raise ValidationError(f"“{value}” is reserved; choose another address.")
+
+
+class Portfolio(models.Model):
+    """A learner's public page: off until they turn it on, showing only what they choose."""
+
+    learner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portfolio"
+    )
+    slug = models.CharField(
+        max_length=50, unique=True, validators=[validate_slug],
+        help_text="The public address: /people/<slug>/. A new one frees the old, which stops working.",
+    )  # fmt: skip
+    is_public = models.BooleanField(default=False)
+    headline = models.CharField(max_length=200, blank=True)
+    show_phases = models.JSONField(
+        default=list, blank=True, help_text="Numbers of the completed phases the learner lists publicly."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "portfolio"
+
+    def __str__(self) -> str:
+        return f"Portfolio of {self.learner}"
+
+    def clean(self) -> None:
+        super().clean()
+        phases = self.show_phases
+        if not isinstance(phases, list) or not all(isinstance(n, int) and n > 0 for n in phases):
+            raise ValidationError({"show_phases": "Give a list of phase numbers, e.g. [1, 2]."})

@@ -1,0 +1,126 @@
+"""Portfolio pages: the learner's settings (what is public, item by item), the public page by slug,
+and the learner's export (JSON and a printable page). The public page is never cached: turning the
+portfolio off, or changing its address, takes effect on the next request."""
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from accounts.models import User
+from credentials import openbadges, services
+from credentials.forms import PortfolioForm
+from credentials.models import Certificate
+from credentials.selectors import certificates_of, completed_phases_of, portfolio_public_get, public_portfolio
+from lms.forms import add_validation_error
+
+
+@login_required
+def portfolio_settings(request: HttpRequest) -> HttpResponse:
+    learner: User = request.user  # type: ignore[assignment]
+    portfolio = services.portfolio_for(learner=learner)
+    certificates = list(certificates_of(learner=learner))
+    phases = completed_phases_of(learner=learner)
+    initial = {
+        "is_public": portfolio.is_public,
+        "slug": portfolio.slug,
+        "headline": portfolio.headline,
+        "certificates": [c.public_id for c in certificates if c.in_portfolio],
+        "phases": portfolio.show_phases,
+    }
+    form = PortfolioForm(request.POST or None, initial=initial, certificates=certificates, phases=phases)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.portfolio_update(
+                portfolio=portfolio, learner=learner, is_public=data["is_public"], slug=data["slug"],
+                headline=data["headline"], show_phases=data["phases"], certificate_ids=data["certificates"],
+            )  # fmt: skip
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):  # the service's field names, as this form names them
+                names = {"show_phases": "phases"}
+                error = ValidationError({names.get(k, k): v for k, v in error.error_dict.items()})
+            add_validation_error(form, error)
+        else:
+            messages.success(
+                request, "Portfolio saved." if portfolio.is_public else "Portfolio saved (not public)."
+            )
+            return redirect("credentials:portfolio")
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "portfolio": portfolio}
+    return render(request, "credentials/portfolio_settings.html", context, status=status)
+
+
+@never_cache
+def portfolio_public(request: HttpRequest, slug: str) -> HttpResponse:
+    portfolio = portfolio_public_get(slug=slug)
+    if portfolio is None:
+        raise Http404("No public portfolio has this address.")
+    return render(
+        request, "credentials/portfolio_public.html", {"view": public_portfolio(portfolio=portfolio)}
+    )
+
+
+def certificate_export(certificate: Certificate, *, include_credential: bool = True) -> dict[str, Any]:
+    data = {
+        "id": certificate.public_id,
+        "kind": certificate.kind,
+        "title": certificate.title,
+        "recipient_name": certificate.recipient_name,
+        "weeks": [certificate.first_week, certificate.last_week],
+        "project_title": certificate.project_title,
+        "signed_by": certificate.signed_by_name,
+        "issued_at": certificate.issued_at.isoformat(),
+        "status": certificate.status,
+        "revoked_at": certificate.revoked_at.isoformat() if certificate.revoked_at else None,
+        "revocation_reason": certificate.revocation_reason,
+        "in_portfolio": certificate.in_portfolio,
+        "verification_url": openbadges.verification_url(certificate),
+        "credential_url": openbadges.credential_url(certificate),
+    }
+    return data
+
+
+def _export(learner: User) -> dict[str, Any]:
+    portfolio = services.portfolio_for(learner=learner)
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "learner": {"name": learner.display_name, "email": learner.email},
+        "portfolio": {
+            "is_public": portfolio.is_public,
+            "slug": portfolio.slug,
+            "headline": portfolio.headline,
+            "shown_phases": portfolio.show_phases,
+        },
+        "phases_completed": [phase.__dict__ for phase in completed_phases_of(learner=learner)],
+        "certificates": [certificate_export(c) for c in certificates_of(learner=learner)],
+        "projects": [],  # SEAM (issue 19, projects): the learner's accepted projects once `projects` lands
+    }
+
+
+@login_required
+def portfolio_export_json(request: HttpRequest) -> HttpResponse:
+    data = _export(request.user)  # type: ignore[arg-type]
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="portfolio.json"'
+    return response
+
+
+@login_required
+def portfolio_print(request: HttpRequest) -> HttpResponse:
+    learner: User = request.user  # type: ignore[assignment]
+    context = {
+        "portfolio": services.portfolio_for(learner=learner),
+        "certificates": [(c, openbadges.verification_url(c)) for c in certificates_of(learner=learner)],
+        "phases": completed_phases_of(learner=learner),
+        "now": timezone.now(),
+    }
+    return render(request, "credentials/portfolio_print.html", context)

@@ -1,0 +1,72 @@
+"""A learner enrolled with a mentor, phases finished, signed off: the certificates' world."""
+
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from assessments.models import Quiz, Submission
+from credentials.models import Certificate
+from curriculum.models import Phase, Week
+from mentoring.services import mentees_assign, phase_review_create
+from progress.models import Enrolment
+from progress.services import enrolment_create, week_progress_set
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Stored files (the PDFs) go to a fresh directory per test."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def finish_phase(enrolment: Enrolment, number: int) -> None:
+    """Every week of the phase completed and every published quiz of it passed."""
+    for week in Week.objects.filter(phase__number=number):
+        week_progress_set(enrolment=enrolment, week=week, status="completed")
+    for quiz in Quiz.objects.filter(week__phase__number=number, is_published=True):
+        Submission.objects.create(
+            learner=enrolment.learner, enrolment=enrolment, quiz=quiz, attempt_number=1,
+            status=Submission.Status.GRADED, percent=Decimal(100), passed=True, graded_at=timezone.now(),
+        )  # fmt: skip
+
+
+def sign_off(enrolment: Enrolment, number: int, *, by) -> Certificate:
+    finish_phase(enrolment, number)
+    phase_review_create(
+        reviewer=by, enrolment=enrolment, phase=Phase.objects.get(number=number), decision="signed_off"
+    )
+    return Certificate.objects.get(enrolment=enrolment, phase__number=number, revoked_at__isnull=True)
+
+
+@pytest.fixture
+def mentee(learner, mentor):
+    learner.name = "Ada Lovelace"
+    learner.save(update_fields=["name"])
+    enrolment = enrolment_create(learner=learner, start_date=timezone.now().date())
+    mentees_assign(mentor=mentor, enrolment_ids=[enrolment.pk])
+    mentor.name = "Grace Hopper"
+    mentor.save(update_fields=["name"])
+    return enrolment
+
+
+@pytest.fixture
+def certificate(mentee, mentor) -> Certificate:
+    """Phase 1 of the learner, signed off by their mentor."""
+    return sign_off(mentee, 1, by=mentor)
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_database_sessions(request):
+    """Threads of the transactional tests (concurrent sign-offs, the Celery worker) may leave an idle
+    session behind; end them so that the test database can be dropped at the end."""
+    yield
+    if "transactional_db" not in request.fixturenames:
+        return
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle'"
+            )
