@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from accounts.models import User
@@ -142,28 +142,34 @@ class QuizSummary:
 
 
 def quiz_summaries_for(*, learner: User) -> dict[int, QuizSummary]:
-    """Week number → the learner's state on that week's published quiz, in two queries whatever the data.
+    """Week number → the learner's state on that week's published quiz, in one query whatever the data
+    (the published quizzes, each joined with the learner's own submissions: a LEFT JOIN through a
+    FilteredRelation, so a quiz never tried still comes, once, with no submission).
 
     Status: `grading.quiz_status` (the one definition of passed and failed). Read as plain values, not
     model instances: the learner's dashboard, schedule and week pages each need all of them.
     """
     quizzes: dict[int, tuple[int, str, int]] = {}
-    for quiz_id, title, number, max_attempts in (
+    attempts: dict[int, list[tuple[tuple[datetime, int], int, grading.Attempt]]] = {}
+    rows = (
         Quiz.objects.filter(is_published=True)
+        .annotate(mine=FilteredRelation("submissions", condition=Q(submissions__learner=learner)))
         .order_by("week__number", "id")
-        .values_list("id", "title", "week__number", "max_attempts")
-    ):
+        .values_list(
+            "id", "title", "week__number", "max_attempts",
+            "mine__id", "mine__submitted_at", "mine__status", "mine__percent", "mine__passed",
+        )
+    )  # fmt: skip
+    for quiz_id, title, number, max_attempts, submission_id, submitted_at, status, percent, passed in rows:
         quizzes.setdefault(number, (quiz_id, title, max_attempts))
-    attempts: dict[int, list[tuple[int, grading.Attempt]]] = {}
-    for submission_id, quiz_id, status, percent, passed in (
-        Submission.objects.filter(learner=learner)
-        .order_by("submitted_at", "id")
-        .values_list("id", "quiz_id", "status", "percent", "passed")
-    ):
-        attempts.setdefault(quiz_id, []).append((submission_id, grading.Attempt(status, percent, passed)))
+        if submission_id is not None:
+            order = (submitted_at, submission_id)
+            attempts.setdefault(quiz_id, []).append(
+                (order, submission_id, grading.Attempt(status, percent, passed))
+            )
     summaries = {}
     for number, (quiz_id, title, max_attempts) in quizzes.items():
-        tried = attempts.get(quiz_id, [])
+        tried = [(submission_id, attempt) for _, submission_id, attempt in sorted(attempts.get(quiz_id, []))]
         summaries[number] = _summary(quiz_id, title, number, max_attempts, tried)
     return summaries
 
@@ -317,28 +323,39 @@ def quiz_record_of(learner: User) -> QuizRecord | None:
         return None
 
 
-def quiz_statuses_for_learners(*, learner_ids: Iterable[int] | QuerySet[Any]) -> dict[tuple[int, int], str]:
-    """(learner id, week number) → the learner's status on that week's published quiz
-    (`grading.quiz_status`, the one definition), for the quizzes they have tried. Two queries whatever
-    the group's size; `learner_ids` may be a subquery."""
-    quizzes: dict[int, int] = {}
-    for quiz_id, number in (
-        Quiz.objects.filter(is_published=True)
-        .order_by("week__number", "id")
-        .values_list("id", "week__number")
-    ):
-        if number not in quizzes.values():
-            quizzes[quiz_id] = number
-    attempts: dict[tuple[int, int], list[grading.Attempt]] = {}
-    for learner_id, quiz_id, status, percent, passed in (
-        Submission.objects.filter(learner_id__in=learner_ids, quiz_id__in=list(quizzes))
-        .order_by("submitted_at", "id")
-        .values_list("learner_id", "quiz_id", "status", "percent", "passed")
-    ):
-        attempts.setdefault((learner_id, quizzes[quiz_id]), []).append(
-            grading.Attempt(status, percent, passed)
+def quiz_phase_results_for_learners(
+    *, learner_ids: Iterable[int] | QuerySet[Any]
+) -> dict[int, dict[int, tuple[int, int]]]:
+    """Learner id → phase number → (quizzes passed, quizzes failed), from the stored quiz records
+    (`grading.quiz_status` per quiz, as every page counts them): one query, no submission read."""
+    return {
+        learner_id: {int(phase): (passed, failed) for phase, (passed, failed) in results.items()}
+        for learner_id, results in QuizRecord.objects.filter(learner_id__in=learner_ids).values_list(
+            "learner_id", "phase_results"
         )
-    return {key: grading.quiz_status(tried) for key, tried in attempts.items()}
+    }
+
+
+def weeks_submitted_by_learner(
+    *, learner_ids: QuerySet[Any], windows: list[tuple[datetime, datetime]]
+) -> dict[int, set[int]]:
+    """Learner id → the indexes of the `windows` ((start, end], as `submitted_between` takes them) in
+    which they submitted a quiz attempt. One grouped query."""
+    earliest = min(start for start, _ in windows)
+    latest = max(end for _, end in windows)
+    rows = (
+        Submission.objects.filter(
+            learner_id__in=learner_ids, submitted_at__gt=earliest, submitted_at__lte=latest
+        )
+        .values("learner_id")
+        .annotate(
+            **{
+                f"window_{index}": Count("pk", filter=Q(submitted_at__gt=start, submitted_at__lte=end))
+                for index, (start, end) in enumerate(windows)
+            }
+        )
+    )
+    return {row["learner_id"]: {i for i in range(len(windows)) if row[f"window_{i}"]} for row in rows}
 
 
 def submitted_between(start: datetime, end: datetime) -> Exists:

@@ -12,7 +12,7 @@ urlpatterns = [
     path("", include("assessments.api_urls")),
     path("", include("cards.api_urls")),
     path("", include("mentoring.api_urls")),
-    path("", include("projects.api_urls")),
     path("", include("credentials.api_urls")),
     path("", include("notifications.api_urls")),
+    path("", include("projects.api_urls")),
 ]

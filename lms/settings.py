@@ -63,8 +63,8 @@ INSTALLED_APPS = [
     "reminders",
     "gradebook",
     "mentoring",
-    "projects",
     "credentials",
+    "projects",
 ]
 
 MIDDLEWARE = [
@@ -308,13 +308,13 @@ SPECTACULAR_SETTINGS = {
         "QuestionKindEnum": "assessments.models.Question.Kind",
         "SubmissionStatusEnum": "assessments.models.Submission.Status",
         "ResourceKindEnum": "curriculum.models.Resource.Kind",
-        "ProjectReviewDecisionEnum": "projects.models.Review.Decision",
-        "PhaseReviewDecisionEnum": "mentoring.models.PhaseReview.Decision",
-        "ProjectVersionStatusEnum": "projects.models.Version.Status",
         "CardStateEnum": "cards.models.Card.State",
         "ReviewRatingEnum": "cards.models.Review.Rating",
         "CertificateKindEnum": "credentials.models.Certificate.Kind",
         "CertificateStatusEnum": "credentials.models.Certificate.Status",
+        "ProjectReviewDecisionEnum": "projects.models.Review.Decision",
+        "PhaseReviewDecisionEnum": "mentoring.models.PhaseReview.Decision",
+        "ProjectVersionStatusEnum": "projects.models.Version.Status",
     },
 }
 

@@ -210,7 +210,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 CSV_COLUMNS = [
     "learner", "email", "current_week", "weeks_behind", "completion_percent", "phase_percents",
     "last_activity", "quiz_average", "last_quiz", "last_attempt_percent", "last_quiz_best_percent",
-    "last_quiz_status", "flags", "reasons",
+    "last_quiz_status", "flags", "reasons", "cards_due", "cards_reviewed_7d", "cards_retention",
 ]  # fmt: skip
 
 
@@ -231,6 +231,9 @@ def csv_row(row: MenteeRow) -> list[object]:
         quiz.last_status or "",
         " ".join(row.flags),
         "; ".join(row.reasons),
+        row.cards_due,
+        row.cards_reviewed_7d,
+        row.cards_retention_summary,
     ]
 
 

@@ -131,8 +131,8 @@ def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
         "milestones": milestones,
         "notices": notices,
         "project_card": project_card,
+        "review_due": due_summary_for(learner=enrolment.learner, before=day_end_of(enrolment)),
     }
-    context["review_due"] = due_summary_for(learner=enrolment.learner, before=day_end_of(enrolment))
     return render(request, "progress/dashboard.html", context)
 
 

@@ -121,16 +121,6 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "mentoring:learner":                    (302, 403, 403, 200, 404, 404, 404, 200),
     "mentoring:feedback":                   (405, 405, 405, 405, 405, 405, 405, 405),
     "mentoring:phase-review":               (405, 405, 405, 405, 405, 405, 405, 405),
-    # Projects: briefs are public; a version and its files: the learner, their mentor, staff.
-    "projects:list":                        (200, 200, 200, 200, 200, 200, 200, 200),
-    "projects:project":                     (200, 200, 200, 200, 200, 200, 200, 200),
-    "projects:draft":                       (405, 405, 405, 405, 405, 405, 405, 405),
-    "projects:version":                     (302, 200, 404, 200, 404, 404, 404, 200),
-    "projects:submit":                      (405, 405, 405, 405, 405, 405, 405, 405),
-    "projects:attachment-add":              (405, 405, 405, 405, 405, 405, 405, 405),
-    "projects:review":                      (405, 405, 405, 405, 405, 405, 405, 405),
-    "projects:attachment":                  (302, 200, 404, 200, 404, 404, 404, 200),
-    "projects:queue":                       (302, 403, 403, 200, 200, 200, 200, 200),
     # Certificates: the learner's own (their mentor and staff see them too); staff revoke and re-issue.
     "credentials:mine":                     (302, 200, 200, 200, 200, 200, 200, 200),
     "credentials:certificate":              (302, 200, 404, 200, 404, 404, 404, 200),
@@ -157,6 +147,16 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "api-notice-unread-count":              (401, 200, 200, 200, 200, 200, 200, 200),
     "api-notice-read":                      (401, 405, 405, 405, 405, 405, 405, 405),
     "api-notice-read-all":                  (401, 405, 405, 405, 405, 405, 405, 405),
+    # Projects: briefs are public; a version and its files: the learner, their mentor, staff.
+    "projects:list":                        (200, 200, 200, 200, 200, 200, 200, 200),
+    "projects:project":                     (200, 200, 200, 200, 200, 200, 200, 200),
+    "projects:draft":                       (405, 405, 405, 405, 405, 405, 405, 405),
+    "projects:version":                     (302, 200, 404, 200, 404, 404, 404, 200),
+    "projects:submit":                      (405, 405, 405, 405, 405, 405, 405, 405),
+    "projects:attachment-add":              (405, 405, 405, 405, 405, 405, 405, 405),
+    "projects:review":                      (405, 405, 405, 405, 405, 405, 405, 405),
+    "projects:attachment":                  (302, 200, 404, 200, 404, 404, 404, 200),
+    "projects:queue":                       (302, 403, 403, 200, 200, 200, 200, 200),
     # API: the index and the curriculum are public; the rest needs a user (401 with WWW-Authenticate).
     "api-index":                            (200, 200, 200, 200, 200, 200, 200, 200),
     "phase-list":                           (200, 200, 200, 200, 200, 200, 200, 200),
@@ -235,15 +235,15 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "admin:auditlog_logentry_delete":       (302, 302, 302, 302, 302, 302, 302, 403),
     # … and submissions, which only learners create.
     "admin:assessments_submission_add":     (302, 302, 302, 302, 302, 302, 302, 403),
+    # … certificates (issued by sign-offs, revoked on their page) and portfolios (the learner's).
+    "admin:credentials_certificate_add":    (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:credentials_certificate_delete": (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:credentials_portfolio_add":      (302, 302, 302, 302, 302, 302, 302, 403),
     # … and project versions and reviews, which only learners and mentors make.
     "admin:projects_version_add":           (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:projects_review_add":            (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:projects_version_delete":        (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:projects_review_delete":         (302, 302, 302, 302, 302, 302, 302, 403),
-    # … certificates (issued by sign-offs, revoked on their page) and portfolios (the learner's).
-    "admin:credentials_certificate_add":    (302, 302, 302, 302, 302, 302, 302, 403),
-    "admin:credentials_certificate_delete": (302, 302, 302, 302, 302, 302, 302, 403),
-    "admin:credentials_portfolio_add":      (302, 302, 302, 302, 302, 302, 302, 403),
 }
 
 # Every URL of a ModelAdmin, by kind: staff only; everybody else goes to the admin log-in page.
@@ -280,16 +280,6 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
                                                             (302, 403, 403, 302, 404, 404, 404, 302)),
     "mentoring:phase-review":   ({"decision": "returned", "comments": "Redo week 1."},
                                                             (302, 403, 403, 302, 404, 404, 404, 302)),
-    # The learner's version waits for review: no new draft; the other learner may start one; mentors
-    # and staff follow no curriculum (400: enrol first).
-    "projects:draft":           (PROJECT_DRAFT,
-                                                            (302, 400, 302, 400, 400, 400, 400, 400)),
-    "projects:submit":          ({},
-                                                            (302, 302, 404, 404, 404, 404, 404, 404)),
-    "projects:attachment-add":  ({},
-                                                            (302, 400, 404, 404, 404, 404, 404, 404)),
-    "projects:review":          (PROJECT_REVIEW,
-                                                            (302, 403, 404, 302, 404, 404, 404, 302)),
     # Only the card's learner reviews, retires or answers it; a form without its token is refused.
     "cards:answer":             ({},
                                                             (302, 400, 404, 404, 404, 404, 404, 404)),
@@ -307,6 +297,16 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
                                                             (302, 403, 403, 403, 403, 403, 403, 302)),
     "credentials:reissue":      ({},
                                                             (302, 403, 403, 403, 403, 403, 403, 302)),
+    # The learner's version waits for review: no new draft; the other learner may start one; mentors
+    # and staff follow no curriculum (400: enrol first).
+    "projects:draft":           (PROJECT_DRAFT,
+                                                            (302, 400, 302, 400, 400, 400, 400, 400)),
+    "projects:submit":          ({},
+                                                            (302, 302, 404, 404, 404, 404, 404, 404)),
+    "projects:attachment-add":  ({},
+                                                            (302, 400, 404, 404, 404, 404, 404, 404)),
+    "projects:review":          (PROJECT_REVIEW,
+                                                            (302, 403, 404, 302, 404, 404, 404, 302)),
     "api-my-replan":            ({},
                                                             (401, 400, 400, 404, 404, 404, 404, 404)),
     "api-answer-review":        ({"points": "3", "feedback": "Nearly."},
@@ -314,15 +314,6 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
     "api-mentee-feedback":      ({"week": WEEK, "body": "Well done."},
                                                             (401, 403, 403, 201, 404, 404, 404, 201)),
     "api-mentee-phase-review":  ({"decision": "returned", "comments": "Redo week 1."},
-                                                            (401, 403, 403, 201, 404, 404, 404, 201)),
-    "api-my-project-versions":  ({**PROJECT_DRAFT, "project": PROJECT_WEEK},
-                                                            (401, 400, 201, 400, 400, 400, 400, 400)),
-    "api-my-project-version-submit": ({},
-                                                            (401, 400, 404, 404, 404, 404, 404, 404)),
-    # Files come as multipart/form-data: a JSON body is refused before anything is read.
-    "api-my-project-version-attachments": ({},
-                                                            (401, 415, 404, 404, 404, 404, 404, 404)),
-    "api-project-review":       (PROJECT_REVIEW_API,
                                                             (401, 403, 403, 201, 404, 404, 404, 201)),
     "notifications:read":       ({},
                                                             (302, 302, 404, 404, 404, 404, 404, 404)),
@@ -332,6 +323,15 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
                                                             (401, 200, 404, 404, 404, 404, 404, 404)),
     "api-notice-read-all":      ({},
                                                             (401, 200, 200, 200, 200, 200, 200, 200)),
+    "api-my-project-versions":  ({**PROJECT_DRAFT, "project": PROJECT_WEEK},
+                                                            (401, 400, 201, 400, 400, 400, 400, 400)),
+    "api-my-project-version-submit": ({},
+                                                            (401, 400, 404, 404, 404, 404, 404, 404)),
+    # Files come as multipart/form-data: a JSON body is refused before anything is read.
+    "api-my-project-version-attachments": ({},
+                                                            (401, 415, 404, 404, 404, 404, 404, 404)),
+    "api-project-review":       (PROJECT_REVIEW_API,
+                                                            (401, 403, 403, 201, 404, 404, 404, 201)),
     "api-token":                ({},
                                                             (400, 400, 400, 400, 400, 400, 400, 400)),
     "admin:logout":             ({},
@@ -530,10 +530,10 @@ def url_values(route: str, values: dict[str, str], enrolment: Enrolment, quiz: Q
         values["pk"] = str(quiz.pk)
     if route.startswith("api/v1/^phases/"):
         values["number"] = str(Phase.objects.order_by("number").first().number)  # type: ignore[union-attr]
-    if route.startswith("projects/weeks/"):
-        values["number"] = str(PROJECT_WEEK)
     if route.startswith(("api/v1/cards/", "api/v1/me/cards/")):
         values["pk"] = values["card_id"]
+    if route.startswith("projects/weeks/"):
+        values["number"] = str(PROJECT_WEEK)
     if route.startswith("reminders/"):
         values["token"] = unsubscribe_token_for(enrolment_id=enrolment.pk)
     if route.startswith("admin/r/"):  # "view on site": the submission's page

@@ -62,11 +62,6 @@ def world(curriculum_tx) -> dict[str, Any]:
     waiting = assessment_services.submission_create(learner=learner, quiz=quiz, answers=perfect_answers(quiz))
     assessment_services.submission_grade(submission_id=waiting.pk)
     free_text = waiting.answers.get(question__kind="free_text")
-    version = project_services.draft_save(
-        learner=learner, project=Project.objects.get(week__number=21), repository_url="https://github.com/a/b",
-        commit="abc1234", report="# Report",
-    )  # fmt: skip
-    project_services.version_submit(learner=learner, version_id=version.pk)
     from credentials.services import phase_certificate_issue
     from curriculum.models import Phase
 
@@ -78,6 +73,11 @@ def world(curriculum_tx) -> dict[str, Any]:
         subject="Feedback", email_text="Well done.",
     )  # fmt: skip
     card = card_for(learner, graded_quiz)  # a review card (the cards app)
+    version = project_services.draft_save(
+        learner=learner, project=Project.objects.get(week__number=21), repository_url="https://github.com/a/b",
+        commit="abc1234", report="# Report",
+    )  # fmt: skip
+    project_services.version_submit(learner=learner, version_id=version.pk)
     return {
         "learner": learner,
         "mentor": mentor,
@@ -87,20 +87,20 @@ def world(curriculum_tx) -> dict[str, Any]:
             "answer_id": free_text.pk,
             "quiz": quiz.pk,
             "number": 3,
-            "version_id": version.pk,
-            "project_id": version.project_id,
             "public_id": certificate.public_id,
             "notice_id": notice.pk,
             "card": card.pk,
+            "version_id": version.pk,
+            "project_id": version.project_id,
         },
     }
 
 
 def real_path_parameters(path: str, ids: dict[str, Any]) -> dict[str, Any]:
     values = {"enrolment_id": ids["enrolment_id"], "answer_id": ids["answer_id"], "number": ids["number"]}
-    values |= {"version_id": ids["version_id"], "project_id": ids["project_id"]}
     values["public_id"] = ids["public_id"]
     values["notice_id"] = ids["notice_id"]
+    values |= {"version_id": ids["version_id"], "project_id": ids["project_id"]}
     values["pk"] = ids["quiz"] if path.startswith("/api/v1/quizzes/") else ids["submission"]
     if "/cards/" in path:
         values["pk"] = ids["card"]

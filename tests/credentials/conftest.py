@@ -11,7 +11,6 @@ from curriculum.models import Phase, Week
 from mentoring.services import mentees_assign, phase_review_create
 from progress.models import Enrolment
 from progress.services import enrolment_create, week_progress_set
-from projects.models import Project, Version
 
 
 @pytest.fixture(autouse=True)
@@ -21,14 +20,15 @@ def _media_in_tmp(settings, tmp_path):
 
 
 def finish_phase(enrolment: Enrolment, number: int) -> None:
-    """Every week of the phase completed, every published quiz of it passed, and its sign-off project
-    (projects: weeks 22, 38, 51) accepted — a row, without the review's notices."""
-    for project in Project.objects.filter(signs_off_phase=True, week__phase__number=number):
-        Version.objects.create(
-            enrolment=enrolment, project=project, number=1, status=Version.Status.ACCEPTED,
-            repository_url="https://github.com/ada/capstone", commit="v1.0", report="# Done",
-            submitted_at=timezone.now(),
-        )  # fmt: skip
+    """Every week of the phase completed, every published quiz of it passed and its sign-off project
+    accepted."""
+    from projects.models import Project
+    from tests.projects.conftest import accept_project
+
+    for project in Project.objects.filter(
+        week__phase__number=number, signs_off_phase=True, is_published=True
+    ):
+        accept_project(enrolment, week=project.week.number)
     for week in Week.objects.filter(phase__number=number):
         week_progress_set(enrolment=enrolment, week=week, status="completed")
     for quiz in Quiz.objects.filter(week__phase__number=number, is_published=True):
