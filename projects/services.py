@@ -3,7 +3,8 @@
 Concurrency: drafting and submitting lock the learner's enrolment row (`select_for_update`), so two
 requests at once (a double click, two tabs, the API) make one version; a review locks the version row
 and decides only a version still waiting, so two mentors at once cannot both decide.
-Notices go through the outbox, in the transaction of the write, under keys that make them once:
+Notices go through `notifications.services.notify` (a notice in the product and, as the recipient
+prefers, the e-mail through the outbox), in the transaction of the write, under keys that make them once:
 `project-submitted:<version id>` (to the mentor), `project-reviewed:<review id>` (to the learner).
 """
 
