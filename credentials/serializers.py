@@ -19,13 +19,14 @@ class VerificationSerializer(serializers.ModelSerializer):
     issuer = serializers.SerializerMethodField()
     verification_url = serializers.SerializerMethodField()
     credential_url = serializers.SerializerMethodField()
+    replaced_by = serializers.SerializerMethodField(help_text="The id of the one issued in its place.")
 
     class Meta:
         model = Certificate
         fields = [
             "id", "status", "recipient_name", "achievement", "kind", "weeks", "project_title",
             "issued_on", "signed_by_name", "revoked_on", "revocation_reason", "issuer",
-            "verification_url", "credential_url",
+            "verification_url", "credential_url", "replaced_by",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -46,6 +47,10 @@ class VerificationSerializer(serializers.ModelSerializer):
 
     def get_credential_url(self, certificate: Certificate) -> str:
         return openbadges.credential_url(certificate)
+
+    def get_replaced_by(self, certificate: Certificate) -> str | None:
+        replacement = getattr(certificate, "replaced_by", None)
+        return replacement.public_id if replacement else None
 
 
 class MyCertificateSerializer(VerificationSerializer):
