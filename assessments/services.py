@@ -24,6 +24,7 @@ from accounts.models import User
 from assessments import grading
 from assessments.models import Answer, Choice, Question, Quiz, QuizRecord, Submission
 from assessments.selectors import can_review
+from assessments.signals import submission_graded_announce
 from notifications.services import notify
 from progress.selectors import enrolment_current_for
 from progress.services import activity_touch
@@ -297,6 +298,8 @@ def submission_grade(*, submission_id: int, now: datetime | None = None) -> Subm
         }
         Submission.objects.filter(pk=submission_id).update(**fields)
         quiz_record_refresh(learner_ids=[submission.learner_id])
+        if fields["status"] == Submission.Status.GRADED:
+            submission_graded_announce(submission_id=submission_id)
     for name, value in fields.items():
         setattr(submission, name, value)
     return submission
@@ -362,6 +365,7 @@ def answer_review(*, reviewer: User, answer: Answer, points: Decimal | int | str
         quiz_record_refresh(learner_ids=[locked.learner_id])
         if locked.status == Submission.Status.GRADED:
             reviewed_email_enqueue(submission=locked)
+            submission_graded_announce(submission_id=locked.pk)
     answer.submission = locked
     return answer
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("curriculum.api_urls")),
     path("", include("progress.api_urls")),
     path("", include("assessments.api_urls")),
+    path("", include("cards.api_urls")),
     path("", include("mentoring.api_urls")),
     path("", include("credentials.api_urls")),
     path("", include("notifications.api_urls")),

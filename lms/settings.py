@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "curriculum",
     "progress",
     "assessments",
+    "cards",
     "reminders",
     "gradebook",
     "mentoring",
@@ -283,6 +284,8 @@ SPECTACULAR_SETTINGS = {
         "ResourceKindEnum": "curriculum.models.Resource.Kind",
         "CertificateKindEnum": "credentials.models.Certificate.Kind",
         "CertificateStatusEnum": "credentials.models.Certificate.Status",
+        "CardStateEnum": "cards.models.Card.State",
+        "ReviewRatingEnum": "cards.models.Review.Rating",
     },
 }
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("progress.urls")),
     path("", include("gradebook.urls")),
     path("quizzes/", include("assessments.urls")),
+    path("review/", include("cards.urls")),
     path("reminders/", include("reminders.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("", include("credentials.urls")),

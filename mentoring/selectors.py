@@ -26,6 +26,7 @@ from assessments.selectors import (
     submitted_between,
     unpassed_quiz_weeks_for,
 )
+from cards.selectors import card_columns
 from curriculum.models import Week
 from curriculum.selectors import week_phase_numbers
 from mentoring.models import PhaseReview, WeekFeedback
@@ -176,6 +177,7 @@ SORTS: dict[str, list[F | Lower]] = {
     "completion": [F("standing__completion_percent")],
     "last_activity": [F("last_activity_at")],
     "quiz_average": [F(QUIZ_AVERAGE)],
+    "cards_due": [F("cards_due"), F("cards_retention")],
     "flags": [F("flag_count")],
 }
 SORT_KEYS = list(SORTS)
@@ -201,6 +203,7 @@ def mentee_table(
     rows = (
         scoped.select_related(None)
         .select_related("learner", "standing", QUIZ_RECORD)
+        .annotate(**card_columns(now=now))
         .annotate(
             flag_count=sum(
                 (Case(When(condition, then=Value(1)), default=Value(0)) for condition in conditions.values()),
@@ -298,6 +301,21 @@ class MenteeRow:
     @property
     def phase_summary(self) -> str:
         return " · ".join(f"P{phase} {percent}%" for phase, percent in self.phase_percents.items())
+
+    @property
+    def cards_due(self) -> int:
+        """Review cards due now (`cards.selectors.card_columns`, annotated by `mentee_table`)."""
+        return getattr(self.enrolment, "cards_due", 0)
+
+    @property
+    def cards_reviewed_7d(self) -> int:
+        return getattr(self.enrolment, "cards_reviewed_7d", 0)
+
+    @property
+    def cards_retention_percent(self) -> int | None:
+        """The stored estimate of the learner's retention (all phases), as a whole percent."""
+        value = getattr(self.enrolment, "cards_retention", None)
+        return None if value is None else round(value * 100)
 
     @property
     def flag_labels(self) -> list[str]:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from assessments.grading import percent_text
 from assessments.selectors import submissions_with_answers_for, weak_spots_for
+from cards.selectors import card_stats_for, day_end_of
 from curriculum.models import Phase, Week
 from lms.csv_export import csv_response
 from lms.forms import add_validation_error
@@ -123,6 +124,7 @@ COLUMNS = [
         "Last activity, latest first",
     ),
     Column("quiz_average", "Quizzes", "", "Quiz average, lowest first", "Quiz average, highest first"),
+    Column("cards_due", "Review", "-", "Cards due, fewest first", "Cards due, most first"),
     Column("flags", "Flags", "-", "Flags, fewest first", "Flags, most first"),
 ]
 
@@ -251,6 +253,7 @@ def learner_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         "blockers": phases_ready_for_review(enrolment=enrolment, overview=overview),
         "submissions": submissions_with_answers_for(enrolment_id=enrolment.pk),
         "weak_spots": weak_spots_for(enrolment_id=enrolment.pk),
+        "review_stats": card_stats_for(learner=enrolment.learner, before=day_end_of(enrolment)),
         "feedback_form": FeedbackForm(),
         "review_form": PhaseReviewForm(),
     }

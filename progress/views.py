@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import user_name_set
 from assessments.selectors import quiz_summaries_for
+from cards.selectors import day_end_of, due_summary_for
 from curriculum.models import Week
 from curriculum.selectors import week_count, week_get, week_neighbours
 from lms.forms import add_validation_error, posted_data
@@ -118,6 +119,7 @@ def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
     overview = learner_overview(enrolment=enrolment, quizzes=quizzes)
     notices = notices_for(recipient_id=enrolment.learner_id)
     context = {"overview": overview, "enrolment": enrolment, "milestones": milestones, "notices": notices}
+    context["review_due"] = due_summary_for(learner=enrolment.learner, before=day_end_of(enrolment))
     return render(request, "progress/dashboard.html", context)
 
 

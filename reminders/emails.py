@@ -38,8 +38,16 @@ class ReminderComposer:
     only the frame (greeting, dates, footer with the learner's own unsubscribe link) is rendered per
     learner. In a batch, most learners share their week's content."""
 
-    def __init__(self, *, weeks: Mapping[int, Week], quizzes: Mapping[tuple[int, int], Any]) -> None:
-        """`quizzes`: (learner id, week number) → quiz summary (see selectors.quiz_summaries_for_batch)."""
+    def __init__(
+        self,
+        *,
+        weeks: Mapping[int, Week],
+        quizzes: Mapping[tuple[int, int], Any],
+        cards_due: Mapping[int, int] | None = None,
+    ) -> None:
+        """`quizzes`: (learner id, week number) → quiz summary (see selectors.quiz_summaries_for_batch);
+        `cards_due`: learner id → review cards due today (cards.selectors.due_counts_for)."""
+        self.cards_due = cards_due or {}
         self.weeks = weeks
         self.quizzes = quizzes
         self.objectives = {number: week.objectives for number, week in weeks.items()}
@@ -58,6 +66,7 @@ class ReminderComposer:
         self.settings_url = self.site + reverse("progress:settings")
         self.week_paths = {number: reverse("progress:week", args=[number]) for number in weeks}
         self.week_urls = {number: self.site + path for number, path in self.week_paths.items()}
+        self.review_url = self.site + reverse("cards:review")
 
     def unsubscribe_url(self, enrolment_id: int) -> str:
         token = unsubscribe_token_for(enrolment_id=enrolment_id)
@@ -127,6 +136,8 @@ class ReminderComposer:
             "cadence": due.enrolment.get_reminder_cadence_display(),
             "settings_url": self.settings_url,
             "unsubscribe_url": unsubscribe_url,
+            "cards_due": self.cards_due.get(due.enrolment.learner_id, 0),
+            "review_url": self.review_url,
         }
         text, html = (
             self.frame_templates[part].render(frame | {"content": content[part]}) for part in ("txt", "html")

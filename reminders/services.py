@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from cards.selectors import day_end_of, due_counts_for
 from notifications.selectors import notified_keys_existing
 from notifications.services import notify_many
 from progress.models import Enrolment
@@ -47,7 +48,12 @@ def reminder_batch_enqueue(*, enrolment_ids: Sequence[int], as_of: datetime | No
     new = [item for item in due if reminder_key(item) not in existing]
     if not new:
         return BatchResult(due=len(due), enqueued=0)
-    composer = ReminderComposer(weeks=curriculum_weeks(), quizzes=quiz_summaries_for_batch(due=new))
+    cards_due = due_counts_for(
+        day_ends={item.enrolment.learner_id: day_end_of(item.enrolment) for item in new}
+    )
+    composer = ReminderComposer(
+        weeks=curriculum_weeks(), quizzes=quiz_summaries_for_batch(due=new), cards_due=cards_due
+    )
     notify_many(drafts=[composer.draft_for(item, key=reminder_key(item)) for item in new])
     return BatchResult(due=len(due), enqueued=len(new))
 

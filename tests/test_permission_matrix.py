@@ -35,6 +35,7 @@ from rest_framework.authtoken.models import Token
 
 from assessments import services as assessment_services
 from assessments.models import Quiz, Submission
+from cards.services import desired_retention_set
 from credentials import services as credentials_services
 from curriculum.models import Phase, Week
 from mentoring import services as mentoring_services
@@ -43,6 +44,7 @@ from progress import services as progress_services
 from progress.models import Enrolment, ScheduleChange
 from reminders.tokens import unsubscribe_token_for
 from tests.assessments.conftest import make_quiz, perfect_answers
+from tests.cards.conftest import card_for
 from tests.conftest import ROLES, mentor_history
 
 WEEK = 3
@@ -84,6 +86,20 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "assessments:submission-list":          (302, 200, 200, 200, 200, 200, 200, 200),
     "assessments:submission-detail":        (302, 200, 404, 200, 404, 404, 404, 200),
     "assessments:submission-review":        (302, 404, 404, 200, 404, 404, 404, 200),
+    # Review cards: the learner's own (any user may have cards); a card's page for its learner, their
+    # mentor and staff.
+    "cards:review":                         (302, 200, 200, 200, 200, 200, 200, 200),
+    "cards:answer":                         (302, 405, 405, 405, 405, 405, 405, 405),
+    "cards:rate":                           (302, 405, 405, 405, 405, 405, 405, 405),
+    "cards:card-list":                      (302, 200, 200, 200, 200, 200, 200, 200),
+    "cards:card-add":                       (302, 405, 405, 405, 405, 405, 405, 405),
+    "cards:card-detail":                    (302, 200, 404, 200, 404, 404, 404, 200),
+    "cards:card-retire":                    (302, 405, 405, 405, 405, 405, 405, 405),
+    "cards:settings":                       (302, 405, 405, 405, 405, 405, 405, 405),
+    "api-my-cards-due":                     (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-my-card-stats":                    (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-my-card-review":                   (401, 405, 405, 405, 405, 405, 405, 405),
+    "api-card-detail":                      (401, 200, 404, 200, 404, 404, 404, 200),
     # Mentoring: mentors (and staff), and only their own learners.
     "mentoring:dashboard":                  (302, 403, 403, 200, 200, 200, 200, 200),
     "mentoring:dashboard-csv":              (302, 403, 403, 200, 200, 200, 200, 200),
@@ -228,6 +244,19 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
                                                             (302, 403, 403, 403, 403, 403, 403, 302)),
     "credentials:reissue":      ({},
                                                             (302, 403, 403, 403, 403, 403, 403, 302)),
+    # Only the card's learner reviews, retires or answers it; a form without its token is refused.
+    "cards:answer":             ({},
+                                                            (302, 400, 404, 404, 404, 404, 404, 404)),
+    "cards:rate":               ({"rating": "3"},
+                                                            (302, 302, 404, 404, 404, 404, 404, 404)),
+    "cards:card-add":           ({"question": "999999"},
+                                                            (302, 302, 302, 302, 302, 302, 302, 302)),
+    "cards:card-retire":        ({},
+                                                            (302, 302, 404, 404, 404, 404, 404, 404)),
+    "cards:settings":           ({"desired_retention": "2"},
+                                                            (302, 400, 400, 400, 400, 400, 400, 400)),
+    "api-my-card-review":       ({"rating": 3},
+                                                            (401, 201, 404, 404, 404, 404, 404, 404)),
     "api-my-replan":            ({},
                                                             (401, 400, 400, 404, 404, 404, 404, 404)),
     "api-answer-review":        ({"points": "3", "feedback": "Nearly."},
@@ -383,6 +412,8 @@ def world(
     Token.objects.create(user=learner)
     ClockedSchedule.objects.create(clocked_time=timezone.now())
     SolarSchedule.objects.create(event="sunrise", latitude=Decimal("51.5"), longitude=Decimal("0"))
+    card = card_for(learner, quiz)  # a review card of the learner's (the cards app), and their settings
+    desired_retention_set(learner=learner, desired_retention=0.85)
     users = {
         "learner": learner,
         "other_learner": other_learner,
@@ -402,6 +433,7 @@ def world(
         "app_label": "progress",
         "content_type_id": str(ContentType.objects.get_for_model(Submission).pk),
         "key": "not-a-real-key",
+        "card_id": str(card.pk),
         "uidb36": "1",
         "url": "no-such-admin-page/",
         "public_id": certificate.public_id,
@@ -418,6 +450,8 @@ def url_values(route: str, values: dict[str, str], enrolment: Enrolment, quiz: Q
         values["pk"] = str(quiz.pk)
     if route.startswith("api/v1/^phases/"):
         values["number"] = str(Phase.objects.order_by("number").first().number)  # type: ignore[union-attr]
+    if route.startswith(("api/v1/cards/", "api/v1/me/cards/")):
+        values["pk"] = values["card_id"]
     if route.startswith("reminders/"):
         values["token"] = unsubscribe_token_for(enrolment_id=enrolment.pk)
     if route.startswith("admin/r/"):  # "view on site": the submission's page

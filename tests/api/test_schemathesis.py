@@ -30,6 +30,7 @@ from notifications.services import notify
 from progress import services as progress_services
 from progress.models import Enrolment
 from tests.assessments.conftest import make_quiz, perfect_answers
+from tests.cards.conftest import card_for
 from tests.factories import MentorFactory, UserFactory
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -69,6 +70,7 @@ def world(curriculum_tx) -> dict[str, Any]:
         recipient=learner, kind="week_feedback", key="fuzz:1", text="Well done.", link="/dashboard/",
         subject="Feedback", email_text="Well done.",
     )  # fmt: skip
+    card = card_for(learner, graded_quiz)  # a review card (the cards app)
     return {
         "learner": learner,
         "mentor": mentor,
@@ -80,6 +82,7 @@ def world(curriculum_tx) -> dict[str, Any]:
             "number": 3,
             "public_id": certificate.public_id,
             "notice_id": notice.pk,
+            "card": card.pk,
         },
     }
 
@@ -89,6 +92,8 @@ def real_path_parameters(path: str, ids: dict[str, Any]) -> dict[str, Any]:
     values["public_id"] = ids["public_id"]
     values["notice_id"] = ids["notice_id"]
     values["pk"] = ids["quiz"] if path.startswith("/api/v1/quizzes/") else ids["submission"]
+    if "/cards/" in path:
+        values["pk"] = ids["card"]
     if path.startswith("/api/v1/phases/") or "/phases/" in path:
         values["number"] = 1
     return {name: value for name, value in values.items() if "{" + name + "}" in path}

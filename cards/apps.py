@@ -1,0 +1,20 @@
+from typing import Any
+
+from django.apps import AppConfig
+
+
+class CardsConfig(AppConfig):
+    name = "cards"
+    verbose_name = "Review cards"
+
+    def ready(self) -> None:
+        from assessments.signals import submission_graded
+
+        submission_graded.connect(submission_graded_received, dispatch_uid="cards-from-graded-submission")
+
+
+def submission_graded_received(sender: Any, submission_id: int, **kwargs: Any) -> None:
+    """Queue the cards of a graded submission (the rule is `services.cards_create_for_submission`)."""
+    from cards.tasks import cards_enqueue_for_submission
+
+    cards_enqueue_for_submission(submission_id=submission_id)

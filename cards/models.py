@@ -1,0 +1,109 @@
+"""Spaced-repetition cards: one per learner and question, scheduled by the `fsrs` package.
+
+The FSRS state of a card (state, step, stability, difficulty, due, last review) is stored as columns so
+that lists (due today, the mentor table) filter and count in SQL; `cards.scheduling` turns a row into
+the library's `fsrs.Card` and back. Reviews are a log: they never touch quiz grades or attempts.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+RETENTION_MIN = 0.70
+RETENTION_MAX = 0.97
+RETENTION_DEFAULT = 0.90
+
+
+class Card(models.Model):
+    class State(models.IntegerChoices):
+        """fsrs.State's values."""
+
+        LEARNING = 1, "Learning"
+        REVIEW = 2, "Review"
+        RELEARNING = 3, "Relearning"
+
+    class Origin(models.TextChoices):
+        MISSED = "missed", "Missed in a quiz"
+        ADDED = "added", "Added by the learner"
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards"
+    )
+    question = models.ForeignKey(
+        "assessments.Question", on_delete=models.CASCADE, related_name="review_cards"
+    )
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.MISSED)
+    state = models.PositiveSmallIntegerField(choices=State.choices, default=State.LEARNING)
+    step = models.PositiveSmallIntegerField(null=True, blank=True, default=0)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField()
+    last_review = models.DateTimeField(null=True, blank=True)
+    reviews_count = models.PositiveIntegerField(default=0)
+    retired_at = models.DateTimeField(null=True, blank=True, help_text="Retired cards are never due.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due", "id"]
+        constraints = [models.UniqueConstraint(fields=["learner", "question"], name="one_card_per_question")]
+        indexes = [
+            # Due counts and the review queue: the learner's active cards by due time.
+            models.Index(fields=["learner", "due"], condition=Q(retired_at__isnull=True), name="card_due")
+        ]
+
+    def __str__(self) -> str:
+        return f"Card of {self.learner_id} for question {self.question_id}"
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
+
+class Review(models.Model):
+    """One rating of a card: what the scheduler was told, and what it answered."""
+
+    class Rating(models.IntegerChoices):
+        """fsrs.Rating's values."""
+
+        AGAIN = 1, "Again"
+        HARD = 2, "Hard"
+        GOOD = 3, "Good"
+        EASY = 4, "Easy"
+
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="reviews")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    suggested_rating = models.PositiveSmallIntegerField(choices=Rating.choices, null=True, blank=True)
+    answer_correct = models.BooleanField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    reviewed_at = models.DateTimeField()
+    due_before = models.DateTimeField()
+    due_after = models.DateTimeField()
+    state_after = models.PositiveSmallIntegerField(choices=Card.State.choices)
+
+    class Meta:
+        ordering = ["-reviewed_at", "-id"]
+        indexes = [models.Index(fields=["learner", "reviewed_at"], name="review_by_learner")]
+
+    def __str__(self) -> str:
+        return f"{self.get_rating_display()} on card {self.card_id}"
+
+
+class ReviewProfile(models.Model):
+    """A learner's review settings, and their estimated retention (stored for the mentor table)."""
+
+    learner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="review_profile"
+    )
+    desired_retention = models.FloatField(
+        default=RETENTION_DEFAULT,
+        validators=[MinValueValidator(RETENTION_MIN), MaxValueValidator(RETENTION_MAX)],
+        help_text="The chance of recalling a card when it comes due (0.70 to 0.97): higher, more reviews.",
+    )
+    retention_estimate = models.FloatField(null=True, blank=True, help_text="Mean recall chance now.")
+    retention_by_phase = models.JSONField(default=dict, blank=True)
+    estimated_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Review settings of {self.learner_id}"
