@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from accounts.models import User
@@ -142,28 +142,34 @@ class QuizSummary:
 
 
 def quiz_summaries_for(*, learner: User) -> dict[int, QuizSummary]:
-    """Week number → the learner's state on that week's published quiz, in two queries whatever the data.
+    """Week number → the learner's state on that week's published quiz, in one query whatever the data
+    (the published quizzes, each joined with the learner's own submissions: a LEFT JOIN through a
+    FilteredRelation, so a quiz never tried still comes, once, with no submission).
 
     Status: `grading.quiz_status` (the one definition of passed and failed). Read as plain values, not
     model instances: the learner's dashboard, schedule and week pages each need all of them.
     """
     quizzes: dict[int, tuple[int, str, int]] = {}
-    for quiz_id, title, number, max_attempts in (
+    attempts: dict[int, list[tuple[tuple[datetime, int], int, grading.Attempt]]] = {}
+    rows = (
         Quiz.objects.filter(is_published=True)
+        .annotate(mine=FilteredRelation("submissions", condition=Q(submissions__learner=learner)))
         .order_by("week__number", "id")
-        .values_list("id", "title", "week__number", "max_attempts")
-    ):
+        .values_list(
+            "id", "title", "week__number", "max_attempts",
+            "mine__id", "mine__submitted_at", "mine__status", "mine__percent", "mine__passed",
+        )
+    )  # fmt: skip
+    for quiz_id, title, number, max_attempts, submission_id, submitted_at, status, percent, passed in rows:
         quizzes.setdefault(number, (quiz_id, title, max_attempts))
-    attempts: dict[int, list[tuple[int, grading.Attempt]]] = {}
-    for submission_id, quiz_id, status, percent, passed in (
-        Submission.objects.filter(learner=learner)
-        .order_by("submitted_at", "id")
-        .values_list("id", "quiz_id", "status", "percent", "passed")
-    ):
-        attempts.setdefault(quiz_id, []).append((submission_id, grading.Attempt(status, percent, passed)))
+        if submission_id is not None:
+            order = (submitted_at, submission_id)
+            attempts.setdefault(quiz_id, []).append(
+                (order, submission_id, grading.Attempt(status, percent, passed))
+            )
     summaries = {}
     for number, (quiz_id, title, max_attempts) in quizzes.items():
-        tried = attempts.get(quiz_id, [])
+        tried = [(submission_id, attempt) for _, submission_id, attempt in sorted(attempts.get(quiz_id, []))]
         summaries[number] = _summary(quiz_id, title, number, max_attempts, tried)
     return summaries
 

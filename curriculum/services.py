@@ -43,7 +43,8 @@ def curriculum_problems() -> list[str]:
     return problems
 
 
-# Content that a curriculum fixture may hold: the curriculum's and the weekly quizzes' (named, not
+# Content that a curriculum fixture may hold: the curriculum's, the weekly quizzes' and the project
+# briefs with their rubrics (named, not
 # imported: curriculum depends on no other app). Users, enrolments, submissions… are never loaded.
 CONTENT_MODELS = frozenset(
     {
@@ -53,6 +54,9 @@ CONTENT_MODELS = frozenset(
         "assessments.quiz",
         "assessments.question",
         "assessments.choice",
+        "projects.project",
+        "projects.criterion",
+        "projects.level",
     }
 )
 
@@ -139,6 +143,10 @@ def curriculum_load(*, paths: list[Path]) -> int:
             except serializers.base.DeserializationError as error:
                 raise CurriculumError(f"{path} is not a valid fixture: {error}") from error
         problems = curriculum_problems()
+        # Rules across a model's rows (a published project's rubric): models that have them say so.
+        for model in sorted(models, key=str):
+            if hasattr(model, "content_problems"):
+                problems.extend(model.content_problems())
         if problems:
             raise CurriculumError(" ".join(problems))
         _reset_id_sequences(models)

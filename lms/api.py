@@ -111,7 +111,8 @@ API_SECTIONS = {
         "notices_unread": "api-notice-unread-count",
     },
     "assessments": {"quizzes": "api-quiz-list", "submissions": "api-submission-list"},
-    "mentor": {"learners": "api-mentee-list"},
+    "mentor": {"learners": "api-mentee-list", "project_queue": "api-mentor-project-queue"},
+    "projects": {"briefs": "api-project-list", "my_versions": "api-my-project-versions"},
 }
 
 

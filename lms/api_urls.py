@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("mentoring.api_urls")),
     path("", include("credentials.api_urls")),
     path("", include("notifications.api_urls")),
+    path("", include("projects.api_urls")),
 ]

@@ -7,6 +7,7 @@ must be given.
 """
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONCE, NONE, SELF
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "gradebook",
     "mentoring",
     "credentials",
+    "projects",
 ]
 
 MIDDLEWARE = [
@@ -157,9 +159,30 @@ STORAGES = {
     },
 }
 WHITENOISE_MANIFEST_STRICT = False
-# Uploaded and generated files (certificates' PDFs) go through the storage API ("default" above); never
-# served from MEDIA_URL: views check who asks, then stream them. The compose stack keeps them in a volume.
+
+# --- Uploaded and generated files (project attachments, certificates' PDFs) ---------------------
+# Never served from a public URL: only through projects' access-checked view. Local files by default;
+# S3-compatible storage (django-storages, needs boto3) when PROJECT_FILES_S3_BUCKET is set.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+if env.str("PROJECT_FILES_S3_BUCKET", default=""):
+    S3_STORAGE: dict[str, Any] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("PROJECT_FILES_S3_BUCKET"),
+            "endpoint_url": env.str("PROJECT_FILES_S3_ENDPOINT", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    STORAGES["default"] = S3_STORAGE
+PROJECT_ATTACHMENT_EXTENSIONS = env.list(
+    "PROJECT_ATTACHMENT_EXTENSIONS",
+    default=[".pdf", ".png", ".jpg", ".jpeg", ".txt", ".md", ".csv", ".json", ".ipynb", ".zip"],
+)
+PROJECT_ATTACHMENT_MAX_BYTES = env.int("PROJECT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# A version waiting longer than this for a review is flagged on the mentor's queue.
+PROJECT_REVIEW_WAITING_DAYS = env.int("PROJECT_REVIEW_WAITING_DAYS", default=3)
 
 # --- Accounts (django-allauth) ----------------------------------------------------------------
 SITE_ID = 1
@@ -282,10 +305,13 @@ SPECTACULAR_SETTINGS = {
         "QuestionKindEnum": "assessments.models.Question.Kind",
         "SubmissionStatusEnum": "assessments.models.Submission.Status",
         "ResourceKindEnum": "curriculum.models.Resource.Kind",
-        "CertificateKindEnum": "credentials.models.Certificate.Kind",
-        "CertificateStatusEnum": "credentials.models.Certificate.Status",
         "CardStateEnum": "cards.models.Card.State",
         "ReviewRatingEnum": "cards.models.Review.Rating",
+        "CertificateKindEnum": "credentials.models.Certificate.Kind",
+        "CertificateStatusEnum": "credentials.models.Certificate.Status",
+        "ProjectReviewDecisionEnum": "projects.models.Review.Decision",
+        "PhaseReviewDecisionEnum": "mentoring.models.PhaseReview.Decision",
+        "ProjectVersionStatusEnum": "projects.models.Version.Status",
     },
 }
 

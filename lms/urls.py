@@ -31,6 +31,7 @@ urlpatterns = [
     path("mentoring/", include("mentoring.urls")),
     path("", include("credentials.urls")),
     path("notices/", include("notifications.urls")),
+    path("projects/", include("projects.urls")),
     path("api/v1/", include("lms.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file (?script), not inline: no 'unsafe-inline'.

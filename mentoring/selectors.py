@@ -40,12 +40,14 @@ from progress.selectors import (
     learner_overview,
     progress_marked_between,
 )
+from projects.selectors import has_project_waiting, project_waiting, sign_off_projects_missing
 
 FLAGS = {
     "behind": "Behind schedule",
     "inactive": f"Inactive ≥ {INACTIVE_AFTER.days} days",
     "failed_quiz": "Failed quiz",
     "pending_review": "Answers to review",
+    "project_waiting": "Project waiting for review",
 }
 
 
@@ -73,6 +75,7 @@ def _flag_conditions(now: datetime) -> dict[str, Q]:
         "inactive": Q(last_activity_at__lte=now - INACTIVE_AFTER),
         "failed_quiz": has_failed_quiz(),
         "pending_review": has_reviews_waiting(),
+        "project_waiting": has_project_waiting(),
     }
 
 
@@ -208,7 +211,8 @@ def mentee_table(
             flag_count=sum(
                 (Case(When(condition, then=Value(1)), default=Value(0)) for condition in conditions.values()),
                 start=Value(0, output_field=IntegerField()),
-            )
+            ),
+            project_waiting=project_waiting(),
         )
     )
     if flag in conditions:
@@ -344,6 +348,9 @@ def mentee_row(enrolment: Enrolment, *, now: datetime | None = None) -> MenteeRo
         waiting = row.quiz.pending_reviews
         row.flags.append("pending_review")
         row.reasons.append(f"{waiting} submission{'' if waiting == 1 else 's'} waiting for your review")
+    if getattr(enrolment, "project_waiting", False):  # annotated by mentee_table
+        row.flags.append("project_waiting")
+        row.reasons.append("a project version waiting for your review")
     return row
 
 
@@ -372,14 +379,19 @@ def phase_reviews_for(*, enrolment: Enrolment) -> dict[int, PhaseReview]:
 def phases_ready_for_review(
     *, enrolment: Enrolment, overview: LearnerOverview | None = None
 ) -> dict[int, list[str]]:
-    """For each phase, what still stops a sign-off (empty list: ready).
+    """For each phase, what still stops a sign-off (empty list: ready): its sign-off project not accepted
+    (projects: weeks 22, 38, 51), weeks not completed, quizzes not passed.
 
     Pass the learner's `overview` when the page has it: its rows already hold every week's phase and
-    status (three queries fewer).
+    status (three queries fewer), and, read with `projects.selectors.week_project_annotations`, the
+    state of each week's project (one fewer).
     """
     if overview is None:
         overview = learner_overview(enrolment=enrolment)
     unpassed = unpassed_quiz_weeks_for(learner_id=enrolment.learner_id)
+    projects_missing = sign_off_projects_missing(
+        enrolment_id=enrolment.pk, weeks=[row.week for row in overview.rows]
+    )
     numbers_of: dict[int, list[int]] = {item.phase.number: [] for item in overview.phases}
     completed = set()
     for row in overview.rows:
@@ -391,6 +403,9 @@ def phases_ready_for_review(
         missing = [n for n in numbers if n not in completed]
         failing = [n for n in numbers if n in unpassed]
         reasons = []
+        if phase_number in projects_missing:
+            weeks = ", ".join(map(str, projects_missing[phase_number]))
+            reasons.append(f"project not accepted yet: week {weeks}")
         if missing:
             reasons.append(f"weeks not completed: {', '.join(map(str, missing))}")
         if failing:

@@ -24,6 +24,7 @@ from mentoring.selectors import mentee_enrolments_for, mentee_rows, phases_ready
 from notifications.selectors import email_exists
 from notifications.services import email_enqueue, notify
 from progress.models import Enrolment
+from projects.selectors import review_queue_for, review_waiting_days
 
 logger = logging.getLogger(__name__)
 
@@ -158,9 +159,13 @@ def mentor_digest_send(*, mentor_id: int, today: date) -> bool:
     if email_exists(key=key):
         return False
     rows = [row for row in mentee_rows(user=mentor) if row.flags]
+    queue = review_queue_for(user=mentor)
     context = {
         "mentor": mentor,
         "rows": rows,
+        "queue": queue,
+        "waiting_days": review_waiting_days(),
+        "site_url": settings.SITE_URL,
         "dashboard_url": settings.SITE_URL + reverse("mentoring:dashboard"),
     }
     email_enqueue(

@@ -38,6 +38,7 @@ from mentoring.selectors import (
 )
 from mentoring.workspace import workspace_for
 from progress.selectors import learner_overview
+from projects.selectors import review_queue_for, review_waiting_days, week_project_annotations
 
 View = Callable[..., HttpResponse]
 
@@ -169,6 +170,10 @@ def _rows_per_page(request: HttpRequest) -> int:
     return int(asked) if asked.isdigit() and int(asked) in ROWS_PER_PAGE else ROWS_PER_PAGE[0]
 
 
+QUEUE_ON_DASHBOARD = 10
+"""The oldest project versions waiting for review shown above the table (the queue page has them all)."""
+
+
 @mentor_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The table, a page at a time, filtered, sorted and paginated in SQL (the CSV holds every row)."""
@@ -196,6 +201,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "sort_choices": sort_choices(),
         "per_page": per_page,
         "per_page_choices": ROWS_PER_PAGE,
+        "queue": review_queue_for(user=request.user, limit=QUEUE_ON_DASHBOARD),  # type: ignore[arg-type]
+        "waiting_days": review_waiting_days(),
     }
     return render(request, "mentoring/dashboard.html", context)
 
@@ -244,7 +251,9 @@ def learner_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     by_week: dict[int, list[WeekFeedback]] = {}
     for item in feedback:
         by_week.setdefault(item.week.number, []).append(item)
-    overview = learner_overview(enrolment=enrolment)
+    overview = learner_overview(
+        enrolment=enrolment, week_annotations=week_project_annotations(enrolment_id=enrolment.pk)
+    )
     context = {
         "enrolment": enrolment,
         "overview": overview,

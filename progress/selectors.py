@@ -243,15 +243,21 @@ class LearnerOverview:
 
 
 def learner_overview(
-    *, enrolment: Enrolment, today: date | None = None, quizzes: Mapping[int, Any] | None = None
+    *,
+    enrolment: Enrolment,
+    today: date | None = None,
+    quizzes: Mapping[int, Any] | None = None,
+    week_annotations: Mapping[str, Any] | None = None,
 ) -> LearnerOverview:
     """Everything the dashboard and schedule show, in a fixed number of queries (three).
 
     `quizzes` maps week numbers to quiz summaries (from the assessments app) to show beside each week.
+    `week_annotations` are expressions a higher app adds to each week row (the dashboard: the week's
+    project and the learner's status on it), read in the same query.
     """
     quizzes = quizzes or {}
     # Resources are not prefetched: only the current week's are shown (one small query, on the dashboard).
-    weeks = list(Week.objects.select_related("phase").order_by("number"))
+    weeks = list(Week.objects.select_related("phase").annotate(**(week_annotations or {})).order_by("number"))
     progress = {row.week_id: row for row in WeekProgress.objects.filter(enrolment=enrolment)}
     changes = list(enrolment.schedule_changes.select_related("changed_by"))
     by_number = {week.number: progress.get(week.pk) for week in weeks}

@@ -10,12 +10,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from curriculum.models import Week
 from curriculum.selectors import week_phase_numbers
-from notifications.services import email_enqueue
+from notifications.services import notify
 from progress.models import Enrolment, ScheduleChange, Standing, WeekProgress, new_calendar_token
 from progress.schedule import PlannedWeek, Schedule, replan_shift, same_weekday_on_or_before
 from progress.selectors import CURRENT_STATUSES, schedule_for, schedules_for, today_for
@@ -411,14 +412,14 @@ def left_email_enqueue(*, enrolment: Enrolment) -> None:
         "progress/email/left.txt",
         {"learner": learner, "mentor": mentor, "enrolment": enrolment, "site_url": settings.SITE_URL},
     )
-    email_enqueue(
+    notify(
         recipient=mentor,
         kind="learner_left",
         key=f"left:{enrolment.pk}",
         subject=f"{learner.display_name} left the curriculum",
-        text=text,
-        notice=f"{learner.display_name} left the curriculum on {enrolment.ended_on:%d %b %Y}.",
-        link="",
+        email_text=text,
+        text=f"{learner.display_name} left the curriculum on {enrolment.ended_on:%d %b %Y}.",
+        link=reverse("mentoring:dashboard"),
     )
 
 

@@ -43,6 +43,7 @@ from progress.selectors import (
     schedule_for,
     week_plan_for,
 )
+from projects.selectors import project_card_of, week_project_annotations
 
 View = Callable[..., HttpResponse]
 
@@ -116,10 +117,22 @@ def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
         return render(request, "progress/left.html", context)
     quizzes = quiz_summaries_for(learner=enrolment.learner)
     milestones = list(phase_reviews_for(enrolment=enrolment).values())
-    overview = learner_overview(enrolment=enrolment, quizzes=quizzes)
+    overview = learner_overview(
+        enrolment=enrolment,
+        quizzes=quizzes,
+        week_annotations=week_project_annotations(enrolment_id=enrolment.pk),
+    )
     notices = notices_for(recipient_id=enrolment.learner_id)
-    context = {"overview": overview, "enrolment": enrolment, "milestones": milestones, "notices": notices}
-    context["review_due"] = due_summary_for(learner=enrolment.learner, before=day_end_of(enrolment))
+    current = overview.current_row
+    project_card = project_card_of(current.week) if current else None
+    context = {
+        "overview": overview,
+        "enrolment": enrolment,
+        "milestones": milestones,
+        "notices": notices,
+        "project_card": project_card,
+        "review_due": due_summary_for(learner=enrolment.learner, before=day_end_of(enrolment)),
+    }
     return render(request, "progress/dashboard.html", context)
 
 

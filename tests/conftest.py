@@ -21,7 +21,11 @@ ROLES = (
 )  # fmt: skip
 
 REPO = Path(settings.BASE_DIR)
-CURRICULUM_FIXTURES = [REPO / "fixtures" / "curriculum.json", REPO / "fixtures" / "starter_quizzes.json"]
+CURRICULUM_FIXTURES = [
+    REPO / "fixtures" / "curriculum.json",
+    REPO / "fixtures" / "starter_quizzes.json",
+    REPO / "fixtures" / "projects.json",
+]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 

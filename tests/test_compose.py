@@ -96,7 +96,11 @@ def test_manage_py_commands_and_their_files_exist(compose):
     fixtures = [
         argument for step in manage_steps for argument in step[3:] if argument.startswith("fixtures/")
     ]
-    assert sorted(fixtures) == ["fixtures/curriculum.json", "fixtures/starter_quizzes.json"]
+    assert sorted(fixtures) == [
+        "fixtures/curriculum.json",
+        "fixtures/projects.json",
+        "fixtures/starter_quizzes.json",
+    ]
 
 
 def test_celery_commands_name_the_project_app(compose):

@@ -26,6 +26,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.admin.options import ModelAdmin
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
@@ -42,12 +43,26 @@ from mentoring import services as mentoring_services
 from notifications.models import Notice
 from progress import services as progress_services
 from progress.models import Enrolment, ScheduleChange
+from projects import services as project_services
+from projects.models import Project
 from reminders.tokens import unsubscribe_token_for
 from tests.assessments.conftest import make_quiz, perfect_answers
 from tests.cards.conftest import card_for
 from tests.conftest import ROLES, mentor_history
 
 WEEK = 3
+PROJECT_WEEK = 21
+# A valid review of the week 21 project (fixture rows: criteria 1-4, each with levels 4n-3 … 4n, the
+# second of which is "Developing", 3 to 5 points).
+PROJECT_DRAFT = {"repository_url": "https://github.com/a/b", "commit": "abc1234", "report": "r"}
+PROJECT_REVIEW: dict[str, object] = {"decision": "changes_requested", "comment": "Add the hardware."}
+for _criterion in range(1, 5):
+    PROJECT_REVIEW |= {f"level_{_criterion}": 4 * _criterion - 2, f"points_{_criterion}": 3}
+PROJECT_REVIEW_API = {
+    "decision": "changes_requested",
+    "comment": "Add the hardware.",
+    "scores": [{"criterion": n, "level": 4 * n - 2, "points": 3} for n in range(1, 5)],
+}
 
 # fmt: off
 #                                          anon learner other mentor other_m former completed staff
@@ -132,6 +147,16 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "api-notice-unread-count":              (401, 200, 200, 200, 200, 200, 200, 200),
     "api-notice-read":                      (401, 405, 405, 405, 405, 405, 405, 405),
     "api-notice-read-all":                  (401, 405, 405, 405, 405, 405, 405, 405),
+    # Projects: briefs are public; a version and its files: the learner, their mentor, staff.
+    "projects:list":                        (200, 200, 200, 200, 200, 200, 200, 200),
+    "projects:project":                     (200, 200, 200, 200, 200, 200, 200, 200),
+    "projects:draft":                       (405, 405, 405, 405, 405, 405, 405, 405),
+    "projects:version":                     (302, 200, 404, 200, 404, 404, 404, 200),
+    "projects:submit":                      (405, 405, 405, 405, 405, 405, 405, 405),
+    "projects:attachment-add":              (405, 405, 405, 405, 405, 405, 405, 405),
+    "projects:review":                      (405, 405, 405, 405, 405, 405, 405, 405),
+    "projects:attachment":                  (302, 200, 404, 200, 404, 404, 404, 200),
+    "projects:queue":                       (302, 403, 403, 200, 200, 200, 200, 200),
     # API: the index and the curriculum are public; the rest needs a user (401 with WWW-Authenticate).
     "api-index":                            (200, 200, 200, 200, 200, 200, 200, 200),
     "phase-list":                           (200, 200, 200, 200, 200, 200, 200, 200),
@@ -156,6 +181,15 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "api-mentee-schedule":                  (401, 403, 403, 200, 404, 404, 404, 200),
     "api-mentee-feedback":                  (401, 403, 403, 405, 405, 405, 405, 405),
     "api-mentee-phase-review":              (401, 403, 403, 405, 405, 405, 405, 405),
+    "api-project-list":                     (200, 200, 200, 200, 200, 200, 200, 200),
+    "api-project-detail":                   (200, 200, 200, 200, 200, 200, 200, 200),
+    "api-my-project-versions":              (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-my-project-version":               (401, 200, 404, 404, 404, 404, 404, 404),
+    "api-my-project-version-submit":        (401, 405, 405, 405, 405, 405, 405, 405),
+    "api-my-project-version-attachments":   (401, 405, 405, 405, 405, 405, 405, 405),
+    "api-mentor-project-queue":             (401, 403, 403, 200, 200, 200, 200, 200),
+    "api-mentee-project-versions":          (401, 403, 403, 200, 404, 404, 404, 200),
+    "api-project-review":                   (401, 403, 403, 405, 405, 405, 405, 405),
     "api-token":                            (401, 405, 405, 405, 405, 405, 405, 405),
     "api-me":                               (401, 200, 200, 200, 200, 200, 200, 200),
     "api-my-certificates":                  (401, 200, 200, 200, 200, 200, 200, 200),
@@ -192,6 +226,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "admin:auth_user_password_change":      (302, 302, 302, 302, 302, 302, 302, 200),
     "admin/<catch-all>":                    (302, 302, 302, 302, 302, 302, 302, 404),
     "admin:assessments_quiz_preview":       (302, 302, 302, 302, 302, 302, 302, 200),
+    "admin:projects_project_preview":       (302, 302, 302, 302, 302, 302, 302, 200),
     # Admin model URLs that differ from the rule below: read-only models (no add) …
     "admin:notifications_email_add":        (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:notifications_email_delete":     (302, 302, 302, 302, 302, 302, 302, 403),
@@ -204,6 +239,11 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "admin:credentials_certificate_add":    (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:credentials_certificate_delete": (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:credentials_portfolio_add":      (302, 302, 302, 302, 302, 302, 302, 403),
+    # … and project versions and reviews, which only learners and mentors make.
+    "admin:projects_version_add":           (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:projects_review_add":            (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:projects_version_delete":        (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:projects_review_delete":         (302, 302, 302, 302, 302, 302, 302, 403),
 }
 
 # Every URL of a ModelAdmin, by kind: staff only; everybody else goes to the admin log-in page.
@@ -240,10 +280,6 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
                                                             (302, 403, 403, 302, 404, 404, 404, 302)),
     "mentoring:phase-review":   ({"decision": "returned", "comments": "Redo week 1."},
                                                             (302, 403, 403, 302, 404, 404, 404, 302)),
-    "credentials:revoke":       ({"reason": "Issued by mistake."},
-                                                            (302, 403, 403, 403, 403, 403, 403, 302)),
-    "credentials:reissue":      ({},
-                                                            (302, 403, 403, 403, 403, 403, 403, 302)),
     # Only the card's learner reviews, retires or answers it; a form without its token is refused.
     "cards:answer":             ({},
                                                             (302, 400, 404, 404, 404, 404, 404, 404)),
@@ -257,6 +293,20 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
                                                             (302, 400, 400, 400, 400, 400, 400, 400)),
     "api-my-card-review":       ({"rating": 3},
                                                             (401, 201, 404, 404, 404, 404, 404, 404)),
+    "credentials:revoke":       ({"reason": "Issued by mistake."},
+                                                            (302, 403, 403, 403, 403, 403, 403, 302)),
+    "credentials:reissue":      ({},
+                                                            (302, 403, 403, 403, 403, 403, 403, 302)),
+    # The learner's version waits for review: no new draft; the other learner may start one; mentors
+    # and staff follow no curriculum (400: enrol first).
+    "projects:draft":           (PROJECT_DRAFT,
+                                                            (302, 400, 302, 400, 400, 400, 400, 400)),
+    "projects:submit":          ({},
+                                                            (302, 302, 404, 404, 404, 404, 404, 404)),
+    "projects:attachment-add":  ({},
+                                                            (302, 400, 404, 404, 404, 404, 404, 404)),
+    "projects:review":          (PROJECT_REVIEW,
+                                                            (302, 403, 404, 302, 404, 404, 404, 302)),
     "api-my-replan":            ({},
                                                             (401, 400, 400, 404, 404, 404, 404, 404)),
     "api-answer-review":        ({"points": "3", "feedback": "Nearly."},
@@ -273,6 +323,15 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
                                                             (401, 200, 404, 404, 404, 404, 404, 404)),
     "api-notice-read-all":      ({},
                                                             (401, 200, 200, 200, 200, 200, 200, 200)),
+    "api-my-project-versions":  ({**PROJECT_DRAFT, "project": PROJECT_WEEK},
+                                                            (401, 400, 201, 400, 400, 400, 400, 400)),
+    "api-my-project-version-submit": ({},
+                                                            (401, 400, 404, 404, 404, 404, 404, 404)),
+    # Files come as multipart/form-data: a JSON body is refused before anything is read.
+    "api-my-project-version-attachments": ({},
+                                                            (401, 415, 404, 404, 404, 404, 404, 404)),
+    "api-project-review":       (PROJECT_REVIEW_API,
+                                                            (401, 403, 403, 201, 404, 404, 404, 201)),
     "api-token":                ({},
                                                             (400, 400, 400, 400, 400, 400, 400, 400)),
     "admin:logout":             ({},
@@ -396,6 +455,24 @@ def world(
     mentoring_services.phase_review_create(
         reviewer=mentor, enrolment=enrolment, phase=week.phase, decision="returned", comments="Redo week 1."
     )
+    settings.MEDIA_ROOT = tmp_path
+    version = project_services.draft_save(
+        learner=learner, project=Project.objects.get(week__number=PROJECT_WEEK),
+        repository_url="https://github.com/a/b", commit="abc1234", report="# Report",
+    )  # fmt: skip
+    attachment = project_services.attachment_add(
+        learner=learner, version_id=version.pk, upload=SimpleUploadedFile("results.csv", b"a,b\n")
+    )
+    project_services.version_submit(learner=learner, version_id=version.pk)
+    # A reviewed version (the other learner's), so that the reviews' admin pages show one.
+    theirs = project_services.draft_save(learner=other_learner, **PROJECT_DRAFT, project=version.project)
+    project_services.version_submit(learner=other_learner, version_id=theirs.pk)
+    project_services.review_create(
+        reviewer=other_mentor, version_id=theirs.pk, decision="changes_requested", comment="More.",
+        scores=[
+            project_services.ScoreInput(criterion_id=n, level_id=4 * n - 2, points=3) for n in range(1, 5)
+        ],
+    )  # fmt: skip
     mentoring_services.mentor_digest_send(mentor_id=mentor.pk, today=today)  # an outbox row
     # A certificate of the learner's current enrolment (phase 1, signed by the mentor), its PDF stored,
     # listed on the learner's public portfolio.
@@ -427,6 +504,9 @@ def world(
         "number": str(WEEK),
         "pk": str(submission.pk),
         "answer_id": str(submission.answers.get(question__kind="free_text").pk),
+        "version_id": str(version.pk),
+        "project_id": str(PROJECT_WEEK),
+        "attachment_id": str(attachment.pk),
         "enrolment_id": str(enrolment.pk),
         "token": enrolment.calendar_token,
         "id": str(learner.pk),
@@ -452,6 +532,8 @@ def url_values(route: str, values: dict[str, str], enrolment: Enrolment, quiz: Q
         values["number"] = str(Phase.objects.order_by("number").first().number)  # type: ignore[union-attr]
     if route.startswith(("api/v1/cards/", "api/v1/me/cards/")):
         values["pk"] = values["card_id"]
+    if route.startswith("projects/weeks/"):
+        values["number"] = str(PROJECT_WEEK)
     if route.startswith("reminders/"):
         values["token"] = unsubscribe_token_for(enrolment_id=enrolment.pk)
     if route.startswith("admin/r/"):  # "view on site": the submission's page

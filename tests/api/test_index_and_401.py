@@ -11,7 +11,7 @@ def test_the_api_root_lists_its_sections_and_every_link_answers(learner):
     response = api.get("/api/v1/")
     assert response.status_code == 200
     index = response.json()
-    assert set(index["sections"]) == {"auth", "curriculum", "me", "assessments", "mentor"}
+    assert set(index["sections"]) == {"auth", "curriculum", "me", "assessments", "mentor", "projects"}
     assert index["docs"] == "http://testserver/api/docs/"
     assert index["sections"]["me"]["schedule"] == "http://testserver/api/v1/me/schedule/"
     api.force_authenticate(learner)

@@ -29,6 +29,8 @@ from lms.throttles import WriteRateThrottle
 from notifications.services import notify
 from progress import services as progress_services
 from progress.models import Enrolment
+from projects import services as project_services
+from projects.models import Project
 from tests.assessments.conftest import make_quiz, perfect_answers
 from tests.cards.conftest import card_for
 from tests.factories import MentorFactory, UserFactory
@@ -71,6 +73,11 @@ def world(curriculum_tx) -> dict[str, Any]:
         subject="Feedback", email_text="Well done.",
     )  # fmt: skip
     card = card_for(learner, graded_quiz)  # a review card (the cards app)
+    version = project_services.draft_save(
+        learner=learner, project=Project.objects.get(week__number=21), repository_url="https://github.com/a/b",
+        commit="abc1234", report="# Report",
+    )  # fmt: skip
+    project_services.version_submit(learner=learner, version_id=version.pk)
     return {
         "learner": learner,
         "mentor": mentor,
@@ -83,6 +90,8 @@ def world(curriculum_tx) -> dict[str, Any]:
             "public_id": certificate.public_id,
             "notice_id": notice.pk,
             "card": card.pk,
+            "version_id": version.pk,
+            "project_id": version.project_id,
         },
     }
 
@@ -91,6 +100,7 @@ def real_path_parameters(path: str, ids: dict[str, Any]) -> dict[str, Any]:
     values = {"enrolment_id": ids["enrolment_id"], "answer_id": ids["answer_id"], "number": ids["number"]}
     values["public_id"] = ids["public_id"]
     values["notice_id"] = ids["notice_id"]
+    values |= {"version_id": ids["version_id"], "project_id": ids["project_id"]}
     values["pk"] = ids["quiz"] if path.startswith("/api/v1/quizzes/") else ids["submission"]
     if "/cards/" in path:
         values["pk"] = ids["card"]

@@ -20,7 +20,15 @@ def _media_in_tmp(settings, tmp_path):
 
 
 def finish_phase(enrolment: Enrolment, number: int) -> None:
-    """Every week of the phase completed and every published quiz of it passed."""
+    """Every week of the phase completed, every published quiz of it passed and its sign-off project
+    accepted."""
+    from projects.models import Project
+    from tests.projects.conftest import accept_project
+
+    for project in Project.objects.filter(
+        week__phase__number=number, signs_off_phase=True, is_published=True
+    ):
+        accept_project(enrolment, week=project.week.number)
     for week in Week.objects.filter(phase__number=number):
         week_progress_set(enrolment=enrolment, week=week, status="completed")
     for quiz in Quiz.objects.filter(week__phase__number=number, is_published=True):

@@ -209,6 +209,7 @@ def test_a_learner_changes_pace_then_leaves_and_can_enrol_again(page: Page, live
     check(page, "settings-pace-changed")
 
     page.get_by_role("link", name="Leave the curriculum…").click()
+    check(page, "leave-confirm")
     page.get_by_role("button", name="Leave the curriculum").click()
     expect(page.get_by_text("Tick the box to confirm")).to_be_visible()
     page.get_by_label("I want to leave the curriculum").check()

@@ -13,6 +13,7 @@ from mentoring.models import PhaseReview, WeekFeedback
 from progress.models import Enrolment
 from progress.services import week_progress_set
 from tests.mentoring.conftest import quiz_of_week
+from tests.projects.conftest import accept_project as accept_gate_project
 
 
 @pytest.mark.django_db
@@ -64,9 +65,11 @@ def test_empty_or_oversized_feedback_is_refused_with_a_message(client, mentor, m
     assert not WeekFeedback.objects.exists()
 
 
-def complete_phase_one(enrolment: Enrolment, *, pass_quizzes: bool) -> None:
+def complete_phase_one(enrolment: Enrolment, *, pass_quizzes: bool, accept_project: bool = True) -> None:
     for week in Week.objects.filter(phase__number=1):
         week_progress_set(enrolment=enrolment, week=week, status="completed")
+    if accept_project:  # the phase's sign-off project (week 22)
+        accept_gate_project(enrolment)
     if pass_quizzes:
         quiz_of_week(1)  # at least one quiz in the phase, whether or not the starter quizzes are loaded
         for quiz in Quiz.objects.filter(week__phase__number=1, is_published=True):
@@ -75,6 +78,20 @@ def complete_phase_one(enrolment: Enrolment, *, pass_quizzes: bool) -> None:
                 status=Submission.Status.GRADED,
                 percent=Decimal(100), passed=True, graded_at=timezone.now(),
             )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_phase_cannot_be_signed_off_before_its_project_is_accepted(client, mentor, mentee):
+    complete_phase_one(mentee, pass_quizzes=True, accept_project=False)
+    client.force_login(mentor)
+    learner_page = client.get(reverse("mentoring:learner", args=[mentee.pk])).content.decode()
+    assert "project not accepted yet: week 22" in learner_page
+    page = review(client, mentee, "signed_off").content.decode()
+    assert "cannot be signed off yet: project not accepted yet: week 22" in page
+    assert not PhaseReview.objects.exists()
+    accept_gate_project(mentee)
+    review(client, mentee, "signed_off")
+    assert PhaseReview.objects.get().decision == "signed_off"
 
 
 def review(client, enrolment, decision, comments=""):

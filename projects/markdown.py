@@ -1,0 +1,36 @@
+"""Markdown to safe HTML: markdown-it-py renders (CommonMark, raw HTML off), nh3 sanitises.
+
+Two layers, because either alone is not enough: markdown-it-py escapes raw HTML but still produces a
+link for `[x](javascript:…)` when its own validator is changed; nh3 (ammonia) keeps only the tags and
+attributes listed here and only http(s)/mailto links, and drops every event handler and `<script>`.
+"""
+
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+
+_renderer = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "code", "pre", "blockquote",
+    "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td", "del",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+ALLOWED_SCHEMES = {"http", "https", "mailto"}
+
+
+def render_markdown(text: str) -> SafeString:
+    """The text as sanitised HTML, safe to put in a page as is."""
+    return sanitise(_renderer.render(text or ""))
+
+
+def sanitise(html: str) -> SafeString:
+    """Only the allowed tags, attributes and link schemes of `html` (nh3)."""
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )
+    return mark_safe(clean)

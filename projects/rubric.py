@@ -1,0 +1,73 @@
+"""The rubric rules, pure (no database): level ranges, scores inside them, the pass rule.
+
+The pass rule: a review passes when the total of its points is at least the project's pass mark **and**
+no criterion is scored at its lowest level (a rubric's lowest level means "not met": excellent work on
+four criteria does not make up for a missing fifth).
+"""
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LevelRange:
+    label: str
+    min_points: int
+    max_points: int
+
+    def holds(self, points: int) -> bool:
+        return self.min_points <= points <= self.max_points
+
+    def __str__(self) -> str:
+        if self.min_points == self.max_points:
+            return f"{self.label} {self.min_points}"
+        return f"{self.label} {self.min_points}–{self.max_points}"
+
+
+def range_problems(levels: Sequence[LevelRange]) -> list[str]:
+    """What is wrong with one criterion's levels: an empty range, or two ranges that overlap."""
+    problems = [
+        f"“{level.label}”: the lowest points ({level.min_points}) are above the highest ({level.max_points})."
+        for level in levels
+        if level.min_points > level.max_points
+    ]
+    ordered = sorted((level for level in levels if level.min_points <= level.max_points), key=_start)
+    for lower, upper in itertools.pairwise(ordered):
+        if upper.min_points <= lower.max_points:
+            problems.append(f"“{lower}” and “{upper}” overlap: a score must fall in exactly one level.")
+    return problems
+
+
+def _start(level: LevelRange) -> tuple[int, int]:
+    return (level.min_points, level.max_points)
+
+
+@dataclass(frozen=True)
+class CriterionScore:
+    """One criterion's score in a review: the level chosen and the points given."""
+
+    criterion: str
+    level: LevelRange
+    points: int
+    lowest: bool
+    """The level is the criterion's lowest."""
+
+
+def total_points(scores: Sequence[CriterionScore]) -> int:
+    return sum(score.points for score in scores)
+
+
+def passes(scores: Sequence[CriterionScore], *, pass_mark: int) -> bool:
+    """The pass rule (module docstring): total ≥ pass mark and no criterion at its lowest level."""
+    return total_points(scores) >= pass_mark and not any(score.lowest for score in scores)
+
+
+def fail_reasons(scores: Sequence[CriterionScore], *, pass_mark: int) -> list[str]:
+    """Why these scores do not pass (empty when they do), in words for the mentor and the learner."""
+    reasons = []
+    total = total_points(scores)
+    if total < pass_mark:
+        reasons.append(f"{total} points, below the pass mark of {pass_mark}")
+    reasons.extend(f"“{score.criterion}” is at its lowest level" for score in scores if score.lowest)
+    return reasons

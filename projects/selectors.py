@@ -1,0 +1,254 @@
+"""Reads of projects: briefs and rubrics, whose versions a user may see, the mentor's review queue, what a
+phase sign-off needs. Access has one rule, `versions_visible_to` (the learner's own; their current
+mentor's, by progress's `enrolments_mentored_by`; staff all)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from accounts.models import User
+from curriculum.models import Week
+from progress.models import Enrolment
+from progress.selectors import enrolments_mentored_by
+from projects.models import Attachment, Criterion, Level, Project, Review, Score, Version
+from projects.rubric import range_problems
+
+
+def rubric_problems(*, project: Project) -> list[str]:
+    """What stops the project's rubric from being used (empty: complete): at least one criterion, each
+    with two levels or more whose ranges do not overlap, and a pass mark that can be reached."""
+    criteria = list(project.criteria.prefetch_related("levels")) if project.pk else []
+    if not criteria:
+        return ["The rubric has no criteria: add at least one, each with its levels."]
+    problems = []
+    for criterion in criteria:
+        levels = [level.range for level in criterion.levels.all()]
+        if len(levels) < 2:
+            problems.append(f"“{criterion.title}” needs at least two levels.")
+        problems.extend(f"“{criterion.title}”: {problem}" for problem in range_problems(levels))
+    best = sum(criterion.max_points for criterion in criteria)
+    if project.pass_mark is not None and project.pass_mark > best:
+        problems.append(f"The pass mark ({project.pass_mark}) is above the most points possible ({best}).")
+    return problems
+
+
+def _with_rubric(projects: QuerySet[Project]) -> QuerySet[Project]:
+    return projects.select_related("week", "week__phase").prefetch_related(
+        Prefetch("criteria", queryset=Criterion.objects.prefetch_related("levels"))
+    )
+
+
+def projects_published() -> QuerySet[Project]:
+    """Every published brief with its rubric (three queries whatever their number)."""
+    return _with_rubric(Project.objects.filter(is_published=True)).order_by("week__number")
+
+
+def project_for_week(*, number: int, include_drafts: bool = False) -> Project | None:
+    projects = _with_rubric(Project.objects.filter(week__number=number))
+    if not include_drafts:
+        projects = projects.filter(is_published=True)
+    return projects.first()
+
+
+def _scoped(user: User) -> Q | None:
+    """The condition on a version's enrolment that the user may see; None: everything (staff)."""
+    if user.is_staff:
+        return None
+    condition = Q(enrolment__learner=user)
+    if user.is_mentor:
+        condition |= Q(enrolment__in=enrolments_mentored_by(mentor=user))
+    return condition
+
+
+def versions_visible_to(*, user: User) -> QuerySet[Version]:
+    """The one rule of who sees a version (and its review and attachments): the learner who made it,
+    the mentor of its enrolment while they mentor it, staff."""
+    versions = Version.objects.select_related("project", "project__week", "enrolment", "enrolment__learner")
+    if not user.is_authenticated:
+        return versions.none()
+    condition = _scoped(user)
+    return versions if condition is None else versions.filter(condition)
+
+
+def attachments_visible_to(*, user: User) -> QuerySet[Attachment]:
+    """Attachments follow their version (`versions_visible_to`)."""
+    return Attachment.objects.filter(version__in=versions_visible_to(user=user)).select_related("version")
+
+
+def can_review(*, user: User, version: Version) -> bool:
+    """The enrolment's current mentor, or staff (a learner never reviews, not even as a mentor)."""
+    if not user.is_authenticated or version.enrolment.learner_id == user.pk:
+        return False
+    return user.is_staff or (
+        user.is_mentor and enrolments_mentored_by(mentor=user).filter(pk=version.enrolment_id).exists()
+    )
+
+
+def review_waiting_days() -> int:
+    return settings.PROJECT_REVIEW_WAITING_DAYS
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    version: Version
+    waited: timedelta
+
+    @property
+    def days_waiting(self) -> int:
+        return self.waited.days
+
+    @property
+    def overdue(self) -> bool:
+        """Waiting longer than PROJECT_REVIEW_WAITING_DAYS (default 3)."""
+        return self.waited > timedelta(days=review_waiting_days())
+
+
+def review_queue_for(*, user: User, now: datetime | None = None, limit: int | None = None) -> list[QueueItem]:
+    """The versions waiting for this mentor's review (staff: everyone's), oldest first. One query."""
+    now = now or timezone.now()
+    if not user.is_authenticated or not (user.is_staff or user.is_mentor):
+        return []
+    versions = Version.objects.filter(status=Version.Status.SUBMITTED)
+    if not user.is_staff:
+        versions = versions.filter(enrolment__in=enrolments_mentored_by(mentor=user))
+    versions = versions.select_related("project__week", "enrolment__learner").order_by("submitted_at", "id")
+    rows = versions[:limit] if limit else versions
+    return [QueueItem(version=version, waited=now - (version.submitted_at or now)) for version in rows]
+
+
+def project_waiting() -> Exists:
+    """On enrolment rows: a version of theirs waits for review (the mentor table's flag)."""
+    return Exists(Version.objects.filter(enrolment_id=OuterRef("pk"), status=Version.Status.SUBMITTED))
+
+
+def has_project_waiting() -> Q:
+    return Q(project_waiting())
+
+
+def versions_of(*, enrolment: Enrolment, project: Project) -> list[Version]:
+    """The enrolment's versions of a project, newest first, with reviews, scores and attachments."""
+    return list(
+        Version.objects.filter(enrolment=enrolment, project=project)
+        .select_related("review", "review__reviewer")
+        .prefetch_related(
+            "attachments",
+            Prefetch("review__scores", queryset=Score.objects.select_related("criterion", "level")),
+        )
+        .order_by("-number")
+    )
+
+
+def latest_version(*, enrolment_id: int, project_id: int) -> Version | None:
+    return (
+        Version.objects.filter(enrolment_id=enrolment_id, project_id=project_id).order_by("-number").first()
+    )
+
+
+def review_of(version: Version) -> Review | None:
+    try:
+        return version.review
+    except Review.DoesNotExist:
+        return None
+
+
+def accepted_project_for(*, enrolment_id: int, phase_id: int) -> Version | None:
+    """The accepted version of the phase's sign-off project (`Project.signs_off_phase`) under this
+    enrolment, None when there is none yet (or the phase has no such project). For certificates."""
+    return (
+        Version.objects.filter(
+            enrolment_id=enrolment_id,
+            status=Version.Status.ACCEPTED,
+            project__signs_off_phase=True,
+            project__week__phase_id=phase_id,
+        )
+        .select_related("project__week", "review")
+        .order_by("-number")
+        .first()
+    )
+
+
+def sign_off_projects_missing(*, enrolment_id: int, weeks: Sequence[Week] = ()) -> dict[int, list[int]]:
+    """Per phase number, the weeks whose sign-off project is not accepted yet under this enrolment
+    (phases without such a project are absent). Week rows read with `week_project_annotations` answer
+    it without a query (an accepted version is always the latest: nothing can follow it); else one query."""
+    if weeks and all("project_gate" in week.__dict__ for week in weeks):
+        rows = [
+            (week.phase.number, week.number)
+            for week in weeks
+            if week.project_gate and week.project_version_status != Version.Status.ACCEPTED  # type: ignore[attr-defined]
+        ]
+    else:
+        accepted = Version.objects.filter(
+            enrolment_id=enrolment_id, project_id=OuterRef("pk"), status=Version.Status.ACCEPTED
+        )
+        rows = list(
+            Project.objects.filter(signs_off_phase=True, is_published=True)
+            .annotate(done=Exists(accepted))
+            .filter(done=False)
+            .values_list("week__phase__number", "week__number")
+        )
+    missing: dict[int, list[int]] = {}
+    for phase, week_number in rows:
+        missing.setdefault(phase, []).append(week_number)
+    return missing
+
+
+@dataclass(frozen=True)
+class ProjectCard:
+    """A week's project as the learner's dashboard shows it."""
+
+    project: Project
+    version: Version | None
+
+    @property
+    def status_label(self) -> str:
+        return self.version.get_status_display() if self.version else "Not started"
+
+
+def week_project_annotations(*, enrolment_id: int) -> dict[str, Subquery]:
+    """Expressions for week rows: the week's published project (id, title, kind, gate) and the learner's
+    latest version of it (id, number, status). The dashboard reads them with the weeks (no query more)."""
+    project = Project.objects.filter(week_id=OuterRef("pk"), is_published=True)
+    latest = Version.objects.filter(
+        enrolment_id=enrolment_id, project__week_id=OuterRef("pk"), project__is_published=True
+    ).order_by("-number")
+    return {
+        "project_id": Subquery(project.values("pk")[:1]),
+        "project_title": Subquery(project.values("title")[:1]),
+        "project_kind": Subquery(project.values("kind")[:1]),
+        "project_gate": Subquery(project.values("signs_off_phase")[:1]),
+        "project_version_id": Subquery(latest.values("pk")[:1]),
+        "project_version_number": Subquery(latest.values("number")[:1]),
+        "project_version_status": Subquery(latest.values("status")[:1]),
+    }
+
+
+def project_card_of(week: Week) -> ProjectCard | None:
+    """The card of a week row read with `week_project_annotations` (None: the week has no project)."""
+    values = week.__dict__
+    if not values.get("project_id"):
+        return None
+    project = Project(
+        pk=values["project_id"],
+        week=week,
+        title=values["project_title"],
+        kind=values["project_kind"],
+        signs_off_phase=values["project_gate"],
+    )
+    version = None
+    if values.get("project_version_id"):
+        version = Version(
+            pk=values["project_version_id"],
+            number=values["project_version_number"],
+            status=values["project_version_status"],
+            project=project,
+        )
+    return ProjectCard(project=project, version=version)
+
+
+def level_choices(project: Project) -> dict[int, list[Level]]:
+    return {criterion.pk: list(criterion.levels.all()) for criterion in project.criteria.all()}
