@@ -70,6 +70,15 @@ class MyCertificateSerializer(VerificationSerializer):
         return openbadges.linkedin_add_url(certificate)
 
 
+class PortfolioProjectSerializer(serializers.Serializer):
+    id = serializers.IntegerField(
+        min_value=1, max_value=2_147_483_647, help_text="The accepted version's id."
+    )
+    title = serializers.CharField(read_only=True)
+    public = serializers.BooleanField()
+    summary = serializers.CharField(required=False, default="", allow_blank=True, max_length=2000)
+
+
 class PortfolioSerializer(serializers.Serializer):
     """The learner's portfolio settings. Writes change only the fields given."""
 
@@ -83,6 +92,11 @@ class PortfolioSerializer(serializers.Serializer):
     shown_certificates = serializers.ListField(
         child=serializers.CharField(max_length=32), required=False, max_length=1000,
         help_text="Ids (`id`) of your certificates to list; the others are not listed.",
+    )  # fmt: skip
+    # A list field of objects (not `many=True`: DRF drops a nested list from a partial update).
+    projects = serializers.ListField(
+        child=PortfolioProjectSerializer(), required=False, max_length=200,
+        help_text="Your accepted projects: shown or not, with your summary (the others stay as they are).",
     )  # fmt: skip
     url = serializers.CharField(
         read_only=True, help_text="The public address (answers 404 while not public)."
