@@ -115,3 +115,13 @@ def test_who_may_endorse_an_accepted_project(learner, other_learner, mentor, oth
     client = Client()
     client.force_login(former)
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_reviewer_finds_the_endorsement_from_the_version_page(client, learner, mentor, mentee):
+    version = accept_project(mentee, week=21)
+    endorse = reverse("credentials:endorse", args=[version.pk])
+    client.force_login(mentor)
+    assert endorse in client.get(version.get_absolute_url()).content.decode()
+    client.force_login(learner)
+    assert endorse not in client.get(version.get_absolute_url()).content.decode()
