@@ -301,6 +301,12 @@ class QuizRecord(models.Model):
     last_best_percent = models.DecimalField(
         max_digits=5, decimal_places=2, null=True, help_text="The best graded score on the last quiz."
     )
+    phase_results = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Per phase number, the quizzes passed and failed: {"1": [passed, failed]} (the mentor '
+        "workspace's pass rate per phase reads these rather than every submission of the group).",
+    )
     refreshed_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

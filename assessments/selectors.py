@@ -253,15 +253,11 @@ def unpassed_quiz_weeks_for(*, learner_id: int) -> set[int]:
     )
 
 
-def submissions_with_answers_for(*, enrolment_id: int) -> QuerySet[Submission]:
-    """The submissions made under an enrolment (a mentor sees no other), newest first, with answers,
-    questions and choices (four queries)."""
-    answers = Answer.objects.select_related("question").prefetch_related("question__choices")
+def submissions_of_enrolment(*, enrolment_id: int) -> QuerySet[Submission]:
+    """The submissions made under an enrolment (a mentor sees no other), newest first, with their quiz:
+    one query. Each one's answers are on its own page (`submission-detail`)."""
     return (
-        Submission.objects.filter(enrolment_id=enrolment_id)
-        .select_related("quiz")
-        .prefetch_related(Prefetch("answers", queryset=answers))
-        .order_by("-submitted_at")
+        Submission.objects.filter(enrolment_id=enrolment_id).select_related("quiz").order_by("-submitted_at")
     )
 
 
@@ -323,28 +319,39 @@ def quiz_record_of(learner: User) -> QuizRecord | None:
         return None
 
 
-def quiz_statuses_for_learners(*, learner_ids: Iterable[int] | QuerySet[Any]) -> dict[tuple[int, int], str]:
-    """(learner id, week number) → the learner's status on that week's published quiz
-    (`grading.quiz_status`, the one definition), for the quizzes they have tried. Two queries whatever
-    the group's size; `learner_ids` may be a subquery."""
-    quizzes: dict[int, int] = {}
-    for quiz_id, number in (
-        Quiz.objects.filter(is_published=True)
-        .order_by("week__number", "id")
-        .values_list("id", "week__number")
-    ):
-        if number not in quizzes.values():
-            quizzes[quiz_id] = number
-    attempts: dict[tuple[int, int], list[grading.Attempt]] = {}
-    for learner_id, quiz_id, status, percent, passed in (
-        Submission.objects.filter(learner_id__in=learner_ids, quiz_id__in=list(quizzes))
-        .order_by("submitted_at", "id")
-        .values_list("learner_id", "quiz_id", "status", "percent", "passed")
-    ):
-        attempts.setdefault((learner_id, quizzes[quiz_id]), []).append(
-            grading.Attempt(status, percent, passed)
+def quiz_phase_results_for_learners(
+    *, learner_ids: Iterable[int] | QuerySet[Any]
+) -> dict[int, dict[int, tuple[int, int]]]:
+    """Learner id → phase number → (quizzes passed, quizzes failed), from the stored quiz records
+    (`grading.quiz_status` per quiz, as every page counts them): one query, no submission read."""
+    return {
+        learner_id: {int(phase): (passed, failed) for phase, (passed, failed) in results.items()}
+        for learner_id, results in QuizRecord.objects.filter(learner_id__in=learner_ids).values_list(
+            "learner_id", "phase_results"
         )
-    return {key: grading.quiz_status(tried) for key, tried in attempts.items()}
+    }
+
+
+def weeks_submitted_by_learner(
+    *, learner_ids: QuerySet[Any], windows: list[tuple[datetime, datetime]]
+) -> dict[int, set[int]]:
+    """Learner id → the indexes of the `windows` ((start, end], as `submitted_between` takes them) in
+    which they submitted a quiz attempt. One grouped query."""
+    earliest = min(start for start, _ in windows)
+    latest = max(end for _, end in windows)
+    rows = (
+        Submission.objects.filter(
+            learner_id__in=learner_ids, submitted_at__gt=earliest, submitted_at__lte=latest
+        )
+        .values("learner_id")
+        .annotate(
+            **{
+                f"window_{index}": Count("pk", filter=Q(submitted_at__gt=start, submitted_at__lte=end))
+                for index, (start, end) in enumerate(windows)
+            }
+        )
+    )
+    return {row["learner_id"]: {i for i in range(len(windows)) if row[f"window_{i}"]} for row in rows}
 
 
 def submitted_between(start: datetime, end: datetime) -> Exists:

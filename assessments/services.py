@@ -447,7 +447,12 @@ def quiz_record_refresh(*, learner_ids: Iterable[int]) -> None:
         attempts[learner_id].setdefault(quiz_id, []).append(grading.Attempt(status, percent, passed))
         last_quizzes[learner_id] = quiz_id  # oldest first: the last one seen is the latest attempt's
     taken = {quiz_id for by_quiz in attempts.values() for quiz_id in by_quiz}
-    titles = dict(Quiz.objects.filter(id__in=taken).values_list("id", "title")) if taken else {}
+    titles: dict[int, str] = {}
+    phase_of: dict[int, int] = {}
+    for quiz_id, title, phase_number in Quiz.objects.filter(id__in=taken).values_list(
+        "id", "title", "week__phase__number"
+    ):
+        titles[quiz_id], phase_of[quiz_id] = title, phase_number
     records = []
     for learner_id, by_quiz in attempts.items():
         last_quiz = last_quizzes.get(learner_id)
@@ -458,6 +463,11 @@ def quiz_record_refresh(*, learner_ids: Iterable[int]) -> None:
             if (graded := [a.percent for a in tried if a.status == "graded" and a.percent is not None])
         }
         failed = [quiz_id for quiz_id, status in statuses.items() if status == "failed"]
+        by_phase: dict[str, list[int]] = {}
+        for quiz_id, status in statuses.items():
+            if status in ("passed", "failed"):
+                counts = by_phase.setdefault(str(phase_of[quiz_id]), [0, 0])
+                counts[status == "failed"] += 1
         records.append(
             QuizRecord(
                 learner_id=learner_id,
@@ -474,6 +484,7 @@ def quiz_record_refresh(*, learner_ids: Iterable[int]) -> None:
                 last_status=statuses[last_quiz] if last_quiz else "",
                 last_percent=by_quiz[last_quiz][-1].percent if last_quiz else None,
                 last_best_percent=best.get(last_quiz) if last_quiz else None,
+                phase_results=by_phase,
             )
         )
     QuizRecord.objects.bulk_create(

@@ -181,16 +181,33 @@ class CardStats:
 
 
 def card_stats_for(*, learner: User, before: datetime, now: datetime | None = None) -> CardStats:
-    """What the learner's mentor sees, and the stats API: two queries (the learner's active cards, their
-    reviews of the last 7 days)."""
+    """What the learner's mentor sees, and the stats API: one query, the learner's cards (retired ones
+    too: a review of a card retired since still counts), each carrying the learner's number of reviews
+    in the last 7 days. No card, no review."""
     now = now or timezone.now()
-    cards = list(_cards_with_phase().filter(learner=learner))
+    recent = (
+        Review.objects.filter(learner=learner, reviewed_at__gte=now - RECENT)
+        .order_by()
+        .values("learner_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    every = list(
+        Card.objects.filter(learner=learner)
+        .only(
+            "id", "learner_id", "state", "step", "stability", "difficulty", "due", "last_review", "retired_at"
+        )
+        .annotate(phase=F("question__quiz__week__phase__number"))
+        .annotate(reviewed_recently=Coalesce(Subquery(recent), Value(0)))
+        .order_by()
+    )
+    cards = [card for card in every if card.retired_at is None]
     due = sum(1 for card in cards if card.due < before)
     return CardStats(
         active=len(cards),
         due_today=due,
         minutes=minutes_for(due),
-        reviewed_last_7_days=Review.objects.filter(learner=learner, reviewed_at__gte=now - RECENT).count(),
+        reviewed_last_7_days=every[0].reviewed_recently if every else 0,  # type: ignore[attr-defined]
         retention=_estimates(cards, learner_ids=[learner.pk], now=now)[learner.pk],
     )
 
@@ -219,6 +236,7 @@ def card_columns(*, now: datetime) -> dict[str, object]:
         "cards_due": Coalesce(Subquery(due_now), Value(0)),
         "cards_reviewed_7d": Coalesce(Subquery(reviewed), Value(0)),
         "cards_retention": F(CARD_RETENTION),
+        "cards_retention_by_phase": F("learner__review_profile__retention_by_phase"),
     }
 
 

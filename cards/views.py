@@ -61,8 +61,11 @@ def review(request: HttpRequest) -> HttpResponse:
 def review_answer(request: HttpRequest, card_id: int) -> HttpResponse:
     """Check the answer with the quiz's grader, show the answer side and the suggested rating."""
     card = _own_active_card(request, card_id)
-    form = PracticeAnswerForm(request.POST, question=card.question)
     values = token_values(request.POST.get("token", ""), card_id=card.pk)
+    data = request.POST.copy()
+    if values is None:  # a page shown again carries a fresh token, so that the learner can go on
+        data["token"] = token_for(card=card.pk, shown=timezone.now().timestamp())
+    form = PracticeAnswerForm(data, question=card.question)
     if not form.is_valid() or values is None:
         if values is None:
             form.add_error(None, "This page is out of date: answer the card again.")

@@ -21,14 +21,14 @@ from assessments.selectors import (
     QUIZ_RECORD,
     has_failed_quiz,
     has_reviews_waiting,
+    quiz_phase_results_for_learners,
     quiz_record_of,
-    quiz_statuses_for_learners,
     submitted_between,
     unpassed_quiz_weeks_for,
+    weeks_submitted_by_learner,
 )
 from cards.selectors import card_columns
 from curriculum.models import Week
-from curriculum.selectors import week_phase_numbers
 from mentoring.models import PhaseReview, WeekFeedback
 from progress.models import Enrolment, Standing
 from progress.schedule import weeks_phrase
@@ -39,6 +39,8 @@ from progress.selectors import (
     enrolments_mentored_by,
     learner_overview,
     progress_marked_between,
+    weeks_back,
+    weeks_marked_by_learner,
 )
 from projects.selectors import has_project_waiting, project_waiting, sign_off_projects_missing
 
@@ -142,18 +144,31 @@ class PhaseQuizResults:
         return round(100 * self.passed / decided) if decided else None
 
 
+def active_weeks_by_learner(*, rows: QuerySet[Enrolment], now: datetime) -> dict[int, set[int]]:
+    """Learner id → the weeks back (0: the last 7 days, up to ACTIVITY_WEEKS - 1) in which the learner
+    of one of `rows` was active, by `active_in_week`'s rule (marked a week, or submitted a quiz): two
+    grouped queries for the whole group, where `active_in_week` per row and week would be 24 subqueries
+    a row."""
+    active = weeks_marked_by_learner(enrolment_ids=rows.values("pk"), now=now, weeks=ACTIVITY_WEEKS)
+    submitted = weeks_submitted_by_learner(
+        learner_ids=rows.values("learner_id"), windows=weeks_back(now, ACTIVITY_WEEKS)
+    )
+    for learner_id, weeks in submitted.items():
+        active.setdefault(learner_id, set()).update(weeks)
+    return active
+
+
 def quiz_results_by_phase(*, learner_ids: QuerySet[Any]) -> dict[int, PhaseQuizResults]:
-    """Phase number → the quiz results of the learners in `learner_ids` (a subquery) in that phase
-    (`grading.quiz_status`, through assessments' selector). Three queries."""
-    phase_of = dict(week_phase_numbers())
+    """Phase number → the quiz results of the learners in `learner_ids` (a subquery) in that phase:
+    quizzes passed and failed (`grading.quiz_status`), read from their stored quiz records. One query."""
     results: dict[int, PhaseQuizResults] = {}
-    for (learner_id, week), status in quiz_statuses_for_learners(learner_ids=learner_ids).items():
-        phase = results.setdefault(phase_of.get(week, 0), PhaseQuizResults())
-        if status == "passed":
-            phase.passed += 1
-        elif status == "failed":
-            phase.failed += 1
-            phase.learners_failing.add(learner_id)
+    for learner_id, phases in quiz_phase_results_for_learners(learner_ids=learner_ids).items():
+        for number, (passed, failed) in phases.items():
+            phase = results.setdefault(number, PhaseQuizResults())
+            phase.passed += passed
+            phase.failed += failed
+            if failed:
+                phase.learners_failing.add(learner_id)
     return results
 
 
@@ -320,6 +335,12 @@ class MenteeRow:
         """The stored estimate of the learner's retention (all phases), as a whole percent."""
         value = getattr(self.enrolment, "cards_retention", None)
         return None if value is None else round(value * 100)
+
+    @property
+    def cards_retention_summary(self) -> str:
+        """The stored retention estimate per phase: "P1 82% · P2 74%" (empty before any review)."""
+        by_phase = getattr(self.enrolment, "cards_retention_by_phase", None) or {}
+        return " · ".join(f"P{phase} {round(value * 100)}%" for phase, value in sorted(by_phase.items()))
 
     @property
     def flag_labels(self) -> list[str]:

@@ -29,6 +29,12 @@ class MenteeRowSerializer(serializers.Serializer):
     quiz = QuizStatsSerializer()
     flags = serializers.ListField(child=serializers.ChoiceField(choices=list(FLAGS)))
     reasons = serializers.ListField(child=serializers.CharField())
+    cards_due = serializers.IntegerField(help_text="Review cards due now (the cards app).")
+    cards_reviewed_7d = serializers.IntegerField(help_text="Review cards rated in the last 7 days.")
+    cards_retention_percent = serializers.IntegerField(
+        allow_null=True,
+        help_text="Estimated retention of the reviewed cards (stored daily and by each review).",
+    )
 
 
 class WeekFeedbackSerializer(serializers.ModelSerializer):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments.grading import percent_text
-from assessments.selectors import submissions_with_answers_for, weak_spots_for
+from assessments.selectors import submissions_of_enrolment, weak_spots_for
 from cards.selectors import card_stats_for, day_end_of
 from curriculum.models import Phase, Week
 from lms.csv_export import csv_response
@@ -210,7 +210,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 CSV_COLUMNS = [
     "learner", "email", "current_week", "weeks_behind", "completion_percent", "phase_percents",
     "last_activity", "quiz_average", "last_quiz", "last_attempt_percent", "last_quiz_best_percent",
-    "last_quiz_status", "flags", "reasons",
+    "last_quiz_status", "flags", "reasons", "cards_due", "cards_reviewed_7d", "cards_retention",
 ]  # fmt: skip
 
 
@@ -231,6 +231,9 @@ def csv_row(row: MenteeRow) -> list[object]:
         quiz.last_status or "",
         " ".join(row.flags),
         "; ".join(row.reasons),
+        row.cards_due,
+        row.cards_reviewed_7d,
+        row.cards_retention_summary,
     ]
 
 
@@ -260,7 +263,7 @@ def learner_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         "feedback_by_week": by_week,
         "reviews": phase_reviews_for(enrolment=enrolment),
         "blockers": phases_ready_for_review(enrolment=enrolment, overview=overview),
-        "submissions": submissions_with_answers_for(enrolment_id=enrolment.pk),
+        "submissions": submissions_of_enrolment(enrolment_id=enrolment.pk),
         "weak_spots": weak_spots_for(enrolment_id=enrolment.pk),
         "review_stats": card_stats_for(learner=enrolment.learner, before=day_end_of(enrolment)),
         "feedback_form": FeedbackForm(),

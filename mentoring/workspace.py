@@ -3,8 +3,8 @@
 Every count is made with the table's own filters (`selectors.mentee_table` with a `Segment`: the
 STANDING_GROUPS and `active_in_week` conditions, `learners_with_unpassed_quiz_by_phase`), on the rows the
 table shows unfiltered, so a segment's number is the number of rows its link shows. A constant number
-of queries: one aggregate for standings and activity, three for the quiz results, one for the review
-queue, and for staff one for the mentors.
+of queries: one aggregate for standings, two grouped ones for activity, one for the quiz results (stored
+quiz records), one for the review queue, and for staff one for the mentors.
 """
 
 from dataclasses import dataclass
@@ -22,7 +22,7 @@ from mentoring.selectors import (
     STANDING_GROUPS,
     PhaseQuizResults,
     Segment,
-    active_in_week,
+    active_weeks_by_learner,
     mentee_table,
     quiz_results_by_phase,
 )
@@ -92,11 +92,10 @@ def workspace_for(*, user: User, mentor_id: int | None = None, now: datetime | N
             f"standing_{key}": Count("pk", filter=condition)
             for key, (_, condition) in STANDING_GROUPS.items()
         },
-        **{
-            f"active_{weeks}": Count("pk", filter=active_in_week(weeks, now))
-            for weeks in range(ACTIVITY_WEEKS)
-        },
     )
+    active_weeks = active_weeks_by_learner(rows=rows, now=now)
+    for back in range(ACTIVITY_WEEKS):
+        counts[f"active_{back}"] = sum(back in weeks for weeks in active_weeks.values())
     standing = bar_chart(
         ident="chart-standing",
         title="Where the group stands",

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -310,6 +310,34 @@ def week_plan_for(
     schedule = schedule_for(enrolment, statuses=statuses, total_weeks=total_weeks)
     progress = next((row for row in rows if row.week_id == week.pk), None)
     return progress, schedule.week(week.number)
+
+
+def weeks_back(now: datetime, weeks: int) -> list[tuple[datetime, datetime]]:
+    """The `weeks` windows of 7 days before `now`, most recent first: (start, end], as the activity
+    conditions (`progress_marked_between`, assessments' `submitted_between`) take them."""
+    return [(now - timedelta(weeks=back + 1), now - timedelta(weeks=back)) for back in range(weeks)]
+
+
+def weeks_marked_by_learner(
+    *, enrolment_ids: QuerySet[Any], now: datetime, weeks: int
+) -> dict[int, set[int]]:
+    """Learner id → the windows of `weeks_back` (0: the last 7 days) in which they marked a week of
+    one of these enrolments, by `progress_marked_between`'s rule. One grouped query (not a subquery per
+    enrolment and window)."""
+    windows = weeks_back(now, weeks)
+    rows = (
+        WeekProgress.objects.filter(
+            enrolment_id__in=enrolment_ids, updated_at__gt=windows[-1][0], updated_at__lte=now
+        )
+        .values("enrolment__learner_id")
+        .annotate(
+            **{
+                f"back_{back}": Count("pk", filter=Q(updated_at__gt=start, updated_at__lte=end))
+                for back, (start, end) in enumerate(windows)
+            }
+        )
+    )
+    return {row["enrolment__learner_id"]: {b for b in range(weeks) if row[f"back_{b}"]} for row in rows}
 
 
 def progress_marked_between(start: datetime, end: datetime) -> Exists:

@@ -29,11 +29,9 @@ LEARNER_PAGES = [
     "/api/v1/me/schedule/",
 ]
 # Not yet at 10: the mentor's view of one learner reads the learner, enrolment, feedback, weeks, progress,
-# schedule changes, phase reviews, unpassed quizzes, weak spots, submissions, answers and their choices.
-# The dashboard: one more for the review cards due today (issue 22), counted in the learner's day.
-# The mentor's learner page: one more for the learner's review cards (due, reviewed, retention per phase)
-# and one for their reviews in the last 7 days.
-LIMITS = {"/mentoring/learners/{enrolment}/": 14, "/dashboard/": 11}
+# schedule changes, phase reviews, unpassed quizzes, weak spots, submissions (their answers are on each
+# submission's page) and the learner's review cards (due, reviewed in the last 7 days, retention).
+LIMITS = {"/mentoring/learners/{enrolment}/": 11}
 MENTOR_PAGES = [
     "/mentoring/",
     "/mentoring/?sort=-weeks_behind",

@@ -86,6 +86,9 @@ def test_stats(api, learner, quiz):
     assert body["reviewed_last_7_days"] == 1
     assert body["desired_retention"] == 0.9
     assert body["retention_by_phase"][0]["phase"] == 1
+    Card.objects.filter(pk=card.pk).update(retired_at=timezone.now())  # its review still counts
+    body = api.get("/api/v1/me/cards/stats/").json()
+    assert (body["active"], body["reviewed_last_7_days"], body["retention"]) == (2, 1, None)
 
 
 def test_due_cards_take_as_many_queries_for_1000_cards_as_for_one(

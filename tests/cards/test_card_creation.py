@@ -109,3 +109,26 @@ def test_the_learner_adds_a_seen_question_and_retires_a_card(learner, other_lear
     with pytest.raises(ValidationError):
         card_retire(learner=other_learner, card=card)
     assert not card_add(learner=learner, question_id=question.pk).is_retired
+
+
+def test_a_free_text_cards_answer_side_is_the_mentors_feedback_or_the_explanation(learner, mentor):
+    from assessments import services as assessment_services
+    from assessments.models import Question
+    from cards.selectors import card_back_for
+    from tests.assessments.conftest import enrol
+
+    enrol(learner, mentor=mentor)
+    quiz = make_quiz(week=2, max_attempts=1, free_text=True)
+    Question.objects.filter(quiz=quiz, kind="free_text").update(explanation="EXPLAIN-FREE")
+    submission = graded_attempt(learner, quiz, perfect_answers(quiz))
+    answer = submission.answers.get(question__kind="free_text")
+    assessment_services.answer_review(reviewer=mentor, answer=answer, points=1, feedback="Say why, not what.")
+    cards_create_for_submission(submission_id=submission.pk)
+    card = Card.objects.select_related("question", "learner").get(learner=learner)
+    back = card_back_for(card=card)
+    assert (back.feedback, back.explanation, back.correct_answer) == (
+        "Say why, not what.",
+        "EXPLAIN-FREE",
+        "",
+    )
+    assert not back.key_hidden

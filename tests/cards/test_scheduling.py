@@ -166,3 +166,24 @@ def test_two_tabs_reviewing_one_card_record_both_reviews_on_a_consistent_state(c
         assert review.due_after == replay.due
     assert (card.due, card.state, card.step) == (replay.due, int(replay.state), replay.step)
     assert reviews[1].due_before == reviews[0].due_after
+
+
+@pytest.mark.parametrize(
+    ("correct", "partly", "seconds", "expected"),
+    [
+        (False, False, 5, Rating.Again),
+        (False, True, 5, Rating.Hard),
+        (True, False, 4, Rating.Easy),
+        (True, False, 10, Rating.Easy),
+        (True, False, 11, Rating.Good),
+        (True, False, 60, Rating.Good),
+        (True, False, 61, Rating.Hard),
+        (True, False, None, Rating.Good),
+        (None, False, 5, None),
+    ],
+)
+def test_the_suggested_rating_follows_correctness_and_time(correct, partly, seconds, expected):
+    from cards.scheduling import suggested_rating
+
+    suggestion = suggested_rating(correct=correct, partly=partly, seconds=seconds)
+    assert suggestion == (None if expected is None else int(expected))
