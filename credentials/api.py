@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
@@ -16,7 +17,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from credentials import services
 from credentials.models import Certificate, Portfolio
-from credentials.selectors import certificate_public_get, certificates_of
+from credentials.selectors import accepted_projects_of, certificate_public_get, certificates_of
 from credentials.serializers import MyCertificateSerializer, PortfolioSerializer, VerificationSerializer
 from lms.api import NOT_FOUND
 
@@ -45,6 +46,10 @@ def portfolio_data(portfolio: Portfolio) -> dict[str, Any]:
             .filter(in_portfolio=True)
             .values_list("public_id", flat=True)
         ),
+        "projects": [
+            {"id": item.version_id, "title": item.title, "public": item.is_public, "summary": item.summary}
+            for item in accepted_projects_of(learner=portfolio.learner)
+        ],
         "url": settings.SITE_URL + reverse("credentials:portfolio-public", args=[portfolio.slug]),
     }
 
@@ -64,15 +69,19 @@ class MyPortfolioView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            portfolio = services.portfolio_update(
-                portfolio=services.portfolio_for(learner=learner),
-                learner=learner,
-                is_public=data.get("is_public"),
-                slug=data.get("slug"),
-                headline=data.get("headline"),
-                show_phases=data.get("shown_phases"),
-                certificate_ids=data.get("shown_certificates"),
-            )
+            with transaction.atomic():  # all of it or nothing
+                portfolio = services.portfolio_update(
+                    portfolio=services.portfolio_for(learner=learner),
+                    learner=learner,
+                    is_public=data.get("is_public"),
+                    slug=data.get("slug"),
+                    headline=data.get("headline"),
+                    show_phases=data.get("shown_phases"),
+                    certificate_ids=data.get("shown_certificates"),
+                )
+                if "projects" in data:
+                    choices = {item["id"]: (item["public"], item.get("summary")) for item in data["projects"]}
+                    services.portfolio_projects_set(portfolio=portfolio, learner=learner, choices=choices)
         except ValidationError as error:  # the service's field names, as this API names them
             raise ValidationError(
                 {API_FIELDS.get(field, field): messages for field, messages in error.message_dict.items()}

@@ -1,7 +1,7 @@
 from django import forms
 
 from credentials.models import Certificate, validate_slug
-from credentials.selectors import CompletedPhase
+from credentials.selectors import CompletedPhase, ProjectItem
 
 
 class RevokeForm(forms.Form):
@@ -33,9 +33,24 @@ class PortfolioForm(forms.Form):
     )
 
     def __init__(
-        self, *args: object, certificates: list[Certificate], phases: list[CompletedPhase], **kwargs: object
+        self,
+        *args: object,
+        certificates: list[Certificate],
+        phases: list[CompletedPhase],
+        projects: list[ProjectItem] = (),  # type: ignore[assignment]
+        **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.projects = list(projects)
+        for item in self.projects:
+            self.fields[f"project_{item.version_id}_public"] = forms.BooleanField(
+                label=f"Show “{item.title}” (week {item.week})", required=False, initial=item.is_public
+            )
+            self.fields[f"project_{item.version_id}_summary"] = forms.CharField(
+                label=f"Your summary of “{item.title}”", required=False, max_length=2000,
+                initial=item.summary, widget=forms.Textarea(attrs={"rows": 3}),
+                help_text="What you built and what you learnt.",
+            )  # fmt: skip
         self.fields["certificates"].choices = [  # type: ignore[attr-defined]
             (c.public_id, f"{c.title} ({c.issued_at:%d %b %Y}){' — revoked' if c.is_revoked else ''}")
             for c in certificates
@@ -43,3 +58,20 @@ class PortfolioForm(forms.Form):
         self.fields["phases"].choices = [  # type: ignore[attr-defined]
             (phase.number, f"Phase {phase.number}: {phase.title}") for phase in phases
         ]
+
+    def project_choices(self) -> dict[int, tuple[bool, str | None]]:
+        data = self.cleaned_data
+        return {
+            item.version_id: (
+                data[f"project_{item.version_id}_public"],
+                data[f"project_{item.version_id}_summary"],
+            )
+            for item in self.projects
+        }
+
+
+class EndorsementForm(forms.Form):
+    text = forms.CharField(
+        label="Your endorsement (shown with the project when the learner makes it public)",
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, strip=True,
+    )  # fmt: skip

@@ -164,3 +164,30 @@ class Portfolio(models.Model):
         phases = self.show_phases
         if not isinstance(phases, list) or not all(isinstance(n, int) and n > 0 for n in phases):
             raise ValidationError({"show_phases": "Give a list of phase numbers, e.g. [1, 2]."})
+
+
+class PortfolioProject(models.Model):
+    """The learner's choice for one accepted project: shown on the portfolio or not, with their summary."""
+
+    portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="projects")
+    version = models.OneToOneField("projects.Version", on_delete=models.CASCADE, related_name="+")
+    summary = models.TextField(blank=True, max_length=2000, help_text="Written by the learner.")
+    is_public = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"Project {self.version_id} on {self.portfolio}"
+
+
+class Endorsement(models.Model):
+    """A mentor's words about an accepted project, shown beside it when the learner makes it public."""
+
+    version = models.OneToOneField("projects.Version", on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    mentor_name = models.CharField(max_length=200)
+    text = models.TextField(max_length=2000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Endorsement of project {self.version_id} by {self.mentor_name}"

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,9 +16,15 @@ from django.views.decorators.cache import never_cache
 
 from accounts.models import User
 from credentials import openbadges, services
-from credentials.forms import PortfolioForm
-from credentials.models import Certificate
-from credentials.selectors import certificates_of, completed_phases_of, portfolio_public_get, public_portfolio
+from credentials.forms import EndorsementForm, PortfolioForm
+from credentials.models import Certificate, Endorsement
+from credentials.selectors import (
+    accepted_projects_of,
+    certificates_of,
+    completed_phases_of,
+    portfolio_public_get,
+    public_portfolio,
+)
 from lms.forms import add_validation_error
 
 
@@ -27,6 +34,7 @@ def portfolio_settings(request: HttpRequest) -> HttpResponse:
     portfolio = services.portfolio_for(learner=learner)
     certificates = list(certificates_of(learner=learner))
     phases = completed_phases_of(learner=learner)
+    projects = accepted_projects_of(learner=learner)
     initial = {
         "is_public": portfolio.is_public,
         "slug": portfolio.slug,
@@ -34,14 +42,21 @@ def portfolio_settings(request: HttpRequest) -> HttpResponse:
         "certificates": [c.public_id for c in certificates if c.in_portfolio],
         "phases": portfolio.show_phases,
     }
-    form = PortfolioForm(request.POST or None, initial=initial, certificates=certificates, phases=phases)
+    form = PortfolioForm(
+        request.POST or None, initial=initial, certificates=certificates, phases=phases, projects=projects
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.portfolio_update(
-                portfolio=portfolio, learner=learner, is_public=data["is_public"], slug=data["slug"],
-                headline=data["headline"], show_phases=data["phases"], certificate_ids=data["certificates"],
-            )  # fmt: skip
+            with transaction.atomic():  # all of it or nothing
+                services.portfolio_update(
+                    portfolio=portfolio, learner=learner, is_public=data["is_public"], slug=data["slug"],
+                    headline=data["headline"], show_phases=data["phases"],
+                    certificate_ids=data["certificates"],
+                )  # fmt: skip
+                services.portfolio_projects_set(
+                    portfolio=portfolio, learner=learner, choices=form.project_choices()
+                )
         except ValidationError as error:
             if hasattr(error, "error_dict"):  # the service's field names, as this form names them
                 names = {"show_phases": "phases"}
@@ -100,7 +115,7 @@ def _export(learner: User) -> dict[str, Any]:
         },
         "phases_completed": [phase.__dict__ for phase in completed_phases_of(learner=learner)],
         "certificates": [certificate_export(c) for c in certificates_of(learner=learner)],
-        "projects": [],  # SEAM (issue 19, projects): the learner's accepted projects once `projects` lands
+        "projects": [item.__dict__ for item in accepted_projects_of(learner=learner)],
     }
 
 
@@ -121,6 +136,33 @@ def portfolio_print(request: HttpRequest) -> HttpResponse:
         "portfolio": services.portfolio_for(learner=learner),
         "certificates": [(c, openbadges.verification_url(c)) for c in certificates_of(learner=learner)],
         "phases": completed_phases_of(learner=learner),
+        "projects": accepted_projects_of(learner=learner),
         "now": timezone.now(),
     }
     return render(request, "credentials/portfolio_print.html", context)
+
+
+@login_required
+def project_endorse(request: HttpRequest, version_id: int) -> HttpResponse:
+    """The learner's mentor (or staff) endorses an accepted project: words an employer may read."""
+    from projects.selectors import can_review, versions_visible_to
+
+    user: User = request.user  # type: ignore[assignment]
+    version = versions_visible_to(user=user).filter(pk=version_id).first()
+    if version is None or version.status != "accepted" or not can_review(user=user, version=version):
+        raise Http404("No accepted project of a learner of yours has this number.")
+    existing = Endorsement.objects.filter(version_id=version.pk).first()
+    form = EndorsementForm(request.POST or None, initial={"text": existing.text if existing else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.endorsement_save(mentor=user, version_id=version.pk, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(
+                request, "Endorsement saved: it shows with the project if the learner publishes it."
+            )
+            return redirect(version.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "version": version, "existing": existing}
+    return render(request, "credentials/endorse.html", context, status=status)

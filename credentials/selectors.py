@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from credentials.models import PUBLIC_ID_PATTERN, Certificate, Portfolio
+from credentials.models import PUBLIC_ID_PATTERN, Certificate, Endorsement, Portfolio, PortfolioProject
 from progress.selectors import enrolments_visible_to
+from projects.selectors import accepted_versions_of
 
 PUBLIC_ID_RE = re.compile(rf"^{PUBLIC_ID_PATTERN}$")
 
@@ -119,6 +120,48 @@ def completed_phases_of(*, learner: User) -> list[CompletedPhase]:
 
 
 @dataclass(frozen=True)
+class ProjectItem:
+    """An accepted project as the portfolio shows it, with the learner's choice and the mentor's words."""
+
+    version_id: int
+    title: str
+    week: int
+    repository_url: str
+    commit: str
+    rubric_total: int | None
+    accepted_on: str
+    summary: str
+    is_public: bool
+    endorsement: str
+    endorsed_by: str
+
+
+def accepted_projects_of(*, learner: User) -> list[ProjectItem]:
+    """The learner's accepted projects (projects' rule: `accepted_versions_of`), in week order, with what
+    the learner chose for each (default: not shown) and the mentor's endorsement. Three queries."""
+    versions = list(accepted_versions_of(learner=learner))
+    ids = [version.pk for version in versions]
+    choices = {choice.version_id: choice for choice in PortfolioProject.objects.filter(version_id__in=ids)}
+    endorsements = {item.version_id: item for item in Endorsement.objects.filter(version_id__in=ids)}
+    items = []
+    for version in versions:
+        choice, endorsement = choices.get(version.pk), endorsements.get(version.pk)
+        review = getattr(version, "review", None)
+        items.append(
+            ProjectItem(
+                version_id=version.pk, title=version.project.title, week=version.project.week.number,
+                repository_url=version.repository_url, commit=version.commit,
+                rubric_total=review.total_points if review else None,
+                accepted_on=review.created_at.date().isoformat() if review else "",
+                summary=choice.summary if choice else "", is_public=bool(choice and choice.is_public),
+                endorsement=endorsement.text if endorsement else "",
+                endorsed_by=endorsement.mentor_name if endorsement else "",
+            )
+        )  # fmt: skip
+    return items
+
+
+@dataclass(frozen=True)
 class PublicPortfolio:
     """What an anonymous visitor sees: only the items the learner made public."""
 
@@ -126,6 +169,7 @@ class PublicPortfolio:
     name: str
     certificates: list[Certificate]
     phases: list[CompletedPhase]
+    projects: list[ProjectItem]
 
 
 def public_portfolio(*, portfolio: Portfolio) -> PublicPortfolio:
@@ -133,4 +177,6 @@ def public_portfolio(*, portfolio: Portfolio) -> PublicPortfolio:
     certificates = list(certificates_of(learner=learner).filter(in_portfolio=True))
     shown = set(portfolio.show_phases)
     phases = [phase for phase in completed_phases_of(learner=learner) if phase.number in shown]
-    return PublicPortfolio(portfolio, public_name(learner, unnamed=UNNAMED_LEARNER), certificates, phases)
+    projects = [item for item in accepted_projects_of(learner=learner) if item.is_public]
+    name = public_name(learner, unnamed=UNNAMED_LEARNER)
+    return PublicPortfolio(portfolio, name, certificates, phases, projects)

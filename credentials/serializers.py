@@ -19,13 +19,14 @@ class VerificationSerializer(serializers.ModelSerializer):
     issuer = serializers.SerializerMethodField()
     verification_url = serializers.SerializerMethodField()
     credential_url = serializers.SerializerMethodField()
+    replaced_by = serializers.SerializerMethodField(help_text="The id of the one issued in its place.")
 
     class Meta:
         model = Certificate
         fields = [
             "id", "status", "recipient_name", "achievement", "kind", "weeks", "project_title",
             "issued_on", "signed_by_name", "revoked_on", "revocation_reason", "issuer",
-            "verification_url", "credential_url",
+            "verification_url", "credential_url", "replaced_by",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -47,6 +48,10 @@ class VerificationSerializer(serializers.ModelSerializer):
     def get_credential_url(self, certificate: Certificate) -> str:
         return openbadges.credential_url(certificate)
 
+    def get_replaced_by(self, certificate: Certificate) -> str | None:
+        replacement = getattr(certificate, "replaced_by", None)
+        return replacement.public_id if replacement else None
+
 
 class MyCertificateSerializer(VerificationSerializer):
     """The learner's own certificates: the public facts, plus their downloads and portfolio choice."""
@@ -65,6 +70,15 @@ class MyCertificateSerializer(VerificationSerializer):
         return openbadges.linkedin_add_url(certificate)
 
 
+class PortfolioProjectSerializer(serializers.Serializer):
+    id = serializers.IntegerField(
+        min_value=1, max_value=2_147_483_647, help_text="The accepted version's id."
+    )
+    title = serializers.CharField(read_only=True)
+    public = serializers.BooleanField()
+    summary = serializers.CharField(required=False, default="", allow_blank=True, max_length=2000)
+
+
 class PortfolioSerializer(serializers.Serializer):
     """The learner's portfolio settings. Writes change only the fields given."""
 
@@ -78,6 +92,11 @@ class PortfolioSerializer(serializers.Serializer):
     shown_certificates = serializers.ListField(
         child=serializers.CharField(max_length=32), required=False, max_length=1000,
         help_text="Ids (`id`) of your certificates to list; the others are not listed.",
+    )  # fmt: skip
+    # A list field of objects (not `many=True`: DRF drops a nested list from a partial update).
+    projects = serializers.ListField(
+        child=PortfolioProjectSerializer(), required=False, max_length=200,
+        help_text="Your accepted projects: shown or not, with your summary (the others stay as they are).",
     )  # fmt: skip
     url = serializers.CharField(
         read_only=True, help_text="The public address (answers 404 while not public)."

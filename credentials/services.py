@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
-from credentials.models import Certificate, Portfolio
+from credentials.models import Certificate, Endorsement, Portfolio, PortfolioProject
 from credentials.selectors import (
     UNNAMED_LEARNER,
     UNNAMED_MENTOR,
@@ -32,6 +32,7 @@ from credentials.selectors import (
 from curriculum.models import Phase, Week
 from notifications.services import notify
 from progress.models import Enrolment
+from projects.selectors import accepted_project_for, accepted_versions_of, can_review
 
 logger = logging.getLogger(__name__)
 
@@ -45,9 +46,9 @@ def _phase_criteria(phase: Phase, weeks: list[Week]) -> str:
 
 
 def accepted_project_title(*, enrolment: Enrolment, phase: Phase) -> str:
-    """SEAM (issue 19, projects): the title of the phase's accepted project, once `projects` is on main
-    (`projects.selectors.accepted_project_for(enrolment_id=…, phase_id=…)`); "" until then."""
-    return ""
+    """The title of the phase's accepted sign-off project under this enrolment ("" when it has none)."""
+    version = accepted_project_for(enrolment_id=enrolment.pk, phase_id=phase.pk)
+    return version.project.title if version else ""
 
 
 def _insert_once(certificate: Certificate) -> tuple[Certificate, bool]:
@@ -321,3 +322,45 @@ def portfolio_update(
     except IntegrityError as error:  # a concurrent request took the slug between the check and the save
         raise ValidationError({"slug": "This address is taken; choose another."}) from error
     return portfolio
+
+
+def portfolio_projects_set(
+    *, portfolio: Portfolio, learner: User, choices: dict[int, tuple[bool, str | None]]
+) -> None:
+    """The learner's choice for each of their accepted projects: {version id: (shown, summary)}; a summary
+    of None stays as it was."""
+    if portfolio.learner_id != learner.pk:
+        raise PermissionDenied("Only the learner changes their portfolio.")
+    accepted = set(accepted_versions_of(learner=learner).values_list("pk", flat=True))
+    if set(choices) - accepted:
+        raise ValidationError({"projects": "Not one of your accepted projects."})
+    if any(summary and len(summary) > 2000 for _shown, summary in choices.values()):
+        raise ValidationError({"projects": "Keep each summary under 2,000 characters."})
+    with transaction.atomic():
+        for version_id, (shown, summary) in choices.items():
+            defaults: dict[str, object] = {"portfolio": portfolio, "is_public": shown}
+            if summary is not None:
+                defaults["summary"] = summary.strip()
+            PortfolioProject.objects.update_or_create(version_id=version_id, defaults=defaults)
+
+
+def endorsement_save(*, mentor: User, version_id: int, text: str) -> Endorsement:
+    """A mentor's endorsement of an accepted project (their reviewer's rule: the enrolment's current
+    mentor, or staff); written again, it replaces the words."""
+    from projects.models import Version
+
+    version = Version.objects.select_related("enrolment").filter(pk=version_id).first()
+    if version is None or not can_review(user=mentor, version=version):
+        raise PermissionDenied("Only the learner's mentor can endorse their project.")
+    if version.status != Version.Status.ACCEPTED:
+        raise ValidationError("Only an accepted project can be endorsed.")
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Write what you would tell an employer about this work."})
+    if len(text) > 2000:
+        raise ValidationError({"text": "Keep it under 2,000 characters."})
+    endorsement, _ = Endorsement.objects.update_or_create(
+        version_id=version.pk,
+        defaults={"mentor": mentor, "mentor_name": public_name(mentor, unnamed=UNNAMED_MENTOR), "text": text},
+    )
+    return endorsement

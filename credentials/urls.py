@@ -38,4 +38,6 @@ urlpatterns = [
     path("portfolio/export.json", portfolio_views.portfolio_export_json, name="portfolio-export"),
     path("portfolio/print/", portfolio_views.portfolio_print, name="portfolio-print"),
     path("people/<str:slug>/", portfolio_views.portfolio_public, name="portfolio-public"),
+    # The learner's mentor endorses an accepted project (shown on the portfolio with it).
+    path("portfolio/projects/<int:version_id>/endorse/", portfolio_views.project_endorse, name="endorse"),
 ]

@@ -159,11 +159,8 @@ STORAGES = {
     },
 }
 WHITENOISE_MANIFEST_STRICT = False
-# Uploaded and generated files (certificates' PDFs) go through the storage API ("default" above); never
-# served from MEDIA_URL: views check who asks, then stream them. The compose stack keeps them in a volume.
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
-# --- Uploaded files (project attachments) -----------------------------------------------------
+# --- Uploaded and generated files (project attachments, certificates' PDFs) ---------------------
 # Never served from a public URL: only through projects' access-checked view. Local files by default;
 # S3-compatible storage (django-storages, needs boto3) when PROJECT_FILES_S3_BUCKET is set.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")

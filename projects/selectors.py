@@ -171,6 +171,16 @@ def accepted_project_for(*, enrolment_id: int, phase_id: int) -> Version | None:
     )
 
 
+def accepted_versions_of(*, learner: User) -> QuerySet[Version]:
+    """The learner's accepted versions (every enrolment of theirs), in week order, with their project and
+    review. For portfolios (credentials), which show each only when the learner chooses."""
+    return (
+        Version.objects.filter(enrolment__learner=learner, status=Version.Status.ACCEPTED)
+        .select_related("project__week", "review")
+        .order_by("project__week__number", "-number")
+    )
+
+
 def sign_off_projects_missing(*, enrolment_id: int, weeks: Sequence[Week] = ()) -> dict[int, list[int]]:
     """Per phase number, the weeks whose sign-off project is not accepted yet under this enrolment
     (phases without such a project are absent). Week rows read with `week_project_annotations` answer

@@ -159,6 +159,9 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "projects:attachment":                  (302, 200, 404, 200, 404, 404, 404, 200),
     "projects:queue":                       (302, 403, 403, 200, 200, 200, 200, 200),
     "api-notice-preferences":               (401, 200, 200, 200, 200, 200, 200, 200),
+    # The learner's mentor (or staff) endorses an accepted project; the learner's version here is not
+    # accepted yet (tests/credentials/test_projects.py has every role on an accepted one).
+    "credentials:endorse":                  (302, 404, 404, 404, 404, 404, 404, 404),
     # API: the index and the curriculum are public; the rest needs a user (401 with WWW-Authenticate).
     "api-index":                            (200, 200, 200, 200, 200, 200, 200, 200),
     "phase-list":                           (200, 200, 200, 200, 200, 200, 200, 200),

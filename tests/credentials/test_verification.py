@@ -87,6 +87,7 @@ def test_the_json_verification_holds_the_same_facts(certificate):
     assert set(data) == {
         "id", "status", "recipient_name", "achievement", "kind", "weeks", "project_title", "issued_on",
         "signed_by_name", "revoked_on", "revocation_reason", "issuer", "verification_url", "credential_url",
+        "replaced_by",
     }  # fmt: skip
 
 
@@ -157,6 +158,8 @@ def test_a_reissued_certificate_points_from_the_revoked_one(staff, certificate):
     assert reverse("credentials:verify", args=[new.public_id]) in page
     fresh = Client().get(reverse("credentials:verify", args=[new.public_id])).content.decode()
     assert "This certificate is valid" in fresh
+    data = Client().get(reverse("api-certificate-verify", args=[certificate.public_id])).json()
+    assert data["replaced_by"] == new.public_id
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 """A certificate's whole story in a real browser: the mentor signs phase 1 off; the learner sees the
-certificate, downloads the PDF and the signed credential, publishes a portfolio; a stranger's browser
-(logged out) opens the portfolio and the verification page. Every page passes axe and fits a phone."""
+certificate, downloads the PDF and the signed credential, publishes a portfolio with one project; a
+stranger's browser (logged out) opens the portfolio and the verification page. Every page passes axe and
+fits a phone."""
 
 import io
 import re
@@ -80,8 +81,10 @@ def test_mentor_signs_off_and_a_stranger_verifies(
         claims = joserfc_jwt.decode(token, keys, algorithms=["EdDSA"]).claims
     assert claims["credentialSubject"]["achievement"]["name"] == PHASE_1
 
-    # The learner publishes a portfolio showing the certificate.
-    # SEAM (issue 19, projects): with projects on main, the portfolio shows one accepted project too.
+    # The learner publishes a portfolio showing the certificate and the phase's accepted project.
+    from projects.models import Project
+
+    project_title = Project.objects.get(week__number=22).title
     learner_page.goto(base + "/portfolio/")
     expect(learner_page.get_by_role("heading", name="Your portfolio")).to_be_visible()
     check(learner_page, "portfolio-settings")
@@ -89,6 +92,8 @@ def test_mentor_signs_off_and_a_stranger_verifies(
     learner_page.get_by_label("Public address").fill("ada-lovelace")
     learner_page.get_by_label("Headline").fill("Learning AI/ML, one phase at a time")
     learner_page.get_by_role("group", name="Certificates to show").get_by_label(re.compile(PHASE_1)).check()
+    learner_page.get_by_label(f"Show “{project_title}”").check()
+    learner_page.get_by_label(f"Your summary of “{project_title}”").fill("My capstone for phase 1.")
     learner_page.get_by_role("button", name="Save").click()
     expect(learner_page.get_by_text("Portfolio saved.")).to_be_visible()
     context.close()
@@ -98,10 +103,13 @@ def test_mentor_signs_off_and_a_stranger_verifies(
     stranger.goto(base + "/people/ada-lovelace/")
     expect(stranger.get_by_role("heading", name="Ada Lovelace")).to_be_visible()
     expect(stranger.get_by_text("Learning AI/ML, one phase at a time")).to_be_visible()
+    expect(stranger.get_by_role("heading", name=project_title)).to_be_visible()
+    expect(stranger.get_by_text("My capstone for phase 1.")).to_be_visible()
     expect(stranger.get_by_role("link", name="Log in")).to_be_visible()
     check(stranger, "portfolio-public")
     stranger.get_by_role("link", name=PHASE_1).click()
     expect(stranger.get_by_role("heading", name="This certificate is valid")).to_be_visible()
     expect(stranger.get_by_text("Grace Hopper (mentor)")).to_be_visible()
+    expect(stranger.get_by_text(project_title)).to_be_visible()  # the accepted project's title
     assert stranger.url == verification_url
     check(stranger, "verify")
