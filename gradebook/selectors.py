@@ -28,6 +28,7 @@ from progress.selectors import (
     learner_overview,
     today_for,
 )
+from projects.selectors import ProjectLine, project_lines_of, week_project_annotations
 
 
 def report_enrolments_visible_to(*, user: User) -> QuerySet[Enrolment]:
@@ -129,6 +130,7 @@ class ProgressReport:
     standing: Standing
     overview: LearnerOverview
     quizzes: list[QuizLine]
+    projects: list[ProjectLine]
     record: QuizRecord | None
     phases: list[PhaseLine]
     cells: list[MapCell]
@@ -195,13 +197,22 @@ def _pauses(enrolment: Enrolment, changes: list[ScheduleChange], today: date) ->
     return pauses
 
 
+MARKER_WORDS = {"replan": "Re-planned", "resume": "Resumed", "pace": "Pace changed"}
+"""How the plan-against-actual chart marks each kind of schedule change."""
+
+
 def progress_report(*, enrolment: Enrolment, viewer: User, today: date | None = None) -> ProgressReport:
     """Everything the progress page shows, in a fixed number of queries. `enrolment` comes from
     `report_enrolments_visible_to` (standing and quiz record joined)."""
     today = today or today_for(enrolment)
     own = enrolment.learner_id == viewer.pk
     summaries = quiz_summaries_for(learner=enrolment.learner)
-    overview = learner_overview(enrolment=enrolment, quizzes=summaries, today=today)
+    overview = learner_overview(
+        enrolment=enrolment,
+        quizzes=summaries,
+        today=today,
+        week_annotations=week_project_annotations(enrolment_id=enrolment.pk),
+    )
     total = week_count()
     rows = overview.rows[:total]
     schedule = overview.schedule
@@ -240,7 +251,9 @@ def progress_report(*, enrolment: Enrolment, viewer: User, today: date | None = 
     pauses = _pauses(enrolment, overview.changes, today)
     events = [
         Marker(
-            change.created_at.date(), "Re-planned" if change.reason == "replan" else "Resumed", change.reason
+            change.created_at.date(),
+            MARKER_WORDS.get(change.reason, change.get_reason_display()),
+            change.reason,
         )
         for change in overview.changes
     ]
@@ -297,6 +310,7 @@ def progress_report(*, enrolment: Enrolment, viewer: User, today: date | None = 
         standing=standing,
         overview=overview,
         quizzes=quizzes,
+        projects=project_lines_of([row.week for row in rows]),
         record=quiz_record_of(enrolment.learner),
         phases=phases,
         cells=cells,

@@ -28,6 +28,7 @@ from mentoring.selectors import (
 )
 from progress.models import Enrolment
 from progress.schedule import weeks_phrase
+from projects.selectors import versions_waiting_in
 
 TONES = {
     "ahead": "ok",
@@ -77,6 +78,8 @@ class Workspace:
     quiz_help: dict[int, int]
     """Phase number → learners with a quiz of that phase not passed yet (what its bar's link shows)."""
     reviews: ReviewQueue
+    projects: ReviewQueue
+    """Project versions waiting for review (`submissions` counts versions)."""
     mentors: list[MentorLine]
     total: int
 
@@ -127,8 +130,9 @@ def workspace_for(*, user: User, mentor_id: int | None = None, now: datetime | N
     )
     pass_rate, quiz_help = _pass_rate_chart(rows, base)
     reviews = _review_queue(rows, base)
+    projects = _project_queue(rows, base)
     mentors = _mentor_lines(rows) if user.is_staff and mentor_id is None else []
-    return Workspace(standing, activity, pass_rate, quiz_help, reviews, mentors, counts["total"])
+    return Workspace(standing, activity, pass_rate, quiz_help, reviews, projects, mentors, counts["total"])
 
 
 def _week_name(weeks_ago: int) -> str:
@@ -171,6 +175,15 @@ def _review_queue(rows: QuerySet[Enrolment], base: dict[str, str]) -> ReviewQueu
     )
     return ReviewQueue(
         waiting["submissions"], waiting["learners"], waiting["oldest"], _href(base, flag="pending_review")
+    )
+
+
+def _project_queue(rows: QuerySet[Enrolment], base: dict[str, str]) -> ReviewQueue:
+    waiting = versions_waiting_in(enrolment_ids=rows.values("pk")).aggregate(
+        submissions=Count("pk"), learners=Count("enrolment_id", distinct=True), oldest=Min("submitted_at")
+    )
+    return ReviewQueue(
+        waiting["submissions"], waiting["learners"], waiting["oldest"], _href(base, flag="project_waiting")
     )
 
 

@@ -5,6 +5,7 @@ mentor's, by progress's `enrolments_mentored_by`; staff all)."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -125,6 +126,11 @@ def project_waiting() -> Exists:
     return Exists(Version.objects.filter(enrolment_id=OuterRef("pk"), status=Version.Status.SUBMITTED))
 
 
+def versions_waiting_in(*, enrolment_ids: QuerySet[Any]) -> QuerySet[Version]:
+    """The versions waiting for review under these enrolments (a subquery): the workspace's counts."""
+    return Version.objects.filter(enrolment_id__in=enrolment_ids, status=Version.Status.SUBMITTED)
+
+
 def has_project_waiting() -> Q:
     return Q(project_waiting())
 
@@ -234,6 +240,8 @@ def week_project_annotations(*, enrolment_id: int) -> dict[str, Subquery]:
         "project_version_id": Subquery(latest.values("pk")[:1]),
         "project_version_number": Subquery(latest.values("number")[:1]),
         "project_version_status": Subquery(latest.values("status")[:1]),
+        "project_review_total": Subquery(latest.values("review__total_points")[:1]),
+        "project_pass_mark": Subquery(project.values("pass_mark")[:1]),
     }
 
 
@@ -258,6 +266,42 @@ def project_card_of(week: Week) -> ProjectCard | None:
             project=project,
         )
     return ProjectCard(project=project, version=version)
+
+
+@dataclass(frozen=True)
+class ProjectLine:
+    """A week's project as the progress page lists it: the latest version's status and rubric total."""
+
+    week_number: int
+    title: str
+    status_label: str
+    total_points: int | None
+    """The latest version's review total (None: not reviewed yet)."""
+    pass_mark: int | None
+    version_id: int | None
+    signs_off_phase: bool
+
+
+def project_lines_of(weeks: Sequence[Week]) -> list[ProjectLine]:
+    """The projects of week rows read with `week_project_annotations` (no query), in week order."""
+    lines = []
+    for week in weeks:
+        values = week.__dict__
+        if not values.get("project_id"):
+            continue
+        status = values.get("project_version_status")
+        lines.append(
+            ProjectLine(
+                week_number=week.number,
+                title=values["project_title"],
+                status_label=Version.Status(status).label if status else "Not started",
+                total_points=values.get("project_review_total"),
+                pass_mark=values.get("project_pass_mark"),
+                version_id=values.get("project_version_id"),
+                signs_off_phase=bool(values.get("project_gate")),
+            )
+        )
+    return lines
 
 
 def level_choices(project: Project) -> dict[int, list[Level]]:

@@ -252,3 +252,42 @@ def test_the_page_takes_the_same_few_queries_whatever_the_data(
         with django_assert_max_num_queries(10):
             assert mentor_client.get(reverse("gradebook:learner", args=[enrolment.pk])).status_code == 200
     assert len(few) <= 10
+
+
+@pytest.mark.django_db
+def test_every_project_shows_its_latest_status_and_rubric_total(client, learner, mentor):
+    from tests.projects.conftest import review, submit
+
+    enrolment = enrolled(learner, start=MONDAY, mentor=mentor)
+    reviewed = submit(learner, week=21)
+    review(mentor, reviewed, decision="changes_requested")
+    submit(learner, week=22)  # waiting for review: no total yet
+    with freeze_time(MONDAY + timedelta(days=3)):
+        report = report_of(enrolment, today=MONDAY + timedelta(days=3))
+        lines = {line.week_number: line for line in report.projects}
+        client.force_login(learner)
+        page = client.get(reverse("gradebook:mine")).content.decode()
+    reviewed.refresh_from_db()
+    assert {21, 22, 38, 51, 52} <= set(lines)
+    assert (lines[21].status_label, lines[21].total_points) == (
+        "Changes requested",
+        reviewed.review.total_points,
+    )
+    assert (lines[22].status_label, lines[22].total_points) == ("Waiting for review", None)
+    assert lines[38].status_label == "Not started"
+    assert lines[22].signs_off_phase
+    row = re.search(r'data-project-week="21">(.*?)</tr>', page, re.S)
+    assert row
+    assert f"{reviewed.review.total_points} points" in row.group(1)
+    assert "Changes requested" in row.group(1)
+
+
+@pytest.mark.django_db
+def test_a_pace_change_is_marked_on_the_plan_chart_as_such(learner):
+    from decimal import Decimal
+
+    enrolment = enrolled(learner, start=MONDAY)
+    with freeze_time(MONDAY + timedelta(days=10)):
+        progress_services.enrolment_pace_change(enrolment=enrolment, pace=Decimal("0.5"), changed_by=learner)
+    report = report_of(enrolment, today=MONDAY + timedelta(days=12))
+    assert [marker.label for marker in report.events] == ["Pace changed"]

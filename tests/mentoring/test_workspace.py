@@ -157,3 +157,20 @@ def test_malformed_links_show_the_whole_table(client, mentor, group):
         "?quiz_phase=99999999999999999999",
     ):
         assert table_rows(client, query) == 6, query
+
+
+@pytest.mark.django_db
+def test_the_project_queue_counts_the_versions_waiting_and_links_to_their_learners(client, mentor, group):
+    from tests.projects.conftest import submit
+
+    with freeze_time(datetime(2026, 11, 19, 9, tzinfo=UTC)):
+        submit(group["behind_two"].learner, week=21)
+    submit(group["behind_two"].learner, week=22)
+    submit(group["on_track"].learner, week=21)
+    queue = workspace_for(user=mentor).projects
+    assert (queue.submissions, queue.learners) == (3, 2)
+    assert queue.oldest == datetime(2026, 11, 19, 9, tzinfo=UTC)
+    client.force_login(mentor)
+    assert table_rows(client, queue.href) == queue.learners
+    page = client.get(reverse("mentoring:dashboard")).content.decode()
+    assert "3 project versions waiting" in page
