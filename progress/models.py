@@ -167,6 +167,8 @@ class WeekProgress(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["enrolment", "week"], name="one_progress_row_per_enrolment_week")
         ]
+        # The mentor workspace counts who marked a week in each of the last 12 weeks, per enrolment.
+        indexes = [models.Index(fields=["enrolment", "updated_at"], name="progress_marked_at")]
         verbose_name_plural = "week progress"
 
     def __str__(self) -> str:

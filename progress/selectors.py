@@ -329,6 +329,7 @@ def weeks_marked_by_learner(
         WeekProgress.objects.filter(
             enrolment_id__in=enrolment_ids, updated_at__gt=windows[-1][0], updated_at__lte=now
         )
+        .order_by()  # no ORDER BY (Meta.ordering would join the weeks): grouped per learner
         .values("enrolment__learner_id")
         .annotate(
             **{
