@@ -91,6 +91,12 @@ def phase_certificate_issue(
         issued_at=timezone.now(),
         replaces=replaces,
     )
+    return _issue(certificate)
+
+
+def _issue(certificate: Certificate) -> tuple[Certificate, bool]:
+    """Insert the certificate unless its valid twin exists (then that one is returned, not created);
+    a new one is announced and its PDF made after the commit."""
     certificate, created = _insert_once(certificate)
     if created:
         _issued(certificate)
@@ -121,10 +127,7 @@ def curriculum_certificate_issue(
         issued_at=timezone.now(),
         replaces=replaces,
     )
-    certificate, created = _insert_once(certificate)
-    if created:
-        _issued(certificate)
-    return certificate, created
+    return _issue(certificate)
 
 
 def certificates_issue_for_sign_off(
