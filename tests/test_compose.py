@@ -147,3 +147,14 @@ def test_every_variable_it_sets_is_one_the_settings_read(compose):
         for variable in compose["services"][name]["environment"]:
             assert f'"{variable}"' in settings_source, f"settings never read {variable}"
             assert f"\n{variable}=" in example, f".env.example does not mention {variable}"
+
+
+def test_every_variable_the_settings_read_is_in_the_env_example():
+    import re
+
+    settings_source = (REPO / "lms" / "settings.py").read_text()
+    example = (REPO / ".env.example").read_text()
+    read = set(re.findall(r'env(?:\.\w+)?\("([A-Z][A-Z0-9_]+)"', settings_source))
+    assert len(read) > 20
+    missing = sorted(name for name in read if not re.search(rf"^#?\s*{name}=", example, re.M))
+    assert not missing, f".env.example does not mention {missing}"
