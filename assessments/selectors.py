@@ -253,6 +253,14 @@ def unpassed_quiz_weeks_for(*, learner_id: int) -> set[int]:
     )
 
 
+def week_quiz_annotations(*, learner_id: int) -> dict[str, Exists]:
+    """An expression for week rows: `quiz_unpassed`, the week has a published quiz the learner has not
+    passed (`unpassed_quiz_weeks_for`'s rule), so a page that reads the weeks needs no query more."""
+    passed = Submission.objects.filter(learner_id=learner_id, passed=True, quiz_id=OuterRef("pk"))
+    unpassed = Quiz.objects.filter(week_id=OuterRef("pk"), is_published=True).filter(~Exists(passed))
+    return {"quiz_unpassed": Exists(unpassed)}
+
+
 def submissions_of_enrolment(*, enrolment_id: int) -> QuerySet[Submission]:
     """The submissions made under an enrolment (a mentor sees no other), newest first, with their quiz:
     one query. Each one's answers are on its own page (`submission-detail`)."""

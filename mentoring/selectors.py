@@ -404,12 +404,15 @@ def phases_ready_for_review(
     (projects: weeks 22, 38, 51), weeks not completed, quizzes not passed.
 
     Pass the learner's `overview` when the page has it: its rows already hold every week's phase and
-    status (three queries fewer), and, read with `projects.selectors.week_project_annotations`, the
-    state of each week's project (one fewer).
+    status (three queries fewer), and, read with `projects.selectors.week_project_annotations` and
+    `assessments.selectors.week_quiz_annotations`, the state of each week's project and quiz (two fewer).
     """
     if overview is None:
         overview = learner_overview(enrolment=enrolment)
-    unpassed = unpassed_quiz_weeks_for(learner_id=enrolment.learner_id)
+    if overview.rows and all("quiz_unpassed" in row.week.__dict__ for row in overview.rows):
+        unpassed = {row.week.number for row in overview.rows if row.week.quiz_unpassed}  # type: ignore[attr-defined]
+    else:
+        unpassed = unpassed_quiz_weeks_for(learner_id=enrolment.learner_id)
     projects_missing = sign_off_projects_missing(
         enrolment_id=enrolment.pk, weeks=[row.week for row in overview.rows]
     )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessments.grading import percent_text
-from assessments.selectors import submissions_of_enrolment, weak_spots_for
+from assessments.selectors import submissions_of_enrolment, weak_spots_for, week_quiz_annotations
 from cards.selectors import card_stats_for, day_end_of
 from curriculum.models import Phase, Week
 from lms.csv_export import csv_response
@@ -256,7 +256,11 @@ def learner_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     for item in feedback:
         by_week.setdefault(item.week.number, []).append(item)
     overview = learner_overview(
-        enrolment=enrolment, week_annotations=week_project_annotations(enrolment_id=enrolment.pk)
+        enrolment=enrolment,
+        week_annotations={
+            **week_project_annotations(enrolment_id=enrolment.pk),
+            **week_quiz_annotations(learner_id=enrolment.learner_id),
+        },
     )
     context = {
         "enrolment": enrolment,

@@ -28,10 +28,10 @@ LEARNER_PAGES = [
     "/api/v1/me/",
     "/api/v1/me/schedule/",
 ]
-# Not yet at 10: the mentor's view of one learner reads the learner, enrolment, feedback, weeks, progress,
-# schedule changes, phase reviews, unpassed quizzes, weak spots, submissions (their answers are on each
-# submission's page) and the learner's review cards (due, reviewed in the last 7 days, retention).
-LIMITS = {"/mentoring/learners/{enrolment}/": 11}
+# The mentor's view of one learner reads the learner, enrolment, feedback, weeks (with each week's project
+# and whether its quiz is passed), progress, schedule changes, phase reviews, weak spots, submissions
+# (their answers are on each submission's page) and the learner's review cards.
+LIMITS: dict[str, int] = {}
 MENTOR_PAGES = [
     "/mentoring/",
     "/mentoring/?sort=-weeks_behind",

@@ -185,3 +185,24 @@ def test_the_mentor_sees_the_learners_re_plan(client, mentor, learner, frozen_to
     client.force_login(mentor)
     page = client.get(reverse("mentoring:learner", args=[enrolment.pk])).content.decode()
     assert "Catch-up re-plan — week 1 from 23 Nov 2026" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pass_quizzes", [True, False])
+def test_the_blockers_read_with_the_weeks_equal_the_ones_queried(mentee, pass_quizzes):
+    """The learner page reads each week's quiz state with the weeks (`week_quiz_annotations`); the
+    sign-off service queries it: both give the same blockers."""
+    from assessments.selectors import week_quiz_annotations
+    from mentoring.selectors import phases_ready_for_review
+    from progress.selectors import learner_overview
+
+    complete_phase_one(mentee, pass_quizzes=pass_quizzes)
+    quiz_of_week(30)  # a published quiz in phase 2, never tried
+    read = learner_overview(
+        enrolment=mentee, week_annotations=week_quiz_annotations(learner_id=mentee.learner_id)
+    )
+    with_weeks = phases_ready_for_review(enrolment=mentee, overview=read)
+    queried = phases_ready_for_review(enrolment=mentee)
+    assert with_weeks == queried
+    assert any("quizzes not passed" in reason for reason in queried[2])
+    assert (queried[1] == []) is pass_quizzes
