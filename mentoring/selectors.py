@@ -6,7 +6,7 @@ for a list.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -39,6 +39,7 @@ from progress.selectors import (
     enrolments_mentored_by,
     learner_overview,
     progress_marked_between,
+    week_back,
     weeks_back,
     weeks_marked_by_learner,
 )
@@ -104,8 +105,7 @@ ACTIVITY_WEEKS = 12
 def active_in_week(weeks_ago: int, now: datetime) -> Q:
     """Rows whose learner marked a week or submitted a quiz in the 7 days `weeks_ago` weeks back (0: the
     last 7 days)."""
-    end = now - timedelta(weeks=weeks_ago)
-    start = end - timedelta(weeks=1)
+    start, end = week_back(now, weeks_ago)
     return Q(progress_marked_between(start, end)) | Q(submitted_between(start, end))
 
 
@@ -149,10 +149,9 @@ def active_weeks_by_learner(*, rows: QuerySet[Enrolment], now: datetime) -> dict
     of one of `rows` was active, by `active_in_week`'s rule (marked a week, or submitted a quiz): two
     grouped queries for the whole group, where `active_in_week` per row and week would be 24 subqueries
     a row."""
-    active = weeks_marked_by_learner(enrolment_ids=rows.values("pk"), now=now, weeks=ACTIVITY_WEEKS)
-    submitted = weeks_submitted_by_learner(
-        learner_ids=rows.values("learner_id"), windows=weeks_back(now, ACTIVITY_WEEKS)
-    )
+    windows = weeks_back(now, ACTIVITY_WEEKS)
+    active = weeks_marked_by_learner(enrolment_ids=rows.values("pk"), windows=windows)
+    submitted = weeks_submitted_by_learner(learner_ids=rows.values("learner_id"), windows=windows)
     for learner_id, weeks in submitted.items():
         active.setdefault(learner_id, set()).update(weeks)
     return active

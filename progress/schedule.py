@@ -113,6 +113,10 @@ class Schedule:
     def week(self, number: int) -> PlannedWeek:
         return self.weeks[number - 1]
 
+    def slotless_from(self, number: int) -> list[int]:
+        """The weeks from `number` on that a re-plan left without a slot (a new shift keeps them so)."""
+        return [week.number for week in self.weeks[number - 1 :] if not week.has_slot]
+
 
 def weeks_phrase(count: int) -> str:
     return f"{count} week{'' if count == 1 else 's'}"

@@ -77,7 +77,7 @@ def stood_still_on(enrolment: Enrolment) -> date | None:
     if enrolment.status == Enrolment.Status.PAUSED:
         return enrolment.paused_on
     if enrolment.status == Enrolment.Status.LEFT:  # left while paused: from the pause
-        return min(day for day in (enrolment.paused_on, enrolment.ended_on, date.max) if day)
+        return min(filter(None, (enrolment.paused_on, enrolment.ended_on)), default=None)
     return None
 
 
@@ -312,33 +312,42 @@ def week_plan_for(
     return progress, schedule.week(week.number)
 
 
-def weeks_back(now: datetime, weeks: int) -> list[tuple[datetime, datetime]]:
-    """The `weeks` windows of 7 days before `now`, most recent first: (start, end], as the activity
+def week_back(now: datetime, back: int) -> tuple[datetime, datetime]:
+    """The window of 7 days `back` weeks before `now` (0: the last 7 days): (start, end], as the activity
     conditions (`progress_marked_between`, assessments' `submitted_between`) take them."""
-    return [(now - timedelta(weeks=back + 1), now - timedelta(weeks=back)) for back in range(weeks)]
+    end = now - timedelta(weeks=back)
+    return end - timedelta(weeks=1), end
+
+
+def weeks_back(now: datetime, weeks: int) -> list[tuple[datetime, datetime]]:
+    """The `weeks` windows of `week_back` before `now`, most recent first."""
+    return [week_back(now, back) for back in range(weeks)]
 
 
 def weeks_marked_by_learner(
-    *, enrolment_ids: QuerySet[Any], now: datetime, weeks: int
+    *, enrolment_ids: QuerySet[Any], windows: list[tuple[datetime, datetime]]
 ) -> dict[int, set[int]]:
-    """Learner id → the windows of `weeks_back` (0: the last 7 days) in which they marked a week of
-    one of these enrolments, by `progress_marked_between`'s rule. One grouped query (not a subquery per
+    """Learner id → the indexes of the `windows` ((start, end]) in which they marked a week of one of
+    these enrolments, by `progress_marked_between`'s rule. One grouped query (not a subquery per
     enrolment and window)."""
-    windows = weeks_back(now, weeks)
+    earliest = min(start for start, _ in windows)
+    latest = max(end for _, end in windows)
     rows = (
         WeekProgress.objects.filter(
-            enrolment_id__in=enrolment_ids, updated_at__gt=windows[-1][0], updated_at__lte=now
+            enrolment_id__in=enrolment_ids, updated_at__gt=earliest, updated_at__lte=latest
         )
         .order_by()  # no ORDER BY (Meta.ordering would join the weeks): grouped per learner
         .values("enrolment__learner_id")
         .annotate(
             **{
-                f"back_{back}": Count("pk", filter=Q(updated_at__gt=start, updated_at__lte=end))
-                for back, (start, end) in enumerate(windows)
+                f"window_{index}": Count("pk", filter=Q(updated_at__gt=start, updated_at__lte=end))
+                for index, (start, end) in enumerate(windows)
             }
         )
     )
-    return {row["enrolment__learner_id"]: {b for b in range(weeks) if row[f"back_{b}"]} for row in rows}
+    return {
+        row["enrolment__learner_id"]: {i for i in range(len(windows)) if row[f"window_{i}"]} for row in rows
+    }
 
 
 def progress_marked_between(start: datetime, end: datetime) -> Exists:

@@ -314,7 +314,7 @@ def enrolment_resume(*, enrolment: Enrolment, changed_by: User, today: date | No
                 from_week=week.number,
                 starts_on=week.starts_on + paused_for,
                 # Weeks a re-plan skipped keep taking no slot.
-                skipped_weeks=[later.number for later in schedule.weeks[week.number :] if not later.has_slot],
+                skipped_weeks=schedule.slotless_from(week.number + 1),
                 pace=schedule.pace,
                 reason=ScheduleChange.Reason.RESUME,
                 paused_from=enrolment.paused_on,
@@ -371,7 +371,7 @@ def enrolment_pace_change(
             from_week=from_week,
             starts_on=starts_on,
             # Weeks a re-plan skipped keep taking no slot.
-            skipped_weeks=[later.number for later in schedule.weeks[from_week - 1 :] if not later.has_slot],
+            skipped_weeks=schedule.slotless_from(from_week),
             pace=pace,
             reason=ScheduleChange.Reason.PACE,
             changed_by=changed_by,
@@ -399,12 +399,12 @@ def enrolment_leave(*, enrolment: Enrolment, today: date | None = None) -> Enrol
         locked.save(update_fields=["status", "ended_on"])
         standing_refresh(enrolment_ids=[locked.pk])
         if locked.mentor is not None:
-            left_email_enqueue(enrolment=locked)
+            left_notice(enrolment=locked)
     enrolment.status, enrolment.ended_on = locked.status, locked.ended_on
     return enrolment
 
 
-def left_email_enqueue(*, enrolment: Enrolment) -> None:
+def left_notice(*, enrolment: Enrolment) -> None:
     """Tell the mentor that a learner of theirs left (once per enrolment): their table drops the learner."""
     learner, mentor = enrolment.learner, enrolment.mentor
     assert mentor is not None

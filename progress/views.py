@@ -288,12 +288,7 @@ def resume(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
 
 @with_enrolment
 def learner_settings(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
-    initial = {
-        "name": enrolment.learner.name,
-        "timezone": enrolment.timezone,
-        "reminder_cadence": enrolment.reminder_cadence,
-    }
-    form = LearnerSettingsForm(posted_data(request), initial=initial)
+    form = LearnerSettingsForm(posted_data(request), initial=_settings_initial(enrolment))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user_name_set(user=enrolment.learner, name=form.cleaned_data["name"])
@@ -307,6 +302,14 @@ def learner_settings(request: HttpRequest, enrolment: Enrolment) -> HttpResponse
     return _settings_page(request, enrolment, form=form, status=400 if request.method == "POST" else 200)
 
 
+def _settings_initial(enrolment: Enrolment) -> dict[str, object]:
+    return {
+        "name": enrolment.learner.name,
+        "timezone": enrolment.timezone,
+        "reminder_cadence": enrolment.reminder_cadence,
+    }
+
+
 def _settings_page(
     request: HttpRequest,
     enrolment: Enrolment,
@@ -316,12 +319,7 @@ def _settings_page(
     status: int = 200,
 ) -> HttpResponse:
     if form is None:
-        initial = {
-            "name": enrolment.learner.name,
-            "timezone": enrolment.timezone,
-            "reminder_cadence": enrolment.reminder_cadence,
-        }
-        form = LearnerSettingsForm(initial=initial)
+        form = LearnerSettingsForm(initial=_settings_initial(enrolment))
     schedule = schedule_for(enrolment)
     feed_url = settings.SITE_URL + reverse("progress:calendar-feed", args=[enrolment.calendar_token])
     webcal_url = "webcal://" + feed_url.split("://", 1)[1]  # calendar apps subscribe to webcal links
