@@ -9,6 +9,7 @@ quiz records), one for the review queue, and for staff one for the mentors.
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, Min, Q, QuerySet
@@ -169,22 +170,22 @@ def _pass_rate_chart(rows: QuerySet[Enrolment], base: dict[str, str]) -> tuple[B
     return chart, helping
 
 
+def _queue(waiting: QuerySet[Any], *, learner_field: str, href: str) -> ReviewQueue:
+    """How many wait (quiz submissions or project versions), from how many learners, since when."""
+    counts = waiting.aggregate(
+        submissions=Count("pk"), learners=Count(learner_field, distinct=True), oldest=Min("submitted_at")
+    )
+    return ReviewQueue(counts["submissions"], counts["learners"], counts["oldest"], href)
+
+
 def _review_queue(rows: QuerySet[Enrolment], base: dict[str, str]) -> ReviewQueue:
-    waiting = submissions_waiting_for_review_in(enrolment_ids=rows.values("pk")).aggregate(
-        submissions=Count("pk"), learners=Count("learner_id", distinct=True), oldest=Min("submitted_at")
-    )
-    return ReviewQueue(
-        waiting["submissions"], waiting["learners"], waiting["oldest"], _href(base, flag="pending_review")
-    )
+    waiting = submissions_waiting_for_review_in(enrolment_ids=rows.values("pk"))
+    return _queue(waiting, learner_field="learner_id", href=_href(base, flag="pending_review"))
 
 
 def _project_queue(rows: QuerySet[Enrolment], base: dict[str, str]) -> ReviewQueue:
-    waiting = versions_waiting_in(enrolment_ids=rows.values("pk")).aggregate(
-        submissions=Count("pk"), learners=Count("enrolment_id", distinct=True), oldest=Min("submitted_at")
-    )
-    return ReviewQueue(
-        waiting["submissions"], waiting["learners"], waiting["oldest"], _href(base, flag="project_waiting")
-    )
+    waiting = versions_waiting_in(enrolment_ids=rows.values("pk"))
+    return _queue(waiting, learner_field="enrolment_id", href=_href(base, flag="project_waiting"))
 
 
 def _mentor_lines(rows: QuerySet[Enrolment]) -> list[MentorLine]:
