@@ -6,6 +6,7 @@ app_name = "mentoring"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("workspace/", views.workspace, name="workspace"),
     path("mentees.csv", views.dashboard_csv, name="dashboard-csv"),
     path("learners/<int:enrolment_id>/", views.learner_detail, name="learner"),
     path("learners/<int:enrolment_id>/weeks/<int:number>/feedback/", views.feedback_create, name="feedback"),

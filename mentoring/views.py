@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from assessments.grading import percent_text
@@ -184,13 +185,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     per_page = _rows_per_page(request)
     page = Paginator(table, per_page).get_page(request.GET.get("page"))
     now = timezone.now()
-    workspace = workspace_for(user=request.user, mentor_id=segment.mentor_id, now=now)  # type: ignore[arg-type]
     context = {
-        "workspace": workspace,
+        "workspace_url": reverse("mentoring:workspace") + _mentor_query(segment),
         "segment": segment,
         "segment_label": _segment_label(segment),
         "segment_query": "".join(f"&amp;{name}={value}" for name, value in segment.query.items()),
-        "mentor_query": f"?mentor={segment.mentor_id}" if segment.mentor_id is not None else "?",
+        "mentor_query": _mentor_query(segment) or "?",
         "rows": [mentee_row(enrolment, now=now) for enrolment in page.object_list],
         "page": page,
         "total": page.paginator.count,
@@ -206,6 +206,35 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "waiting_days": review_waiting_days(),
     }
     return render(request, "mentoring/dashboard.html", context)
+
+
+def _mentor_query(segment: Segment) -> str:
+    """Staff looking at one mentor's group: the query string that keeps it ("" for everyone)."""
+    return f"?mentor={segment.mentor_id}" if segment.mentor_id is not None else ""
+
+
+WORKSPACE_FRAGMENT = "X-Fragment"
+"""The header the dashboard's script sends for the charts alone (without it: a page of their own)."""
+
+
+@mentor_required
+def workspace(request: HttpRequest) -> HttpResponse:
+    """The workspace: charts of the whole group, each linking to the table filtered to what it counts.
+
+    Its own request, so that paging, sorting and filtering the table never rebuild the charts (they
+    do not change with them): the dashboard fetches it; without JavaScript it is a page linked from there.
+    """
+    mentor_id = _segment(request).mentor_id
+    context = {
+        "workspace": workspace_for(user=request.user, mentor_id=mentor_id),  # type: ignore[arg-type]
+        "segment": Segment(mentor_id=mentor_id),
+        "table_url": reverse("mentoring:dashboard") + _mentor_query(Segment(mentor_id=mentor_id)),
+    }
+    fragment = request.headers.get(WORKSPACE_FRAGMENT) == "workspace"
+    template = "mentoring/_workspace.html" if fragment else "mentoring/workspace.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, [WORKSPACE_FRAGMENT])
+    return response
 
 
 CSV_COLUMNS = [

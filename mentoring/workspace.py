@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, Min, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -42,7 +43,9 @@ TONES = {
 
 
 def _href(base: dict[str, str], **params: object) -> str:
-    return "?" + urlencode({**base, **{name: str(value) for name, value in params.items()}})
+    """The mentor table filtered to a segment (the charts are also a page of their own: a full URL)."""
+    query = urlencode({**base, **{name: str(value) for name, value in params.items()}})
+    return f"{reverse('mentoring:dashboard')}?{query}"
 
 
 def _learners(count: int) -> str:

@@ -12,7 +12,7 @@ PYTHON=${PYTHON:-python3}
 export DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/lms}
 export CELERY_BROKER_URL=${TEST_CELERY_BROKER_URL:-redis://127.0.0.1:6379/14}
 export CELERY_RESULT_BACKEND=$CELERY_BROKER_URL
-# The shared cache, as in production: sessions and cached pages invalidated across processes.
+# The shared cache, as in production: sessions, rate limits and throttles shared across processes.
 export CACHE_URL=${TEST_CACHE_URL:-redis://127.0.0.1:6379/15}
 export SECRET_KEY=${SECRET_KEY:-test-only-secret-key-that-is-long-enough-for-django-checks-0123456789}
 export DEBUG=false SECURE_SSL_REDIRECT=false CONN_MAX_AGE=0

@@ -118,6 +118,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     # Mentoring: mentors (and staff), and only their own learners.
     "mentoring:dashboard":                  (302, 403, 403, 200, 200, 200, 200, 200),
     "mentoring:dashboard-csv":              (302, 403, 403, 200, 200, 200, 200, 200),
+    "mentoring:workspace":                  (302, 403, 403, 200, 200, 200, 200, 200),
     "mentoring:learner":                    (302, 403, 403, 200, 404, 404, 404, 200),
     "mentoring:feedback":                   (405, 405, 405, 405, 405, 405, 405, 405),
     "mentoring:feedback-reply":             (405, 405, 405, 405, 405, 405, 405, 405),

@@ -39,6 +39,7 @@ MENTOR_PAGES = [
     "/mentoring/?flag=failed_quiz&sort=quiz_average",
     "/mentoring/?standing=behind_2",  # the workspace's chart links filter the table
     "/mentoring/?quiz_phase=1&active=0",
+    "/mentoring/workspace/",  # the charts the dashboard fetches
     "/mentoring/learners/{enrolment}/",
 ]
 

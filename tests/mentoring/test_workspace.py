@@ -59,7 +59,9 @@ def group(mentor, other_mentor, frozen_today):
 
 
 def table_rows(client, href: str) -> int:
-    page = client.get(reverse("mentoring:dashboard") + unescape(href)).content.decode()
+    """The rows of the table a chart's link (a URL of the dashboard) or a bare query string shows."""
+    url = unescape(href) if href.startswith("/") else reverse("mentoring:dashboard") + unescape(href)
+    page = client.get(url).content.decode()
     return int(re.search(r'id="mentee-table" data-rows="(\d+)"', page).group(1))
 
 
@@ -102,7 +104,7 @@ def test_activity_and_quiz_charts_count_the_rows_their_links_show(client, mentor
     assert phase_one.shown == "50%"  # one passed, one not passed yet; the one in review is undecided
     assert workspace.quiz_help[1] == 1
     assert table_rows(client, phase_one.href) == 1
-    page = client.get(reverse("mentoring:dashboard") + unescape(phase_one.href)).content.decode()
+    page = client.get(unescape(phase_one.href)).content.decode()
     assert "behind_four" in page
     assert "paused@" not in page
 
@@ -110,10 +112,54 @@ def test_activity_and_quiz_charts_count_the_rows_their_links_show(client, mentor
     assert table_rows(client, workspace.reviews.href) == workspace.reviews.learners
 
 
+def workspace_page(client, query: str = "", *, fragment: bool = True) -> str:
+    headers = {"X-Fragment": "workspace"} if fragment else {}
+    response = client.get(reverse("mentoring:workspace") + query, headers=headers)
+    assert response.status_code == 200
+    assert "X-Fragment" in response["Vary"]
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_dashboard_fetches_the_charts_which_are_also_a_page_of_their_own(client, mentor, staff, group):
+    client.force_login(mentor)
+    dashboard = client.get(reverse("mentoring:dashboard")).content.decode()
+    assert 'data-workspace-src="/mentoring/workspace/"' in dashboard
+    assert '<a href="/mentoring/workspace/">Your group at a glance' in dashboard  # without JavaScript
+    assert "js/workspace" in dashboard
+    assert 'role="img"' not in dashboard  # the table's page does not build the charts
+
+    fragment = workspace_page(client)
+    assert "<html" not in fragment
+    assert fragment.count('<g role="img"') == 3
+    page = workspace_page(client, fragment=False)
+    assert "<html" in page
+    assert page.count('<g role="img"') == 3
+    assert '<a href="/mentoring/">Back to the table' in page
+    # Every link of the charts opens the table, wherever the charts are shown.
+    for href in re.findall(r'<a href="([^"]+)"', fragment):
+        assert unescape(href).startswith("/mentoring/?"), href
+
+    client.force_login(staff)
+    mentor_id = group["ahead"].mentor_id
+    dashboard = client.get(reverse("mentoring:dashboard") + f"?mentor={mentor_id}").content.decode()
+    assert f'data-workspace-src="/mentoring/workspace/?mentor={mentor_id}"' in dashboard
+    assert "Per mentor" not in workspace_page(client, f"?mentor={mentor_id}")
+    assert "Per mentor" in workspace_page(client)
+
+
+@pytest.mark.django_db
+def test_only_mentors_and_staff_see_the_charts(client, mentor, group):
+    url = reverse("mentoring:workspace")
+    assert client.get(url)["Location"].startswith(reverse("account_login"))
+    client.force_login(group["ahead"].learner)
+    assert client.get(url, headers={"X-Fragment": "workspace"}).status_code == 403
+
+
 @pytest.mark.django_db
 def test_the_charts_and_links_are_on_the_page_accessible(client, mentor, group):
     client.force_login(mentor)
-    page = client.get(reverse("mentoring:dashboard")).content.decode()
+    page = workspace_page(client)
     assert page.count('<g role="img"') == 3
     for ident in ("chart-standing", "chart-activity", "chart-pass-rate"):
         assert f'id="{ident}-desc"' in page
@@ -172,5 +218,4 @@ def test_the_project_queue_counts_the_versions_waiting_and_links_to_their_learne
     assert queue.oldest == datetime(2026, 11, 19, 9, tzinfo=UTC)
     client.force_login(mentor)
     assert table_rows(client, queue.href) == queue.learners
-    page = client.get(reverse("mentoring:dashboard")).content.decode()
-    assert "3 project versions waiting" in page
+    assert "3 project versions waiting" in workspace_page(client)
