@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, FilteredRelation, JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from accounts.models import User
@@ -195,7 +196,7 @@ def sign_off_projects_missing(*, enrolment_id: int, weeks: Sequence[Week] = ()) 
         rows = [
             (week.phase.number, week.number)
             for week in weeks
-            if week.project_gate and week.project_version_status != Version.Status.ACCEPTED  # type: ignore[attr-defined]
+            if week.project_gate and _latest_version(week).get("status") != Version.Status.ACCEPTED  # type: ignore[attr-defined]
         ]
     else:
         accepted = Version.objects.filter(
@@ -225,24 +226,29 @@ class ProjectCard:
         return self.version.get_status_display() if self.version else "Not started"
 
 
-def week_project_annotations(*, enrolment_id: int) -> dict[str, Subquery]:
-    """Expressions for week rows: the week's published project (id, title, kind, gate) and the learner's
-    latest version of it (id, number, status). The dashboard reads them with the weeks (no query more)."""
-    project = Project.objects.filter(week_id=OuterRef("pk"), is_published=True)
+def week_project_annotations(*, enrolment_id: int) -> dict[str, Any]:
+    """Expressions for week rows: the week's published project (id, title, kind, gate, pass mark: a join)
+    and the learner's latest version of it (`project_version`: {id, number, status, total} or None, one
+    subquery). The dashboard, the progress page and the mentor's page of a learner read them with the
+    weeks (no query more); a subquery per value would be evaluated per value and week."""
     latest = Version.objects.filter(
-        enrolment_id=enrolment_id, project__week_id=OuterRef("pk"), project__is_published=True
+        enrolment_id=enrolment_id, project_id=OuterRef("published_project__id")
     ).order_by("-number")
+    version = JSONObject(id="pk", number="number", status="status", total="review__total_points")
     return {
-        "project_id": Subquery(project.values("pk")[:1]),
-        "project_title": Subquery(project.values("title")[:1]),
-        "project_kind": Subquery(project.values("kind")[:1]),
-        "project_gate": Subquery(project.values("signs_off_phase")[:1]),
-        "project_version_id": Subquery(latest.values("pk")[:1]),
-        "project_version_number": Subquery(latest.values("number")[:1]),
-        "project_version_status": Subquery(latest.values("status")[:1]),
-        "project_review_total": Subquery(latest.values("review__total_points")[:1]),
-        "project_pass_mark": Subquery(project.values("pass_mark")[:1]),
+        "published_project": FilteredRelation("project", condition=Q(project__is_published=True)),
+        "project_id": F("published_project__id"),
+        "project_title": F("published_project__title"),
+        "project_kind": F("published_project__kind"),
+        "project_gate": F("published_project__signs_off_phase"),
+        "project_pass_mark": F("published_project__pass_mark"),
+        "project_version": Subquery(latest.values(json=version)[:1], output_field=JSONField()),
     }
+
+
+def _latest_version(week: Week) -> dict[str, Any]:
+    """The learner's latest version of a week row's project ({} when none), as annotated."""
+    return week.__dict__.get("project_version") or {}
 
 
 def project_card_of(week: Week) -> ProjectCard | None:
@@ -257,14 +263,10 @@ def project_card_of(week: Week) -> ProjectCard | None:
         kind=values["project_kind"],
         signs_off_phase=values["project_gate"],
     )
+    latest = _latest_version(week)
     version = None
-    if values.get("project_version_id"):
-        version = Version(
-            pk=values["project_version_id"],
-            number=values["project_version_number"],
-            status=values["project_version_status"],
-            project=project,
-        )
+    if latest:
+        version = Version(pk=latest["id"], number=latest["number"], status=latest["status"], project=project)
     return ProjectCard(project=project, version=version)
 
 
@@ -289,15 +291,16 @@ def project_lines_of(weeks: Sequence[Week]) -> list[ProjectLine]:
         values = week.__dict__
         if not values.get("project_id"):
             continue
-        status = values.get("project_version_status")
+        latest = _latest_version(week)
+        status = latest.get("status")
         lines.append(
             ProjectLine(
                 week_number=week.number,
                 title=values["project_title"],
                 status_label=Version.Status(status).label if status else "Not started",
-                total_points=values.get("project_review_total"),
+                total_points=latest.get("total"),
                 pass_mark=values.get("project_pass_mark"),
-                version_id=values.get("project_version_id"),
+                version_id=latest.get("id"),
                 signs_off_phase=bool(values.get("project_gate")),
             )
         )
