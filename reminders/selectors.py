@@ -5,7 +5,7 @@ their learners, one for their week statuses, one for their schedule changes (plu
 curriculum weeks, which the caller loads once per batch).
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from assessments.selectors import QuizSummary, quiz_summaries_for_learners
 from curriculum.models import Week
-from progress.models import Enrolment
+from progress.models import Enrolment, Standing
 from progress.schedule import Schedule
 from progress.selectors import schedules_for
 from reminders import rules
@@ -68,13 +68,28 @@ class DueReminder:
         assert self.schedule.current_week is not None  # rules never make a reminder without one
         return self.schedule.current_week
 
+    @property
+    def key(self) -> str:
+        return reminder_key(enrolment_id=self.enrolment.pk, week=self.week, kind=self.kind)
 
-def reminders_due(*, enrolment_ids: Sequence[int], as_of: datetime) -> list[DueReminder]:
+
+def reminder_key(*, enrolment_id: int, week: int, kind: str) -> str:
+    """The outbox and notice key: one reminder per enrolment, curriculum week and kind."""
+    return f"reminder:{enrolment_id}:{week}:{kind}"
+
+
+def reminders_due(
+    *, enrolment_ids: Sequence[int], as_of: datetime, skip_keys: Callable[[list[str]], set[str]] | None = None
+) -> list[DueReminder]:
     """The reminders due at `as_of` for these enrolments (those no longer candidates are skipped).
 
-    Who is due is decided on the stored standing (one query with the enrolments); only for those due
-    is the dated schedule built (two more queries), for the e-mail's dates and overdue weeks. Each
-    learner's week is the one on their own calendar date at `as_of`, by the schedule rule the
+    Who is due is decided on the stored standing (one query with the enrolments). `skip_keys`, given the
+    keys of those due, returns the ones already sent: they are dropped before any schedule is built,
+    which is what lets a second run of the week cost one query a batch more than choosing. A standing
+    stays true until its `refresh_due_at`, so its week names the key; a standing whose change has come
+    (not refreshed yet) is not trusted for that, and the key is taken from the built schedule. Only for
+    the rest is the dated schedule built (two more queries), for the e-mail's dates and overdue weeks.
+    Each learner's week is the one on their own calendar date at `as_of`, by the schedule rule the
     dashboard uses.
     """
     enrolments = list(
@@ -93,15 +108,30 @@ def reminders_due(*, enrolment_ids: Sequence[int], as_of: datetime) -> list[DueR
         )
         if kind is not None:
             kinds[enrolment.pk] = kind
-    if not kinds:
-        return []
     due_enrolments = [enrolment for enrolment in enrolments if enrolment.pk in kinds]
+    if skip_keys is not None and due_enrolments:
+        known = {
+            enrolment.pk: reminder_key(
+                enrolment_id=enrolment.pk, week=enrolment.standing.current_week, kind=kinds[enrolment.pk]
+            )
+            for enrolment in due_enrolments
+            if _standing_holds_at(enrolment.standing, as_of) and enrolment.standing.current_week
+        }
+        sent = skip_keys(list(known.values()))
+        due_enrolments = [enrolment for enrolment in due_enrolments if known.get(enrolment.pk) not in sent]
+    if not due_enrolments:
+        return []
     schedules = schedules_for(due_enrolments, at=as_of, total_weeks=due_enrolments[0].standing.total_weeks)
     return [
         DueReminder(enrolment=enrolment, kind=kinds[enrolment.pk], schedule=schedules[enrolment.pk])
         for enrolment in due_enrolments
         if schedules[enrolment.pk].current_week is not None
     ]
+
+
+def _standing_holds_at(standing: Standing, moment: datetime) -> bool:
+    """Whether the stored standing is still the learner's at `moment` (its next change has not come)."""
+    return standing.refresh_due_at is None or standing.refresh_due_at > moment
 
 
 def enrolment_for_unsubscribe(*, enrolment_id: int) -> Enrolment | None:

@@ -27,35 +27,40 @@ class BatchResult:
     enqueued: int
 
 
-def reminder_key(due: DueReminder) -> str:
-    """The outbox key: one reminder per enrolment, curriculum week and kind."""
-    return f"reminder:{due.enrolment.pk}:{due.week}:{due.kind}"
-
-
 def reminder_batch_enqueue(*, enrolment_ids: Sequence[int], as_of: datetime | None = None) -> BatchResult:
     """Put the reminders due at `as_of` to these enrolments in the outbox, each once.
 
-    Those already notified (an earlier run) are not composed again: one indexed query tells which.
-    The rest are composed, their notices inserted in one statement and the e-mails of those who want
+    Those already notified (an earlier run) are neither scheduled nor composed again: one indexed query
+    on the keys tells which (`reminders_due`), a second one catches a key a stale standing could not
+    name. The rest are composed, their notices inserted in one statement and the e-mails of those who want
     them in another; the outbox sends them, 500 a task, over one connection each, after the caller's
     transaction (if any) commits.
     """
     as_of = as_of or timezone.now()
-    due = reminders_due(enrolment_ids=enrolment_ids, as_of=as_of)
-    if not due:
-        return BatchResult(due=0, enqueued=0)
-    existing = notified_keys_existing(keys=[reminder_key(item) for item in due])
-    new = [item for item in due if reminder_key(item) not in existing]
+    checked: set[str] = set()
+    sent: set[str] = set()
+
+    def already_sent(keys: list[str]) -> set[str]:
+        checked.update(keys)
+        sent.update(notified_keys_existing(keys=keys))
+        return sent
+
+    due = reminders_due(enrolment_ids=enrolment_ids, as_of=as_of, skip_keys=already_sent)
+    unchecked = [item.key for item in due if item.key not in checked]
+    if unchecked:
+        sent.update(notified_keys_existing(keys=unchecked))
+    new = [item for item in due if item.key not in sent]
+    result = BatchResult(due=len(due) + len(sent - {item.key for item in due}), enqueued=len(new))
     if not new:
-        return BatchResult(due=len(due), enqueued=0)
+        return result
     cards_due = due_counts_for(
         day_ends={item.enrolment.learner_id: day_end_of(item.enrolment) for item in new}
     )
     composer = ReminderComposer(
         weeks=curriculum_weeks(), quizzes=quiz_summaries_for_batch(due=new), cards_due=cards_due
     )
-    notify_many(drafts=[composer.draft_for(item, key=reminder_key(item)) for item in new])
-    return BatchResult(due=len(due), enqueued=len(new))
+    notify_many(drafts=[composer.draft_for(item, key=item.key) for item in new])
+    return result
 
 
 def reminders_unsubscribe(*, enrolment: Enrolment) -> Enrolment:

@@ -7,11 +7,13 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test import TestCase
 from freezegun import freeze_time
 
-from notifications.models import Email
+from notifications.models import Email, Notice
 from notifications.services import emails_claim, emails_send
 from notifications.tasks import send_emails, sweep_emails
+from progress.models import Standing
 from reminders.services import reminder_batch_enqueue
 from reminders.tasks import send_reminder_batch, send_weekly_reminders
 from tests.flaky_backend import FlakyBackend
@@ -65,7 +67,7 @@ def test_a_duplicated_beat_sends_nothing_more(enrol):
 def test_a_rerun_neither_composes_nor_enqueues_what_the_outbox_has(enrol, django_assert_num_queries):
     enrolment = enrol("ada")
     assert reminder_batch_enqueue(enrolment_ids=[enrolment.pk], as_of=RUN).enqueued == 1
-    with django_assert_num_queries(4):  # 3 to select who is due, 1 to find the key in the outbox
+    with django_assert_num_queries(2):  # the standings say who is due and for which week; the key is found
         assert reminder_batch_enqueue(enrolment_ids=[enrolment.pk], as_of=RUN).enqueued == 0
     assert Email.objects.get().status == "queued"
 
@@ -162,3 +164,20 @@ def test_two_concurrent_runs_send_exactly_one_e_mail_per_learner(curriculum_tx, 
     recipients = [message.to[0] for message in mail.outbox]
     assert len(recipients) == len(set(recipients)) == 30
     assert Email.objects.filter(status="sent", attempts=1).count() == 30
+
+
+def test_a_standing_whose_change_has_come_does_not_name_the_reminder_key(db):
+    """A standing not refreshed since the learner's week changed still names last week: the reminder of
+    last week, already sent, must not hide this week's (the key comes from the built schedule)."""
+    last_week = RUN - timedelta(weeks=1)
+    enrolment = make_enrolment("stale", completed=range(1, 4), now=last_week)  # stored: week 4, due to change
+    standing = Standing.objects.get(enrolment=enrolment)
+    assert (standing.current_week, standing.refresh_due_at <= RUN) == (4, True)
+    with TestCase.captureOnCommitCallbacks(execute=True), outbox_sent_here():
+        assert reminder_batch_enqueue(enrolment_ids=[enrolment.pk], as_of=last_week).enqueued == 1
+        this_week = reminder_batch_enqueue(enrolment_ids=[enrolment.pk], as_of=RUN)
+    assert this_week.enqueued == 1
+    assert sorted(Notice.objects.filter(recipient=enrolment.learner).values_list("key", flat=True)) == [
+        f"reminder:{enrolment.pk}:4:weekly",
+        f"reminder:{enrolment.pk}:5:weekly",
+    ]

@@ -71,3 +71,15 @@ def test_a_batch_takes_a_constant_number_of_queries_to_enqueue_and_to_send(
         for callback in sending:
             callback()
     assert len(mail.outbox) == count
+
+
+@freeze_time(RUN)
+def test_a_second_run_of_a_batch_builds_no_schedule_and_sends_nothing(db, django_assert_num_queries):
+    ids = bulk_learners(1000)
+    with TestCase.captureOnCommitCallbacks(execute=True), outbox_sent_here():
+        assert reminder_batch_enqueue(enrolment_ids=ids, as_of=RUN).enqueued == 1000
+    # The standings (who is due, and for which week) and the keys already sent: no week statuses or
+    # schedule changes are read for reminders that went out.
+    with django_assert_num_queries(2):
+        again = reminder_batch_enqueue(enrolment_ids=ids, as_of=RUN)
+    assert (again.due, again.enqueued) == (1000, 0)
