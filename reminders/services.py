@@ -18,7 +18,7 @@ from notifications.services import notify_many
 from progress.models import Enrolment
 from progress.services import enrolment_update_settings
 from reminders.emails import ReminderComposer
-from reminders.selectors import DueReminder, curriculum_weeks, quiz_summaries_for_batch, reminders_due
+from reminders.selectors import curriculum_weeks, quiz_summaries_for_batch, reminders_due
 
 
 @dataclass(frozen=True)
