@@ -19,7 +19,7 @@ the claim is stale: at-least-once for crashes, exactly once otherwise; the windo
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -384,20 +384,18 @@ class NoticeDraft:
         )
 
 
-def deliveries_for(*, recipient_ids: Sequence[int], kinds: Sequence[str]) -> dict[tuple[int, str], str]:
-    """(recipient id, kind) → how the notice reaches them: their preference, else the kind's default.
+def deliveries_for(*, pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], str]:
+    """(recipient id, kind) → how the notice reaches them: their preference, else the kind's default,
+    for each pair asked (not every recipient with every kind: a batch of 500 would be 250,000).
     One query whatever the number of recipients."""
+    pairs = set(pairs)
     chosen = {
         (user_id, kind): delivery
         for user_id, kind, delivery in NoticePreference.objects.filter(
-            user_id__in=set(recipient_ids), kind__in=set(kinds)
+            user_id__in={user_id for user_id, _ in pairs}, kind__in={kind for _, kind in pairs}
         ).values_list("user_id", "kind", "delivery")
     }
-    return {
-        (user_id, kind): chosen.get((user_id, kind), default_delivery(kind))
-        for user_id in recipient_ids
-        for kind in kinds
-    }
+    return {pair: chosen.get(pair, default_delivery(pair[1])) for pair in pairs}
 
 
 def notify(
@@ -431,7 +429,7 @@ def notify(
         email_html=email_html,
         headers=headers or {},
     )
-    delivery = deliveries_for(recipient_ids=[recipient.pk], kinds=[kind])[(recipient.pk, kind)]
+    delivery = deliveries_for(pairs=[(recipient.pk, kind)])[(recipient.pk, kind)]
     row = draft.notice(delivery)
     defaults = {name: getattr(row, name) for name in NOTICE_FIELDS if name != "key"}
     notice, created = Notice.objects.get_or_create(key=key, defaults=defaults)
@@ -457,9 +455,7 @@ def notify_many(*, drafts: Sequence[NoticeDraft]) -> None:
     INSERT … ON CONFLICT DO NOTHING, the e-mails of those who want them in one more (`emails_enqueue`)."""
     if not drafts:
         return
-    deliveries = deliveries_for(
-        recipient_ids=[draft.recipient_id for draft in drafts], kinds=[draft.kind for draft in drafts]
-    )
+    deliveries = deliveries_for(pairs=[(draft.recipient_id, draft.kind) for draft in drafts])
     chosen = [(draft, deliveries[(draft.recipient_id, draft.kind)]) for draft in drafts]
     Notice.objects.bulk_create([draft.notice(delivery) for draft, delivery in chosen], ignore_conflicts=True)
     emails_enqueue(drafts=[draft.email() for draft, delivery in chosen if delivery == Delivery.EMAIL])

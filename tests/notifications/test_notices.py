@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from notifications.digest import notice_digest_send
 from notifications.models import Delivery, Email, Notice, NoticePreference
 from notifications.selectors import unread_count_for
-from notifications.services import notify
+from notifications.services import deliveries_for, notify
 from notifications.tasks import send_notice_digests
 from reminders.tasks import send_reminder_batch
 from tests.factories import MentorFactory, UserFactory
@@ -265,3 +265,23 @@ def test_the_api_reads_and_sets_the_users_own_preferences(ada):
     for bad in ({"choices": {"week_feedback": "pigeon"}}, {"choices": {"feedback_reply": "email"}}, {}):
         assert api.put("/api/v1/me/notice-preferences/", bad, format="json").status_code == 400, bad
     assert NoticePreference.objects.get(user=ada).delivery == "digest"
+
+
+@pytest.mark.django_db
+def test_a_batch_reads_the_delivery_of_each_recipient_and_kind_it_has_once(django_assert_num_queries):
+    """The weekly reminders ask for 500 (recipient, kind) pairs: the answer has those pairs, from one
+    query, not every recipient with every kind (which made a batch of 500 cost 250,000 look-ups)."""
+    users = [UserFactory() for _ in range(3)]
+    NoticePreference.objects.create(user=users[1], kind="reminder_behind", delivery=Delivery.IN_PRODUCT)
+    pairs = [
+        (users[0].pk, "reminder_weekly"),
+        (users[1].pk, "reminder_behind"),
+        (users[2].pk, "reminder_weekly"),
+    ]
+    with django_assert_num_queries(1):
+        deliveries = deliveries_for(pairs=pairs + pairs)
+    assert deliveries == {
+        (users[0].pk, "reminder_weekly"): Delivery.EMAIL,
+        (users[1].pk, "reminder_behind"): Delivery.IN_PRODUCT,
+        (users[2].pk, "reminder_weekly"): Delivery.EMAIL,
+    }
