@@ -179,7 +179,7 @@ def main() -> None:
         call_command("load_curriculum", str(ROOT / "fixtures" / "curriculum.json"), verbosity=0)
     if options.reuse and User.objects.count() == options.learners:
         with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE notifications_email RESTART IDENTITY")
+            cursor.execute("TRUNCATE notifications_email, notifications_notice RESTART IDENTITY")
         print(f"reusing {options.learners:,} learners")
     else:
         began = time.perf_counter()
