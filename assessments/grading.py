@@ -184,6 +184,16 @@ class Attempt:
     passed: bool | None
 
 
+QUIZ_STATUS_TAGS: dict[str, tuple[str, str]] = {
+    "not_taken": ("", "Not taken"),
+    "pending": ("warn", "Grading…"),
+    "needs_review": ("warn", "Waiting for mentor review"),
+    "passed": ("ok", "Passed"),
+    "failed": ("bad", "Failed"),
+}
+"""A `quiz_status` as pages show it: the tag's tone (a CSS class) and its words."""
+
+
 def quiz_status(attempts: Sequence[Attempt]) -> str:
     """A learner's status on a quiz, from their attempts in the order made — the one definition:
 

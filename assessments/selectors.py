@@ -140,6 +140,14 @@ class QuizSummary:
     def attempts_left(self) -> int:
         return max(0, self.max_attempts - self.attempts_used)
 
+    @property
+    def tag_tone(self) -> str:
+        return grading.QUIZ_STATUS_TAGS[self.status][0]
+
+    @property
+    def tag_label(self) -> str:
+        return grading.QUIZ_STATUS_TAGS[self.status][1]
+
 
 def quiz_summaries_for(*, learner: User) -> dict[int, QuizSummary]:
     """Week number → the learner's state on that week's published quiz, in one query whatever the data

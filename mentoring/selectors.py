@@ -15,6 +15,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import User, display_name_expression
+from assessments.grading import percent_text
 from assessments.models import QuizRecord
 from assessments.selectors import (
     QUIZ_AVERAGE,
@@ -259,6 +260,19 @@ class QuizSummaryRow:
     @property
     def last_passed(self) -> bool | None:
         return {"passed": True, "failed": False}.get(self.last_status or "")
+
+    # As the table shows them (`percent_text`: the one rounding rule).
+    @property
+    def average_text(self) -> str:
+        return percent_text(self.average_percent)
+
+    @property
+    def last_text(self) -> str:
+        return percent_text(self.last_percent)
+
+    @property
+    def last_best_text(self) -> str:
+        return percent_text(self.last_best_percent)
 
     @classmethod
     def of(cls, record: QuizRecord | None) -> "QuizSummaryRow":

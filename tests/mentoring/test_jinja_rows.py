@@ -1,0 +1,61 @@
+"""The row loops rendered by Jinja2 (lms/jinja2.py) escape what people typed, keep line breaks, carry the
+CSRF token in their forms and show datetimes in the site's time zone, as the Django templates around them."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+
+from curriculum.models import Week
+from mentoring.services import feedback_create
+from progress.services import week_progress_set
+from tests.factories import UserFactory
+from tests.mentoring.conftest import TODAY, enrol
+
+HOSTILE = '<script>alert("x")</script>'
+
+
+@pytest.fixture
+def hostile_mentee(mentor, frozen_today):
+    learner = UserFactory(username="hostile", name=HOSTILE)
+    enrolment = enrol(learner, mentor=mentor, start=TODAY)
+    week = Week.objects.get(number=1)
+    week_progress_set(enrolment=enrolment, week=week, status="in_progress", notes=f"line one\n{HOSTILE}")
+    feedback_create(author=mentor, enrolment=enrolment, week=week, body="<b>bold?</b>\nsecond line")
+    return enrolment
+
+
+@pytest.mark.django_db
+def test_the_mentor_table_escapes_a_learners_name(client, mentor, hostile_mentee):
+    client.force_login(mentor)
+    page = client.get(reverse("mentoring:dashboard")).content.decode()
+    assert HOSTILE not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+    assert f'href="/mentoring/learners/{hostile_mentee.pk}/"' in page
+
+
+@pytest.mark.django_db
+def test_the_learner_page_escapes_notes_and_feedback_and_keeps_their_line_breaks(
+    client, mentor, hostile_mentee
+):
+    client.force_login(mentor)
+    response = client.get(reverse("mentoring:learner", args=[hostile_mentee.pk]))
+    page = response.content.decode()
+    assert HOSTILE not in page
+    assert "line one<br>&lt;script&gt;" in page
+    assert "&lt;b&gt;bold?&lt;/b&gt;<br>second line" in page
+    weeks = page[page.index('id="schedule"') :]
+    forms = weeks.count(f'action="/mentoring/learners/{hostile_mentee.pk}/weeks/')
+    assert forms >= 1
+    assert weeks.count('name="csrfmiddlewaretoken"') >= forms  # every feedback form can be posted
+
+
+@pytest.mark.django_db
+def test_jinja_rows_show_datetimes_in_the_sites_time_zone(client, mentor, hostile_mentee, settings):
+    settings.TIME_ZONE = "Pacific/Auckland"  # 13 hours ahead of UTC in November
+    hostile_mentee.last_activity_at = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)  # 21 Nov in Auckland
+    hostile_mentee.save(update_fields=["last_activity_at"])
+    client.force_login(mentor)
+    page = client.get(reverse("mentoring:dashboard")).content.decode()
+    assert "21 Nov 2026" in page
+    assert "20 Nov 2026" not in page
