@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
+from django.forms.renderers import Jinja2
 
 from assessments.grading import parse_decimal
 from assessments.models import Answer, Question, Quiz
@@ -18,7 +19,13 @@ def validate_number(value: str) -> None:
 
 
 class QuizForm(forms.Form):
-    """Fields are named question_<id>, like the keys of the service's errors, so they land on the field."""
+    """Fields are named question_<id>, like the keys of the service's errors, so they land on the field.
+
+    Its widgets are rendered by Django's own Jinja2 widget templates (the same markup): a quiz is
+    dozens of radio and checkbox options, and each option through Django's template language made
+    up two thirds of the quiz page's time."""
+
+    default_renderer = Jinja2()
 
     def __init__(self, *args: Any, quiz: Quiz, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
