@@ -107,6 +107,8 @@ def targets(cookies: dict[str, str]) -> list[Target]:
         Target("  sorted by weeks behind", "/mentoring/?sort=-weeks_behind", mentor, 0.25),
         Target("  filtered to behind", "/mentoring/?flag=behind", mentor, 0.25),
         Target("mentor: one learner", f"/mentoring/learners/{mentee.pk}/", mentor, 0.15),
+        # Not in issue 16's targets (it came later): the charts the dashboard fetches (as a page).
+        Target("mentor workspace (charts)", "/mentoring/workspace/", mentor),
     ]
 
 
