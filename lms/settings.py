@@ -116,6 +116,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Opening a connection per request costs ~10x throughput (see STACK-NOTES): keep them.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The planner's cost of a random page read. PostgreSQL's default (4.0) models spinning disks: with
+    # it, the mentor table's joins of 500 rows hash whole tables of every learner (7.3 ms) where index
+    # lookups take 4-5 ms (BENCHMARKS.md). 1.1 is the usual value for SSDs and cached data. Sent as a
+    # connection option; empty leaves the server's setting (a pooler that refuses options, a tuned server).
+    RANDOM_PAGE_COST = env.str("DATABASE_RANDOM_PAGE_COST", default="1.1")
+    if RANDOM_PAGE_COST:
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={RANDOM_PAGE_COST}"
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 FORMS_URLFIELD_ASSUME_HTTPS = True
