@@ -44,7 +44,7 @@ from progress.selectors import (
     weeks_back,
     weeks_marked_by_learner,
 )
-from projects.selectors import has_project_waiting, project_waiting, sign_off_projects_missing
+from projects.selectors import project_waiting, sign_off_projects_missing
 
 FLAGS = {
     "behind": "Behind schedule",
@@ -73,13 +73,14 @@ def mentee_enrolments_for(*, user: User) -> QuerySet[Enrolment]:
 
 
 def _flag_conditions(now: datetime) -> dict[str, Q]:
-    """Each flag as a condition on an enrolment row (with its standing and quiz record joined)."""
+    """Each flag as a condition on an enrolment row (with its standing and quiz record joined, and the
+    `project_waiting` annotation: one subquery serves the column, the flag count and the filter)."""
     return {
         "behind": Q(standing__weeks_behind__gt=0),
         "inactive": Q(last_activity_at__lte=now - INACTIVE_AFTER),
         "failed_quiz": has_failed_quiz(),
         "pending_review": has_reviews_waiting(),
-        "project_waiting": has_project_waiting(),
+        "project_waiting": Q(project_waiting=True),
     }
 
 
@@ -221,13 +222,12 @@ def mentee_table(
     rows = (
         scoped.select_related(None)
         .select_related("learner", "standing", QUIZ_RECORD)
-        .annotate(**card_columns(now=now))
+        .annotate(**card_columns(now=now), project_waiting=project_waiting())
         .annotate(
             flag_count=sum(
                 (Case(When(condition, then=Value(1)), default=Value(0)) for condition in conditions.values()),
                 start=Value(0, output_field=IntegerField()),
             ),
-            project_waiting=project_waiting(),
         )
     )
     if flag in conditions:

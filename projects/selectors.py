@@ -132,10 +132,6 @@ def versions_waiting_in(*, enrolment_ids: QuerySet[Any]) -> QuerySet[Version]:
     return Version.objects.filter(enrolment_id__in=enrolment_ids, status=Version.Status.SUBMITTED)
 
 
-def has_project_waiting() -> Q:
-    return Q(project_waiting())
-
-
 def versions_of(*, enrolment: Enrolment, project: Project) -> list[Version]:
     """The enrolment's versions of a project, newest first, with reviews, scores and attachments."""
     return list(
