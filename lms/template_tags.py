@@ -3,7 +3,9 @@
 from typing import Any
 
 from django import template
+from django.middleware.csrf import get_token
 from django.template import engines
+from django.template.backends.utils import csrf_input
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -15,5 +17,11 @@ def jinja(context: template.Context, template_name: str) -> SafeString:
     directory) with this template's context. Its output is escaped by Jinja2's autoescape, so it is
     safe to insert as it is."""
     values: dict[str, Any] = {str(name): value for name, value in context.flatten().items()}
-    rendered = engines["jinja2"].get_template(template_name).render(values, context.get("request"))
+    request = context.get("request")
+    if request is not None:
+        # Django's Jinja2 backend would pass lazy CSRF values, masked anew at every use: a loop of 52
+        # forms masked the token 52 times (a third of the mentor's page of a learner). Once is enough,
+        # as `{% csrf_token %}` does.
+        values |= {"request": request, "csrf_input": csrf_input(request), "csrf_token": get_token(request)}
+    rendered = engines["jinja2"].get_template(template_name).render(values)
     return mark_safe(rendered)
