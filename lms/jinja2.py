@@ -7,12 +7,15 @@ the `jinja` tag (lms/template_tags.py) and sees the same context. Autoescaping i
 Only Django's own helpers are offered, so these templates format dates and build links as the rest do.
 """
 
+import datetime
+import functools
 from typing import Any
 
 from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # missing from the stubs
+from django.utils.translation import get_language
 from jinja2 import Environment
 
 
@@ -23,7 +26,15 @@ def url(name: str, *args: Any) -> str:
 
 def date(value: Any, arg: str | None = None) -> str:
     """Django's `date` filter, in the current time zone as Django templates show datetimes."""
+    if type(value) is datetime.date:  # no time zone: the text depends on the day, format and language only
+        return _date_text(value, arg, get_language())
     return defaultfilters.date(template_localtime(value), arg)
+
+
+@functools.lru_cache(maxsize=8192)
+def _date_text(value: datetime.date, arg: str | None, language: str | None) -> str:
+    """A schedule shows 104 planned dates: formatting each (~18 µs) was a third of its rows' time."""
+    return defaultfilters.date(value, arg)
 
 
 def linebreaksbr(value: Any) -> str:

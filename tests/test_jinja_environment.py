@@ -1,0 +1,27 @@
+"""The Jinja2 environment of the row loops formats dates as Django's `date` filter does: remembered
+dates still follow the active language, datetimes the current time zone."""
+
+import datetime
+
+from django.utils import translation
+from django.utils.timezone import override
+
+from lms.jinja2 import date
+
+
+def test_a_remembered_date_is_written_in_the_language_active_now():
+    day = datetime.date(2026, 3, 2)
+    with translation.override("en"):
+        assert date(day, "j F Y") == "2 March 2026"
+    with translation.override("de"):
+        assert date(day, "j F Y") == "2 März 2026"
+    with translation.override("en"):
+        assert date(day, "j F Y") == "2 March 2026"
+
+
+def test_a_datetime_is_shown_in_the_current_time_zone():
+    moment = datetime.datetime(2026, 11, 20, 20, 0, tzinfo=datetime.UTC)
+    with override("Pacific/Auckland"):
+        assert date(moment, "j M Y H:i") == "21 Nov 2026 09:00"
+    with override("UTC"):
+        assert date(moment, "j M Y H:i") == "20 Nov 2026 20:00"
