@@ -41,8 +41,10 @@ def _standing_from(
         done_total[0] += schedule.week(number).is_completed
         done_total[1] += 1
     completed = schedule.completed_count
-    current = enrolment.status in CURRENT_STATUSES
-    changes_on = schedule.changes_on if current else None
+    # A left enrolment stands still from the day it left, but in a time zone behind that day has not
+    # come yet: its plan moves until then (the schedule bounds `changes_on` by it), so it is refreshed too.
+    moving = enrolment.status in CURRENT_STATUSES or enrolment.status == Enrolment.Status.LEFT
+    changes_on = schedule.changes_on if moving else None
     return Standing(
         enrolment=enrolment,
         state=schedule.state,

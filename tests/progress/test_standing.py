@@ -209,3 +209,24 @@ def test_staff_resuming_in_admin_records_the_shift_like_the_learner_would(client
     with freeze_time("2026-11-18 09:00"):
         assert_stored_standing_is_fresh(enrolment)
     assert site.is_registered(Enrolment)
+
+
+@pytest.mark.django_db
+def test_a_learner_who_left_then_moved_to_a_time_zone_behind_is_refreshed_until_their_leaving_day():
+    """Found by the property test: left on Monday 2 November (UTC), then moved to Honolulu, where it is
+    still Sunday: week 1 starts on their Monday, the day they left, and the stored standing follows."""
+    with freeze_time(START):
+        enrolment = enrolment_create(learner=UserFactory(), start_date=START.date())
+        enrolment_leave(enrolment=enrolment)
+        enrolment.refresh_from_db()
+        enrolment_update_settings(
+            enrolment=enrolment, timezone_name="Pacific/Honolulu", reminder_cadence=enrolment.reminder_cadence
+        )
+        standing = Standing.objects.get(pk=enrolment.pk)
+        assert (standing.planned_week, standing.changes_on) == (None, date(2026, 11, 2))
+        assert_stored_standing_is_fresh(enrolment)
+    with freeze_time("2026-11-02 10:01"):  # Monday 00:01 in Honolulu
+        assert standings_refresh_due() == 1
+        standing.refresh_from_db()
+        assert (standing.planned_week, standing.changes_on) == (1, None)  # standing still from now on
+        assert_stored_standing_is_fresh(enrolment)
