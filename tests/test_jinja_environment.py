@@ -25,3 +25,17 @@ def test_a_datetime_is_shown_in_the_current_time_zone():
         assert date(moment, "j M Y H:i") == "21 Nov 2026 09:00"
     with override("UTC"):
         assert date(moment, "j M Y H:i") == "20 Nov 2026 20:00"
+
+
+def test_a_remembered_link_follows_the_script_prefix():
+    from django.urls import set_script_prefix
+
+    from lms.jinja2 import url
+
+    assert url("progress:week", 5) == "/my/weeks/5/"
+    set_script_prefix("/lms/")
+    try:
+        assert url("progress:week", 5) == "/lms/my/weeks/5/"
+    finally:
+        set_script_prefix("/")
+    assert url("progress:week", 5) == "/my/weeks/5/"
