@@ -149,19 +149,22 @@ class QuizSummary:
         return grading.QUIZ_STATUS_TAGS[self.status][1]
 
 
-def quiz_summaries_for(*, learner: User) -> dict[int, QuizSummary]:
+def quiz_summaries_for(*, learner: User, week_number: int | None = None) -> dict[int, QuizSummary]:
     """Week number → the learner's state on that week's published quiz, in one query whatever the data
     (the published quizzes, each joined with the learner's own submissions: a LEFT JOIN through a
-    FilteredRelation, so a quiz never tried still comes, once, with no submission).
+    FilteredRelation, so a quiz never tried still comes, once, with no submission). `week_number`: that
+    week's only (the week page).
 
     Status: `grading.quiz_status` (the one definition of passed and failed). Read as plain values, not
-    model instances: the learner's dashboard, schedule and week pages each need all of them.
+    model instances: the learner's dashboard and schedule each need all of them.
     """
     quizzes: dict[int, tuple[int, str, int]] = {}
     attempts: dict[int, list[tuple[tuple[datetime, int], int, grading.Attempt]]] = {}
+    published = Quiz.objects.filter(is_published=True)
+    if week_number is not None:
+        published = published.filter(week__number=week_number)
     rows = (
-        Quiz.objects.filter(is_published=True)
-        .annotate(mine=FilteredRelation("submissions", condition=Q(submissions__learner=learner)))
+        published.annotate(mine=FilteredRelation("submissions", condition=Q(submissions__learner=learner)))
         .order_by("week__number", "id")
         .values_list(
             "id", "title", "week__number", "max_attempts",

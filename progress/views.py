@@ -178,7 +178,7 @@ def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpRespons
         else:
             messages.success(request, f"Week {number} saved.")
             return redirect("progress:week", number=number)
-    quiz = quiz_summaries_for(learner=enrolment.learner).get(number)
+    quiz = quiz_summaries_for(learner=enrolment.learner, week_number=number).get(number)
     feedback = list(feedback_for(enrolment=enrolment, week=curriculum_week))
     # The learner may answer their mentor's feedback (mentoring.services.feedback_reply_create).
     can_reply = bool(
