@@ -115,17 +115,18 @@ def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
     if enrolment.status == Enrolment.Status.LEFT:
         context = {"enrolment": enrolment, "schedule": schedule_for(enrolment)}
         return render(request, "progress/left.html", context)
-    quizzes = quiz_summaries_for(learner=enrolment.learner)
     milestones = list(phase_reviews_for(enrolment=enrolment).values())
     overview = learner_overview(
-        enrolment=enrolment,
-        quizzes=quizzes,
-        week_annotations=week_project_annotations(enrolment_id=enrolment.pk),
+        enrolment=enrolment, week_annotations=week_project_annotations(enrolment_id=enrolment.pk)
     )
     notices = notices_for(recipient_id=enrolment.learner_id)
     current = overview.current_row
     project_card = project_card_of(current.week) if current else None
+    # Only this week's quiz is shown: its summary alone (not all 52).
+    number = current.week.number if current else None
+    quiz = quiz_summaries_for(learner=enrolment.learner, week_number=number).get(number) if number else None
     context = {
+        "quiz": quiz,
         "overview": overview,
         "enrolment": enrolment,
         "milestones": milestones,
