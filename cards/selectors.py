@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce
@@ -181,35 +182,37 @@ class CardStats:
 
 
 def card_stats_for(*, learner: User, before: datetime, now: datetime | None = None) -> CardStats:
-    """What the learner's mentor sees, and the stats API: one query, the learner's cards (retired ones
-    too: a review of a card retired since still counts), each carrying the learner's number of reviews
-    in the last 7 days. No card, no review."""
+    """What the learner's mentor sees, and the stats API, in one query: the learner's active cards and
+    those due before `before`, their reviews in the last 7 days (of retired cards too), and the stored
+    retention estimate (`ReviewProfile`: written by each review, retirement and the daily task — the
+    figure the mentor table shows, so the two agree; no card of 200 is read for it)."""
     now = now or timezone.now()
-    recent = (
-        Review.objects.filter(learner=learner, reviewed_at__gte=now - RECENT)
-        .order_by()
-        .values("learner_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    every = list(
-        Card.objects.filter(learner=learner)
-        .only(
-            "id", "learner_id", "state", "step", "stability", "difficulty", "due", "last_review", "retired_at"
+    active = active_cards().filter(learner_id=OuterRef("pk")).order_by().values("learner_id")
+    recent = Review.objects.filter(learner_id=OuterRef("pk"), reviewed_at__gte=now - RECENT)
+    row = (
+        User.objects.filter(pk=learner.pk)
+        .values(
+            active=_count(active),
+            due=_count(active.filter(due__lt=before)),
+            reviewed=_count(recent.order_by().values("learner_id")),
+            retention=F("review_profile__retention_estimate"),
+            by_phase=F("review_profile__retention_by_phase"),
         )
-        .annotate(phase=F("question__quiz__week__phase__number"))
-        .annotate(reviewed_recently=Coalesce(Subquery(recent), Value(0)))
-        .order_by()
+        .get()
     )
-    cards = [card for card in every if card.retired_at is None]
-    due = sum(1 for card in cards if card.due < before)
+    by_phase = {int(phase): value for phase, value in (row["by_phase"] or {}).items()}
     return CardStats(
-        active=len(cards),
-        due_today=due,
-        minutes=minutes_for(due),
-        reviewed_last_7_days=every[0].reviewed_recently if every else 0,  # type: ignore[attr-defined]
-        retention=_estimates(cards, learner_ids=[learner.pk], now=now)[learner.pk],
+        active=row["active"],
+        due_today=row["due"],
+        minutes=minutes_for(row["due"]),
+        reviewed_last_7_days=row["reviewed"],
+        retention=RetentionEstimate(row["retention"], dict(sorted(by_phase.items()))),
     )
+
+
+def _count(rows: QuerySet[Any]) -> Coalesce:
+    """The number of `rows` (grouped by one column, correlated with the outer row), 0 for none."""
+    return Coalesce(Subquery(rows.annotate(n=Count("id")).values("n")), Value(0))
 
 
 # The mentor table's columns, as annotations of a queryset of enrolments (subqueries, no extra query).

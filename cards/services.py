@@ -76,8 +76,10 @@ def card_add(*, learner: User, question_id: int) -> Card:
     cards_add(learner_id=learner.pk, question_ids=[question_id], origin=Card.Origin.ADDED)
     card = Card.objects.get(learner=learner, question_id=question_id)
     if card.retired_at is not None:
-        card.retired_at = None
-        card.save(update_fields=["retired_at"])
+        with transaction.atomic():
+            card.retired_at = None
+            card.save(update_fields=["retired_at"])
+            retention_refresh(learner_ids=[learner.pk])  # the estimate counts active cards
     return card
 
 
@@ -86,8 +88,10 @@ def card_retire(*, learner: User, card: Card) -> Card:
     if card.learner_id != learner.pk:
         raise ValidationError("Only the card's learner can retire it.")
     if card.retired_at is None:
-        card.retired_at = timezone.now()
-        card.save(update_fields=["retired_at"])
+        with transaction.atomic():
+            card.retired_at = timezone.now()
+            card.save(update_fields=["retired_at"])
+            retention_refresh(learner_ids=[learner.pk])  # the estimate counts active cards
     return card
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from assessments.models import Question
 from cards.forms import token_for
 from cards.models import Card, Review
+from cards.selectors import card_stats_for
 from cards.services import card_review, cards_create_for_submission
 from tests.assessments.conftest import choice, enrol, make_quiz, questions
 from tests.cards.conftest import card_for, graded_attempt
@@ -188,3 +189,15 @@ def test_no_guess_is_judged_while_the_quiz_can_still_be_attempted(client, learne
     assert body["review"]["answer_correct"] is None
     assert body["review"]["suggested_rating"] is None
     assert body["back"]["key_hidden"] is True
+
+
+def test_the_learners_stats_and_the_mentor_table_show_the_same_stored_retention(client, learner, finished):
+    """Reviewed days ago: the estimate stored then (and by the daily task) is what the stats, the
+    mentor's page of the learner and the mentor table all show — never a fresher figure on one page."""
+    for card in Card.objects.filter(learner=learner):
+        card_review(learner=learner, card_id=card.pk, rating=3, now=timezone.now() - timedelta(days=5))
+    stored = learner.review_profile.retention_estimate
+    stats = card_stats_for(learner=learner, before=timezone.now())
+    assert stats.retention.overall == stored
+    assert stats.retention.by_phase == {1: learner.review_profile.retention_by_phase["1"]}
+    assert (stats.active, stats.reviewed_last_7_days) == (3, 3)
