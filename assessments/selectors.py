@@ -185,6 +185,11 @@ def quiz_summaries_for(*, learner: User, week_number: int | None = None) -> dict
     return summaries
 
 
+def quiz_summary_for(*, learner: User, week_number: int) -> QuizSummary | None:
+    """The learner's state on that week's published quiz (None: the week has none), in one query."""
+    return quiz_summaries_for(learner=learner, week_number=week_number).get(week_number)
+
+
 def _summary(
     quiz_id: int, title: str, number: int, max_attempts: int, tried: list[tuple[int, grading.Attempt]]
 ) -> QuizSummary:

@@ -187,14 +187,14 @@ def card_stats_for(*, learner: User, before: datetime, now: datetime | None = No
     retention estimate (`ReviewProfile`: written by each review, retirement and the daily task — the
     figure the mentor table shows, so the two agree; no card of 200 is read for it)."""
     now = now or timezone.now()
-    active = active_cards().filter(learner_id=OuterRef("pk")).order_by().values("learner_id")
+    active = active_cards().filter(learner_id=OuterRef("pk"))
     recent = Review.objects.filter(learner_id=OuterRef("pk"), reviewed_at__gte=now - RECENT)
     row = (
         User.objects.filter(pk=learner.pk)
         .values(
-            active=_count(active),
-            due=_count(active.filter(due__lt=before)),
-            reviewed=_count(recent.order_by().values("learner_id")),
+            active=_count_by_learner(active),
+            due=_count_by_learner(active.filter(due__lt=before)),
+            reviewed=_count_by_learner(recent),
             retention=F("review_profile__retention_estimate"),
             by_phase=F("review_profile__retention_by_phase"),
         )
@@ -210,9 +210,11 @@ def card_stats_for(*, learner: User, before: datetime, now: datetime | None = No
     )
 
 
-def _count(rows: QuerySet[Any]) -> Coalesce:
-    """The number of `rows` (grouped by one column, correlated with the outer row), 0 for none."""
-    return Coalesce(Subquery(rows.annotate(n=Count("id")).values("n")), Value(0))
+def _count_by_learner(rows: QuerySet[Any]) -> Coalesce:
+    """How many of `rows` (cards or reviews, correlated with the outer row by learner), 0 for none: a
+    subquery, for the stats and the mentor table's columns alike."""
+    counted = rows.order_by().values("learner_id").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted), Value(0))
 
 
 # The mentor table's columns, as annotations of a queryset of enrolments (subqueries, no extra query).
@@ -220,24 +222,13 @@ CARD_RETENTION = "learner__review_profile__retention_estimate"
 
 
 def card_columns(*, now: datetime) -> dict[str, object]:
-    due_now = (
-        active_cards()
-        .filter(learner_id=OuterRef("learner_id"), due__lte=now)
-        .order_by()
-        .values("learner_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    reviewed = (
-        Review.objects.filter(learner_id=OuterRef("learner_id"), reviewed_at__gte=now - RECENT)
-        .order_by()
-        .values("learner_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
     return {
-        "cards_due": Coalesce(Subquery(due_now), Value(0)),
-        "cards_reviewed_7d": Coalesce(Subquery(reviewed), Value(0)),
+        "cards_due": _count_by_learner(
+            active_cards().filter(learner_id=OuterRef("learner_id"), due__lte=now)
+        ),
+        "cards_reviewed_7d": _count_by_learner(
+            Review.objects.filter(learner_id=OuterRef("learner_id"), reviewed_at__gte=now - RECENT)
+        ),
         "cards_retention": F(CARD_RETENTION),
         "cards_retention_by_phase": F("learner__review_profile__retention_by_phase"),
     }

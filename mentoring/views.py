@@ -224,11 +224,11 @@ def workspace(request: HttpRequest) -> HttpResponse:
     Its own request, so that paging, sorting and filtering the table never rebuild the charts (they
     do not change with them): the dashboard fetches it; without JavaScript it is a page linked from there.
     """
-    mentor_id = _segment(request).mentor_id
+    group = Segment(mentor_id=_segment(request).mentor_id)  # the whole group: only the mentor counts
     context = {
-        "workspace": workspace_for(user=request.user, mentor_id=mentor_id),  # type: ignore[arg-type]
-        "segment": Segment(mentor_id=mentor_id),
-        "table_url": reverse("mentoring:dashboard") + _mentor_query(Segment(mentor_id=mentor_id)),
+        "workspace": workspace_for(user=request.user, mentor_id=group.mentor_id),  # type: ignore[arg-type]
+        "segment": group,
+        "table_url": reverse("mentoring:dashboard") + _mentor_query(group),
     }
     fragment = request.headers.get(WORKSPACE_FRAGMENT) == "workspace"
     template = "mentoring/_workspace.html" if fragment else "mentoring/workspace.html"

@@ -65,6 +65,17 @@ class PlannedWeek:
     def is_completed(self) -> bool:
         return self.status == COMPLETED
 
+    @property
+    def tag(self) -> tuple[str, str]:
+        """As the schedule tables show the week: the tag's tone (a CSS class, "" for none) and words."""
+        if self.is_completed:
+            return "ok", "Completed"
+        if self.is_overdue:
+            return "bad", "Overdue"
+        if self.status == IN_PROGRESS:
+            return "warn", "In progress"
+        return "", "Not started"
+
 
 STATES = ("not_started", "on_track", "behind", "ahead", "paused", "completed")
 

@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.services import user_name_set
-from assessments.selectors import quiz_summaries_for
+from assessments.selectors import quiz_summaries_for, quiz_summary_for
 from cards.selectors import day_end_of, due_summary_for
 from curriculum.models import Week
 from curriculum.selectors import week_count, week_get, week_neighbours
@@ -124,7 +124,7 @@ def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
     project_card = project_card_of(current.week) if current else None
     # Only this week's quiz is shown: its summary alone (not all 52).
     number = current.week.number if current else None
-    quiz = quiz_summaries_for(learner=enrolment.learner, week_number=number).get(number) if number else None
+    quiz = quiz_summary_for(learner=enrolment.learner, week_number=number) if number else None
     context = {
         "quiz": quiz,
         "overview": overview,
@@ -179,7 +179,7 @@ def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpRespons
         else:
             messages.success(request, f"Week {number} saved.")
             return redirect("progress:week", number=number)
-    quiz = quiz_summaries_for(learner=enrolment.learner, week_number=number).get(number)
+    quiz = quiz_summary_for(learner=enrolment.learner, week_number=number)
     feedback = list(feedback_for(enrolment=enrolment, week=curriculum_week))
     # The learner may answer their mentor's feedback (mentoring.services.feedback_reply_create).
     can_reply = bool(
