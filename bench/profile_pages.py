@@ -35,6 +35,31 @@ def count_queries(connection, client, path: str) -> int:  # type: ignore[no-unty
     return len(queries)
 
 
+def print_query_times(connection, client, path: str, *, rounds: int) -> None:  # type: ignore[no-untyped-def]
+    """Each query of the request with its median time over `rounds` requests (where a page's wall time
+    exceeds its CPU time, this shows which query waits)."""
+    times: dict[int, list[float]] = {}
+    texts: dict[int, str] = {}
+    for _ in range(rounds):
+        position = 0
+
+        def timing(execute, sql, *rest):  # type: ignore[no-untyped-def]
+            nonlocal position
+            began = time.perf_counter()
+            try:
+                return execute(sql, *rest)
+            finally:
+                times.setdefault(position, []).append(time.perf_counter() - began)
+                texts[position] = sql
+                position += 1
+
+        with connection.execute_wrapper(timing):
+            client.get(path)
+    for position, samples in sorted(times.items()):
+        median = sorted(samples)[len(samples) // 2]
+        print(f"    {median * 1000:6.2f} ms  {' '.join(texts[position].split())[:150]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -45,6 +70,7 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=30, help="requests per URL")
     parser.add_argument("-p", "--profile", action="store_true", help="print a cProfile of each URL")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("-q", "--queries", action="store_true", help="print each query's time (median of -n)")
     args = parser.parse_args()
 
     import django
@@ -79,6 +105,8 @@ def main() -> None:
             f"{path:<36} {elapsed * 1000:7.1f} ms {cpu * 1000:7.1f} ms CPU {calls:8,d} calls "
             f"{queries:3d} queries {len(response.content):7,d} bytes"
         )
+        if args.queries:
+            print_query_times(connection, client, path, rounds=args.n)
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()
