@@ -122,3 +122,22 @@ def test_the_week_is_the_learners_own_calendar_day(enrol):
         enrol("honolulu", timezone="Pacific/Honolulu")
         run_reminders()
     assert logged() == {"kiritimati": (5, "weekly", "sent"), "honolulu": (4, "weekly", "sent")}
+
+
+@freeze_time(RUN)
+def test_names_and_topics_are_escaped_in_the_html_part_and_verbatim_in_the_text_part(enrol):
+    """The frames and contents are Jinja2 templates: the HTML part escapes what it inserts (autoescape
+    on), the text part inserts it as written (autoescape off)."""
+    ada = enrol("ada")
+    ada.learner.first_name = "Ada <b>&"
+    ada.learner.save(update_fields=["first_name"])
+    Week.objects.filter(number=5).update(topic="Tensors <i>& friends</i>")
+    run_reminders()
+    [message] = mail.outbox
+    html = message.alternatives[0].content
+    assert "Hello Ada <b>&," in message.body
+    assert "Week 5: Tensors <i>& friends</i>" in message.body
+    assert "Hello Ada &lt;b&gt;&amp;," in html
+    assert "Tensors &lt;i&gt;&amp; friends&lt;/i&gt;" in html
+    assert "<b>" not in html
+    assert "<i>" not in html
