@@ -222,9 +222,17 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="pages labelled with this (repeatable; the floor stays)",
+    )
     args = parser.parse_args()
 
     urls = targets(browser_cookies())
+    if args.only:  # an A/B run of a few pages: shorter, and the ratio to the floor is still of one run
+        urls = [t for t in urls if t.label == FLOOR or any(part in t.label for part in args.only)]
     env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1", "CONN_MAX_AGE": "60", "CACHE_URL": CACHE_URL}
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
