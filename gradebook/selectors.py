@@ -16,7 +16,6 @@ from accounts.models import User
 from assessments.models import QuizRecord
 from assessments.selectors import QuizSummary, quiz_record_of, quiz_summaries_for
 from charts.svg import LineChart, Marker, Series, Span, line_chart
-from curriculum.models import Week
 from curriculum.selectors import week_count
 from gradebook.plan import Forecast, Pause, actual_points, finish_forecast, plan_points
 from progress.models import Enrolment, ScheduleChange, Standing
@@ -129,7 +128,7 @@ class PlanRow:
 class ProgressReport:
     enrolment: Enrolment
     standing: Standing
-    overview: LearnerOverview[Week]
+    overview: LearnerOverview
     quizzes: list[QuizLine]
     projects: list[ProjectLine]
     record: QuizRecord | None

@@ -411,7 +411,7 @@ def phase_reviews_for(*, enrolment: Enrolment) -> dict[int, PhaseReview]:
 
 
 def phases_ready_for_review(
-    *, enrolment: Enrolment, overview: LearnerOverview[Week] | None = None
+    *, enrolment: Enrolment, overview: LearnerOverview | None = None
 ) -> dict[int, list[str]]:
     """For each phase, what still stops a sign-off (empty list: ready): its sign-off project not accepted
     (projects: weeks 22, 38, 51), weeks not completed, quizzes not passed.

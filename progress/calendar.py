@@ -7,11 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from curriculum.models import Week
 from progress.selectors import LearnerOverview
 
 
-def schedule_calendar(overview: LearnerOverview[Week]) -> bytes:
+def schedule_calendar(overview: LearnerOverview) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//AI-ML curriculum LMS//Schedule//EN")
     calendar.add("version", "2.0")

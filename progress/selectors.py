@@ -1,13 +1,13 @@
 """Reads of enrolments and progress, scoped to the requesting user."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -163,44 +163,18 @@ def week_to_continue(schedule: Schedule) -> int | None:
     return current if not schedule.week(current).is_completed else first_open.number
 
 
-@dataclass(frozen=True, slots=True)
-class PhaseBrief:
-    """A phase as a list shows it (the dashboard's phase bars)."""
-
-    pk: int
-    number: int
-    title: str
-
-
-@dataclass(frozen=True, slots=True)
-class WeekBrief:
-    """A week as a list row shows it: its number, topic and phase. The dashboard lists every week's
-    dates and state but shows one week in full; 52 model instances (with their phases) were a third of
-    its time."""
-
-    pk: int
-    number: int
-    topic: str
-    phase_id: int
-
-
-WeekT = TypeVar("WeekT", Week, Week | WeekBrief)
-
-
 @dataclass(frozen=True)
-class ScheduleRow(Generic[WeekT]):
-    week: WeekT
+class ScheduleRow:
+    week: Week
     planned: PlannedWeek
     progress: WeekProgress | None
-    """The learner's progress row (None: untouched; always None in `dashboard_overview`, whose rows
-    carry the status in `planned`)."""
     quiz: Any = None
     """The learner's state on the week's quiz, when the caller supplies quiz summaries."""
 
 
 @dataclass(frozen=True)
 class PhaseProgress:
-    phase: Phase | PhaseBrief
+    phase: Phase
     completed: int
     total: int
 
@@ -210,40 +184,37 @@ class PhaseProgress:
 
 
 @dataclass(frozen=True)
-class PhaseGroup(Generic[WeekT]):
+class PhaseGroup:
     progress: PhaseProgress
-    rows: list[ScheduleRow[WeekT]]
+    rows: list[ScheduleRow]
     is_current: bool
     """The phase of the learner's current week (before the start: the first phase)."""
 
 
 @dataclass(frozen=True)
-class LearnerOverview(Generic[WeekT]):
-    """A learner's schedule row by row; `learner_overview`'s rows hold Week instances,
-    `dashboard_overview`'s `WeekBrief`s but for the week shown in full."""
-
+class LearnerOverview:
     enrolment: Enrolment
     schedule: Schedule
-    rows: list[ScheduleRow[WeekT]]
+    rows: list[ScheduleRow]
     phases: list[PhaseProgress]
     changes: list[ScheduleChange]
 
     @property
-    def current_row(self) -> ScheduleRow[WeekT] | None:
+    def current_row(self) -> ScheduleRow | None:
         number = self.schedule.current_week
         return self.rows[number - 1] if number else None
 
     @property
-    def next_row(self) -> ScheduleRow[WeekT] | None:
+    def next_row(self) -> ScheduleRow | None:
         number = (self.schedule.current_week or 0) + 1
         return self.rows[number - 1] if number <= len(self.rows) else None
 
     @property
-    def phase_groups(self) -> list[PhaseGroup[WeekT]]:
+    def phase_groups(self) -> list[PhaseGroup]:
         """The rows by phase, in order, each with its progress; the schedule page shows one per phase."""
         current = self.current_row or (self.rows[0] if self.rows else None)
         current_phase = current.week.phase_id if current else None
-        by_phase: dict[int, list[ScheduleRow[WeekT]]] = {}
+        by_phase: dict[int, list[ScheduleRow]] = {}
         for row in self.rows:
             by_phase.setdefault(row.week.phase_id, []).append(row)
         return [
@@ -256,7 +227,7 @@ class LearnerOverview(Generic[WeekT]):
         ]
 
     @property
-    def overdue_rows(self) -> list[ScheduleRow[WeekT]]:
+    def overdue_rows(self) -> list[ScheduleRow]:
         return [row for row in self.rows if row.planned.is_overdue]
 
     @property
@@ -277,7 +248,7 @@ def learner_overview(
     today: date | None = None,
     quizzes: Mapping[int, Any] | None = None,
     week_annotations: Mapping[str, Any] | None = None,
-) -> LearnerOverview[Week]:
+) -> LearnerOverview:
     """Everything the dashboard and schedule show, in a fixed number of queries (three).
 
     `quizzes` maps week numbers to quiz summaries (from the assessments app) to show beside each week.
@@ -308,80 +279,18 @@ def learner_overview(
         for week in weeks
         if week.number <= len(schedule.weeks)
     ]
-    phases = {week.phase_id: week.phase for week in weeks}
-    return LearnerOverview(
-        enrolment=enrolment,
-        schedule=schedule,
-        rows=rows,
-        phases=_phase_progress(rows, phases),
-        changes=changes,
-    )
-
-
-def _phase_progress(
-    rows: Sequence[ScheduleRow[Any]], phases: Mapping[int, Phase | PhaseBrief]
-) -> list[PhaseProgress]:
-    """Weeks completed of each phase's weeks, in the rows' order."""
-    completed: dict[int, int] = {}
-    total: dict[int, int] = {}
+    phases: dict[int, PhaseProgress] = {}
     for row in rows:
-        phase_id = row.week.phase_id
-        completed[phase_id] = completed.get(phase_id, 0) + row.planned.is_completed
-        total[phase_id] = total.get(phase_id, 0) + 1
-    return [
-        PhaseProgress(phase=phases[phase_id], completed=completed[phase_id], total=count)
-        for phase_id, count in total.items()
-    ]
-
-
-def dashboard_overview(
-    *, enrolment: Enrolment, week_annotations: Mapping[str, Any] | None = None, today: date | None = None
-) -> "DashboardOverview":
-    """What the dashboard shows, by the same schedule rule as `learner_overview`, in three queries and
-    one model instance per week shown in full: every week as a `WeekBrief` with the learner's status on
-    it (one query of plain values), the schedule changes, and the one week shown in full (the current
-    week, week 1 before the start) with its phase and `week_annotations`. Rows carry no progress row."""
-    status = WeekProgress.objects.filter(enrolment=enrolment, week=OuterRef("pk")).values("status")[:1]
-    listed = list(
-        Week.objects.order_by("number")
-        .annotate(my_status=Subquery(status))
-        .values_list("pk", "number", "topic", "phase_id", "phase__number", "phase__title", "my_status")
+        phase = row.week.phase
+        known = phases.get(phase.pk) or PhaseProgress(phase=phase, completed=0, total=0)
+        phases[phase.pk] = PhaseProgress(
+            phase=phase,
+            completed=known.completed + row.planned.is_completed,
+            total=known.total + 1,
+        )
+    return LearnerOverview(
+        enrolment=enrolment, schedule=schedule, rows=rows, phases=list(phases.values()), changes=changes
     )
-    changes = list(enrolment.schedule_changes.select_related("changed_by"))
-    schedule = schedule_for(
-        enrolment,
-        statuses={number: mine for _, number, *_, mine in listed if mine},
-        shifts=[change.shift for change in changes],
-        today=today,
-        total_weeks=len(listed),
-    )
-    weeks: list[Week | WeekBrief] = [
-        WeekBrief(pk, number, topic, phase) for pk, number, topic, phase, *_ in listed
-    ]
-    phases = {phase: PhaseBrief(phase, number, title) for _, _, _, phase, number, title, _ in listed}
-    focus = schedule.current_week or 1
-    shown = None
-    if focus <= len(weeks):
-        full = Week.objects.select_related("phase").annotate(**(week_annotations or {}))
-        weeks[focus - 1] = shown = full.get(pk=weeks[focus - 1].pk)
-    rows: list[ScheduleRow[Week | WeekBrief]] = [
-        ScheduleRow(week=week, planned=schedule.week(week.number), progress=None) for week in weeks
-    ]
-    phase_rows = _phase_progress(rows, phases)
-    return DashboardOverview(
-        enrolment=enrolment,
-        schedule=schedule,
-        rows=rows,
-        phases=phase_rows,
-        changes=changes,
-        shown_week=shown,
-    )
-
-
-@dataclass(frozen=True)
-class DashboardOverview(LearnerOverview[Week | WeekBrief]):
-    shown_week: Week | None = None
-    """The week shown in full: the current week (week 1 before the start), with its annotations."""
 
 
 def week_progress_get(*, enrolment: Enrolment, week: Week) -> WeekProgress | None:

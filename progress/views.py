@@ -37,7 +37,6 @@ from progress.models import Enrolment
 from progress.schedule import Schedule
 from progress.selectors import (
     CURRENT_STATUSES,
-    dashboard_overview,
     enrolment_latest_for,
     enrolments_visible_to,
     learner_overview,
@@ -117,12 +116,12 @@ def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
         context = {"enrolment": enrolment, "schedule": schedule_for(enrolment)}
         return render(request, "progress/left.html", context)
     milestones = list(phase_reviews_for(enrolment=enrolment).values())
-    overview = dashboard_overview(
+    overview = learner_overview(
         enrolment=enrolment, week_annotations=week_project_annotations(enrolment_id=enrolment.pk)
     )
     notices = notices_for(recipient_id=enrolment.learner_id)
     current = overview.current_row
-    project_card = project_card_of(overview.shown_week) if current and overview.shown_week else None
+    project_card = project_card_of(current.week) if current else None
     # Only this week's quiz is shown: its summary alone (not all 52).
     number = current.week.number if current else None
     quiz = quiz_summary_for(learner=enrolment.learner, week_number=number) if number else None
