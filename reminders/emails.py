@@ -70,10 +70,16 @@ class ReminderComposer:
         self.week_paths = {number: reverse("progress:week", args=[number]) for number in weeks}
         self.week_urls = {number: self.site + path for number, path in self.week_paths.items()}
         self.review_url = self.site + reverse("cards:review")
+        self.unsubscribe_url_template = self.site + reverse("reminders:unsubscribe", args=[self.TOKEN_PLACE])
 
     def unsubscribe_url(self, enrolment_id: int) -> str:
-        token = unsubscribe_token_for(enrolment_id=enrolment_id)
-        return self.site + reverse("reminders:unsubscribe", args=[token])
+        """The learner's one-click link: the path is reversed once per batch, with the token put in its
+        place (a token is URL-safe: digits, ":" and base64url)."""
+        return self.unsubscribe_url_template.replace(
+            self.TOKEN_PLACE, unsubscribe_token_for(enrolment_id=enrolment_id)
+        )
+
+    TOKEN_PLACE = "0:token"
 
     def quiz_for(self, due: DueReminder) -> dict[str, str] | None:
         quiz = self.quizzes.get((due.enrolment.learner_id, due.week))
