@@ -211,6 +211,12 @@ class Standing(models.Model):
     phase_completion = models.JSONField(
         default=list, help_text="[[phase number, weeks completed, weeks in the phase], …] in phase order."
     )
+    first_open_week = models.PositiveSmallIntegerField(
+        null=True, help_text="The first week not completed (none once every week is)."
+    )
+    overdue_weeks = models.JSONField(default=list, help_text="The overdue weeks' numbers, in order.")
+    current_starts_on = models.DateField(null=True, help_text="The current week's planned first day.")
+    current_ends_on = models.DateField(null=True, help_text="The current week's planned last day.")
     changes_on = models.DateField(
         null=True, help_text="The learner-local date on which this standing next changes by itself."
     )

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from curriculum.models import Phase, Week
-from curriculum.selectors import week_count
-from progress.models import Enrolment, ScheduleChange, WeekProgress
+from curriculum.selectors import week_count, week_phase_numbers
+from progress.models import Enrolment, ScheduleChange, Standing, WeekProgress
 from progress.schedule import PlannedWeek, Schedule, Shift, build_schedule
 
 CURRENT_STATUSES = (Enrolment.Status.ACTIVE, Enrolment.Status.PAUSED)
@@ -151,6 +151,71 @@ def schedules_for(enrolments: Iterable[Enrolment], *, at: datetime, total_weeks:
         )
         for enrolment in enrolments
     }
+
+
+SCHEDULE_FIELDS = ("id", "start_date", "pace", "timezone", "status", "paused_on", "ended_on")
+"""What `schedule_for` reads of an enrolment (with its progress and schedule changes)."""
+
+
+def standings_computed(
+    enrolments: Iterable[Enrolment], *, at: datetime, weeks: list[tuple[int, int]] | None = None
+) -> dict[int, Standing]:
+    """Enrolment id → its standing at `at`, computed (not stored) by the schedule rule: what
+    `services.standing_refresh` stores, and what a reader whose stored standing is out of date (its
+    change has come, the refresh has not) uses instead. Three queries (two with `weeks`, the
+    curriculum's (week number, phase number) pairs) whatever the number of enrolments."""
+    enrolments = list(enrolments)
+    if not enrolments:
+        return {}
+    weeks = week_phase_numbers() if weeks is None else weeks
+    if not weeks:
+        return {}
+    schedules = schedules_for(enrolments, at=at, total_weeks=len(weeks))
+    return {
+        enrolment.pk: standing_of(enrolment, schedules[enrolment.pk], weeks=weeks, at=at)
+        for enrolment in enrolments
+    }
+
+
+def standing_of(
+    enrolment: Enrolment, schedule: Schedule, *, weeks: list[tuple[int, int]], at: datetime
+) -> Standing:
+    """The standing a schedule makes (unsaved): the one mapping from the schedule rule to stored facts."""
+    phases: dict[int, list[int]] = {}
+    for number, phase in weeks:
+        done_total = phases.setdefault(phase, [0, 0])
+        done_total[0] += schedule.week(number).is_completed
+        done_total[1] += 1
+    completed = schedule.completed_count
+    # A left enrolment stands still from the day it left, but in a time zone behind that day has not
+    # come yet: its plan moves until then (the schedule bounds `changes_on` by it), so it is refreshed too.
+    moving = enrolment.status in CURRENT_STATUSES or enrolment.status == Enrolment.Status.LEFT
+    changes_on = schedule.changes_on if moving else None
+    first_open = schedule.first_uncompleted
+    current = schedule.week(schedule.current_week) if schedule.current_week else None
+    return Standing(
+        enrolment=enrolment,
+        state=schedule.state,
+        planned_week=schedule.planned_week,
+        current_week=schedule.current_week,
+        weeks_behind=schedule.weeks_behind,
+        weeks_ahead=schedule.weeks_ahead,
+        weeks_completed=completed,
+        total_weeks=len(weeks),
+        completion_percent=round(100 * completed / len(weeks)),
+        phase_completion=[[phase, done, total] for phase, (done, total) in phases.items()],
+        first_open_week=first_open.number if first_open else None,
+        overdue_weeks=[week.number for week in schedule.overdue],
+        current_starts_on=current.starts_on if current else None,
+        current_ends_on=current.ends_on if current else None,
+        changes_on=changes_on,
+        refresh_due_at=(
+            datetime.combine(changes_on, time.min, tzinfo=ZoneInfo(enrolment.timezone))
+            if changes_on
+            else None
+        ),
+        refreshed_at=at,
+    )
 
 
 def week_to_continue(schedule: Schedule) -> int | None:

@@ -2,9 +2,8 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,7 +18,13 @@ from curriculum.selectors import week_phase_numbers
 from notifications.services import notify
 from progress.models import Enrolment, ScheduleChange, Standing, WeekProgress, new_calendar_token
 from progress.schedule import PlannedWeek, Schedule, replan_shift, same_weekday_on_or_before
-from progress.selectors import CURRENT_STATUSES, schedule_for, schedules_for, today_for
+from progress.selectors import (
+    CURRENT_STATUSES,
+    SCHEDULE_FIELDS,
+    schedule_for,
+    standings_computed,
+    today_for,
+)
 
 EARLIEST_START = timedelta(days=366)
 LATEST_START = timedelta(days=366)
@@ -27,43 +32,10 @@ LATEST_START = timedelta(days=366)
 
 STANDING_FIELDS = [
     "state", "planned_week", "current_week", "weeks_behind", "weeks_ahead", "weeks_completed",
-    "total_weeks", "completion_percent", "phase_completion", "changes_on", "refresh_due_at", "refreshed_at",
+    "total_weeks", "completion_percent", "phase_completion", "first_open_week", "overdue_weeks",
+    "current_starts_on", "current_ends_on", "changes_on", "refresh_due_at", "refreshed_at",
 ]  # fmt: skip
 REFRESH_BATCH = 1000
-
-
-def _standing_from(
-    enrolment: Enrolment, schedule: Schedule, weeks: list[tuple[int, int]], now: datetime
-) -> Standing:
-    phases: dict[int, list[int]] = {}
-    for number, phase in weeks:
-        done_total = phases.setdefault(phase, [0, 0])
-        done_total[0] += schedule.week(number).is_completed
-        done_total[1] += 1
-    completed = schedule.completed_count
-    # A left enrolment stands still from the day it left, but in a time zone behind that day has not
-    # come yet: its plan moves until then (the schedule bounds `changes_on` by it), so it is refreshed too.
-    moving = enrolment.status in CURRENT_STATUSES or enrolment.status == Enrolment.Status.LEFT
-    changes_on = schedule.changes_on if moving else None
-    return Standing(
-        enrolment=enrolment,
-        state=schedule.state,
-        planned_week=schedule.planned_week,
-        current_week=schedule.current_week,
-        weeks_behind=schedule.weeks_behind,
-        weeks_ahead=schedule.weeks_ahead,
-        weeks_completed=completed,
-        total_weeks=len(weeks),
-        completion_percent=round(100 * completed / len(weeks)),
-        phase_completion=[[phase, done, total] for phase, (done, total) in phases.items()],
-        changes_on=changes_on,
-        refresh_due_at=(
-            datetime.combine(changes_on, time.min, tzinfo=ZoneInfo(enrolment.timezone))
-            if changes_on
-            else None
-        ),
-        refreshed_at=now,
-    )
 
 
 def standing_refresh(*, enrolment_ids: Iterable[int], now: datetime | None = None) -> int:
@@ -82,16 +54,8 @@ def standing_refresh(*, enrolment_ids: Iterable[int], now: datetime | None = Non
     written = 0
     for offset in range(0, len(ids), REFRESH_BATCH):
         batch = ids[offset : offset + REFRESH_BATCH]
-        enrolments = list(
-            Enrolment.objects.filter(pk__in=batch).only(
-                "id", "start_date", "pace", "timezone", "status", "paused_on", "ended_on"
-            )
-        )
-        schedules = schedules_for(enrolments, at=now, total_weeks=len(weeks))
-        rows = []
-        for enrolment in enrolments:
-            schedule = schedules[enrolment.pk]
-            rows.append(_standing_from(enrolment, schedule, weeks, now))
+        enrolments = Enrolment.objects.filter(pk__in=batch).only(*SCHEDULE_FIELDS)
+        rows = list(standings_computed(enrolments, at=now, weeks=weeks).values())
         Standing.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=["enrolment"], update_fields=STANDING_FIELDS
         )

@@ -15,17 +15,17 @@ from django.utils.safestring import mark_safe
 
 from curriculum.models import Week
 from notifications.services import NoticeDraft
-from progress.schedule import Schedule
+from progress.models import Standing
 from reminders import rules
 from reminders.selectors import DueReminder
 from reminders.tokens import unsubscribe_token_for
 
 
-def subject_for(*, kind: str, schedule: Schedule, weeks: Mapping[int, Week]) -> str:
-    current = schedule.current_week or 1
+def subject_for(*, kind: str, standing: Standing, weeks: Mapping[int, Week]) -> str:
+    current = standing.current_week or 1
     if kind == rules.BEHIND:
-        behind = schedule.weeks_behind
-        first = schedule.overdue[0].number
+        behind = standing.weeks_behind
+        first = standing.overdue_weeks[0]
         return f"You are {behind} week{'s' if behind != 1 else ''} behind: finish week {first} or re-plan"
     if kind == rules.INACTIVE:
         return "Pick up where you left off"
@@ -94,8 +94,8 @@ class ReminderComposer:
 
     def content_for(self, due: DueReminder) -> dict[str, str]:
         """The kind's content block, as text and HTML, rendered once per distinct content."""
-        schedule = due.schedule
-        first_open = schedule.first_uncompleted
+        standing = due.standing
+        first_open = standing.first_open_week
         context: dict[str, Any] = {"dashboard_url": self.dashboard_url}
         if due.kind == rules.WEEKLY:
             quiz = self.quiz_for(due)
@@ -108,22 +108,22 @@ class ReminderComposer:
                 "quiz": quiz,
             }
         elif due.kind == rules.BEHIND:
-            overdue = [planned.number for planned in schedule.overdue]
-            key = (due.kind, tuple(overdue[:5]), len(overdue), first_open.number if first_open else None)
+            overdue = list(standing.overdue_weeks)
+            key = (due.kind, tuple(overdue[:5]), len(overdue), first_open)
             context |= {
                 "weeks_behind": len(overdue),
                 "first_overdue": self.weeks.get(overdue[0]),
                 "first_overdue_number": overdue[0],
-                "first_open_number": first_open.number if first_open else overdue[0],
+                "first_open_number": first_open or overdue[0],
                 "overdue_weeks": [(number, self.weeks.get(number)) for number in overdue[:5]],
                 "more_overdue": max(0, len(overdue) - 5),
             }
         else:
-            completed = schedule.completed_count
-            key = (due.kind, first_open.number if first_open else None, completed)
+            completed = standing.weeks_completed
+            key = (due.kind, first_open, completed)
             context |= {
-                "first_open": self.weeks.get(first_open.number) if first_open else None,
-                "first_open_number": first_open.number if first_open else None,
+                "first_open": self.weeks.get(first_open) if first_open else None,
+                "first_open_number": first_open,
                 "completed_count": completed,
             }
         if key not in self.rendered_content:
@@ -135,13 +135,23 @@ class ReminderComposer:
             }
         return self.rendered_content[key]
 
+    @staticmethod
+    def planned_dates(due: DueReminder) -> dict[str, object]:
+        """The week's number and planned days, as the frame shows them."""
+        standing = due.standing
+        return {
+            "number": due.week,
+            "starts_on": standing.current_starts_on,
+            "ends_on": standing.current_ends_on,
+        }
+
     def draft_for(self, due: DueReminder, *, key: str) -> NoticeDraft:
         """The learner's reminder as a notice (its key message: the subject) and e-mail under `key`."""
         content = self.content_for(due)
         unsubscribe_url = self.unsubscribe_url(due.enrolment.pk)
         frame = {
             "name": due.enrolment.learner.greeting_name,
-            "planned": due.schedule.week(due.week) if due.kind == rules.WEEKLY else None,
+            "planned": self.planned_dates(due) if due.kind == rules.WEEKLY else None,
             "cadence": due.enrolment.get_reminder_cadence_display(),
             "settings_url": self.settings_url,
             "unsubscribe_url": unsubscribe_url,
@@ -151,7 +161,7 @@ class ReminderComposer:
         text, html = (
             self.frame_templates[part].render(frame | {"content": content[part]}) for part in ("txt", "html")
         )
-        subject = subject_for(kind=due.kind, schedule=due.schedule, weeks=self.weeks)
+        subject = subject_for(kind=due.kind, standing=due.standing, weeks=self.weeks)
         link = (
             self.week_paths.get(due.week, self.dashboard_path)
             if due.kind == rules.WEEKLY

@@ -1,8 +1,8 @@
 """Reads for reminders: the learners to consider, page by page, and what each of them is due.
 
-Everything is loaded per batch of enrolments, never per learner: one query for the enrolments with
-their learners, one for their week statuses, one for their schedule changes (plus one for the
-curriculum weeks, which the caller loads once per batch).
+Everything is loaded per batch of enrolments, never per learner: one query of the candidates' stored
+standings (who is due), one for the enrolments due with their learners and whole standings (what
+their e-mails say). No schedule is built unless a stored standing is out of date.
 """
 
 from collections.abc import Callable, Iterator, Sequence
@@ -14,9 +14,8 @@ from django.db.models import QuerySet
 
 from assessments.selectors import QuizSummary, quiz_summaries_for_learners
 from curriculum.models import Week
-from progress.models import Enrolment
-from progress.schedule import Schedule
-from progress.selectors import schedules_for
+from progress.models import Enrolment, Standing
+from progress.selectors import SCHEDULE_FIELDS, standings_computed
 from reminders import rules
 
 BATCH_SIZE = 500
@@ -65,13 +64,15 @@ def curriculum_weeks() -> dict[int, Week]:
 class DueReminder:
     enrolment: Enrolment
     kind: str
-    schedule: Schedule
+    standing: Standing
+    """The learner's standing at the run: the stored one, or computed when its change had come (and
+    the refresh not yet): what the e-mail says (week, dates, overdue weeks) comes from it."""
 
     @property
     def week(self) -> int:
         """The curriculum week the reminder is about: the learner's current week."""
-        assert self.schedule.current_week is not None  # rules never make a reminder without one
-        return self.schedule.current_week
+        assert self.standing.current_week is not None  # rules never make a reminder without one
+        return self.standing.current_week
 
     @property
     def key(self) -> str:
@@ -96,9 +97,10 @@ CHOOSING_FIELDS = (
 batch only to find them reminded already (as model instances, a third of its time)."""
 
 COMPOSING_FIELDS = (
-    *("start_date", "pace", "timezone", "status", "paused_on", "ended_on"),  # the schedule
-    *("reminder_cadence", "learner_id", "standing__total_weeks"),
+    *SCHEDULE_FIELDS,  # a standing out of date is computed again
+    *("reminder_cadence", "learner_id"),
     *("learner__email", "learner__name", "learner__first_name", "learner__last_name"),  # the greeting
+    *(f"standing__{field.name}" for field in Standing._meta.concrete_fields if field.name != "enrolment"),
 )
 """What composing reads of the enrolments due (and only of those)."""
 
@@ -117,10 +119,10 @@ def reminders_due(
     keys of those due, returns the ones already sent: they are dropped before anything else is read,
     which is what lets a second run of the week cost one query a batch more than choosing. A standing
     stays true until its `refresh_due_at`, so its week names the key; a standing whose change has come
-    (not refreshed yet) is not trusted for that, and the key is taken from the built schedule. Only the
-    rest are loaded (enrolments with their learners) and their dated schedules built (two more
-    queries), for the e-mail's dates and overdue weeks. Each learner's week is the one on their own
-    calendar date at `as_of`, by the schedule rule the dashboard uses.
+    (not refreshed yet) is not trusted: the rest are loaded (enrolments with their learners and whole
+    standings, one query), and such a standing is computed again at `as_of` (three queries more, when
+    there is one), which names the week and what the e-mail says. Each learner's week is the one on
+    their own calendar date at `as_of`, by the schedule rule the dashboard uses.
     """
     kinds: dict[int, str] = {}
     known: dict[int, str] = {}  # the keys the stored standing names
@@ -149,14 +151,14 @@ def reminders_due(
         .only(*COMPOSING_FIELDS)
         .order_by("id")
     )
-    if not due_enrolments:
-        return []
-    schedules = schedules_for(due_enrolments, at=as_of, total_weeks=due_enrolments[0].standing.total_weeks)
-    return [
-        DueReminder(enrolment=enrolment, kind=kinds[enrolment.pk], schedule=schedules[enrolment.pk])
-        for enrolment in due_enrolments
-        if schedules[enrolment.pk].current_week is not None
-    ]
+    stale = [e for e in due_enrolments if not _standing_holds_at(e.standing.refresh_due_at, as_of)]
+    recomputed = standings_computed(stale, at=as_of)
+    due = []
+    for enrolment in due_enrolments:
+        standing = recomputed.get(enrolment.pk, enrolment.standing)
+        if standing.current_week is not None:
+            due.append(DueReminder(enrolment=enrolment, kind=kinds[enrolment.pk], standing=standing))
+    return due
 
 
 def _standing_holds_at(refresh_due_at: datetime | None, moment: datetime) -> bool:

@@ -30,7 +30,7 @@ class BatchResult:
 def reminder_batch_enqueue(*, enrolment_ids: Sequence[int], as_of: datetime | None = None) -> BatchResult:
     """Put the reminders due at `as_of` to these enrolments in the outbox, each once.
 
-    Those already notified (an earlier run) are neither scheduled nor composed again: one indexed query
+    Those already notified (an earlier run) are neither loaded nor composed again: one indexed query
     on the keys tells which (`reminders_due`), a second one catches a key a stale standing could not
     name. The rest are composed, their notices inserted in one statement and the e-mails of those who want
     them in another; the outbox sends them, 500 a task, over one connection each, after the caller's

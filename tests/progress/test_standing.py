@@ -51,6 +51,19 @@ def assert_stored_standing_is_fresh(enrolment: Enrolment) -> None:
         schedule.weeks_ahead, schedule.completed_count, len(schedule.weeks), schedule.changes_on,
     )  # fmt: skip
     assert stored.completion_percent == round(100 * schedule.completed_count / len(schedule.weeks))
+    current = schedule.week(schedule.current_week) if schedule.current_week else None
+    first_open = schedule.first_uncompleted
+    assert (
+        stored.first_open_week,
+        stored.overdue_weeks,
+        stored.current_starts_on,
+        stored.current_ends_on,
+    ) == (
+        first_open.number if first_open else None,
+        [week.number for week in schedule.overdue],
+        current.starts_on if current else None,
+        current.ends_on if current else None,
+    )
 
 
 operations = st.lists(
