@@ -162,32 +162,67 @@ def emails_enqueue(*, drafts: Sequence[EmailDraft]) -> list[int]:
 
 
 def _insert_returning_new_ids(drafts: Sequence[EmailDraft]) -> list[int]:
-    """PostgreSQL: one INSERT … SELECT FROM unnest(one array per column) … RETURNING id. A statement
-    with ten parameters instead of ten per row: for a batch of 500 reminders it takes about a third less
-    time (and CPU) than bulk_create, and it tells which rows are new without another query."""
+    """PostgreSQL: the drafts' rows in one INSERT (`_insert_new_rows`), returning the new ids."""
     rows = [draft.row() for draft in drafts]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(name) for name in DRAFT_FIELDS)  # the columns have the attributes' names
-    arrays = [
-        [getattr(row, name) for row in rows]
-        if name != "headers"
-        else [json.dumps(row.headers) for row in rows]
+    types = {"recipient_id": "bigint", "headers": "jsonb"}
+    columns = {
+        name: (
+            types.get(name, "text"),
+            [json.dumps(row.headers) for row in rows]
+            if name == "headers"
+            else [getattr(row, name) for row in rows],
+        )
         for name in DRAFT_FIELDS
-    ]
-    types = ["bigint", "text", "text", "text", "text", "text", "text", "text", "text", "text"]
-    unnest = ", ".join(f"%s::{kind}[]" for kind in types)
-    values = ", ".join(
-        f"u.c{n}" if name != "headers" else f"u.c{n}::jsonb" for n, name in enumerate(DRAFT_FIELDS)
+    }
+    fixed = {"status": Email.Status.QUEUED, "attempts": 0, "last_error": "", "created_at": timezone.now()}
+    return _insert_new_rows(Email, columns=columns, fixed=fixed)
+
+
+def _insert_new_rows(
+    model: type[Email] | type[Notice],
+    *,
+    columns: Mapping[str, tuple[str, list[Any]]],
+    fixed: Mapping[str, Any],
+) -> list[int]:
+    """PostgreSQL: INSERT … SELECT FROM unnest(one array per column) ON CONFLICT (key) DO NOTHING
+    RETURNING id; the ids of the rows inserted, sorted. `columns`: column → (SQL type, one value per
+    row; "jsonb" values as JSON text); `fixed`: column → the value of every row.
+
+    A statement with one parameter per column instead of one per value (bulk_create's): it tells which
+    rows are new without another query, and its arrays go in binary, apart from the SQL text."""
+    quote = connection.ops.quote_name
+    names = [*columns, *fixed]
+    element = {"jsonb": "text"}  # JSON goes as text and is cast in the SELECT
+    unnest = ", ".join(f"%b::{element.get(kind, kind)}[]" for kind, _ in columns.values())
+    selected = ", ".join(
+        f"u.c{n}::jsonb" if kind == "jsonb" else f"u.c{n}" for n, (kind, _) in enumerate(columns.values())
     )
-    names = ", ".join(f"c{n}" for n in range(len(DRAFT_FIELDS)))
+    aliases = ", ".join(f"c{n}" for n in range(len(columns)))
+    constants = ", ".join("%s" for _ in fixed)
     sql = (
-        f"INSERT INTO {quote(Email._meta.db_table)} ({columns}, status, attempts, last_error, created_at)"
-        f" SELECT {values}, %s, 0, '', %s FROM unnest({unnest}) AS u({names})"
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(name) for name in names)})"
+        f" SELECT {selected}, {constants} FROM unnest({unnest}) AS u({aliases})"
         f" ON CONFLICT ({quote('key')}) DO NOTHING RETURNING id"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [Email.Status.QUEUED, timezone.now(), *arrays])
+    with _server_binding_cursor() as cursor:
+        # The SELECT's constants come before the FROM's arrays in the statement, so in the parameters.
+        cursor.execute(sql, [*fixed.values(), *(values for _, values in columns.values())])
         return sorted(row[0] for row in cursor.fetchall())
+
+
+def _server_binding_cursor() -> Any:
+    """A cursor on the current connection (its transaction; Django's query logging and wrappers) that
+    sends the parameters apart from the statement, the `%b` ones in binary. Django's cursors bind on
+    the client, quoting every value into the SQL text: for the arrays of 500 e-mails' bodies that
+    quoting took longer than the INSERT (a batch's arrays: 64 ms quoted, 10 ms in binary)."""
+    import psycopg
+
+    connection.ensure_connection()
+    cursor = psycopg.Cursor(connection.connection)
+    # (django-stubs type the argument as Django's wrapper; Django passes the driver's cursor, as here)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(cursor)  # type: ignore[arg-type]
+    return connection.make_cursor(cursor)  # type: ignore[arg-type]
 
 
 def emails_send_after_commit(*, email_ids: Sequence[int]) -> None:
@@ -457,5 +492,16 @@ def notify_many(*, drafts: Sequence[NoticeDraft]) -> None:
         return
     deliveries = deliveries_for(pairs=[(draft.recipient_id, draft.kind) for draft in drafts])
     chosen = [(draft, deliveries[(draft.recipient_id, draft.kind)]) for draft in drafts]
-    Notice.objects.bulk_create([draft.notice(delivery) for draft, delivery in chosen], ignore_conflicts=True)
+    notices = [draft.notice(delivery) for draft, delivery in chosen]
+    if connection.vendor == "postgresql":  # 500 notices' texts: one statement of arrays (see emails_enqueue)
+        columns = {
+            name: (
+                "bigint" if name == "recipient_id" else "text",
+                [getattr(notice, name) for notice in notices],
+            )
+            for name in NOTICE_FIELDS
+        }
+        _insert_new_rows(Notice, columns=columns, fixed={"created_at": timezone.now()})
+    else:
+        Notice.objects.bulk_create(notices, ignore_conflicts=True)
     emails_enqueue(drafts=[draft.email() for draft, delivery in chosen if delivery == Delivery.EMAIL])
