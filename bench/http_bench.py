@@ -230,6 +230,8 @@ def main() -> None:
     )
     args = parser.parse_args()
 
+    # The seeded database may predate a migration (a new column the pages read): bring it up to date.
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, check=True)
     urls = targets(browser_cookies())
     if args.only:  # an A/B run of a few pages: shorter, and the ratio to the floor is still of one run
         urls = [t for t in urls if t.label == FLOOR or any(part in t.label for part in args.only)]
