@@ -164,18 +164,21 @@ def emails_enqueue(*, drafts: Sequence[EmailDraft]) -> list[int]:
 def _insert_returning_new_ids(drafts: Sequence[EmailDraft]) -> list[int]:
     """PostgreSQL: the drafts' rows in one INSERT (`_insert_new_rows`), returning the new ids."""
     rows = [draft.row() for draft in drafts]
-    types = {"recipient_id": "bigint", "headers": "jsonb"}
-    columns = {
-        name: (
-            types.get(name, "text"),
-            [json.dumps(row.headers) for row in rows]
-            if name == "headers"
-            else [getattr(row, name) for row in rows],
-        )
-        for name in DRAFT_FIELDS
-    }
+    columns = _array_columns(rows, DRAFT_FIELDS)
+    columns["headers"] = ("jsonb", [json.dumps(row.headers) for row in rows])
     fixed = {"status": Email.Status.QUEUED, "attempts": 0, "last_error": "", "created_at": timezone.now()}
     return _insert_new_rows(Email, columns=columns, fixed=fixed)
+
+
+def _array_columns(
+    rows: Sequence[Email] | Sequence[Notice], names: Sequence[str]
+) -> dict[str, tuple[str, list[Any]]]:
+    """Each named field of `rows` as one array column for `_insert_new_rows`: the recipient's id as
+    bigint, the others (the outbox's and the notices' text fields) as text."""
+    return {
+        name: ("bigint" if name == "recipient_id" else "text", [getattr(row, name) for row in rows])
+        for name in names
+    }
 
 
 def _insert_new_rows(
@@ -494,14 +497,9 @@ def notify_many(*, drafts: Sequence[NoticeDraft]) -> None:
     chosen = [(draft, deliveries[(draft.recipient_id, draft.kind)]) for draft in drafts]
     notices = [draft.notice(delivery) for draft, delivery in chosen]
     if connection.vendor == "postgresql":  # 500 notices' texts: one statement of arrays (see emails_enqueue)
-        columns = {
-            name: (
-                "bigint" if name == "recipient_id" else "text",
-                [getattr(notice, name) for notice in notices],
-            )
-            for name in NOTICE_FIELDS
-        }
-        _insert_new_rows(Notice, columns=columns, fixed={"created_at": timezone.now()})
+        _insert_new_rows(
+            Notice, columns=_array_columns(notices, NOTICE_FIELDS), fixed={"created_at": timezone.now()}
+        )
     else:
         Notice.objects.bulk_create(notices, ignore_conflicts=True)
     emails_enqueue(drafts=[draft.email() for draft, delivery in chosen if delivery == Delivery.EMAIL])

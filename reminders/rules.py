@@ -25,7 +25,8 @@ REMINDED_STATES = ("on_track", "behind", "ahead")
 
 
 class StandingFacts(Protocol):
-    """What the rule reads: a stored `progress.Standing` or a `progress.schedule.Schedule`."""
+    """What the rule reads: a stored `progress.Standing` (as the reminder run reads it, the values of
+    `reminders.selectors.StoredFacts`) or a `progress.schedule.Schedule`."""
 
     @property
     def state(self) -> str: ...
