@@ -1,10 +1,11 @@
 """Reads of the curriculum. The curriculum is public: no scoping by user is needed."""
 
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Prefetch, QuerySet, Subquery, Value
 
-from curriculum.models import Phase, Week
+from curriculum.models import Phase, Resource, Week
 
 
 def phase_list_with_weeks() -> QuerySet[Phase]:
@@ -29,6 +30,57 @@ def week_count() -> int:
 def week_phase_numbers() -> list[tuple[int, int]]:
     """(week number, phase number) for every week, in order."""
     return list(Week.objects.order_by("number").values_list("number", "phase__number"))
+
+
+class WeekValues(NamedTuple):
+    """A week as plain values, with its phase's number and title."""
+
+    id: int
+    number: int
+    topic: str
+    focus_area: str
+    learning_objectives: str
+    phase_id: int
+    phase_number: int
+    phase_title: str
+    extra: tuple[Any, ...] = ()
+    """The values of the caller's annotations (`week_values`), in their order."""
+
+
+WEEK_VALUE_FIELDS = ("id", "number", "topic", "focus_area", "learning_objectives", "phase_id")
+
+
+def week_values(**annotations: Any) -> list[WeekValues]:
+    """Every week in order as plain values (one query, no model instances): for a page that shows a
+    few weeks but needs the order and phases of all of them (the learner dashboard). `annotations`
+    are expressions a higher app reads with each week (the dashboard: the learner's status on it)."""
+    rows = (
+        Week.objects.order_by("number")
+        .annotate(**annotations)
+        .values_list(*WEEK_VALUE_FIELDS, "phase__number", "phase__title", *annotations)
+    )
+    own = len(WEEK_VALUE_FIELDS) + 2
+    return [WeekValues._make((*row[:own], tuple(row[own:]))) for row in rows]
+
+
+def week_from(values: WeekValues) -> Week:
+    """The week of `values` as a model instance (with its phase), for a template that shows it; no query."""
+    week = Week(
+        pk=values.id,
+        number=values.number,
+        topic=values.topic,
+        focus_area=values.focus_area,
+        learning_objectives=values.learning_objectives,
+        phase_id=values.phase_id,
+    )
+    week._state.adding, week._state.db = False, "default"  # as if read: links and relations work
+    week.phase = Phase(pk=values.phase_id, number=values.phase_number, title=values.phase_title)
+    return week
+
+
+def resources_of(*, week_id: int) -> list[Resource]:
+    """A week's resources, in their order (one query)."""
+    return list(Resource.objects.filter(week_id=week_id).order_by("order", "id"))
 
 
 def week_exists(*, number: int) -> bool:

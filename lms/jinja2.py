@@ -30,11 +30,20 @@ def _reversed(name: str, args: tuple[Any, ...], script_prefix: str) -> str:
     return reverse(name, args=args)
 
 
+TIME_OF_DAY_FORMATS = frozenset("aABcefgGhHiIOPrsTuUZ")
+"""Django's date-format characters that read more than the day: the hour, the time zone, a timestamp."""
+
+
 def date(value: Any, arg: str | None = None) -> str:
     """Django's `date` filter, in the current time zone as Django templates show datetimes."""
     if type(value) is datetime.date:  # no time zone: the text depends on the day, format and language only
         return _date_text(value, arg, get_language())
-    return defaultfilters.date(template_localtime(value), arg)
+    local = template_localtime(value)
+    if isinstance(local, datetime.datetime) and arg and not TIME_OF_DAY_FORMATS.intersection(arg):
+        # "j M Y" of a datetime is the text of its local day: the mentor table's 25 "last activity"
+        # datetimes took ~0.1 ms each through Django's filter, a tenth of the page.
+        return _date_text(local.date(), arg, get_language())
+    return defaultfilters.date(local, arg)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -56,5 +65,6 @@ def environment(**options: Any) -> Environment:
         floatformat=defaultfilters.floatformat,
         linebreaksbr=linebreaksbr,
         pluralize=defaultfilters.pluralize,
+        truncatechars=defaultfilters.truncatechars,
     )
     return env

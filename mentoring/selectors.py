@@ -73,14 +73,13 @@ def mentee_enrolments_for(*, user: User) -> QuerySet[Enrolment]:
 
 
 def _flag_conditions(now: datetime) -> dict[str, Q]:
-    """Each flag as a condition on an enrolment row (with its standing and quiz record joined, and the
-    `project_waiting` annotation: one subquery serves the column, the flag count and the filter)."""
+    """Each flag as a condition on an enrolment row (joining its standing and quiz record as needed)."""
     return {
         "behind": Q(standing__weeks_behind__gt=0),
         "inactive": Q(last_activity_at__lte=now - INACTIVE_AFTER),
         "failed_quiz": has_failed_quiz(),
         "pending_review": has_reviews_waiting(),
-        "project_waiting": Q(project_waiting=True),
+        "project_waiting": Q(project_waiting()),
     }
 
 
@@ -189,6 +188,26 @@ def _segment_filter(
     return rows
 
 
+def _mentees_kept(
+    *, user: User, flag: str | None, segment: Segment | None, now: datetime
+) -> QuerySet[Enrolment]:
+    """The user's mentees that `flag` and `segment` keep: the rows of the table, without its columns."""
+    rows = mentee_enrolments_for(user=user)
+    if segment is not None:
+        rows = _segment_filter(rows, user=user, segment=segment, now=now)
+    conditions = _flag_conditions(now)
+    return rows.filter(conditions[flag]) if flag in conditions else rows
+
+
+def mentee_count(
+    *, user: User, flag: str | None = None, now: datetime | None = None, segment: Segment | None = None
+) -> int:
+    """How many rows `mentee_table` has for the same arguments, counted over the filtered enrolments
+    alone: the table's joins and columns cost a page's count as much to build as the page itself."""
+    rows = _mentees_kept(user=user, flag=flag, segment=segment, now=now or timezone.now())
+    return rows.select_related(None).count()
+
+
 SORTS: dict[str, list[F | Lower]] = {
     "learner": [Lower(display_name_expression("learner__"))],
     "current_week": [F("standing__current_week")],
@@ -216,11 +235,9 @@ def mentee_table(
     lowest."""
     now = now or timezone.now()
     conditions = _flag_conditions(now)
-    scoped = mentee_enrolments_for(user=user)
-    if segment is not None:
-        scoped = _segment_filter(scoped, user=user, segment=segment, now=now)
     rows = (
-        scoped.select_related(None)
+        _mentees_kept(user=user, flag=flag, segment=segment, now=now)
+        .select_related(None)
         .select_related("learner", "standing", QUIZ_RECORD)
         .annotate(**card_columns(now=now), project_waiting=project_waiting())
         .annotate(
@@ -230,8 +247,6 @@ def mentee_table(
             ),
         )
     )
-    if flag in conditions:
-        rows = rows.filter(conditions[flag])
     descending = sort.startswith("-")
     key = sort.lstrip("-")
     if key not in SORTS:

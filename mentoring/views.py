@@ -7,7 +7,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from cards.selectors import card_stats_for, day_end_of
 from curriculum.models import Phase, Week
 from lms.csv_export import csv_response
 from lms.forms import add_validation_error
+from lms.pagination import CountedPaginator
 from mentoring import services
 from mentoring.forms import FeedbackForm, PhaseReviewForm, ReplyForm
 from mentoring.models import WeekFeedback
@@ -31,6 +31,7 @@ from mentoring.selectors import (
     MenteeRow,
     Segment,
     can_mentor,
+    mentee_count,
     mentee_enrolments_for,
     mentee_row,
     mentee_table,
@@ -181,10 +182,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The table, a page at a time, filtered, sorted and paginated in SQL (the CSV holds every row)."""
     flag, sort = _table_options(request)
     segment = _segment(request)
-    table = mentee_table(user=request.user, flag=flag, sort=sort, segment=segment)  # type: ignore[arg-type]
-    per_page = _rows_per_page(request)
-    page = Paginator(table, per_page).get_page(request.GET.get("page"))
     now = timezone.now()
+    user = request.user
+    table = mentee_table(user=user, flag=flag, sort=sort, segment=segment, now=now)  # type: ignore[arg-type]
+    total = mentee_count(user=user, flag=flag, segment=segment, now=now)  # type: ignore[arg-type]
+    page = CountedPaginator(table, _rows_per_page(request), count=total).get_page(request.GET.get("page"))
     context = {
         "workspace_url": reverse("mentoring:workspace") + _mentor_query(segment),
         "segment": segment,
@@ -193,14 +195,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "mentor_query": _mentor_query(segment) or "?",
         "rows": [mentee_row(enrolment, now=now) for enrolment in page.object_list],
         "page": page,
-        "total": page.paginator.count,
+        "total": total,
         "flags": FLAGS,
         "flag": flag,
         "flag_label": FLAGS.get(flag or ""),
         "sort": sort,
         "headers": sort_headers(sort),
         "sort_choices": sort_choices(),
-        "per_page": per_page,
+        "per_page": page.paginator.per_page,
         "per_page_choices": ROWS_PER_PAGE,
         "queue": review_queue_for(user=request.user, limit=QUEUE_ON_DASHBOARD),  # type: ignore[arg-type]
         "waiting_days": review_waiting_days(),

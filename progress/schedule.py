@@ -78,6 +78,7 @@ class PlannedWeek:
 
 
 STATES = ("not_started", "on_track", "behind", "ahead", "paused", "completed")
+STATE_TONES = {"behind": "bad", "paused": "warn", "not_started": "warn"}
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,12 @@ class Schedule:
     @property
     def label(self) -> str:
         return state_label(self.state, weeks_behind=self.weeks_behind, weeks_ahead=self.weeks_ahead)
+
+    @property
+    def tone(self) -> str:
+        """The state's tag as pages colour it (a CSS class): bad when behind, warn while paused or
+        before the start, ok otherwise."""
+        return STATE_TONES.get(self.state, "ok")
 
     def week(self, number: int) -> PlannedWeek:
         return self.weeks[number - 1]

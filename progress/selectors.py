@@ -228,6 +228,14 @@ def week_to_continue(schedule: Schedule) -> int | None:
     return current if not schedule.week(current).is_completed else first_open.number
 
 
+def replan_to_undo(enrolment: Enrolment, changes: list[ScheduleChange]) -> ScheduleChange | None:
+    """The last change of the plan (`changes` in the order made) when it is a re-plan of an active
+    enrolment: the one that can be undone."""
+    last = changes[-1] if changes else None
+    active = enrolment.status == Enrolment.Status.ACTIVE
+    return last if active and last and last.reason == ScheduleChange.Reason.REPLAN else None
+
+
 @dataclass(frozen=True)
 class ScheduleRow:
     week: Week
@@ -297,10 +305,7 @@ class LearnerOverview:
 
     @property
     def undoable_replan(self) -> ScheduleChange | None:
-        """The last change of the plan when it is a re-plan of an active enrolment (it can be undone)."""
-        last = self.changes[-1] if self.changes else None
-        active = self.enrolment.status == Enrolment.Status.ACTIVE
-        return last if active and last and last.reason == ScheduleChange.Reason.REPLAN else None
+        return replan_to_undo(self.enrolment, self.changes)
 
     @property
     def percent_complete(self) -> int:

@@ -19,12 +19,13 @@ from accounts.services import user_name_set
 from assessments.selectors import quiz_summaries_for, quiz_summary_for
 from cards.selectors import day_end_of, due_summary_for
 from curriculum.models import Week
-from curriculum.selectors import week_count, week_get, week_neighbours
+from curriculum.selectors import resources_of, week_count, week_get, week_neighbours
 from lms.forms import add_validation_error, posted_data
 from mentoring.selectors import feedback_for, phase_reviews_for
 from notifications.selectors import notices_for
 from progress import services
 from progress.calendar import schedule_calendar
+from progress.dashboard import dashboard_overview
 from progress.forms import (
     EnrolmentForm,
     LearnerSettingsForm,
@@ -43,7 +44,7 @@ from progress.selectors import (
     schedule_for,
     week_plan_for,
 )
-from projects.selectors import project_card_of, week_project_annotations
+from projects.selectors import project_card_for
 
 View = Callable[..., HttpResponse]
 
@@ -115,23 +116,17 @@ def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
     if enrolment.status == Enrolment.Status.LEFT:
         context = {"enrolment": enrolment, "schedule": schedule_for(enrolment)}
         return render(request, "progress/left.html", context)
-    milestones = list(phase_reviews_for(enrolment=enrolment).values())
-    overview = learner_overview(
-        enrolment=enrolment, week_annotations=week_project_annotations(enrolment_id=enrolment.pk)
-    )
-    notices = notices_for(recipient_id=enrolment.learner_id)
-    current = overview.current_row
-    project_card = project_card_of(current.week) if current else None
-    # Only this week's quiz is shown: its summary alone (not all 52).
-    number = current.week.number if current else None
-    quiz = quiz_summary_for(learner=enrolment.learner, week_number=number) if number else None
+    overview = dashboard_overview(enrolment=enrolment)
+    current = overview.current_row.week if overview.current_row else None
     context = {
-        "quiz": quiz,
         "overview": overview,
         "enrolment": enrolment,
-        "milestones": milestones,
-        "notices": notices,
-        "project_card": project_card,
+        "resources": resources_of(week_id=current.pk) if current else [],
+        # Only this week's quiz is shown: its summary alone (not all 52).
+        "quiz": quiz_summary_for(learner=enrolment.learner, week_number=current.number) if current else None,
+        "project_card": project_card_for(enrolment_id=enrolment.pk, week=current) if current else None,
+        "milestones": list(phase_reviews_for(enrolment=enrolment).values()),
+        "notices": notices_for(recipient_id=enrolment.learner_id),
         "review_due": due_summary_for(learner=enrolment.learner, before=day_end_of(enrolment)),
     }
     return render(request, "progress/dashboard.html", context)

@@ -247,19 +247,23 @@ def _latest_version(week: Week) -> dict[str, Any]:
     return week.__dict__.get("project_version") or {}
 
 
-def project_card_of(week: Week) -> ProjectCard | None:
-    """The card of a week row read with `week_project_annotations` (None: the week has no project)."""
-    values = week.__dict__
-    if not values.get("project_id"):
-        return None
-    project = Project(
-        pk=values["project_id"],
-        week=week,
-        title=values["project_title"],
-        kind=values["project_kind"],
-        signs_off_phase=values["project_gate"],
+def project_card_for(*, enrolment_id: int, week: Week) -> ProjectCard | None:
+    """The card of `week`'s published project with the learner's latest version of it (None: the week
+    has no project), in one query: the dashboard shows one week."""
+    versions = Version.objects.filter(enrolment_id=enrolment_id, project_id=OuterRef("pk")).order_by(
+        "-number"
     )
-    latest = _latest_version(week)
+    newest = versions.values(json=JSONObject(id="pk", number="number", status="status"))[:1]
+    found = list(
+        Project.objects.filter(week_id=week.pk, is_published=True)
+        .order_by()
+        .annotate(latest_version=Subquery(newest, output_field=JSONField()))[:1]
+    )
+    if not found:
+        return None
+    project = found[0]
+    project.week = week
+    latest: dict[str, Any] | None = project.latest_version  # type: ignore[attr-defined]
     version = None
     if latest:
         version = Version(pk=latest["id"], number=latest["number"], status=latest["status"], project=project)

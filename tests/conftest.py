@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db.models import Model
 from django.test import override_settings
 
 from tests.factories import MentorFactory, StaffFactory, UserFactory
@@ -33,20 +34,43 @@ def load_curriculum() -> None:
     call_command("load_curriculum", *CURRICULUM_FIXTURES, verbosity=0)
 
 
+CURRICULUM_ROWS: list[tuple[type[Model], list[Model]]] = []
+"""The curriculum's rows as loaded at the start of the run, model by model (`curriculum_tx` puts them
+back after a transactional test's flush)."""
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the curriculum once; every test's transaction rolls back to it."""
+    from django.apps import apps
+
+    from curriculum.services import CONTENT_MODELS
+
     with django_db_blocker.unblock():
         load_curriculum()
+        models = [apps.get_model(label) for label in sorted(CONTENT_MODELS)]
+        CURRICULUM_ROWS[:] = [(model, list(model._base_manager.all())) for model in models]
 
 
 @pytest.fixture
 def curriculum_tx(transactional_db):
-    """For transactional tests, which flush the database after each test: load the curriculum again."""
+    """For transactional tests, which flush the database after each test: the curriculum again, as the
+    run loaded it. Its rows are inserted as they were (a few INSERTs); loading the fixtures through the
+    validating loader again took ~6 s a test, the longest part of the transactional tests."""
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+
     from curriculum.models import Week
 
-    if not Week.objects.exists():
-        load_curriculum()
+    if Week.objects.exists():
+        return
+    with transaction.atomic():  # foreign keys are checked at the commit, whatever the models' order
+        for model, rows in CURRICULUM_ROWS:
+            model._base_manager.bulk_create(rows)
+        models = [model for model, _ in CURRICULUM_ROWS]
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(statement)
 
 
 @pytest.fixture(scope="session", autouse=True)

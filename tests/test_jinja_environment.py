@@ -3,6 +3,7 @@ dates still follow the active language, datetimes the current time zone."""
 
 import datetime
 
+import pytest
 from django.utils import translation
 from django.utils.timezone import override
 
@@ -25,6 +26,32 @@ def test_a_datetime_is_shown_in_the_current_time_zone():
         assert date(moment, "j M Y H:i") == "21 Nov 2026 09:00"
     with override("UTC"):
         assert date(moment, "j M Y H:i") == "20 Nov 2026 20:00"
+
+
+def test_a_datetimes_day_is_its_local_day_in_the_language_active_now():
+    """A day-only format of a datetime is remembered by its local day: the day still moves with the
+    time zone, and the words with the language."""
+    evening = datetime.datetime(2026, 11, 20, 20, 0, tzinfo=datetime.UTC)
+    with override("Pacific/Auckland"):
+        assert date(evening, "j M Y") == "21 Nov 2026"
+        with translation.override("de"):
+            assert date(evening, "j F Y") == "21 November 2026"
+            assert date(evening.replace(month=3), "j F Y") == "21 März 2026"
+    with override("UTC"):
+        assert date(evening, "j M Y") == "20 Nov 2026"
+
+
+@pytest.mark.parametrize(
+    "fmt", ["j M Y", "j M", "D j M", "l jS F Y", "N j, Y", "Y-m-d", "j M Y, H:i", "g:i A", "c"]
+)
+def test_every_format_reads_as_djangos_filter_writes_it(fmt):
+    from django.template import defaultfilters
+    from django.utils.timezone import template_localtime
+
+    with override("America/New_York"):
+        for hour in (0, 3, 4, 5, 12, 23):
+            moment = datetime.datetime(2026, 3, 8, hour, 30, tzinfo=datetime.UTC)
+            assert date(moment, fmt) == defaultfilters.date(template_localtime(moment), fmt)
 
 
 def test_a_remembered_link_follows_the_script_prefix():

@@ -124,7 +124,31 @@ def test_each_flag_filter_keeps_exactly_the_flagged_rows(client, mentor, crafted
         "pending_review": "pending",
     }
     for flag, name in flagged.items():
-        assert list(rows_by_learner(client.get(reverse("mentoring:dashboard"), {"flag": flag}))) == [name]
+        response = client.get(reverse("mentoring:dashboard"), {"flag": flag})
+        assert list(rows_by_learner(response)) == [name]
+        assert response.context["total"] == 1  # counted on its own (mentee_count), as many as the rows
+
+
+@pytest.mark.django_db
+def test_the_count_is_the_number_of_rows_for_every_flag_and_segment(mentor, crafted):
+    """The page's total is a query of its own (`mentee_count`): for every flag, every workspace segment
+    and both together it counts the rows the table lists."""
+    from mentoring.selectors import FLAGS, STANDING_GROUPS, Segment, mentee_count, mentee_table
+
+    now = timezone.now()
+    segments = [
+        None,
+        *(Segment(standing=name) for name in STANDING_GROUPS),
+        Segment(active_week=0),
+        Segment(quiz_phase=1),
+    ]
+    for flag in [None, *FLAGS, "unknown"]:
+        for segment in segments:
+            rows = mentee_table(user=mentor, flag=flag, segment=segment, now=now)
+            assert mentee_count(user=mentor, flag=flag, segment=segment, now=now) == len(rows), (
+                flag,
+                segment,
+            )
 
 
 @pytest.mark.django_db

@@ -1,0 +1,89 @@
+"""The learner dashboard's read: this week, what is overdue, what comes next and the phases.
+
+The dashboard shows a handful of the 52 weeks, so it reads the curriculum as values
+(`curriculum.selectors.week_values`) and makes model instances only of the weeks it shows. The
+schedule is the schedule rule's (`build_schedule` through `selectors.schedule_for`), computed from
+the learner's week statuses and schedule changes as on every page of theirs. `learner_overview`
+(every week as a row, with its progress) stays for the schedule pages.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import OuterRef, Subquery
+
+from curriculum.models import Phase
+from curriculum.selectors import WeekValues, week_from, week_values
+from progress.models import Enrolment, ScheduleChange, WeekProgress
+from progress.schedule import Schedule
+from progress.selectors import PhaseProgress, ScheduleRow, replan_to_undo, schedule_for
+
+
+@dataclass(frozen=True)
+class DashboardOverview:
+    enrolment: Enrolment
+    schedule: Schedule
+    total_weeks: int
+    phases: list[PhaseProgress]
+    first_row: ScheduleRow | None
+    """Week 1: what a learner whose plan has not started yet sees."""
+    current_row: ScheduleRow | None
+    next_row: ScheduleRow | None
+    overdue_rows: list[ScheduleRow]
+    undoable_replan: ScheduleChange | None
+
+    @property
+    def percent_complete(self) -> int:
+        completed = self.schedule.completed_count
+        return round(100 * completed / self.total_weeks) if self.total_weeks else 0
+
+
+def dashboard_overview(*, enrolment: Enrolment, today: date | None = None) -> DashboardOverview:
+    """What the learner dashboard shows of the schedule, in two queries whatever the curriculum's
+    length: the curriculum's weeks as values with the learner's status on each, and their schedule
+    changes."""
+    # The learner's status on each week, read with the weeks: one index probe a week.
+    status = WeekProgress.objects.filter(enrolment_id=enrolment.pk, week_id=OuterRef("pk")).order_by()
+    weeks = week_values(status=Subquery(status.values("status")[:1]))
+    changes = list(enrolment.schedule_changes.all())
+    schedule = schedule_for(
+        enrolment,
+        statuses={week.number: week.extra[0] for week in weeks if week.extra[0]},
+        shifts=[change.shift for change in changes],
+        today=today,
+        total_weeks=len(weeks),
+    )
+
+    def row(number: int | None) -> ScheduleRow | None:
+        if number is None or not 1 <= number <= len(weeks):
+            return None
+        return ScheduleRow(week=week_from(weeks[number - 1]), planned=schedule.week(number), progress=None)
+
+    current = schedule.current_week
+    return DashboardOverview(
+        enrolment=enrolment,
+        schedule=schedule,
+        total_weeks=len(weeks),
+        phases=_phase_progress(weeks, schedule),
+        first_row=row(1),
+        current_row=row(current),
+        next_row=row((current or 0) + 1),
+        overdue_rows=[shown for week in schedule.overdue if (shown := row(week.number))],
+        undoable_replan=replan_to_undo(enrolment, changes),
+    )
+
+
+def _phase_progress(weeks: list[WeekValues], schedule: Schedule) -> list[PhaseProgress]:
+    """Each phase, in order, with how many of its weeks the schedule has completed."""
+    phases: dict[int, Phase] = {}
+    done_and_total: dict[int, list[int]] = {}
+    for week in weeks:
+        if week.phase_id not in phases:
+            phases[week.phase_id] = Phase(pk=week.phase_id, number=week.phase_number, title=week.phase_title)
+            done_and_total[week.phase_id] = [0, 0]
+        done_and_total[week.phase_id][0] += schedule.week(week.number).is_completed
+        done_and_total[week.phase_id][1] += 1
+    return [
+        PhaseProgress(phase=phase, completed=done_and_total[pk][0], total=done_and_total[pk][1])
+        for pk, phase in phases.items()
+    ]
