@@ -7,8 +7,10 @@ the learner's week statuses and schedule changes as on every page of theirs. `le
 (every week as a row, with its progress) stays for the schedule pages.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import OuterRef, Subquery
 
@@ -38,13 +40,17 @@ class DashboardOverview:
         return round(100 * completed / self.total_weeks) if self.total_weeks else 0
 
 
-def dashboard_overview(*, enrolment: Enrolment, today: date | None = None) -> DashboardOverview:
+def dashboard_overview(
+    *, enrolment: Enrolment, today: date | None = None, week_annotations: Mapping[str, Any] | None = None
+) -> DashboardOverview:
     """What the learner dashboard shows of the schedule, in two queries whatever the curriculum's
     length: the curriculum's weeks as values with the learner's status on each, and their schedule
-    changes."""
+    changes. `week_annotations` are expressions a higher app reads with each week (the dashboard:
+    whether it has a project); the weeks shown carry their values as attributes."""
     # The learner's status on each week, read with the weeks: one index probe a week.
     status = WeekProgress.objects.filter(enrolment_id=enrolment.pk, week_id=OuterRef("pk")).order_by()
-    weeks = week_values(status=Subquery(status.values("status")[:1]))
+    annotations = dict(week_annotations or {})
+    weeks = week_values(status=Subquery(status.values("status")[:1]), **annotations)
     changes = list(enrolment.schedule_changes.all())
     schedule = schedule_for(
         enrolment,
@@ -57,7 +63,10 @@ def dashboard_overview(*, enrolment: Enrolment, today: date | None = None) -> Da
     def row(number: int | None) -> ScheduleRow | None:
         if number is None or not 1 <= number <= len(weeks):
             return None
-        return ScheduleRow(week=week_from(weeks[number - 1]), planned=schedule.week(number), progress=None)
+        values = weeks[number - 1]
+        week = week_from(values)
+        week.__dict__.update(zip(annotations, values.extra[1:], strict=True))
+        return ScheduleRow(week=week, planned=schedule.week(number), progress=None)
 
     current = schedule.current_week
     return DashboardOverview(

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -373,12 +373,20 @@ def week_plan_for(
     """The learner's progress row on `week` (None if untouched) and the week's planned dates and state.
 
     One read of the enrolment's progress rows serves both (the schedule needs every week's status):
-    three queries with the schedule changes and the number of weeks.
+    three queries with the schedule changes and the number of weeks. The rows are read as values and
+    only this week's becomes a model instance (the others are a status each).
     """
-    rows = list(WeekProgress.objects.filter(enrolment=enrolment).annotate(number=F("week__number")))
-    statuses = {row.number: row.status for row in rows}  # type: ignore[attr-defined]
+    fields = [field.attname for field in WeekProgress._meta.concrete_fields]
+    status_at, week_at = fields.index("status"), fields.index("week_id")
+    statuses: dict[int, str] = {}
+    progress = None
+    for number, *values in WeekProgress.objects.filter(enrolment=enrolment).values_list(
+        "week__number", *fields
+    ):
+        statuses[number] = values[status_at]
+        if values[week_at] == week.pk:
+            progress = WeekProgress.from_db(WeekProgress.objects.db, fields, values)
     schedule = schedule_for(enrolment, statuses=statuses, total_weeks=total_weeks)
-    progress = next((row for row in rows if row.week_id == week.pk), None)
     return progress, schedule.week(week.number)
 
 

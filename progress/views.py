@@ -44,7 +44,7 @@ from progress.selectors import (
     schedule_for,
     week_plan_for,
 )
-from projects.selectors import project_card_for
+from projects.selectors import has_published_project, project_card_for
 
 View = Callable[..., HttpResponse]
 
@@ -116,7 +116,9 @@ def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
     if enrolment.status == Enrolment.Status.LEFT:
         context = {"enrolment": enrolment, "schedule": schedule_for(enrolment)}
         return render(request, "progress/left.html", context)
-    overview = dashboard_overview(enrolment=enrolment)
+    overview = dashboard_overview(
+        enrolment=enrolment, week_annotations={"has_project": has_published_project()}
+    )
     current = overview.current_row.week if overview.current_row else None
     context = {
         "overview": overview,
@@ -124,7 +126,11 @@ def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
         "resources": resources_of(week_id=current.pk) if current else [],
         # Only this week's quiz is shown: its summary alone (not all 52).
         "quiz": quiz_summary_for(learner=enrolment.learner, week_number=current.number) if current else None,
-        "project_card": project_card_for(enrolment_id=enrolment.pk, week=current) if current else None,
+        "project_card": (
+            project_card_for(enrolment_id=enrolment.pk, week=current)
+            if current and current.has_project  # type: ignore[attr-defined]
+            else None
+        ),
         "milestones": list(phase_reviews_for(enrolment=enrolment).values()),
         "notices": notices_for(recipient_id=enrolment.learner_id),
         "review_due": due_summary_for(learner=enrolment.learner, before=day_end_of(enrolment)),

@@ -247,6 +247,11 @@ def _latest_version(week: Week) -> dict[str, Any]:
     return week.__dict__.get("project_version") or {}
 
 
+def has_published_project() -> Exists:
+    """On week rows: the week has a published project (the dashboard asks for its card only then)."""
+    return Exists(Project.objects.filter(week_id=OuterRef("pk"), is_published=True))
+
+
 def project_card_for(*, enrolment_id: int, week: Week) -> ProjectCard | None:
     """The card of `week`'s published project with the learner's latest version of it (None: the week
     has no project), in one query: the dashboard shows one week."""

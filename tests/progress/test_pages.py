@@ -77,6 +77,15 @@ def test_marking_a_week_complete_updates_the_progress_bar(client, learner, enrol
     progress = WeekProgress.objects.get(enrolment=enrolment, week__number=1)
     assert progress.notes == "Done!"
     assert progress.completed_at is not None
+    # The week's page shows the learner's own row of it (and no other week's).
+    with freeze_time(START + timedelta(days=2)):
+        week_1 = client.get(reverse("progress:week", args=[1])).content.decode()
+        week_2 = client.get(reverse("progress:week", args=[2])).content.decode()
+    assert f"· completed {progress.completed_at:%-d %b %Y}" in week_1
+    assert "Done!</textarea>" in week_1
+    assert '<span class="tag ok">Completed</span>' in week_1
+    assert "· completed" not in week_2
+    assert "Done!" not in week_2
     enrolment.refresh_from_db()
     assert enrolment.last_activity_at is not None
 

@@ -37,6 +37,16 @@ def test_the_dashboard_shows_this_weeks_project_and_its_status(client, learner, 
     assert "Changes requested on version 1 of “Benchmark an inference setup”" in page  # the notice
 
 
+def test_a_week_whose_project_is_not_published_shows_no_card(client, learner, in_week_21):
+    from projects.models import Project
+
+    Project.objects.filter(week__number=WEEK).update(is_published=False)
+    client.force_login(learner)
+    page = client.get(reverse("progress:dashboard")).content.decode()
+    assert f"Week {WEEK}:" in page  # the week itself is shown
+    assert 'aria-labelledby="week-project"' not in page
+
+
 def test_the_digest_lists_waiting_versions_oldest_first_with_long_waits(
     learner, mentor, in_week_21, settings
 ):
