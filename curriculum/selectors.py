@@ -64,7 +64,8 @@ def week_values(**annotations: Any) -> list[WeekValues]:
 
 
 def week_from(values: WeekValues) -> Week:
-    """The week of `values` as a model instance (with its phase), for a template that shows it; no query."""
+    """The week of `values` as a model instance (with its phase), as if read from the database: for a
+    template that shows it; no query."""
     week = Week(
         pk=values.id,
         number=values.number,
@@ -73,7 +74,7 @@ def week_from(values: WeekValues) -> Week:
         learning_objectives=values.learning_objectives,
         phase_id=values.phase_id,
     )
-    week._state.adding, week._state.db = False, "default"  # as if read: links and relations work
+    week._state.adding, week._state.db = False, Week.objects.db  # as if read: links and relations work
     week.phase = Phase(pk=values.phase_id, number=values.phase_number, title=values.phase_title)
     return week
 

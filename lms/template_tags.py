@@ -7,6 +7,9 @@ from django.middleware.csrf import get_token
 from django.template import engines
 from django.template.backends.utils import csrf_input
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from lms.jinja2 import LANGUAGE
 
 register = template.Library()
 
@@ -17,6 +20,7 @@ def jinja(context: template.Context, template_name: str) -> SafeString:
     directory) with this template's context. Its output is escaped by Jinja2's autoescape, so it is
     safe to insert as it is."""
     values: dict[str, Any] = {str(name): value for name, value in context.flatten().items()}
+    values[LANGUAGE] = get_language()
     request = context.get("request")
     if request is not None:
         # Django's Jinja2 backend would pass lazy CSRF values, masked anew at every use: a loop of 52

@@ -66,3 +66,17 @@ def test_a_remembered_link_follows_the_script_prefix():
     finally:
         set_script_prefix("/")
     assert url("progress:week", 5) == "/my/weeks/5/"
+
+
+def test_templates_read_the_language_the_jinja_tag_hands_them_once_per_page():
+    """The `jinja` tag asks for the active language once (lms.jinja2.LANGUAGE) and every date of the
+    page is written in it; without it (an e-mail rendered directly) each date asks for itself."""
+    from django.template import engines
+
+    from lms.jinja2 import LANGUAGE
+
+    day = datetime.date(2026, 3, 2)
+    template = engines["jinja2"].from_string("{{ day|date('j F Y') }}")
+    with translation.override("de"):
+        assert template.render({"day": day}) == "2 März 2026"
+        assert template.render({"day": day, LANGUAGE: "en"}) == "2 March 2026"
