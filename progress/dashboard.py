@@ -51,7 +51,7 @@ def dashboard_overview(
     status = WeekProgress.objects.filter(enrolment_id=enrolment.pk, week_id=OuterRef("pk")).order_by()
     annotations = dict(week_annotations or {})
     weeks = week_values(status=Subquery(status.values("status")[:1]), **annotations)
-    changes = list(enrolment.schedule_changes.all())
+    changes = list(ScheduleChange.objects.filter(enrolment_id=enrolment.pk))  # in the order made (Meta)
     schedule = schedule_for(
         enrolment,
         statuses={week.number: week.extra[0] for week in weeks if week.extra[0]},

@@ -35,13 +35,14 @@ def enrolment_current_for(*, learner: User) -> Enrolment | None:
 
 
 def enrolment_latest_for(*, learner: User) -> Enrolment | None:
-    """The enrolment the learner's pages show: the current one, else the most recent."""
-    return (
-        Enrolment.objects.select_related("mentor", "learner")
-        .filter(learner=learner)
-        .order_by("-created_at")
-        .first()
+    """The enrolment the learner's pages show: the current one, else the most recent. Its learner is
+    `learner` itself (every learner page reads it; a join would load the same row again)."""
+    enrolment = (
+        Enrolment.objects.select_related("mentor").filter(learner=learner).order_by("-created_at").first()
     )
+    if enrolment is not None:
+        enrolment.learner = learner
+    return enrolment
 
 
 def enrolments_mentored_by(*, mentor: User) -> QuerySet[Enrolment]:

@@ -24,4 +24,4 @@ export ALLOWED_HOSTS="localhost,127.0.0.1,testserver"
 .venv/bin/python manage.py collectstatic --noinput -v0
 # One test process per core (pytest-xdist; TEST_PROCESSES to change it): each has its own database
 # (pytest-django) and Redis databases (tests/worker_services.py).
-.venv/bin/pytest -n "${TEST_PROCESSES:-auto}" "$@"
+.venv/bin/pytest -n "${TEST_PROCESSES:-auto}" --maxprocesses 8 "$@"

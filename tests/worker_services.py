@@ -31,6 +31,9 @@ def _worker_number() -> int:
 
 
 _worker = _worker_number()
+if 2 * _worker >= REDIS_DATABASES:
+    # Worker 8 would share worker 0's pair: refuse rather than let two workers' tasks and caches mix.
+    raise RuntimeError(f"at most {REDIS_DATABASES // 2} test processes: each takes two Redis databases")
 for _name in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "CACHE_URL"):
     if _name in os.environ:
         os.environ[_name] = worker_redis_url(os.environ[_name], _worker)
