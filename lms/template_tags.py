@@ -9,7 +9,7 @@ from django.template.backends.utils import csrf_input
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from lms.jinja2 import LANGUAGE
+from lms.jinja2 import LANGUAGE, url
 
 register = template.Library()
 
@@ -29,3 +29,10 @@ def jinja(context: template.Context, template_name: str) -> SafeString:
         values |= {"request": request, "csrf_input": csrf_input(request), "csrf_token": get_token(request)}
     rendered = engines["jinja2"].get_template(template_name).render(values)
     return mark_safe(rendered)
+
+
+@register.simple_tag
+def path(name: str, *args: Any) -> str:
+    """`{% path "progress:schedule" %}`: Django's `{% url %}`, remembered per name, arguments and script
+    prefix (`lms.jinja2.url`). The layout's links were reversed again on every page (~0.4 ms)."""
+    return url(name, *args)
