@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.template import defaultfilters
+from django.template import defaultfilters, engines
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # missing from the stubs
@@ -73,6 +73,12 @@ def _date_text(value: datetime.date, arg: str | None, language: str | None) -> s
     return defaultfilters.date(value, arg)
 
 
+def django_include(template_name: str, **context: Any) -> str:
+    """`{{ django_include("partials/form_fields.html", form=form) }}`: a Django template inside a Jinja2
+    one (the form partial every page shares; its output is marked safe by Django's escaping)."""
+    return engines["django"].get_template(template_name).render(context)
+
+
 def linebreaksbr(value: Any) -> str:
     """Django's `linebreaksbr`, escaping its input first (its result is marked safe)."""
     return defaultfilters.linebreaksbr(value, autoescape=True)
@@ -80,7 +86,7 @@ def linebreaksbr(value: Any) -> str:
 
 def environment(**options: Any) -> Environment:
     env = Environment(**options)
-    env.globals.update(url=url, static=static)
+    env.globals.update(url=url, static=static, django_include=django_include)
     env.filters.update(
         date=_date_filter,
         floatformat=defaultfilters.floatformat,
