@@ -59,3 +59,20 @@ def test_jinja_rows_show_datetimes_in_the_sites_time_zone(client, mentor, hostil
     page = client.get(reverse("mentoring:dashboard")).content.decode()
     assert "21 Nov 2026" in page
     assert "20 Nov 2026" not in page
+
+
+@pytest.mark.django_db
+def test_the_learners_week_page_escapes_their_notes_and_the_feedback_and_its_forms_post(
+    client, hostile_mentee
+):
+    """The learner's week page is a Jinja2 template around the Django form partial: what people typed
+    is escaped (the notes in the form's textarea, the feedback with its line breaks), and both forms
+    carry the CSRF token."""
+    client.force_login(hostile_mentee.learner)
+    page = client.get(reverse("progress:week", args=[1])).content.decode()
+    assert HOSTILE not in page
+    assert "line one\n&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</textarea>" in page
+    assert "&lt;b&gt;bold?&lt;/b&gt;<br>second line" in page
+    assert page.count('name="csrfmiddlewaretoken"') >= 3  # log-out, progress, reply
+    response = client.post(reverse("progress:week", args=[1]), {"status": "completed", "notes": "done"})
+    assert response.status_code == 302
