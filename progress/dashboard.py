@@ -18,7 +18,7 @@ from curriculum.models import Phase
 from curriculum.selectors import WeekValues, week_from, week_values
 from progress.models import Enrolment, ScheduleChange, WeekProgress
 from progress.schedule import Schedule
-from progress.selectors import PhaseProgress, ScheduleRow, replan_to_undo, schedule_for
+from progress.selectors import PhaseProgress, ScheduleRow, completed_per_phase, replan_to_undo, schedule_for
 
 
 @dataclass(frozen=True)
@@ -85,14 +85,10 @@ def dashboard_overview(
 def _phase_progress(weeks: list[WeekValues], schedule: Schedule) -> list[PhaseProgress]:
     """Each phase, in order, with how many of its weeks the schedule has completed."""
     phases: dict[int, Phase] = {}
-    done_and_total: dict[int, list[int]] = {}
-    for week in weeks:
+    for week in weeks:  # one instance a phase
         if week.phase_id not in phases:
             phases[week.phase_id] = Phase(pk=week.phase_id, number=week.phase_number, title=week.phase_title)
-            done_and_total[week.phase_id] = [0, 0]
-        done_and_total[week.phase_id][0] += schedule.week(week.number).is_completed
-        done_and_total[week.phase_id][1] += 1
+    counts = completed_per_phase(schedule, ((week.number, phases[week.phase_id]) for week in weeks))
     return [
-        PhaseProgress(phase=phase, completed=done_and_total[pk][0], total=done_and_total[pk][1])
-        for pk, phase in phases.items()
+        PhaseProgress(phase=phase, completed=done, total=total) for phase, (done, total) in counts.items()
     ]

@@ -4,7 +4,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -15,6 +15,8 @@ from curriculum.models import Phase, Week
 from curriculum.selectors import week_count, week_phase_numbers
 from progress.models import Enrolment, ScheduleChange, Standing, WeekProgress
 from progress.schedule import PlannedWeek, Schedule, Shift, build_schedule
+
+PhaseKey = TypeVar("PhaseKey")
 
 CURRENT_STATUSES = (Enrolment.Status.ACTIVE, Enrolment.Status.PAUSED)
 INACTIVE_AFTER = timedelta(days=14)
@@ -178,15 +180,24 @@ def standings_computed(
     }
 
 
-def standing_of(
-    enrolment: Enrolment, schedule: Schedule, *, weeks: list[tuple[int, int]], at: datetime
-) -> Standing:
-    """The standing a schedule makes (unsaved): the one mapping from the schedule rule to stored facts."""
-    phases: dict[int, list[int]] = {}
+def completed_per_phase(
+    schedule: Schedule, weeks: Iterable[tuple[int, PhaseKey]]
+) -> dict[PhaseKey, list[int]]:
+    """Each phase of `weeks` ((week number, phase) pairs, in order) → [weeks the schedule has completed,
+    weeks], phases in the order met: the one count behind the stored standing and the pages' phase bars."""
+    phases: dict[PhaseKey, list[int]] = {}
     for number, phase in weeks:
         done_total = phases.setdefault(phase, [0, 0])
         done_total[0] += schedule.week(number).is_completed
         done_total[1] += 1
+    return phases
+
+
+def standing_of(
+    enrolment: Enrolment, schedule: Schedule, *, weeks: list[tuple[int, int]], at: datetime
+) -> Standing:
+    """The standing a schedule makes (unsaved): the one mapping from the schedule rule to stored facts."""
+    phases = completed_per_phase(schedule, weeks)
     completed = schedule.completed_count
     # A left enrolment stands still from the day it left, but in a time zone behind that day has not
     # come yet: its plan moves until then (the schedule bounds `changes_on` by it), so it is refreshed too.
@@ -350,18 +361,11 @@ def learner_overview(
         for week in weeks
         if week.number <= len(schedule.weeks)
     ]
-    phases: dict[int, PhaseProgress] = {}
-    for row in rows:
-        phase = row.week.phase
-        known = phases.get(phase.pk) or PhaseProgress(phase=phase, completed=0, total=0)
-        phases[phase.pk] = PhaseProgress(
-            phase=phase,
-            completed=known.completed + row.planned.is_completed,
-            total=known.total + 1,
-        )
-    return LearnerOverview(
-        enrolment=enrolment, schedule=schedule, rows=rows, phases=list(phases.values()), changes=changes
-    )
+    counts = completed_per_phase(schedule, ((row.week.number, row.week.phase) for row in rows))
+    phases = [
+        PhaseProgress(phase=phase, completed=done, total=total) for phase, (done, total) in counts.items()
+    ]
+    return LearnerOverview(enrolment=enrolment, schedule=schedule, rows=rows, phases=phases, changes=changes)
 
 
 def week_progress_get(*, enrolment: Enrolment, week: Week) -> WeekProgress | None:
