@@ -12,6 +12,7 @@ from django.urls import reverse
 from accounts.models import User
 from assessments import grading
 from assessments.models import Answer, Choice, Question, Quiz, QuizRecord, Submission
+from curriculum.models import Week
 from progress.selectors import enrolments_mentored_by
 
 
@@ -149,28 +150,41 @@ class QuizSummary:
         return grading.QUIZ_STATUS_TAGS[self.status][1]
 
 
-def quiz_summaries_for(*, learner: User, week_number: int | None = None) -> dict[int, QuizSummary]:
+def quiz_summaries_for(*, learner: User) -> dict[int, QuizSummary]:
     """Week number → the learner's state on that week's published quiz, in one query whatever the data
     (the published quizzes, each joined with the learner's own submissions: a LEFT JOIN through a
-    FilteredRelation, so a quiz never tried still comes, once, with no submission). `week_number`: that
-    week's only (the week page).
+    FilteredRelation, so a quiz never tried still comes, once, with no submission).
 
     Status: `grading.quiz_status` (the one definition of passed and failed). Read as plain values, not
-    model instances: the learner's dashboard and schedule each need all of them.
+    model instances: the learner's schedule and progress pages need all of them.
     """
+    rows = _published_with_mine(learner, Quiz.objects.filter(is_published=True)).order_by(
+        "week__number", "id"
+    )
+    return _summaries(rows.values_list("id", "title", "week__number", "max_attempts", *_MINE))
+
+
+def quiz_summary_for(*, learner: User, week: Week) -> QuizSummary | None:
+    """The learner's state on that week's published quiz (None: the week has none), in one query (by the
+    week's id: the dashboard and the week page have the week, so no join to it)."""
+    quizzes = _published_with_mine(learner, Quiz.objects.filter(is_published=True, week_id=week.pk))
+    rows = quizzes.order_by("id").values_list("id", "title", "max_attempts", *_MINE)
+    summaries = _summaries((quiz_id, title, week.number, *rest) for quiz_id, title, *rest in rows)
+    return summaries.get(week.number)
+
+
+_MINE = ("mine__id", "mine__submitted_at", "mine__status", "mine__percent", "mine__passed")
+
+
+def _published_with_mine(learner: User, quizzes: QuerySet[Quiz]) -> QuerySet[Quiz]:
+    return quizzes.annotate(mine=FilteredRelation("submissions", condition=Q(submissions__learner=learner)))
+
+
+def _summaries(rows: Iterable[tuple[Any, ...]]) -> dict[int, QuizSummary]:
+    """Week number → summary, from rows of (quiz id, title, week number, max attempts, and the
+    learner's submission or Nones) in week order."""
     quizzes: dict[int, tuple[int, str, int]] = {}
     attempts: dict[int, list[tuple[tuple[datetime, int], int, grading.Attempt]]] = {}
-    published = Quiz.objects.filter(is_published=True)
-    if week_number is not None:
-        published = published.filter(week__number=week_number)
-    rows = (
-        published.annotate(mine=FilteredRelation("submissions", condition=Q(submissions__learner=learner)))
-        .order_by("week__number", "id")
-        .values_list(
-            "id", "title", "week__number", "max_attempts",
-            "mine__id", "mine__submitted_at", "mine__status", "mine__percent", "mine__passed",
-        )
-    )  # fmt: skip
     for quiz_id, title, number, max_attempts, submission_id, submitted_at, status, percent, passed in rows:
         quizzes.setdefault(number, (quiz_id, title, max_attempts))
         if submission_id is not None:
@@ -183,11 +197,6 @@ def quiz_summaries_for(*, learner: User, week_number: int | None = None) -> dict
         tried = [(submission_id, attempt) for _, submission_id, attempt in sorted(attempts.get(quiz_id, []))]
         summaries[number] = _summary(quiz_id, title, number, max_attempts, tried)
     return summaries
-
-
-def quiz_summary_for(*, learner: User, week_number: int) -> QuizSummary | None:
-    """The learner's state on that week's published quiz (None: the week has none), in one query."""
-    return quiz_summaries_for(learner=learner, week_number=week_number).get(week_number)
 
 
 def _summary(

@@ -417,12 +417,49 @@ def feedback_for(*, enrolment: Enrolment, week: Week) -> QuerySet[WeekFeedback]:
     return WeekFeedback.objects.filter(enrolment=enrolment, week=week).select_related("author")
 
 
-def phase_reviews_for(*, enrolment: Enrolment) -> dict[int, PhaseReview]:
-    """The latest review of each phase, keyed by phase number."""
-    latest: dict[int, PhaseReview] = {}
-    for review in PhaseReview.objects.filter(enrolment=enrolment).select_related("phase", "reviewer"):
-        latest[review.phase.number] = review
-    return latest
+@dataclass(frozen=True)
+class PhaseReviewItem:
+    """A phase review as the learner's and the mentor's pages show it."""
+
+    phase_number: int
+    phase_title: str
+    decision: str
+    comments: str
+    created_at: datetime
+    reviewer: str
+    """The reviewer's display name ("" once their account is gone)."""
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.decision == PhaseReview.Decision.SIGNED_OFF
+
+    @property
+    def decision_label(self) -> str:
+        return PhaseReview.Decision(self.decision).label
+
+
+_REVIEWER_NAME_FIELDS = ("name", "first_name", "last_name", "email", "username")
+
+
+def phase_reviews_for(*, enrolment: Enrolment) -> dict[int, PhaseReviewItem]:
+    """The latest review of each phase, keyed by phase number, in phase order (one query, read as
+    values: the dashboard asks on every visit, and most learners have none)."""
+    rows = (
+        PhaseReview.objects.filter(enrolment_id=enrolment.pk)
+        .order_by("created_at", "id")
+        .values_list(
+            "phase__number", "phase__title", "decision", "comments", "created_at",
+            *(f"reviewer__{field}" for field in _REVIEWER_NAME_FIELDS),
+        )
+    )  # fmt: skip
+    latest: dict[int, PhaseReviewItem] = {}
+    for number, title, decision, comments, created_at, *reviewer_fields in rows:
+        reviewer = ""
+        if reviewer_fields[-1] is not None:  # the username: none once the account is deleted
+            # The display-name rule is User.display_name's; a user made of the five fields applies it.
+            reviewer = User(**dict(zip(_REVIEWER_NAME_FIELDS, reviewer_fields, strict=True))).display_name
+        latest[number] = PhaseReviewItem(number, title, decision, comments, created_at, reviewer)
+    return dict(sorted(latest.items()))
 
 
 def phases_ready_for_review(

@@ -24,7 +24,7 @@ NOT_ENROLLED = OpenApiResponse(ErrorSerializer, description="You are not enrolle
 
 
 def own_enrolment(request: Request) -> Enrolment:
-    enrolment = enrolment_latest_for(learner=request.user)  # type: ignore[arg-type]
+    enrolment = enrolment_latest_for(learner=request.user, with_mentor=True)  # type: ignore[arg-type]
     if enrolment is None:
         raise Http404("You are not enrolled.")
     return enrolment

@@ -36,12 +36,13 @@ def enrolment_current_for(*, learner: User) -> Enrolment | None:
     )
 
 
-def enrolment_latest_for(*, learner: User) -> Enrolment | None:
+def enrolment_latest_for(*, learner: User, with_mentor: bool = False) -> Enrolment | None:
     """The enrolment the learner's pages show: the current one, else the most recent. Its learner is
-    `learner` itself (every learner page reads it; a join would load the same row again)."""
-    enrolment = (
-        Enrolment.objects.select_related("mentor").filter(learner=learner).order_by("-created_at").first()
-    )
+    `learner` itself (every learner page reads it; a join would load the same row again). The mentor
+    is joined only `with_mentor` (the API's enrolment shows them; the pages mostly do not, and a
+    joined user row costs every page a wide SELECT)."""
+    enrolments = Enrolment.objects.select_related("mentor") if with_mentor else Enrolment.objects.all()
+    enrolment = enrolments.filter(learner=learner).order_by("-created_at").first()
     if enrolment is not None:
         enrolment.learner = learner
     return enrolment

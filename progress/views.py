@@ -125,7 +125,7 @@ def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
         "enrolment": enrolment,
         "resources": resources_of(week_id=current.pk) if current else [],
         # Only this week's quiz is shown: its summary alone (not all 52).
-        "quiz": quiz_summary_for(learner=enrolment.learner, week_number=current.number) if current else None,
+        "quiz": quiz_summary_for(learner=enrolment.learner, week=current) if current else None,
         "project_card": (
             project_card_for(enrolment_id=enrolment.pk, week=current)
             if current and current.has_project  # type: ignore[attr-defined]
@@ -180,7 +180,7 @@ def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpRespons
         else:
             messages.success(request, f"Week {number} saved.")
             return redirect("progress:week", number=number)
-    quiz = quiz_summary_for(learner=enrolment.learner, week_number=number)
+    quiz = quiz_summary_for(learner=enrolment.learner, week=curriculum_week)
     feedback = list(feedback_for(enrolment=enrolment, week=curriculum_week))
     # The learner may answer their mentor's feedback (mentoring.services.feedback_reply_create).
     can_reply = bool(

@@ -206,3 +206,43 @@ def test_the_blockers_read_with_the_weeks_equal_the_ones_queried(mentee, pass_qu
     assert with_weeks == queried
     assert any("quizzes not passed" in reason for reason in queried[2])
     assert (queried[1] == []) is pass_quizzes
+
+
+@pytest.mark.django_db
+def test_phase_reviews_are_the_latest_of_each_phase_in_phase_order_with_the_reviewers_name(
+    client, mentor, learner, mentee, django_user_model
+):
+    """Read as values for the dashboard: the latest decision of each phase wins, phases come in their
+    order, the reviewer shows by their display name, and a deleted reviewer's review still shows."""
+    from mentoring.selectors import phase_reviews_for
+
+    phase_one, phase_two = Phase.objects.get(number=1), Phase.objects.get(number=2)
+    former = django_user_model.objects.create_user("former-mentor", "former@example.com", "x" * 12)
+    mentor.name = "Ada Mentor"
+    mentor.save()
+    PhaseReview.objects.create(
+        enrolment=mentee, phase=phase_two, decision="returned", comments="Redo 14", reviewer=former
+    )
+    PhaseReview.objects.create(
+        enrolment=mentee, phase=phase_one, decision="returned", comments="Early", reviewer=mentor
+    )
+    PhaseReview.objects.create(
+        enrolment=mentee, phase=phase_one, decision="signed_off", comments="Well done", reviewer=mentor
+    )
+    former.delete()
+
+    reviews = phase_reviews_for(enrolment=mentee)
+
+    assert list(reviews) == [1, 2]
+    assert (reviews[1].decision_label, reviews[1].reviewer, reviews[1].comments) == (
+        "Signed off",
+        "Ada Mentor",
+        "Well done",
+    )
+    assert reviews[1].is_signed_off
+    assert not reviews[2].is_signed_off
+    assert (reviews[2].reviewer, reviews[2].phase_title) == ("", phase_two.title)
+    client.force_login(learner)
+    page = client.get(reverse("progress:dashboard")).content.decode()
+    assert f"Phase 1: {phase_one.title} — signed off by Ada Mentor" in page
+    assert "your mentor asks: Redo 14" in page
