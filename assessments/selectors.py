@@ -177,7 +177,9 @@ _MINE = ("mine__id", "mine__submitted_at", "mine__status", "mine__percent", "min
 
 
 def _published_with_mine(learner: User, quizzes: QuerySet[Quiz]) -> QuerySet[Quiz]:
-    return quizzes.annotate(mine=FilteredRelation("submissions", condition=Q(submissions__learner=learner)))
+    return quizzes.annotate(
+        mine=FilteredRelation("submissions", condition=Q(submissions__learner_id=learner.pk))
+    )
 
 
 def _summaries(rows: Iterable[tuple[Any, ...]]) -> dict[int, QuizSummary]:

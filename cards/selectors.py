@@ -84,7 +84,7 @@ class DueSummary:
 
 def due_summary_for(*, learner: User, before: datetime) -> DueSummary:
     """How many cards are due today and about how long they take (one query)."""
-    count = active_cards().filter(learner=learner, due__lt=before).count()
+    count = active_cards().filter(learner_id=learner.pk, due__lt=before).count()
     return DueSummary(count=count, minutes=minutes_for(count))
 
 

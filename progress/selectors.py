@@ -42,7 +42,7 @@ def enrolment_latest_for(*, learner: User, with_mentor: bool = False) -> Enrolme
     is joined only `with_mentor` (the API's enrolment shows them; the pages mostly do not, and a
     joined user row costs every page a wide SELECT)."""
     enrolments = Enrolment.objects.select_related("mentor") if with_mentor else Enrolment.objects.all()
-    enrolment = enrolments.filter(learner=learner).order_by("-created_at").first()
+    enrolment = enrolments.filter(learner_id=learner.pk).order_by("-created_at").first()
     if enrolment is not None:
         enrolment.learner = learner
     return enrolment
