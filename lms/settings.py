@@ -123,6 +123,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     RANDOM_PAGE_COST = env.str("DATABASE_RANDOM_PAGE_COST", default="1.1")
     if RANDOM_PAGE_COST:
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={RANDOM_PAGE_COST}"
+    # Prepared statements: a page's queries repeat on every visit, and PostgreSQL spends as long parsing
+    # and planning most of them as running them. With server-side binding psycopg prepares a statement
+    # on a connection once it has run `prepare_threshold` times. Django leaves them off for transaction
+    # poolers (PgBouncer before 1.21 cannot keep them): 0 turns them off for such a deployment.
+    PREPARE_THRESHOLD = env.int("DATABASE_PREPARE_THRESHOLD", default=2)
+    if PREPARE_THRESHOLD:
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=PREPARE_THRESHOLD
+        )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 FORMS_URLFIELD_ASSUME_HTTPS = True
