@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from django.db.models import Count, Prefetch, QuerySet, Subquery, Value
+from django.db.models import Count, Prefetch, QuerySet, Subquery, Value, prefetch_related_objects
 
 from curriculum.models import Phase, Resource, Week
 
@@ -15,11 +15,6 @@ def phase_list_with_weeks() -> QuerySet[Phase]:
 
 def week_list() -> QuerySet[Week]:
     return Week.objects.select_related("phase").prefetch_related("resources").order_by("number")
-
-
-def week_get(*, number: int) -> Week:
-    """The week with that number, with its phase and resources; raises Week.DoesNotExist."""
-    return week_list().get(number=number)
 
 
 def week_count() -> int:
@@ -94,17 +89,30 @@ class WeekLink:
     topic: str
 
 
-def week_neighbours(*, week: Week) -> tuple[WeekLink | None, WeekLink | None, int]:
-    """The weeks before and after this one (None at either end) and how many weeks there are, in one
-    query (the week page needs the count for the schedule too)."""
+@dataclass(frozen=True)
+class WeekWithNeighbours:
+    week: Week
+    """With its phase and resources."""
+    previous: WeekLink | None
+    following: WeekLink | None
+    """None at either end of the curriculum."""
+    total_weeks: int
+
+
+def week_with_neighbours(*, number: int) -> WeekWithNeighbours:
+    """The week with that number (its phase and resources loaded), the weeks before and after it and
+    how many weeks there are (the learner's week page needs the count for the schedule), in two
+    queries: the three weeks with the count, then the week's resources. Raises Week.DoesNotExist."""
     total = Week.objects.order_by().values(one=Value(1)).annotate(count=Count("id")).values("count")
-    rows = list(
-        Week.objects.filter(number__in=[week.number - 1, week.number + 1])
-        .annotate(total=Subquery(total))
-        .values_list("number", "topic", "total")
+    rows = Week.objects.filter(number__in=[number - 1, number, number + 1]).select_related("phase")
+    weeks = {week.number: week for week in rows.annotate(total_weeks=Subquery(total))}
+    if number not in weeks:
+        raise Week.DoesNotExist(f"There is no week {number}.")
+    week = weeks[number]
+    # One week's resources: in their order, without the Meta ordering's join back to the week.
+    prefetch_related_objects([week], Prefetch("resources", queryset=Resource.objects.order_by("order", "id")))
+    previous, following = (
+        WeekLink(neighbour.number, neighbour.topic) if (neighbour := weeks.get(other)) else None
+        for other in (number - 1, number + 1)
     )
-    found = {number: WeekLink(number, topic) for number, topic, _ in rows}
-    count = next((total for _, _, total in rows), None)
-    if count is None:  # a curriculum of one week has no neighbours
-        count = week_count()
-    return found.get(week.number - 1), found.get(week.number + 1), count
+    return WeekWithNeighbours(week, previous, following, week.total_weeks)  # type: ignore[attr-defined]

@@ -2,7 +2,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from curriculum.models import Week
-from curriculum.selectors import phase_list_with_weeks, week_get, week_neighbours
+from curriculum.selectors import phase_list_with_weeks, week_with_neighbours
 
 
 def _outline() -> dict[str, object]:
@@ -21,9 +21,8 @@ def curriculum_overview(request: HttpRequest) -> HttpResponse:
 
 def week_detail(request: HttpRequest, number: int) -> HttpResponse:
     try:
-        week = week_get(number=number)
+        found = week_with_neighbours(number=number)
     except Week.DoesNotExist as error:
         raise Http404(f"There is no week {number} in the curriculum.") from error
-    previous, following, _ = week_neighbours(week=week)
-    context = {"week": week, "previous": previous, "following": following}
+    context = {"week": found.week, "previous": found.previous, "following": found.following}
     return render(request, "curriculum/week_detail.html", context)

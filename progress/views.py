@@ -19,7 +19,7 @@ from accounts.services import user_name_set
 from assessments.selectors import quiz_summaries_for, quiz_summary_for
 from cards.selectors import day_end_of, due_summary_for
 from curriculum.models import Week
-from curriculum.selectors import resources_of, week_count, week_get, week_neighbours
+from curriculum.selectors import resources_of, week_count, week_with_neighbours
 from lms.forms import add_validation_error, posted_data
 from mentoring.selectors import feedback_for, phase_reviews_for
 from notifications.selectors import notices_for
@@ -157,10 +157,11 @@ def learner_schedule(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 @with_enrolment
 def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpResponse:
     try:
-        curriculum_week = week_get(number=number)
+        found = week_with_neighbours(number=number)
     except Week.DoesNotExist as error:
         raise Http404("There is no such week.") from error
-    previous, following, total_weeks = week_neighbours(week=curriculum_week)
+    curriculum_week, previous, following = found.week, found.previous, found.following
+    total_weeks = found.total_weeks
     progress, planned = week_plan_for(enrolment=enrolment, week=curriculum_week, total_weeks=total_weeks)
     initial = {
         "status": progress.status if progress else "not_started",
