@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
 from accounts.models import User
@@ -376,22 +376,35 @@ def week_progress_get(*, enrolment: Enrolment, week: Week) -> WeekProgress | Non
 def week_plan_for(
     *, enrolment: Enrolment, week: Week, total_weeks: int | None = None
 ) -> tuple[WeekProgress | None, PlannedWeek]:
-    """The learner's progress row on `week` (None if untouched) and the week's planned dates and state.
+    """The learner's progress on `week` (None if untouched: its status, notes and completion time) and
+    the week's planned dates and state.
 
     One read of the enrolment's progress rows serves both (the schedule needs every week's status):
-    three queries with the schedule changes and the number of weeks. The rows are read as values and
-    only this week's becomes a model instance (the others are a status each).
+    three queries with the schedule changes and the number of weeks. Every row gives its status; only
+    this week's gives its notes (up to 10,000 characters a week) and completion time.
     """
-    fields = [field.attname for field in WeekProgress._meta.concrete_fields]
-    status_at, week_at = fields.index("status"), fields.index("week_id")
+
+    def own(field: str) -> Case:
+        return Case(When(week_id=week.pk, then=F(field)))
+
+    rows = (
+        WeekProgress.objects.filter(enrolment_id=enrolment.pk)
+        .annotate(own_id=own("id"), own_notes=own("notes"), own_completed_at=own("completed_at"))
+        .values_list("week__number", "status", "own_id", "own_notes", "own_completed_at")
+    )
     statuses: dict[int, str] = {}
     progress = None
-    for number, *values in WeekProgress.objects.filter(enrolment=enrolment).values_list(
-        "week__number", *fields
-    ):
-        statuses[number] = values[status_at]
-        if values[week_at] == week.pk:
-            progress = WeekProgress.from_db(WeekProgress.objects.db, fields, values)
+    for number, status, own_id, notes, completed_at in rows:
+        statuses[number] = status
+        if own_id is not None:
+            progress = WeekProgress(
+                pk=own_id,
+                enrolment=enrolment,
+                week=week,
+                status=status,
+                notes=notes,
+                completed_at=completed_at,
+            )
     schedule = schedule_for(enrolment, statuses=statuses, total_weeks=total_weeks)
     return progress, schedule.week(week.number)
 
