@@ -413,8 +413,42 @@ def mentee_rows(
     ]
 
 
-def feedback_for(*, enrolment: Enrolment, week: Week) -> QuerySet[WeekFeedback]:
-    return WeekFeedback.objects.filter(enrolment=enrolment, week=week).select_related("author")
+_PERSON_NAME_FIELDS = ("name", "first_name", "last_name", "email", "username")
+
+
+def _display_name(fields: list[Any]) -> str:
+    """User.display_name of a user read as the values of `_PERSON_NAME_FIELDS` ("" for a deleted user:
+    all None). The rule stays the model's: a user made of the five fields applies it."""
+    if fields[-1] is None:
+        return ""
+    return User(**dict(zip(_PERSON_NAME_FIELDS, fields, strict=True))).display_name
+
+
+@dataclass(frozen=True)
+class FeedbackItem:
+    """A message on a learner's week, as their week page shows it."""
+
+    body: str
+    from_learner: bool
+    created_at: datetime
+    author: str
+    """The author's display name ("" once their account is gone)."""
+
+
+def feedback_for(*, enrolment: Enrolment, week: Week) -> list[FeedbackItem]:
+    """The mentor's feedback on the learner's week and the learner's replies, oldest first (one query,
+    read as values: the learner's week page asks on every visit)."""
+    rows = (
+        WeekFeedback.objects.filter(enrolment_id=enrolment.pk, week_id=week.pk)
+        .order_by("created_at", "id")
+        .values_list(
+            "body", "from_learner", "created_at", *(f"author__{field}" for field in _PERSON_NAME_FIELDS)
+        )
+    )
+    return [
+        FeedbackItem(body, from_learner, created_at, _display_name(author_fields))
+        for body, from_learner, created_at, *author_fields in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -438,9 +472,6 @@ class PhaseReviewItem:
         return PhaseReview.Decision(self.decision).label
 
 
-_REVIEWER_NAME_FIELDS = ("name", "first_name", "last_name", "email", "username")
-
-
 def phase_reviews_for(*, enrolment: Enrolment) -> dict[int, PhaseReviewItem]:
     """The latest review of each phase, keyed by phase number, in phase order (one query, read as
     values: the dashboard asks on every visit, and most learners have none)."""
@@ -449,16 +480,14 @@ def phase_reviews_for(*, enrolment: Enrolment) -> dict[int, PhaseReviewItem]:
         .order_by("created_at", "id")
         .values_list(
             "phase__number", "phase__title", "decision", "comments", "created_at",
-            *(f"reviewer__{field}" for field in _REVIEWER_NAME_FIELDS),
+            *(f"reviewer__{field}" for field in _PERSON_NAME_FIELDS),
         )
     )  # fmt: skip
     latest: dict[int, PhaseReviewItem] = {}
     for number, title, decision, comments, created_at, *reviewer_fields in rows:
-        reviewer = ""
-        if reviewer_fields[-1] is not None:  # the username: none once the account is deleted
-            # The display-name rule is User.display_name's; a user made of the five fields applies it.
-            reviewer = User(**dict(zip(_REVIEWER_NAME_FIELDS, reviewer_fields, strict=True))).display_name
-        latest[number] = PhaseReviewItem(number, title, decision, comments, created_at, reviewer)
+        latest[number] = PhaseReviewItem(
+            number, title, decision, comments, created_at, _display_name(reviewer_fields)
+        )
     return dict(sorted(latest.items()))
 
 

@@ -246,3 +246,20 @@ def test_phase_reviews_are_the_latest_of_each_phase_in_phase_order_with_the_revi
     page = client.get(reverse("progress:dashboard")).content.decode()
     assert f"Phase 1: {phase_one.title} — signed off by Ada Mentor" in page
     assert "your mentor asks: Redo 14" in page
+
+
+@pytest.mark.django_db
+def test_week_feedback_shows_its_authors_name_and_outlives_a_deleted_account(
+    client, learner, mentee, django_user_model
+):
+    week = Week.objects.get(number=1)
+    former = django_user_model.objects.create_user("gone-mentor", "gone@example.com", "x" * 12, name="Grace")
+    WeekFeedback.objects.create(enrolment=mentee, week=week, author=former, body="Keep the notebook tidy")
+    client.force_login(learner)
+    assert "Grace, " in client.get(reverse("progress:week", args=[1])).content.decode()
+
+    former.delete()
+
+    page = client.get(reverse("progress:week", args=[1])).content.decode()
+    assert "Keep the notebook tidy" in page
+    assert "None" not in page
