@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from django.db.models import Count, Prefetch, QuerySet, Subquery, Value, prefetch_related_objects
+from django.db.models import Count, Prefetch, QuerySet, Subquery, Value
 
 from curriculum.models import Phase, Resource, Week
 
@@ -92,7 +92,9 @@ class WeekLink:
 @dataclass(frozen=True)
 class WeekWithNeighbours:
     week: Week
-    """With its phase and resources."""
+    """With its phase."""
+    resources: list[Resource]
+    """The week's, in their order."""
     previous: WeekLink | None
     following: WeekLink | None
     """None at either end of the curriculum."""
@@ -100,7 +102,7 @@ class WeekWithNeighbours:
 
 
 def week_with_neighbours(*, number: int) -> WeekWithNeighbours:
-    """The week with that number (its phase and resources loaded), the weeks before and after it and
+    """The week with that number (its phase loaded) and its resources, the weeks before and after it and
     how many weeks there are (the learner's week page needs the count for the schedule), in two
     queries: the three weeks with the count, then the week's resources. Raises Week.DoesNotExist."""
     total = Week.objects.order_by().values(one=Value(1)).annotate(count=Count("id")).values("count")
@@ -109,10 +111,9 @@ def week_with_neighbours(*, number: int) -> WeekWithNeighbours:
     if number not in weeks:
         raise Week.DoesNotExist(f"There is no week {number}.")
     week = weeks[number]
-    # One week's resources: in their order, without the Meta ordering's join back to the week.
-    prefetch_related_objects([week], Prefetch("resources", queryset=Resource.objects.order_by("order", "id")))
     previous, following = (
         WeekLink(neighbour.number, neighbour.topic) if (neighbour := weeks.get(other)) else None
         for other in (number - 1, number + 1)
     )
-    return WeekWithNeighbours(week, previous, following, week.total_weeks)  # type: ignore[attr-defined]
+    total_weeks: int = week.total_weeks  # type: ignore[attr-defined]
+    return WeekWithNeighbours(week, resources_of(week_id=week.pk), previous, following, total_weeks)

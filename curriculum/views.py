@@ -24,5 +24,10 @@ def week_detail(request: HttpRequest, number: int) -> HttpResponse:
         found = week_with_neighbours(number=number)
     except Week.DoesNotExist as error:
         raise Http404(f"There is no week {number} in the curriculum.") from error
-    context = {"week": found.week, "previous": found.previous, "following": found.following}
+    context = {
+        "week": found.week,
+        "resources": found.resources,
+        "previous": found.previous,
+        "following": found.following,
+    }
     return render(request, "curriculum/week_detail.html", context)

@@ -196,6 +196,7 @@ def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpRespons
         "feedback": feedback,
         "quiz": quiz,
         "week": curriculum_week,
+        "resources": found.resources,
         "enrolment": enrolment,
         "progress": progress,
         "form": form,
