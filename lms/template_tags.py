@@ -5,7 +5,7 @@ from typing import Any
 from django import template
 from django.middleware.csrf import get_token
 from django.template import engines
-from django.template.backends.utils import csrf_input
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -24,9 +24,11 @@ def jinja(context: template.Context, template_name: str) -> SafeString:
     request = context.get("request")
     if request is not None:
         # Django's Jinja2 backend would pass lazy CSRF values, masked anew at every use: a loop of 52
-        # forms masked the token 52 times (a third of the mentor's page of a learner). Once is enough,
-        # as `{% csrf_token %}` does.
-        values |= {"request": request, "csrf_input": csrf_input(request), "csrf_token": get_token(request)}
+        # forms masked the token 52 times (a third of the mentor's page of a learner). Once a page is
+        # enough, as `{% csrf_token %}` does: the Django template's own token (its context's lazy
+        # `csrf_token`, masked at most once) serves the Jinja2 part too.
+        token = str(values.get("csrf_token") or get_token(request))
+        values |= {"request": request, "csrf_input": _csrf_input(token), "csrf_token": token}
     rendered = engines["jinja2"].get_template(template_name).render(values)
     return mark_safe(rendered)
 
@@ -36,3 +38,8 @@ def path(name: str, *args: Any) -> str:
     """`{% path "progress:schedule" %}`: Django's `{% url %}`, remembered per name, arguments and script
     prefix (`lms.jinja2.url`). The layout's links were reversed again on every page (~0.4 ms)."""
     return url(name, *args)
+
+
+def _csrf_input(token: str) -> SafeString:
+    """The hidden field of Django's `csrf_input` (django.template.backends.utils), for a given token."""
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
