@@ -103,8 +103,9 @@ TEMPLATES = [
         },
     },
     {
-        # Only for row loops that are hot enough (lms/jinja2.py); pages are Django templates.
+        # Only for the parts of pages hot enough to earn it (lms/jinja2.py); pages are Django templates.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],  # the layout's header (templates/base.html)
         "APP_DIRS": True,
         "OPTIONS": {"environment": "lms.jinja2.environment"},
     },

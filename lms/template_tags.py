@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from lms.jinja2 import LANGUAGE, url
+from lms.jinja2 import LANGUAGE, asset, url
 
 register = template.Library()
 
@@ -43,3 +43,9 @@ def path(name: str, *args: Any) -> str:
 def _csrf_input(token: str) -> SafeString:
     """The hidden field of Django's `csrf_input` (django.template.backends.utils), for a given token."""
     return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+
+
+@register.simple_tag(name="asset")
+def asset_tag(path: str) -> str:
+    """`{% asset "css/site.css" %}`: Django's `{% static %}`, remembered per file (`lms.jinja2.asset`)."""
+    return asset(path)

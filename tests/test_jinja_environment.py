@@ -102,3 +102,35 @@ def test_remembered_paths_are_forgotten_when_the_urlconf_changes(settings):
     assert url("progress:schedule") == "/schedule/"
     settings.ROOT_URLCONF = "tests.other_urls"
     assert url("progress:schedule") == "/elsewhere/schedule/"
+
+
+def test_the_layouts_asset_tag_writes_what_the_static_tag_writes_and_follows_static_url(settings):
+    from django.template import Context, Template
+
+    both = Template("{% load static %}{% asset 'css/site.css' %} {% static 'css/site.css' %}")
+    first, second = both.render(Context()).split()
+    assert first == second
+    assert first.endswith(".css")
+    settings.STATIC_URL = "/assets-elsewhere/"
+    first, second = both.render(Context()).split()
+    assert first == second
+    assert first.startswith("/assets-elsewhere/")
+
+
+def test_the_header_is_the_layouts_for_anonymous_visitors_learners_and_mentors(client, learner, mentor):
+    """The header is Jinja2 inside the Django layout: its menu follows the visitor, and its log-out
+    form carries the page's CSRF token."""
+    from django.urls import reverse
+
+    anonymous = client.get(reverse("curriculum:overview")).content.decode()
+    assert 'href="/accounts/login/"' in anonymous or "Log in" in anonymous
+    assert "Log out" not in anonymous
+    client.force_login(learner)
+    page = client.get(reverse("curriculum:overview")).content.decode()
+    header = page[page.index('<header class="site-header">') : page.index("</header>")]
+    assert "Dashboard" in header
+    assert "Mentees" not in header
+    assert 'name="csrfmiddlewaretoken"' in header
+    client.force_login(mentor)
+    header = client.get(reverse("curriculum:overview")).content.decode().split("</header>")[0]
+    assert "Mentees" in header
