@@ -1,5 +1,4 @@
 import secrets
-from datetime import date
 from decimal import Decimal
 from zoneinfo import available_timezones
 
@@ -146,15 +145,7 @@ class ScheduleChange(models.Model):
     @property
     def shift(self) -> Shift:
         """This change as the schedule rule takes it (progress.schedule)."""
-        return self.shift_of(self.from_week, self.starts_on, self.skipped_weeks, self.pace)
-
-    @staticmethod
-    def shift_of(
-        from_week: int, starts_on: date, skipped_weeks: list[int] | None, pace: Decimal | None
-    ) -> Shift:
-        """A change's fields as the schedule rule takes them (`progress.selectors.shifts_of` reads them
-        as values)."""
-        return Shift(from_week, starts_on, frozenset(skipped_weeks or ()), pace)
+        return Shift(self.from_week, self.starts_on, frozenset(self.skipped_weeks or ()), self.pace)
 
 
 class WeekProgress(models.Model):

@@ -105,17 +105,6 @@ def shifts_by_enrolment(*, enrolment_ids: Iterable[int] | QuerySet[Any]) -> dict
     return shifts
 
 
-def shifts_of(*, enrolment_id: int) -> list[Shift]:
-    """The enrolment's schedule changes as the schedule rule takes them, in the order made (one query,
-    read as values: every learner page builds the schedule)."""
-    rows = (
-        ScheduleChange.objects.filter(enrolment_id=enrolment_id)
-        .order_by("created_at", "id")
-        .values_list("from_week", "starts_on", "skipped_weeks", "pace")
-    )
-    return [ScheduleChange.shift_of(*row) for row in rows]
-
-
 def schedule_for(
     enrolment: Enrolment,
     *,
@@ -131,7 +120,7 @@ def schedule_for(
             WeekProgress.objects.filter(enrolment=enrolment).values_list("week__number", "status")
         )
     if shifts is None:
-        shifts = shifts_of(enrolment_id=enrolment.pk)
+        shifts = [change.shift for change in enrolment.schedule_changes.all()]
     return build_schedule(
         start_date=enrolment.start_date,
         pace=enrolment.pace,

@@ -22,7 +22,6 @@ from progress.selectors import (
     CURRENT_STATUSES,
     SCHEDULE_FIELDS,
     schedule_for,
-    shifts_of,
     standings_computed,
     today_for,
 )
@@ -195,7 +194,7 @@ def schedule_replan_preview(*, enrolment: Enrolment, today: date | None = None) 
         raise ValidationError("Only an active enrolment can be re-planned: resume it first.")
     today = today or today_for(enrolment)
     statuses = dict(WeekProgress.objects.filter(enrolment=enrolment).values_list("week__number", "status"))
-    shifts = shifts_of(enrolment_id=enrolment.pk)
+    shifts = [change.shift for change in enrolment.schedule_changes.all()]
     before = schedule_for(enrolment, statuses=statuses, shifts=shifts, today=today)
     if before.planned_week is None:
         raise ValidationError("Your schedule has not started yet: there is nothing to re-plan.")
