@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from lms.jinja2 import LANGUAGE, asset, url
+from lms.jinja2 import LANGUAGE, asset
 
 register = template.Library()
 
@@ -31,13 +31,6 @@ def jinja(context: template.Context, template_name: str) -> SafeString:
         values |= {"request": request, "csrf_input": _csrf_input(token), "csrf_token": token}
     rendered = engines["jinja2"].get_template(template_name).render(values)
     return mark_safe(rendered)
-
-
-@register.simple_tag
-def path(name: str, *args: Any) -> str:
-    """`{% path "progress:schedule" %}`: Django's `{% url %}`, remembered per name, arguments and script
-    prefix (`lms.jinja2.url`). The layout's links were reversed again on every page (~0.4 ms)."""
-    return url(name, *args)
 
 
 def _csrf_input(token: str) -> SafeString:

@@ -182,7 +182,7 @@ def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpRespons
             messages.success(request, f"Week {number} saved.")
             return redirect("progress:week", number=number)
     quiz = quiz_summary_for(learner=enrolment.learner, week=curriculum_week)
-    feedback = list(feedback_for(enrolment=enrolment, week=curriculum_week))
+    feedback = feedback_for(enrolment=enrolment, week=curriculum_week)
     # The learner may answer their mentor's feedback (mentoring.services.feedback_reply_create).
     can_reply = bool(
         enrolment.mentor_id

@@ -82,20 +82,6 @@ def test_templates_read_the_language_the_jinja_tag_hands_them_once_per_page():
         assert template.render({"day": day, LANGUAGE: "en"}) == "2 March 2026"
 
 
-def test_the_layouts_path_tag_writes_what_the_url_tag_writes_and_follows_the_script_prefix():
-    from django.template import Context, Template
-    from django.urls import set_script_prefix
-
-    both = Template("{% path 'progress:schedule' %} {% url 'progress:schedule' %}")
-    first, second = both.render(Context()).split()
-    assert first == second == "/schedule/"
-    set_script_prefix("/lms/")
-    try:
-        assert both.render(Context()).split() == ["/lms/schedule/", "/lms/schedule/"]
-    finally:
-        set_script_prefix("/")
-
-
 def test_remembered_paths_are_forgotten_when_the_urlconf_changes(settings):
     from lms.jinja2 import url
 
