@@ -221,6 +221,29 @@ SORTS: dict[str, list[F | Lower]] = {
 SORT_KEYS = list(SORTS)
 
 
+def _order_of(sort: str) -> tuple[str, list[Any]]:
+    """The SORTS key `sort` names ("-" for descending; unknown values fall back to the default) and its
+    ORDER BY expressions, ending with the id: rows without a value sort as lowest."""
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        key, descending = "flags", True
+    order = [
+        expression.desc(nulls_last=True) if descending else expression.asc(nulls_first=True)
+        for expression in SORTS[key]
+    ]
+    return key, [*order, "id"]
+
+
+def _flag_count(now: datetime) -> Any:
+    """How many flags a row has: the default order."""
+    conditions = _flag_conditions(now).values()
+    return sum(
+        (Case(When(condition, then=Value(1)), default=Value(0)) for condition in conditions),
+        start=Value(0, output_field=IntegerField()),
+    )
+
+
 def mentee_table(
     *,
     user: User,
@@ -232,30 +255,53 @@ def mentee_table(
     """The mentor table's rows as one query: the user's mentees with standing, learner and quiz record
     joined, filtered by `flag` and by a workspace chart's `segment`, and ordered by `sort` (a SORT_KEYS
     key, "-" for descending; unknown values fall back to the default). Rows without a value sort as
-    lowest."""
+    lowest. For every row at once (the CSV, the digest, the API, the workspace's counts); the page reads
+    `mentee_page_ids` and then `mentee_rows_by_id`."""
     now = now or timezone.now()
-    conditions = _flag_conditions(now)
     rows = (
         _mentees_kept(user=user, flag=flag, segment=segment, now=now)
         .select_related(None)
         .select_related("learner", "standing", QUIZ_RECORD)
         .annotate(**card_columns(now=now), project_waiting=project_waiting())
-        .annotate(
-            flag_count=sum(
-                (Case(When(condition, then=Value(1)), default=Value(0)) for condition in conditions.values()),
-                start=Value(0, output_field=IntegerField()),
-            ),
-        )
+        .annotate(flag_count=_flag_count(now))
     )
-    descending = sort.startswith("-")
-    key = sort.lstrip("-")
-    if key not in SORTS:
-        key, descending = "flags", True
-    order = [
-        expression.desc(nulls_last=True) if descending else expression.asc(nulls_first=True)
-        for expression in SORTS[key]
-    ]
-    return rows.order_by(*order, "id")
+    return rows.order_by(*_order_of(sort)[1])
+
+
+def mentee_page_ids(
+    *,
+    user: User,
+    flag: str | None = None,
+    sort: str = "-flags",
+    now: datetime | None = None,
+    segment: Segment | None = None,
+) -> QuerySet[Enrolment, int]:
+    """The ids of `mentee_table`'s rows in its order, for a page to slice: only what the filters and the
+    order need is joined or computed. PostgreSQL sorts every mentee to cut a page, so rows as wide as
+    the table's (JSON columns, review-card counts per row) made the sort cost more than the page
+    (9.4 ms against 4.4 ms for 500 mentees); `mentee_rows_by_id` reads the page's rows by key."""
+    now = now or timezone.now()
+    rows = _mentees_kept(user=user, flag=flag, segment=segment, now=now).select_related(None)
+    key, order = _order_of(sort)
+    if key == "flags":
+        rows = rows.annotate(flag_count=_flag_count(now))
+    elif key == "cards_due":
+        columns = card_columns(now=now)
+        rows = rows.annotate(cards_due=columns["cards_due"], cards_retention=columns["cards_retention"])
+    return rows.order_by(*order).values_list("id", flat=True)
+
+
+def mentee_rows_by_id(*, enrolment_ids: list[int], now: datetime | None = None) -> list["MenteeRow"]:
+    """The table rows of these enrolments (a page cut by `mentee_page_ids`), in the order given: one
+    query by key. The caller scopes the ids: `mentee_page_ids` only gives a user's own mentees."""
+    now = now or timezone.now()
+    enrolments = (
+        Enrolment.objects.filter(pk__in=enrolment_ids)
+        .select_related("learner", "standing", QUIZ_RECORD)
+        .annotate(**card_columns(now=now), project_waiting=project_waiting())
+    )
+    by_id = {enrolment.pk: enrolment for enrolment in enrolments}
+    return [mentee_row(by_id[pk], now=now) for pk in enrolment_ids if pk in by_id]
 
 
 @dataclass(frozen=True)

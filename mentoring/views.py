@@ -33,7 +33,9 @@ from mentoring.selectors import (
     can_mentor,
     mentee_count,
     mentee_enrolments_for,
+    mentee_page_ids,
     mentee_row,
+    mentee_rows_by_id,
     mentee_table,
     phase_reviews_for,
     phases_ready_for_review,
@@ -184,16 +186,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     segment = _segment(request)
     now = timezone.now()
     user = request.user
-    table = mentee_table(user=user, flag=flag, sort=sort, segment=segment, now=now)  # type: ignore[arg-type]
+    ids = mentee_page_ids(user=user, flag=flag, sort=sort, segment=segment, now=now)  # type: ignore[arg-type]
     total = mentee_count(user=user, flag=flag, segment=segment, now=now)  # type: ignore[arg-type]
-    page = CountedPaginator(table, _rows_per_page(request), count=total).get_page(request.GET.get("page"))
+    page = CountedPaginator(ids, _rows_per_page(request), count=total).get_page(request.GET.get("page"))
     context = {
         "workspace_url": reverse("mentoring:workspace") + _mentor_query(segment),
         "segment": segment,
         "segment_label": _segment_label(segment),
         "segment_query": "".join(f"&amp;{name}={value}" for name, value in segment.query.items()),
         "mentor_query": _mentor_query(segment) or "?",
-        "rows": [mentee_row(enrolment, now=now) for enrolment in page.object_list],
+        "rows": mentee_rows_by_id(enrolment_ids=list(page.object_list), now=now),
         "page": page,
         "total": total,
         "flags": FLAGS,
