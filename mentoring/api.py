@@ -16,7 +16,15 @@ from assessments.selectors import submissions_visible_to
 from assessments.serializers import SubmissionSerializer
 from curriculum.models import Phase, Week
 from mentoring import services
-from mentoring.selectors import FLAGS, SORT_KEYS, can_mentor, mentee_enrolments_for, mentee_row, mentee_table
+from mentoring.selectors import (
+    FLAGS,
+    ROW_VALUES,
+    SORT_KEYS,
+    can_mentor,
+    mentee_enrolments_for,
+    mentee_row,
+    mentee_table,
+)
 from mentoring.serializers import MenteeRowSerializer, PhaseReviewSerializer, WeekFeedbackSerializer
 from progress.api import schedule_data
 from progress.models import Enrolment, WeekProgress
@@ -67,9 +75,9 @@ class MenteeList(generics.ListAPIView):
 
     def paginate_queryset(self, queryset):  # type: ignore[no-untyped-def]
         """The page is cut in SQL; only its rows become table rows (flags and reasons)."""
-        page = super().paginate_queryset(queryset)
+        page = super().paginate_queryset(queryset.values_list(*ROW_VALUES))
         now = timezone.now()
-        return None if page is None else [mentee_row(enrolment, now=now) for enrolment in page]
+        return None if page is None else [mentee_row(values, now=now) for values in page]
 
 
 class MenteeSchedule(APIView):

@@ -5,25 +5,25 @@ The mentor table reads stored rows — each enrolment's `progress.Standing` and 
 for a list.
 """
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from itertools import accumulate
+from typing import Any, TypeVar
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Model, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import User, display_name_expression
 from assessments.grading import percent_text
-from assessments.models import QuizRecord
 from assessments.selectors import (
     QUIZ_AVERAGE,
     QUIZ_RECORD,
     has_failed_quiz,
     has_reviews_waiting,
     quiz_phase_results_for_learners,
-    quiz_record_of,
     submitted_between,
     unpassed_quiz_weeks_for,
     weeks_submitted_by_learner,
@@ -45,6 +45,8 @@ from progress.selectors import (
     weeks_marked_by_learner,
 )
 from projects.selectors import project_waiting, sign_off_projects_missing
+
+ModelT = TypeVar("ModelT", bound=Model)
 
 FLAGS = {
     "behind": "Behind schedule",
@@ -221,6 +223,41 @@ SORTS: dict[str, list[F | Lower]] = {
 SORT_KEYS = list(SORTS)
 
 
+_ENROLMENT_VALUES = ("id", "learner_id", "last_activity_at")
+_LEARNER_VALUES = ("name", "first_name", "last_name", "email", "username")
+_STANDING_VALUES = (
+    *("state", "current_week", "weeks_behind", "weeks_ahead", "completion_percent", "phase_completion"),
+)
+_QUIZ_VALUES = (
+    *("average_best_percent", "last_quiz_title", "last_status", "last_percent", "last_best_percent"),
+    *("failed_titles", "reviews_waiting"),
+)
+_CARD_VALUES = ("cards_due", "cards_reviewed_7d", "cards_retention", "cards_retention_by_phase")
+ROW_VALUES = (
+    *_ENROLMENT_VALUES,
+    *(f"learner__{name}" for name in _LEARNER_VALUES),
+    *(f"standing__{name}" for name in _STANDING_VALUES),
+    *(f"{QUIZ_RECORD}__{name}" for name in _QUIZ_VALUES),
+    *_CARD_VALUES,
+    "project_waiting",
+)
+"""What a table row reads (`mentee_row`): plain values of the enrolment, its learner, standing and quiz
+record, and the row's annotations (`card_columns`, `project_waiting`). Read as model instances, with
+every column (the quiz record's per-phase results, the learner's password hash), 25 rows took three
+times as long."""
+_ROW_PARTS = (
+    _ENROLMENT_VALUES,
+    _LEARNER_VALUES,
+    _STANDING_VALUES,
+    _QUIZ_VALUES,
+    (*_CARD_VALUES, "project_waiting"),
+)
+_ROW_SLICES = [
+    slice(end - len(part), end)
+    for part, end in zip(_ROW_PARTS, accumulate(map(len, _ROW_PARTS)), strict=True)
+]
+
+
 def _order_of(sort: str) -> tuple[str, list[Any]]:
     """The SORTS key `sort` names ("-" for descending; unknown values fall back to the default) and its
     ORDER BY expressions, ending with the id: rows without a value sort as lowest."""
@@ -295,13 +332,18 @@ def mentee_rows_by_id(*, enrolment_ids: list[int], now: datetime | None = None) 
     """The table rows of these enrolments (a page cut by `mentee_page_ids`), in the order given: one
     query by key. The caller scopes the ids: `mentee_page_ids` only gives a user's own mentees."""
     now = now or timezone.now()
-    enrolments = (
-        Enrolment.objects.filter(pk__in=enrolment_ids)
-        .select_related("learner", "standing", QUIZ_RECORD)
-        .annotate(**card_columns(now=now), project_waiting=project_waiting())
+    enrolments = Enrolment.objects.filter(pk__in=enrolment_ids).annotate(
+        **card_columns(now=now), project_waiting=project_waiting()
     )
-    by_id = {enrolment.pk: enrolment for enrolment in enrolments}
-    return [mentee_row(by_id[pk], now=now) for pk in enrolment_ids if pk in by_id]
+    by_id = {row.enrolment.pk: row for row in mentee_rows_from(enrolments, now=now)}
+    return [by_id[pk] for pk in enrolment_ids if pk in by_id]
+
+
+def mentee_rows_from(rows: QuerySet[Enrolment], *, now: datetime) -> Iterator["MenteeRow"]:
+    """The table rows of `rows` (`mentee_table`, or enrolments with its `card_columns` and
+    `project_waiting` annotations), in their order, read as values (`ROW_VALUES`)."""
+    for values in rows.values_list(*ROW_VALUES):
+        yield mentee_row(values, now=now)
 
 
 @dataclass(frozen=True)
@@ -336,26 +378,41 @@ class QuizSummaryRow:
         return percent_text(self.last_best_percent)
 
     @classmethod
-    def of(cls, record: QuizRecord | None) -> "QuizSummaryRow":
-        if record is None:
-            return cls()
+    def of(
+        cls,
+        average: Decimal | None,
+        last_title: str | None,
+        last_status: str | None,
+        last_percent: Decimal | None,
+        last_best: Decimal | None,
+        failed_titles: list[str] | None,
+        reviews_waiting: int | None,
+    ) -> "QuizSummaryRow":
+        """From the learner's stored QuizRecord's `_QUIZ_VALUES` (all None: the learner has none)."""
         return cls(
-            average_percent=record.average_best_percent,
-            last_quiz=record.last_quiz_title or None,
-            last_status=record.last_status or None,
-            last_percent=record.last_percent,
-            last_best_percent=record.last_best_percent,
-            failed_quizzes=list(record.failed_titles),
-            pending_reviews=record.reviews_waiting,
+            average_percent=average,
+            last_quiz=last_title or None,
+            last_status=last_status or None,
+            last_percent=last_percent,
+            last_best_percent=last_best,
+            failed_quizzes=list(failed_titles or []),
+            pending_reviews=reviews_waiting or 0,
         )
 
 
 @dataclass
 class MenteeRow:
     enrolment: Enrolment
+    """The enrolment's id, learner and last activity (with the learner's name fields), not the rest."""
     standing: Standing
     quiz: QuizSummaryRow
     now: datetime
+    cards_due: int = 0
+    """Review cards due now (`cards.selectors.card_columns`)."""
+    cards_reviewed_7d: int = 0
+    cards_retention: float | None = None
+    cards_retention_by_phase: dict[str, float] | None = None
+    project_waiting: bool = False
     flags: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
 
@@ -396,24 +453,15 @@ class MenteeRow:
         return " · ".join(f"P{phase} {percent}%" for phase, percent in self.phase_percents.items())
 
     @property
-    def cards_due(self) -> int:
-        """Review cards due now (`cards.selectors.card_columns`, annotated by `mentee_table`)."""
-        return getattr(self.enrolment, "cards_due", 0)
-
-    @property
-    def cards_reviewed_7d(self) -> int:
-        return getattr(self.enrolment, "cards_reviewed_7d", 0)
-
-    @property
     def cards_retention_percent(self) -> int | None:
         """The stored estimate of the learner's retention (all phases), as a whole percent."""
-        value = getattr(self.enrolment, "cards_retention", None)
+        value = self.cards_retention
         return None if value is None else round(value * 100)
 
     @property
     def cards_retention_summary(self) -> str:
         """The stored retention estimate per phase: "P1 82% · P2 74%" (empty before any review)."""
-        by_phase = getattr(self.enrolment, "cards_retention_by_phase", None) or {}
+        by_phase = self.cards_retention_by_phase or {}
         return " · ".join(f"P{phase} {round(value * 100)}%" for phase, value in sorted(by_phase.items()))
 
     @property
@@ -421,14 +469,41 @@ class MenteeRow:
         return [FLAGS[flag] for flag in self.flags]
 
 
-def mentee_row(enrolment: Enrolment, *, now: datetime | None = None) -> MenteeRow:
-    """One table row, with its flags and the reason for each, from the stored rows joined to it."""
+def _instance(model: type[ModelT], names: Sequence[str], values: Sequence[Any]) -> ModelT:
+    """An instance of `model` holding these fields' values (the others deferred), made as the ORM makes
+    one from a row: `Model.from_db` takes the values in the model's field order."""
+    by_name = dict(zip(names, values, strict=True))
+    attnames = [field.attname for field in model._meta.concrete_fields if field.attname in by_name]
+    return model.from_db(None, attnames, [by_name[name] for name in attnames])
+
+
+def mentee_row(values: Sequence[Any], *, now: datetime | None = None) -> MenteeRow:
+    """One table row, with its flags and the reason for each, from its `ROW_VALUES`. The rules stay the
+    models' (`User.display_name`, `Standing.label` and `phase_percents`): the row holds instances made
+    of the values read (`Model.from_db`, the ORM's own constructor; other fields deferred)."""
     now = now or timezone.now()
+    enrolment_values, learner_values, standing_values, quiz_values, card_values = (
+        values[part] for part in _ROW_SLICES
+    )
+    enrolment = _instance(Enrolment, _ENROLMENT_VALUES, enrolment_values)
+    enrolment.learner = _instance(User, ("id", *_LEARNER_VALUES), (enrolment.learner_id, *learner_values))
+    if standing_values[0] is None:  # no stored standing yet: what a new one says
+        standing = Standing(enrolment_id=enrolment.pk)
+    else:
+        standing = Standing.from_db(
+            None, ("enrolment_id", *_STANDING_VALUES), (enrolment.pk, *standing_values)
+        )
+    cards_due, reviewed, retention, retention_by_phase, project_is_waiting = card_values
     row = MenteeRow(
         enrolment=enrolment,
-        standing=enrolment.standing,
-        quiz=QuizSummaryRow.of(quiz_record_of(enrolment.learner)),
+        standing=standing,
+        quiz=QuizSummaryRow.of(*quiz_values),
         now=now,
+        cards_due=cards_due or 0,
+        cards_reviewed_7d=reviewed or 0,
+        cards_retention=retention,
+        cards_retention_by_phase=retention_by_phase,
+        project_waiting=bool(project_is_waiting),
     )
     if row.weeks_behind:
         row.flags.append("behind")
@@ -443,7 +518,7 @@ def mentee_row(enrolment: Enrolment, *, now: datetime | None = None) -> MenteeRo
         waiting = row.quiz.pending_reviews
         row.flags.append("pending_review")
         row.reasons.append(f"{waiting} submission{'' if waiting == 1 else 's'} waiting for your review")
-    if getattr(enrolment, "project_waiting", False):  # annotated by mentee_table
+    if row.project_waiting:
         row.flags.append("project_waiting")
         row.reasons.append("a project version waiting for your review")
     return row
@@ -454,9 +529,7 @@ def mentee_rows(
 ) -> list[MenteeRow]:
     """Every row of the mentor table (the CSV, the digest); pages paginate `mentee_table` instead."""
     now = now or timezone.now()
-    return [
-        mentee_row(enrolment, now=now) for enrolment in mentee_table(user=user, flag=flag, sort=sort, now=now)
-    ]
+    return list(mentee_rows_from(mentee_table(user=user, flag=flag, sort=sort, now=now), now=now))
 
 
 _PERSON_NAME_FIELDS = ("name", "first_name", "last_name", "email", "username")

@@ -34,8 +34,8 @@ from mentoring.selectors import (
     mentee_count,
     mentee_enrolments_for,
     mentee_page_ids,
-    mentee_row,
     mentee_rows_by_id,
+    mentee_rows_from,
     mentee_table,
     phase_reviews_for,
     phases_ready_for_review,
@@ -277,7 +277,7 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
     flag, sort = _table_options(request)
     table = mentee_table(user=request.user, flag=flag, sort=sort, segment=_segment(request))  # type: ignore[arg-type]
     now = timezone.now()
-    rows = (mentee_row(enrolment, now=now) for enrolment in table)
+    rows = mentee_rows_from(table, now=now)
     return csv_response(filename="mentees.csv", header=CSV_COLUMNS, rows=(csv_row(row) for row in rows))
 
 

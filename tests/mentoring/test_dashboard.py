@@ -159,15 +159,15 @@ def test_a_page_read_by_its_ids_is_the_tables_rows_in_its_order(mentor, crafted)
         FLAGS,
         SORT_KEYS,
         mentee_page_ids,
-        mentee_row,
         mentee_rows_by_id,
+        mentee_rows_from,
         mentee_table,
     )
 
     now = timezone.now()
     for sort in [*SORT_KEYS, *(f"-{key}" for key in SORT_KEYS), "nonsense"]:
         for flag in [None, *FLAGS]:
-            table = [mentee_row(e, now=now) for e in mentee_table(user=mentor, flag=flag, sort=sort, now=now)]
+            table = list(mentee_rows_from(mentee_table(user=mentor, flag=flag, sort=sort, now=now), now=now))
             ids = mentee_page_ids(user=mentor, flag=flag, sort=sort, now=now)
             paged = []
             for start in range(0, len(table) + 2, 2):
