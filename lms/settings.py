@@ -122,8 +122,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # lookups take 4-5 ms (BENCHMARKS.md). 1.1 is the usual value for SSDs and cached data. Sent as a
     # connection option; empty leaves the server's setting (a pooler that refuses options, a tuned server).
     RANDOM_PAGE_COST = env.str("DATABASE_RANDOM_PAGE_COST", default="1.1")
-    if RANDOM_PAGE_COST:
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={RANDOM_PAGE_COST}"
+    # The planner's cost of handling a row, against reading a page (1.0). The default (0.01) prices a
+    # cached page like a hundred rows; with every page in memory, rows are what costs: at 0.01 the mentor
+    # table hashes the standings and users of every learner to sort one mentor's 500 (4.7 ms) where
+    # index lookups take 1.7 ms; 0.03 picks those (BENCHMARKS.md). Empty: the server's setting.
+    CPU_TUPLE_COST = env.str("DATABASE_CPU_TUPLE_COST", default="0.03")
+    planner = {"random_page_cost": RANDOM_PAGE_COST, "cpu_tuple_cost": CPU_TUPLE_COST}
+    if any(planner.values()):
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(
+            f"-c {name}={value}" for name, value in planner.items() if value
+        )
     # Prepared statements: a page's queries repeat on every visit, and PostgreSQL spends as long parsing
     # and planning most of them as running them. With server-side binding psycopg prepares a statement
     # on a connection once it has run `prepare_threshold` times. Django leaves them off for transaction

@@ -34,3 +34,10 @@ def test_the_planner_costs_random_reads_as_on_ssd():
     with connection.cursor() as cursor:
         cursor.execute("SHOW random_page_cost")
         assert cursor.fetchone()[0] == "1.1"
+
+
+@pytest.mark.django_db
+def test_the_planner_costs_rows_as_in_a_cached_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW cpu_tuple_cost")
+        assert cursor.fetchone()[0] == "0.03"
