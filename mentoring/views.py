@@ -20,7 +20,6 @@ from cards.selectors import card_stats_for, day_end_of
 from curriculum.models import Phase, Week
 from lms.csv_export import csv_response
 from lms.forms import add_validation_error
-from lms.pagination import CountedPaginator
 from mentoring import services
 from mentoring.forms import FeedbackForm, PhaseReviewForm, ReplyForm
 from mentoring.models import WeekFeedback
@@ -31,10 +30,8 @@ from mentoring.selectors import (
     MenteeRow,
     Segment,
     can_mentor,
-    mentee_count,
     mentee_enrolments_for,
-    mentee_page_ids,
-    mentee_rows_by_id,
+    mentee_page,
     mentee_rows_from,
     mentee_table,
     phase_reviews_for,
@@ -186,18 +183,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     segment = _segment(request)
     now = timezone.now()
     user = request.user
-    ids = mentee_page_ids(user=user, flag=flag, sort=sort, segment=segment, now=now)  # type: ignore[arg-type]
-    total = mentee_count(user=user, flag=flag, segment=segment, now=now)  # type: ignore[arg-type]
-    page = CountedPaginator(ids, _rows_per_page(request), count=total).get_page(request.GET.get("page"))
+    table = mentee_page(
+        user=user,  # type: ignore[arg-type]
+        number=request.GET.get("page"),
+        per_page=_rows_per_page(request),
+        flag=flag,
+        sort=sort,
+        segment=segment,
+        now=now,
+    )
+    page = table.page
     context = {
         "workspace_url": reverse("mentoring:workspace") + _mentor_query(segment),
         "segment": segment,
         "segment_label": _segment_label(segment),
         "segment_query": "".join(f"&amp;{name}={value}" for name, value in segment.query.items()),
         "mentor_query": _mentor_query(segment) or "?",
-        "rows": mentee_rows_by_id(enrolment_ids=list(page.object_list), now=now),
+        "rows": table.rows,
         "page": page,
-        "total": total,
+        "total": table.total,
         "flags": FLAGS,
         "flag": flag,
         "flag_label": FLAGS.get(flag or ""),

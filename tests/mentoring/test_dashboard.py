@@ -2,6 +2,7 @@
 
 import csv
 import io
+import math
 from datetime import date
 from decimal import Decimal
 
@@ -154,28 +155,53 @@ def test_the_count_is_the_number_of_rows_for_every_flag_and_segment(mentor, craf
 @pytest.mark.django_db
 def test_a_page_read_by_its_ids_is_the_tables_rows_in_its_order(mentor, crafted):
     """The page cuts `mentee_page_ids` and reads the rows by key: for every sort in both directions and
-    every flag, pages of two rows put together are the table's rows, in its order, with the same flags."""
-    from mentoring.selectors import (
-        FLAGS,
-        SORT_KEYS,
-        mentee_page_ids,
-        mentee_rows_by_id,
-        mentee_rows_from,
-        mentee_table,
-    )
+    every flag, pages of two rows put together are the table's rows, in its order, with the same flags,
+    and each page knows the table's number of rows."""
+    from mentoring.selectors import FLAGS, SORT_KEYS, mentee_page, mentee_rows_from, mentee_table
 
     now = timezone.now()
     for sort in [*SORT_KEYS, *(f"-{key}" for key in SORT_KEYS), "nonsense"]:
         for flag in [None, *FLAGS]:
             table = list(mentee_rows_from(mentee_table(user=mentor, flag=flag, sort=sort, now=now), now=now))
-            ids = mentee_page_ids(user=mentor, flag=flag, sort=sort, now=now)
             paged = []
-            for start in range(0, len(table) + 2, 2):
-                paged += mentee_rows_by_id(enrolment_ids=list(ids[start : start + 2]), now=now)
+            for number in range(1, len(table) // 2 + 2):
+                page = mentee_page(user=mentor, number=number, per_page=2, flag=flag, sort=sort, now=now)
+                assert page.total == len(table), (sort, flag)
+                if number <= max(1, math.ceil(len(table) / 2)):
+                    assert page.page.number == number
+                    paged += page.rows
             assert [row.enrolment.pk for row in paged] == [row.enrolment.pk for row in table], (sort, flag)
             assert [(row.flags, row.reasons, row.cards_due) for row in paged] == [
                 (row.flags, row.reasons, row.cards_due) for row in table
             ], (sort, flag)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("asked", "shown"),
+    [(None, 1), ("", 1), ("x", 1), ("0", 1), ("-3", 1), ("2", 2), ("3", 3), ("4", 3), ("999", 3), ("1e9", 1)],
+)
+def test_a_page_number_out_of_range_or_not_a_number_shows_a_page_as_django_does(
+    mentor, crafted, asked, shown
+):
+    """Six rows, two a page: not a number gives the first page, past the end the last (the paginator's
+    `get_page`), with that page's rows and the total."""
+    from mentoring.selectors import mentee_page, mentee_rows_from, mentee_table
+
+    enrol(UserFactory(username="sixth"), mentor=mentor, start=date(2026, 11, 23))
+    now = timezone.now()
+    table = [row.enrolment.pk for row in mentee_rows_from(mentee_table(user=mentor, now=now), now=now)]
+    page = mentee_page(user=mentor, number=asked, per_page=2, now=now)
+    assert (page.page.number, page.total, page.page.paginator.num_pages) == (shown, 6, 3)
+    assert [row.enrolment.pk for row in page.rows] == table[(shown - 1) * 2 : shown * 2]
+
+
+@pytest.mark.django_db
+def test_a_mentor_without_mentees_gets_an_empty_first_page(mentor):
+    from mentoring.selectors import mentee_page
+
+    page = mentee_page(user=mentor, number="7")
+    assert (page.rows, page.total, page.page.number, page.page.has_other_pages()) == ([], 0, 1, False)
 
 
 @pytest.mark.django_db
