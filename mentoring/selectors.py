@@ -295,8 +295,8 @@ def mentee_table(
     """The mentor table's rows as one query: the user's mentees with standing, learner and quiz record
     joined, filtered by `flag` and by a workspace chart's `segment`, and ordered by `sort` (a SORT_KEYS
     key, "-" for descending; unknown values fall back to the default). Rows without a value sort as
-    lowest. For every row at once (the CSV, the digest, the API, the workspace's counts); the page reads
-    `mentee_page_ids` and then `mentee_rows_by_id`."""
+    lowest. For every row at once (the CSV, the digest, the API, the workspace's counts); a page of the
+    dashboard is `mentee_page`'s."""
     now = now or timezone.now()
     rows = (
         _mentees_kept(user=user, flag=flag, segment=segment, now=now)
