@@ -5,6 +5,7 @@ The mentor table reads stored rows — each enrolment's `progress.Standing` and 
 for a list.
 """
 
+import functools
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -255,6 +256,8 @@ _ROW_PARTS = (
     _QUIZ_VALUES,
     (*_CARD_VALUES, "project_waiting"),
 )
+_LEARNER_FIELDS = ("id", *_LEARNER_VALUES)
+_STANDING_FIELDS = ("enrolment_id", *_STANDING_VALUES)
 _ROW_SLICES = [
     slice(end - len(part), end)
     for part, end in zip(_ROW_PARTS, accumulate(map(len, _ROW_PARTS)), strict=True)
@@ -518,12 +521,18 @@ class MenteeRow:
         return [FLAGS[flag] for flag in self.flags]
 
 
-def _instance(model: type[ModelT], names: Sequence[str], values: Sequence[Any]) -> ModelT:
+def _instance(model: type[ModelT], names: tuple[str, ...], values: Sequence[Any]) -> ModelT:
     """An instance of `model` holding these fields' values (the others deferred), made as the ORM makes
     one from a row: `Model.from_db` takes the values in the model's field order."""
-    by_name = dict(zip(names, values, strict=True))
-    attnames = [field.attname for field in model._meta.concrete_fields if field.attname in by_name]
-    return model.from_db(None, attnames, [by_name[name] for name in attnames])
+    attnames, positions = _field_order(model, names)
+    return model.from_db(None, attnames, [values[position] for position in positions])
+
+
+@functools.cache
+def _field_order(model: type[Model], names: tuple[str, ...]) -> tuple[list[str], list[int]]:
+    """`names` in `model`'s field order, and where each is in `names` (worked out once per process)."""
+    attnames = [field.attname for field in model._meta.concrete_fields if field.attname in names]
+    return attnames, [names.index(name) for name in attnames]
 
 
 def mentee_row(values: Sequence[Any], *, now: datetime | None = None) -> MenteeRow:
@@ -535,13 +544,11 @@ def mentee_row(values: Sequence[Any], *, now: datetime | None = None) -> MenteeR
         values[part] for part in _ROW_SLICES
     )
     enrolment = _instance(Enrolment, _ENROLMENT_VALUES, enrolment_values)
-    enrolment.learner = _instance(User, ("id", *_LEARNER_VALUES), (enrolment.learner_id, *learner_values))
+    enrolment.learner = _instance(User, _LEARNER_FIELDS, (enrolment.learner_id, *learner_values))
     if standing_values[0] is None:  # no stored standing yet: what a new one says
         standing = Standing(enrolment_id=enrolment.pk)
     else:
-        standing = Standing.from_db(
-            None, ("enrolment_id", *_STANDING_VALUES), (enrolment.pk, *standing_values)
-        )
+        standing = _instance(Standing, _STANDING_FIELDS, (enrolment.pk, *standing_values))
     cards_due, reviewed, retention, retention_by_phase, project_is_waiting = card_values
     row = MenteeRow(
         enrolment=enrolment,
