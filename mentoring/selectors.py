@@ -334,6 +334,9 @@ def mentee_page_ids(
     return rows.order_by(*order)
 
 
+_PAGE_NUMBER_MAX = 10**9
+
+
 @dataclass(frozen=True)
 class MenteePage:
     """A page of the mentor table: its rows and Django's `Page` (number, count, neighbours)."""
@@ -360,7 +363,8 @@ def mentee_page(
     ordered = mentee_page_ids(user=user, flag=flag, sort=sort, segment=segment, now=now)
     counted = ordered.annotate(total=Window(Count("pk"))).values_list("id", "total")
     try:
-        wanted = max(1, int(str(number)))
+        # At most a number whose offset PostgreSQL can read (a bigint): anything past the end is the last.
+        wanted = min(max(1, int(str(number))), _PAGE_NUMBER_MAX)
     except ValueError:
         wanted = 1
     found = list(counted[(wanted - 1) * per_page : wanted * per_page])
