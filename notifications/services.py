@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from celery.exceptions import Retry
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -34,6 +34,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import RedisError
 
 from notifications.kinds import default_delivery
+from notifications.messages import OutboxMessage
 from notifications.models import Delivery, Email, Notice, NoticePreference
 
 logger = logging.getLogger(__name__)
@@ -319,8 +320,8 @@ def _headers(value: Any) -> Mapping[str, str]:
     return json.loads(value) if isinstance(value, str) else dict(value or {})
 
 
-def message_for(email: Outgoing) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
+def message_for(email: Outgoing) -> OutboxMessage:
+    message = OutboxMessage(
         subject=email.subject,
         body=email.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
