@@ -15,13 +15,12 @@ from django.utils.safestring import mark_safe
 
 from curriculum.models import Week
 from notifications.services import NoticeDraft
-from progress.models import Standing
 from reminders import rules
-from reminders.selectors import DueReminder
+from reminders.selectors import ComposedStanding, DueReminder
 from reminders.tokens import unsubscribe_token_for
 
 
-def subject_for(*, kind: str, standing: Standing, weeks: Mapping[int, Week]) -> str:
+def subject_for(*, kind: str, standing: ComposedStanding, weeks: Mapping[int, Week]) -> str:
     current = standing.current_week or 1
     if kind == rules.BEHIND:
         behind = standing.weeks_behind
@@ -82,7 +81,7 @@ class ReminderComposer:
     TOKEN_PLACE = "0:token"
 
     def quiz_for(self, due: DueReminder) -> dict[str, str] | None:
-        quiz = self.quizzes.get((due.enrolment.learner_id, due.week))
+        quiz = self.quizzes.get((due.learner_id, due.week))
         if quiz is None or due.kind != rules.WEEKLY:
             return None
         take_url = str(getattr(quiz, "take_url", "") or "")
@@ -148,14 +147,14 @@ class ReminderComposer:
     def draft_for(self, due: DueReminder, *, key: str) -> NoticeDraft:
         """The learner's reminder as a notice (its key message: the subject) and e-mail under `key`."""
         content = self.content_for(due)
-        unsubscribe_url = self.unsubscribe_url(due.enrolment.pk)
+        unsubscribe_url = self.unsubscribe_url(due.enrolment_id)
         frame = {
-            "name": due.enrolment.learner.greeting_name,
+            "name": due.greeting_name,
             "planned": self.planned_dates(due) if due.kind == rules.WEEKLY else None,
-            "cadence": due.enrolment.get_reminder_cadence_display(),
+            "cadence": due.cadence_label,
             "settings_url": self.settings_url,
             "unsubscribe_url": unsubscribe_url,
-            "cards_due": self.cards_due.get(due.enrolment.learner_id, 0),
+            "cards_due": self.cards_due.get(due.learner_id, 0),
             "review_url": self.review_url,
         }
         text, html = (
@@ -168,8 +167,8 @@ class ReminderComposer:
             else self.dashboard_path
         )
         return NoticeDraft(
-            recipient_id=due.enrolment.learner_id,
-            to=due.enrolment.learner.email,
+            recipient_id=due.learner_id,
+            to=due.email,
             kind=f"reminder_{due.kind}",
             key=key,
             text=subject,

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.core import mail
+from django.db.models.signals import pre_init
 from django.test import TestCase
 from freezegun import freeze_time
 
@@ -55,6 +56,26 @@ def test_selecting_who_is_due_takes_two_queries(db, django_assert_num_queries, c
     assert {item.week for item in due} == ({3, 5} if count > 1 else {3})  # re-planned ones are in week 3
 
 
+@freeze_time(RUN)
+def test_selecting_builds_no_model_instances(db):
+    """What the e-mails need is read as values: instances of 500 enrolments, learners and standings a
+    batch were a fifth of a run's time."""
+    ids = bulk_learners(50)
+    built: list[type] = []
+
+    def count(sender: type, **kwargs: object) -> None:
+        built.append(sender)
+
+    pre_init.connect(count)
+    try:
+        due = reminders_due(enrolment_ids=ids, as_of=RUN)
+    finally:
+        pre_init.disconnect(count)
+    assert len(due) == 50
+    assert built == []
+    assert {item.greeting_name for item in due} == {"there"}  # no name given: User.greeting_name's rule
+
+
 @pytest.mark.parametrize("count", [1, 1000])
 def test_standings_out_of_date_are_computed_again_in_a_constant_number_of_queries(
     db, django_assert_num_queries, count
@@ -67,7 +88,7 @@ def test_standings_out_of_date_are_computed_again_in_a_constant_number_of_querie
         due = reminders_due(enrolment_ids=ids, as_of=RUN)
     assert len(due) == count
     assert {item.week for item in due} == ({3, 5} if count > 1 else {3})
-    fresh = {item.enrolment.pk: item.standing for item in due}
+    fresh = {item.enrolment_id: item.standing for item in due}
     with freeze_time(RUN):
         standing_refresh(enrolment_ids=ids)
     for stored in Standing.objects.filter(pk__in=ids):
