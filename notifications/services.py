@@ -33,6 +33,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import RedisError
 
+from lms.lookups import AnyOf
 from notifications.kinds import default_delivery
 from notifications.messages import OutboxMessage
 from notifications.models import Delivery, Email, Notice, NoticePreference
@@ -291,7 +292,7 @@ def emails_claim(*, email_ids: Sequence[int], now: datetime | None = None) -> li
     now = now or timezone.now()
     locked = (
         Email.objects.select_for_update(skip_locked=True)
-        .filter(claimable(now=now), id__in=list(email_ids))
+        .filter(claimable(now=now), AnyOf(F("id"), list(email_ids)))
         .order_by("id")
         .values("id")
     )
@@ -341,7 +342,7 @@ class SendResult:
 
 def _mark_sent(ids: list[int]) -> None:
     if ids:
-        Email.objects.filter(id__in=ids).update(
+        Email.objects.filter(AnyOf(F("id"), ids)).update(
             status=Email.Status.SENT, sent_at=timezone.now(), last_error=""
         )
 
@@ -458,7 +459,7 @@ def deliveries_for(*, pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str],
     chosen = {
         (user_id, kind): delivery
         for user_id, kind, delivery in NoticePreference.objects.filter(
-            user_id__in={user_id for user_id, _ in pairs}, kind__in={kind for _, kind in pairs}
+            AnyOf(F("user_id"), list({user_id for user_id, _ in pairs})), kind__in={kind for _, kind in pairs}
         ).values_list("user_id", "kind", "delivery")
     }
     return {pair: chosen.get(pair, default_delivery(pair[1])) for pair in pairs}

@@ -11,11 +11,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from accounts.models import greeting_name_of
 from assessments.selectors import QuizSummary, quiz_summaries_for_learners
 from curriculum.models import Week
+from lms.lookups import AnyOf
 from progress.models import Enrolment, Standing
 from progress.selectors import SCHEDULE_FIELDS, standings_computed
 from reminders import rules
@@ -153,13 +154,13 @@ def reminders_due(
     which is what lets a second run of the week cost one query a batch more than choosing. A standing
     stays true until its `refresh_due_at`, so its week names the key; a standing whose change has come
     (not refreshed yet) is not trusted: the rest are loaded (enrolments with their learners and
-    standings, as values, one query), and such a standing is computed again at `as_of` (three queries more, when
-    there is one), which names the week and what the e-mail says. Each learner's week is the one on
+    standings, as values, one query), and such a standing is computed again at `as_of` (three queries
+    more, when there is one), which names the week and what the e-mail says. Each learner's week is the one on
     their own calendar date at `as_of`, by the schedule rule the dashboard uses.
     """
     kinds: dict[int, str] = {}
     known: dict[int, str] = {}  # the keys the stored standing names
-    chosen = reminder_candidates().filter(id__in=enrolment_ids).values_list(*CHOOSING_FIELDS)
+    chosen = reminder_candidates().filter(AnyOf(F("id"), list(enrolment_ids))).values_list(*CHOOSING_FIELDS)
     for pk, cadence, last_active_at, state, planned, current, behind, refresh_due_at in chosen:
         kind = rules.reminder_kind_for(
             standing=StoredFacts(state, planned, current, behind),
@@ -177,7 +178,12 @@ def reminders_due(
         kinds = {pk: kind for pk, kind in kinds.items() if known.get(pk) not in sent}
     if not kinds:
         return []
-    rows = reminder_candidates().filter(id__in=sorted(kinds)).order_by("id").values_list(*COMPOSING_FIELDS)
+    rows = (
+        reminder_candidates()
+        .filter(AnyOf(F("id"), sorted(kinds)))
+        .order_by("id")
+        .values_list(*COMPOSING_FIELDS)
+    )
     schedule_width = len(SCHEDULE_FIELDS)
     due = []
     stale: list[Enrolment] = []
