@@ -133,7 +133,6 @@ COMPOSING_FIELDS = (
     *("reminder_cadence", "learner_id"),
     *("learner__email", "learner__name", "learner__first_name", "learner__last_name"),  # the greeting
     *(f"standing__{name}" for name in ComposedStanding._fields),
-    "standing__refresh_due_at",
 )
 """What composing reads of the enrolments due (and only of those), as plain values: model instances
 of the enrolments, learners and whole standings were a fifth of a run's time."""
@@ -160,6 +159,7 @@ def reminders_due(
     """
     kinds: dict[int, str] = {}
     known: dict[int, str] = {}  # the keys the stored standing names
+    stored_holds: set[int] = set()  # those whose stored standing is still theirs at `as_of`
     chosen = reminder_candidates().filter(AnyOf(F("id"), list(enrolment_ids))).values_list(*CHOOSING_FIELDS)
     for pk, cadence, last_active_at, state, planned, current, behind, refresh_due_at in chosen:
         kind = rules.reminder_kind_for(
@@ -171,8 +171,10 @@ def reminders_due(
         if kind is None:
             continue
         kinds[pk] = kind
-        if current and _standing_holds_at(refresh_due_at, as_of):
-            known[pk] = reminder_key(enrolment_id=pk, week=current, kind=kind)
+        if _standing_holds_at(refresh_due_at, as_of):
+            stored_holds.add(pk)
+            if current:
+                known[pk] = reminder_key(enrolment_id=pk, week=current, kind=kind)
     if skip_keys is not None and known:
         sent = skip_keys(list(known.values()))
         kinds = {pk: kind for pk, kind in kinds.items() if known.get(pk) not in sent}
@@ -190,8 +192,8 @@ def reminders_due(
     for row in rows:
         pk, zone = row[0], row[SCHEDULE_FIELDS.index("timezone")]
         cadence, learner_id, email, name, first_name, last_name = row[schedule_width : schedule_width + 6]
-        *stored, refresh_due_at = row[schedule_width + 6 :]
-        if not _standing_holds_at(refresh_due_at, as_of):
+        stored = row[schedule_width + 6 :]
+        if pk not in stored_holds:
             stale.append(Enrolment(**dict(zip(SCHEDULE_FIELDS, row[:schedule_width], strict=True))))
         due.append(
             DueReminder(
