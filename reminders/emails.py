@@ -6,6 +6,7 @@ All links are absolute (settings.SITE_URL): e-mail clients have no page to resol
 """
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, cast
 
 import jinja2
@@ -31,6 +32,24 @@ def subject_for(*, kind: str, standing: ComposedStanding, weeks: Mapping[int, We
     if kind == rules.INACTIVE:
         return "Pick up where you left off"
     return f"Week {current}: {weeks[current].topic}" if current in weeks else f"Week {current}"
+
+
+Contents = dict[tuple[object, ...], dict[str, str]]
+_contents_of_run: dict[tuple[object, ...], Contents] = {}
+
+
+def contents_of_run(run: datetime, *, weeks: Mapping[int, Week]) -> Contents:
+    """The contents rendered (content key → text and HTML) by this process's batches of one run (a few
+    thousand for 100,000 learners, where each batch of 500 renders a few hundred): the run's instant and
+    the curriculum as the content templates show it name them. Only the latest run's are kept."""
+    curriculum = tuple(
+        (number, week.topic, week.focus_area, tuple(week.objectives)) for number, week in weeks.items()
+    )
+    name = (run, settings.SITE_URL, curriculum)
+    if name not in _contents_of_run:
+        _contents_of_run.clear()
+        _contents_of_run[name] = {}
+    return _contents_of_run[name]
 
 
 class FrameTemplate:
@@ -60,9 +79,11 @@ class ReminderComposer:
         weeks: Mapping[int, Week],
         quizzes: Mapping[tuple[int, int], Any],
         cards_due: Mapping[int, int] | None = None,
+        run: datetime | None = None,
     ) -> None:
         """`quizzes`: (learner id, week number) → quiz summary (see selectors.quiz_summaries_for_batch);
-        `cards_due`: learner id → review cards due today (cards.selectors.due_counts_for)."""
+        `cards_due`: learner id → review cards due today (cards.selectors.due_counts_for); `run`: the
+        run's instant (`as_of`), whose batches in this process share the contents they render."""
         self.cards_due = cards_due or {}
         self.weeks = weeks
         self.quizzes = quizzes
@@ -80,7 +101,7 @@ class ReminderComposer:
             for kind in (rules.WEEKLY, rules.BEHIND, rules.INACTIVE)
             for part in ("txt", "html")
         }
-        self.rendered_content: dict[tuple[object, ...], dict[str, str]] = {}
+        self.rendered_content = contents_of_run(run, weeks=weeks) if run else {}
         self.dashboard_path = reverse("progress:dashboard")
         self.dashboard_url = self.site + self.dashboard_path
         self.settings_url = self.site + reverse("progress:settings")

@@ -57,7 +57,7 @@ def reminder_batch_enqueue(*, enrolment_ids: Sequence[int], as_of: datetime | No
     day_ends = {zone: day_end_of(Enrolment(timezone=zone)) for zone in {item.timezone for item in new}}
     cards_due = due_counts_for(day_ends={item.learner_id: day_ends[item.timezone] for item in new})
     composer = ReminderComposer(
-        weeks=curriculum_weeks(), quizzes=quiz_summaries_for_batch(due=new), cards_due=cards_due
+        weeks=curriculum_weeks(), quizzes=quiz_summaries_for_batch(due=new), cards_due=cards_due, run=as_of
     )
     notify_many(drafts=[composer.draft_for(item, key=item.key) for item in new])
     return result
