@@ -31,13 +31,17 @@ ADDRESSED = {"from", "to", "cc", "reply-to"}
 """Extra headers that EmailMessage.message() does not copy as they are (it sets them itself)."""
 
 
-@lru_cache(maxsize=1024)
 def checked_header(name: str, value: str) -> str:
     """The value SafeMIMEMultipart stores for a header: Django's check against header injection (a line
     break raises BadHeaderError) and its encoding (`forbid_multi_line_headers`: a subject folded, non-ASCII
-    words and addresses encoded), remembered for the values that repeat: the sender and the few subjects
-    a week's reminders have (for a subject that is most of the time of `message()`)."""
+    words and addresses encoded)."""
     return forbid_multi_line_headers(name, value, UTF8)[1]
+
+
+checked_repeating_header = lru_cache(maxsize=1024)(checked_header)
+"""`checked_header` remembered, for the sender and the subject: a run of reminders has a few hundred
+subjects, and encoding one (Python's `Header`, which folds it) was most of the time of `message()`."""
+REPEATING = {"Subject", "From"}
 
 
 class TextPart(SafeMIMEText):
@@ -94,7 +98,8 @@ class OutboxMessage(EmailMultiAlternatives):
             headers["Message-ID"] = make_msgid(domain=DNS_NAME)
         extra = ((name, value) for name, value in self.extra_headers.items() if name.lower() not in ADDRESSED)
         for name, value in (*headers.items(), *extra):
-            Message.__setitem__(msg, name, checked_header(name, str(value)))
+            check = checked_repeating_header if name in REPEATING else checked_header
+            Message.__setitem__(msg, name, check(name, str(value)))
         return msg
 
     def _is_plain_with_html(self) -> bool:
