@@ -15,8 +15,10 @@ from django.template import engines
 from django.template.backends.jinja2 import Jinja2
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from curriculum.models import Week
+from lms.jinja2 import LANGUAGE
 from notifications.services import NoticeDraft
 from reminders import rules
 from reminders.selectors import ComposedStanding, DueReminder
@@ -89,6 +91,7 @@ class ReminderComposer:
         self.quizzes = quizzes
         self.objectives = {number: week.objectives for number, week in weeks.items()}
         self.site = settings.SITE_URL
+        self.language = get_language()
         # Jinja2 (reminders/jinja2/): a run renders the frame twice per learner, 100,000 learners a week;
         # Django's template language took a quarter of the run's time for them.
         jinja = engines["jinja2"]
@@ -195,6 +198,7 @@ class ReminderComposer:
             "unsubscribe_url": unsubscribe_url,
             "cards_due": self.cards_due.get(due.learner_id, 0),
             "review_url": self.review_url,
+            LANGUAGE: self.language,  # the `date` filter's language, asked once a batch (lms.jinja2)
         }
         text, html = (
             self.frame_templates[part].render(frame | {"content": content[part]}) for part in ("txt", "html")
