@@ -8,11 +8,18 @@ and at most one HTML alternative, lines within RFC 5322's 998 octets) `OutboxMes
 the same tree: the same headers in the same order, with the same values (the top-level ones still
 through Django's checks against header injection), and the same payloads; anything else is built by
 Django. tests/notifications/test_messages.py compares the bytes of both.
+
+It is written with `OUTBOX_POLICY` (`OutboxPolicy`: the compat32 policy of Django's messages), which
+writes a header that needs no folding as it is: serializing a message (the SMTP backend's
+`message().as_bytes()`) spent three quarters of its time building a `Header` for each of its 16 headers
+only to find that it fits on its line.
 """
 
 from email.message import Message
+from email.policy import Compat32
 from email.utils import formatdate, make_msgid
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -25,6 +32,33 @@ from django.core.mail.message import (
 from django.core.mail.utils import DNS_NAME
 
 UTF8 = "utf-8"
+
+
+class OutboxPolicy(Compat32):
+    """compat32 (how Django's messages are written), with a header that fits on its line written as it
+    is: a value of printable ASCII not ending in a space, "Name: value" within `max_line_length`, which
+    compat32's folding (`email.header.Header`) returns unchanged; any other is folded by compat32."""
+
+    def _as_is(self, name: str, value: Any) -> str | None:
+        if (
+            isinstance(value, str)
+            and value.isascii()
+            and value.isprintable()
+            and not value.endswith(" ")
+            and len(name) + 2 + len(value) <= (self.max_line_length or 0)
+        ):
+            return f"{name}: {value}{self.linesep}"
+        return None
+
+    def fold(self, name: str, value: Any) -> str:
+        return self._as_is(name, value) or super().fold(name, value)
+
+    def fold_binary(self, name: str, value: Any) -> bytes:
+        folded = self._as_is(name, value)
+        return folded.encode("ascii") if folded else super().fold_binary(name, value)
+
+
+OUTBOX_POLICY = OutboxPolicy()
 
 
 ADDRESSED = {"from", "to", "cc", "reply-to"}
@@ -51,7 +85,7 @@ class TextPart(SafeMIMEText):
     bytes (held as the email package holds bytes, surrogate-escaped)."""
 
     def __init__(self, encoded: bytes, subtype: str, *, ascii: bool) -> None:
-        Message.__init__(self)
+        Message.__init__(self, OUTBOX_POLICY)
         self.encoding = UTF8
         # (constant values: nothing for Django's check against line breaks in headers to find)
         Message.__setitem__(self, "Content-Type", f'text/{subtype}; charset="{UTF8}"')
@@ -80,7 +114,7 @@ class OutboxMessage(EmailMultiAlternatives):
         alternative = text_part(html, "html") if isinstance(html, str) else None
         if text is None or alternative is None:
             return super().message()
-        msg = SafeMIMEMultipart(_subtype=self.alternative_subtype, encoding=UTF8)
+        msg = SafeMIMEMultipart(_subtype=self.alternative_subtype, encoding=UTF8, policy=OUTBOX_POLICY)
         msg.attach(text)
         msg.attach(alternative)
         # What EmailMessage.message() sets, in its order (without Cc and Reply-To: there are none), each

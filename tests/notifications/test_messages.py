@@ -7,7 +7,7 @@ import pytest
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import BadHeaderError
 
-from notifications.messages import OutboxMessage, TextPart
+from notifications.messages import OUTBOX_POLICY, OutboxMessage, TextPart
 
 UNSUBSCRIBE = {
     "List-Unsubscribe": "<https://lms.example/reminders/unsubscribe/4:zTPaYdpQNx7wuxiUZjN5WtygU6lbq5a44MWVjRWuTcs/>",
@@ -109,3 +109,35 @@ def test_the_outboxs_messages_take_the_short_way_and_others_djangos():
     assert all(type(part) is TextPart for part in message.message().get_payload())
     _, long_lines = pair(CASES["a line over 998 octets"])
     assert not any(type(part) is TextPart for part in long_lines.message().get_payload())
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "Hello",
+        " leading space",
+        "trailing space ",
+        "two  spaces and\ta tab",
+        "x" * 68,  # "Subject: " + 69 characters = 78: the longest line left as it is
+        "x" * 69,
+        "word " * 20,
+        "Déjà vu",
+        "=?utf-8?q?D=C3=A9j=C3=A0?=\n vu",
+        "line\r\nbreak",
+        "bell\x07",
+    ],
+)
+def test_the_policy_writes_a_header_as_compat32_does(value):
+    for outbox in (OUTBOX_POLICY, OUTBOX_POLICY.clone(linesep="\r\n")):
+        compat32 = policy.Compat32(linesep=outbox.linesep)
+        assert outbox.fold("Subject", value) == compat32.fold("Subject", value)
+        assert outbox.fold_binary("Subject", value) == compat32.fold_binary("Subject", value)
+
+
+def test_its_headers_are_written_by_the_outbox_policy():
+    """(Else the comparison of bytes above would not be of the short way.)"""
+    _, message = pair(CASES["reminder"])
+    mime = message.message()
+    assert mime.policy is OUTBOX_POLICY
+    assert all(part.policy is OUTBOX_POLICY for part in mime.get_payload())
