@@ -28,7 +28,7 @@ from celery.exceptions import Retry
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import RedisError
@@ -294,11 +294,12 @@ def emails_claim(*, email_ids: Sequence[int], now: datetime | None = None) -> li
         Email.objects.select_for_update(skip_locked=True)
         .filter(claimable(now=now), AnyOf(F("id"), list(email_ids)))
         .order_by("id")
-        .values("id")
     )
+    if connection.vendor != "postgresql":  # (SQLite, for development: no row locks, no UPDATE … FROM)
+        return _claim_in_two_queries(locked, now=now)
     table = connection.ops.quote_name(Email._meta.db_table)
     with transaction.atomic():  # (the locking subquery wants a transaction; the statement is one)
-        locking_sql, locking_params = locked.query.sql_with_params()
+        locking_sql, locking_params = locked.values("id").query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} AS e SET status = %s, claimed_at = %s, attempts = e.attempts + 1"
@@ -314,6 +315,19 @@ def emails_claim(*, email_ids: Sequence[int], now: datetime | None = None) -> li
         ),
         key=lambda row: row.pk,
     )
+
+
+def _claim_in_two_queries(locked: QuerySet[Email], *, now: datetime) -> list[Outgoing]:
+    with transaction.atomic():
+        rows = [
+            Outgoing(*values)
+            for values in locked.values_list("id", "to", "subject", "text", "html", "headers")
+        ]
+        if rows:
+            Email.objects.filter(id__in=[row.pk for row in rows]).update(
+                status=Email.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+            )
+    return rows
 
 
 def _headers(value: Any) -> Mapping[str, str]:

@@ -1,6 +1,7 @@
 """`AnyOf`: a column among many values, as one array parameter (reminder batches: 500 ids or keys)."""
 
 import pytest
+from django.db import connection
 from django.db.models import F
 
 from lms.lookups import AnyOf
@@ -28,6 +29,8 @@ def test_it_finds_what_in_finds(emails):
 
 
 def test_the_values_are_one_parameter(emails):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's = ANY(array); elsewhere IN")
     ids = list(range(1, 501))
     sql, params = Email.objects.filter(AnyOf(F("id"), ids)).values_list("id").query.sql_with_params()
     assert '"id" = ANY(%s)' in sql
