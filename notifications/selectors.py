@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
+from lms.lookups import AnyOf
 from notifications.kinds import NoticeKind, kinds_for
 from notifications.models import Email, Notice, NoticePreference
 from notifications.services import MAX_ATTEMPTS, stale_claim
@@ -19,7 +20,7 @@ def email_exists(*, key: str) -> bool:
 
 def email_keys_existing(*, keys: Iterable[str]) -> set[str]:
     """Which of these keys are in the outbox already (one indexed query): a sender skips composing them."""
-    return set(Email.objects.filter(key__in=list(keys)).values_list("key", flat=True))
+    return set(Email.objects.filter(AnyOf(F("key"), list(keys))).values_list("key", flat=True))
 
 
 def email_ids_to_sweep(*, now: datetime, limit: int = 10_000) -> list[int]:
@@ -76,15 +77,15 @@ def unread_count_for(*, user: Any) -> int:
 
 def notice_keys_existing(*, keys: Iterable[str]) -> set[str]:
     """Which of these keys have a notice already (one indexed query): a sender skips composing them."""
-    return set(Notice.objects.filter(key__in=list(keys)).values_list("key", flat=True))
+    return set(Notice.objects.filter(AnyOf(F("key"), list(keys))).values_list("key", flat=True))
 
 
 def notified_keys_existing(*, keys: Iterable[str]) -> set[str]:
     """Which of these keys have a notice or an e-mail already (one query): a sender skips composing
     them (an e-mail sent before notices existed has no notice, and is not sent again)."""
     keys = list(keys)
-    notices = Notice.objects.filter(key__in=keys).values_list("key", flat=True)
-    emails = Email.objects.filter(key__in=keys).values_list("key", flat=True)
+    notices = Notice.objects.filter(AnyOf(F("key"), keys)).values_list("key", flat=True)
+    emails = Email.objects.filter(AnyOf(F("key"), keys)).values_list("key", flat=True)
     return set(notices.union(emails))
 
 

@@ -26,14 +26,16 @@ from typing import Any, Protocol
 
 from celery.exceptions import Retry
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import RedisError
 
+from lms.lookups import AnyOf
 from notifications.kinds import default_delivery
+from notifications.messages import OutboxMessage
 from notifications.models import Delivery, Email, Notice, NoticePreference
 
 logger = logging.getLogger(__name__)
@@ -69,19 +71,23 @@ class EmailDraft:
     notice: str = ""
     link: str = ""
 
+    def values(self) -> dict[str, Any]:
+        """The outbox row's fields (DRAFT_FIELDS), as stored: what `row()` and the batch INSERT write."""
+        return {
+            "recipient_id": self.recipient_id,
+            "to": self.to,
+            "kind": self.kind,
+            "key": self.key,
+            "subject": one_line(with_site_name(self.subject)),
+            "text": self.text,
+            "html": self.html,
+            "headers": dict(self.headers),
+            "notice": self.notice,
+            "link": self.link,
+        }
+
     def row(self) -> Email:
-        return Email(
-            recipient_id=self.recipient_id,
-            to=self.to,
-            kind=self.kind,
-            key=self.key,
-            subject=one_line(with_site_name(self.subject)),
-            text=self.text,
-            html=self.html,
-            headers=dict(self.headers),
-            notice=self.notice,
-            link=self.link,
-        )
+        return Email(**self.values())
 
 
 def with_site_name(subject: str) -> str:
@@ -129,8 +135,7 @@ def email_enqueue(
         notice=notice,
         link=link,
     )
-    row = draft.row()
-    defaults = {name: getattr(row, name) for name in DRAFT_FIELDS if name != "key"}
+    defaults = {name: value for name, value in draft.values().items() if name != "key"}
     email, created = Email.objects.get_or_create(key=key, defaults=defaults)
     if created:
         emails_send_after_commit(email_ids=[email.pk])
@@ -163,21 +168,21 @@ def emails_enqueue(*, drafts: Sequence[EmailDraft]) -> list[int]:
 
 def _insert_returning_new_ids(drafts: Sequence[EmailDraft]) -> list[int]:
     """PostgreSQL: the drafts' rows in one INSERT (`_insert_new_rows`), returning the new ids."""
-    rows = [draft.row() for draft in drafts]
+    rows = [draft.values() for draft in drafts]
     columns = _array_columns(rows, DRAFT_FIELDS)
-    columns["headers"] = ("jsonb", [json.dumps(row.headers) for row in rows])
+    columns["headers"] = ("jsonb", [json.dumps(row["headers"]) for row in rows])
     fixed = {"status": Email.Status.QUEUED, "attempts": 0, "last_error": "", "created_at": timezone.now()}
     return _insert_new_rows(Email, columns=columns, fixed=fixed)
 
 
 def _array_columns(
-    rows: Sequence[Email] | Sequence[Notice], names: Sequence[str]
+    rows: Sequence[Mapping[str, Any]], names: Sequence[str]
 ) -> dict[str, tuple[str, list[Any]]]:
-    """Each named field of `rows` as one array column for `_insert_new_rows`: the recipient's id as
-    bigint, the others (the outbox's and the notices' text fields) as text."""
+    """Each named field of `rows` (the drafts' `values()`: no model instances, 500 a batch) as one
+    array column for `_insert_new_rows`: the recipient's id as bigint, the others (the outbox's and the
+    notices' text fields) as text."""
     return {
-        name: ("bigint" if name == "recipient_id" else "text", [getattr(row, name) for row in rows])
-        for name in names
+        name: ("bigint" if name == "recipient_id" else "text", [row[name] for row in rows]) for name in names
     }
 
 
@@ -279,15 +284,44 @@ class Outgoing:
 
 def emails_claim(*, email_ids: Sequence[int], now: datetime | None = None) -> list[Outgoing]:
     """Take these rows for this worker, when nobody sent them or is sending them; returns the rows taken
-    (with what is needed to send them), in id order. Two queries: a locked select and an update."""
+    (with what is needed to send them), in id order.
+
+    One statement: an UPDATE … RETURNING of the claimable rows among these that a subquery locked with
+    SELECT … FOR UPDATE SKIP LOCKED (rows another worker holds are skipped, not waited for; once it
+    commits they are no longer claimable)."""
     now = now or timezone.now()
+    locked = (
+        Email.objects.select_for_update(skip_locked=True)
+        .filter(claimable(now=now), AnyOf(F("id"), list(email_ids)))
+        .order_by("id")
+    )
+    if connection.vendor != "postgresql":  # (SQLite, for development: no row locks, no UPDATE … FROM)
+        return _claim_in_two_queries(locked, now=now)
+    table = connection.ops.quote_name(Email._meta.db_table)
+    with transaction.atomic():  # (the locking subquery wants a transaction; the statement is one)
+        locking_sql, locking_params = locked.values("id").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS e SET status = %s, claimed_at = %s, attempts = e.attempts + 1"
+                f" FROM ({locking_sql}) AS claimed WHERE e.id = claimed.id"
+                ' RETURNING e.id, e."to", e.subject, e.text, e.html, e.headers',
+                [Email.Status.SENDING, now, *locking_params],
+            )
+            rows = cursor.fetchall()
+    return sorted(
+        (
+            Outgoing(pk, to, subject, text, html, _headers(headers))
+            for pk, to, subject, text, html, headers in rows
+        ),
+        key=lambda row: row.pk,
+    )
+
+
+def _claim_in_two_queries(locked: QuerySet[Email], *, now: datetime) -> list[Outgoing]:
     with transaction.atomic():
         rows = [
             Outgoing(*values)
-            for values in Email.objects.select_for_update(skip_locked=True)
-            .filter(claimable(now=now), id__in=list(email_ids))
-            .order_by("id")
-            .values_list("id", "to", "subject", "text", "html", "headers")
+            for values in locked.values_list("id", "to", "subject", "text", "html", "headers")
         ]
         if rows:
             Email.objects.filter(id__in=[row.pk for row in rows]).update(
@@ -296,8 +330,13 @@ def emails_claim(*, email_ids: Sequence[int], now: datetime | None = None) -> li
     return rows
 
 
-def message_for(email: Outgoing) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
+def _headers(value: Any) -> Mapping[str, str]:
+    """The headers column as read by a raw cursor (Django reads jsonb as text, its JSONField decodes it)."""
+    return json.loads(value) if isinstance(value, str) else dict(value or {})
+
+
+def message_for(email: Outgoing) -> OutboxMessage:
+    message = OutboxMessage(
         subject=email.subject,
         body=email.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -317,7 +356,7 @@ class SendResult:
 
 def _mark_sent(ids: list[int]) -> None:
     if ids:
-        Email.objects.filter(id__in=ids).update(
+        Email.objects.filter(AnyOf(F("id"), ids)).update(
             status=Email.Status.SENT, sent_at=timezone.now(), last_error=""
         )
 
@@ -397,16 +436,20 @@ class NoticeDraft:
     email_html: str = ""
     headers: Mapping[str, str] = field(default_factory=dict)
 
+    def notice_values(self, delivery: str) -> dict[str, Any]:
+        """The notice's fields (NOTICE_FIELDS), as stored: what `notice()` and the batch INSERT write."""
+        return {
+            "recipient_id": self.recipient_id,
+            "kind": self.kind,
+            "key": self.key,
+            "title": one_line(self.subject),
+            "text": self.text,
+            "link": self.link,
+            "delivery": delivery,
+        }
+
     def notice(self, delivery: str) -> Notice:
-        return Notice(
-            recipient_id=self.recipient_id,
-            kind=self.kind,
-            key=self.key,
-            title=one_line(self.subject),
-            text=self.text,
-            link=self.link,
-            delivery=delivery,
-        )
+        return Notice(**self.notice_values(delivery))
 
     def email(self) -> EmailDraft:
         return EmailDraft(
@@ -430,7 +473,7 @@ def deliveries_for(*, pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str],
     chosen = {
         (user_id, kind): delivery
         for user_id, kind, delivery in NoticePreference.objects.filter(
-            user_id__in={user_id for user_id, _ in pairs}, kind__in={kind for _, kind in pairs}
+            AnyOf(F("user_id"), list({user_id for user_id, _ in pairs})), kind__in={kind for _, kind in pairs}
         ).values_list("user_id", "kind", "delivery")
     }
     return {pair: chosen.get(pair, default_delivery(pair[1])) for pair in pairs}
@@ -468,8 +511,7 @@ def notify(
         headers=headers or {},
     )
     delivery = deliveries_for(pairs=[(recipient.pk, kind)])[(recipient.pk, kind)]
-    row = draft.notice(delivery)
-    defaults = {name: getattr(row, name) for name in NOTICE_FIELDS if name != "key"}
+    defaults = {name: value for name, value in draft.notice_values(delivery).items() if name != "key"}
     notice, created = Notice.objects.get_or_create(key=key, defaults=defaults)
     if created and delivery == Delivery.EMAIL:
         email_enqueue(
@@ -490,16 +532,24 @@ NOTICE_FIELDS = ("recipient_id", "kind", "key", "title", "text", "link", "delive
 
 def notify_many(*, drafts: Sequence[NoticeDraft]) -> None:
     """`notify` for a batch (the weekly reminders): the preferences in one query, the notices in one
-    INSERT … ON CONFLICT DO NOTHING, the e-mails of those who want them in one more (`emails_enqueue`)."""
+    INSERT … ON CONFLICT DO NOTHING, the e-mails of those who want them in one more (`emails_enqueue`).
+
+    The notices and their e-mails are written in one transaction: a batch that stopped between the two
+    would leave notices whose keys tell a second run that their e-mails were sent."""
     if not drafts:
         return
     deliveries = deliveries_for(pairs=[(draft.recipient_id, draft.kind) for draft in drafts])
     chosen = [(draft, deliveries[(draft.recipient_id, draft.kind)]) for draft in drafts]
-    notices = [draft.notice(delivery) for draft, delivery in chosen]
-    if connection.vendor == "postgresql":  # 500 notices' texts: one statement of arrays (see emails_enqueue)
-        _insert_new_rows(
-            Notice, columns=_array_columns(notices, NOTICE_FIELDS), fixed={"created_at": timezone.now()}
-        )
-    else:
-        Notice.objects.bulk_create(notices, ignore_conflicts=True)
-    emails_enqueue(drafts=[draft.email() for draft, delivery in chosen if delivery == Delivery.EMAIL])
+    with transaction.atomic():
+        if (
+            connection.vendor == "postgresql"
+        ):  # 500 notices' texts: one statement of arrays (see emails_enqueue)
+            notices = [draft.notice_values(delivery) for draft, delivery in chosen]
+            _insert_new_rows(
+                Notice, columns=_array_columns(notices, NOTICE_FIELDS), fixed={"created_at": timezone.now()}
+            )
+        else:
+            Notice.objects.bulk_create(
+                [draft.notice(delivery) for draft, delivery in chosen], ignore_conflicts=True
+            )
+        emails_enqueue(drafts=[draft.email() for draft, delivery in chosen if delivery == Delivery.EMAIL])

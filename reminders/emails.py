@@ -6,22 +6,26 @@ All links are absolute (settings.SITE_URL): e-mail clients have no page to resol
 """
 
 from collections.abc import Mapping
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
+import jinja2
 from django.conf import settings
 from django.template import engines
+from django.template.backends.jinja2 import Jinja2
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from curriculum.models import Week
+from lms.jinja2 import LANGUAGE
 from notifications.services import NoticeDraft
-from progress.models import Standing
 from reminders import rules
-from reminders.selectors import DueReminder
+from reminders.selectors import ComposedStanding, DueReminder
 from reminders.tokens import unsubscribe_token_for
 
 
-def subject_for(*, kind: str, standing: Standing, weeks: Mapping[int, Week]) -> str:
+def subject_for(*, kind: str, standing: ComposedStanding, weeks: Mapping[int, Week]) -> str:
     current = standing.current_week or 1
     if kind == rules.BEHIND:
         behind = standing.weeks_behind
@@ -30,6 +34,39 @@ def subject_for(*, kind: str, standing: Standing, weeks: Mapping[int, Week]) -> 
     if kind == rules.INACTIVE:
         return "Pick up where you left off"
     return f"Week {current}: {weeks[current].topic}" if current in weeks else f"Week {current}"
+
+
+Contents = dict[tuple[object, ...], dict[str, str]]
+_contents_of_run: dict[tuple[object, ...], Contents] = {}
+
+
+def contents_of_run(run: datetime, *, weeks: Mapping[int, Week]) -> Contents:
+    """The contents rendered (content key → text and HTML) by this process's batches of one run (a few
+    thousand for 100,000 learners, where each batch of 500 renders a few hundred): the run's instant and
+    the curriculum as the content templates show it name them. Only the latest run's are kept."""
+    curriculum = tuple(
+        (number, week.topic, week.focus_area, tuple(week.objectives)) for number, week in weeks.items()
+    )
+    name = (run, settings.SITE_URL, curriculum)
+    if name not in _contents_of_run:
+        _contents_of_run.clear()
+        _contents_of_run[name] = {}
+    return _contents_of_run[name]
+
+
+class FrameTemplate:
+    """A Jinja2 template rendered for every learner: `render(context)` as the template's own, with the
+    environment's globals (`url`, `range`…) merged into a plain dict once, not into a new context at
+    each render (Jinja walks them key by key through a ChainMap: a quarter of rendering the frame)."""
+
+    def __init__(self, template: jinja2.Template) -> None:
+        self.template = template
+        self.globals = dict(template.globals)
+
+    def render(self, context: Mapping[str, Any]) -> str:
+        template = self.template
+        rendered = template.root_render_func(template.new_context(self.globals | dict(context), shared=True))
+        return template.environment.concat(rendered)  # type: ignore[attr-defined]  # (Jinja's "".join)
 
 
 class ReminderComposer:
@@ -44,26 +81,30 @@ class ReminderComposer:
         weeks: Mapping[int, Week],
         quizzes: Mapping[tuple[int, int], Any],
         cards_due: Mapping[int, int] | None = None,
+        run: datetime | None = None,
     ) -> None:
         """`quizzes`: (learner id, week number) → quiz summary (see selectors.quiz_summaries_for_batch);
-        `cards_due`: learner id → review cards due today (cards.selectors.due_counts_for)."""
+        `cards_due`: learner id → review cards due today (cards.selectors.due_counts_for); `run`: the
+        run's instant (`as_of`), whose batches in this process share the contents they render."""
         self.cards_due = cards_due or {}
         self.weeks = weeks
         self.quizzes = quizzes
         self.objectives = {number: week.objectives for number, week in weeks.items()}
         self.site = settings.SITE_URL
+        self.language = get_language()
         # Jinja2 (reminders/jinja2/): a run renders the frame twice per learner, 100,000 learners a week;
         # Django's template language took a quarter of the run's time for them.
         jinja = engines["jinja2"]
         self.frame_templates = {
-            part: jinja.get_template(f"reminders/email/reminder.{part}") for part in ("txt", "html")
+            part: FrameTemplate(cast(Jinja2, jinja).env.get_template(f"reminders/email/reminder.{part}"))
+            for part in ("txt", "html")
         }
         self.content_templates = {
             (kind, part): jinja.get_template(f"reminders/email/_{kind}.{part}")
             for kind in (rules.WEEKLY, rules.BEHIND, rules.INACTIVE)
             for part in ("txt", "html")
         }
-        self.rendered_content: dict[tuple[object, ...], dict[str, str]] = {}
+        self.rendered_content = contents_of_run(run, weeks=weeks) if run else {}
         self.dashboard_path = reverse("progress:dashboard")
         self.dashboard_url = self.site + self.dashboard_path
         self.settings_url = self.site + reverse("progress:settings")
@@ -82,7 +123,7 @@ class ReminderComposer:
     TOKEN_PLACE = "0:token"
 
     def quiz_for(self, due: DueReminder) -> dict[str, str] | None:
-        quiz = self.quizzes.get((due.enrolment.learner_id, due.week))
+        quiz = self.quizzes.get((due.learner_id, due.week))
         if quiz is None or due.kind != rules.WEEKLY:
             return None
         take_url = str(getattr(quiz, "take_url", "") or "")
@@ -148,15 +189,16 @@ class ReminderComposer:
     def draft_for(self, due: DueReminder, *, key: str) -> NoticeDraft:
         """The learner's reminder as a notice (its key message: the subject) and e-mail under `key`."""
         content = self.content_for(due)
-        unsubscribe_url = self.unsubscribe_url(due.enrolment.pk)
+        unsubscribe_url = self.unsubscribe_url(due.enrolment_id)
         frame = {
-            "name": due.enrolment.learner.greeting_name,
+            "name": due.greeting_name,
             "planned": self.planned_dates(due) if due.kind == rules.WEEKLY else None,
-            "cadence": due.enrolment.get_reminder_cadence_display(),
+            "cadence": due.cadence_label,
             "settings_url": self.settings_url,
             "unsubscribe_url": unsubscribe_url,
-            "cards_due": self.cards_due.get(due.enrolment.learner_id, 0),
+            "cards_due": self.cards_due.get(due.learner_id, 0),
             "review_url": self.review_url,
+            LANGUAGE: self.language,  # the `date` filter's language, asked once a batch (lms.jinja2)
         }
         text, html = (
             self.frame_templates[part].render(frame | {"content": content[part]}) for part in ("txt", "html")
@@ -168,8 +210,8 @@ class ReminderComposer:
             else self.dashboard_path
         )
         return NoticeDraft(
-            recipient_id=due.enrolment.learner_id,
-            to=due.enrolment.learner.email,
+            recipient_id=due.learner_id,
+            to=due.email,
             kind=f"reminder_{due.kind}",
             key=key,
             text=subject,

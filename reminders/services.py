@@ -53,11 +53,11 @@ def reminder_batch_enqueue(*, enrolment_ids: Sequence[int], as_of: datetime | No
     result = BatchResult(due=len(due) + len(sent - {item.key for item in due}), enqueued=len(new))
     if not new:
         return result
-    cards_due = due_counts_for(
-        day_ends={item.enrolment.learner_id: day_end_of(item.enrolment) for item in new}
-    )
+    # A learner's day ends at the next midnight of their time zone: reckoned once per zone.
+    day_ends = {zone: day_end_of(Enrolment(timezone=zone)) for zone in {item.timezone for item in new}}
+    cards_due = due_counts_for(day_ends={item.learner_id: day_ends[item.timezone] for item in new})
     composer = ReminderComposer(
-        weeks=curriculum_weeks(), quizzes=quiz_summaries_for_batch(due=new), cards_due=cards_due
+        weeks=curriculum_weeks(), quizzes=quiz_summaries_for_batch(due=new), cards_due=cards_due, run=as_of
     )
     notify_many(drafts=[composer.draft_for(item, key=item.key) for item in new])
     return result

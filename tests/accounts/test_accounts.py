@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from accounts.models import User, greeting_name_of
 from tests.factories import PASSWORD
 
 
@@ -67,3 +68,18 @@ def test_failed_logins_are_rate_limited(client, learner):
     right = client.post(reverse("account_login"), {"login": learner.email, "password": PASSWORD})
     assert right.status_code == 429  # still locked out for this e-mail for a while, even with the password
     assert TOO_MANY in right.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "first_name", "last_name", "greeting"),
+    [
+        ("  Ada L. ", "Ada", "Lovelace", "Ada L."),
+        ("", "Ada", "Lovelace", "Ada Lovelace"),
+        (" ", "", "Lovelace", "Lovelace"),
+        ("", "", "", "there"),
+    ],
+)
+def test_the_greeting_read_from_values_is_the_users(name, first_name, last_name, greeting):
+    user = User(name=name, first_name=first_name, last_name=last_name, email="ada@example.com")
+    assert user.greeting_name == greeting
+    assert greeting_name_of(name=name, first_name=first_name, last_name=last_name) == greeting

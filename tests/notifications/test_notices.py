@@ -6,17 +6,18 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core import mail
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from freezegun import freeze_time
 from rest_framework.test import APIClient
 
+from notifications import services
 from notifications.digest import notice_digest_send
 from notifications.models import Delivery, Email, Notice, NoticePreference
 from notifications.selectors import unread_count_for
-from notifications.services import deliveries_for, notify
+from notifications.services import NoticeDraft, deliveries_for, notify, notify_many
 from notifications.tasks import send_notice_digests
 from reminders.tasks import send_reminder_batch
 from tests.factories import MentorFactory, UserFactory
@@ -285,3 +286,31 @@ def test_a_batch_reads_the_delivery_of_each_recipient_and_kind_it_has_once(djang
         (users[1].pk, "reminder_behind"): Delivery.IN_PRODUCT,
         (users[2].pk, "reminder_weekly"): Delivery.EMAIL,
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_that_cannot_write_its_e_mails_leaves_no_notice(monkeypatch):
+    """A batch's notices and e-mails are written together: a notice alone would tell the next run that
+    its e-mail was sent (`notified_keys_existing`), and the e-mail would never go."""
+    user = UserFactory()
+    draft = NoticeDraft(
+        recipient_id=user.pk,
+        to=user.email,
+        kind="reminder_weekly",
+        key="reminder:1:5:weekly",
+        text="Week 5",
+        link="/my/weeks/5/",
+        subject="Week 5",
+        email_text="Week 5",
+    )
+
+    def outbox_down(**kwargs):
+        raise DatabaseError("the outbox's INSERT failed")
+
+    monkeypatch.setattr(services, "emails_enqueue", outbox_down)
+    with pytest.raises(DatabaseError):
+        notify_many(drafts=[draft])
+    assert not Notice.objects.exists()
+    monkeypatch.undo()
+    notify_many(drafts=[draft])  # the next run
+    assert Notice.objects.get().key == Email.objects.get().key == "reminder:1:5:weekly"

@@ -1,0 +1,49 @@
+"""Composing: the frame rendered per learner as its template renders; contents rendered once a run."""
+
+from typing import cast
+
+from django.core import mail
+from django.template import engines
+from django.template.backends.jinja2 import Jinja2
+from django.template.backends.jinja2 import Template as DjangoJinjaTemplate
+from freezegun import freeze_time
+
+from curriculum.models import Week
+from reminders import emails
+from reminders.emails import FrameTemplate
+from reminders.services import reminder_batch_enqueue
+from tests.outbox import outbox_sent_here
+from tests.reminders.conftest import RUN, make_enrolment
+
+
+def test_the_frame_renders_as_its_template_with_the_environments_globals():
+    env = cast(Jinja2, engines["jinja2"]).env
+    template = env.from_string("{% for n in range(2) %}{{ n }}{% endfor %} {{ name }} {{ url is defined }}")
+    context = {"name": "<Ada>"}
+    assert FrameTemplate(template).render(context) == template.render(context) == "01 &lt;Ada&gt; True"
+
+
+@freeze_time(RUN)
+def test_the_batches_of_a_run_render_a_shared_content_once(db, monkeypatch):
+    """Week 5's plan is the same for every learner in it: rendered once per run and process (text and
+    HTML), not once per batch of 500; a curriculum changed between runs renders it again."""
+    monkeypatch.setattr(emails, "_contents_of_run", {})  # (this process rendered runs at RUN before)
+    ada, bob = make_enrolment("ada"), make_enrolment("bob")
+    rendered: list[str] = []
+    render = DjangoJinjaTemplate.render
+
+    def counted(self, *args, **kwargs):
+        rendered.append(self.template.name)
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(DjangoJinjaTemplate, "render", counted)
+    with outbox_sent_here():
+        for enrolment in (ada, bob):  # two batches of the same run
+            reminder_batch_enqueue(enrolment_ids=[enrolment.pk], as_of=RUN)
+    assert sorted(rendered) == ["reminders/email/_weekly.html", "reminders/email/_weekly.txt"]
+    assert [message.body.count("Week 5:") for message in mail.outbox] == [1, 1]
+    Week.objects.filter(number=5).update(topic="A new topic")
+    cleo = make_enrolment("cleo")
+    with outbox_sent_here():
+        reminder_batch_enqueue(enrolment_ids=[cleo.pk], as_of=RUN)
+    assert "Week 5: A new topic" in mail.outbox[-1].body
