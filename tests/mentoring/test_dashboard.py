@@ -154,7 +154,7 @@ def test_the_count_is_the_number_of_rows_for_every_flag_and_segment(mentor, craf
 
 @pytest.mark.django_db
 def test_a_page_read_by_its_ids_is_the_tables_rows_in_its_order(mentor, crafted):
-    """The page cuts `mentee_page_ids` and reads the rows by key: for every sort in both directions and
+    """`mentee_page` cuts the ordered ids and reads the rows by key: for every sort in both directions and
     every flag, pages of two rows put together are the table's rows, in its order, with the same flags,
     and each page knows the table's number of rows."""
     from mentoring.selectors import FLAGS, SORT_KEYS, mentee_page, mentee_rows_from, mentee_table
