@@ -24,7 +24,7 @@ from accounts.models import User
 from assessments import grading
 from assessments.models import Answer, Choice, Question, Quiz, QuizRecord, Submission
 from assessments.selectors import can_review
-from assessments.signals import submission_graded_announce
+from assessments.signals import quiz_records_refreshed, submission_graded_announce
 from notifications.services import notify
 from progress.selectors import enrolment_current_for
 from progress.services import activity_touch
@@ -493,6 +493,7 @@ def quiz_record_refresh(*, learner_ids: Iterable[int]) -> None:
         unique_fields=["learner"],
         update_fields=[field.name for field in QuizRecord._meta.concrete_fields if not field.primary_key],
     )
+    quiz_records_refreshed.send(sender=QuizRecord, learner_ids=sorted(ids))
 
 
 def quiz_records_rebuild_all() -> None:

@@ -4,6 +4,10 @@
 last free-text answer), after the grading's transaction commits, with `submission_id`. Receivers must
 be quick and must not fail the grading: they queue work by id (the `cards` app queues the creation of
 review cards). A receiver's error is logged, never raised into the grading.
+
+`quiz_records_refreshed` is sent by `services.quiz_record_refresh`, inside its transaction, with
+`learner_ids`: receivers keep stored state computed from quiz records (mentoring's flags) in the same
+transaction, so a receiver's error fails the write like any other part of it.
 """
 
 import logging
@@ -14,6 +18,7 @@ from django.dispatch import Signal
 logger = logging.getLogger(__name__)
 
 submission_graded = Signal()
+quiz_records_refreshed = Signal()
 
 
 def submission_graded_announce(*, submission_id: int) -> None:

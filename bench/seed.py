@@ -9,7 +9,8 @@ behind by 0-4 weeks, have one progress row per curriculum week (completed / in p
 a graded submission on most completed weeks' quizzes, and belong to mentors of 500 learners each.
 Then the stored rows the pages read are built as the services build them: each enrolment's standing
 (`progress.services.standings_rebuild_all`) and each learner's quiz record
-(`assessments.services.quiz_records_rebuild_all`), since COPY goes past the services.
+(`assessments.services.quiz_records_rebuild_all`, which refreshes the mentee flags too), since COPY
+goes past the services.
 Also makes `bench-mentor-1` (500 mentees) and `bench-staff`, and prints the time taken.
 """
 

@@ -59,3 +59,31 @@ class PhaseReview(models.Model):
 
     def __str__(self) -> str:
         return f"Phase {self.phase.number} of {self.enrolment.learner}: {self.get_decision_display()}"
+
+
+class MenteeFlags(models.Model):
+    """The flags of an enrolment that other apps' writes raise and lower (quiz and project work), stored
+    so that the mentor table sorts by the number of flags from one joined row: computed per row on every
+    page, the quiz record's join through the user and the projects' subquery cost the default order
+    twice as much as any other (BENCHMARKS.md). "Behind" and "inactive" are read live beside it (the
+    stored standing, the enrolment's last activity): they change with time.
+
+    Written only by `mentoring.services.mentee_flags_refresh`, from the table's own flag conditions, in
+    the transaction of every write that can change them: a quiz record's refresh, a project version's
+    submission or review, a new enrolment. Without a row, an enrolment has none of these flags.
+    """
+
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.CASCADE, primary_key=True, related_name="mentee_flags"
+    )
+    failed_quiz = models.BooleanField(default=False)
+    pending_review = models.BooleanField(default=False)
+    project_waiting = models.BooleanField(default=False)
+    count = models.PositiveSmallIntegerField(default=0, help_text="How many of the three are raised.")
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "mentee flags"
+
+    def __str__(self) -> str:
+        return f"Flags of enrolment {self.enrolment_id}: {self.count}"

@@ -7,7 +7,7 @@ for a list.
 
 import functools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from django.core.paginator import Page
 from django.db.models import Case, Count, F, IntegerField, Model, Q, QuerySet, Value, When, Window
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from accounts.models import User, display_name_expression
@@ -78,15 +78,35 @@ def mentee_enrolments_for(*, user: User) -> QuerySet[Enrolment]:
     return enrolments.none()
 
 
-def _flag_conditions(now: datetime) -> dict[str, Q]:
-    """Each flag as a condition on an enrolment row (joining its standing and quiz record as needed)."""
-    return {
-        "behind": Q(standing__weeks_behind__gt=0),
-        "inactive": Q(last_activity_at__lte=now - INACTIVE_AFTER),
-        "failed_quiz": has_failed_quiz(),
-        "pending_review": has_reviews_waiting(),
-        "project_waiting": Q(project_waiting()),
-    }
+_FLAG_CONDITIONS: dict[str, Callable[[datetime], Q]] = {
+    "behind": lambda now: Q(standing__weeks_behind__gt=0),
+    "inactive": lambda now: Q(last_activity_at__lte=now - INACTIVE_AFTER),
+    "failed_quiz": lambda now: has_failed_quiz(),
+    "pending_review": lambda now: has_reviews_waiting(),
+    "project_waiting": lambda now: Q(project_waiting()),
+}
+"""Each flag as a condition on an enrolment row at `now` (joining its standing and quiz record as needed):
+the one definition of each flag, for the table's filters, its order and the stored flags."""
+STORED_FLAGS = ("failed_quiz", "pending_review", "project_waiting")
+"""The flags that writes raise and lower, not time: stored per enrolment (`MenteeFlags`) for the order."""
+LIVE_FLAGS = ("behind", "inactive")
+
+
+def _flag_condition(flag: str, now: datetime) -> Q:
+    return _FLAG_CONDITIONS[flag](now)
+
+
+def _raised(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def mentee_flags_computed(*, enrolment_ids: Sequence[int]) -> list[tuple[int, bool, bool, bool]]:
+    """(enrolment id, failed quiz, pending review, project waiting) of these enrolments, from the flags'
+    conditions: what `mentoring.services.mentee_flags_refresh` stores. One query."""
+    now = timezone.now()
+    raised = {flag: _raised(_flag_condition(flag, now)) for flag in STORED_FLAGS}
+    rows = Enrolment.objects.filter(pk__in=enrolment_ids).annotate(**raised).values_list("pk", *STORED_FLAGS)
+    return [(pk, *(bool(value) for value in values)) for pk, *values in rows]  # type: ignore[misc]
 
 
 # The mentor workspace's charts: each segment is one of these conditions on the table's rows, so that a
@@ -201,8 +221,7 @@ def _mentees_kept(
     rows = mentee_enrolments_for(user=user)
     if segment is not None:
         rows = _segment_filter(rows, user=user, segment=segment, now=now)
-    conditions = _flag_conditions(now)
-    return rows.filter(conditions[flag]) if flag in conditions else rows
+    return rows.filter(_flag_condition(flag, now)) if flag in _FLAG_CONDITIONS else rows
 
 
 def mentee_count(
@@ -279,12 +298,10 @@ def _order_of(sort: str) -> tuple[str, list[Any]]:
 
 
 def _flag_count(now: datetime) -> Any:
-    """How many flags a row has: the default order."""
-    conditions = _flag_conditions(now).values()
-    return sum(
-        (Case(When(condition, then=Value(1)), default=Value(0)) for condition in conditions),
-        start=Value(0, output_field=IntegerField()),
-    )
+    """How many flags a row has (the default order): the stored ones counted (`MenteeFlags`, none without
+    a row), the ones that change with time computed."""
+    stored = Coalesce(F("mentee_flags__count"), Value(0), output_field=IntegerField())
+    return sum((_raised(_flag_condition(flag, now)) for flag in LIVE_FLAGS), start=stored)
 
 
 def mentee_table(

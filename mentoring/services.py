@@ -19,8 +19,13 @@ from django.urls import reverse
 from accounts.models import User
 from credentials.services import certificates_issue_for_sign_off
 from curriculum.models import Phase, Week
-from mentoring.models import PhaseReview, WeekFeedback
-from mentoring.selectors import mentee_enrolments_for, mentee_rows, phases_ready_for_review
+from mentoring.models import MenteeFlags, PhaseReview, WeekFeedback
+from mentoring.selectors import (
+    mentee_enrolments_for,
+    mentee_flags_computed,
+    mentee_rows,
+    phases_ready_for_review,
+)
 from notifications.selectors import email_exists
 from notifications.services import email_enqueue, notify
 from progress.models import Enrolment
@@ -28,6 +33,48 @@ from progress.selectors import CURRENT_STATUSES
 from projects.selectors import review_queue_for, review_waiting_days
 
 logger = logging.getLogger(__name__)
+
+
+def mentee_flags_refresh(*, enrolment_ids: Iterable[int]) -> None:
+    """Recompute and store these enrolments' flags (`MenteeFlags`; the only writer), in the caller's
+    transaction. The rows are locked before they are computed: a write to the same enrolment committing
+    meanwhile is waited for, and then seen (each statement reads what has committed when it starts), so
+    the last writer never stores a count computed before the other's change."""
+    ids = sorted(set(enrolment_ids))
+    if not ids:
+        return
+    with transaction.atomic():
+        MenteeFlags.objects.bulk_create([MenteeFlags(enrolment_id=pk) for pk in ids], ignore_conflicts=True)
+        list(MenteeFlags.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+        MenteeFlags.objects.bulk_create(
+            [
+                MenteeFlags(
+                    enrolment_id=pk,
+                    failed_quiz=failed,
+                    pending_review=pending,
+                    project_waiting=waiting,
+                    count=failed + pending + waiting,
+                )
+                for pk, failed, pending, waiting in mentee_flags_computed(enrolment_ids=ids)
+            ],
+            update_conflicts=True,
+            unique_fields=["enrolment"],
+            update_fields=["failed_quiz", "pending_review", "project_waiting", "count", "refreshed_at"],
+        )
+
+
+def mentee_flags_refresh_for_learners(*, learner_ids: Iterable[int]) -> None:
+    """Refresh the flags of every enrolment of these learners (their quiz record is the learner's)."""
+    ids = Enrolment.objects.filter(learner_id__in=list(learner_ids)).values_list("pk", flat=True)
+    mentee_flags_refresh(enrolment_ids=list(ids))
+
+
+def mentee_flags_rebuild_all() -> int:
+    """Recompute every enrolment's flags (the data migration, repair): returns how many."""
+    ids = list(Enrolment.objects.order_by("pk").values_list("pk", flat=True))
+    for offset in range(0, len(ids), 1000):
+        mentee_flags_refresh(enrolment_ids=ids[offset : offset + 1000])
+    return len(ids)
 
 
 def _require_mentor_of(user: User, enrolment: Enrolment) -> None:

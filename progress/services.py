@@ -25,6 +25,7 @@ from progress.selectors import (
     standings_computed,
     today_for,
 )
+from progress.signals import enrolment_created
 
 EARLIEST_START = timedelta(days=366)
 LATEST_START = timedelta(days=366)
@@ -105,6 +106,7 @@ def enrolment_create(
         with transaction.atomic():
             enrolment.save()
             standing_refresh(enrolment_ids=[enrolment.pk])
+            enrolment_created.send(sender=Enrolment, enrolment_id=enrolment.pk)
     except IntegrityError as error:  # a concurrent enrolment won the race past full_clean
         raise ValidationError("You are already enrolled.") from error
     return enrolment

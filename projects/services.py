@@ -28,6 +28,7 @@ from progress.services import activity_touch, week_progress_set
 from projects.models import Attachment, Project, Review, Score, Version
 from projects.rubric import CriterionScore, fail_reasons, passes
 from projects.selectors import can_review, latest_version, review_of
+from projects.signals import versions_changed
 
 MAX_ATTACHMENTS = 10
 REPORT_MAX = 50_000
@@ -106,6 +107,7 @@ def version_submit(*, learner: User, version_id: int) -> Version:
         version.status = Version.Status.SUBMITTED
         version.submitted_at = timezone.now()
         version.save(update_fields=["status", "submitted_at", "updated_at"])
+        versions_changed.send(sender=Version, enrolment_ids=[version.enrolment_id])
         activity_touch(learner=learner)
         version_submitted_notice(version=version)
     return version
@@ -236,6 +238,7 @@ def review_create(
         Score.objects.bulk_create(rows)
         version.status = decision
         version.save(update_fields=["status", "updated_at"])
+        versions_changed.send(sender=Version, enrolment_ids=[version.enrolment_id])
         if decision == Review.Decision.ACCEPTED:
             week_progress_set(enrolment=version.enrolment, week=version.project.week, status="completed")
         review_notice(review=review)

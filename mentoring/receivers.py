@@ -1,0 +1,18 @@
+"""Mentoring's stored flags follow the writes of the apps below it: each receiver runs in the sender's
+transaction (assessments.signals, projects.signals, progress.signals) and calls the one writer."""
+
+from typing import Any
+
+from mentoring.services import mentee_flags_refresh, mentee_flags_refresh_for_learners
+
+
+def quiz_records_refreshed(*, learner_ids: list[int], **kwargs: Any) -> None:
+    mentee_flags_refresh_for_learners(learner_ids=learner_ids)
+
+
+def versions_changed(*, enrolment_ids: list[int], **kwargs: Any) -> None:
+    mentee_flags_refresh(enrolment_ids=enrolment_ids)
+
+
+def enrolment_created(*, enrolment_id: int, **kwargs: Any) -> None:
+    mentee_flags_refresh(enrolment_ids=[enrolment_id])
