@@ -15,7 +15,19 @@ from itertools import accumulate
 from typing import Any, TypeVar
 
 from django.core.paginator import Page
-from django.db.models import Case, Count, F, IntegerField, Model, Q, QuerySet, Value, When, Window
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Model,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
@@ -90,6 +102,12 @@ the one definition of each flag, for the table's filters, its order and the stor
 STORED_FLAGS = ("failed_quiz", "pending_review", "project_waiting")
 """The flags that writes raise and lower, not time: stored per enrolment (`MenteeFlags`) for the order."""
 LIVE_FLAGS = ("behind", "inactive")
+
+
+def _stored_project_waiting() -> Coalesce:
+    """A row's "project waiting" as stored (`MenteeFlags`): what its order counted, without the
+    projects' subquery per row."""
+    return Coalesce(F("mentee_flags__project_waiting"), Value(False), output_field=BooleanField())
 
 
 def _flag_condition(flag: str, now: datetime) -> Q:
@@ -322,7 +340,7 @@ def mentee_table(
         _mentees_kept(user=user, flag=flag, segment=segment, now=now)
         .select_related(None)
         .select_related("learner", "standing", QUIZ_RECORD)
-        .annotate(**card_columns(now=now), project_waiting=project_waiting())
+        .annotate(**card_columns(now=now), project_waiting=_stored_project_waiting())
         .annotate(flag_count=_flag_count(now))
     )
     return rows.order_by(*_order_of(sort)[1])
@@ -399,7 +417,7 @@ def mentee_rows_by_id(*, enrolment_ids: list[int], now: datetime | None = None) 
     key. The caller scopes the ids: `mentee_page` only gives a user's own mentees."""
     now = now or timezone.now()
     enrolments = Enrolment.objects.filter(pk__in=enrolment_ids).annotate(
-        **card_columns(now=now), project_waiting=project_waiting()
+        **card_columns(now=now), project_waiting=_stored_project_waiting()
     )
     by_id = {row.enrolment.pk: row for row in mentee_rows_from(enrolments, now=now)}
     return [by_id[pk] for pk in enrolment_ids if pk in by_id]
