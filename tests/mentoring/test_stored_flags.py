@@ -1,7 +1,10 @@
 """The stored mentee flags (failed quiz, answers to review, project waiting): written by the services that
 change them, equal to a fresh computation after any sequence of writes, and what the table sorts by."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -99,6 +102,11 @@ def test_the_rebuild_repairs_every_row(learner, mentor):
     MenteeFlags.objects.all().delete()
     assert mentee_flags_rebuild_all() == 1
     assert stored(enrolment) == (False, False, True, 1)
+    MenteeFlags.objects.update(project_waiting=False, count=0)
+    out = io.StringIO()
+    call_command("rebuild_mentee_flags", stdout=out)
+    assert stored(enrolment) == (False, False, True, 1)
+    assert "1 enrolments" in out.getvalue()
 
 
 operations = st.lists(
