@@ -4,8 +4,8 @@ change them, equal to a fresh computation after any sequence of writes, and what
 import io
 
 import pytest
-from django.core.management import call_command
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
