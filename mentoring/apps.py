@@ -35,9 +35,9 @@ class MentoringConfig(AppConfig):
         post_migrate.connect(ensure_mentor_group, sender=self)
         from assessments.signals import quiz_records_refreshed
         from mentoring import receivers
-        from progress.signals import enrolment_created
+        from progress.signals import enrolment_saved
         from projects.signals import versions_changed
 
         quiz_records_refreshed.connect(receivers.quiz_records_refreshed, dispatch_uid="mentee-flags-quiz")
         versions_changed.connect(receivers.versions_changed, dispatch_uid="mentee-flags-versions")
-        enrolment_created.connect(receivers.enrolment_created, dispatch_uid="mentee-flags-enrolment")
+        enrolment_saved.connect(receivers.enrolment_saved, dispatch_uid="mentee-flags-enrolment")

@@ -14,5 +14,5 @@ def versions_changed(*, enrolment_ids: list[int], **kwargs: Any) -> None:
     mentee_flags_refresh(enrolment_ids=enrolment_ids)
 
 
-def enrolment_created(*, enrolment_id: int, **kwargs: Any) -> None:
+def enrolment_saved(*, enrolment_id: int, **kwargs: Any) -> None:
     mentee_flags_refresh(enrolment_ids=[enrolment_id])

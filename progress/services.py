@@ -25,7 +25,7 @@ from progress.selectors import (
     standings_computed,
     today_for,
 )
-from progress.signals import enrolment_created
+from progress.signals import enrolment_saved
 
 EARLIEST_START = timedelta(days=366)
 LATEST_START = timedelta(days=366)
@@ -106,7 +106,7 @@ def enrolment_create(
         with transaction.atomic():
             enrolment.save()
             standing_refresh(enrolment_ids=[enrolment.pk])
-            enrolment_created.send(sender=Enrolment, enrolment_id=enrolment.pk)
+            enrolment_saved.send(sender=Enrolment, enrolment_id=enrolment.pk)
     except IntegrityError as error:  # a concurrent enrolment won the race past full_clean
         raise ValidationError("You are already enrolled.") from error
     return enrolment
@@ -414,6 +414,7 @@ def enrolment_save_by_staff(*, enrolment: Enrolment, changed_by: User) -> Enrolm
         if resuming:
             enrolment_resume(enrolment=enrolment, changed_by=changed_by)
         standing_refresh(enrolment_ids=[enrolment.pk])
+        enrolment_saved.send(sender=Enrolment, enrolment_id=enrolment.pk)
     return enrolment
 
 

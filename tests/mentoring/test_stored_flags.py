@@ -76,6 +76,26 @@ def test_a_new_enrolment_starts_from_the_learners_quiz_record(learner, mentor):
 
 
 @pytest.mark.django_db
+def test_staff_moving_an_enrolment_to_another_learner_in_admin_takes_that_learners_flags(
+    client, learner, mentor, staff
+):
+    quiz = make_quiz(week=1)
+    failing = UserFactory(username="failing")
+    take_quiz(failing, quiz, half_answers(quiz))
+    enrolment = enrol_with(learner, mentor)
+    assert stored(enrolment) == (False, False, False, 0)
+    client.force_login(staff)
+    url = reverse("admin:progress_enrolment_change", args=[enrolment.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data |= {"learner": failing.pk, "mentor": mentor.pk, "start_date": enrolment.start_date.isoformat()}
+    data |= {f"schedule_changes-{key}": "0" for key in ("TOTAL_FORMS", "INITIAL_FORMS")}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert stored(enrolment) == (True, False, False, 1)
+
+
+@pytest.mark.django_db
 def test_the_default_order_counts_stored_and_live_flags_together(client, mentor):
     """Two stored flags (failed quiz, project waiting) sort above one live flag (inactive), which sorts
     above none; a row's flags on the page are the same ones."""
