@@ -70,7 +70,8 @@ class MenteeFlags(models.Model):
 
     Written only by `mentoring.services.mentee_flags_refresh`, from the table's own flag conditions, in
     the transaction of every write that can change them: a quiz record's refresh, a project version's
-    submission or review, a new enrolment or staff's edit of one. Without a row, an enrolment has none of these flags.
+    submission or review, a new enrolment or staff's edit of one. Without a row, an enrolment has none
+    of these flags.
     """
 
     enrolment = models.OneToOneField(
