@@ -37,15 +37,17 @@ logger = logging.getLogger(__name__)
 
 def mentee_flags_refresh(*, enrolment_ids: Iterable[int]) -> None:
     """Recompute and store these enrolments' flags (`MenteeFlags`; the only writer), in the caller's
-    transaction. The rows are locked before they are computed: a write to the same enrolment committing
-    meanwhile is waited for, and then seen (each statement reads what has committed when it starts), so
-    the last writer never stores a count computed before the other's change."""
+    transaction. The enrolments are locked first (FOR NO KEY UPDATE, in id order; a project's submission
+    locks its enrolment first too, so the order is the same everywhere and foreign-key checks are not
+    blocked): a write to the same enrolment committing meanwhile is waited for, and then seen (each
+    statement reads what has committed when it starts), so the last writer never stores a count
+    computed before the other's change."""
     ids = sorted(set(enrolment_ids))
     if not ids:
         return
     with transaction.atomic():
-        MenteeFlags.objects.bulk_create([MenteeFlags(enrolment_id=pk) for pk in ids], ignore_conflicts=True)
-        list(MenteeFlags.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+        locked = Enrolment.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk")
+        list(locked.values_list("pk", flat=True))
         MenteeFlags.objects.bulk_create(
             [
                 MenteeFlags(
