@@ -35,9 +35,11 @@ from accounts.models import User, display_name_expression
 from assessments.grading import percent_text
 from assessments.selectors import (
     QUIZ_AVERAGE,
+    QUIZ_FLAG_VALUES,
     QUIZ_RECORD,
     has_failed_quiz,
     has_reviews_waiting,
+    quiz_flags_of,
     quiz_phase_results_for_learners,
     submitted_between,
     unpassed_quiz_weeks_for,
@@ -116,6 +118,24 @@ def _flag_condition(flag: str, now: datetime) -> Q:
 
 def _raised(condition: Q) -> Case:
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+QUIZ_FLAGS = ("failed_quiz", "pending_review")
+"""The stored flags a learner's quiz record decides."""
+
+
+def enrolments_with_quiz_flags_changed(*, learner_ids: Sequence[int]) -> list[int]:
+    """The enrolments of these learners whose stored quiz flags are not what their quiz record says now
+    (a refresh in this transaction included): the ones `mentee_flags_refresh` must write. One query of
+    plain values (`assessments.selectors.quiz_flags_of`: the conditions' rule for one row)."""
+    stored = (f"mentee_flags__{flag}" for flag in QUIZ_FLAGS)
+    rows = Enrolment.objects.filter(learner_id__in=learner_ids).values_list("pk", *stored, *QUIZ_FLAG_VALUES)
+    # Without a row, an enrolment has no flag (None): the same as stored False.
+    return [
+        pk
+        for pk, failed, pending, failed_count, reviews_waiting in rows
+        if (bool(failed), bool(pending)) != quiz_flags_of(failed_count, reviews_waiting)
+    ]
 
 
 def mentee_flags_computed(*, enrolment_ids: Sequence[int]) -> list[tuple[int, bool, bool, bool]]:

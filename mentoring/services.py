@@ -21,6 +21,7 @@ from credentials.services import certificates_issue_for_sign_off
 from curriculum.models import Phase, Week
 from mentoring.models import MenteeFlags, PhaseReview, WeekFeedback
 from mentoring.selectors import (
+    enrolments_with_quiz_flags_changed,
     mentee_enrolments_for,
     mentee_flags_computed,
     mentee_rows,
@@ -66,9 +67,12 @@ def mentee_flags_refresh(*, enrolment_ids: Iterable[int]) -> None:
 
 
 def mentee_flags_refresh_for_learners(*, learner_ids: Iterable[int]) -> None:
-    """Refresh the flags of every enrolment of these learners (their quiz record is the learner's)."""
-    ids = Enrolment.objects.filter(learner_id__in=list(learner_ids)).values_list("pk", flat=True)
-    mentee_flags_refresh(enrolment_ids=list(ids))
+    """After a refresh of these learners' quiz records: refresh the flags of their enrolments whose
+    quiz flags it changed. Most gradings change none; refreshing every enrolment (lock, compute, write)
+    cost a grading 3.5 ms, twice its quiz record's refresh, where this check costs one query. Skipping
+    is safe: the stored flags read here are what the last refresh committed from the quiz record
+    committed before this one, so when they equal what this one says, no refresh can store otherwise."""
+    mentee_flags_refresh(enrolment_ids=enrolments_with_quiz_flags_changed(learner_ids=list(learner_ids)))
 
 
 def mentee_flags_rebuild_all() -> int:
