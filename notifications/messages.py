@@ -94,6 +94,20 @@ class TextPart(SafeMIMEText):
         Message.set_payload(self, encoded.decode("ascii", "surrogateescape"))
 
 
+class AlternativeParts(SafeMIMEMultipart):
+    """Django's `SafeMIMEMultipart(_subtype=subtype, encoding="utf-8", policy=OUTBOX_POLICY)` (its class),
+    with what its constructor would give written once: Content-Type (the boundary is chosen when it is
+    serialized) and MIME-Version, without formatting a header with no parameters through `add_header`
+    and checking a constant value (a quarter of `message()`)."""
+
+    def __init__(self, subtype: str) -> None:
+        Message.__init__(self, OUTBOX_POLICY)
+        self.encoding = UTF8
+        Message.__setitem__(self, "Content-Type", f"multipart/{subtype}")
+        Message.__setitem__(self, "MIME-Version", "1.0")
+        self._payload: list[Message] = []
+
+
 def text_part(content: str, subtype: str) -> Message | None:
     """The part `SafeMIMEText(content, subtype, "utf-8")` is; None when a line is longer than RFC 5322
     allows (Django encodes those quoted-printable): the caller lets Django build it."""
@@ -114,7 +128,7 @@ class OutboxMessage(EmailMultiAlternatives):
         alternative = text_part(html, "html") if isinstance(html, str) else None
         if text is None or alternative is None:
             return super().message()
-        msg = SafeMIMEMultipart(_subtype=self.alternative_subtype, encoding=UTF8, policy=OUTBOX_POLICY)
+        msg = AlternativeParts(self.alternative_subtype)
         msg.attach(text)
         msg.attach(alternative)
         # What EmailMessage.message() sets, in its order (without Cc and Reply-To: there are none), each
