@@ -13,10 +13,11 @@ every cadence; several time zones; some at half pace; some idle for weeks) and t
 then their stored standings (progress.services.standings_rebuild_all), from which reminders select.
 
 The timed part is what the beat task, its batches and the outbox do: page through the candidates by
-keyset, and for each page of 500 call the batch service in-process (selection, the outbox keys already
-there, rendering, one INSERT into the outbox of rows claimed by this process), which sends them after
-its commit (building each MIME message, marking sent). Prints seconds and reminders/s, then times a
-second run, which must send nothing. Target (issue 16): 100,000 learners in ≤ 15 s in one process.
+keyset, and for each page (`reminders.selectors.BATCH_SIZE`) call the batch service in-process
+(selection, the outbox keys already there, rendering, one INSERT into the outbox of rows claimed by
+this process), which sends them after its commit (building each MIME message, marking sent). Prints
+seconds and reminders/s, then times a second run, which must send nothing. Target (issue 16): 100,000
+learners in ≤ 15 s in one process.
 
 The e-mail backend is `bench/mail_backend.py`: Django's locmem backend (each message's `message()`
 built, the message kept in `mail.outbox`) without the deep copy of every message that locmem makes for
