@@ -6,7 +6,8 @@ Exactly once, in two steps:
    enqueuing transaction commits.
 2. *Claim*: inside a transaction, lock the claimable rows with SELECT … FOR UPDATE SKIP LOCKED and mark
    them "sending". A concurrent worker skips rows another has locked and, once that one commits, sees
-   them "sending" or "sent": only the worker that claimed a row sends it.
+   them "sending" or "sent": only the worker that claimed a row sends it. A batch committing its own
+   rows inserts them claimed by itself and sends them after the commit (`emails_enqueue(sending_here)`).
 
 In-product notices (`notify`): a `Notice` per key for the recipient, and its e-mail through the same
 outbox, now or in the weekly digest, as the recipient's preference for the kind says.
@@ -145,17 +146,26 @@ def email_enqueue(
 DRAFT_FIELDS = ("recipient_id", "to", "kind", "key", "subject", "text", "html", "headers", "notice", "link")
 
 
-def emails_enqueue(*, drafts: Sequence[EmailDraft]) -> list[int]:
+def emails_enqueue(*, drafts: Sequence[EmailDraft], sending_here: bool = False) -> list[int]:
     """Many at once, in one INSERT … ON CONFLICT DO NOTHING: keys already there are left as they are
     (sending them is the business of whoever enqueued them, or of the sweep).
 
     Returns the ids of the rows this call inserted, whose sending is scheduled after the caller's
-    transaction commits, TASK_SIZE a task.
+    transaction commits, TASK_SIZE a task. `sending_here` (PostgreSQL; for a caller whose own
+    transaction this is, see `notify_many`): the rows are inserted already claimed by this process
+    ("sending", attempts 1) and it sends them itself right after the commit (`_send_inserted`), without
+    the claim's UPDATE of every row; a process that dies in between leaves them to the sweep once the
+    claim is stale, as it would a claim.
     """
     if not drafts:
         return []
     if connection.vendor == "postgresql":
-        ids = _insert_returning_new_ids(drafts)
+        inserted = _insert_returning_new_rows(drafts, claimed=sending_here)
+        ids = list(inserted)
+        if sending_here:
+            claimed = [inserted[pk] for pk in ids]
+            transaction.on_commit(lambda: _send_inserted(claimed))
+            return ids
     else:
         keys = [draft.key for draft in drafts]
         existing = set(Email.objects.filter(key__in=keys).values_list("key", flat=True))
@@ -166,13 +176,23 @@ def emails_enqueue(*, drafts: Sequence[EmailDraft]) -> list[int]:
     return ids
 
 
-def _insert_returning_new_ids(drafts: Sequence[EmailDraft]) -> list[int]:
-    """PostgreSQL: the drafts' rows in one INSERT (`_insert_new_rows`), returning the new ids."""
+def _insert_returning_new_rows(drafts: Sequence[EmailDraft], *, claimed: bool) -> dict[int, "Outgoing"]:
+    """PostgreSQL: the drafts' rows in one INSERT (`_insert_new_rows`); the new ones by id, in id order,
+    as what sending them needs. `claimed`: inserted claimed by this process ("sending", claimed now,
+    attempts 1: the claim `emails_claim` would make), else "queued"."""
     rows = [draft.values() for draft in drafts]
     columns = _array_columns(rows, DRAFT_FIELDS)
     columns["headers"] = ("jsonb", [json.dumps(row["headers"]) for row in rows])
-    fixed = {"status": Email.Status.QUEUED, "attempts": 0, "last_error": "", "created_at": timezone.now()}
-    return _insert_new_rows(Email, columns=columns, fixed=fixed)
+    now = timezone.now()
+    fixed = {"status": Email.Status.QUEUED, "attempts": 0, "last_error": "", "created_at": now}
+    if claimed:
+        fixed |= {"status": Email.Status.SENDING, "attempts": 1, "claimed_at": now}
+    by_key = {row["key"]: row for row in rows}
+    new = ((pk, by_key[key]) for pk, key in _insert_new_rows(Email, columns=columns, fixed=fixed))
+    return {
+        pk: Outgoing(pk, row["to"], row["subject"], row["text"], row["html"], row["headers"])
+        for pk, row in new
+    }
 
 
 def _array_columns(
@@ -191,9 +211,9 @@ def _insert_new_rows(
     *,
     columns: Mapping[str, tuple[str, list[Any]]],
     fixed: Mapping[str, Any],
-) -> list[int]:
+) -> list[tuple[int, str]]:
     """PostgreSQL: INSERT … SELECT FROM unnest(one array per column) ON CONFLICT (key) DO NOTHING
-    RETURNING id; the ids of the rows inserted, sorted. `columns`: column → (SQL type, one value per
+    RETURNING id, key; the rows inserted, in id order. `columns`: column → (SQL type, one value per
     row; "jsonb" values as JSON text); `fixed`: column → the value of every row.
 
     A statement with one parameter per column instead of one per value (bulk_create's): it tells which
@@ -210,12 +230,12 @@ def _insert_new_rows(
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(name) for name in names)})"
         f" SELECT {selected}, {constants} FROM unnest({unnest}) AS u({aliases})"
-        f" ON CONFLICT ({quote('key')}) DO NOTHING RETURNING id"
+        f" ON CONFLICT ({quote('key')}) DO NOTHING RETURNING id, {quote('key')}"
     )
     with _server_binding_cursor() as cursor:
         # The SELECT's constants come before the FROM's arrays in the statement, so in the parameters.
         cursor.execute(sql, [*fixed.values(), *(values for _, values in columns.values())])
-        return sorted(row[0] for row in cursor.fetchall())
+        return sorted(cursor.fetchall())
 
 
 def _server_binding_cursor() -> Any:
@@ -368,7 +388,11 @@ def emails_send(*, email_ids: Sequence[int]) -> SendResult:
     the rest released (queued again, the claim not counted as an attempt), and the error re-raised so
     that the task retries, with backoff, what is left.
     """
-    claimed = emails_claim(email_ids=email_ids)
+    return emails_send_claimed(claimed=emails_claim(email_ids=email_ids))
+
+
+def emails_send_claimed(*, claimed: Sequence[Outgoing]) -> SendResult:
+    """Send rows this process has claimed (`emails_send`'s sending, with its handling of errors)."""
     if not claimed:
         return SendResult(claimed=0, sent=0)
     sent: list[int] = []
@@ -403,6 +427,19 @@ def emails_send(*, email_ids: Sequence[int]) -> SendResult:
     _mark_sent(unrecorded)
     sent += unrecorded
     return SendResult(claimed=len(claimed), sent=len(sent))
+
+
+def _send_inserted(claimed: Sequence[Outgoing]) -> None:
+    """Send rows inserted claimed by this process (`emails_enqueue(sending_here=True)`), after their
+    commit. A mail-server or network error leaves them as a sending task's failure does (those sent
+    recorded, the failing one failed, the rest queued) and queues the task, whose retries back off."""
+    from notifications.tasks import RETRYABLE_ERRORS
+
+    try:
+        emails_send_claimed(claimed=claimed)
+    except RETRYABLE_ERRORS as error:
+        logger.warning("Sending %s e-mails stopped (%r); queued for the sending task", len(claimed), error)
+        emails_schedule(email_ids=[email.pk for email in claimed])
 
 
 def emails_resend(*, email_ids: Sequence[int]) -> int:
@@ -540,6 +577,9 @@ def notify_many(*, drafts: Sequence[NoticeDraft]) -> None:
         return
     deliveries = deliveries_for(pairs=[(draft.recipient_id, draft.kind) for draft in drafts])
     chosen = [(draft, deliveries[(draft.recipient_id, draft.kind)]) for draft in drafts]
+    # Committed by this call (no caller's transaction): the e-mails go in claimed, sent from here after
+    # the commit. In a caller's transaction they are queued: a claim's clock would run until it commits.
+    sending_here = not connection.in_atomic_block
     with transaction.atomic():
         if (
             connection.vendor == "postgresql"
@@ -552,4 +592,7 @@ def notify_many(*, drafts: Sequence[NoticeDraft]) -> None:
             Notice.objects.bulk_create(
                 [draft.notice(delivery) for draft, delivery in chosen], ignore_conflicts=True
             )
-        emails_enqueue(drafts=[draft.email() for draft, delivery in chosen if delivery == Delivery.EMAIL])
+        emails_enqueue(
+            drafts=[draft.email() for draft, delivery in chosen if delivery == Delivery.EMAIL],
+            sending_here=sending_here,
+        )

@@ -16,12 +16,17 @@ from django.db.models import F, QuerySet
 from accounts.models import greeting_name_of
 from assessments.selectors import QuizSummary, quiz_summaries_for_learners
 from curriculum.models import Week
+from lms.expressions import Instant
 from lms.lookups import AnyOf
 from progress.models import Enrolment, Standing
 from progress.selectors import SCHEDULE_FIELDS, standings_computed
 from reminders import rules
 
-BATCH_SIZE = 500
+BATCH_SIZE = 1000
+"""Enrolments a batch (a page of candidates, one task): a batch's cost is mostly per learner, but a
+dozen queries and statements are per batch (curriculum, quizzes, cards due, preferences, the
+inserts' commit): 1,000 rather than 500 took 4–6 % off a 100,000-learner run. Its e-mails are sent
+by the batch, well within the stale-claim time (`EMAIL_OUTBOX_STALE_CLAIM_SECONDS`)."""
 
 
 def reminder_candidates() -> QuerySet[Enrolment]:
@@ -65,7 +70,7 @@ def curriculum_weeks() -> dict[int, Week]:
 
 class ComposedStanding(NamedTuple):
     """What a reminder e-mail says of the learner's standing (`progress.Standing`'s fields, as stored or
-    as computed again at the run): read as plain values, 500 learners a batch."""
+    as computed again at the run): read as plain values, a batch of learners at a time."""
 
     current_week: int | None
     weeks_behind: int
@@ -120,13 +125,14 @@ class StoredFacts(NamedTuple):
     weeks_behind: int
 
 
-CHOOSING_FIELDS = (
-    *("id", "reminder_cadence", "last_activity_at"),
+CHOOSING_FIELDS: tuple[str | Instant, ...] = (
+    *("id", "reminder_cadence", Instant("last_activity_at")),
     *(f"standing__{name}" for name in ("state", "planned_week", "current_week", "weeks_behind")),
-    "standing__refresh_due_at",
+    Instant("standing__refresh_due_at"),
 )
 """What choosing reads of each candidate, as plain values: a second run of the week reads 500 rows a
-batch only to find them reminded already (as model instances, a third of its time)."""
+batch only to find them reminded already (as model instances, a third of its time; its timestamps
+through Django's loader, half of what was left: `Instant`)."""
 
 COMPOSING_FIELDS = (
     *SCHEDULE_FIELDS,  # a standing out of date is computed again

@@ -40,8 +40,8 @@ def send_weekly_reminders(batch_size: int = BATCH_SIZE) -> int:
 
 @shared_task(name="reminders.tasks.send_reminder_batch")
 def send_reminder_batch(enrolment_ids: list[int], as_of: str | None = None) -> int:
-    """Put the due reminders of these enrolments in the outbox; returns how many this call enqueued.
-    Sending, retries with backoff and exactly-once are the outbox's (notifications.tasks.send_emails)."""
+    """Put the due reminders of these enrolments in the outbox and send them; returns how many this call
+    enqueued. Exactly once, and the retries with backoff of what could not be sent, are the outbox's."""
     moment = datetime.fromisoformat(as_of) if as_of else timezone.now()
     if timezone.now() - moment > TOO_LATE:
         # A batch stuck in a queue for days would mail last week's plan: drop it, next week's run comes.
