@@ -345,13 +345,9 @@ def has_reviews_waiting() -> Q:
     return Q(**{f"{QUIZ_RECORD}__reviews_waiting__gt": 0})
 
 
-QUIZ_FLAG_VALUES = (f"{QUIZ_RECORD}__failed_count", f"{QUIZ_RECORD}__reviews_waiting")
-"""The quiz record's values `has_failed_quiz` and `has_reviews_waiting` read, for `quiz_flags_of`."""
-
-
 def quiz_flags_of(failed_count: int | None, reviews_waiting: int | None) -> tuple[bool, bool]:
-    """`has_failed_quiz` and `has_reviews_waiting` of one row's `QUIZ_FLAG_VALUES` (None: no record),
-    in Python: for a check of a few rows, where building the conditions cost more than the query."""
+    """`has_failed_quiz` and `has_reviews_waiting` of one quiz record's values (None: no record), in
+    Python: what a quiz record's refresh tells the apps that store flags from it."""
     return bool(failed_count and failed_count > 0), bool(reviews_waiting and reviews_waiting > 0)
 
 

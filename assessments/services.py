@@ -23,7 +23,7 @@ from redis.exceptions import RedisError
 from accounts.models import User
 from assessments import grading
 from assessments.models import Answer, Choice, Question, Quiz, QuizRecord, Submission
-from assessments.selectors import can_review
+from assessments.selectors import can_review, quiz_flags_of
 from assessments.signals import quiz_records_refreshed, submission_graded_announce
 from notifications.services import notify
 from progress.selectors import enrolment_current_for
@@ -493,7 +493,13 @@ def quiz_record_refresh(*, learner_ids: Iterable[int]) -> None:
         unique_fields=["learner"],
         update_fields=[field.name for field in QuizRecord._meta.concrete_fields if not field.primary_key],
     )
-    quiz_records_refreshed.send(sender=QuizRecord, learner_ids=sorted(ids))
+    quiz_records_refreshed.send(
+        sender=QuizRecord,
+        quiz_flags={
+            record.learner_id: quiz_flags_of(record.failed_count, record.reviews_waiting)
+            for record in records
+        },
+    )
 
 
 def quiz_records_rebuild_all() -> None:

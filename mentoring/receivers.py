@@ -6,8 +6,8 @@ from typing import Any
 from mentoring.services import mentee_flags_refresh, mentee_flags_refresh_for_learners
 
 
-def quiz_records_refreshed(*, learner_ids: list[int], **kwargs: Any) -> None:
-    mentee_flags_refresh_for_learners(learner_ids=learner_ids)
+def quiz_records_refreshed(*, quiz_flags: dict[int, tuple[bool, bool]], **kwargs: Any) -> None:
+    mentee_flags_refresh_for_learners(quiz_flags=quiz_flags)
 
 
 def versions_changed(*, enrolment_ids: list[int], **kwargs: Any) -> None:

@@ -7,7 +7,7 @@ for a list.
 
 import functools
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -35,11 +35,9 @@ from accounts.models import User, display_name_expression
 from assessments.grading import percent_text
 from assessments.selectors import (
     QUIZ_AVERAGE,
-    QUIZ_FLAG_VALUES,
     QUIZ_RECORD,
     has_failed_quiz,
     has_reviews_waiting,
-    quiz_flags_of,
     quiz_phase_results_for_learners,
     submitted_between,
     unpassed_quiz_weeks_for,
@@ -124,17 +122,17 @@ QUIZ_FLAGS = ("failed_quiz", "pending_review")
 """The stored flags a learner's quiz record decides."""
 
 
-def enrolments_with_quiz_flags_changed(*, learner_ids: Sequence[int]) -> list[int]:
-    """The enrolments of these learners whose stored quiz flags are not what their quiz record says now
-    (a refresh in this transaction included): the ones `mentee_flags_refresh` must write. One query of
-    plain values (`assessments.selectors.quiz_flags_of`: the conditions' rule for one row)."""
+def enrolments_with_quiz_flags_changed(*, quiz_flags: Mapping[int, tuple[bool, bool]]) -> list[int]:
+    """The enrolments of these learners (learner id → failed quiz, reviews waiting, as their quiz record
+    says now: `assessments.selectors.quiz_flags_of`) whose stored quiz flags differ: the ones
+    `mentee_flags_refresh` must write. One query of the stored rows."""
     stored = (f"mentee_flags__{flag}" for flag in QUIZ_FLAGS)
-    rows = Enrolment.objects.filter(learner_id__in=learner_ids).values_list("pk", *stored, *QUIZ_FLAG_VALUES)
+    rows = Enrolment.objects.filter(learner_id__in=list(quiz_flags)).values_list("pk", "learner_id", *stored)
     # Without a row, an enrolment has no flag (None): the same as stored False.
     return [
         pk
-        for pk, failed, pending, failed_count, reviews_waiting in rows
-        if (bool(failed), bool(pending)) != quiz_flags_of(failed_count, reviews_waiting)
+        for pk, learner_id, failed, pending in rows
+        if (bool(failed), bool(pending)) != quiz_flags[learner_id]
     ]
 
 

@@ -7,7 +7,7 @@ as the learner's preference for the kind says.
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -66,13 +66,14 @@ def mentee_flags_refresh(*, enrolment_ids: Iterable[int]) -> None:
         )
 
 
-def mentee_flags_refresh_for_learners(*, learner_ids: Iterable[int]) -> None:
-    """After a refresh of these learners' quiz records: refresh the flags of their enrolments whose
-    quiz flags it changed. Most gradings change none; refreshing every enrolment (lock, compute, write)
-    cost a grading 3.5 ms, twice its quiz record's refresh, where this check costs one query. Skipping
-    is safe: the stored flags read here are what the last refresh committed from the quiz record
-    committed before this one, so when they equal what this one says, no refresh can store otherwise."""
-    mentee_flags_refresh(enrolment_ids=enrolments_with_quiz_flags_changed(learner_ids=list(learner_ids)))
+def mentee_flags_refresh_for_learners(*, quiz_flags: Mapping[int, tuple[bool, bool]]) -> None:
+    """After a refresh of these learners' quiz records (learner id → their quiz flags now): refresh the
+    flags of their enrolments whose stored quiz flags differ. Most gradings change none; refreshing
+    every enrolment (lock, compute, write) cost a grading 3.5 ms, twice its quiz record's refresh, where
+    this check is one query of the stored rows. Skipping is safe: the stored flags read here are what
+    the last refresh committed from the quiz record committed before this one, so when they equal what
+    this one says, no refresh can store otherwise."""
+    mentee_flags_refresh(enrolment_ids=enrolments_with_quiz_flags_changed(quiz_flags=quiz_flags))
 
 
 def mentee_flags_rebuild_all() -> int:
