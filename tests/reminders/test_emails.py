@@ -1,5 +1,6 @@
 """Composing: the frame rendered per learner as its template renders; contents rendered once a run."""
 
+from datetime import timedelta
 from typing import cast
 
 from django.core import mail
@@ -47,3 +48,34 @@ def test_the_batches_of_a_run_render_a_shared_content_once(db, monkeypatch):
     with outbox_sent_here():
         reminder_batch_enqueue(enrolment_ids=[cleo.pk], as_of=RUN)
     assert "Week 5: A new topic" in mail.outbox[-1].body
+
+
+@freeze_time(RUN)
+def test_a_frame_rendered_once_with_marks_gives_each_learner_the_text_their_own_render_would(db, monkeypatch):
+    """Learners who share a content, dates and cadence share one rendered frame, with their name and
+    unsubscribe token put in its marks' places: the same text, byte for byte, as rendering it for each,
+    whatever the name holds (markup, quotes, the marks themselves), and again from the run's cache."""
+    from reminders.selectors import curriculum_weeks, quiz_summaries_for_batch, reminders_due
+    from reminders.tokens import unsubscribe_token_for
+
+    monkeypatch.setattr(emails, "_contents_of_run", {})
+    names = ["Ada <b>&amp;", 'Bob "the" O\'Neil', "Cleo \ue000 \ue001", "dora"]
+    enrolments = [make_enrolment(f"learner_{n}") for n in range(len(names))]
+    enrolments.append(make_enrolment("behind_one", completed=[1]))
+    enrolments.append(make_enrolment("idle_one", inactive_for=timedelta(days=30)))
+    for enrolment, name in zip(enrolments, names, strict=False):
+        enrolment.learner.first_name = name
+        enrolment.learner.save(update_fields=["first_name"])
+    for _ in range(2):  # the second composer of the run finds the frames rendered
+        due = reminders_due(enrolment_ids=[e.pk for e in enrolments], as_of=RUN)
+        composer = emails.ReminderComposer(
+            weeks=curriculum_weeks(), quizzes=quiz_summaries_for_batch(due=due), cards_due={}, run=RUN
+        )
+        assert {item.kind for item in due} == {"weekly", "behind", "inactive"}
+        for item in due:
+            token = unsubscribe_token_for(enrolment_id=item.enrolment_id)
+            assert composer.frames_for(item, token=token) == composer.frames_rendered(item, token=token)
+    frames = [
+        key for key in emails._contents_of_run[next(iter(emails._contents_of_run))] if key[0] == "frame"
+    ]
+    assert len(frames) < len(due)  # the weekly learners shared one
