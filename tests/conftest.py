@@ -198,3 +198,13 @@ def celery_eager():
     app.conf.task_always_eager = True
     yield app
     app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def pg(curriculum_tx):
+    """For transactional tests of PostgreSQL's row locks (real threads): the curriculum loaded; skipped
+    on another database."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")

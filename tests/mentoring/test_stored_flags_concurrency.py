@@ -15,12 +15,6 @@ from tests.mentoring.conftest import quiz_of_week
 from tests.projects.conftest import enrol_with, submit
 
 
-@pytest.fixture
-def pg(curriculum_tx):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_write_waits_for_the_other_and_stores_both_changes(pg):
     """A failed quiz (its refresh holds the enrolment until its transaction commits) and a project

@@ -33,12 +33,6 @@ def run_together(*calls):
     return results
 
 
-@pytest.fixture
-def pg(curriculum_tx):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_submits_make_one_version(pg):
     learner = UserFactory()
