@@ -235,12 +235,10 @@ def enrolment_for_unsubscribe(*, enrolment_id: int) -> Enrolment | None:
 
 
 def quiz_summaries_for_batch(*, due: Sequence[DueReminder]) -> dict[tuple[int, int], QuizSummary]:
-    """(learner id, week number) → that week's quiz summary, for the weekly reminders of a batch:
-    two queries per batch (assessments' own selector, so the quiz status rule stays in one place)."""
+    """(learner id, week number) → that week's quiz summary, for the weekly reminders of a batch (each
+    learner's own week): two queries per batch (assessments' own selector, so the quiz status rule
+    stays in one place)."""
     weekly = [item for item in due if item.kind == rules.WEEKLY]
     if not weekly:
         return {}
-    return quiz_summaries_for_learners(
-        learner_ids={item.learner_id for item in weekly},
-        week_numbers={item.week for item in weekly},
-    )
+    return quiz_summaries_for_learners(pairs={(item.learner_id, item.week) for item in weekly})
