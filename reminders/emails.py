@@ -114,12 +114,10 @@ class ReminderComposer:
         self.review_url = self.site + reverse("cards:review")
         self.unsubscribe_url_template = self.site + reverse("reminders:unsubscribe", args=[self.TOKEN_PLACE])
 
-    def unsubscribe_url(self, enrolment_id: int) -> str:
+    def unsubscribe_url(self, token: str) -> str:
         """The learner's one-click link: the path is reversed once per batch, with the token put in its
         place (a token is URL-safe: digits, ":" and base64url)."""
-        return self.unsubscribe_url_template.replace(
-            self.TOKEN_PLACE, unsubscribe_token_for(enrolment_id=enrolment_id)
-        )
+        return self.unsubscribe_url_template.replace(self.TOKEN_PLACE, token)
 
     TOKEN_PLACE = "0:token"
 
@@ -204,36 +202,42 @@ class ReminderComposer:
         `frames_rendered` (tests/reminders/test_emails.py); that is the way still when the content
         holds a mark (an admin's text could)."""
         content_key, content = self.keyed_content_for(due)
+        context = self.frame_context(due)
         if any(mark in text for text in content.values() for mark in (self.NAME_MARK, self.TOKEN_MARK)):
-            return self.frames_rendered(due, token=token)
-        planned = self.planned_dates(due) if due.kind == rules.WEEKLY else None
-        cards_due = self.cards_due.get(due.learner_id, 0)
-        frame_key = (
-            "frame", content_key, tuple(planned.values()) if planned else None, due.cadence_label, cards_due,
-            self.language,
-        )  # fmt: skip
+            return self._render_frames(context, content, name=due.greeting_name, token=token)
+        # Keyed on everything the frame shows but the name and the token (the planned dates as a tuple).
+        shown = (tuple(value.values()) if isinstance(value, dict) else value for value in context.values())
+        frame_key = ("frame", content_key, *shown)
         shared = self.rendered_content.get(frame_key)
         if shared is None:
-            text, html = self.frames_rendered(due, token=self.TOKEN_MARK, name=self.NAME_MARK)
+            text, html = self._render_frames(context, content, name=self.NAME_MARK, token=self.TOKEN_MARK)
             shared = {"txt": text, "html": html}
             self.rendered_content[frame_key] = shared
         text = shared["txt"].replace(self.TOKEN_MARK, token).replace(self.NAME_MARK, due.greeting_name)
         html = shared["html"].replace(self.TOKEN_MARK, str(escape(token)))
         return text, html.replace(self.NAME_MARK, str(escape(due.greeting_name)))
 
-    def frames_rendered(self, due: DueReminder, *, token: str, name: str | None = None) -> tuple[str, str]:
-        """The learner's frame, text and HTML, rendered by its templates."""
-        frame = {
-            "name": due.greeting_name if name is None else name,
+    def frame_context(self, due: DueReminder) -> dict[str, Any]:
+        """What the learner's frame shows besides their name, unsubscribe link and content."""
+        return {
             "planned": self.planned_dates(due) if due.kind == rules.WEEKLY else None,
             "cadence": due.cadence_label,
             "settings_url": self.settings_url,
-            "unsubscribe_url": self.unsubscribe_url_template.replace(self.TOKEN_PLACE, token),
             "cards_due": self.cards_due.get(due.learner_id, 0),
             "review_url": self.review_url,
             LANGUAGE: self.language,  # the `date` filter's language, asked once a batch (lms.jinja2)
         }
-        content = self.content_for(due)
+
+    def frames_rendered(self, due: DueReminder, *, token: str) -> tuple[str, str]:
+        """The learner's frame, text and HTML, rendered by its templates for them alone."""
+        return self._render_frames(
+            self.frame_context(due), self.content_for(due), name=due.greeting_name, token=token
+        )
+
+    def _render_frames(
+        self, context: dict[str, Any], content: Mapping[str, str], *, name: str, token: str
+    ) -> tuple[str, str]:
+        frame = context | {"name": name, "unsubscribe_url": self.unsubscribe_url(token)}
         text, html = (
             self.frame_templates[part].render(frame | {"content": content[part]}) for part in ("txt", "html")
         )
@@ -242,7 +246,7 @@ class ReminderComposer:
     def draft_for(self, due: DueReminder, *, key: str) -> NoticeDraft:
         """The learner's reminder as a notice (its key message: the subject) and e-mail under `key`."""
         token = unsubscribe_token_for(enrolment_id=due.enrolment_id)
-        unsubscribe_url = self.unsubscribe_url_template.replace(self.TOKEN_PLACE, token)
+        unsubscribe_url = self.unsubscribe_url(token)
         text, html = self.frames_for(due, token=token)
         subject = subject_for(kind=due.kind, standing=due.standing, weeks=self.weeks)
         link = (

@@ -33,8 +33,8 @@ def reminder_batch_enqueue(*, enrolment_ids: Sequence[int], as_of: datetime | No
     Those already notified (an earlier run) are neither loaded nor composed again: one indexed query
     on the keys tells which (`reminders_due`), a second one catches a key a stale standing could not
     name. The rest are composed, their notices inserted in one statement and the e-mails of those who want
-    them in another; outside a caller's transaction (the batch task) they are inserted claimed and sent
-    from here over one connection once they commit, in one the outbox sends them, 500 a task, after it
+    them in another. Outside a caller's transaction (the batch task) the e-mails are inserted claimed and
+    sent from here once they commit; inside one, the outbox's task sends them, 500 a task, after it
     commits (notifications.services.notify_many).
     """
     as_of = as_of or timezone.now()
