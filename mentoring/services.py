@@ -21,6 +21,7 @@ from credentials.services import certificates_issue_for_sign_off
 from curriculum.models import Phase, Week
 from mentoring.models import MenteeFlags, PhaseReview, WeekFeedback
 from mentoring.selectors import (
+    STORED_FLAGS,
     enrolments_with_quiz_flags_changed,
     mentee_enrolments_for,
     mentee_flags_computed,
@@ -52,17 +53,13 @@ def mentee_flags_refresh(*, enrolment_ids: Iterable[int]) -> None:
         MenteeFlags.objects.bulk_create(
             [
                 MenteeFlags(
-                    enrolment_id=pk,
-                    failed_quiz=failed,
-                    pending_review=pending,
-                    project_waiting=waiting,
-                    count=failed + pending + waiting,
+                    enrolment_id=pk, **dict(zip(STORED_FLAGS, raised, strict=True)), count=sum(raised)
                 )
-                for pk, failed, pending, waiting in mentee_flags_computed(enrolment_ids=ids)
+                for pk, *raised in mentee_flags_computed(enrolment_ids=ids)
             ],
             update_conflicts=True,
             unique_fields=["enrolment"],
-            update_fields=["failed_quiz", "pending_review", "project_waiting", "count", "refreshed_at"],
+            update_fields=[*STORED_FLAGS, "count", "refreshed_at"],
         )
 
 
