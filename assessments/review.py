@@ -55,6 +55,14 @@ def review_for(*, viewer: User, submission: Submission) -> Review:
         return NOTHING
     if viewer.pk != submission.learner_id:
         return EVERYTHING
+    return learner_review(submission=submission)
+
+
+def learner_review(*, submission: Submission) -> Review:
+    """What the learner sees of the review of their graded submission (`review_for` them): its quiz's
+    options, and whether they finished the quiz (one query, only when an option waits for that)."""
+    if not submission.is_graded:
+        return NOTHING
     quiz = submission.quiz
     timings = (quiz.review_right_wrong, quiz.review_correct_answers, quiz.review_explanations)
     finished = Quiz.ReviewTiming.WHEN_FINISHED in timings and quiz_finished(

@@ -245,6 +245,9 @@ GRADING_FIELDS = (
     "graded_at",
     "quiz__pass_mark_percent",
     "quiz__answer_key_version",
+    # whether the learner may now see the correct answers (review.learner_review): the cards' cue
+    *("quiz__review_right_wrong", "quiz__review_correct_answers", "quiz__review_explanations"),
+    "quiz__max_attempts",
 )
 
 
@@ -297,11 +300,11 @@ def submission_grade(*, submission_id: int, now: datetime | None = None) -> Subm
             "graded_at": None if result.needs_review else (now or timezone.now()),
         }
         Submission.objects.filter(pk=submission_id).update(**fields)
+        for name, value in fields.items():
+            setattr(submission, name, value)
         quiz_record_refresh(learner_ids=[submission.learner_id])
-        if fields["status"] == Submission.Status.GRADED:
-            submission_graded_announce(submission_id=submission_id)
-    for name, value in fields.items():
-        setattr(submission, name, value)
+        if submission.is_graded:
+            submission_graded_announce(submission=submission)
     return submission
 
 
@@ -365,7 +368,7 @@ def answer_review(*, reviewer: User, answer: Answer, points: Decimal | int | str
         quiz_record_refresh(learner_ids=[locked.learner_id])
         if locked.status == Submission.Status.GRADED:
             reviewed_email_enqueue(submission=locked)
-            submission_graded_announce(submission_id=locked.pk)
+            submission_graded_announce(submission=locked)
     answer.submission = locked
     return answer
 

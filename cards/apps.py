@@ -13,8 +13,13 @@ class CardsConfig(AppConfig):
         submission_graded.connect(submission_graded_received, dispatch_uid="cards-from-graded-submission")
 
 
-def submission_graded_received(sender: Any, submission_id: int, **kwargs: Any) -> None:
-    """Queue the cards of a graded submission (the rule is `services.cards_create_for_submission`)."""
+def submission_graded_received(sender: Any, submission_id: int, answers_shown: bool, **kwargs: Any) -> None:
+    """Queue the cards of a graded submission whose correct answers the learner may now see (the rule
+    is `services.cards_create_for_submission`, which checks again). A first failed attempt whose
+    answers wait for the quiz to be finished queues nothing: its cards come with the attempt that
+    finishes the quiz, which makes them of every attempt shown (most gradings: no second task)."""
+    if not answers_shown:
+        return
     from cards.tasks import cards_enqueue_for_submission
 
     cards_enqueue_for_submission(submission_id=submission_id)

@@ -80,6 +80,42 @@ def test_grading_queues_the_cards_after_commit(learner, quiz, django_capture_on_
     delay.assert_called_once_with(last.pk)
 
 
+@pytest.mark.parametrize(
+    ("timing", "queued_on_attempt"),
+    [
+        (Quiz.ReviewTiming.WHEN_FINISHED, [False, True]),  # the first failed attempt leaves attempts
+        (Quiz.ReviewTiming.AFTER_EACH_ATTEMPT, [True, True]),
+        (Quiz.ReviewTiming.NEVER, [False, False]),
+    ],
+)
+def test_a_grading_queues_the_cards_task_only_once_the_answers_are_shown(
+    learner, quiz, django_capture_on_commit_callbacks, timing, queued_on_attempt
+):
+    # A grading whose answers stay hidden queues no second task (most first attempts); the one that
+    # finishes the quiz queues it, and the task makes the cards of every attempt shown.
+    Quiz.objects.filter(pk=quiz.pk).update(review_correct_answers=timing)
+    queued = []
+    for _ in queued_on_attempt:
+        with (
+            mock.patch("cards.tasks.cards_create_for_submission.delay") as delay,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            attempt = graded_attempt(learner, quiz)
+        queued.append(delay.call_args_list == [mock.call(attempt.pk)])
+        assert delay.call_count <= 1
+    assert queued == queued_on_attempt
+
+
+def test_passing_the_first_attempt_queues_the_cards_task(learner, quiz, django_capture_on_commit_callbacks):
+    with (
+        mock.patch("cards.tasks.cards_create_for_submission.delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        passed = graded_attempt(learner, quiz, perfect_answers(quiz))
+    assert passed.passed
+    delay.assert_called_once_with(passed.pk)
+
+
 def test_a_free_text_miss_is_a_card_once_reviewed(learner, mentor):
     from assessments import services as assessment_services
     from tests.assessments.conftest import enrol
