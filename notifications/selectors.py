@@ -84,8 +84,9 @@ def notified_keys_existing(*, keys: Iterable[str]) -> set[str]:
     """Which of these keys have a notice or an e-mail already (one query): a sender skips composing
     them (an e-mail sent before notices existed has no notice, and is not sent again)."""
     keys = list(keys)
-    notices = Notice.objects.filter(AnyOf(F("key"), keys)).values_list("key", flat=True)
-    emails = Email.objects.filter(AnyOf(F("key"), keys)).values_list("key", flat=True)
+    # (without the models' default order: SQLite refuses ORDER BY in the parts of a UNION)
+    notices = Notice.objects.filter(AnyOf(F("key"), keys)).order_by().values_list("key", flat=True)
+    emails = Email.objects.filter(AnyOf(F("key"), keys)).order_by().values_list("key", flat=True)
     return set(notices.union(emails))
 
 
