@@ -8,11 +8,13 @@ revealed cannot pass a quiz. The learner's mentor and staff, who see the submiss
 see all of a graded attempt's review.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
 from accounts.models import User
+from assessments.grading import Attempt
 from assessments.models import Quiz, Submission
 
 
@@ -35,17 +37,26 @@ EVERYTHING = Review(right_wrong=True, correct_answers=True, explanations=True)
 NOTHING = Review()
 
 
-def attempts_state(*, learner_id: int, quiz: Quiz) -> tuple[int, bool]:
-    """How many attempts the learner used at the quiz, and whether one of them passed (one query)."""
+AttemptsState = tuple[int, bool]
+"""How many attempts the learner used at a quiz (every submission), and whether one of them passed."""
+
+
+def attempts_state(*, learner_id: int, quiz: Quiz) -> AttemptsState:
+    """The learner's attempts state at the quiz (one query)."""
     state = Submission.objects.filter(learner_id=learner_id, quiz=quiz).aggregate(
         used=Count("id"), passed=Count("id", filter=Q(passed=True))
     )
     return state["used"], bool(state["passed"])
 
 
-def quiz_finished(*, learner_id: int, quiz: Quiz) -> bool:
-    """Passed on some attempt, or every attempt used."""
-    used, passed = attempts_state(learner_id=learner_id, quiz=quiz)
+def attempts_state_of(attempts: Sequence[Attempt]) -> AttemptsState:
+    """The same, of the learner's attempts at the quiz already read (every submission)."""
+    return len(attempts), any(attempt.passed for attempt in attempts)
+
+
+def quiz_finished(*, learner_id: int, quiz: Quiz, state: AttemptsState | None = None) -> bool:
+    """Passed on some attempt, or every attempt used (`state`, when already known, saves the query)."""
+    used, passed = state if state is not None else attempts_state(learner_id=learner_id, quiz=quiz)
     return passed or used >= quiz.max_attempts
 
 
@@ -58,15 +69,16 @@ def review_for(*, viewer: User, submission: Submission) -> Review:
     return learner_review(submission=submission)
 
 
-def learner_review(*, submission: Submission) -> Review:
+def learner_review(*, submission: Submission, attempts: AttemptsState | None = None) -> Review:
     """What the learner sees of the review of their graded submission (`review_for` them): its quiz's
-    options, and whether they finished the quiz (one query, only when an option waits for that)."""
+    options, and whether they finished the quiz (one query, only when an option waits for that and
+    `attempts`, their attempts state at the quiz, is not given)."""
     if not submission.is_graded:
         return NOTHING
     quiz = submission.quiz
     timings = (quiz.review_right_wrong, quiz.review_correct_answers, quiz.review_explanations)
     finished = Quiz.ReviewTiming.WHEN_FINISHED in timings and quiz_finished(
-        learner_id=submission.learner_id, quiz=quiz
+        learner_id=submission.learner_id, quiz=quiz, state=attempts
     )
 
     def shown(timing: str) -> bool:

@@ -23,6 +23,7 @@ from redis.exceptions import RedisError
 from accounts.models import User
 from assessments import grading
 from assessments.models import Answer, Choice, Question, Quiz, QuizRecord, Submission
+from assessments.review import attempts_state_of
 from assessments.selectors import can_review, quiz_flags_of
 from assessments.signals import quiz_records_refreshed, submission_graded_announce
 from notifications.services import notify
@@ -302,9 +303,10 @@ def submission_grade(*, submission_id: int, now: datetime | None = None) -> Subm
         Submission.objects.filter(pk=submission_id).update(**fields)
         for name, value in fields.items():
             setattr(submission, name, value)
-        quiz_record_refresh(learner_ids=[submission.learner_id])
+        attempts = quiz_record_refresh(learner_ids=[submission.learner_id])
         if submission.is_graded:
-            submission_graded_announce(submission=submission)
+            tried = attempts[submission.learner_id][submission.quiz_id]
+            submission_graded_announce(submission=submission, attempts=attempts_state_of(tried))
     return submission
 
 
@@ -434,27 +436,31 @@ def submission_ids_enqueue(*, submission_ids: Iterable[int]) -> int:
     return count
 
 
-def quiz_record_refresh(*, learner_ids: Iterable[int]) -> None:
-    """Recompute and store these learners' quiz records (the only writer of `QuizRecord`): two reads
-    and one upsert, whatever the number of learners. Statuses by `grading.quiz_status`."""
+LearnerAttempts = dict[int, dict[int, list[grading.Attempt]]]
+"""learner id → quiz id → the learner's attempts at it (every submission, oldest first)."""
+
+
+def quiz_record_refresh(*, learner_ids: Iterable[int]) -> LearnerAttempts:
+    """Recompute and store these learners' quiz records (the only writer of `QuizRecord`): one read
+    and one upsert, whatever the number of learners. Statuses by `grading.quiz_status`. Returns the
+    attempts it read (what a grading asks of them next: `review.attempts_state_of`)."""
     ids = set(learner_ids)
     if not ids:
-        return
-    attempts: dict[int, dict[int, list[grading.Attempt]]] = {learner_id: {} for learner_id in ids}
+        return {}
+    attempts: LearnerAttempts = {learner_id: {} for learner_id in ids}
     last_quizzes: dict[int, int] = {}
-    for learner_id, quiz_id, status, percent, passed in (
+    titles: dict[int, str] = {}
+    phase_of: dict[int, int] = {}
+    for learner_id, quiz_id, status, percent, passed, title, phase_number in (
         Submission.objects.filter(learner_id__in=ids)
         .order_by("submitted_at", "id")
-        .values_list("learner_id", "quiz_id", "status", "percent", "passed")
+        .values_list(
+            *("learner_id", "quiz_id", "status", "percent", "passed"),
+            *("quiz__title", "quiz__week__phase__number"),  # (the quiz's, in the same row)
+        )
     ):
         attempts[learner_id].setdefault(quiz_id, []).append(grading.Attempt(status, percent, passed))
         last_quizzes[learner_id] = quiz_id  # oldest first: the last one seen is the latest attempt's
-    taken = {quiz_id for by_quiz in attempts.values() for quiz_id in by_quiz}
-    titles: dict[int, str] = {}
-    phase_of: dict[int, int] = {}
-    for quiz_id, title, phase_number in Quiz.objects.filter(id__in=taken).values_list(
-        "id", "title", "week__phase__number"
-    ):
         titles[quiz_id], phase_of[quiz_id] = title, phase_number
     records = []
     for learner_id, by_quiz in attempts.items():
@@ -503,6 +509,7 @@ def quiz_record_refresh(*, learner_ids: Iterable[int]) -> None:
             for record in records
         },
     )
+    return attempts
 
 
 def quiz_records_rebuild_all() -> None:

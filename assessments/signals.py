@@ -19,7 +19,7 @@ from django.db import transaction
 from django.dispatch import Signal
 
 from assessments.models import Submission
-from assessments.review import learner_review
+from assessments.review import AttemptsState, learner_review
 
 logger = logging.getLogger(__name__)
 
@@ -27,12 +27,13 @@ submission_graded = Signal()
 quiz_records_refreshed = Signal()
 
 
-def submission_graded_announce(*, submission: Submission) -> None:
+def submission_graded_announce(*, submission: Submission, attempts: AttemptsState | None = None) -> None:
     """Send `submission_graded` for this graded submission (its quiz loaded) once the current transaction
     commits (at once outside one). Whether its answers are shown is decided now, in the grading's
-    transaction: one query at most, where a receiver's task would have been a second task a grading."""
+    transaction (a query at most: none with `attempts`, the learner's attempts state at the quiz), where
+    a receiver's task would have been a second task a grading."""
     submission_id = submission.pk
-    answers_shown = learner_review(submission=submission).correct_answers
+    answers_shown = learner_review(submission=submission, attempts=attempts).correct_answers
 
     def send() -> None:
         results = submission_graded.send_robust(

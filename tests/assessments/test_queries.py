@@ -101,3 +101,23 @@ def test_a_failed_quiz_summary(learner):
     services.submission_grade(submission_id=submission.pk)
     summary = quiz_summaries_for(learner=learner)[1]
     assert (summary.status, summary.attempts_used, summary.max_attempts) == ("failed", 1, 3)
+
+
+@pytest.mark.django_db
+def test_a_grading_takes_a_constant_number_of_queries(learner, django_assert_num_queries):
+    # The worker's hot path: the submission, its answers, their grades (one UPDATE per distinct grade:
+    # here right, wrong and partly right), the submission's score, the learner's quiz record (one read
+    # of their attempts with each quiz's title and phase, one upsert), mentoring's check of its stored
+    # flags (a refresh only where they change: tests/mentoring/test_stored_flags.py), and the
+    # transaction. Whether the answers may now be shown (the cards' cue) comes from the attempts the
+    # record read, not from another query. The quiz's answer key is cached per version.
+    from tests.assessments.conftest import half_answers
+
+    quiz = make_quiz(week=1, max_attempts=5)
+    for attempt in range(3):
+        submission = services.submission_create(learner=learner, quiz=quiz, answers=half_answers(quiz))
+        if attempt == 0:
+            services.submission_grade(submission_id=submission.pk)  # (loads the key)
+            continue
+        with django_assert_num_queries(11):
+            services.submission_grade(submission_id=submission.pk)

@@ -164,3 +164,27 @@ def test_the_defaults_are_the_safe_ones():
     quiz = Quiz()
     assert quiz.review_right_wrong == "after_each_attempt"
     assert (quiz.review_correct_answers, quiz.review_explanations) == ("when_finished", "when_finished")
+
+
+@pytest.mark.django_db
+def test_the_attempts_a_grading_read_give_the_same_state_as_the_query(learner):
+    # The grading decides whether the answers are shown from the attempts its quiz-record refresh
+    # read (no query); the pages ask the database. Both must agree: pending, failed and passed attempts.
+    from assessments.review import attempts_state, attempts_state_of, learner_review
+
+    quiz = make_quiz(week=1, max_attempts=3)
+    other = make_quiz(week=2)
+    attempt(learner, other, perfect_answers(other))  # another quiz's pass counts for nothing here
+    for answers in (half_answers(quiz), None, perfect_answers(quiz)):
+        if answers is None:  # a pending attempt counts as used
+            services.submission_create(learner=learner, quiz=quiz, answers=half_answers(quiz))
+            continue
+        submission = services.submission_create(learner=learner, quiz=quiz, answers=answers)
+        attempts = services.quiz_record_refresh(learner_ids=[learner.pk])[learner.pk][quiz.pk]
+        assert attempts_state_of(attempts) == attempts_state(learner_id=learner.pk, quiz=quiz)
+        graded = services.submission_grade(submission_id=submission.pk)
+        attempts = services.quiz_record_refresh(learner_ids=[learner.pk])[learner.pk][quiz.pk]
+        state = attempts_state_of(attempts)
+        assert state == attempts_state(learner_id=learner.pk, quiz=quiz)
+        assert learner_review(submission=graded, attempts=state) == learner_review(submission=graded)
+    assert state == (3, True)
