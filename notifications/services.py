@@ -163,7 +163,7 @@ def emails_enqueue(*, drafts: Sequence[EmailDraft], sending_here: bool = False) 
         inserted = _insert_returning_new_rows(drafts, claimed=sending_here)
         ids = list(inserted)
         if sending_here:
-            claimed = [inserted[pk] for pk in ids]
+            claimed = list(inserted.values())  # (in id order, as the ids)
             transaction.on_commit(lambda: _send_inserted(claimed))
             return ids
     else:
