@@ -66,9 +66,7 @@ def test_the_same_task_twice_grades_once(celery_worker, learner):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_gradings_of_one_submission_grade_it_once(curriculum_tx, learner):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
+def test_concurrent_gradings_of_one_submission_grade_it_once(pg, learner):
     quiz = make_quiz(week=3)
     submission = services.submission_create(learner=learner, quiz=quiz, answers=perfect_answers(quiz))
     results = []
