@@ -82,8 +82,8 @@ def submission_create(*, learner: User, quiz: Quiz, answers: Mapping[Any, Any]) 
         Answer.objects.bulk_create(
             Answer(submission=submission, question=question, **cleaned[question.pk]) for question in questions
         )
+        quiz_record_refresh(learner_ids=[learner.pk])  # first: it locks the learner (its docstring)
         activity_touch(learner=learner)
-        quiz_record_refresh(learner_ids=[learner.pk])
         transaction.on_commit(lambda: grading_enqueue(submission_id=submission.pk))
     return submission
 
@@ -252,16 +252,19 @@ GRADING_FIELDS = (
 )
 
 
+GRADING_BATCH_LIMIT = 100
+"""At most this many pending submissions are graded in one transaction by one task. In a burst (a class
+submitting at a deadline) one task grades many at the cost of a few statements, and the tasks queued
+behind find theirs graded with one query; the first learner of a batch waits a few milliseconds more."""
+
+
 def submission_grade(*, submission_id: int, now: datetime | None = None) -> Submission | None:
-    """Grade a pending submission exactly once.
+    """Grade a pending submission exactly once, waiting for whoever is grading it now.
 
-    The row is locked (select_for_update) for the whole grading, so a duplicated or retried task
-    waits for the first and then finds the submission no longer pending: it changes nothing.
-    Returns None when the submission no longer exists. Only the questions answered at submission
-    time are graded, so editing the quiz later does not change the maximum score.
-
-    This is the hot path of the grading worker (see bench/grading.py): it reads plain values and
-    writes with a few set-based UPDATEs rather than saving model instances.
+    The row is locked (select_for_update) for the whole grading, so a concurrent call waits for the
+    first and then finds the submission no longer pending: it changes nothing and returns the graded
+    submission. Returns None when the submission no longer exists. (The worker's task grades with
+    `pending_submissions_grade`, which does not wait; both grade through `submissions_grade_locked`.)
     """
     with transaction.atomic():
         submission = (
@@ -273,11 +276,91 @@ def submission_grade(*, submission_id: int, now: datetime | None = None) -> Subm
         )
         if submission is None or submission.status != Submission.Status.PENDING:
             return submission
-        answers = list(
-            Answer.objects.filter(submission_id=submission_id)
-            .order_by()
-            .values_list("id", "question_id", "selected_choice_ids", "value")
-        )
+        submissions_grade_locked([submission], now=now)
+    return submission
+
+
+def pending_submissions_grade(
+    *, submission_id: int, limit: int = GRADING_BATCH_LIMIT, now: datetime | None = None
+) -> list[int]:
+    """The grading task's work: this submission and up to `limit - 1` other pending submissions that no
+    other transaction holds, graded in one transaction (automatically: a free-text answer then waits for
+    its review). Returns the ids of the submissions it graded.
+
+    Exactly once: a submission is graded only while locked and pending. One already graded (in a burst,
+    usually by another task's batch) costs one query and no transaction. This task's own submission is
+    waited for when another transaction holds it, as `submission_grade` does; the others are taken with
+    SKIP LOCKED, newest first: their tasks are the furthest back in the queue, so the tasks that run next
+    (the oldest submissions') rarely find theirs locked by this batch and wait.
+
+    When the batch fails, nothing of it is saved and each of its submissions is graded alone, in its
+    own transaction, so one faulty submission cannot hold the others back: their errors are logged and
+    they stay pending for the sweep (`tasks.sweep_pending_submissions`); this task's own error is raised,
+    for the task's retry.
+    """
+    if not Submission.objects.filter(pk=submission_id, status=Submission.Status.PENDING).exists():
+        return []
+    batch: list[Submission] = []
+    try:
+        with transaction.atomic():
+            locked = Submission.objects.select_related("quiz").only(*GRADING_FIELDS)
+            own = locked.select_for_update(of=("self",)).filter(pk=submission_id).first()
+            if own is None or own.status != Submission.Status.PENDING:
+                return []
+            others = (
+                locked.select_for_update(of=("self",), skip_locked=True)
+                .filter(status=Submission.Status.PENDING)
+                .exclude(pk=submission_id)
+                .order_by("-pk")
+            )
+            batch = [own, *others[: limit - 1]]
+            submissions_grade_locked(batch, now=now)
+        return [submission.pk for submission in batch]
+    except Exception:
+        if len(batch) <= 1:
+            raise
+        logger.warning("A batch of %s gradings failed; grading each alone", len(batch), exc_info=True)
+    graded, own_error = [], None
+    for submission in batch:
+        try:
+            alone = submission_grade(submission_id=submission.pk, now=now)
+            if alone is not None and alone.status != Submission.Status.PENDING:
+                graded.append(submission.pk)
+        except Exception as error:
+            if submission.pk == submission_id:
+                own_error = error
+            else:
+                logger.exception("Grading submission %s failed; the sweep will retry it", submission.pk)
+    if own_error is not None:
+        raise own_error
+    return graded
+
+
+def submissions_grade_locked(submissions: list[Submission], *, now: datetime | None = None) -> None:
+    """Grade these pending submissions (each with `GRADING_FIELDS` and its quiz loaded), which the
+    caller's transaction has locked; set the grading's results on the instances.
+
+    Only the questions answered at submission time are graded, so editing the quiz later does not change
+    the maximum score. This is the hot path of the grading worker (see bench/grading.py): whatever the
+    number of submissions, one read of their answers, one UPDATE per distinct answer grade (usually two:
+    right and wrong) and per distinct result, and one refresh of their learners' quiz records.
+    """
+    if not submissions:
+        return
+    answers_of: dict[int, list[tuple[int, int, list[int] | None, str]]] = {
+        submission.pk: [] for submission in submissions
+    }
+    for submission_id, answer_id, question_id, choices, value in (
+        Answer.objects.filter(submission_id__in=answers_of)
+        .order_by()
+        .values_list("submission_id", "id", "question_id", "selected_choice_ids", "value")
+    ):
+        answers_of[submission_id].append((answer_id, question_id, choices, value))
+    graded_at = now or timezone.now()
+    answer_grades: dict[tuple[Any, ...], list[int]] = {}
+    results: dict[tuple[tuple[str, Any], ...], list[int]] = {}
+    for submission in submissions:
+        answers = answers_of[submission.pk]
         result = grading.grade(
             (
                 grading.GivenAnswer(question, frozenset(choices or ()), value)
@@ -289,38 +372,32 @@ def submission_grade(*, submission_id: int, now: datetime | None = None) -> Subm
                 question_ids=[question for _, question, _, _ in answers],
             ),
         )
-        answer_grades_save(
-            answers={answer_id: question for answer_id, question, _, _ in answers}, result=result
-        )
-        fields = {
+        for answer_id, question_id, _, _ in answers:
+            graded = result.answers[question_id]
+            key = (graded.awarded_points, graded.is_correct, graded.needs_review, graded.feedback)
+            answer_grades.setdefault(key, []).append(answer_id)
+        fields: dict[str, Any] = {
             "score": result.score,
             "max_score": result.max_score,
             "percent": result.percent,
             "passed": result.passed(submission.quiz.pass_mark_percent),
             "status": Submission.Status.NEEDS_REVIEW if result.needs_review else Submission.Status.GRADED,
-            "graded_at": None if result.needs_review else (now or timezone.now()),
+            "graded_at": None if result.needs_review else graded_at,
         }
-        Submission.objects.filter(pk=submission_id).update(**fields)
-        for name, value in fields.items():
-            setattr(submission, name, value)
-        attempts = quiz_record_refresh(learner_ids=[submission.learner_id])
-        if submission.is_graded:
-            tried = attempts[submission.learner_id][submission.quiz_id]
-            submission_graded_announce(submission=submission, attempts=attempts_state_of(tried))
-    return submission
-
-
-def answer_grades_save(*, answers: Mapping[int, int], result: grading.GradeResult) -> None:
-    """Write each answer's grade: one UPDATE per distinct grade (usually two: right and wrong)."""
-    by_grade: dict[tuple[Any, ...], list[int]] = {}
-    for answer_id, question_id in answers.items():
-        graded = result.answers[question_id]
-        key = (graded.awarded_points, graded.is_correct, graded.needs_review, graded.feedback)
-        by_grade.setdefault(key, []).append(answer_id)
-    for (awarded_points, is_correct, needs_review, feedback), ids in by_grade.items():
+        for name, field_value in fields.items():
+            setattr(submission, name, field_value)
+        results.setdefault(tuple(fields.items()), []).append(submission.pk)
+    for (awarded_points, is_correct, needs_review, feedback), ids in answer_grades.items():
         Answer.objects.filter(pk__in=ids).update(
             awarded_points=awarded_points, is_correct=is_correct, needs_review=needs_review, feedback=feedback
         )
+    for result_fields, ids in results.items():
+        Submission.objects.filter(pk__in=ids).update(**dict(result_fields))
+    attempts = quiz_record_refresh(learner_ids=[submission.learner_id for submission in submissions])
+    for submission in submissions:
+        if submission.is_graded:
+            tried = attempts[submission.learner_id][submission.quiz_id]
+            submission_graded_announce(submission=submission, attempts=attempts_state_of(tried))
 
 
 def answer_review(*, reviewer: User, answer: Answer, points: Decimal | int | str, feedback: str) -> Answer:
@@ -443,10 +520,23 @@ LearnerAttempts = dict[int, dict[int, list[grading.Attempt]]]
 def quiz_record_refresh(*, learner_ids: Iterable[int]) -> LearnerAttempts:
     """Recompute and store these learners' quiz records (the only writer of `QuizRecord`): one read
     and one upsert, whatever the number of learners. Statuses by `grading.quiz_status`. Returns the
-    attempts it read (what a grading asks of them next: `review.attempts_state_of`)."""
-    ids = set(learner_ids)
+    attempts it read (what a grading asks of them next: `review.attempts_state_of`).
+
+    The learners' rows are locked first (FOR NO KEY UPDATE, in id order), so two transactions refreshing
+    one learner (two of their submissions graded by two tasks, a grading and a submit) take turns, and
+    the second reads the attempts after the first has committed: the last writer never stores a record
+    computed before the other's change. Lock order, everywhere: the submissions, then the learners, then
+    their enrolments (mentoring's flags; `progress.services.activity_touch`), so none of them deadlock.
+    """
+    ids = sorted(set(learner_ids))
     if not ids:
         return {}
+    with transaction.atomic(savepoint=False):
+        list(User.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values_list("pk"))
+        return _quiz_records_store(ids)
+
+
+def _quiz_records_store(ids: list[int]) -> LearnerAttempts:
     attempts: LearnerAttempts = {learner_id: {} for learner_id in ids}
     last_quizzes: dict[int, int] = {}
     titles: dict[int, str] = {}

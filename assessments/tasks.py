@@ -1,7 +1,7 @@
 """Celery tasks: grading a submission, and the sweep that re-queues submissions left pending.
 
-Both are idempotent (see services.submission_grade), so acks_late redelivery, a duplicated message
-or a sweep that re-queues a submission whose first task is still queued grades it once.
+Both are idempotent (see services.pending_submissions_grade), so acks_late redelivery, a duplicated
+message or a sweep that re-queues a submission whose first task is still queued grades it once.
 """
 
 import logging
@@ -30,7 +30,9 @@ PENDING_TOO_LONG = timedelta(minutes=2)
     max_retries=5,
 )
 def grade_submission(submission_id: int) -> None:
-    services.submission_grade(submission_id=submission_id)
+    """Grades this submission, with the other pending ones no other task holds (a burst's tasks behind
+    it then find theirs graded with one query)."""
+    services.pending_submissions_grade(submission_id=submission_id)
 
 
 @task_prerun.connect(sender=grade_submission)

@@ -105,12 +105,13 @@ def test_a_failed_quiz_summary(learner):
 
 @pytest.mark.django_db
 def test_a_grading_takes_a_constant_number_of_queries(learner, django_assert_num_queries):
-    # The worker's hot path: the submission, its answers, their grades (one UPDATE per distinct grade:
-    # here right, wrong and partly right), the submission's score, the learner's quiz record (one read
-    # of their attempts with each quiz's title and phase, one upsert), mentoring's check of its stored
-    # flags (a refresh only where they change: tests/mentoring/test_stored_flags.py), and the
-    # transaction. Whether the answers may now be shown (the cards' cue) comes from the attempts the
-    # record read, not from another query. The quiz's answer key is cached per version.
+    # One submission graded alone: the submission, its answers, their grades (one UPDATE per distinct
+    # grade: here right, wrong and partly right), the submission's score, the learner's quiz record (the
+    # learner locked, one read of their attempts with each quiz's title and phase, one upsert),
+    # mentoring's check of its stored flags (a refresh only where they change:
+    # tests/mentoring/test_stored_flags.py), and the transaction. Whether the answers may now be shown
+    # (the cards' cue) comes from the attempts the record read, not from another query. The quiz's
+    # answer key is cached per version. (A batch: tests/assessments/test_batch_grading.py.)
     from tests.assessments.conftest import half_answers
 
     quiz = make_quiz(week=1, max_attempts=5)
@@ -119,5 +120,5 @@ def test_a_grading_takes_a_constant_number_of_queries(learner, django_assert_num
         if attempt == 0:
             services.submission_grade(submission_id=submission.pk)  # (loads the key)
             continue
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(12):
             services.submission_grade(submission_id=submission.pk)

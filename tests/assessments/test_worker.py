@@ -14,6 +14,7 @@ from assessments import services
 from assessments.models import Submission
 from assessments.tasks import grade_submission, sweep_pending_submissions
 from tests.assessments.conftest import half_answers, make_quiz, perfect_answers
+from tests.factories import UserFactory
 
 UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
 
@@ -63,6 +64,32 @@ def test_the_same_task_twice_grades_once(celery_worker, learner):
     again = Submission.objects.get(pk=submission.pk)
     assert (again.score, again.percent, again.graded_at) == (first.score, first.percent, first.graded_at)
     assert again.score == 6
+
+
+@pytest.mark.celery_worker
+def test_one_task_grades_the_pending_submissions_of_a_burst_and_their_own_tasks_change_nothing(
+    celery_worker, learner
+):
+    quiz = make_quiz(week=3)
+    with broker_unreachable(celery_worker):  # saved pending, nothing queued yet
+        ids = [
+            services.submission_create(learner=learner_, quiz=quiz, answers=answers(quiz)).pk
+            for learner_, answers in zip(
+                [learner, *(UserFactory() for _ in range(5))],
+                [perfect_answers, half_answers] * 3,
+                strict=True,
+            )
+        ]
+    grade_submission.delay(ids[0]).forget()
+    graded = {pk: wait_for_status(pk) for pk in ids}  # all of them, by the one task
+    for pk in ids:
+        grade_submission.delay(pk).forget()  # their own tasks, late
+    time.sleep(1)
+    again = {submission.pk: submission for submission in Submission.objects.filter(pk__in=ids)}
+    assert [(again[pk].score, again[pk].graded_at) for pk in ids] == [
+        (graded[pk].score, graded[pk].graded_at) for pk in ids
+    ]
+    assert [again[pk].score for pk in ids] == [6, 3] * 3
 
 
 @pytest.mark.django_db(transaction=True)
