@@ -3,7 +3,7 @@
     .venv/bin/python bench/grading.py                # 2,000 submissions, worker --concurrency=2
     .venv/bin/python bench/grading.py -n 500         # a smaller run while iterating
     .venv/bin/python bench/grading.py --concurrency 4
-    .venv/bin/python bench/grading.py --rounds 1     # one round (default 3: the median of their ratios)
+    .venv/bin/python bench/grading.py --rounds 1     # one round (default 5: the median of their ratios)
 
 Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (`bash scripts/services.sh` starts them).
 It uses its own database, `lms_bench_grading` (BENCH_DATABASE_URL to change it), which it creates,
@@ -11,7 +11,7 @@ migrates and loads with the curriculum and starter quizzes, and its own Redis da
 (BENCH_BROKER_URL, default redis://127.0.0.1:6379/12), which it purges: it never touches the
 development or test data.
 
-What it does: starts `celery -A lms worker` as a subprocess, then runs rounds (3 by default). A round
+What it does: starts `celery -A lms worker` as a subprocess, then runs rounds (5 by default). A round
 seeds N pending submissions (fresh learners, random but valid answers to the starter quizzes, which are
 all auto-graded), enqueues one `grade_submission` per submission, and times until every one of those
 tasks, and what the gradings queued after them (review cards), is done: the broker's queue empty and a
@@ -153,9 +153,9 @@ def time_grading(ids: list[int], *, concurrency: int, timeout: float) -> float:
     while pending.exists():
         if time.perf_counter() - start > timeout:
             raise SystemExit(f"Timed out: {pending.count()} submissions still pending")
-        time.sleep(0.05)
+        time.sleep(0.01)
     all_graded = time.perf_counter() - start
-    drain(concurrency=concurrency, timeout=timeout)
+    drain(concurrency=concurrency, timeout=timeout, what="once all were graded, the tasks left")
     elapsed = time.perf_counter() - start
     print(
         f"  enqueued {len(ids)} grading tasks in {enqueued:.2f} s; all graded after {all_graded:.2f} s;"
@@ -164,7 +164,7 @@ def time_grading(ids: list[int], *, concurrency: int, timeout: float) -> float:
     return elapsed
 
 
-def drain(*, concurrency: int, timeout: float) -> float:
+def drain(*, concurrency: int, timeout: float, what: str = "the queue") -> float:
     """Wait for the tasks queued so far to finish (grading tasks, and the review cards the gradings
     queued after their commits), so that the no-op tasks do not queue behind them: until the broker's
     queue is empty and a ping per worker process (prefetch 1) has come back. Returns the seconds it took.
@@ -179,10 +179,10 @@ def drain(*, concurrency: int, timeout: float) -> float:
     while broker.llen("celery"):
         if time.perf_counter() - start > timeout:
             raise SystemExit("Timed out waiting for the queue to drain")
-        time.sleep(0.1)
+        time.sleep(0.01)
     ResultSet([ping.delay() for _ in range(concurrency)]).join(timeout=timeout)
     waited = time.perf_counter() - start
-    print(f"  the queue drained in {waited:.2f} s")
+    print(f"  {what} drained in {waited:.2f} s")
     return waited
 
 
@@ -221,7 +221,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--pool", default="prefork", help="prefork (default), solo, threads…")
-    parser.add_argument("--rounds", type=int, default=3, help="each: N gradings, then N no-op tasks")
+    parser.add_argument("--rounds", type=int, default=5, help="each: N gradings, then N no-op tasks")
     args = parser.parse_args()
 
     ensure_database()
