@@ -14,6 +14,8 @@ from django.db import connection
 from assessments import services
 from assessments.models import Answer, QuizRecord, Submission
 from assessments.signals import submission_graded
+from mentoring.models import MenteeFlags
+from mentoring.services import mentee_flags_rebuild_all
 from tests.assessments.conftest import enrol, half_answers, make_quiz, perfect_answers
 from tests.factories import UserFactory
 
@@ -193,9 +195,11 @@ def test_a_batch_skips_submissions_another_transaction_holds(pg):
 def test_concurrent_tasks_grade_every_submission_exactly_once(pg):
     """Four workers' processes run the tasks of 40 submissions (some learners with two) in random orders
     and small batches: each submission is graded by exactly one of them, nobody deadlocks, and the
-    stored quiz records are what a fresh computation gives."""
+    stored quiz records and mentors' flags are what a fresh computation gives."""
     quizzes = [make_quiz(week=3), make_quiz(week=5)]
     learners = [UserFactory() for _ in range(30)]
+    for learner in learners[::2]:
+        enrol(learner)  # their mentors' stored flags follow their quiz records
     ids = [
         services.submission_create(learner=learner, quiz=quiz, answers=answers(quiz)).pk
         for n, learner in enumerate(learners)
@@ -232,6 +236,19 @@ def test_concurrent_tasks_grade_every_submission_exactly_once(pg):
     stored = quiz_records()
     services.quiz_records_rebuild_all()
     assert quiz_records() == stored
+    flags = mentee_flags()
+    assert any(failed for failed, *_ in flags.values())  # (half_answers fail quiz 3)
+    mentee_flags_rebuild_all()
+    assert mentee_flags() == flags
+
+
+def mentee_flags() -> dict[int, tuple]:
+    return {
+        row[0]: row[1:]
+        for row in MenteeFlags.objects.values_list(
+            "enrolment_id", "failed_quiz", "pending_review", "project_waiting", "count"
+        )
+    }
 
 
 def waiting_on_locks() -> int:
