@@ -20,8 +20,10 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from assessments.forms import QuizForm
-from assessments.models import Answer, Choice, Question, Quiz, Submission, choice_problems
+from assessments.models import Answer, Choice, Question, Quiz, QuizRecord, Submission, choice_problems
 from assessments.selectors import most_missed_questions
+from assessments.services import quiz_record_refresh
+from lms.stored_admin import StoredStateAdmin
 
 
 class ChoiceFormSet(forms.BaseInlineFormSet):
@@ -185,3 +187,25 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(QuizRecord)
+class QuizRecordAdmin(StoredStateAdmin):
+    """Each learner's stored quiz record (`services.quiz_record_refresh` writes it)."""
+
+    list_display = (
+        "learner",
+        "quizzes_taken",
+        "average_best_percent",
+        "failed_count",
+        "reviews_waiting",
+        "last_quiz_title",
+        "last_status",
+        "refreshed_at",
+    )
+    list_filter = ("last_status",)
+    list_select_related = ("learner",)
+    search_fields = ("learner__email", "learner__username")
+
+    def recompute(self, keys: list[int]) -> None:
+        quiz_record_refresh(learner_ids=keys)

@@ -10,8 +10,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from accounts.models import User
-from mentoring.models import PhaseReview, WeekFeedback
-from mentoring.services import mentees_assign
+from lms.stored_admin import StoredStateAdmin
+from mentoring.models import MenteeFlags, PhaseReview, WeekFeedback
+from mentoring.services import mentee_flags_refresh, mentees_assign
 from progress.models import Enrolment
 from progress.selectors import CURRENT_STATUSES
 
@@ -100,3 +101,16 @@ class PhaseReviewAdmin(admin.ModelAdmin):
     list_filter = ("decision", "phase")
     search_fields = ("enrolment__learner__email",)
     raw_id_fields = ("enrolment", "reviewer")
+
+
+@admin.register(MenteeFlags)
+class MenteeFlagsAdmin(StoredStateAdmin):
+    """Each enrolment's stored flags for its mentor (`services.mentee_flags_refresh` writes them)."""
+
+    list_display = ("enrolment", "failed_quiz", "pending_review", "project_waiting", "count", "refreshed_at")
+    list_filter = ("failed_quiz", "pending_review", "project_waiting")
+    list_select_related = ("enrolment__learner",)
+    search_fields = ("enrolment__learner__email", "enrolment__learner__username")
+
+    def recompute(self, keys: list[int]) -> None:
+        mentee_flags_refresh(enrolment_ids=keys)

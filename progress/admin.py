@@ -1,7 +1,8 @@
 from django.contrib import admin
 
+from lms.stored_admin import StoredStateAdmin
 from progress import services
-from progress.models import Enrolment, ScheduleChange, WeekProgress
+from progress.models import Enrolment, ScheduleChange, Standing, WeekProgress
 
 
 class ScheduleChangeInline(admin.TabularInline):
@@ -46,3 +47,25 @@ class WeekProgressAdmin(admin.ModelAdmin):
     search_fields = ("enrolment__learner__email", "week__topic")
     raw_id_fields = ("enrolment",)
     autocomplete_fields = ("week",)
+
+
+@admin.register(Standing)
+class StandingAdmin(StoredStateAdmin):
+    """Each enrolment's stored standing (`services.standing_refresh` writes it)."""
+
+    list_display = (
+        "enrolment",
+        "state",
+        "current_week",
+        "weeks_behind",
+        "weeks_ahead",
+        "completion_percent",
+        "changes_on",
+        "refreshed_at",
+    )
+    list_filter = ("state",)
+    list_select_related = ("enrolment__learner",)
+    search_fields = ("enrolment__learner__email", "enrolment__learner__username")
+
+    def recompute(self, keys: list[int]) -> None:
+        services.standing_refresh(enrolment_ids=keys)

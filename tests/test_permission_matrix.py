@@ -250,6 +250,13 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "admin:projects_review_add":            (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:projects_version_delete":        (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:projects_review_delete":         (302, 302, 302, 302, 302, 302, 302, 403),
+    # … and stored state, which only its service writes (staff read it and recompute it).
+    "admin:progress_standing_add":          (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:progress_standing_delete":       (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:assessments_quizrecord_add":     (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:assessments_quizrecord_delete":  (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:mentoring_menteeflags_add":      (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:mentoring_menteeflags_delete":   (302, 302, 302, 302, 302, 302, 302, 403),
 }
 
 # Every URL of a ModelAdmin, by kind: staff only; everybody else goes to the admin log-in page.
