@@ -11,9 +11,10 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from assessments import grading
+from assessments.autograding import question_keys
 from assessments.models import Answer, Question, Submission
 from assessments.review import NOTHING, Review, review_for
-from assessments.services import clean_answer, question_keys
+from assessments.services import clean_answer
 
 
 def graded_submission(*, submission_id: int) -> Submission | None:

@@ -1,6 +1,6 @@
 """Celery tasks: grading a submission, and the sweep that re-queues submissions left pending.
 
-Both are idempotent (see services.pending_submissions_grade), so acks_late redelivery, a duplicated
+Both are idempotent (see autograding.pending_submissions_grade), so acks_late redelivery, a duplicated
 message or a sweep that re-queues a submission whose first task is still queued grades it once.
 """
 
@@ -13,7 +13,7 @@ from django.db import OperationalError as DatabaseOperationalError
 from django.db import close_old_connections
 from django.utils import timezone
 
-from assessments import services
+from assessments import autograding, services
 from assessments.selectors import pending_submission_ids
 
 logger = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ PENDING_TOO_LONG = timedelta(minutes=2)
 def grade_submission(submission_id: int) -> None:
     """Grades this submission, with the other pending ones no other task holds (a burst's tasks behind
     it then find theirs graded with one query)."""
-    services.pending_submissions_grade(submission_id=submission_id)
+    autograding.pending_submissions_grade(submission_id=submission_id)
 
 
 @task_prerun.connect(sender=grade_submission)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 from rest_framework.authtoken.models import Token
 
+from assessments import autograding
 from assessments import services as assessment_services
 from assessments.models import Answer, Submission
 from progress.models import Enrolment, ScheduleChange
@@ -85,7 +86,7 @@ def submission_waiting_for_review(learner, mentor) -> tuple[Submission, Answer]:
     submission = assessment_services.submission_create(
         learner=learner, quiz=quiz, answers=perfect_answers(quiz)
     )
-    assessment_services.submission_grade(submission_id=submission.pk)
+    autograding.submission_grade(submission_id=submission.pk)
     return submission, Answer.objects.get(submission=submission, question__kind="free_text")
 
 

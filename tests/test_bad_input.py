@@ -17,6 +17,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from assessments import autograding
 from assessments import services as assessment_services
 from assessments.models import Answer, Question, Submission
 from mentoring.models import PhaseReview, WeekFeedback
@@ -58,7 +59,7 @@ def world(learner, other_learner, mentor, other_mentor, staff) -> World:
         submission = assessment_services.submission_create(
             learner=user, quiz=quiz, answers=perfect_answers(quiz)
         )
-        assessment_services.submission_grade(submission_id=submission.pk)
+        autograding.submission_grade(submission_id=submission.pk)
         submissions.append(submission)
     users = {
         "learner": learner,

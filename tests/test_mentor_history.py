@@ -13,6 +13,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
+from assessments import autograding
 from assessments import services as assessment_services
 from assessments.models import Submission
 from assessments.selectors import can_review, submissions_needing_review_for, submissions_visible_to
@@ -37,7 +38,7 @@ def history(learner, mentor, former_mentor, completed_mentor):
     new_work = assessment_services.submission_create(
         learner=learner, quiz=quiz, answers=perfect_answers(quiz)
     )
-    new_work = assessment_services.submission_grade(submission_id=new_work.pk)
+    new_work = autograding.submission_grade(submission_id=new_work.pk)
     return earlier, old_work, current, new_work
 
 

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django_celery_beat.models import ClockedSchedule, SolarSchedule
 from rest_framework.authtoken.models import Token
 
+from assessments import autograding
 from assessments import services as assessment_services
 from assessments.models import Quiz, Submission
 from cards.services import desired_retention_set
@@ -462,7 +463,7 @@ def world(
     submission = assessment_services.submission_create(
         learner=learner, quiz=quiz, answers=perfect_answers(quiz)
     )
-    assessment_services.submission_grade(submission_id=submission.pk)
+    autograding.submission_grade(submission_id=submission.pk)
     mentoring_services.feedback_create(author=mentor, enrolment=enrolment, week=week, body="Good start.")
     ScheduleChange.objects.create(
         enrolment=enrolment, from_week=1, starts_on=today, reason="replan", changed_by=learner

@@ -4,6 +4,7 @@ recompute them from their sources; nobody adds, edits or deletes them (only each
 import pytest
 from django.urls import reverse
 
+from assessments import autograding
 from assessments import services as assessment_services
 from assessments.models import QuizRecord, Submission
 from mentoring.models import MenteeFlags
@@ -25,7 +26,7 @@ def stored_rows(learner):
     enrol(learner)
     quiz = make_quiz(week=3)
     submission = assessment_services.submission_create(learner=learner, quiz=quiz, answers=half_answers(quiz))
-    assessment_services.submission_grade(submission_id=submission.pk)
+    autograding.submission_grade(submission_id=submission.pk)
     return learner
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import pytest
 from rest_framework.test import APIClient
 
+from assessments import autograding
 from assessments import services as assessment_services
 from assessments.models import Answer, Quiz, Submission
 from mentoring.services import mentees_assign
@@ -36,7 +37,7 @@ def world(learner, other_learner, mentor, other_mentor, former_mentor, completed
     submission = assessment_services.submission_create(
         learner=learner, quiz=quiz, answers=perfect_answers(quiz, free_text="MY-ESSAY")
     )
-    submission = assessment_services.submission_grade(submission_id=submission.pk)  # type: ignore[assignment]
+    submission = autograding.submission_grade(submission_id=submission.pk)  # type: ignore[assignment]
     assert submission.status == Submission.Status.NEEDS_REVIEW
     return World(
         enrolment=enrolment,

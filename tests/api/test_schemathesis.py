@@ -23,6 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from assessments import autograding
 from assessments import services as assessment_services
 from curriculum.models import Week
 from lms.throttles import WriteRateThrottle
@@ -57,10 +58,10 @@ def world(curriculum_tx) -> dict[str, Any]:
     graded = assessment_services.submission_create(
         learner=learner, quiz=graded_quiz, answers=perfect_answers(graded_quiz)
     )
-    assessment_services.submission_grade(submission_id=graded.pk)
+    autograding.submission_grade(submission_id=graded.pk)
     quiz = make_quiz(week=3, free_text=True)
     waiting = assessment_services.submission_create(learner=learner, quiz=quiz, answers=perfect_answers(quiz))
-    assessment_services.submission_grade(submission_id=waiting.pk)
+    autograding.submission_grade(submission_id=waiting.pk)
     free_text = waiting.answers.get(question__kind="free_text")
     from credentials.services import phase_certificate_issue
     from curriculum.models import Phase

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from assessments import services
+from assessments import autograding, services
 from tests.assessments.conftest import KEY_MARKERS, make_quiz, perfect_answers
 
 
@@ -41,7 +41,7 @@ def test_a_pending_submission_shows_no_key_then_the_graded_one_does(client, quiz
     assert all(answer["key"] is None for answer in pending.json()["answers"])
     assert "EXPLAIN" not in pending.content.decode()
 
-    services.submission_grade(submission_id=submission.pk)
+    autograding.submission_grade(submission_id=submission.pk)
     page = client.get(page_url).content.decode()
     assert "EXPLAIN-SINGLE" in page
     assert "Passed" in page
@@ -56,7 +56,7 @@ def test_a_pending_submission_shows_no_key_then_the_graded_one_does(client, quiz
 def test_a_submission_waiting_for_review_shows_no_key(client, learner):
     quiz = make_quiz(week=2, free_text=True)
     submission = services.submission_create(learner=learner, quiz=quiz, answers=perfect_answers(quiz))
-    services.submission_grade(submission_id=submission.pk)
+    autograding.submission_grade(submission_id=submission.pk)
     client.force_login(learner)
     page = client.get(reverse("assessments:submission-detail", args=[submission.pk])).content.decode()
     assert "Waiting for review" in page

@@ -4,7 +4,7 @@ import pytest
 import yaml
 from django.urls import reverse
 
-from assessments import services
+from assessments import autograding, services
 from tests.assessments.conftest import make_quiz, perfect_answers
 
 
@@ -55,7 +55,7 @@ def test_no_answer_key_reaches_a_mentor_before_the_review_grades_it(learner, men
     enrolment = enrol(learner, mentor=mentor)
     quiz = make_quiz(week=4, free_text=True)
     submission = services.submission_create(learner=learner, quiz=quiz, answers=perfect_answers(quiz))
-    services.submission_grade(submission_id=submission.pk)
+    autograding.submission_grade(submission_id=submission.pk)
     api = APIClient()
     api.force_authenticate(mentor)
     before = [

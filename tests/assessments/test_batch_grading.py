@@ -1,5 +1,5 @@
 """The grading task grades its submission with the other pending ones nobody else holds, in one transaction
-(`services.pending_submissions_grade`): exactly once, in a constant number of statements, without waiting
+(`autograding.pending_submissions_grade`): exactly once, in a constant number of statements, without waiting
 on another task's batch, and without one faulty submission holding the others back."""
 
 import logging
@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from assessments import services
+from assessments import autograding, services
 from assessments.models import Answer, QuizRecord, Submission
 from assessments.signals import submission_graded
 from mentoring.models import MenteeFlags
@@ -46,7 +46,7 @@ def test_a_task_grades_the_other_pending_submissions_with_its_own():
     quiz = make_quiz(week=3)
     own, *others = pending(quiz, 2, answers=perfect_answers) + pending(quiz, 2)
 
-    graded = services.pending_submissions_grade(submission_id=own)
+    graded = autograding.pending_submissions_grade(submission_id=own)
 
     assert graded[0] == own
     assert sorted(graded) == sorted([own, *others])
@@ -66,7 +66,7 @@ def test_a_batch_takes_the_newest_others_up_to_the_limit_and_leaves_the_rest_pen
     quiz = make_quiz(week=3)
     ids = pending(quiz, 5)
 
-    graded = services.pending_submissions_grade(submission_id=ids[0], limit=3)
+    graded = autograding.pending_submissions_grade(submission_id=ids[0], limit=3)
 
     # The newest: their tasks are the furthest back in the queue, so the next tasks find theirs free.
     assert graded == [ids[0], ids[4], ids[3]]
@@ -77,13 +77,13 @@ def test_a_batch_takes_the_newest_others_up_to_the_limit_and_leaves_the_rest_pen
 def test_a_graded_or_deleted_submission_costs_one_query(django_assert_num_queries):
     quiz = make_quiz(week=3)
     [submission_id] = pending(quiz, 1)
-    services.submission_grade(submission_id=submission_id)
+    autograding.submission_grade(submission_id=submission_id)
     later = pending(quiz, 1)  # pending, but not this task's: left to its own task
 
     with django_assert_num_queries(1):
-        assert services.pending_submissions_grade(submission_id=submission_id) == []
+        assert autograding.pending_submissions_grade(submission_id=submission_id) == []
     with django_assert_num_queries(1):
-        assert services.pending_submissions_grade(submission_id=999_999) == []
+        assert autograding.pending_submissions_grade(submission_id=999_999) == []
     assert statuses(later) == {later[0]: "pending"}
 
 
@@ -92,13 +92,13 @@ def test_a_batch_takes_the_same_number_of_statements_whatever_its_size():
     from django.test.utils import CaptureQueriesContext
 
     quiz = make_quiz(week=3)
-    services.submission_grade(submission_id=pending(quiz, 1)[0])  # the answer key, now cached
+    autograding.submission_grade(submission_id=pending(quiz, 1)[0])  # the answer key, now cached
 
     counts = []
     for size in (1, 2, 8):
         ids = pending(quiz, size)  # the same answers: one result, three answer grades
         with CaptureQueriesContext(connection) as queries:
-            assert len(services.pending_submissions_grade(submission_id=ids[0])) == size
+            assert len(autograding.pending_submissions_grade(submission_id=ids[0])) == size
         # (not the savepoint the test's own transaction turns the task's transaction into)
         counts.append(sum("SAVEPOINT" not in query["sql"] for query in queries.captured_queries))
     assert counts[0] == counts[1] == counts[2], counts
@@ -119,7 +119,7 @@ def test_the_graded_signal_is_sent_once_for_each_submission_of_a_batch(django_ca
     submission_graded.connect(received, dispatch_uid="test-batch-signal")
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            services.pending_submissions_grade(submission_id=ids[1])
+            autograding.pending_submissions_grade(submission_id=ids[1])
     finally:
         submission_graded.disconnect(dispatch_uid="test-batch-signal")
     assert sorted(sent) == [(pk, True) for pk in ids]  # passed: the answers are shown
@@ -129,14 +129,14 @@ def test_the_graded_signal_is_sent_once_for_each_submission_of_a_batch(django_ca
 def faulty_quiz(monkeypatch):
     """A quiz whose grading raises (as a bug in one quiz's answer key would)."""
     quiz = make_quiz(week=4)
-    keys_of = services.question_keys_of
+    keys_of = autograding.question_keys_of
 
     def failing_for_it(*, quiz_id, **kwargs):
         if quiz_id == quiz.pk:
             raise RuntimeError("a broken answer key")
         return keys_of(quiz_id=quiz_id, **kwargs)
 
-    monkeypatch.setattr(services, "question_keys_of", failing_for_it)
+    monkeypatch.setattr(autograding, "question_keys_of", failing_for_it)
     return quiz
 
 
@@ -148,7 +148,7 @@ def test_a_faulty_submission_does_not_hold_back_the_others_of_its_batch(faulty_q
     [last] = pending(quiz, 1)
 
     with caplog.at_level(logging.WARNING, logger="assessments.services"):
-        graded = services.pending_submissions_grade(submission_id=own)
+        graded = autograding.pending_submissions_grade(submission_id=own)
 
     assert sorted(graded) == sorted([own, second, last])
     assert statuses([faulty]) == {faulty: "pending"}  # for the sweep; nothing of it half-saved
@@ -164,7 +164,7 @@ def test_when_its_own_submission_is_the_faulty_one_the_task_fails_after_grading_
     others = pending(quiz, 2)
 
     with pytest.raises(RuntimeError, match="a broken answer key"):  # the task's retry, then its failure
-        services.pending_submissions_grade(submission_id=faulty)
+        autograding.pending_submissions_grade(submission_id=faulty)
 
     assert statuses([faulty, *others]) == {faulty: "pending", others[0]: "graded", others[1]: "graded"}
 
@@ -184,7 +184,7 @@ def test_a_batch_skips_submissions_another_transaction_holds(pg):
     with blocker_connection() as blocker:
         blocker.execute("SELECT id FROM assessments_submission WHERE id = %s FOR UPDATE", [held])
 
-        graded = services.pending_submissions_grade(submission_id=own)  # returns: it did not wait
+        graded = autograding.pending_submissions_grade(submission_id=own)  # returns: it did not wait
 
         assert graded == [own, free]
         blocker.rollback()
@@ -216,7 +216,7 @@ def test_concurrent_tasks_grade_every_submission_exactly_once(pg):
         try:
             start.wait()
             for submission_id in order:
-                mine += services.pending_submissions_grade(submission_id=submission_id, limit=4)
+                mine += autograding.pending_submissions_grade(submission_id=submission_id, limit=4)
         except BaseException as error:  # (reported below, with the others)
             errors.append(error)
         finally:
@@ -288,7 +288,7 @@ def test_a_submit_while_the_learners_other_submission_is_graded_neither_deadlock
             connection.close()
 
     grading = threading.Thread(
-        target=run, args=(lambda: services.pending_submissions_grade(submission_id=first),)
+        target=run, args=(lambda: autograding.pending_submissions_grade(submission_id=first),)
     )
     submit = threading.Thread(
         target=run,

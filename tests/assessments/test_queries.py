@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from assessments import services
+from assessments import autograding, services
 from assessments.models import Quiz
 from assessments.selectors import quiz_summaries_for
 from tests.assessments.conftest import make_quiz, perfect_answers
@@ -14,7 +14,7 @@ def submit_many(learner, weeks):
         quiz = make_quiz(week=week)
         for _ in range(2):
             submission = services.submission_create(learner=learner, quiz=quiz, answers=perfect_answers(quiz))
-        services.submission_grade(submission_id=submission.pk)
+        autograding.submission_grade(submission_id=submission.pk)
 
 
 @pytest.mark.django_db
@@ -83,10 +83,10 @@ def test_quiz_summary_statuses(learner):
         if question.kind == "short_text":
             answers[question.pk] = "wrong"
     Quiz.objects.filter(pk=quiz.pk).update(pass_mark_percent=90)
-    services.submission_grade(submission_id=pending.pk)
+    autograding.submission_grade(submission_id=pending.pk)
     assert quiz_summaries_for(learner=learner)[1].status == "passed"
     second = services.submission_create(learner=learner, quiz=quiz, answers=answers)
-    services.submission_grade(submission_id=second.pk)
+    autograding.submission_grade(submission_id=second.pk)
     summary = quiz_summaries_for(learner=learner)[1]
     assert (summary.status, summary.best_percent, summary.attempts_used) == ("passed", 100, 2)
 
@@ -98,7 +98,7 @@ def test_a_failed_quiz_summary(learner):
     answers = {**perfect_answers(quiz), **wrong}
     Quiz.objects.filter(pk=quiz.pk).update(pass_mark_percent=100)
     submission = services.submission_create(learner=learner, quiz=quiz, answers=answers)
-    services.submission_grade(submission_id=submission.pk)
+    autograding.submission_grade(submission_id=submission.pk)
     summary = quiz_summaries_for(learner=learner)[1]
     assert (summary.status, summary.attempts_used, summary.max_attempts) == ("failed", 1, 3)
 
@@ -118,7 +118,7 @@ def test_a_grading_takes_a_constant_number_of_queries(learner, django_assert_num
     for attempt in range(3):
         submission = services.submission_create(learner=learner, quiz=quiz, answers=half_answers(quiz))
         if attempt == 0:
-            services.submission_grade(submission_id=submission.pk)  # (loads the key)
+            autograding.submission_grade(submission_id=submission.pk)  # (loads the key)
             continue
         with django_assert_num_queries(12):
-            services.submission_grade(submission_id=submission.pk)
+            autograding.submission_grade(submission_id=submission.pk)

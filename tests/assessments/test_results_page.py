@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from assessments import services
+from assessments import autograding, services
 from assessments.grading import percent_rounded, percent_text
 from assessments.models import Choice, Question, Quiz
 from tests.assessments.conftest import enrol, half_answers, make_quiz, perfect_answers
@@ -16,7 +16,7 @@ from tests.assessments.conftest import enrol, half_answers, make_quiz, perfect_a
 
 def attempt(learner, quiz, answers):
     submission = services.submission_create(learner=learner, quiz=quiz, answers=answers)
-    return services.submission_grade(submission_id=submission.pk)
+    return autograding.submission_grade(submission_id=submission.pk)
 
 
 def page_of(client: Client, submission) -> str:

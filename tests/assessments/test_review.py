@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from assessments import services
+from assessments import autograding, services
 from assessments.models import Submission
 from assessments.selectors import submissions_needing_review_for
 from tests.assessments.conftest import enrol, make_quiz, perfect_answers
@@ -17,7 +17,7 @@ def waiting(learner, mentor):
     enrol(learner, mentor=mentor)
     quiz = make_quiz(week=2, free_text=True)  # 6 automatic points + 4 for the free text
     submission = services.submission_create(learner=learner, quiz=quiz, answers=perfect_answers(quiz))
-    return services.submission_grade(submission_id=submission.pk)
+    return autograding.submission_grade(submission_id=submission.pk)
 
 
 def free_text_answer(submission):

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from assessments import services
+from assessments import autograding, services
 from assessments.models import Quiz
 from assessments.review import EVERYTHING, NOTHING, Review, review_for
 from tests.assessments.conftest import enrol, half_answers, make_quiz, perfect_answers
@@ -19,7 +19,7 @@ KEY = ["EXPLAIN-SINGLE", "EXPLAIN-NUMERIC", "Accepted-Token-XYZ", "42.125", "Cor
 
 def attempt(learner, quiz, answers):
     submission = services.submission_create(learner=learner, quiz=quiz, answers=answers)
-    return services.submission_grade(submission_id=submission.pk)
+    return autograding.submission_grade(submission_id=submission.pk)
 
 
 def seen(client: Client, submission) -> tuple[str, dict]:
@@ -134,7 +134,7 @@ def test_nothing_of_the_review_before_grading(learner, mentor):
     pending = services.submission_create(learner=learner, quiz=quiz, answers=perfect_answers(quiz))
     assert review_for(viewer=learner, submission=pending) == NOTHING
     assert review_for(viewer=mentor, submission=pending) == NOTHING
-    graded = services.submission_grade(submission_id=pending.pk)
+    graded = autograding.submission_grade(submission_id=pending.pk)
     assert review_for(viewer=mentor, submission=graded) == EVERYTHING
 
 
@@ -182,7 +182,7 @@ def test_the_attempts_a_grading_read_give_the_same_state_as_the_query(learner):
         submission = services.submission_create(learner=learner, quiz=quiz, answers=answers)
         attempts = services.quiz_record_refresh(learner_ids=[learner.pk])[learner.pk][quiz.pk]
         assert attempts_state_of(attempts) == attempts_state(learner_id=learner.pk, quiz=quiz)
-        graded = services.submission_grade(submission_id=submission.pk)
+        graded = autograding.submission_grade(submission_id=submission.pk)
         attempts = services.quiz_record_refresh(learner_ids=[learner.pk])[learner.pk][quiz.pk]
         state = attempts_state_of(attempts)
         assert state == attempts_state(learner_id=learner.pk, quiz=quiz)

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from assessments import services
+from assessments import autograding, services
 from assessments.models import Answer, Submission
 from tests.assessments.conftest import choice, enrol, half_answers, make_quiz, perfect_answers, questions
 
@@ -43,7 +43,7 @@ def test_a_valid_submission_is_saved_pending_with_its_answers(
 @pytest.mark.django_db
 def test_grading_a_submission_scores_it(quiz, learner):
     submission = services.submission_create(learner=learner, quiz=quiz, answers=half_answers(quiz))
-    services.submission_grade(submission_id=submission.pk)
+    autograding.submission_grade(submission_id=submission.pk)
     submission.refresh_from_db()
     assert submission.status == Submission.Status.GRADED
     assert (submission.score, submission.max_score, submission.percent) == (3, 6, 50)
@@ -219,7 +219,7 @@ def test_the_api_submits(client, quiz, learner):
 def test_editing_the_key_after_a_grading_is_seen_by_the_next_grading(quiz, learner):
     """The grader caches answer keys per quiz; any edit of a question or choice renews the quiz's version."""
     first = services.submission_create(learner=learner, quiz=quiz, answers=perfect_answers(quiz))
-    assert services.submission_grade(submission_id=first.pk).score == 6
+    assert autograding.submission_grade(submission_id=first.pk).score == 6
     single = questions(quiz)["single"]
     for option in single.choices.all():  # now "Option A" is the right answer
         option.is_correct = option.text == "Option A"
@@ -228,4 +228,4 @@ def test_editing_the_key_after_a_grading_is_seen_by_the_next_grading(quiz, learn
     numeric.numeric_answer = 7
     numeric.save()
     second = services.submission_create(learner=learner, quiz=quiz, answers=perfect_answers(quiz))
-    assert services.submission_grade(submission_id=second.pk).score == 4
+    assert autograding.submission_grade(submission_id=second.pk).score == 4

@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from assessments import services
+from assessments import autograding, services
 from assessments.models import Submission
 from assessments.tasks import grade_submission, sweep_pending_submissions
 from tests.assessments.conftest import half_answers, make_quiz, perfect_answers
@@ -100,7 +100,7 @@ def test_concurrent_gradings_of_one_submission_grade_it_once(pg, learner):
 
     def grade() -> None:
         try:
-            results.append(services.submission_grade(submission_id=submission.pk))
+            results.append(autograding.submission_grade(submission_id=submission.pk))
         finally:
             connection.close()
 
@@ -117,12 +117,14 @@ def test_concurrent_gradings_of_one_submission_grade_it_once(pg, learner):
 @pytest.mark.django_db
 def test_grading_twice_in_process_changes_nothing(quiz, learner):
     submission = services.submission_create(learner=learner, quiz=quiz, answers=perfect_answers(quiz))
-    first = services.submission_grade(submission_id=submission.pk)
-    second = services.submission_grade(submission_id=submission.pk, now=timezone.now() + timedelta(hours=1))
+    first = autograding.submission_grade(submission_id=submission.pk)
+    second = autograding.submission_grade(
+        submission_id=submission.pk, now=timezone.now() + timedelta(hours=1)
+    )
     assert first is not None
     assert second is not None
     assert (second.score, second.graded_at) == (first.score, first.graded_at)
-    assert services.submission_grade(submission_id=999999) is None  # deleted since: a quiet no-op
+    assert autograding.submission_grade(submission_id=999999) is None  # deleted since: a quiet no-op
 
 
 @pytest.mark.celery_worker

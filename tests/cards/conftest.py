@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from assessments import autograding
 from assessments import services as assessment_services
 from assessments.models import Quiz, Submission
 from cards.models import Card
@@ -14,7 +15,7 @@ def graded_attempt(learner, quiz: Quiz, answers=None) -> Submission:
     submission = assessment_services.submission_create(
         learner=learner, quiz=quiz, answers=answers if answers is not None else half_answers(quiz)
     )
-    graded = assessment_services.submission_grade(submission_id=submission.pk)
+    graded = autograding.submission_grade(submission_id=submission.pk)
     assert graded is not None
     return graded
 

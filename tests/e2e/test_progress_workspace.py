@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
+from assessments import autograding
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_journeys import DESKTOP, PHONE, check, log_in, verified
 from tests.factories import PASSWORD, MentorFactory, UserFactory
@@ -50,7 +51,7 @@ def group(transactional_db, curriculum_tx):
         submission = assessment_services.submission_create(
             learner=ada.learner, quiz=quiz, answers=answers(quiz)
         )
-        assessment_services.submission_grade(submission_id=submission.pk)
+        autograding.submission_grade(submission_id=submission.pk)
     feedback_create(
         author=mentor, enrolment=ada, week=Week.objects.get(number=2), body="Lovely notes on week 2."
     )

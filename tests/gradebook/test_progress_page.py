@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from freezegun import freeze_time
 
+from assessments import autograding
 from assessments import services as assessment_services
 from assessments.grading import percent_text
 from assessments.selectors import quiz_record_of, quiz_summaries_for
@@ -65,7 +66,7 @@ def test_the_figures_are_the_stored_standing_and_the_quiz_results(client, learne
             submission = assessment_services.submission_create(
                 learner=learner, quiz=quiz, answers=answers(quiz)
             )
-            assessment_services.submission_grade(submission_id=submission.pk)
+            autograding.submission_grade(submission_id=submission.pk)
     with freeze_time(MONDAY + timedelta(days=30)):
         progress_services.standing_refresh(enrolment_ids=[enrolment.pk])
         client.force_login(learner)

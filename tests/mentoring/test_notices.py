@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from assessments import autograding
 from assessments import services as assessment_services
 from notifications.models import Email
 from tests.assessments.conftest import make_quiz, perfect_answers
@@ -90,7 +91,7 @@ def test_grading_the_last_free_text_answer_e_mails_the_result_once(client, mento
     submission = assessment_services.submission_create(
         learner=learner, quiz=quiz, answers=perfect_answers(quiz)
     )
-    assessment_services.submission_grade(submission_id=submission.pk)
+    autograding.submission_grade(submission_id=submission.pk)
     answer = submission.answers.get(question__kind="free_text")
     client.force_login(mentor)
     url = reverse("assessments:submission-review", args=[submission.pk])
@@ -118,7 +119,7 @@ def test_a_submission_with_answers_still_to_review_sends_nothing_yet(learner, me
     submission = assessment_services.submission_create(
         learner=learner, quiz=quiz, answers=perfect_answers(quiz)
     )
-    assessment_services.submission_grade(submission_id=submission.pk)
+    autograding.submission_grade(submission_id=submission.pk)
     assert submission.answers.filter(needs_review=True).count() == 1
     assert not Email.objects.exists()
     with outbox_sent_here():

@@ -11,6 +11,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from assessments import autograding
 from assessments import services as quizzes
 from assessments.models import Answer
 from mentoring.models import MenteeFlags
@@ -37,7 +38,7 @@ def assert_fresh(*enrolments: Enrolment) -> None:
 
 def take_quiz(learner, quiz, answers):
     submission = quizzes.submission_create(learner=learner, quiz=quiz, answers=answers)
-    return quizzes.submission_grade(submission_id=submission.pk)
+    return autograding.submission_grade(submission_id=submission.pk)
 
 
 @pytest.mark.django_db

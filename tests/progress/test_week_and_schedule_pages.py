@@ -64,8 +64,9 @@ def test_the_schedule_has_a_section_per_phase_only_the_current_one_marked(client
 
 @pytest.mark.django_db
 def test_the_schedule_shows_each_weeks_quiz_result(client, learner, enrolment, celery_eager):
+    from assessments.autograding import submission_grade
     from assessments.models import Quiz
-    from assessments.services import submission_create, submission_grade
+    from assessments.services import submission_create
 
     quiz = Quiz.objects.get(week__number=1)
     wrong: dict[int, object] = {}
