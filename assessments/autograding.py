@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from assessments import grading
@@ -83,6 +84,16 @@ GRADING_FIELDS = (
 )
 
 
+def _with_grading_fields() -> QuerySet[Submission]:
+    return Submission.objects.select_related("quiz").only(*GRADING_FIELDS)
+
+
+def _submission_locked(submission_id: int) -> Submission | None:
+    """The submission with `GRADING_FIELDS`, its row locked for the caller's transaction (waiting for
+    whoever holds it); None when it no longer exists."""
+    return _with_grading_fields().select_for_update(of=("self",)).filter(pk=submission_id).first()
+
+
 GRADING_BATCH_LIMIT = 100
 """At most this many pending submissions are graded in one transaction by one task. In a burst (a class
 submitting at a deadline) one task grades many at the cost of a few statements, and the tasks queued
@@ -98,13 +109,7 @@ def submission_grade(*, submission_id: int, now: datetime | None = None) -> Subm
     `pending_submissions_grade`, which does not wait; both grade through `submissions_grade_locked`.)
     """
     with transaction.atomic():
-        submission = (
-            Submission.objects.select_for_update(of=("self",))
-            .select_related("quiz")
-            .only(*GRADING_FIELDS)
-            .filter(pk=submission_id)
-            .first()
-        )
+        submission = _submission_locked(submission_id)
         if submission is None or submission.status != Submission.Status.PENDING:
             return submission
         submissions_grade_locked([submission], now=now)
@@ -134,12 +139,12 @@ def pending_submissions_grade(
     batch: list[Submission] = []
     try:
         with transaction.atomic():
-            locked = Submission.objects.select_related("quiz").only(*GRADING_FIELDS)
-            own = locked.select_for_update(of=("self",)).filter(pk=submission_id).first()
+            own = _submission_locked(submission_id)
             if own is None or own.status != Submission.Status.PENDING:
                 return []
             others = (
-                locked.select_for_update(of=("self",), skip_locked=True)
+                _with_grading_fields()
+                .select_for_update(of=("self",), skip_locked=True)
                 .filter(status=Submission.Status.PENDING)
                 .exclude(pk=submission_id)
                 .order_by("-pk")
