@@ -37,6 +37,7 @@ from notifications.tasks import sweep_emails
 from reminders.tasks import send_weekly_reminders
 from tests.assessments.conftest import make_quiz, perfect_answers
 from tests.conftest import REPO
+from tests.database_sessions import other_session, sessions_waiting_on_locks, wait_until
 from tests.gate_backend import sent_messages
 from tests.reminders.conftest import RUN, make_enrolment
 
@@ -134,13 +135,6 @@ def workers(own_redis, tmp_path, curriculum_tx) -> Iterator[Workers]:
         )
 
 
-def wait_until(condition, *, timeout: float, message: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, message
-        time.sleep(0.1)
-
-
 def graded(submission_id: int) -> bool:
     return Submission.objects.filter(pk=submission_id, status=Submission.Status.GRADED).exists()
 
@@ -184,32 +178,20 @@ def test_a_worker_killed_mid_grading_leaves_the_task_to_the_next_worker_which_gr
 ):
     """acks_late + reject_on_worker_lost: the killed worker never acknowledged the task, so Redis hands
     it out again after the visibility timeout. The row lock held here keeps the first worker in the
-    middle of grading (inside submission_grade's select_for_update) until it is killed."""
-    import psycopg
-
+    middle of grading (waiting for the lock of its submission, autograding._submission_locked) until it
+    is killed."""
     quiz = make_quiz(week=3)
     with publishing_to(own_redis.url):
         submission = assessment_services.submission_create(
             learner=learner, quiz=quiz, answers=perfect_answers(quiz)
         )  # queued: no worker runs yet
-    settings = connection.settings_dict
-    with psycopg.connect(
-        host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
-        password=settings["PASSWORD"], dbname=settings["NAME"],
-    ) as blocker:  # fmt: skip
+    with other_session() as blocker:
         blocker.execute("SELECT id FROM assessments_submission WHERE id = %s FOR UPDATE", [submission.pk])
 
         first = workers.start()
-
-        def grading_is_waiting_for_the_lock() -> bool:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                    " AND wait_event_type = 'Lock'"
-                )
-                return cursor.fetchone()[0] > 0
-
-        wait_until(grading_is_waiting_for_the_lock, timeout=20, message="the worker never started grading")
+        wait_until(
+            lambda: sessions_waiting_on_locks() > 0, timeout=20, message="the worker never started grading"
+        )
         workers.kill(first)
         killed_at = time.monotonic()
         with connection.cursor() as cursor:  # the dead worker's server process, still queued on the lock

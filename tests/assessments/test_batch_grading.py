@@ -5,9 +5,7 @@ on another task's batch, and without one faulty submission holding the others ba
 import logging
 import random
 import threading
-import time
 
-import psycopg
 import pytest
 from django.db import connection
 
@@ -17,6 +15,7 @@ from assessments.signals import submission_graded
 from mentoring.models import MenteeFlags
 from mentoring.services import mentee_flags_rebuild_all
 from tests.assessments.conftest import enrol, half_answers, make_quiz, perfect_answers
+from tests.database_sessions import other_session, sessions_waiting_on_locks, wait_until
 from tests.factories import UserFactory
 
 
@@ -169,19 +168,11 @@ def test_when_its_own_submission_is_the_faulty_one_the_task_fails_after_grading_
     assert statuses([faulty, *others]) == {faulty: "pending", others[0]: "graded", others[1]: "graded"}
 
 
-def blocker_connection() -> psycopg.Connection:
-    settings = connection.settings_dict
-    return psycopg.connect(
-        host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
-        password=settings["PASSWORD"], dbname=settings["NAME"],
-    )  # fmt: skip
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_batch_skips_submissions_another_transaction_holds(pg):
     quiz = make_quiz(week=3)
     own, held, free = pending(quiz, 3)
-    with blocker_connection() as blocker:
+    with other_session() as blocker:
         blocker.execute("SELECT id FROM assessments_submission WHERE id = %s FOR UPDATE", [held])
 
         graded = autograding.pending_submissions_grade(submission_id=own)  # returns: it did not wait
@@ -251,22 +242,6 @@ def mentee_flags() -> dict[int, tuple]:
     }
 
 
-def waiting_on_locks() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0]
-
-
-def wait_for(condition, *, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_submit_while_the_learners_other_submission_is_graded_neither_deadlocks_nor_loses_a_change(pg):
     """The grading locks the learner, then (its failed quiz raising a mentor's flag) their enrolment; a
@@ -298,12 +273,12 @@ def test_a_submit_while_the_learners_other_submission_is_graded_neither_deadlock
             ),
         ),
     )
-    with blocker_connection() as blocker:  # holds the learner (not against foreign-key checks)
+    with other_session() as blocker:  # holds the learner (not against foreign-key checks)
         blocker.execute("SELECT id FROM accounts_user WHERE id = %s FOR NO KEY UPDATE", [learner.pk])
         grading.start()
-        wait_for(lambda: waiting_on_locks() == 1)  # the grading, at the learner
+        wait_until(lambda: sessions_waiting_on_locks() == 1, timeout=10, message="the grading never waited")
         submit.start()
-        wait_for(lambda: waiting_on_locks() == 2)  # the submit too, behind it
+        wait_until(lambda: sessions_waiting_on_locks() == 2, timeout=10, message="the submit never waited")
         blocker.rollback()
     grading.join(timeout=30)
     submit.join(timeout=30)
