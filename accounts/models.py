@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from typing import Any
 
 from allauth.account.models import EmailAddress as AllauthEmailAddress
@@ -106,3 +107,15 @@ def display_name_expression(prefix: str = "") -> Coalesce:
         NullIf(F(f"{prefix}email"), Value("")),
         F(f"{prefix}username"),
     )
+
+
+PERSON_NAME_FIELDS = ("name", "first_name", "last_name", "email", "username")
+"""What `display_name_of` reads: a list reads these values of each person (prefixed: "mentor__name"…)."""
+
+
+def display_name_of(fields: Sequence[Any]) -> str:
+    """`User.display_name` of a user read as the values of `PERSON_NAME_FIELDS` ("" for a deleted user:
+    all None). The rule stays the model's: a user made of the five fields applies it."""
+    if fields[-1] is None:
+        return ""
+    return User(**dict(zip(PERSON_NAME_FIELDS, fields, strict=True))).display_name

@@ -21,8 +21,8 @@ from django.utils.text import Truncator
 
 from assessments.forms import QuizForm
 from assessments.models import Answer, Choice, Question, Quiz, QuizRecord, Submission, choice_problems
+from assessments.records import quiz_record_refresh
 from assessments.selectors import most_missed_questions
-from assessments.services import quiz_record_refresh
 from lms.stored_admin import StoredStateAdmin
 
 
@@ -191,7 +191,7 @@ class SubmissionAdmin(admin.ModelAdmin):
 
 @admin.register(QuizRecord)
 class QuizRecordAdmin(StoredStateAdmin):
-    """Each learner's stored quiz record (`services.quiz_record_refresh` writes it)."""
+    """Each learner's stored quiz record (`records.quiz_record_refresh` writes it)."""
 
     list_display = (
         "learner",

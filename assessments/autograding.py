@@ -3,7 +3,7 @@
 The rules are `grading.py`'s pure functions; this module loads what they need as plain values, locks
 the submissions, and writes the results with a few set-based statements, in batches when many wait (a
 class submitting at a deadline). Every write of a grading refreshes the learners' quiz records
-(`services.quiz_record_refresh`) in the same transaction.
+(`records.quiz_record_refresh`) in the same transaction.
 """
 
 import logging
@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from assessments import grading
 from assessments.models import Answer, Choice, Question, Submission
+from assessments.records import quiz_record_refresh
 from assessments.review import attempts_state_of
-from assessments.services import quiz_record_refresh
 from assessments.signals import submission_graded_announce
 
 logger = logging.getLogger(__name__)

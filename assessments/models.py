@@ -276,7 +276,7 @@ class Answer(models.Model):
 class QuizRecord(models.Model):
     """A learner's quiz results in one row, stored: what mentors' lists filter and sort on.
 
-    Written only by `assessments.services.quiz_record_refresh`, in the transaction of every write that
+    Written only by `assessments.records.quiz_record_refresh`, in the transaction of every write that
     changes a result (a submission, its grading, a mentor's review). A quiz's status follows
     `grading.quiz_status`, the one definition of "passed" and "failed" used on every page.
     """

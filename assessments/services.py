@@ -20,11 +20,12 @@ from redis.exceptions import RedisError
 
 from accounts.models import User
 from assessments import grading
-from assessments.models import Answer, Question, Quiz, QuizRecord, Submission
-from assessments.selectors import can_review, quiz_flags_of
-from assessments.signals import quiz_records_refreshed, submission_graded_announce
+from assessments.models import Answer, Question, Quiz, Submission
+from assessments.records import quiz_record_refresh
+from assessments.selectors import can_review
+from assessments.signals import submission_graded_announce
 from notifications.services import notify
-from progress.selectors import enrolment_current_for
+from progress.scope import enrolment_current_for
 from progress.services import activity_touch
 
 logger = logging.getLogger(__name__)
@@ -179,6 +180,8 @@ def grading_enqueue(*, submission_id: int) -> None:
     (Not `grade_submission.delay_on_commit()`: its on-commit callback would raise the broker error
     out of the committed transaction, turning a saved submission into an error page.)
     """
+    # services ↔ tasks: the grading task is queued here and the task's sweep calls these services.
+    # Imported when queuing, so that neither module needs the other at import time.
     from assessments.tasks import grade_submission
 
     try:
@@ -300,99 +303,3 @@ def submission_ids_enqueue(*, submission_ids: Iterable[int]) -> int:
         grading_enqueue(submission_id=submission_id)
         count += 1
     return count
-
-
-LearnerAttempts = dict[int, dict[int, list[grading.Attempt]]]
-"""learner id → quiz id → the learner's attempts at it (every submission, oldest first)."""
-
-
-def quiz_record_refresh(*, learner_ids: Iterable[int]) -> LearnerAttempts:
-    """Recompute and store these learners' quiz records (the only writer of `QuizRecord`): one read
-    and one upsert, whatever the number of learners. Statuses by `grading.quiz_status`. Returns the
-    attempts it read (what a grading asks of them next: `review.attempts_state_of`).
-
-    The learners' rows are locked first (FOR NO KEY UPDATE, in id order), so two transactions refreshing
-    one learner (two of their submissions graded by two tasks, a grading and a submit) take turns, and
-    the second reads the attempts after the first has committed: the last writer never stores a record
-    computed before the other's change. Lock order, everywhere: the submissions, then the learners, then
-    their enrolments (mentoring's flags; `progress.services.activity_touch`), so none of them deadlock.
-    """
-    ids = sorted(set(learner_ids))
-    if not ids:
-        return {}
-    with transaction.atomic(savepoint=False):
-        list(User.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values_list("pk"))
-        return _quiz_records_store(ids)
-
-
-def _quiz_records_store(ids: list[int]) -> LearnerAttempts:
-    attempts: LearnerAttempts = {learner_id: {} for learner_id in ids}
-    last_quizzes: dict[int, int] = {}
-    titles: dict[int, str] = {}
-    phase_of: dict[int, int] = {}
-    for learner_id, quiz_id, status, percent, passed, title, phase_number in (
-        Submission.objects.filter(learner_id__in=ids)
-        .order_by("submitted_at", "id")
-        .values_list(
-            *("learner_id", "quiz_id", "status", "percent", "passed"),
-            *("quiz__title", "quiz__week__phase__number"),  # (the quiz's, in the same row)
-        )
-    ):
-        attempts[learner_id].setdefault(quiz_id, []).append(grading.Attempt(status, percent, passed))
-        last_quizzes[learner_id] = quiz_id  # oldest first: the last one seen is the latest attempt's
-        titles[quiz_id], phase_of[quiz_id] = title, phase_number
-    records = []
-    for learner_id, by_quiz in attempts.items():
-        last_quiz = last_quizzes.get(learner_id)
-        statuses = {quiz_id: grading.quiz_status(tried) for quiz_id, tried in by_quiz.items()}
-        best = {
-            quiz_id: max(graded)
-            for quiz_id, tried in by_quiz.items()
-            if (graded := [a.percent for a in tried if a.status == "graded" and a.percent is not None])
-        }
-        failed = [quiz_id for quiz_id, status in statuses.items() if status == "failed"]
-        by_phase: dict[str, list[int]] = {}
-        for quiz_id, status in statuses.items():
-            if status in ("passed", "failed"):
-                counts = by_phase.setdefault(str(phase_of[quiz_id]), [0, 0])
-                counts[status == "failed"] += 1
-        records.append(
-            QuizRecord(
-                learner_id=learner_id,
-                quizzes_taken=len(by_quiz),
-                average_best_percent=(
-                    grading.percent_rounded(sum(best.values(), Decimal(0)) / len(best)) if best else None
-                ),
-                failed_count=len(failed),
-                failed_titles=[titles[quiz_id] for quiz_id in failed],
-                reviews_waiting=sum(
-                    a.status == Submission.Status.NEEDS_REVIEW for tried in by_quiz.values() for a in tried
-                ),
-                last_quiz_title=titles[last_quiz] if last_quiz else "",
-                last_status=statuses[last_quiz] if last_quiz else "",
-                last_percent=by_quiz[last_quiz][-1].percent if last_quiz else None,
-                last_best_percent=best.get(last_quiz) if last_quiz else None,
-                phase_results=by_phase,
-            )
-        )
-    QuizRecord.objects.bulk_create(
-        records,
-        update_conflicts=True,
-        unique_fields=["learner"],
-        update_fields=[field.name for field in QuizRecord._meta.concrete_fields if not field.primary_key],
-    )
-    quiz_records_refreshed.send(
-        sender=QuizRecord,
-        quiz_flags={
-            record.learner_id: quiz_flags_of(record.failed_count, record.reviews_waiting)
-            for record in records
-        },
-    )
-    return attempts
-
-
-def quiz_records_rebuild_all() -> None:
-    """Recompute the quiz record of every learner who has submitted anything (migration, repair)."""
-    learner_ids = list(Submission.objects.order_by().values_list("learner_id", flat=True).distinct())
-    for offset in range(0, len(learner_ids), 1000):
-        quiz_record_refresh(learner_ids=learner_ids[offset : offset + 1000])

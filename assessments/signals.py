@@ -7,7 +7,7 @@ grading). Receivers must be quick and must not fail the grading: they queue work
 queues the creation of review cards, when the answers are shown). A receiver's error is logged, never
 raised into the grading.
 
-`quiz_records_refreshed` is sent by `services.quiz_record_refresh`, inside its transaction, with
+`quiz_records_refreshed` is sent by `records.quiz_record_refresh`, inside its transaction, with
 `quiz_flags` (learner id → `selectors.quiz_flags_of` their new record: failed quiz, reviews waiting):
 receivers keep stored state computed from quiz records (mentoring's flags) in the same transaction, so a
 receiver's error fails the write like any other part of it.

@@ -19,7 +19,7 @@ ping per worker process answered. (It also prints when the database first showed
 task grades up to `GRADING_BATCH_LIMIT` pending submissions at once, that comes before the last tasks
 have run.) Then it times N no-op tasks (`lms.ping`) in the same worker until all their results are in,
 and prints both rates and their ratio. Grading includes refreshing the learner's stored quiz record
-(`assessments.services.quiz_record_refresh`) in the same transaction. Last, it sends the last round's
+(`assessments.records.quiz_record_refresh`) in the same transaction. Last, it sends the last round's
 N grading tasks again: each finds its submission graded with one query, the least a grading task does.
 Rounds of 2,000 (the default until 2026-11-27) timed windows of 2-3 s, in which the no-op rate moved by a
 third from one round to the next; rounds of 5,000 (6-7 s) stay within about a tenth. Hence 5,000 and

@@ -11,7 +11,7 @@ It uses its own database, `lms_bench_reminders` on 127.0.0.1:5432 (BENCH_DATABAS
 which it creates and migrates, so it never touches the development or test databases. Seeding uses
 COPY (psycopg 3): users, enrolments with start dates spread over a year (active, paused, completed;
 every cadence; several time zones; some at half pace; some idle for weeks) and their completed weeks,
-then their stored standings (progress.services.standings_rebuild_all), from which reminders select.
+then their stored standings (progress.standings.standings_rebuild_all), from which reminders select.
 
 The timed part is what the beat task, its batches and the outbox do: page through the candidates by
 keyset, and for each page (`reminders.selectors.BATCH_SIZE`) call the batch service in-process
@@ -59,7 +59,7 @@ def seed(count: int) -> None:
     from curriculum.models import Week
     from progress.models import Enrolment, WeekProgress
     from progress.schedule import build_schedule
-    from progress.services import standings_rebuild_all
+    from progress.standings import standings_rebuild_all
 
     rng = random.Random(SEED)
     now = datetime.now(UTC)
@@ -140,11 +140,11 @@ def _send_pages(pages: list[list[int]], as_of_iso: str) -> tuple[int, float]:
     from django.core import mail
     from django.db import connection
 
-    from notifications import services as outbox
+    from notifications import outbox, services
     from reminders.services import reminder_batch_enqueue
 
     sending = 0.0
-    emails_send, send_inserted = outbox.emails_send, outbox._send_inserted
+    emails_send, send_inserted = outbox.emails_send, services.emails_send_inserted
 
     def timed(function):  # type: ignore[no-untyped-def]
         def measured(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -159,7 +159,7 @@ def _send_pages(pages: list[list[int]], as_of_iso: str) -> tuple[int, float]:
 
     # measured, not changed: the sending task's work, or the batch's own after its commit
     outbox.emails_send = timed(emails_send)  # type: ignore[assignment]
-    outbox._send_inserted = timed(send_inserted)  # type: ignore[assignment]
+    services.emails_send_inserted = timed(send_inserted)  # type: ignore[assignment]
     as_of = datetime.fromisoformat(as_of_iso)
     sent = 0
     try:
@@ -168,7 +168,7 @@ def _send_pages(pages: list[list[int]], as_of_iso: str) -> tuple[int, float]:
             sent += len(getattr(mail, "outbox", []))
             getattr(mail, "outbox", []).clear()  # locmem would otherwise keep every message in memory
     finally:
-        outbox.emails_send, outbox._send_inserted = emails_send, send_inserted  # type: ignore[assignment]
+        outbox.emails_send, services.emails_send_inserted = emails_send, send_inserted  # type: ignore[assignment]
     connection.close()
     return sent, sending
 

@@ -8,7 +8,7 @@ migrated, emptied and filled with COPY. Learners start on Mondays spread over th
 behind by 0-4 weeks, have one progress row per curriculum week (completed / in progress / not started),
 a graded submission on most completed weeks' quizzes, and belong to mentors of 500 learners each.
 Then the stored rows the pages read are built as the services build them: each enrolment's standing
-(`progress.services.standings_rebuild_all`) and each learner's quiz record
+(`progress.standings.standings_rebuild_all`) and each learner's quiz record
 (`assessments.services.quiz_records_rebuild_all`, which refreshes the mentee flags too), since COPY
 goes past the services.
 Also makes `bench-mentor-1` (500 mentees) and `bench-staff`, and prints the time taken.
@@ -37,10 +37,10 @@ def seed(count: int) -> dict[str, int]:
 
     from accounts.models import User
     from assessments.models import Quiz, QuizRecord, Submission
-    from assessments.services import quiz_records_rebuild_all
+    from assessments.records import quiz_records_rebuild_all
     from curriculum.models import Week
     from progress.models import Enrolment, Standing, WeekProgress
-    from progress.services import standings_rebuild_all
+    from progress.standings import standings_rebuild_all
 
     call_command("migrate", verbosity=0)
     fixtures = [ROOT / "fixtures" / "curriculum.json", ROOT / "fixtures" / "starter_quizzes.json"]

@@ -21,7 +21,8 @@ from cards import scheduling
 from cards.models import RETENTION_DEFAULT, Card, Review, ReviewProfile
 from lms.lookups import AnyOf
 from progress.models import Enrolment
-from progress.selectors import enrolment_latest_for, enrolments_mentored_by, next_midnight_for
+from progress.scope import enrolment_latest_for, enrolments_mentored_by
+from progress.selectors import next_midnight_for
 
 SECONDS_PER_CARD = 20
 """A review's usual length, for "about M minutes" (the learner's own mean once they have reviewed)."""

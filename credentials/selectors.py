@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from credentials.models import PUBLIC_ID_PATTERN, Certificate, Endorsement, Portfolio, PortfolioProject
-from progress.selectors import enrolments_visible_to
+from progress.scope import enrolments_visible_to
 from projects.selectors import accepted_versions_of
 
 PUBLIC_ID_RE = re.compile(rf"^{PUBLIC_ID_PATTERN}$")

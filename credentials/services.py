@@ -153,6 +153,8 @@ def certificates_issue_for_sign_off(
 def _issued(certificate: Certificate) -> None:
     """After an insert: tell the learner (a notice, and the e-mail their preference asks for; once per
     certificate) and render the PDF after commit."""
+    # services ↔ tasks: the PDF is rendered by a task queued here, and the task calls the service that
+    # renders it. Imported when queuing, so that neither module needs the other at import time.
     from credentials.tasks import render_certificate_pdf
 
     learner = certificate.enrolment.learner
@@ -183,6 +185,7 @@ def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Ce
         )
     if len(reason) > 1000:
         raise ValidationError({"reason": "Keep the reason under 1,000 characters."})
+    # services ↔ tasks: as in `_issued` (the revoked PDF is rendered again by the task).
     from credentials.tasks import render_certificate_pdf
 
     with transaction.atomic():

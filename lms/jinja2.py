@@ -24,7 +24,7 @@ from jinja2.runtime import Context
 
 
 def url(name: str, *args: Any) -> str:
-    """`{{ url("progress:week", 5) }}`: Django's `{% url %}` (remembered: a loop links each of 52 rows)."""
+    """`{{ url("learner:week", 5) }}`: Django's `{% url %}` (remembered: a loop links each of 52 rows)."""
     return _reversed(name, args, get_script_prefix())
 
 

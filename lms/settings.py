@@ -61,10 +61,12 @@ INSTALLED_APPS = [
     "assessments",
     "cards",
     "reminders",
-    "gradebook",
+    "learner",
     "mentoring",
     "credentials",
     "projects",
+    # The project itself, for its wiring commands (create_demo_accounts): it may import every app.
+    "lms",
 ]
 
 MIDDLEWARE = [
@@ -220,7 +222,7 @@ PROJECT_REVIEW_WAITING_DAYS = env.int("PROJECT_REVIEW_WAITING_DAYS", default=3)
 SITE_ID = 1
 # Signing up or logging in lands on the dashboard (which sends a learner without an enrolment to the
 # enrol form, and mentors or staff who are not learners to their mentees).
-LOGIN_REDIRECT_URL = "progress:dashboard"
+LOGIN_REDIRECT_URL = "learner:dashboard"
 LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

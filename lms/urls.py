@@ -24,7 +24,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("curriculum/", include("curriculum.urls")),
     path("", include("progress.urls")),
-    path("", include("gradebook.urls")),
+    path("", include("learner.urls")),
     path("quizzes/", include("assessments.urls")),
     path("review/", include("cards.urls")),
     path("reminders/", include("reminders.urls")),

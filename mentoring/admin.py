@@ -14,7 +14,7 @@ from lms.stored_admin import StoredStateAdmin
 from mentoring.models import MenteeFlags, PhaseReview, WeekFeedback
 from mentoring.services import mentee_flags_refresh, mentees_assign
 from progress.models import Enrolment
-from progress.selectors import CURRENT_STATUSES
+from progress.scope import CURRENT_STATUSES
 
 
 class WrappedFilteredSelectMultiple(FilteredSelectMultiple):

@@ -6,7 +6,6 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,33 +15,14 @@ from assessments.selectors import submissions_visible_to
 from assessments.serializers import SubmissionSerializer
 from curriculum.models import Phase, Week
 from mentoring import services
-from mentoring.selectors import (
-    FLAGS,
-    ROW_VALUES,
-    SORT_KEYS,
-    can_mentor,
-    mentee_enrolments_for,
-    mentee_row,
-    mentee_table,
-)
+from mentoring.flags import FLAGS
+from mentoring.rows import ROW_VALUES, mentee_row
 from mentoring.serializers import MenteeRowSerializer, PhaseReviewSerializer, WeekFeedbackSerializer
+from mentoring.table import SORT_KEYS, mentee_table
 from progress.api import schedule_data
+from progress.api_permissions import MENTOR, mentee
 from progress.models import Enrolment, WeekProgress
 from progress.serializers import ScheduleSerializer, WeekProgressSerializer
-
-
-class IsMentorOrStaff(BasePermission):
-    message = "This is for mentors."
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return bool(can_mentor(request.user))  # type: ignore[arg-type]
-
-
-MENTOR = [IsAuthenticated, IsMentorOrStaff]
-
-
-def mentee(request: Request, enrolment_id: int) -> Enrolment:
-    return get_object_or_404(mentee_enrolments_for(user=request.user), pk=enrolment_id)  # type: ignore[arg-type]
 
 
 @extend_schema(

@@ -1,8 +1,8 @@
 from rest_framework import serializers
 
 from curriculum.selectors import week_exists
+from mentoring.flags import FLAGS
 from mentoring.models import PhaseReview, WeekFeedback
-from mentoring.selectors import FLAGS
 
 
 class QuizStatsSerializer(serializers.Serializer):

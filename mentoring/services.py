@@ -19,19 +19,14 @@ from django.urls import reverse
 from accounts.models import User
 from credentials.services import certificates_issue_for_sign_off
 from curriculum.models import Phase, Week
+from mentoring.flags import STORED_FLAGS, enrolments_with_quiz_flags_changed, mentee_flags_computed
 from mentoring.models import MenteeFlags, PhaseReview, WeekFeedback
-from mentoring.selectors import (
-    STORED_FLAGS,
-    enrolments_with_quiz_flags_changed,
-    mentee_enrolments_for,
-    mentee_flags_computed,
-    mentee_rows,
-    phases_ready_for_review,
-)
+from mentoring.selectors import phases_ready_for_review
+from mentoring.table import mentee_rows
 from notifications.selectors import email_exists
 from notifications.services import email_enqueue, notify
 from progress.models import Enrolment
-from progress.selectors import CURRENT_STATUSES
+from progress.scope import CURRENT_STATUSES, mentee_enrolments_for
 from projects.selectors import review_queue_for, review_waiting_days
 
 logger = logging.getLogger(__name__)
@@ -100,7 +95,7 @@ def feedback_create(*, author: User, enrolment: Enrolment, week: Week, body: str
 def feedback_email_enqueue(*, feedback: WeekFeedback) -> None:
     """The learner's e-mail (and dashboard notice) about a mentor's feedback, once per feedback."""
     learner = feedback.enrolment.learner
-    path = reverse("progress:week", args=[feedback.week.number])
+    path = reverse("learner:week", args=[feedback.week.number])
     context = {"feedback": feedback, "learner": learner, "week_url": settings.SITE_URL + path}
     notify(
         recipient=learner,
@@ -185,7 +180,7 @@ def phase_review_email_enqueue(*, review: PhaseReview) -> None:
     learner = review.enrolment.learner
     phase = review.phase
     signed_off = review.decision == PhaseReview.Decision.SIGNED_OFF
-    path = reverse("progress:dashboard")
+    path = reverse("learner:dashboard")
     context = {
         "review": review,
         "learner": learner,

@@ -21,24 +21,16 @@ from curriculum.models import Phase, Week
 from lms.csv_export import csv_response
 from lms.forms import add_validation_error
 from mentoring import services
+from mentoring.flags import FLAGS
 from mentoring.forms import FeedbackForm, PhaseReviewForm, ReplyForm
 from mentoring.models import WeekFeedback
-from mentoring.selectors import (
-    FLAGS,
-    SORT_KEYS,
-    STANDING_GROUPS,
-    MenteeRow,
-    Segment,
-    can_mentor,
-    mentee_enrolments_for,
-    mentee_page,
-    mentee_rows_from,
-    mentee_table,
-    phase_reviews_for,
-    phases_ready_for_review,
-)
+from mentoring.rows import MenteeRow
+from mentoring.segments import STANDING_GROUPS, Segment
+from mentoring.selectors import phase_reviews_for, phases_ready_for_review
+from mentoring.table import SORT_KEYS, mentee_page, mentee_rows_from, mentee_table
 from mentoring.workspace import workspace_for
-from progress.selectors import enrolment_current_for, learner_overview
+from progress.scope import can_mentor, enrolment_current_for, mentee_enrolments_for
+from progress.selectors import learner_overview
 from projects.selectors import review_queue_for, review_waiting_days, week_project_annotations
 
 View = Callable[..., HttpResponse]
@@ -358,7 +350,7 @@ def feedback_reply(request: HttpRequest, number: int) -> HttpResponse:
         for field_errors in form.errors.values():
             for form_error in field_errors:
                 messages.error(request, f"Reply not sent: {form_error}")
-    return redirect(reverse("progress:week", args=[number]) + "#feedback")
+    return redirect(reverse("learner:week", args=[number]) + "#feedback")
 
 
 @require_POST

@@ -1,6 +1,6 @@
 """The mentor workspace: charts of the group above the mentor table, each segment a link that filters it.
 
-Every count is made with the table's own filters (`selectors.mentee_table` with a `Segment`: the
+Every count is made with the table's own filters (`table.mentee_table` with a `Segment`: the
 STANDING_GROUPS and `active_in_week` conditions, `learners_with_unpassed_quiz_by_phase`), on the rows the
 table shows unfiltered, so a segment's number is the number of rows its link shows. A constant number
 of queries: one aggregate for standings, two grouped ones for activity, one for the quiz results (stored
@@ -16,18 +16,18 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import PERSON_NAME_FIELDS, User, display_name_of
 from assessments.selectors import has_reviews_waiting, submissions_waiting_for_review_in
 from charts.svg import BarChart, Datum, bar_chart, column_chart
-from mentoring.selectors import (
+from mentoring.segments import (
     ACTIVITY_WEEKS,
     STANDING_GROUPS,
     PhaseQuizResults,
     Segment,
     active_weeks_by_learner,
-    mentee_table,
     quiz_results_by_phase,
 )
+from mentoring.table import mentee_table
 from progress.models import Enrolment
 from progress.schedule import weeks_phrase
 from projects.selectors import versions_waiting_in
@@ -194,7 +194,7 @@ def _project_queue(rows: QuerySet[Enrolment], base: dict[str, str]) -> ReviewQue
 def _mentor_lines(rows: QuerySet[Enrolment]) -> list[MentorLine]:
     """Staff: each mentor's group (and the learners without one), with a link to it."""
     lines = (
-        rows.values("mentor_id", "mentor__name", "mentor__first_name", "mentor__last_name", "mentor__email")
+        rows.values("mentor_id", *(f"mentor__{field}" for field in PERSON_NAME_FIELDS))
         .annotate(
             learners=Count("pk"),
             to_catch_up=Count("pk", filter=Q(standing__weeks_behind__gt=0)),
@@ -207,9 +207,7 @@ def _mentor_lines(rows: QuerySet[Enrolment]) -> list[MentorLine]:
         mentor_id = line["mentor_id"]
         if mentor_id is None:
             continue
-        name = (line["mentor__name"] or "").strip() or (
-            f"{line['mentor__first_name']} {line['mentor__last_name']}".strip() or line["mentor__email"]
-        )
+        name = display_name_of([line[f"mentor__{field}"] for field in PERSON_NAME_FIELDS])
         href = _href({}, mentor=mentor_id)
         result.append(
             MentorLine(mentor_id, name, line["learners"], line["to_catch_up"], line["reviews"], href)

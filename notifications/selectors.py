@@ -11,7 +11,7 @@ from django.db.models import F, Q, QuerySet
 from lms.lookups import AnyOf
 from notifications.kinds import NoticeKind, kinds_for
 from notifications.models import Email, Notice, NoticePreference
-from notifications.services import MAX_ATTEMPTS, stale_claim
+from notifications.policy import MAX_ATTEMPTS, stale_claim
 
 
 def email_exists(*, key: str) -> bool:

@@ -5,19 +5,15 @@ created by the data migration 0002, editable in admin.
 """
 
 import logging
-import smtplib
 
 from celery import shared_task
 from django.utils import timezone
 
-from notifications import services
+from notifications import outbox, services
+from notifications.policy import MAX_ATTEMPTS, RETRYABLE_ERRORS
 from notifications.selectors import email_ids_to_sweep
 
 logger = logging.getLogger(__name__)
-
-# Mail-server and network trouble (refused, reset, timeouts, DNS: all OSError) is worth retrying;
-# anything else is a bug and fails loudly (the sweep tries again later, up to MAX_ATTEMPTS claims).
-RETRYABLE_ERRORS = (smtplib.SMTPException, OSError)
 
 
 @shared_task(
@@ -26,11 +22,11 @@ RETRYABLE_ERRORS = (smtplib.SMTPException, OSError)
     retry_backoff=True,
     retry_backoff_max=600,
     retry_jitter=True,
-    max_retries=services.MAX_ATTEMPTS - 1,
+    max_retries=MAX_ATTEMPTS - 1,
 )
 def send_emails(email_ids: list[int]) -> int:
     """Send these outbox rows (those nobody sent or is sending); returns how many this call sent."""
-    return services.emails_send(email_ids=email_ids).sent
+    return outbox.emails_send(email_ids=email_ids).sent
 
 
 @shared_task(name="notifications.tasks.sweep_emails")

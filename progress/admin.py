@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from lms.stored_admin import StoredStateAdmin
-from progress import services
+from progress import services, standings
 from progress.models import Enrolment, ScheduleChange, Standing, WeekProgress
 
 
@@ -51,7 +51,7 @@ class WeekProgressAdmin(admin.ModelAdmin):
 
 @admin.register(Standing)
 class StandingAdmin(StoredStateAdmin):
-    """Each enrolment's stored standing (`services.standing_refresh` writes it)."""
+    """Each enrolment's stored standing (`standings.standing_refresh` writes it)."""
 
     list_display = (
         "enrolment",
@@ -68,4 +68,4 @@ class StandingAdmin(StoredStateAdmin):
     search_fields = ("enrolment__learner__email", "enrolment__learner__username")
 
     def recompute(self, keys: list[int]) -> None:
-        services.standing_refresh(enrolment_ids=keys)
+        standings.standing_refresh(enrolment_ids=keys)

@@ -11,7 +11,8 @@ from curriculum.models import Week
 from lms.api import ErrorSerializer
 from progress import services
 from progress.models import Enrolment, WeekProgress
-from progress.selectors import enrolment_latest_for, learner_overview
+from progress.scope import enrolment_latest_for
+from progress.selectors import learner_overview
 from progress.serializers import (
     EnrolmentCreateSerializer,
     EnrolmentSerializer,

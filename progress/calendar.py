@@ -24,7 +24,7 @@ def schedule_calendar(overview: LearnerOverview) -> bytes:
         event.add("summary", f"Week {row.week.number}: {row.week.topic}")
         event.add("dtstart", row.planned.starts_on)
         event.add("dtend", row.planned.ends_on + timedelta(days=1))  # DTEND of all-day events is exclusive
-        page = settings.SITE_URL + reverse("progress:week", args=[row.week.number])
+        page = settings.SITE_URL + reverse("learner:week", args=[row.week.number])
         event.add("description", f"Focus area: {row.week.focus_area}\n{page}")
         event.add("url", page)
         calendar.add_component(event)

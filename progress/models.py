@@ -178,7 +178,7 @@ class WeekProgress(models.Model):
 class Standing(models.Model):
     """Where a learner stands on their schedule, stored: what lists of many learners read and sort.
 
-    Written only by `progress.services.standing_refresh` (computed with `schedule.build_schedule`, the one
+    Written only by `progress.standings.standing_refresh` (computed with `schedule.build_schedule`, the one
     schedule rule), in the transaction of every write that can change it, and when `refresh_due_at` comes
     (a periodic task): a learner's standing changes by itself only when one of their weeks starts.
     The learner's last activity stays on the enrolment (`Enrolment.last_activity_at`, written by

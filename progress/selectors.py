@@ -7,67 +7,23 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, When
+from django.db.models import Case, F, QuerySet, When
 from django.utils import timezone
 
-from accounts.models import User
 from curriculum.models import Phase, Week
 from curriculum.selectors import week_count, week_phase_numbers
 from progress.models import Enrolment, ScheduleChange, Standing, WeekProgress
 from progress.schedule import PlannedWeek, Schedule, Shift, build_schedule
+from progress.scope import CURRENT_STATUSES
 
 PhaseKey = TypeVar("PhaseKey")
 
-CURRENT_STATUSES = (Enrolment.Status.ACTIVE, Enrolment.Status.PAUSED)
 INACTIVE_AFTER = timedelta(days=14)
 """A learner with no activity for this long is *inactive*: mentors see a flag, reminders change tone."""
 
 
 def is_inactive(*, last_activity_at: datetime, now: datetime) -> bool:
     return now - last_activity_at >= INACTIVE_AFTER
-
-
-def enrolment_current_for(*, learner: User) -> Enrolment | None:
-    """The learner's active or paused enrolment, with the mentor loaded; None if not enrolled."""
-    return (
-        Enrolment.objects.select_related("mentor")
-        .filter(learner=learner, status__in=CURRENT_STATUSES)
-        .first()
-    )
-
-
-def enrolment_latest_for(*, learner: User, with_mentor: bool = False) -> Enrolment | None:
-    """The enrolment the learner's pages show: the current one, else the most recent. Its learner is
-    `learner` itself (every learner page reads it; a join would load the same row again). The mentor
-    is joined only `with_mentor` (the API's enrolment shows them; the pages mostly do not, and a
-    joined user row costs every page a wide SELECT)."""
-    enrolments = Enrolment.objects.select_related("mentor") if with_mentor else Enrolment.objects.all()
-    enrolment = enrolments.filter(learner_id=learner.pk).order_by("-created_at").first()
-    if enrolment is not None:
-        enrolment.learner = learner
-    return enrolment
-
-
-def enrolments_mentored_by(*, mentor: User) -> QuerySet[Enrolment]:
-    """The one rule of a mentor's access: the enrolments assigned to them that are current (active or
-    paused). When an enrolment is completed, or another mentor is assigned, the mentor's access to it
-    ends (staff keep it; the learner keeps their own): a mentor never sees a learner's later enrolment,
-    nor the one they used to mentor. Whatever belongs to an enrolment (its schedule, progress, feedback,
-    the submissions made under it) follows it."""
-    return Enrolment.objects.filter(mentor=mentor, status__in=CURRENT_STATUSES)
-
-
-def enrolments_visible_to(*, user: User) -> QuerySet[Enrolment]:
-    """The one place that scopes enrolments: learners see their own, mentors those they mentor now
-    (`enrolments_mentored_by`), staff all."""
-    enrolments = Enrolment.objects.select_related("learner", "mentor")
-    if not user.is_authenticated:
-        return enrolments.none()
-    if user.is_staff:
-        return enrolments
-    if user.is_mentor:
-        return enrolments.filter(Q(pk__in=enrolments_mentored_by(mentor=user).values("pk")) | Q(learner=user))
-    return enrolments.filter(learner=user)
 
 
 def today_for(enrolment: Enrolment) -> date:
@@ -165,7 +121,7 @@ def standings_computed(
     enrolments: Iterable[Enrolment], *, at: datetime, weeks: list[tuple[int, int]] | None = None
 ) -> dict[int, Standing]:
     """Enrolment id → its standing at `at`, computed (not stored) by the schedule rule: what
-    `services.standing_refresh` stores, and what a reader whose stored standing is out of date (its
+    `standings.standing_refresh` stores, and what a reader whose stored standing is out of date (its
     change has come, the refresh has not) uses instead. Three queries (two with `weeks`, the
     curriculum's (week number, phase number) pairs) whatever the number of enrolments."""
     enrolments = list(enrolments)
@@ -407,49 +363,3 @@ def week_plan_for(
             )
     schedule = schedule_for(enrolment, statuses=statuses, total_weeks=total_weeks)
     return progress, schedule.week(week.number)
-
-
-def week_back(now: datetime, back: int) -> tuple[datetime, datetime]:
-    """The window of 7 days `back` weeks before `now` (0: the last 7 days): (start, end], as the activity
-    conditions (`progress_marked_between`, assessments' `submitted_between`) take them."""
-    end = now - timedelta(weeks=back)
-    return end - timedelta(weeks=1), end
-
-
-def weeks_back(now: datetime, weeks: int) -> list[tuple[datetime, datetime]]:
-    """The `weeks` windows of `week_back` before `now`, most recent first."""
-    return [week_back(now, back) for back in range(weeks)]
-
-
-def weeks_marked_by_learner(
-    *, enrolment_ids: QuerySet[Any], windows: list[tuple[datetime, datetime]]
-) -> dict[int, set[int]]:
-    """Learner id → the indexes of the `windows` ((start, end]) in which they marked a week of one of
-    these enrolments, by `progress_marked_between`'s rule. One grouped query (not a subquery per
-    enrolment and window)."""
-    earliest = min(start for start, _ in windows)
-    latest = max(end for _, end in windows)
-    rows = (
-        WeekProgress.objects.filter(
-            enrolment_id__in=enrolment_ids, updated_at__gt=earliest, updated_at__lte=latest
-        )
-        .order_by()  # no ORDER BY (Meta.ordering would join the weeks): grouped per learner
-        .values("enrolment__learner_id")
-        .annotate(
-            **{
-                f"window_{index}": Count("pk", filter=Q(updated_at__gt=start, updated_at__lte=end))
-                for index, (start, end) in enumerate(windows)
-            }
-        )
-    )
-    return {
-        row["enrolment__learner_id"]: {i for i in range(len(windows)) if row[f"window_{i}"]} for row in rows
-    }
-
-
-def progress_marked_between(start: datetime, end: datetime) -> Exists:
-    """Enrolment rows whose learner marked a week (status or notes) after `start`, up to `end` included
-    (an activity; a week marked again later counts at its last change)."""
-    return Exists(
-        WeekProgress.objects.filter(enrolment_id=OuterRef("pk"), updated_at__gt=start, updated_at__lte=end)
-    )

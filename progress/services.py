@@ -1,8 +1,7 @@
 """Writes to enrolments and progress. Every entry point (pages, API, admin actions) calls these."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,76 +13,16 @@ from django.utils import timezone
 
 from accounts.models import User
 from curriculum.models import Week
-from curriculum.selectors import week_phase_numbers
 from notifications.services import notify
-from progress.models import Enrolment, ScheduleChange, Standing, WeekProgress, new_calendar_token
+from progress.models import Enrolment, ScheduleChange, WeekProgress, new_calendar_token
 from progress.schedule import PlannedWeek, Schedule, replan_shift, same_weekday_on_or_before
-from progress.selectors import (
-    CURRENT_STATUSES,
-    SCHEDULE_FIELDS,
-    schedule_for,
-    standings_computed,
-    today_for,
-)
+from progress.scope import CURRENT_STATUSES
+from progress.selectors import schedule_for, today_for
 from progress.signals import enrolment_saved
+from progress.standings import standing_refresh
 
 EARLIEST_START = timedelta(days=366)
 LATEST_START = timedelta(days=366)
-
-
-STANDING_FIELDS = [
-    "state", "planned_week", "current_week", "weeks_behind", "weeks_ahead", "weeks_completed",
-    "total_weeks", "completion_percent", "phase_completion", "first_open_week", "overdue_weeks",
-    "current_starts_on", "current_ends_on", "changes_on", "refresh_due_at", "refreshed_at",
-]  # fmt: skip
-REFRESH_BATCH = 1000
-
-
-def standing_refresh(*, enrolment_ids: Iterable[int], now: datetime | None = None) -> int:
-    """Recompute and store the standing of these enrolments (the only writer of `Standing`).
-
-    Each schedule is built by `schedule_for` (`build_schedule`) on the learner's own date at `now`.
-    Five queries per thousand enrolments. Callers that change what a standing depends on call this in the same
-    transaction; `standings_refresh_due` catches up with the passing of time. Returns how many were
-    written (enrolments that no longer exist are skipped).
-    """
-    now = now or timezone.now()
-    ids = sorted(set(enrolment_ids))
-    weeks = week_phase_numbers() if ids else []
-    if not weeks:
-        return 0
-    written = 0
-    for offset in range(0, len(ids), REFRESH_BATCH):
-        batch = ids[offset : offset + REFRESH_BATCH]
-        enrolments = Enrolment.objects.filter(pk__in=batch).only(*SCHEDULE_FIELDS)
-        rows = list(standings_computed(enrolments, at=now, weeks=weeks).values())
-        Standing.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["enrolment"], update_fields=STANDING_FIELDS
-        )
-        written += len(rows)
-    return written
-
-
-def standings_refresh_due(*, now: datetime | None = None, limit: int = 20 * REFRESH_BATCH) -> int:
-    """Refresh the standings whose next change has come (oldest first, at most `limit` per call).
-
-    What the periodic task runs: a learner's week starts at their own midnight, so each row says when
-    (`refresh_due_at`) and one indexed range query finds the rows due. Idempotent: a refreshed row's
-    due time moves past `now`, so a second run at once finds nothing.
-    """
-    now = now or timezone.now()
-    ids = list(
-        Standing.objects.filter(refresh_due_at__lte=now)
-        .order_by("refresh_due_at")
-        .values_list("enrolment_id", flat=True)[:limit]
-    )
-    return standing_refresh(enrolment_ids=ids, now=now)
-
-
-def standings_rebuild_all(*, now: datetime | None = None) -> int:
-    """Recompute every enrolment's standing (data migration, curriculum changes, repair)."""
-    ids = Enrolment.objects.order_by("id").values_list("id", flat=True).iterator(chunk_size=REFRESH_BATCH)
-    return standing_refresh(enrolment_ids=list(ids), now=now)
 
 
 def activity_touch(*, learner: User) -> None:

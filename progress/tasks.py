@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from progress import services
+from progress import standings
 
 logger = logging.getLogger(__name__)
 
@@ -15,7 +15,7 @@ def refresh_due_standings() -> int:
     midnights fall on quarter hours in every time zone). Running it twice at once only repeats work:
     both write the same computed rows."""
     refreshed = 0
-    while written := services.standings_refresh_due():
+    while written := standings.standings_refresh_due():
         refreshed += written
     if refreshed:
         logger.info("Standings: %s refreshed", refreshed)
@@ -25,4 +25,4 @@ def refresh_due_standings() -> int:
 @shared_task(name="progress.tasks.rebuild_all_standings")
 def rebuild_all_standings() -> int:
     """Recompute every standing: after the curriculum's weeks change (their number or phases)."""
-    return services.standings_rebuild_all()
+    return standings.standings_rebuild_all()

@@ -1,14 +1,13 @@
 """Learner pages. Each view loads through a scoping selector, calls a service, renders."""
 
 from collections.abc import Callable
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import dateformat
@@ -16,68 +15,29 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.services import user_name_set
-from assessments.selectors import quiz_summaries_for, quiz_summary_for
-from cards.selectors import day_end_of, due_summary_for
-from curriculum.models import Week
-from curriculum.selectors import resources_of, week_count, week_with_neighbours
+from curriculum.selectors import week_count
 from lms.forms import add_validation_error, posted_data
-from mentoring.selectors import feedback_for, phase_reviews_for
-from notifications.selectors import notices_for
 from progress import services
 from progress.calendar import schedule_calendar
-from progress.dashboard import dashboard_overview
+from progress.decorators import with_enrolment
 from progress.forms import (
     EnrolmentForm,
     LearnerSettingsForm,
     LeaveForm,
     PaceForm,
     ReplanConfirmForm,
-    WeekProgressForm,
 )
 from progress.models import Enrolment
 from progress.schedule import Schedule
-from progress.selectors import (
-    CURRENT_STATUSES,
-    enrolment_latest_for,
-    enrolments_visible_to,
-    learner_overview,
-    schedule_for,
-    week_plan_for,
-)
-from projects.selectors import has_published_project, project_card_for
-
-View = Callable[..., HttpResponse]
-
-
-def _enrol_first(request: HttpRequest) -> HttpResponse:
-    """Where a learner's page sends someone without an enrolment: mentors and staff to their mentees
-    (they can still enrol at /enrol/), learners to the enrol form."""
-    user = request.user
-    if user.is_mentor or user.is_staff:  # type: ignore[union-attr]
-        return redirect("mentoring:dashboard")
-    messages.info(request, "Choose a start date to get your schedule.")
-    return redirect("progress:enrol")
-
-
-def with_enrolment(view: View) -> View:
-    """Log-in required; hands the learner's own enrolment to the view, or sends them to enrol."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        enrolment = enrolment_latest_for(learner=request.user)  # type: ignore[arg-type]
-        if enrolment is None:
-            return _enrol_first(request)
-        return view(request, enrolment, *args, **kwargs)
-
-    return wrapper
+from progress.scope import CURRENT_STATUSES, enrolment_latest_for
+from progress.selectors import learner_overview, schedule_for
 
 
 @login_required
 def enrol(request: HttpRequest) -> HttpResponse:
     latest = enrolment_latest_for(learner=request.user)  # type: ignore[arg-type]
     if latest is not None and latest.status != Enrolment.Status.LEFT:
-        return redirect("progress:dashboard")
+        return redirect("learner:dashboard")
     form = EnrolmentForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -91,7 +51,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
             add_validation_error(form, error)
         else:
             messages.success(request, _enrolled_message(schedule_for(enrolment, statuses={}, shifts=[])))
-            return redirect("progress:dashboard")
+            return redirect("learner:dashboard")
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "week_total": week_count(), "left": latest}
     return render(request, "progress/enrol.html", context, status=status)
@@ -109,100 +69,6 @@ def _enrolled_message(schedule: Schedule) -> str:
         f"You are enrolled from {dateformat.format(start, 'j F Y')}, so this is week {current}. "
         "Mark the weeks you have already done, or re-plan to start from week 1 now."
     )
-
-
-@with_enrolment
-def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
-    if enrolment.status == Enrolment.Status.LEFT:
-        context = {"enrolment": enrolment, "schedule": schedule_for(enrolment)}
-        return render(request, "progress/left.html", context)
-    overview = dashboard_overview(
-        enrolment=enrolment, week_annotations={"has_project": has_published_project()}
-    )
-    current = overview.current_row.week if overview.current_row else None
-    context = {
-        "overview": overview,
-        "enrolment": enrolment,
-        "resources": resources_of(week_id=current.pk) if current else [],
-        # Only this week's quiz is shown: its summary alone (not all 52).
-        "quiz": quiz_summary_for(learner=enrolment.learner, week=current) if current else None,
-        "project_card": (
-            project_card_for(enrolment_id=enrolment.pk, week=current)
-            if current and current.has_project  # type: ignore[attr-defined]
-            else None
-        ),
-        "milestones": list(phase_reviews_for(enrolment=enrolment).values()),
-        "notices": notices_for(recipient_id=enrolment.learner_id),
-        "review_due": due_summary_for(learner=enrolment.learner, before=day_end_of(enrolment)),
-    }
-    return render(request, "progress/dashboard.html", context)
-
-
-@with_enrolment
-def schedule(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
-    quizzes = quiz_summaries_for(learner=enrolment.learner)
-    context = {"overview": learner_overview(enrolment=enrolment, quizzes=quizzes), "read_only": False}
-    return render(request, "progress/schedule.html", context)
-
-
-@login_required
-def learner_schedule(request: HttpRequest, enrolment_id: int) -> HttpResponse:
-    """A learner's schedule as their mentor or staff see it (read-only)."""
-    enrolment = get_object_or_404(enrolments_visible_to(user=request.user), pk=enrolment_id)  # type: ignore[arg-type]
-    read_only = enrolment.learner_id != request.user.pk
-    context = {"overview": learner_overview(enrolment=enrolment), "read_only": read_only}
-    return render(request, "progress/schedule.html", context)
-
-
-@with_enrolment
-def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpResponse:
-    try:
-        found = week_with_neighbours(number=number)
-    except Week.DoesNotExist as error:
-        raise Http404("There is no such week.") from error
-    curriculum_week, previous, following = found.week, found.previous, found.following
-    total_weeks = found.total_weeks
-    progress, planned = week_plan_for(enrolment=enrolment, week=curriculum_week, total_weeks=total_weeks)
-    initial = {
-        "status": progress.status if progress else "not_started",
-        "notes": progress.notes if progress else "",
-    }
-    form = WeekProgressForm(posted_data(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.week_progress_set(
-                enrolment=enrolment,
-                week=curriculum_week,
-                status=form.cleaned_data["status"],
-                notes=form.cleaned_data["notes"],
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, f"Week {number} saved.")
-            return redirect("progress:week", number=number)
-    quiz = quiz_summary_for(learner=enrolment.learner, week=curriculum_week)
-    feedback = feedback_for(enrolment=enrolment, week=curriculum_week)
-    # The learner may answer their mentor's feedback (mentoring.services.feedback_reply_create).
-    can_reply = bool(
-        enrolment.mentor_id
-        and enrolment.status in CURRENT_STATUSES
-        and any(not item.from_learner for item in feedback)
-    )
-    context = {
-        "can_reply": can_reply,
-        "previous": previous,
-        "following": following,
-        "feedback": feedback,
-        "quiz": quiz,
-        "week": curriculum_week,
-        "resources": found.resources,
-        "enrolment": enrolment,
-        "progress": progress,
-        "form": form,
-        "planned": planned,
-    }
-    return render(request, "progress/week.html", context, status=400 if request.method == "POST" else 200)
 
 
 def _run_action(request: HttpRequest, action: Callable[[], object], success: str) -> HttpResponse:
@@ -224,7 +90,7 @@ def _next_page(request: HttpRequest) -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return reverse("progress:dashboard")
+    return reverse("learner:dashboard")
 
 
 def _messages_of(request: HttpRequest, error: ValidationError) -> None:
@@ -246,18 +112,18 @@ def replan(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
             )
         except ValidationError as error:
             _messages_of(request, error)
-            return redirect("progress:replan" if error.code == "stale" else "progress:dashboard")
+            return redirect("progress:replan" if error.code == "stale" else "learner:dashboard")
         messages.success(
             request,
             f"Re-planned: week {change.first_week_with_slot} starts on "
             f"{dateformat.format(change.starts_on, 'l j F')}. Changed your mind? Undo it on your dashboard.",
         )
-        return redirect("progress:dashboard")
+        return redirect("learner:dashboard")
     try:
         preview = services.schedule_replan_preview(enrolment=enrolment)
     except ValidationError as error:
         _messages_of(request, error)
-        return redirect("progress:dashboard")
+        return redirect("learner:dashboard")
     form = ReplanConfirmForm.for_change(preview.change)
     return render(request, "progress/replan.html", {"preview": preview, "form": form})
 
@@ -271,7 +137,7 @@ def replan_undo(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
         _messages_of(request, error)
     else:
         messages.success(request, "The re-plan is undone: your schedule is as it was before it.")
-    return redirect("progress:dashboard")
+    return redirect("learner:dashboard")
 
 
 @require_POST
@@ -370,7 +236,7 @@ def leave(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
     """GET: what leaving means; POST (confirmed): the enrolment ends, everything in it is kept."""
     if enrolment.status not in CURRENT_STATUSES:
         messages.info(request, "This enrolment has already ended.")
-        return redirect("progress:dashboard")
+        return redirect("learner:dashboard")
     form = LeaveForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -381,7 +247,7 @@ def leave(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
             messages.success(
                 request, "You have left the curriculum. Your progress is kept: enrol again any time."
             )
-            return redirect("progress:dashboard")
+            return redirect("learner:dashboard")
     context = {"form": form, "enrolment": enrolment}
     return render(request, "progress/leave.html", context, status=400 if request.method == "POST" else 200)
 

@@ -13,8 +13,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
 from projects.models import Attachment, Criterion, Level, Project, Review, Score, Version
-from projects.rubric import range_problems
-from projects.selectors import rubric_problems
+from projects.rubric import range_problems, rubric_problems
 
 
 class CriterionInline(admin.StackedInline):

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mentoring.api import MENTOR, mentee
+from progress.api_permissions import MENTOR, mentee
 from projects import services
 from projects.models import Project, Version
 from projects.selectors import projects_published, review_queue_for, versions_visible_to

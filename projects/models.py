@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from curriculum.models import Week
 from progress.models import Enrolment
-from projects.rubric import LevelRange, range_problems
+from projects.rubric import LevelRange, range_problems, rubric_problems
 
 https_only = URLValidator(schemes=["https"], message="Enter the repository's https:// address.")
 commit_or_tag = RegexValidator(
@@ -62,8 +62,6 @@ class Project(models.Model):
             raise ValidationError({"signs_off_phase": "An optional mini-project cannot gate a sign-off."})
         # A new row has no criteria yet: its rubric is checked once saved (admin, the curriculum loader).
         if self.is_published and not self._state.adding:
-            from projects.selectors import rubric_problems
-
             problems = rubric_problems(project=self)
             if problems:
                 raise ValidationError({"is_published": ["Not published: " + " ".join(problems)]})
@@ -71,8 +69,6 @@ class Project(models.Model):
     @classmethod
     def content_problems(cls) -> list[str]:
         """Every published project's rubric problems (the curriculum loader checks them after loading)."""
-        from projects.selectors import rubric_problems
-
         return [
             f"{project}: {problem}"
             for project in cls.objects.filter(is_published=True).select_related("week")

@@ -1,4 +1,6 @@
-"""The rubric rules, pure (no database): level ranges, scores inside them, the pass rule.
+"""The rubric rules: level ranges, scores inside them, the pass rule (pure, no database), and what stops
+a project's rubric from being used (`rubric_problems`, which reads the project's criteria; the model's
+`clean` and admin call it).
 
 The pass rule: a review passes when the total of its points is at least the project's pass mark **and**
 no criterion is scored at its lowest level (a rubric's lowest level means "not met": excellent work on
@@ -8,6 +10,10 @@ four criteria does not make up for a missing fifth).
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # (the model calls this module: no import of it at run time)
+    from projects.models import Project
 
 
 @dataclass(frozen=True)
@@ -71,3 +77,21 @@ def fail_reasons(scores: Sequence[CriterionScore], *, pass_mark: int) -> list[st
         reasons.append(f"{total} points, below the pass mark of {pass_mark}")
     reasons.extend(f"“{score.criterion}” is at its lowest level" for score in scores if score.lowest)
     return reasons
+
+
+def rubric_problems(*, project: "Project") -> list[str]:
+    """What stops the project's rubric from being used (empty: complete): at least one criterion, each
+    with two levels or more whose ranges do not overlap, and a pass mark that can be reached."""
+    criteria = list(project.criteria.prefetch_related("levels")) if project.pk else []
+    if not criteria:
+        return ["The rubric has no criteria: add at least one, each with its levels."]
+    problems = []
+    for criterion in criteria:
+        levels = [level.range for level in criterion.levels.all()]
+        if len(levels) < 2:
+            problems.append(f"“{criterion.title}” needs at least two levels.")
+        problems.extend(f"“{criterion.title}”: {problem}" for problem in range_problems(levels))
+    best = sum(criterion.max_points for criterion in criteria)
+    if project.pass_mark is not None and project.pass_mark > best:
+        problems.append(f"The pass mark ({project.pass_mark}) is above the most points possible ({best}).")
+    return problems

@@ -15,27 +15,8 @@ from django.utils import timezone
 from accounts.models import User
 from curriculum.models import Week
 from progress.models import Enrolment
-from progress.selectors import enrolments_mentored_by
+from progress.scope import enrolments_mentored_by
 from projects.models import Attachment, Criterion, Level, Project, Review, Score, Version
-from projects.rubric import range_problems
-
-
-def rubric_problems(*, project: Project) -> list[str]:
-    """What stops the project's rubric from being used (empty: complete): at least one criterion, each
-    with two levels or more whose ranges do not overlap, and a pass mark that can be reached."""
-    criteria = list(project.criteria.prefetch_related("levels")) if project.pk else []
-    if not criteria:
-        return ["The rubric has no criteria: add at least one, each with its levels."]
-    problems = []
-    for criterion in criteria:
-        levels = [level.range for level in criterion.levels.all()]
-        if len(levels) < 2:
-            problems.append(f"“{criterion.title}” needs at least two levels.")
-        problems.extend(f"“{criterion.title}”: {problem}" for problem in range_problems(levels))
-    best = sum(criterion.max_points for criterion in criteria)
-    if project.pass_mark is not None and project.pass_mark > best:
-        problems.append(f"The pass mark ({project.pass_mark}) is above the most points possible ({best}).")
-    return problems
 
 
 def _with_rubric(projects: QuerySet[Project]) -> QuerySet[Project]:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from accounts.models import User
 from notifications.services import notify
 from progress.models import Enrolment
-from progress.selectors import CURRENT_STATUSES
+from progress.scope import CURRENT_STATUSES
 from progress.services import activity_touch, week_progress_set
 from projects.models import Attachment, Project, Review, Score, Version
 from projects.rubric import CriterionScore, fail_reasons, passes

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from lms.forms import add_validation_error
-from progress.selectors import enrolment_current_for
+from progress.scope import enrolment_current_for
 from projects import services
 from projects.forms import AttachmentForm, DraftForm, ReviewForm
 from projects.models import Project, Version

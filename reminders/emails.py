@@ -106,10 +106,10 @@ class ReminderComposer:
             for part in ("txt", "html")
         }
         self.rendered_content = contents_of_run(run, weeks=weeks) if run else {}
-        self.dashboard_path = reverse("progress:dashboard")
+        self.dashboard_path = reverse("learner:dashboard")
         self.dashboard_url = self.site + self.dashboard_path
         self.settings_url = self.site + reverse("progress:settings")
-        self.week_paths = {number: reverse("progress:week", args=[number]) for number in weeks}
+        self.week_paths = {number: reverse("learner:week", args=[number]) for number in weeks}
         self.week_urls = {number: self.site + path for number, path in self.week_paths.items()}
         self.review_url = self.site + reverse("cards:review")
         self.unsubscribe_url_template = self.site + reverse("reminders:unsubscribe", args=[self.TOKEN_PLACE])

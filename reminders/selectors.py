@@ -14,7 +14,7 @@ from typing import NamedTuple
 from django.db.models import F, QuerySet
 
 from accounts.models import greeting_name_of
-from assessments.selectors import QuizSummary, quiz_summaries_for_learners
+from assessments.summaries import QuizSummary, quiz_summaries_for_learners
 from curriculum.models import Week
 from lms.expressions import Instant
 from lms.lookups import AnyOf

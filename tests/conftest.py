@@ -15,7 +15,7 @@ from tests.redis_server import own_redis  # noqa: F401 (a fixture for every test
 # The roles every permission test covers, in the column order of their expectation tables. The former
 # mentor mentored the learner's current enrolment before `mentor` took it over; the completed mentor
 # mentored the learner's earlier enrolment, now completed, under which the learner submitted work
-# (`mentor_history`). A mentor's access ends with either (progress.selectors.enrolments_mentored_by).
+# (`mentor_history`). A mentor's access ends with either (progress.scope.enrolments_mentored_by).
 ROLES = (
     "anonymous", "learner", "other_learner", "mentor", "other_mentor", "former_mentor", "completed_mentor",
     "staff",

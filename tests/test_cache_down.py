@@ -38,10 +38,10 @@ def test_with_the_cache_down_pages_come_from_the_database_and_writes_succeed(
     mentor_client.force_login(mentor)
     settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}}
     with freeze_time("2026-11-18 12:00"):
-        assert "0 of 52 weeks completed" in page(client, "progress:dashboard")
-        response = client.post(reverse("progress:week", args=[1]), {"status": "completed", "notes": "Done."})
+        assert "0 of 52 weeks completed" in page(client, "learner:dashboard")
+        response = client.post(reverse("learner:week", args=[1]), {"status": "completed", "notes": "Done."})
         assert response.status_code == 302
-        assert "1 of 52 weeks completed" in page(client, "progress:dashboard")
+        assert "1 of 52 weeks completed" in page(client, "learner:dashboard")
         assert "learner@example.com" in page(mentor_client, "mentoring:dashboard")
         quiz = make_quiz(week=3)
         submission = assessment_services.submission_create(

@@ -59,13 +59,13 @@ def test_a_remembered_link_follows_the_script_prefix():
 
     from lms.jinja2 import url
 
-    assert url("progress:week", 5) == "/my/weeks/5/"
+    assert url("learner:week", 5) == "/my/weeks/5/"
     set_script_prefix("/lms/")
     try:
-        assert url("progress:week", 5) == "/lms/my/weeks/5/"
+        assert url("learner:week", 5) == "/lms/my/weeks/5/"
     finally:
         set_script_prefix("/")
-    assert url("progress:week", 5) == "/my/weeks/5/"
+    assert url("learner:week", 5) == "/my/weeks/5/"
 
 
 def test_templates_read_the_language_the_jinja_tag_hands_them_once_per_page():
@@ -85,9 +85,9 @@ def test_templates_read_the_language_the_jinja_tag_hands_them_once_per_page():
 def test_remembered_paths_are_forgotten_when_the_urlconf_changes(settings):
     from lms.jinja2 import url
 
-    assert url("progress:schedule") == "/schedule/"
+    assert url("learner:schedule") == "/schedule/"
     settings.ROOT_URLCONF = "tests.other_urls"
-    assert url("progress:schedule") == "/elsewhere/schedule/"
+    assert url("learner:schedule") == "/elsewhere/schedule/"
 
 
 def test_the_layouts_asset_tag_writes_what_the_static_tag_writes_and_follows_static_url(settings):

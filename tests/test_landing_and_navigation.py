@@ -38,7 +38,7 @@ def test_a_learner_without_an_enrolment_lands_on_the_enrol_form(client, learner)
 def test_an_enrolled_learner_lands_on_the_dashboard(client, learner):
     enrolment_create(learner=learner, start_date=date.today())
     landing = log_in(client, learner)
-    assert landing == reverse("progress:dashboard")
+    assert landing == reverse("learner:dashboard")
     assert client.get(landing).status_code == 200
 
 
@@ -77,7 +77,7 @@ def test_the_home_page_offers_to_continue_with_the_learners_week(client, learner
     client.force_login(learner)
     with freeze_time(START + timedelta(weeks=2, days=1)):
         page = client.get(reverse("home")).content.decode()
-        assert f'href="{reverse("progress:week", args=[3])}">Continue: Week 3</a>' in page
+        assert f'href="{reverse("learner:week", args=[3])}">Continue: Week 3</a>' in page
         # This week done and the next two as well: continue with the first unfinished week.
         from curriculum.models import Week
 

@@ -60,7 +60,7 @@ def test_an_earlier_mentor_reads_nothing_of_the_learner(request, history, role):
     assert client.get(reverse("api-submission-list")).json()["results"] == []
     assert not submissions_visible_to(user=user).exists()
     for enrolment in (earlier, current):
-        assert client.get(reverse("progress:learner-schedule", args=[enrolment.pk])).status_code == 404
+        assert client.get(reverse("learner:learner-schedule", args=[enrolment.pk])).status_code == 404
         assert client.get(reverse("mentoring:learner", args=[enrolment.pk])).status_code == 404
         assert client.get(f"/api/v1/mentor/learners/{enrolment.pk}/submissions/").status_code == 404
     assert not can_review(user=user, submission=new_work)
@@ -78,7 +78,7 @@ def test_the_current_mentor_reads_the_current_enrolments_work_only(history, ment
     assert [row["id"] for row in listed] == [new_work.pk]
     page = client.get(reverse("mentoring:learner", args=[current.pk]))
     assert [s.pk for s in page.context["submissions"]] == [new_work.pk]
-    assert client.get(reverse("progress:learner-schedule", args=[earlier.pk])).status_code == 404
+    assert client.get(reverse("learner:learner-schedule", args=[earlier.pk])).status_code == 404
     assert can_review(user=mentor, submission=new_work)
     assert list(submissions_needing_review_for(mentor=mentor)) == [new_work]
 
@@ -89,7 +89,7 @@ def test_staff_and_the_learner_keep_the_history(history, learner, staff):
     for user in (learner, staff):
         client = as_user(user)
         assert client.get(reverse("api-submission-detail", args=[old_work.pk])).status_code == 200
-        assert client.get(reverse("progress:learner-schedule", args=[earlier.pk])).status_code == 200
+        assert client.get(reverse("learner:learner-schedule", args=[earlier.pk])).status_code == 200
 
 
 @pytest.mark.django_db

@@ -76,15 +76,15 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "curriculum:overview":                  (200, 200, 200, 200, 200, 200, 200, 200),
     "curriculum:week-detail":               (200, 200, 200, 200, 200, 200, 200, 200),
     # Learner pages: log-in required; the user's own enrolment (mentors and staff have none: enrol).
-    "progress:dashboard":                   (302, 200, 200, 302, 302, 302, 302, 302),
+    "learner:dashboard":                   (302, 200, 200, 302, 302, 302, 302, 302),
     "progress:enrol":                       (302, 302, 302, 200, 200, 200, 200, 200),
-    "progress:schedule":                    (302, 200, 200, 302, 302, 302, 302, 302),
+    "learner:schedule":                    (302, 200, 200, 302, 302, 302, 302, 302),
     # The re-plan's preview: the learner of the world is on track (after a re-plan) and sent back.
     "progress:replan":                      (302, 302, 302, 302, 302, 302, 302, 302),
     "progress:replan-undo":                 (405, 405, 405, 405, 405, 405, 405, 405),
     "progress:pause":                       (405, 405, 405, 405, 405, 405, 405, 405),
     "progress:resume":                      (405, 405, 405, 405, 405, 405, 405, 405),
-    "progress:week":                        (302, 200, 200, 302, 302, 302, 302, 302),
+    "learner:week":                        (302, 200, 200, 302, 302, 302, 302, 302),
     "progress:settings":                    (302, 200, 200, 302, 302, 302, 302, 302),
     "progress:pace":                        (405, 405, 405, 405, 405, 405, 405, 405),
     "progress:leave":                       (302, 200, 200, 302, 302, 302, 302, 302),
@@ -93,10 +93,10 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "progress:calendar-feed":               (200, 200, 200, 200, 200, 200, 200, 200),
     "reminders:unsubscribe":                (200, 200, 200, 200, 200, 200, 200, 200),
     # Someone's schedule: themselves, their mentor, staff.
-    "progress:learner-schedule":            (302, 200, 404, 200, 404, 404, 404, 200),
+    "learner:learner-schedule":            (302, 200, 404, 200, 404, 404, 404, 200),
     # The progress page: the learner's own; anyone's for themselves, their mentor, staff.
-    "gradebook:mine":                       (302, 200, 200, 302, 302, 302, 302, 302),
-    "gradebook:learner":                    (302, 200, 404, 200, 404, 404, 404, 200),
+    "learner:progress":                       (302, 200, 200, 302, 302, 302, 302, 302),
+    "learner:learner-progress":                    (302, 200, 404, 200, 404, 404, 404, 200),
     # Quizzes and submissions.
     "assessments:quiz-take":                (302, 200, 200, 200, 200, 200, 200, 200),
     "assessments:submission-list":          (302, 200, 200, 200, 200, 200, 200, 200),

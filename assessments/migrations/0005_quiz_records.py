@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def build_records(apps, schema_editor):
-    from assessments.services import quiz_records_rebuild_all
+    from assessments.records import quiz_records_rebuild_all
 
     quiz_records_rebuild_all()
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 def build_phase_results(apps, schema_editor):
     """Every stored quiz record recomputed, now with its per-phase results (the service writes them)."""
-    from assessments.services import quiz_records_rebuild_all
+    from assessments.records import quiz_records_rebuild_all
 
     quiz_records_rebuild_all()
 

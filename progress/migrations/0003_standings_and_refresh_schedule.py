@@ -1,6 +1,6 @@
 """Every enrolment's standing computed once, and the periodic refresh as a beat row (editable in admin).
 
-The standings are written by the same service that keeps them (progress.services.standings_rebuild_all,
+The standings are written by the same service that keeps them (progress.standings.standings_rebuild_all,
 also `manage.py rebuild_standings`): its schema is this migration's.
 """
 
@@ -11,7 +11,7 @@ TASK = "progress.tasks.refresh_due_standings"
 
 
 def build_standings(apps, schema_editor):
-    from progress.services import standings_rebuild_all
+    from progress.standings import standings_rebuild_all
 
     standings_rebuild_all()
 

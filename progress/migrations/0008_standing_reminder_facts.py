@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 
 def build_standings(apps, schema_editor):
-    from progress.services import standings_rebuild_all
+    from progress.standings import standings_rebuild_all
 
     standings_rebuild_all()
 

@@ -4,7 +4,8 @@ from typing import Any
 
 from django import template
 
-from progress.selectors import enrolment_latest_for, schedule_for, week_to_continue
+from progress.scope import enrolment_latest_for
+from progress.selectors import schedule_for, week_to_continue
 
 register = template.Library()
 

@@ -29,7 +29,7 @@ def test_sign_up_needs_a_verified_e_mail_address_by_default(client):
     )
     assert response.url == reverse("account_email_verification_sent")
     assert "Please Confirm Your Email Address" in mail.outbox[0].subject
-    assert client.get(reverse("progress:dashboard")).status_code == 302
+    assert client.get(reverse("learner:dashboard")).status_code == 302
 
 
 @pytest.mark.django_db

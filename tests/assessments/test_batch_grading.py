@@ -9,7 +9,7 @@ import threading
 import pytest
 from django.db import connection
 
-from assessments import autograding, services
+from assessments import autograding, records, services
 from assessments.models import Answer, QuizRecord, Submission
 from assessments.signals import submission_graded
 from mentoring.models import MenteeFlags
@@ -56,7 +56,7 @@ def test_a_task_grades_the_other_pending_submissions_with_its_own():
     # Each learner's stored quiz record is what a fresh computation gives.
     stored = quiz_records()
     assert sorted(QuizRecord.objects.values_list("last_status", flat=True)) == ["failed"] * 2 + ["passed"] * 2
-    services.quiz_records_rebuild_all()
+    records.quiz_records_rebuild_all()
     assert quiz_records() == stored
 
 
@@ -225,7 +225,7 @@ def test_concurrent_tasks_grade_every_submission_exactly_once(pg):
     assert sorted(everything) == sorted(ids)  # each once
     assert set(statuses(ids).values()) == {Submission.Status.GRADED}
     stored = quiz_records()
-    services.quiz_records_rebuild_all()
+    records.quiz_records_rebuild_all()
     assert quiz_records() == stored
     flags = mentee_flags()
     assert any(failed for failed, *_ in flags.values())  # (half_answers fail quiz 3)
@@ -288,5 +288,5 @@ def test_a_submit_while_the_learners_other_submission_is_graded_neither_deadlock
     assert statuses([first]) == {first: "graded"}
     stored = quiz_records()
     assert stored[learner.pk]["quizzes_taken"] == 2  # the grading's refresh did not overwrite the submit's
-    services.quiz_records_rebuild_all()
+    records.quiz_records_rebuild_all()
     assert quiz_records() == stored

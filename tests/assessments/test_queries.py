@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from assessments import autograding, services
 from assessments.models import Quiz
-from assessments.selectors import quiz_summaries_for
+from assessments.summaries import quiz_summaries_for
 from tests.assessments.conftest import make_quiz, perfect_answers
 
 

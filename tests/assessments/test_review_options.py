@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from assessments import autograding, services
+from assessments import autograding, records, services
 from assessments.models import Quiz
 from assessments.review import EVERYTHING, NOTHING, Review, review_for
 from tests.assessments.conftest import enrol, half_answers, make_quiz, perfect_answers
@@ -180,10 +180,10 @@ def test_the_attempts_a_grading_read_give_the_same_state_as_the_query(learner):
             services.submission_create(learner=learner, quiz=quiz, answers=half_answers(quiz))
             continue
         submission = services.submission_create(learner=learner, quiz=quiz, answers=answers)
-        attempts = services.quiz_record_refresh(learner_ids=[learner.pk])[learner.pk][quiz.pk]
+        attempts = records.quiz_record_refresh(learner_ids=[learner.pk])[learner.pk][quiz.pk]
         assert attempts_state_of(attempts) == attempts_state(learner_id=learner.pk, quiz=quiz)
         graded = autograding.submission_grade(submission_id=submission.pk)
-        attempts = services.quiz_record_refresh(learner_ids=[learner.pk])[learner.pk][quiz.pk]
+        attempts = records.quiz_record_refresh(learner_ids=[learner.pk])[learner.pk][quiz.pk]
         state = attempts_state_of(attempts)
         assert state == attempts_state(learner_id=learner.pk, quiz=quiz)
         assert learner_review(submission=graded, attempts=state) == learner_review(submission=graded)

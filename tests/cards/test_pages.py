@@ -28,7 +28,7 @@ def finished(learner, mentor):
 
 def test_the_dashboard_says_how_many_cards_are_due_and_how_long_they_take(client, learner, finished):
     client.force_login(learner)
-    page = client.get(reverse("progress:dashboard")).content.decode()
+    page = client.get(reverse("learner:dashboard")).content.decode()
     assert "3 cards due (about 1 minute)." in page
     assert reverse("cards:review") in page
 

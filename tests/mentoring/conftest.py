@@ -5,7 +5,8 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from progress.models import Enrolment
-from progress.services import enrolment_create, standing_refresh
+from progress.services import enrolment_create
+from progress.standings import standing_refresh
 from tests.factories import UserFactory
 
 TODAY = date(2026, 11, 24)  # a Tuesday

@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Submission
-from assessments.services import quiz_record_refresh
+from assessments.records import quiz_record_refresh
 from curriculum.models import Week
 from progress.models import Enrolment
-from progress.services import standings_rebuild_all, week_progress_set
+from progress.services import week_progress_set
+from progress.standings import standings_rebuild_all
 from tests.factories import UserFactory
 from tests.mentoring.conftest import enrol, quiz_of_week
 
@@ -134,7 +135,9 @@ def test_each_flag_filter_keeps_exactly_the_flagged_rows(client, mentor, crafted
 def test_the_count_is_the_number_of_rows_for_every_flag_and_segment(mentor, crafted):
     """The page's total is a query of its own (`mentee_count`): for every flag, every workspace segment
     and both together it counts the rows the table lists."""
-    from mentoring.selectors import FLAGS, STANDING_GROUPS, Segment, mentee_count, mentee_table
+    from mentoring.flags import FLAGS
+    from mentoring.segments import STANDING_GROUPS, Segment
+    from mentoring.table import mentee_count, mentee_table
 
     now = timezone.now()
     segments = [
@@ -157,7 +160,8 @@ def test_a_page_read_by_its_ids_is_the_tables_rows_in_its_order(mentor, crafted)
     """`mentee_page` cuts the ordered ids and reads the rows by key: for every sort in both directions and
     every flag, pages of two rows put together are the table's rows, in its order, with the same flags,
     and each page knows the table's number of rows."""
-    from mentoring.selectors import FLAGS, SORT_KEYS, mentee_page, mentee_rows_from, mentee_table
+    from mentoring.flags import FLAGS
+    from mentoring.table import SORT_KEYS, mentee_page, mentee_rows_from, mentee_table
 
     now = timezone.now()
     for sort in [*SORT_KEYS, *(f"-{key}" for key in SORT_KEYS), "nonsense"]:
@@ -198,7 +202,7 @@ def test_a_page_number_out_of_range_or_not_a_number_shows_a_page_as_django_does(
 ):
     """Six rows, two a page: not a number gives the first page, past the end the last (the paginator's
     `get_page`), with that page's rows and the total."""
-    from mentoring.selectors import mentee_page, mentee_rows_from, mentee_table
+    from mentoring.table import mentee_page, mentee_rows_from, mentee_table
 
     enrol(UserFactory(username="sixth"), mentor=mentor, start=date(2026, 11, 23))
     now = timezone.now()
@@ -210,7 +214,7 @@ def test_a_page_number_out_of_range_or_not_a_number_shows_a_page_as_django_does(
 
 @pytest.mark.django_db
 def test_a_mentor_without_mentees_gets_an_empty_first_page(mentor):
-    from mentoring.selectors import mentee_page
+    from mentoring.table import mentee_page
 
     page = mentee_page(user=mentor, number="7")
     assert (page.rows, page.total, page.page.number, page.page.has_other_pages()) == ([], 0, 1, False)
@@ -309,7 +313,7 @@ def test_the_dashboard_for_500_mentees_runs_in_at_most_10_queries(
 @pytest.mark.django_db
 def test_each_row_says_what_the_learners_own_schedule_and_results_say(client, mentor, frozen_today):
     """The table's shortcuts (bit masks, standings, per-quiz aggregates) against the learner's own pages."""
-    from mentoring.selectors import mentee_rows
+    from mentoring.table import mentee_rows
     from progress.selectors import schedule_for
     from progress.services import enrolment_pause, schedule_replan
 

@@ -9,7 +9,7 @@ from freezegun import freeze_time
 from mentoring.services import mentor_digest_send
 from mentoring.tasks import send_mentor_digest, send_mentor_digests
 from notifications.models import Email
-from notifications.services import emails_claim, emails_send
+from notifications.outbox import emails_claim, emails_send
 from notifications.tasks import sweep_emails
 from tests.factories import UserFactory
 from tests.flaky_backend import FlakyBackend

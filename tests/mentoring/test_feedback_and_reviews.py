@@ -30,8 +30,8 @@ def test_feedback_appears_to_the_learner_on_that_week_and_is_emailed(
     assert mail.outbox[-1].to == [learner.email]
     assert "Great start on vectors!" in mail.outbox[-1].body
     client.force_login(learner)
-    assert "Great start on vectors!" in client.get(reverse("progress:week", args=[1])).content.decode()
-    assert "Great start on vectors!" not in client.get(reverse("progress:week", args=[2])).content.decode()
+    assert "Great start on vectors!" in client.get(reverse("learner:week", args=[1])).content.decode()
+    assert "Great start on vectors!" not in client.get(reverse("learner:week", args=[2])).content.decode()
 
 
 @pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_feedback_is_not_visible_to_another_learner(client, mentor, other_learne
     other_mentee.learner = other_learner
     other_mentee.save()
     client.force_login(other_learner)
-    assert "Private note" not in client.get(reverse("progress:week", args=[1])).content.decode()
+    assert "Private note" not in client.get(reverse("learner:week", args=[1])).content.decode()
 
 
 @pytest.mark.django_db
@@ -128,7 +128,7 @@ def test_the_mentor_signs_off_a_finished_phase_and_the_learner_sees_the_mileston
     assert PhaseReview.objects.get().decision == "signed_off"
     assert "already signed off" in review(client, mentee, "signed_off").content.decode()
     client.force_login(learner)
-    page = client.get(reverse("progress:dashboard")).content.decode()
+    page = client.get(reverse("learner:dashboard")).content.decode()
     assert "Signed off" in page
     assert "Phase 1: Foundations of Modern AI — signed off by" in page
 
@@ -139,7 +139,7 @@ def test_returning_a_phase_needs_comments_which_the_learner_sees(client, mentor,
     assert "Say what the learner should do" in review(client, mentee, "returned").content.decode()
     review(client, mentee, "returned", "Redo the week 3 exercises first.")
     client.force_login(learner)
-    assert "Redo the week 3 exercises first." in client.get(reverse("progress:dashboard")).content.decode()
+    assert "Redo the week 3 exercises first." in client.get(reverse("learner:dashboard")).content.decode()
 
 
 @pytest.mark.django_db
@@ -243,7 +243,7 @@ def test_phase_reviews_are_the_latest_of_each_phase_in_phase_order_with_the_revi
     assert not reviews[2].is_signed_off
     assert (reviews[2].reviewer, reviews[2].phase_title) == ("", phase_two.title)
     client.force_login(learner)
-    page = client.get(reverse("progress:dashboard")).content.decode()
+    page = client.get(reverse("learner:dashboard")).content.decode()
     assert f"Phase 1: {phase_one.title} — signed off by Ada Mentor" in page
     assert "your mentor asks: Redo 14" in page
 
@@ -256,10 +256,10 @@ def test_week_feedback_shows_its_authors_name_and_outlives_a_deleted_account(
     former = django_user_model.objects.create_user("gone-mentor", "gone@example.com", "x" * 12, name="Grace")
     WeekFeedback.objects.create(enrolment=mentee, week=week, author=former, body="Keep the notebook tidy")
     client.force_login(learner)
-    assert "Grace, " in client.get(reverse("progress:week", args=[1])).content.decode()
+    assert "Grace, " in client.get(reverse("learner:week", args=[1])).content.decode()
 
     former.delete()
 
-    page = client.get(reverse("progress:week", args=[1])).content.decode()
+    page = client.get(reverse("learner:week", args=[1])).content.decode()
     assert "Keep the notebook tidy" in page
     assert "None" not in page

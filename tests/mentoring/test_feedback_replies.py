@@ -27,12 +27,12 @@ def reply(client, text="Thanks, I will!", week=WEEK):
 @pytest.mark.django_db
 def test_the_learner_replies_both_see_the_thread_and_the_mentor_is_notified(client, learner, mentor, thread):
     client.force_login(learner)
-    week_page = client.get(reverse("progress:week", args=[WEEK])).content.decode()
+    week_page = client.get(reverse("learner:week", args=[WEEK])).content.decode()
     assert 'action="/mentoring/weeks/2/reply/"' in week_page
     response = reply(client)
     assert response.status_code == 302
     assert response["Location"] == "/my/weeks/2/#feedback"
-    week_page = client.get(reverse("progress:week", args=[WEEK])).content.decode()
+    week_page = client.get(reverse("learner:week", args=[WEEK])).content.decode()
     assert week_page.index("Try the bonus task.") < week_page.index("Thanks, I will!")
     assert "Your reply" in week_page
     [notice] = Notice.objects.filter(recipient=mentor)
@@ -50,7 +50,7 @@ def test_the_learner_replies_both_see_the_thread_and_the_mentor_is_notified(clie
 @pytest.mark.django_db
 def test_a_reply_needs_feedback_on_the_week_and_a_body(client, learner, thread):
     client.force_login(learner)
-    assert "reply-form" not in client.get(reverse("progress:week", args=[WEEK + 1])).content.decode()
+    assert "reply-form" not in client.get(reverse("learner:week", args=[WEEK + 1])).content.decode()
     for week, text in [(WEEK + 1, "Hello?"), (WEEK, "   "), (WEEK, "x" * 2001)]:
         response = reply(client, text, week=week)
         assert response.status_code == 302

@@ -70,13 +70,13 @@ def test_the_learners_week_page_escapes_their_notes_and_the_feedback_and_its_for
     is escaped (the notes in the form's textarea, the feedback with its line breaks), and both forms
     carry the CSRF token."""
     client.force_login(hostile_mentee.learner)
-    page = client.get(reverse("progress:week", args=[1])).content.decode()
+    page = client.get(reverse("learner:week", args=[1])).content.decode()
     assert HOSTILE not in page
     # The form's widgets are Django's Jinja2 templates: markupsafe writes a quote as &#34;, Django as &quot;.
     assert re.search(r"line one\n&lt;script&gt;alert\((&quot;|&#34;)x\1\)&lt;/script&gt;</textarea>", page)
     assert "&lt;b&gt;bold?&lt;/b&gt;<br>second line" in page
     assert page.count('name="csrfmiddlewaretoken"') >= 3  # log-out, progress, reply
-    response = client.post(reverse("progress:week", args=[1]), {"status": "completed", "notes": "done"})
+    response = client.post(reverse("learner:week", args=[1]), {"status": "completed", "notes": "done"})
     assert response.status_code == 302
 
 
@@ -85,16 +85,16 @@ def test_a_page_masks_its_csrf_token_once_for_the_layout_and_the_jinja2_part(cli
     """Masking a token costs a random string from the system: the layout's log-out form and the Jinja2
     part's forms share the one the page's context holds. Every one of them still posts."""
     client.force_login(hostile_mentee.learner)
-    page = client.get(reverse("progress:week", args=[1])).content.decode()
+    page = client.get(reverse("learner:week", args=[1])).content.decode()
     tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     assert len(tokens) >= 3  # log-out, progress, reply
     assert len(set(tokens)) == 1
     csrf_client = type(client)(enforce_csrf_checks=True)
     csrf_client.force_login(hostile_mentee.learner)
-    page = csrf_client.get(reverse("progress:week", args=[1])).content.decode()
+    page = csrf_client.get(reverse("learner:week", args=[1])).content.decode()
     token = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
     response = csrf_client.post(
-        reverse("progress:week", args=[1]),
+        reverse("learner:week", args=[1]),
         {"status": "completed", "notes": "ok", "csrfmiddlewaretoken": token},
     )
     assert response.status_code == 302

@@ -18,7 +18,7 @@ from tests.outbox import outbox_sent_here
 
 def dashboard_of(client, user) -> str:
     client.force_login(user)
-    response = client.get(reverse("progress:dashboard"))
+    response = client.get(reverse("learner:dashboard"))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -82,7 +82,7 @@ def test_week_feedback_shows_on_the_dashboard_with_a_link_to_the_week(client, me
     notices = notices_section(dashboard_of(client, learner))
     assert "Feedback from your mentor on week 1" in notices
     assert "Great start on vectors!" in notices
-    assert f'href="{reverse("progress:week", args=[1])}"' in notices
+    assert f'href="{reverse("learner:week", args=[1])}"' in notices
 
 
 @pytest.mark.django_db

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from assessments import autograding
 from assessments import services as quizzes
 from assessments.models import Answer
+from mentoring.flags import mentee_flags_computed
 from mentoring.models import MenteeFlags
-from mentoring.selectors import mentee_flags_computed
 from mentoring.services import mentee_flags_rebuild_all
 from progress.models import Enrolment
 from progress.services import enrolment_leave

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection, transaction
 
 from assessments.models import Submission
-from assessments.services import quiz_record_refresh
+from assessments.records import quiz_record_refresh
+from mentoring.flags import mentee_flags_computed
 from mentoring.models import MenteeFlags
-from mentoring.selectors import mentee_flags_computed
 from tests.factories import MentorFactory, UserFactory
 from tests.mentoring.conftest import quiz_of_week
 from tests.projects.conftest import enrol_with, submit

@@ -11,10 +11,12 @@ from freezegun import freeze_time
 
 from assessments.models import Submission
 from curriculum.models import Week
-from mentoring.selectors import STANDING_GROUPS, Segment, mentee_table
+from mentoring.segments import STANDING_GROUPS, Segment
+from mentoring.table import mentee_table
 from mentoring.workspace import workspace_for
 from progress.models import Enrolment
-from progress.services import enrolment_pause, standing_refresh, week_progress_set
+from progress.services import enrolment_pause, week_progress_set
+from progress.standings import standing_refresh
 from tests.factories import UserFactory
 from tests.mentoring.conftest import enrol
 from tests.mentoring.test_dashboard import submission

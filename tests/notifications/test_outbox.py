@@ -13,8 +13,10 @@ from kombu.exceptions import OperationalError
 from lms.celery import app
 from notifications import services
 from notifications.models import Email
+from notifications.outbox import emails_claim, emails_send
+from notifications.policy import MAX_ATTEMPTS
 from notifications.selectors import email_ids_to_sweep, notices_for
-from notifications.services import EmailDraft, email_enqueue, emails_claim, emails_enqueue, emails_send
+from notifications.services import EmailDraft, email_enqueue, emails_enqueue
 from notifications.tasks import send_emails, sweep_emails
 from tests.factories import UserFactory
 from tests.flaky_backend import FlakyBackend
@@ -166,14 +168,14 @@ def test_the_task_retries_mail_server_errors_with_backoff_counting_attempts(ada,
     assert len(mail.outbox) == 2
     assert list(Email.objects.order_by("id").values_list("status", "attempts")) == [("sent", 2), ("sent", 1)]
     assert send_emails.retry_backoff is True
-    assert send_emails.max_retries == services.MAX_ATTEMPTS - 1
+    assert send_emails.max_retries == MAX_ATTEMPTS - 1
     assert OSError in send_emails.autoretry_for
 
 
 def test_an_e_mail_that_failed_every_attempt_stays_failed_until_re_sent(ada, settings):
     email = enqueue(ada)
     Email.objects.filter(pk=email.pk).update(
-        status="failed", attempts=services.MAX_ATTEMPTS, claimed_at=NOW - timedelta(days=1)
+        status="failed", attempts=MAX_ATTEMPTS, claimed_at=NOW - timedelta(days=1)
     )
     assert emails_send(email_ids=[email.pk]).sent == 0
     assert email_ids_to_sweep(now=NOW) == []

@@ -12,7 +12,8 @@ from freezegun import freeze_time
 
 from notifications import services
 from notifications.models import Email
-from notifications.services import NoticeDraft, emails_send, notify_many
+from notifications.outbox import emails_send
+from notifications.services import NoticeDraft, notify_many
 from notifications.tasks import send_emails, sweep_emails
 from tests.factories import UserFactory
 from tests.flaky_backend import FlakyBackend

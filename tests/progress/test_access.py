@@ -21,7 +21,7 @@ def enrolment(learner, mentor):
     return enrolment
 
 
-OWN_PAGES = ["progress:dashboard", "progress:schedule", "progress:settings"]
+OWN_PAGES = ["learner:dashboard", "learner:schedule", "progress:settings"]
 
 
 @pytest.mark.django_db
@@ -49,7 +49,7 @@ def test_a_learners_schedule_by_id_is_visible_only_to_them_their_mentor_and_staf
 ):
     if role != "anonymous":
         client.force_login(request.getfixturevalue(role))
-    response = client.get(reverse("progress:learner-schedule", args=[enrolment.pk]))
+    response = client.get(reverse("learner:learner-schedule", args=[enrolment.pk]))
     assert response.status_code == expected
     if expected == 200:
         assert "Essential Math Foundation - Part 1" in response.content.decode()
@@ -58,8 +58,8 @@ def test_a_learners_schedule_by_id_is_visible_only_to_them_their_mentor_and_staf
 @pytest.mark.django_db
 def test_the_mentors_view_is_read_only(client, mentor, enrolment):
     client.force_login(mentor)
-    page = client.get(reverse("progress:learner-schedule", args=[enrolment.pk])).content.decode()
-    assert reverse("progress:week", args=[1]) not in page
+    page = client.get(reverse("learner:learner-schedule", args=[enrolment.pk])).content.decode()
+    assert reverse("learner:week", args=[1]) not in page
     assert "Schedule of" in page
 
 
@@ -70,7 +70,7 @@ def test_another_learner_sees_only_their_own_pages(client, other_learner, enrolm
         response = client.get(reverse(name))
         assert response.status_code == 302  # to their own enrolment form: nothing of the learner's
         assert response.url == reverse("progress:enrol")
-    assert client.get(reverse("progress:week", args=[1])).url == reverse("progress:enrol")
+    assert client.get(reverse("learner:week", args=[1])).url == reverse("progress:enrol")
 
 
 @pytest.mark.django_db

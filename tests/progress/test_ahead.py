@@ -28,7 +28,7 @@ def test_after_completing_weeks_1_to_22_in_week_1_the_dashboard_says_ahead(clien
     complete(enrolment, range(1, 23))
     client.force_login(learner)
     with freeze_time(START + timedelta(days=2)):
-        page = client.get(reverse("progress:dashboard")).content.decode()
+        page = client.get(reverse("learner:dashboard")).content.decode()
     week_23, week_24 = Week.objects.get(number=23), Week.objects.get(number=24)
     assert "Ahead by 21 weeks" in page
     assert "On track" not in page
@@ -36,7 +36,7 @@ def test_after_completing_weeks_1_to_22_in_week_1_the_dashboard_says_ahead(clien
     assert "Your week now, ahead of the plan" in page
     assert "Week 1: " not in page
     assert (
-        f'Next: <a href="{reverse("progress:week", args=[24])}">Week 24: {week_24.topic}</a>'
+        f'Next: <a href="{reverse("learner:week", args=[24])}">Week 24: {week_24.topic}</a>'
         in page.replace("&amp;", "&")
     )
     assert f'<a class="button" href="{reverse("progress:replan")}">Pull my plan forward</a>' in page
@@ -51,8 +51,8 @@ def test_pulling_the_plan_forward_starts_the_first_unfinished_week_this_week(cli
         assert "<h1>Pull your plan forward</h1>" in preview
         assert "Week 23 starts on Monday 2 November" in preview
         response = client.post(reverse("progress:replan"), {"from_week": "2", "starts_on": START.isoformat()})
-        assert response.url == reverse("progress:dashboard")
-        page = client.get(reverse("progress:dashboard")).content.decode()
+        assert response.url == reverse("learner:dashboard")
+        page = client.get(reverse("learner:dashboard")).content.decode()
     assert "On track" in page
     assert "Pull my plan forward" not in page
     assert "This week · 2 Nov – 8 Nov 2026" in page
@@ -62,9 +62,9 @@ def test_pulling_the_plan_forward_starts_the_first_unfinished_week_this_week(cli
 def test_a_paused_dashboard_announces_no_next_week(client, learner, enrolment):
     client.force_login(learner)
     with freeze_time(START + timedelta(days=8)):
-        assert "Next: " in client.get(reverse("progress:dashboard")).content.decode()
+        assert "Next: " in client.get(reverse("learner:dashboard")).content.decode()
         enrolment_pause(enrolment=enrolment)
-        page = client.get(reverse("progress:dashboard")).content.decode()
+        page = client.get(reverse("learner:dashboard")).content.decode()
     assert "Paused" in page
     assert "Next: " not in page
     assert "Resume my schedule" in page

@@ -15,7 +15,8 @@ from mentoring.services import mentees_assign
 from notifications.models import Email
 from progress.models import Enrolment, ScheduleChange, Standing, WeekProgress
 from progress.schedule import COMPLETED, Shift, build_schedule, replan_shift
-from progress.selectors import enrolments_mentored_by, schedule_for
+from progress.scope import enrolments_mentored_by
+from progress.selectors import schedule_for
 from progress.services import (
     enrolment_create,
     enrolment_leave,
@@ -269,7 +270,7 @@ def test_leaving_asks_for_confirmation_then_the_dashboard_offers_to_enrol_again(
     enrol_page = client.get(reverse("progress:enrol"))
     assert enrol_page.status_code == 200
     assert b"what you did then is kept" in enrol_page.content
-    week = client.post(reverse("progress:week", args=[4]), {"status": "completed", "notes": ""})
+    week = client.post(reverse("learner:week", args=[4]), {"status": "completed", "notes": ""})
     assert week.status_code == 400
     assert b"enrol again to record progress" in week.content
 

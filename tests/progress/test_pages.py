@@ -46,19 +46,19 @@ def enrolment(learner):
 def test_sign_up_enrol_and_see_week_one_then_week_five_four_weeks_later(client):
     with freeze_time(START - timedelta(days=3)):
         ada = sign_up_and_log_in(client, "ada@example.com")
-        assert client.get(reverse("progress:dashboard")).url == reverse("progress:enrol")
+        assert client.get(reverse("learner:dashboard")).url == reverse("progress:enrol")
         response = client.post(
             reverse("progress:enrol"),
             {"start_date": START.isoformat(), "pace": "1", "timezone": "Europe/London"},
         )
-        assert response.url == reverse("progress:dashboard")
+        assert response.url == reverse("learner:dashboard")
     with freeze_time(START):
-        page = client.get(reverse("progress:dashboard")).content.decode()
+        page = client.get(reverse("learner:dashboard")).content.decode()
         assert "Week 1: Essential Math Foundation - Part 1" in page
         assert "Vectors, matrices, basic derivatives" in page
     with freeze_time(START + timedelta(weeks=4, hours=12)):
         client.force_login(ada)  # the session from four weeks ago has expired
-        page = client.get(reverse("progress:dashboard")).content.decode()
+        page = client.get(reverse("learner:dashboard")).content.decode()
         assert "Week 5: Text Processing &amp; Tokenization - Part 1" in page
         assert "Behind by 4 weeks" in page
 
@@ -67,11 +67,11 @@ def test_sign_up_enrol_and_see_week_one_then_week_five_four_weeks_later(client):
 def test_marking_a_week_complete_updates_the_progress_bar(client, learner, enrolment):
     client.force_login(learner)
     with freeze_time(START + timedelta(days=2)):
-        page = client.get(reverse("progress:dashboard")).content.decode()
+        page = client.get(reverse("learner:dashboard")).content.decode()
         assert phase_percent(page, 1) == 0
-        response = client.post(reverse("progress:week", args=[1]), {"status": "completed", "notes": "Done!"})
+        response = client.post(reverse("learner:week", args=[1]), {"status": "completed", "notes": "Done!"})
         assert response.status_code == 302
-        page = client.get(reverse("progress:dashboard")).content.decode()
+        page = client.get(reverse("learner:dashboard")).content.decode()
     assert phase_percent(page, 1) == 5  # 1 of 22 phase-1 weeks
     assert "1 of 22 weeks" in page
     progress = WeekProgress.objects.get(enrolment=enrolment, week__number=1)
@@ -79,8 +79,8 @@ def test_marking_a_week_complete_updates_the_progress_bar(client, learner, enrol
     assert progress.completed_at is not None
     # The week's page shows the learner's own row of it (and no other week's).
     with freeze_time(START + timedelta(days=2)):
-        week_1 = client.get(reverse("progress:week", args=[1])).content.decode()
-        week_2 = client.get(reverse("progress:week", args=[2])).content.decode()
+        week_1 = client.get(reverse("learner:week", args=[1])).content.decode()
+        week_2 = client.get(reverse("learner:week", args=[2])).content.decode()
     assert f"· completed {progress.completed_at:%-d %b %Y}" in week_1
     assert "Done!</textarea>" in week_1
     assert '<span class="tag ok">Completed</span>' in week_1
@@ -129,7 +129,7 @@ def test_an_invalid_week_status_is_a_form_error_and_keeps_saved_notes(client, le
         enrolment=enrolment, week=Week.objects.get(number=1), status="in_progress", notes="Keep me"
     )
     client.force_login(learner)
-    response = client.post(reverse("progress:week", args=[1]), {"status": "finished", "notes": "x" * 20000})
+    response = client.post(reverse("learner:week", args=[1]), {"status": "finished", "notes": "x" * 20000})
     assert response.status_code == 400
     assert set(response.context["form"].errors) == {"status", "notes"}
     assert WeekProgress.objects.get(enrolment=enrolment, week__number=1).notes == "Keep me"
@@ -140,9 +140,9 @@ def test_a_learner_who_is_behind_can_re_plan_and_the_change_is_recorded(client, 
     week_progress_set(enrolment=enrolment, week=Week.objects.get(number=1), status="completed")
     client.force_login(learner)
     with freeze_time("2026-11-25 10:00"):  # a Wednesday, weeks 2 and 3 overdue
-        assert "Behind by 2 weeks" in client.get(reverse("progress:dashboard")).content.decode()
+        assert "Behind by 2 weeks" in client.get(reverse("learner:dashboard")).content.decode()
         client.post(reverse("progress:replan"))
-        page = client.get(reverse("progress:dashboard")).content.decode()
+        page = client.get(reverse("learner:dashboard")).content.decode()
     assert "On track" in page
     assert "Week 2: Essential Math Foundation - Part 2" in page
     change = ScheduleChange.objects.get(enrolment=enrolment)
@@ -164,9 +164,9 @@ def test_pause_and_resume_continue_the_schedule_where_it_stopped(client, learner
     with freeze_time("2026-11-10"):  # week 2
         client.post(reverse("progress:pause"))
     with freeze_time("2026-12-01"):
-        assert "Paused" in client.get(reverse("progress:dashboard")).content.decode()
+        assert "Paused" in client.get(reverse("learner:dashboard")).content.decode()
         client.post(reverse("progress:resume"))
-        page = client.get(reverse("progress:dashboard")).content.decode()
+        page = client.get(reverse("learner:dashboard")).content.decode()
     assert "Week 2: Essential Math Foundation - Part 2" in page
     enrolment.refresh_from_db()
     assert enrolment.status == Enrolment.Status.ACTIVE
@@ -180,7 +180,7 @@ def test_dashboard_and_schedule_run_in_constant_queries(
     for week in Week.objects.filter(number__lte=completed):
         week_progress_set(enrolment=enrolment, week=week, status="completed")
     client.force_login(learner)
-    for name in ["progress:dashboard", "progress:schedule"]:
+    for name in ["learner:dashboard", "learner:schedule"]:
         with django_assert_max_num_queries(10):
             assert client.get(reverse(name)).status_code == 200
 
@@ -189,7 +189,7 @@ def test_dashboard_and_schedule_run_in_constant_queries(
 def test_the_schedule_page_shows_52_dated_weeks_with_the_current_one_highlighted(client, learner, enrolment):
     client.force_login(learner)
     with freeze_time("2026-11-18"):
-        page = client.get(reverse("progress:schedule")).content.decode()
+        page = client.get(reverse("learner:schedule")).content.decode()
     assert page.count('<tr id="week-') == 52
     assert re.search(r'<tr id="week-3" class="current" aria-current="date">\s*<td>3</td>', page)
     assert page.count("Overdue") == 2
@@ -210,7 +210,7 @@ def test_an_action_never_sends_the_learner_to_another_host_or_fails_after_it_ran
         client.post(reverse("progress:pause"))
     response = client.post(reverse(action), {"next": target})
     assert response.status_code == 302
-    assert response["Location"] == reverse("progress:dashboard")
+    assert response["Location"] == reverse("learner:dashboard")
 
 
 @pytest.mark.django_db

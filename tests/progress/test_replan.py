@@ -234,7 +234,7 @@ def test_the_dashboard_offers_a_preview_and_the_preview_a_confirmation(client, l
     complete(enrolment, 1, 4)
     client.force_login(learner)
     with freeze_time(WEEK_5):
-        dashboard = client.get(reverse("progress:dashboard")).content.decode()
+        dashboard = client.get(reverse("learner:dashboard")).content.decode()
         assert f'href="{reverse("progress:replan")}"' in dashboard
         page = client.get(reverse("progress:replan")).content.decode()
         assert not ScheduleChange.objects.exists()

@@ -30,9 +30,9 @@ from progress.services import (
     enrolment_save_by_staff,
     enrolment_update_settings,
     schedule_replan,
-    standings_refresh_due,
     week_progress_set,
 )
+from progress.standings import standings_refresh_due
 from progress.tasks import refresh_due_standings
 from tests.factories import UserFactory
 

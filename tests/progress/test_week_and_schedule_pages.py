@@ -21,7 +21,7 @@ def enrolment(learner):
 @pytest.mark.django_db
 def test_the_week_page_puts_the_learning_content_before_the_progress_form(client, learner, enrolment):
     client.force_login(learner)
-    page = client.get(reverse("progress:week", args=[7])).content.decode()
+    page = client.get(reverse("learner:week", args=[7])).content.decode()
     objectives, resources = page.index(">Learning objectives<"), page.index(">Resources<")
     form = page.index('id="my-progress"')
     assert objectives < resources < form
@@ -30,7 +30,7 @@ def test_the_week_page_puts_the_learning_content_before_the_progress_form(client
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("name", "number", "previous", "following"),
-    [("progress:week", 7, 6, 8), ("progress:week", 1, None, 2), ("curriculum:week-detail", 52, 51, None)],
+    [("learner:week", 7, 6, 8), ("learner:week", 1, None, 2), ("curriculum:week-detail", 52, 51, None)],
 )
 def test_a_week_links_to_its_neighbours(client, learner, enrolment, name, number, previous, following):
     client.force_login(learner)
@@ -45,16 +45,16 @@ def test_the_breadcrumb_links_to_the_phase(client, learner, enrolment):
     page = client.get(reverse("curriculum:week-detail", args=[30])).content.decode()
     assert f'href="{reverse("curriculum:overview")}#phase-2">Phase 2:' in page
     client.force_login(learner)
-    page = client.get(reverse("progress:week", args=[30])).content.decode()
-    assert f'href="{reverse("progress:schedule")}#phase-2">Phase 2:' in page
-    assert 'id="phase-2"' in client.get(reverse("progress:schedule")).content.decode()
+    page = client.get(reverse("learner:week", args=[30])).content.decode()
+    assert f'href="{reverse("learner:schedule")}#phase-2">Phase 2:' in page
+    assert 'id="phase-2"' in client.get(reverse("learner:schedule")).content.decode()
 
 
 @pytest.mark.django_db
 def test_the_schedule_has_a_section_per_phase_only_the_current_one_marked(client, learner, enrolment):
     client.force_login(learner)
     with freeze_time("2026-11-18"):  # week 3, phase 1
-        page = client.get(reverse("progress:schedule")).content.decode()
+        page = client.get(reverse("learner:schedule")).content.decode()
     sections = re.findall(
         r'<details class="phase-group" open( data-current)?>\s*<summary><h2 id="phase-(\d)">', page
     )
@@ -82,7 +82,7 @@ def test_the_schedule_shows_each_weeks_quiz_result(client, learner, enrolment, c
     submission = submission_create(learner=learner, quiz=quiz, answers=wrong)
     submission_grade(submission_id=submission.pk)
     client.force_login(learner)
-    page = client.get(reverse("progress:schedule")).content.decode()
+    page = client.get(reverse("learner:schedule")).content.decode()
     row = re.search(r'<tr id="week-1".*?</tr>', page, re.S).group(0)
     assert re.search(
         r'data-label="Quiz"><span class="tag bad">Failed</span>\s*<span class="small">best 0%</span>', row

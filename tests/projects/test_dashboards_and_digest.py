@@ -23,7 +23,7 @@ def test_the_dashboard_shows_this_weeks_project_and_its_status(client, learner, 
     client.force_login(learner)
 
     def card() -> str:
-        page = client.get(reverse("progress:dashboard")).content.decode()
+        page = client.get(reverse("learner:dashboard")).content.decode()
         start = page.index('<section class="card" aria-labelledby="week-project">')
         return " ".join(page[start : page.index("</section>", start)].split())
 
@@ -33,7 +33,7 @@ def test_the_dashboard_shows_this_weeks_project_and_its_status(client, learner, 
     assert '<span class="tag warn">Waiting for review</span> version 1' in card()
     review(mentor, version, decision="changes_requested")
     assert '<span class="tag warn">Changes requested</span> version 1' in card()
-    page = client.get(reverse("progress:dashboard")).content.decode()
+    page = client.get(reverse("learner:dashboard")).content.decode()
     assert "Changes requested on version 1 of “Benchmark an inference setup”" in page  # the notice
 
 
@@ -42,7 +42,7 @@ def test_a_week_whose_project_is_not_published_shows_no_card(client, learner, in
 
     Project.objects.filter(week__number=WEEK).update(is_published=False)
     client.force_login(learner)
-    page = client.get(reverse("progress:dashboard")).content.decode()
+    page = client.get(reverse("learner:dashboard")).content.decode()
     assert f"Week {WEEK}:" in page  # the week itself is shown
     assert 'aria-labelledby="week-project"' not in page
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from projects.models import Project
-from projects.selectors import rubric_problems
+from projects.rubric import rubric_problems
 from tests.conftest import REPO
 
 FIXTURE = REPO / "fixtures" / "projects.json"

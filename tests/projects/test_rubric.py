@@ -6,8 +6,7 @@ from django.core.exceptions import ValidationError
 
 from curriculum.models import Week
 from projects.models import Criterion, Level, Project, Score
-from projects.rubric import CriterionScore, LevelRange, fail_reasons, passes, range_problems
-from projects.selectors import rubric_problems
+from projects.rubric import CriterionScore, LevelRange, fail_reasons, passes, range_problems, rubric_problems
 
 
 def test_overlapping_ranges_are_named():

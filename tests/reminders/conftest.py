@@ -7,7 +7,7 @@ import pytest
 
 from curriculum.models import Week
 from progress.models import Enrolment, WeekProgress
-from progress.services import standing_refresh, standings_refresh_due
+from progress.standings import standing_refresh, standings_refresh_due
 from reminders.selectors import reminder_candidate_id_pages
 from reminders.tasks import send_reminder_batch
 from tests.factories import UserFactory

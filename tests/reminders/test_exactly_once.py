@@ -11,7 +11,7 @@ from django.test import TestCase
 from freezegun import freeze_time
 
 from notifications.models import Email, Notice
-from notifications.services import emails_claim, emails_send
+from notifications.outbox import emails_claim, emails_send
 from notifications.tasks import send_emails, sweep_emails
 from progress.models import Standing
 from reminders.services import reminder_batch_enqueue

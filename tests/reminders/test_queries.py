@@ -13,7 +13,7 @@ from freezegun import freeze_time
 from accounts.models import User
 from curriculum.models import Week
 from progress.models import Enrolment, ScheduleChange, Standing, WeekProgress
-from progress.services import standing_refresh
+from progress.standings import standing_refresh
 from reminders.selectors import reminders_due
 from reminders.services import reminder_batch_enqueue
 from tests.outbox import outbox_sent_here

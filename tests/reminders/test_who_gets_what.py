@@ -10,7 +10,8 @@ from freezegun import freeze_time
 from curriculum.models import Week
 from notifications.models import Email
 from progress.models import Enrolment
-from progress.services import schedule_replan, standing_refresh
+from progress.services import schedule_replan
+from progress.standings import standing_refresh
 from tests.reminders.conftest import RUN, run_reminders
 
 SITE = "[AI/ML Curriculum] "  # every subject names the site (SITE_NAME's default)

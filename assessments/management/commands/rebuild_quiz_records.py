@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from assessments.services import quiz_records_rebuild_all
+from assessments.records import quiz_records_rebuild_all
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from progress.services import standings_rebuild_all
+from progress.standings import standings_rebuild_all
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """The progress page's reads: one learner's standing, quizzes, phases, plan against actual, week map and
 forecast, from the owners' selectors (progress, assessments, curriculum) — nothing is computed twice.
 
-Who may see it: `progress.selectors.enrolments_visible_to`, the one rule (the learner, their mentor
+Who may see it: `progress.scope.enrolments_visible_to`, the one rule (the learner, their mentor
 while they mentor the enrolment, staff).
 """
 
@@ -14,20 +14,15 @@ from django.urls import reverse
 
 from accounts.models import User
 from assessments.models import QuizRecord
-from assessments.selectors import QuizSummary, quiz_record_of, quiz_summaries_for
+from assessments.selectors import quiz_record_of
+from assessments.summaries import QuizSummary, quiz_summaries_for
 from charts.svg import LineChart, Marker, Series, Span, line_chart
 from curriculum.selectors import week_count
-from gradebook.plan import Forecast, Pause, actual_points, finish_forecast, plan_points
+from learner.plan import Forecast, Pause, actual_points, finish_forecast, plan_points
 from progress.models import Enrolment, ScheduleChange, Standing
 from progress.schedule import build_schedule, weeks_phrase
-from progress.selectors import (
-    CURRENT_STATUSES,
-    LearnerOverview,
-    enrolment_latest_for,
-    enrolments_visible_to,
-    learner_overview,
-    today_for,
-)
+from progress.scope import CURRENT_STATUSES, enrolment_latest_for, enrolments_visible_to
+from progress.selectors import LearnerOverview, learner_overview, today_for
 from projects.selectors import ProjectLine, project_lines_of, week_project_annotations
 
 
@@ -167,7 +162,7 @@ class ProgressReport:
 
 def _week_href(enrolment: Enrolment, number: int, *, own: bool) -> str:
     if own:
-        return reverse("progress:week", args=[number])
+        return reverse("learner:week", args=[number])
     if enrolment.status in CURRENT_STATUSES:
         return reverse("mentoring:learner", args=[enrolment.pk]) + f"#week-{number}"
     return reverse("curriculum:week-detail", args=[number])

@@ -14,13 +14,15 @@ from freezegun import freeze_time
 from assessments import autograding
 from assessments import services as assessment_services
 from assessments.grading import percent_text
-from assessments.selectors import quiz_record_of, quiz_summaries_for
+from assessments.selectors import quiz_record_of
+from assessments.summaries import quiz_summaries_for
 from curriculum.models import Week
 from curriculum.selectors import week_count
-from gradebook.plan import Pause, actual_points, finish_forecast
-from gradebook.selectors import progress_report, report_enrolments_visible_to
+from learner.plan import Pause, actual_points, finish_forecast
+from learner.progress_report import progress_report, report_enrolments_visible_to
 from progress import services as progress_services
 from progress.models import Enrolment, Standing
+from progress.standings import standing_refresh
 from tests.assessments.conftest import half_answers, make_quiz, perfect_answers
 
 MONDAY = date(2026, 11, 2)
@@ -45,7 +47,7 @@ def complete(enrolment, numbers, *, on: date) -> None:
 
 def report_of(enrolment, *, today: date):
     with freeze_time(today):
-        progress_services.standing_refresh(enrolment_ids=[enrolment.pk])
+        standing_refresh(enrolment_ids=[enrolment.pk])
         fresh = report_enrolments_visible_to(user=enrolment.learner).get(pk=enrolment.pk)
         return progress_report(enrolment=fresh, viewer=enrolment.learner, today=today)
 
@@ -68,9 +70,9 @@ def test_the_figures_are_the_stored_standing_and_the_quiz_results(client, learne
             )
             autograding.submission_grade(submission_id=submission.pk)
     with freeze_time(MONDAY + timedelta(days=30)):
-        progress_services.standing_refresh(enrolment_ids=[enrolment.pk])
+        standing_refresh(enrolment_ids=[enrolment.pk])
         client.force_login(learner)
-        page = client.get(reverse("gradebook:mine")).content.decode()
+        page = client.get(reverse("learner:progress")).content.decode()
         summaries = quiz_summaries_for(learner=learner)
     standing = Standing.objects.get(enrolment=enrolment)
     record = quiz_record_of(learner)
@@ -108,7 +110,7 @@ def test_the_map_has_a_linked_cell_per_curriculum_week_and_a_legend(client, lear
     complete(enrolment, [1], on=MONDAY + timedelta(days=3))
     with freeze_time(MONDAY + timedelta(days=22)):  # week 4; weeks 2 and 3 to catch up
         client.force_login(learner)
-        page = client.get(reverse("gradebook:mine")).content.decode()
+        page = client.get(reverse("learner:progress")).content.decode()
     cells = re.findall(r'<a class="cell (\w+)" href="([^"]+)"', page)
     assert len(cells) == week_count()
     assert cells[:5] == [
@@ -213,7 +215,7 @@ def test_the_forecast_follows_the_plan_until_two_weeks_are_done_and_reports_a_fi
 def test_who_may_open_a_learners_progress_page(client, learner, other_learner, mentor, other_mentor, staff):
     enrolment = enrolled(learner, start=MONDAY, mentor=mentor)
     enrolled(other_learner, start=MONDAY, mentor=other_mentor)
-    url = reverse("gradebook:learner", args=[enrolment.pk])
+    url = reverse("learner:learner-progress", args=[enrolment.pk])
     assert client.get(url).status_code == 302  # log in first
     for user, status in [
         (learner, 200),
@@ -236,7 +238,7 @@ def test_the_page_takes_the_same_few_queries_whatever_the_data(
     enrolment = enrolled(learner, start=MONDAY, mentor=mentor)
     client.force_login(learner)
     with freeze_time(MONDAY + timedelta(days=50)), CaptureQueriesContext(connection) as few:
-        assert client.get(reverse("gradebook:mine")).status_code == 200
+        assert client.get(reverse("learner:progress")).status_code == 200
     complete(enrolment, range(1, 9), on=MONDAY + timedelta(days=40))
     for number in (1, 2, 3):
         quiz = make_quiz(week=number)
@@ -247,11 +249,13 @@ def test_the_page_takes_the_same_few_queries_whatever_the_data(
         progress_services.schedule_replan(enrolment=enrolment, changed_by=learner)
     with freeze_time(MONDAY + timedelta(days=50)):
         with django_assert_max_num_queries(len(few)):
-            assert client.get(reverse("gradebook:mine")).status_code == 200
+            assert client.get(reverse("learner:progress")).status_code == 200
         mentor_client = type(client)()
         mentor_client.force_login(mentor)
         with django_assert_max_num_queries(10):
-            assert mentor_client.get(reverse("gradebook:learner", args=[enrolment.pk])).status_code == 200
+            assert (
+                mentor_client.get(reverse("learner:learner-progress", args=[enrolment.pk])).status_code == 200
+            )
     assert len(few) <= 10
 
 
@@ -267,7 +271,7 @@ def test_every_project_shows_its_latest_status_and_rubric_total(client, learner,
         report = report_of(enrolment, today=MONDAY + timedelta(days=3))
         lines = {line.week_number: line for line in report.projects}
         client.force_login(learner)
-        page = client.get(reverse("gradebook:mine")).content.decode()
+        page = client.get(reverse("learner:progress")).content.decode()
     reviewed.refresh_from_db()
     assert {21, 22, 38, 51, 52} <= set(lines)
     assert (lines[21].status_label, lines[21].total_points) == (

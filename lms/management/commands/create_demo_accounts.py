@@ -9,7 +9,7 @@ from accounts.services import demo_accounts_create
 from curriculum.models import Week
 from mentoring.services import mentees_assign
 from progress.models import Enrolment
-from progress.selectors import enrolment_latest_for
+from progress.scope import enrolment_latest_for
 from progress.services import enrolment_create, week_progress_set
 
 DEMO_ACCOUNTS = [

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 
-class GradebookConfig(AppConfig):
+class LearnerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
-    name = "gradebook"
-    verbose_name = "Progress page"
+    name = "learner"
+    verbose_name = "Learner pages"

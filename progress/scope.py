@@ -1,0 +1,69 @@
+"""Who may see which enrolment: the learner their own, a mentor the current enrolments assigned to
+them, staff all. Every app scopes its rows through these (a mentor's access follows the enrolment)."""
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+from progress.models import Enrolment
+
+CURRENT_STATUSES = (Enrolment.Status.ACTIVE, Enrolment.Status.PAUSED)
+
+
+def enrolment_current_for(*, learner: User) -> Enrolment | None:
+    """The learner's active or paused enrolment, with the mentor loaded; None if not enrolled."""
+    return (
+        Enrolment.objects.select_related("mentor")
+        .filter(learner=learner, status__in=CURRENT_STATUSES)
+        .first()
+    )
+
+
+def enrolment_latest_for(*, learner: User, with_mentor: bool = False) -> Enrolment | None:
+    """The enrolment the learner's pages show: the current one, else the most recent. Its learner is
+    `learner` itself (every learner page reads it; a join would load the same row again). The mentor
+    is joined only `with_mentor` (the API's enrolment shows them; the pages mostly do not, and a
+    joined user row costs every page a wide SELECT)."""
+    enrolments = Enrolment.objects.select_related("mentor") if with_mentor else Enrolment.objects.all()
+    enrolment = enrolments.filter(learner_id=learner.pk).order_by("-created_at").first()
+    if enrolment is not None:
+        enrolment.learner = learner
+    return enrolment
+
+
+def enrolments_mentored_by(*, mentor: User) -> QuerySet[Enrolment]:
+    """The one rule of a mentor's access: the enrolments assigned to them that are current (active or
+    paused). When an enrolment is completed, or another mentor is assigned, the mentor's access to it
+    ends (staff keep it; the learner keeps their own): a mentor never sees a learner's later enrolment,
+    nor the one they used to mentor. Whatever belongs to an enrolment (its schedule, progress, feedback,
+    the submissions made under it) follows it."""
+    return Enrolment.objects.filter(mentor=mentor, status__in=CURRENT_STATUSES)
+
+
+def enrolments_visible_to(*, user: User) -> QuerySet[Enrolment]:
+    """The one place that scopes enrolments: learners see their own, mentors those they mentor now
+    (`enrolments_mentored_by`), staff all."""
+    enrolments = Enrolment.objects.select_related("learner", "mentor")
+    if not user.is_authenticated:
+        return enrolments.none()
+    if user.is_staff:
+        return enrolments
+    if user.is_mentor:
+        return enrolments.filter(Q(pk__in=enrolments_mentored_by(mentor=user).values("pk")) | Q(learner=user))
+    return enrolments.filter(learner=user)
+
+
+def can_mentor(user: User) -> bool:
+    return user.is_authenticated and (user.is_staff or user.is_mentor)
+
+
+def mentee_enrolments_for(*, user: User) -> QuerySet[Enrolment]:
+    """The one place that scopes mentoring: a mentor's current mentees (progress's one rule of a mentor's
+    access, `enrolments_mentored_by`); staff see every current learner."""
+    enrolments = Enrolment.objects.select_related("learner", "mentor").filter(status__in=CURRENT_STATUSES)
+    if not user.is_authenticated:
+        return enrolments.none()
+    if user.is_staff:
+        return enrolments
+    if user.is_mentor:
+        return enrolments_mentored_by(mentor=user).select_related("learner", "mentor")
+    return enrolments.none()
