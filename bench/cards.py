@@ -115,7 +115,8 @@ def due_count_timings(samples: int = 200) -> None:
     from django.db import connection
 
     from accounts.models import User
-    from cards.selectors import active_cards, day_end_of, due_summary_for
+    from cards.models import Card
+    from cards.selectors import day_end_of, due_before, due_summary_for
     from progress.models import Enrolment
 
     enrolments = list(
@@ -132,7 +133,9 @@ def due_count_timings(samples: int = 200) -> None:
         timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
     learner = User.objects.get(pk=enrolments[0].learner_id)
-    query = active_cards().filter(learner=learner, due__lt=day_end_of(enrolments[0])).order_by().values("id")
+    query = (
+        Card.objects.filter(due_before(day_end_of(enrolments[0])), learner=learner).order_by().values("id")
+    )
     sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) SELECT COUNT(*) FROM ({sql}) AS due", params)

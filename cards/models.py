@@ -5,6 +5,8 @@ that lists (due today, the mentor table) filter and count in SQL; `cards.schedul
 the library's `fsrs.Card` and back. Reviews are a log: they never touch quiz grades or attempts.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -58,6 +60,11 @@ class Card(models.Model):
     @property
     def is_retired(self) -> bool:
         return self.retired_at is not None
+
+    def is_due(self, *, before: datetime) -> bool:
+        """`selectors.due_before`'s twin: active and falling due before `before` (the end of the
+        learner's day)."""
+        return self.retired_at is None and self.due < before
 
 
 class Review(models.Model):

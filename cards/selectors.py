@@ -1,7 +1,7 @@
 """Reads of review cards. `cards_visible_to` is the one place that scopes them.
 
 "Due" is the learner's day: a card counts as due when it falls due before their next midnight, in
-their time zone (`progress.selectors.next_midnight_for`), so the dashboard's count is the day's work.
+their time zone (`due_before`, the one rule), so the dashboard's count is the day's work.
 """
 
 import math
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import Count, Expression, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Window
 from django.utils import timezone
 
 from accounts.models import User
@@ -21,6 +21,7 @@ from cards import scheduling
 from cards.models import RETENTION_DEFAULT, Card, Review, ReviewProfile
 from lms.lookups import AnyOf
 from progress.models import Enrolment
+from progress.predicates import NextMidnight
 from progress.scope import enrolment_latest_for, enrolments_mentored_by
 from progress.selectors import next_midnight_for
 
@@ -66,11 +67,18 @@ def active_cards() -> QuerySet[Card]:
     return Card.objects.filter(retired_at__isnull=True)
 
 
+def due_before(before: datetime | Expression) -> Q:
+    """The one rule of a due card: active, and falling due before `before` — the end of the learner's
+    day (`day_end_of`; in a list of many learners, each one's `progress.predicates.NextMidnight`), so
+    that every page counts the day's work alike. Its twin is `Card.is_due`."""
+    return Q(retired_at__isnull=True, due__lt=before)
+
+
 def due_cards_for(*, learner: User, before: datetime) -> QuerySet[Card]:
     """The learner's cards due before `before`, earliest first, with question and choices (2 queries)."""
     return (
         active_cards()
-        .filter(learner=learner, due__lt=before)
+        .filter(due_before(before), learner=learner)
         .select_related("question__quiz__week")
         .prefetch_related("question__choices")
         .order_by("due", "id")
@@ -85,7 +93,7 @@ class DueSummary:
 
 def due_summary_for(*, learner: User, before: datetime) -> DueSummary:
     """How many cards are due today and about how long they take (one query)."""
-    count = active_cards().filter(learner_id=learner.pk, due__lt=before).count()
+    count = Card.objects.filter(due_before(before), learner_id=learner.pk).count()
     return DueSummary(count=count, minutes=minutes_for(count))
 
 
@@ -111,7 +119,7 @@ def due_counts_for(*, day_ends: Mapping[int, datetime]) -> dict[int, int]:
         return {}
     condition = Q()
     for end, ids in by_end.items():
-        condition |= Q(AnyOf(F("learner_id"), ids), due__lt=end)
+        condition |= Q(AnyOf(F("learner_id"), ids)) & due_before(end)
     rows = active_cards().filter(condition).order_by().values("learner_id").annotate(n=Count("id"))
     return {row["learner_id"]: row["n"] for row in rows}
 
@@ -194,7 +202,7 @@ def card_stats_for(*, learner: User, before: datetime, now: datetime | None = No
         User.objects.filter(pk=learner.pk)
         .values(
             active=_count_by_learner(active),
-            due=_count_by_learner(active.filter(due__lt=before)),
+            due=_count_by_learner(active.filter(due_before(before))),
             reviewed=_count_by_learner(recent),
             retention=F("review_profile__retention_estimate"),
             by_phase=F("review_profile__retention_by_phase"),
@@ -232,8 +240,11 @@ CARD_RETENTION = "learner__review_profile__retention_estimate"
 
 def card_columns(*, now: datetime) -> dict[str, object]:
     return {
+        # Each learner's day, as on their own pages and their mentor's page of them.
         "cards_due": _count_by_learner(
-            active_cards().filter(learner_id=OuterRef("learner_id"), due__lte=now)
+            Card.objects.filter(
+                due_before(NextMidnight(now, OuterRef("timezone"))), learner_id=OuterRef("learner_id")
+            )
         ),
         "cards_reviewed_7d": _count_by_learner(
             Review.objects.filter(learner_id=OuterRef("learner_id"), reviewed_at__gte=now - RECENT)

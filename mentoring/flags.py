@@ -21,13 +21,13 @@ from assessments.selectors import (
     has_failed_quiz,
     has_reviews_waiting,
 )
+from progress import predicates
 from progress.models import Enrolment
-from progress.selectors import INACTIVE_AFTER
 from projects.selectors import project_waiting
 
 FLAGS = {
     "behind": "Behind schedule",
-    "inactive": f"Inactive ≥ {INACTIVE_AFTER.days} days",
+    "inactive": f"Inactive ≥ {predicates.inactive_days()} days",
     "failed_quiz": "Failed quiz",
     "pending_review": "Answers to review",
     "project_waiting": "Project waiting for review",
@@ -35,8 +35,8 @@ FLAGS = {
 
 
 FLAG_CONDITIONS: dict[str, Callable[[datetime], Q]] = {
-    "behind": lambda now: Q(standing__weeks_behind__gt=0),
-    "inactive": lambda now: Q(last_activity_at__lte=now - INACTIVE_AFTER),
+    "behind": lambda now: predicates.behind(),
+    "inactive": lambda now: predicates.inactive(now=now),
     "failed_quiz": lambda now: has_failed_quiz(),
     "pending_review": lambda now: has_reviews_waiting(),
     "project_waiting": lambda now: Q(project_waiting()),
@@ -62,7 +62,7 @@ def flag_condition(flag: str, now: datetime) -> Q:
     return FLAG_CONDITIONS[flag](now)
 
 
-def raised(condition: Q) -> Case:
+def raised_flag(condition: Q) -> Case:
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
@@ -88,7 +88,7 @@ def mentee_flags_computed(*, enrolment_ids: Sequence[int]) -> list[tuple[int, bo
     """(enrolment id, failed quiz, pending review, project waiting) of these enrolments, from the flags'
     conditions: what `mentoring.services.mentee_flags_refresh` stores. One query."""
     now = timezone.now()
-    raised = {flag: raised(flag_condition(flag, now)) for flag in STORED_FLAGS}
+    raised = {flag: raised_flag(flag_condition(flag, now)) for flag in STORED_FLAGS}
     rows = Enrolment.objects.filter(pk__in=enrolment_ids).annotate(**raised).values_list("pk", *STORED_FLAGS)
     return [(pk, *(bool(value) for value in values)) for pk, *values in rows]  # type: ignore[misc]
 
@@ -97,4 +97,4 @@ def flag_count(now: datetime) -> Any:
     """How many flags a row has (the default order): the stored ones counted (`MenteeFlags`, none without
     a row), the ones that change with time computed."""
     stored = Coalesce(F("mentee_flags__count"), Value(0), output_field=IntegerField())
-    return sum((raised(flag_condition(flag, now)) for flag in LIVE_FLAGS), start=stored)
+    return sum((raised_flag(flag_condition(flag, now)) for flag in LIVE_FLAGS), start=stored)

@@ -20,9 +20,9 @@ from assessments.selectors import (
     QUIZ_RECORD,
 )
 from mentoring.flags import FLAGS
+from progress import predicates
 from progress.models import Enrolment, Standing
 from progress.schedule import weeks_phrase
-from progress.selectors import INACTIVE_AFTER
 
 ModelT = TypeVar("ModelT", bound=Model)
 
@@ -245,10 +245,10 @@ def mentee_row(values: Sequence[Any], *, now: datetime | None = None) -> MenteeR
         cards_retention_by_phase=retention_by_phase,
         project_waiting=bool(project_is_waiting),
     )
-    if row.weeks_behind:
+    if predicates.is_behind(weeks_behind=row.weeks_behind):
         row.flags.append("behind")
         row.reasons.append(f"{weeks_phrase(row.weeks_behind)} overdue")
-    if now - row.last_activity >= INACTIVE_AFTER:
+    if predicates.is_inactive(last_activity_at=row.last_activity, now=now):
         row.flags.append("inactive")
         row.reasons.append(f"no activity for {row.days_inactive} days")
     if row.quiz.failed_quizzes:

@@ -16,22 +16,24 @@ from assessments.selectors import (
     submitted_between,
     weeks_submitted_by_learner,
 )
+from progress import predicates
 from progress.activity import progress_marked_between, week_back, weeks_back, weeks_marked_by_learner
 from progress.models import Enrolment, Standing
 
 # The mentor workspace's charts: each segment is one of these conditions on the table's rows, so that a
 # chart's count and the table it links to are the same query's (mentoring.workspace).
+State = Standing.State
 STANDING_GROUPS: dict[str, tuple[str, Q]] = {
-    "ahead": ("Ahead", Q(standing__weeks_behind=0, standing__state=Standing.State.AHEAD)),
-    "on_track": ("On track", Q(standing__weeks_behind=0, standing__state=Standing.State.ON_TRACK)),
-    "behind_1": ("1 week to catch up", Q(standing__weeks_behind=1)),
-    "behind_2": ("2 weeks to catch up", Q(standing__weeks_behind=2)),
-    "behind_3": ("3+ weeks to catch up", Q(standing__weeks_behind__gte=3)),
+    "ahead": ("Ahead", predicates.behind_by(0) & Q(standing__state=Standing.State.AHEAD)),
+    "on_track": ("On track", predicates.behind_by(0) & Q(standing__state=Standing.State.ON_TRACK)),
+    "behind_1": ("1 week to catch up", predicates.behind_by(1)),
+    "behind_2": ("2 weeks to catch up", predicates.behind_by(2)),
+    "behind_3": ("3+ weeks to catch up", predicates.behind_by(3, or_more=True)),
     "other": (
         "Paused, starting or done",
-        Q(
-            standing__weeks_behind=0,
-            standing__state__in=[Standing.State.PAUSED, Standing.State.NOT_STARTED, Standing.State.COMPLETED],
+        predicates.behind_by(0)
+        & Q(
+            standing__state__in=[Standing.State.PAUSED, Standing.State.NOT_STARTED, Standing.State.COMPLETED]
         ),
     ),
 }

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,6 +28,7 @@ from mentoring.segments import (
     quiz_results_by_phase,
 )
 from mentoring.table import mentee_table
+from progress import predicates
 from progress.models import Enrolment
 from progress.schedule import weeks_phrase
 from projects.selectors import versions_waiting_in
@@ -197,7 +198,7 @@ def _mentor_lines(rows: QuerySet[Enrolment]) -> list[MentorLine]:
         rows.values("mentor_id", *(f"mentor__{field}" for field in PERSON_NAME_FIELDS))
         .annotate(
             learners=Count("pk"),
-            to_catch_up=Count("pk", filter=Q(standing__weeks_behind__gt=0)),
+            to_catch_up=Count("pk", filter=predicates.behind()),
             reviews=Count("pk", filter=has_reviews_waiting()),
         )
         .order_by("mentor__email")

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -13,17 +13,11 @@ from django.utils import timezone
 from curriculum.models import Phase, Week
 from curriculum.selectors import week_count, week_phase_numbers
 from progress.models import Enrolment, ScheduleChange, Standing, WeekProgress
+from progress.predicates import next_midnight
 from progress.schedule import PlannedWeek, Schedule, Shift, build_schedule
 from progress.scope import CURRENT_STATUSES
 
 PhaseKey = TypeVar("PhaseKey")
-
-INACTIVE_AFTER = timedelta(days=14)
-"""A learner with no activity for this long is *inactive*: mentors see a flag, reminders change tone."""
-
-
-def is_inactive(*, last_activity_at: datetime, now: datetime) -> bool:
-    return now - last_activity_at >= INACTIVE_AFTER
 
 
 def today_for(enrolment: Enrolment) -> date:
@@ -43,9 +37,7 @@ def stood_still_on(enrolment: Enrolment) -> date | None:
 
 def next_midnight_for(enrolment: Enrolment) -> datetime:
     """When the learner's date changes next (their current week, overdue weeks… may change with it)."""
-    zone = ZoneInfo(enrolment.timezone)
-    tomorrow = timezone.now().astimezone(zone).date() + timedelta(days=1)
-    return datetime.combine(tomorrow, time.min, tzinfo=zone)
+    return next_midnight(now=timezone.now(), zone=enrolment.timezone)
 
 
 def shifts_by_enrolment(*, enrolment_ids: Iterable[int] | QuerySet[Any]) -> dict[int, list[Shift]]:

@@ -32,7 +32,7 @@ def subject_for(*, kind: str, standing: ComposedStanding, weeks: Mapping[int, We
         behind = standing.weeks_behind
         first = standing.overdue_weeks[0]
         return f"You are {behind} week{'s' if behind != 1 else ''} behind: finish week {first} or re-plan"
-    if kind == rules.INACTIVE:
+    if kind == rules.GONE_QUIET:
         return "Pick up where you left off"
     return f"Week {current}: {weeks[current].topic}" if current in weeks else f"Week {current}"
 
@@ -102,7 +102,7 @@ class ReminderComposer:
         }
         self.content_templates = {
             (kind, part): jinja.get_template(f"reminders/email/_{kind}.{part}")
-            for kind in (rules.WEEKLY, rules.BEHIND, rules.INACTIVE)
+            for kind in (rules.WEEKLY, rules.BEHIND, rules.GONE_QUIET)
             for part in ("txt", "html")
         }
         self.rendered_content = contents_of_run(run, weeks=weeks) if run else {}
