@@ -7,14 +7,22 @@ from accounts.models import User
 from accounts.services import user_name_set
 
 
-class SignupForm(forms.Form):
-    name = forms.CharField(
+def display_name_field() -> forms.CharField:
+    """The person's display name as a form field: the one definition, for sign-up and Settings."""
+    return forms.CharField(
         label="Your name",
         max_length=150,
         required=False,
-        help_text="How your mentor and the site show you (empty: your e-mail address).",
+        help_text=(
+            "How your mentor and the site show you. Empty: the first and last name on your account, "
+            "or else your e-mail address."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
+
+
+class SignupForm(forms.Form):
+    name = display_name_field()
 
     def signup(self, request: HttpRequest, user: User) -> None:
         user_name_set(user=user, name=self.cleaned_data["name"])

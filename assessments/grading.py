@@ -83,8 +83,13 @@ class GradeResult:
         return percent_of(self.score, self.max_score)
 
     def passed(self, pass_mark_percent: int) -> bool | None:
-        percent = self.percent
-        return None if percent is None else percent >= pass_mark_percent
+        return is_passing(self.percent, pass_mark_percent)
+
+
+def is_passing(percent: Decimal | None, pass_mark_percent: int) -> bool | None:
+    """The one rule of a passed attempt: its final percentage reaches the quiz's pass mark; None while
+    it has none (an answer waits for review)."""
+    return None if percent is None else percent >= pass_mark_percent
 
 
 def percent_of(score: Decimal, max_score: Decimal) -> Decimal:

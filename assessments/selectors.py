@@ -135,20 +135,24 @@ def most_missed_questions(*, quiz: Quiz, limit: int = 10) -> list[MissedQuestion
     ]
 
 
+def quizzes_unpassed_by(*, learner_id: int) -> QuerySet[Quiz]:
+    """The one rule of "not passed": the published quizzes of which no attempt of the learner's passed
+    (whether they tried or not)."""
+    passed = Submission.objects.filter(learner_id=learner_id, passed=True, quiz_id=OuterRef("pk"))
+    return Quiz.objects.filter(is_published=True).filter(~Exists(passed))
+
+
 def unpassed_quiz_weeks_for(*, learner_id: int) -> set[int]:
     """Weeks with a published quiz that the learner has not passed."""
-    passed = Submission.objects.filter(learner_id=learner_id, passed=True).values("quiz_id")
-    return set(
-        Quiz.objects.filter(is_published=True).exclude(pk__in=passed).values_list("week__number", flat=True)
-    )
+    return set(quizzes_unpassed_by(learner_id=learner_id).values_list("week__number", flat=True))
 
 
 def week_quiz_annotations(*, learner_id: int) -> dict[str, Exists]:
     """An expression for week rows: `quiz_unpassed`, the week has a published quiz the learner has not
-    passed (`unpassed_quiz_weeks_for`'s rule), so a page that reads the weeks needs no query more."""
-    passed = Submission.objects.filter(learner_id=learner_id, passed=True, quiz_id=OuterRef("pk"))
-    unpassed = Quiz.objects.filter(week_id=OuterRef("pk"), is_published=True).filter(~Exists(passed))
-    return {"quiz_unpassed": Exists(unpassed)}
+    passed (`quizzes_unpassed_by`), so a page that reads the weeks needs no query more."""
+    return {
+        "quiz_unpassed": Exists(quizzes_unpassed_by(learner_id=learner_id).filter(week_id=OuterRef("pk")))
+    }
 
 
 def submissions_of_enrolment(*, enrolment_id: int) -> QuerySet[Submission]:

@@ -290,7 +290,7 @@ def submission_score_update(*, submission: Submission) -> None:
     submission.score = totals["score"] or Decimal(0)
     if totals["waiting"] == 0:
         submission.percent = grading.percent_of(submission.score, submission.max_score or Decimal(0))
-        submission.passed = submission.percent >= submission.quiz.pass_mark_percent
+        submission.passed = grading.is_passing(submission.percent, submission.quiz.pass_mark_percent)
         submission.status = Submission.Status.GRADED
         submission.graded_at = timezone.now()
     submission.save(update_fields=["score", "percent", "passed", "status", "graded_at"])

@@ -14,14 +14,14 @@ from curriculum.models import Week
 from curriculum.selectors import resources_of, week_with_neighbours
 from learner.progress_report import own_enrolment, progress_report, report_enrolments_visible_to
 from lms.forms import add_validation_error, posted_data
-from mentoring.selectors import feedback_for, phase_reviews_for
+from mentoring.selectors import feedback_for, phase_reviews_for, reply_refusal
 from notifications.selectors import notices_for
 from progress import services
 from progress.dashboard import dashboard_overview
 from progress.decorators import with_enrolment
 from progress.forms import WeekProgressForm
 from progress.models import Enrolment
-from progress.scope import CURRENT_STATUSES, enrolments_visible_to
+from progress.scope import enrolments_visible_to
 from progress.selectors import learner_overview, schedule_for, week_plan_for
 from projects.selectors import has_published_project, project_card_for
 
@@ -99,11 +99,8 @@ def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpRespons
     quiz = quiz_summary_for(learner=enrolment.learner, week=curriculum_week)
     feedback = feedback_for(enrolment=enrolment, week=curriculum_week)
     # The learner may answer their mentor's feedback (mentoring.services.feedback_reply_create).
-    can_reply = bool(
-        enrolment.mentor_id
-        and enrolment.status in CURRENT_STATUSES
-        and any(not item.from_learner for item in feedback)
-    )
+    commented = any(not item.from_learner for item in feedback)
+    can_reply = reply_refusal(enrolment=enrolment, mentor_has_commented=commented) is None
     context = {
         "can_reply": can_reply,
         "previous": previous,

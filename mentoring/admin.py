@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from accounts.models import User
+from lms.record_admin import ServiceWrittenAdmin
 from lms.stored_admin import StoredStateAdmin
 from mentoring.models import MenteeFlags, PhaseReview, WeekFeedback
 from mentoring.services import mentee_flags_refresh, mentees_assign
@@ -85,7 +86,8 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(WeekFeedback)
-class WeekFeedbackAdmin(admin.ModelAdmin):
+class WeekFeedbackAdmin(ServiceWrittenAdmin):
+    written_through = "mentors and staff leave feedback on the learner's page under Mentoring."
     list_display = ("enrolment", "week", "author", "from_learner", "created_at")
     list_select_related = ("enrolment__learner", "week", "author")
     search_fields = ("enrolment__learner__email", "body")
@@ -95,7 +97,11 @@ class WeekFeedbackAdmin(admin.ModelAdmin):
 
 
 @admin.register(PhaseReview)
-class PhaseReviewAdmin(admin.ModelAdmin):
+class PhaseReviewAdmin(ServiceWrittenAdmin):
+    written_through = (
+        "mentors and staff sign off or return a phase on the learner's page under Mentoring "
+        "(which issues the certificate and tells the learner)."
+    )
     list_display = ("enrolment", "phase", "decision", "reviewer", "created_at")
     list_select_related = ("enrolment__learner", "phase", "reviewer")
     list_filter = ("decision", "phase")

@@ -15,6 +15,7 @@ from assessments.selectors import (
 from curriculum.models import Week
 from mentoring.models import PhaseReview, WeekFeedback
 from progress.models import Enrolment
+from progress.scope import CURRENT_STATUSES
 from progress.selectors import LearnerOverview, learner_overview
 from projects.selectors import sign_off_projects_missing
 
@@ -125,3 +126,16 @@ def phases_ready_for_review(
             reasons.append(f"quizzes not passed: weeks {', '.join(map(str, failing))}")
         blockers[phase_number] = reasons
     return blockers
+
+
+def reply_refusal(*, enrolment: Enrolment, mentor_has_commented: bool) -> str | None:
+    """Why the learner may not answer their mentor's feedback on a week, or None when they may: the one
+    rule that the week page (whether to offer the form) and `services.feedback_reply_create` (whether
+    to save) both ask. Only on a current enrolment with a mentor who has commented on the week."""
+    if enrolment.status not in CURRENT_STATUSES:
+        return "Only the learner can reply on their own weeks."
+    if enrolment.mentor_id is None:
+        return "You have no mentor to reply to."
+    if not mentor_has_commented:
+        return "There is no feedback on this week to reply to yet."
+    return None

@@ -21,7 +21,7 @@ from credentials.services import certificates_issue_for_sign_off
 from curriculum.models import Phase, Week
 from mentoring.flags import STORED_FLAGS, enrolments_with_quiz_flags_changed, mentee_flags_computed
 from mentoring.models import MenteeFlags, PhaseReview, WeekFeedback
-from mentoring.selectors import phases_ready_for_review
+from mentoring.selectors import phases_ready_for_review, reply_refusal
 from mentoring.table import mentee_rows
 from notifications.selectors import email_exists
 from notifications.services import email_enqueue, notify
@@ -118,11 +118,12 @@ def feedback_reply_create(*, learner: User, enrolment: Enrolment, week: Week, bo
     mentor has commented on."""
     if enrolment.learner_id != learner.pk or enrolment.status not in CURRENT_STATUSES:
         raise PermissionDenied("Only the learner can reply on their own weeks.")
+    commented = WeekFeedback.objects.filter(enrolment=enrolment, week=week, from_learner=False).exists()
+    refusal = reply_refusal(enrolment=enrolment, mentor_has_commented=commented)
+    if refusal is not None:
+        raise ValidationError(refusal)
     mentor = enrolment.mentor
-    if mentor is None:
-        raise ValidationError("You have no mentor to reply to.")
-    if not WeekFeedback.objects.filter(enrolment=enrolment, week=week, from_learner=False).exists():
-        raise ValidationError("There is no feedback on this week to reply to yet.")
+    assert mentor is not None  # (reply_refusal: a reply needs a mentor)
     body = body.strip()
     if not body:
         raise ValidationError({"body": "Write a reply."})

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from lms.record_admin import ServiceWrittenAdmin
 from lms.stored_admin import StoredStateAdmin
 from progress import services, standings
 from progress.models import Enrolment, ScheduleChange, Standing, WeekProgress
@@ -40,7 +41,8 @@ class EnrolmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(WeekProgress)
-class WeekProgressAdmin(admin.ModelAdmin):
+class WeekProgressAdmin(ServiceWrittenAdmin):
+    written_through = "learners mark their weeks on their week pages (each change refreshes their standing)."
     list_display = ("enrolment", "week", "status", "started_at", "completed_at")
     list_filter = ("status", "week__phase")
     list_select_related = ("enrolment__learner", "week")

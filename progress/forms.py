@@ -7,6 +7,7 @@ from django.conf import settings
 from django.forms.renderers import Jinja2 as Jinja2FormRenderer
 from django.utils import timezone
 
+from accounts.forms import display_name_field
 from lms.forms import DateInput
 from progress.models import Enrolment, ScheduleChange, WeekProgress
 from progress.timezones import canonical_timezone, timezone_aliases, timezone_choices
@@ -95,13 +96,7 @@ class WeekProgressForm(forms.Form):
 
 
 class LearnerSettingsForm(forms.Form):
-    name = forms.CharField(
-        label="Your name",
-        max_length=150,
-        required=False,
-        help_text="How your mentor and the site show you (empty: your e-mail address).",
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
+    name = display_name_field()
     timezone = TimezoneField()
     reminder_cadence = forms.ChoiceField(
         choices=Enrolment.ReminderCadence.choices, label="Reminder e-mails", widget=forms.RadioSelect
