@@ -78,3 +78,17 @@ def test_production_settings_pass_check_deploy():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_ci_fails_when_chromium_is_missing(tmp_path):
+    """With CI=true, a run that would have to skip the browser tests stops with an error instead."""
+    env = {**os.environ, "CI": "true", "CHROMIUM_PATH": str(tmp_path / "no-chromium")}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "tests/e2e/"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "CI=true and Chromium is missing" in result.stdout + result.stderr

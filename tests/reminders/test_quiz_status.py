@@ -1,15 +1,10 @@
 """The weekly reminder shows this week's quiz status, loaded per batch (assessments' own rules)."""
 
-import pytest
 from django.core import mail
 from freezegun import freeze_time
 
 from curriculum.models import Week
 from tests.reminders.conftest import RUN, run_reminders
-
-assessments_selectors = pytest.importorskip("assessments.selectors")
-if not hasattr(assessments_selectors, "summarise"):
-    pytest.skip("assessments has no quiz summaries yet", allow_module_level=True)
 
 
 @freeze_time(RUN)
