@@ -56,7 +56,10 @@ def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
 @with_enrolment
 def schedule(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
     quizzes = quiz_summaries_for(learner=enrolment.learner)
-    context = {"overview": learner_overview(enrolment=enrolment, quizzes=quizzes), "read_only": False}
+    overview = learner_overview(
+        enrolment=enrolment, quizzes=quizzes, week_annotations={"has_project": has_published_project()}
+    )
+    context = {"overview": overview, "read_only": False}
     return render(request, "learner/schedule.html", context)
 
 
@@ -65,7 +68,10 @@ def learner_schedule(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     """A learner's schedule as their mentor or staff see it (read-only)."""
     enrolment = get_object_or_404(enrolments_visible_to(user=request.user), pk=enrolment_id)  # type: ignore[arg-type]
     read_only = enrolment.learner_id != request.user.pk
-    context = {"overview": learner_overview(enrolment=enrolment), "read_only": read_only}
+    overview = learner_overview(
+        enrolment=enrolment, week_annotations={"has_project": has_published_project()}
+    )
+    context = {"overview": overview, "read_only": read_only}
     return render(request, "learner/schedule.html", context)
 
 
@@ -98,11 +104,14 @@ def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpRespons
             return redirect("learner:week", number=number)
     quiz = quiz_summary_for(learner=enrolment.learner, week=curriculum_week)
     feedback = feedback_for(enrolment=enrolment, week=curriculum_week)
+    # The week's project (brief, the learner's status, what to do next): e-mails and the calendar link here.
+    project_card = project_card_for(enrolment_id=enrolment.pk, week=curriculum_week)
     # The learner may answer their mentor's feedback (mentoring.services.feedback_reply_create).
     commented = any(not item.from_learner for item in feedback)
     can_reply = reply_refusal(enrolment=enrolment, mentor_has_commented=commented) is None
     context = {
         "can_reply": can_reply,
+        "project_card": project_card,
         "previous": previous,
         "following": following,
         "feedback": feedback,

@@ -22,6 +22,7 @@ from curriculum.models import Phase, Week
 from mentoring.flags import STORED_FLAGS, enrolments_with_quiz_flags_changed, mentee_flags_computed
 from mentoring.models import MenteeFlags, PhaseReview, WeekFeedback
 from mentoring.selectors import phases_ready_for_review, reply_refusal
+from mentoring.signoff import decision_refusal, phase_state_of
 from mentoring.table import mentee_rows
 from notifications.selectors import email_exists
 from notifications.services import email_enqueue, notify
@@ -165,6 +166,13 @@ def phase_review_create(
     review.full_clean()
     try:
         with transaction.atomic():
+            # The lifecycle's guard (signoff.ALLOWED), under a lock on the enrolment: two reviews of one
+            # phase at once take turns, and the second sees the first's decision.
+            Enrolment.objects.select_for_update().filter(pk=enrolment.pk).values_list("pk").get()
+            state = phase_state_of(enrolment=enrolment, phase=phase)
+            refusal = decision_refusal(state=state, decision=decision, phase_number=phase.number)
+            if refusal is not None:
+                raise ValidationError(refusal)
             review.save()
             phase_review_email_enqueue(review=review)
             if review.decision == PhaseReview.Decision.SIGNED_OFF:

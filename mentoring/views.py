@@ -291,12 +291,18 @@ def learner_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
             **week_quiz_annotations(learner_id=enrolment.learner_id),
         },
     )
+    reviews = phase_reviews_for(enrolment=enrolment)
     context = {
         "enrolment": enrolment,
         "overview": overview,
         "feedback_by_week": by_week,
-        "reviews": phase_reviews_for(enrolment=enrolment),
-        "blockers": phases_ready_for_review(enrolment=enrolment, overview=overview),
+        "reviews": reviews,
+        # A signed-off phase is final (mentoring.signoff): no review form for it.
+        "blockers": {
+            number: reasons
+            for number, reasons in phases_ready_for_review(enrolment=enrolment, overview=overview).items()
+            if not (number in reviews and reviews[number].is_signed_off)
+        },
         "submissions": submissions_of_enrolment(enrolment_id=enrolment.pk),
         "weak_spots": weak_spots_for(enrolment_id=enrolment.pk),
         "review_stats": card_stats_for(learner=enrolment.learner, before=day_end_of(enrolment)),
