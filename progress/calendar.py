@@ -7,14 +7,33 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from progress.models import Enrolment
 from progress.selectors import LearnerOverview
 
 
-def schedule_calendar(overview: LearnerOverview) -> bytes:
+def _calendar() -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", "-//AI-ML curriculum LMS//Schedule//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "AI/ML curriculum schedule")
+    return calendar
+
+
+def left_calendar(*, enrolment: Enrolment) -> bytes:
+    """The feed of a learner who left the curriculum: no weeks, and a note saying why (calendar apps
+    show the description; the weeks they had disappear at their next refresh)."""
+    calendar = _calendar()
+    left_on = enrolment.ended_on.isoformat() if enrolment.ended_on else "recently"
+    calendar.add(
+        "x-wr-caldesc",
+        f"You left the curriculum ({left_on}), so this calendar has no weeks. Enrol again and it shows "
+        f"your new schedule: {settings.SITE_URL}{reverse('progress:enrol')}",
+    )
+    return calendar.to_ical()
+
+
+def schedule_calendar(overview: LearnerOverview) -> bytes:
+    calendar = _calendar()
     stamp = timezone.now()
     host = settings.SITE_URL.split("://", 1)[-1]
     for row in overview.rows:

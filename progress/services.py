@@ -43,12 +43,31 @@ def enrolment_create(
     enrolment.full_clean()
     try:
         with transaction.atomic():
+            _calendar_feed_move(to=enrolment)
             enrolment.save()
             standing_refresh(enrolment_ids=[enrolment.pk])
             enrolment_saved.send(sender=Enrolment, enrolment_id=enrolment.pk)
     except IntegrityError as error:  # a concurrent enrolment won the race past full_clean
         raise ValidationError("You are already enrolled.") from error
     return enrolment
+
+
+def _calendar_feed_move(*, to: Enrolment) -> None:
+    """A learner has one calendar feed, and it follows their current enrolment: a new enrolment takes
+    the previous one's secret link (so a subscribed calendar shows the new dates at its next refresh),
+    and the previous enrolment gets a fresh token nobody knows (only one link per learner is live)."""
+    previous = (
+        Enrolment.objects.select_for_update()
+        .filter(learner_id=to.learner_id)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if previous is None:
+        return
+    token = previous.calendar_token
+    previous.calendar_token = new_calendar_token()
+    previous.save(update_fields=["calendar_token"])
+    to.calendar_token = token
 
 
 def enrolment_update_settings(

@@ -18,7 +18,7 @@ from accounts.services import user_name_set
 from curriculum.selectors import week_count
 from lms.forms import add_validation_error, posted_data
 from progress import services
-from progress.calendar import schedule_calendar
+from progress.calendar import left_calendar, schedule_calendar
 from progress.decorators import with_enrolment
 from progress.forms import (
     EnrolmentForm,
@@ -266,9 +266,13 @@ CALENDAR_FEED_MAX_AGE = 300  # seconds
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The secret-URL iCalendar feed: the token is the credential, so no log-in."""
     enrolment = get_object_or_404(Enrolment.objects.select_related("learner"), calendar_token=token)
-    response = HttpResponse(
-        schedule_calendar(learner_overview(enrolment=enrolment)), content_type="text/calendar"
-    )
+    # The link follows the learner's current enrolment (services._calendar_feed_move); after leaving, the
+    # feed empties (with a note), so a subscriber never keeps the abandoned dates.
+    if enrolment.status == Enrolment.Status.LEFT:
+        body = left_calendar(enrolment=enrolment)
+    else:
+        body = schedule_calendar(learner_overview(enrolment=enrolment))
+    response = HttpResponse(body, content_type="text/calendar")
     response["Content-Disposition"] = 'inline; filename="schedule.ics"'
     # Calendar apps may keep the feed 5 minutes: a rotated (revoked) link stops working within that.
     response["Cache-Control"] = f"private, max-age={CALENDAR_FEED_MAX_AGE}"
