@@ -21,7 +21,7 @@ from progress.dashboard import dashboard_overview
 from progress.decorators import with_enrolment
 from progress.forms import WeekProgressForm
 from progress.models import Enrolment
-from progress.scope import enrolments_visible_to
+from progress.scope import enrolments_visible_to, other_enrolments_visible_to
 from progress.selectors import learner_overview, schedule_for, week_plan_for
 from projects.selectors import has_published_project, project_card_for
 
@@ -29,7 +29,8 @@ from projects.selectors import has_published_project, project_card_for
 @with_enrolment
 def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
     if enrolment.status == Enrolment.Status.LEFT:
-        context = {"enrolment": enrolment, "schedule": schedule_for(enrolment)}
+        others = other_enrolments_visible_to(user=request.user, enrolment=enrolment)  # type: ignore[arg-type]
+        context = {"enrolment": enrolment, "schedule": schedule_for(enrolment), "others": others}
         return render(request, "progress/left.html", context)
     overview = dashboard_overview(
         enrolment=enrolment, week_annotations={"has_project": has_published_project()}
@@ -59,7 +60,8 @@ def schedule(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
     overview = learner_overview(
         enrolment=enrolment, quizzes=quizzes, week_annotations={"has_project": has_published_project()}
     )
-    context = {"overview": overview, "read_only": False}
+    others = other_enrolments_visible_to(user=request.user, enrolment=enrolment)  # type: ignore[arg-type]
+    context = {"overview": overview, "read_only": False, "others": others}
     return render(request, "learner/schedule.html", context)
 
 
@@ -67,11 +69,13 @@ def schedule(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
 def learner_schedule(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     """A learner's schedule as their mentor or staff see it (read-only)."""
     enrolment = get_object_or_404(enrolments_visible_to(user=request.user), pk=enrolment_id)  # type: ignore[arg-type]
-    read_only = enrolment.learner_id != request.user.pk
+    # Read-only for everyone: the learner's own actions (re-plan, undo) belong to their current schedule.
+    read_only = True
     overview = learner_overview(
         enrolment=enrolment, week_annotations={"has_project": has_published_project()}
     )
-    context = {"overview": overview, "read_only": read_only}
+    others = other_enrolments_visible_to(user=request.user, enrolment=enrolment)  # type: ignore[arg-type]
+    context = {"overview": overview, "read_only": read_only, "others": others}
     return render(request, "learner/schedule.html", context)
 
 
@@ -146,4 +150,5 @@ def learner_progress(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 def _render(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
     report = progress_report(enrolment=enrolment, viewer=request.user)  # type: ignore[arg-type]
     own = enrolment.learner_id == request.user.pk
-    return render(request, "learner/progress.html", {"report": report, "own": own})
+    others = other_enrolments_visible_to(user=request.user, enrolment=enrolment)  # type: ignore[arg-type]
+    return render(request, "learner/progress.html", {"report": report, "own": own, "others": others})

@@ -67,3 +67,14 @@ def mentee_enrolments_for(*, user: User) -> QuerySet[Enrolment]:
     if user.is_mentor:
         return enrolments_mentored_by(mentor=user).select_related("learner", "mentor")
     return enrolments.none()
+
+
+def other_enrolments_visible_to(*, user: User, enrolment: Enrolment) -> list[Enrolment]:
+    """The learner's other enrolments (earlier ones, after leaving and enrolling again) that `user` may
+    see — the learner all of theirs, a mentor those they mentor now, staff all — newest first."""
+    return list(
+        enrolments_visible_to(user=user)
+        .filter(learner_id=enrolment.learner_id)
+        .exclude(pk=enrolment.pk)
+        .order_by("-created_at", "-pk")
+    )
