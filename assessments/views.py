@@ -40,7 +40,9 @@ def quiz_take(request: HttpRequest, number: int) -> HttpResponse:
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            messages.success(request, "Submitted. Your answers are being graded.")
+            # The result page says how the grading stands (grading, waiting for review, the result): a
+            # message saying "being graded" would stand above a result already graded.
+            messages.success(request, "Your answers are submitted.")
             return redirect(submission)
     context = {"quiz": quiz, "form": form, "attempts_left": max(0, quiz.max_attempts - used)}
     return render(request, "assessments/quiz_take.html", context, status=400 if form.errors else 200)

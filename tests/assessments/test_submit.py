@@ -4,6 +4,7 @@ from unittest.mock import patch
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import TestCase
 from django.urls import reverse
 
 from assessments import autograding, services
@@ -158,8 +159,24 @@ def test_the_page_submits_and_redirects_to_the_result(client, quiz, learner):
     assert response.status_code == 302
     assert response.url == reverse("assessments:submission-detail", args=[submission.pk])
     page = client.get(response.url).content.decode()
+    assert "Your answers are submitted." in page
     assert "Grading…" in page
     assert '<meta http-equiv="refresh" content="2">' in page
+
+
+@pytest.mark.django_db
+def test_a_result_graded_before_the_page_loads_says_nothing_of_grading(client, quiz, learner, celery_eager):
+    client.force_login(learner)
+    data = {f"question_{qid}": value for qid, value in perfect_answers(quiz).items()}
+    q = questions(quiz)
+    data[f"question_{q['multiple'].pk}"] = [str(v) for v in data[f"question_{q['multiple'].pk}"]]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("assessments:quiz-take", args=[1]), data)
+    assert Submission.objects.get().status == Submission.Status.GRADED
+    page = client.get(response.url).content.decode()
+    assert "being graded" not in page
+    assert "Grading…" not in page
+    assert "Your answers are submitted." in page
 
 
 @pytest.mark.django_db
