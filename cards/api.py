@@ -89,6 +89,8 @@ class CardReviewView(generics.GenericAPIView):
             )
         except Card.DoesNotExist as error:  # retired meanwhile
             raise Http404("No such card to review.") from error
+        except ValidationError as error:  # not due (rated already)
+            return Response({"detail": " ".join(error.messages)}, status=status.HTTP_409_CONFLICT)
         card.refresh_from_db()
         result = {"review": review, "card": card, "back": card_back_for(card=card).__dict__}
         return Response(ReviewResultSerializer(result).data, status=status.HTTP_201_CREATED)

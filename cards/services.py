@@ -23,7 +23,8 @@ from assessments.practice import (
 from assessments.review import review_for
 from cards import scheduling
 from cards.models import RETENTION_MAX, RETENTION_MIN, Card, Review, ReviewProfile
-from cards.selectors import desired_retention_of, retention_estimates
+from cards.selectors import desired_retention_of, retention_estimates, time_zone_of
+from progress.predicates import next_midnight
 
 DURATION_MAX_MS = 60 * 60 * 1000  # a review left open longer than an hour says nothing about recall
 
@@ -103,9 +104,14 @@ def card_review(
     suggested_rating: int | None = None,
     answer_correct: bool | None = None,
     duration_ms: int | None = None,
+    showing: int | None = None,
     now: datetime | None = None,
 ) -> Review:
     """Record one review of the learner's card and schedule it with the `fsrs` scheduler.
+
+    A card is rated only while it is due (`Card.is_due` before the end of the learner's day at `now`),
+    and once per showing: `showing` is the card's `reviews_count` when its answer was shown (the web
+    page's signed token carries it), so the same page posted twice records one review.
 
     The card's row is locked for the review (select_for_update): two tabs rating the same card each
     record their review, the second on top of the first's state, never both from the same state.
@@ -122,6 +128,10 @@ def card_review(
     scheduler = scheduling.scheduler_for(desired_retention_of(learner_id=learner.pk))
     with transaction.atomic():
         card = Card.objects.select_for_update().get(pk=card_id, learner=learner, retired_at__isnull=True)
+        if showing is not None and showing != card.reviews_count:
+            raise ValidationError({"rating": "This card was rated already: here is the next one."})
+        if not card.is_due(before=next_midnight(now=now, zone=time_zone_of(learner=learner))):
+            raise ValidationError({"rating": "This card is not due yet: rate it when it comes back."})
         due_before = card.due
         reviewed, _ = scheduler.review_card(
             scheduling.fsrs_card_of(card), Rating(rating), scheduling.utc(now), duration_ms

@@ -77,7 +77,13 @@ def review_answer(request: HttpRequest, card_id: int) -> HttpResponse:
         return render(request, "cards/review_question.html", {"card": card, "form": form}, status=400)
     seconds = max(0.0, timezone.now().timestamp() - float(values.get("shown", 0)))
     suggested = suggested_rating(correct=check.correct, partly=check.partly, seconds=seconds)
-    token = token_for(card=card.pk, suggested=suggested, correct=check.correct, ms=int(seconds * 1000))
+    token = token_for(
+        card=card.pk,
+        suggested=suggested,
+        correct=check.correct,
+        ms=int(seconds * 1000),
+        showing=card.reviews_count,
+    )
     context = {
         "card": card,
         "given": form.cleaned_data.get("answer"),
@@ -117,9 +123,13 @@ def review_rate(request: HttpRequest, card_id: int) -> HttpResponse:
             suggested_rating=values.get("suggested"),
             answer_correct=values.get("correct"),
             duration_ms=values.get("ms"),
+            showing=values.get("showing", -1),  # (a token without it is from before: refused as stale)
         )
-    except (Card.DoesNotExist, ValidationError):
+    except Card.DoesNotExist:
         messages.error(request, "That card can no longer be reviewed.")
+        return redirect("cards:review")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
         return redirect("cards:review")
     messages.success(request, f"Recorded. This card comes back {comes_back_phrase(recorded.due_after)}.")
     return redirect("cards:review")

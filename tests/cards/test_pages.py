@@ -130,6 +130,7 @@ def test_the_review_page_takes_as_many_queries_for_1000_cards_as_for_one(
 
 
 def test_the_mentor_sees_due_reviewed_and_retention_per_phase(client, learner, mentor, finished):
+    Card.objects.filter(learner=learner).update(due=timezone.now() - timedelta(days=3))  # due then
     for card in Card.objects.filter(learner=learner):
         card_review(learner=learner, card_id=card.pk, rating=3, now=timezone.now() - timedelta(days=2))
     client.force_login(mentor)
@@ -194,6 +195,7 @@ def test_no_guess_is_judged_while_the_quiz_can_still_be_attempted(client, learne
 def test_the_learners_stats_and_the_mentor_table_show_the_same_stored_retention(client, learner, finished):
     """Reviewed days ago: the estimate stored then (and by the daily task) is what the stats, the
     mentor's page of the learner and the mentor table all show — never a fresher figure on one page."""
+    Card.objects.filter(learner=learner).update(due=timezone.now() - timedelta(days=6))  # due then
     for card in Card.objects.filter(learner=learner):
         card_review(learner=learner, card_id=card.pk, rating=3, now=timezone.now() - timedelta(days=5))
     stored = learner.review_profile.retention_estimate
@@ -201,3 +203,19 @@ def test_the_learners_stats_and_the_mentor_table_show_the_same_stored_retention(
     assert stats.retention.overall == stored
     assert stats.retention.by_phase == {1: learner.review_profile.retention_by_phase["1"]}
     assert (stats.active, stats.reviewed_last_7_days) == (3, 3)
+
+
+def test_the_rating_page_posted_twice_records_one_review(client, learner, finished):
+    """The signed token of a showing is good for one rating: a replayed POST records nothing more."""
+    from cards.forms import token_for
+
+    card = Card.objects.filter(learner=learner).first()
+    token = token_for(card=card.pk, suggested=3, correct=True, ms=2000, showing=card.reviews_count)
+    client.force_login(learner)
+    for _ in range(2):
+        response = client.post(
+            reverse("cards:rate", args=[card.pk]), {"token": token, "rating": "4"}, follow=True
+        )
+        assert response.status_code == 200
+    assert Review.objects.filter(card=card).count() == 1
+    assert "rated already" in response.content.decode()

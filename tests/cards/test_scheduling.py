@@ -38,7 +38,9 @@ def test_ratings_move_the_due_date_as_the_fsrs_scheduler_does(learner, retention
         desired_retention_set(learner=learner, desired_retention=retention)
     library = Scheduler(desired_retention=retention)
     expected = FsrsCard(due=START)
-    for seed, (rating, when) in enumerate(HISTORY):
+    for seed, (rating, planned) in enumerate(HISTORY):
+        card.refresh_from_db()
+        when = max(planned, card.due)  # a card is rated only once due (cards.services.card_review)
         random.seed(seed)  # the same fuzz for both
         card_review(learner=learner, card_id=card.pk, rating=int(rating), now=when)
         random.seed(seed)
@@ -187,3 +189,19 @@ def test_the_suggested_rating_follows_correctness_and_time(correct, partly, seco
 
     suggestion = suggested_rating(correct=correct, partly=partly, seconds=seconds)
     assert suggestion == (None if expected is None else int(expected))
+
+
+def test_a_card_is_rated_only_while_due_and_once_per_showing(learner):
+    """Seven 'easy' ratings in a row moved a card two months and made its retention 100 %: now a rating
+    needs the card due, and the page's token (its showing) is good for one rating."""
+    card = card_for(learner, make_quiz(week=1), now=START)
+    card_review(learner=learner, card_id=card.pk, rating=4, showing=0, now=START)
+    with pytest.raises(ValidationError, match="rated already"):
+        card_review(learner=learner, card_id=card.pk, rating=4, showing=0, now=START)
+    with pytest.raises(ValidationError, match="not due yet"):
+        card_review(learner=learner, card_id=card.pk, rating=4, now=START + timedelta(minutes=5))
+    card.refresh_from_db()
+    assert card.reviews_count == 1
+    # Once it comes back, it can be rated again.
+    card_review(learner=learner, card_id=card.pk, rating=3, showing=1, now=card.due + timedelta(minutes=1))
+    assert Card.objects.get(pk=card.pk).reviews_count == 2

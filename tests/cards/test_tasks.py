@@ -14,7 +14,7 @@ from tests.cards.conftest import card_for, graded_attempt
 
 
 def test_the_daily_task_stores_each_learners_retention_as_it_decays(learner, other_learner):
-    card = card_for(learner, make_quiz(week=1))
+    card = card_for(learner, make_quiz(week=1), now=timezone.now() - timedelta(days=30))
     card_review(learner=learner, card_id=card.pk, rating=3, now=timezone.now() - timedelta(days=30))
     first = ReviewProfile.objects.get(learner=learner).retention_estimate
     card_for(other_learner, make_quiz(week=2))  # never reviewed: no estimate
