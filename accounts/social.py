@@ -8,12 +8,14 @@ saying so on the page): an account is never taken over by a provider that return
 different address. Connecting a provider from Settings is the logged-in owner's own choice.
 """
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter, get_adapter
-from allauth.socialaccount.models import SocialAccount, SocialLogin
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialLogin
 from django.http import HttpRequest
 
 from accounts.models import User
@@ -50,6 +52,32 @@ def identity_provider_origins(request: HttpRequest) -> list[str]:
     return sorted(set(origins))
 
 
-def connected_providers_of(*, user: User) -> list[SocialAccount]:
+@dataclass(frozen=True)
+class ConnectedProvider:
+    id: int
+    provider: str  # "github", "google", or the OpenID Connect provider's id
+    name: str  # as the log-in page names it
+    account: str  # the provider's name for the person (their e-mail address or username there)
+    connected_at: datetime
+    last_login: datetime
+
+
+def connected_providers_of(*, request: HttpRequest, user: User) -> list[ConnectedProvider]:
     """The identity providers connected to this account, oldest first."""
-    return list(SocialAccount.objects.filter(user=user).order_by("date_joined", "pk"))
+    connected = []
+    for account in SocialAccount.objects.filter(user=user).order_by("date_joined", "pk"):
+        try:
+            name = account.get_provider(request).name
+        except SocialApp.DoesNotExist:  # a provider no longer configured: its account stays listed
+            name = account.provider
+        connected.append(
+            ConnectedProvider(
+                id=account.pk,
+                provider=account.provider,
+                name=name,
+                account=str(account.get_provider_account()) if name != account.provider else account.uid,
+                connected_at=account.date_joined,
+                last_login=account.last_login,
+            )
+        )
+    return connected

@@ -201,6 +201,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "api-project-review":                   (401, 403, 403, 405, 405, 405, 405, 405),
     "api-token":                            (401, 405, 405, 405, 405, 405, 405, 405),
     "api-me":                               (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-my-sign-in":                       (401, 200, 200, 200, 200, 200, 200, 200),
     "api-my-certificates":                  (401, 200, 200, 200, 200, 200, 200, 200),
     "api-my-portfolio":                     (401, 200, 200, 200, 200, 200, 200, 200),
     "api-certificate-verify":               (200, 200, 200, 200, 200, 200, 200, 200),

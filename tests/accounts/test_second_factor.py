@@ -160,3 +160,32 @@ def test_learners_are_not_required_to_enrol_one(client, settings, learner):
 def test_without_the_setting_nobody_is_required_to(client, mentor):
     client.force_login(mentor)
     assert client.get(reverse("mentoring:dashboard")).status_code == 200
+
+
+def test_guessing_the_code_is_limited_like_passwords(client, mentor):
+    """Failed codes count against the account's failed log-ins (5 in 5 minutes): then even the right
+    code is refused."""
+    secret = with_totp(mentor)
+    log_in_with_password(client, mentor)
+    wrong = "111111" if current_code(secret) != "111111" else "222222"
+    for _ in range(5):
+        client.post(reverse("mfa_authenticate"), {"code": wrong})
+
+    response = client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
+
+    assert "Too many failed login attempts" in response.content.decode()
+    assert client.get(reverse("mentoring:dashboard")).status_code == 302
+
+
+def test_the_api_tells_the_owner_their_second_factor(client, settings, mentor, learner):
+    settings.MFA_REQUIRED_FOR_STAFF_AND_MENTORS = True
+    with_totp(mentor)
+    client.force_login(mentor)
+    state = client.get("/api/v1/me/sign-in/").json()["second_factor"]
+    assert state == {
+        "enabled": True, "methods": ["totp"], "security_keys": 0, "recovery_codes_left": 10, "mandatory": True
+    }  # fmt: skip
+    client.force_login(learner)
+    state = client.get("/api/v1/me/sign-in/").json()["second_factor"]
+    assert state["enabled"] is False
+    assert state["mandatory"] is False

@@ -139,6 +139,11 @@ def test_a_learner_connects_and_disconnects_the_provider_in_settings(client, ide
     # The provider's (different) address does not replace the learner's.
     learner.refresh_from_db()
     assert learner.email != CONNECTING.email
+    # The API lists it for its owner.
+    [listed] = client.get("/api/v1/me/sign-in/").json()["providers"]
+    assert listed["provider"] == PROVIDER_ID
+    assert listed["name"] == PROVIDER_NAME
+    assert listed["id"] == account.pk
 
     response = client.post(connections, {"account": account.pk})
     assert response.status_code == 302
