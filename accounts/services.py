@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from allauth.account.utils import has_verified_email
+from allauth.mfa.utils import is_mfa_enabled
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -15,6 +16,7 @@ from django.http import HttpRequest
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
+from accounts.second_factor import second_factor_required
 
 
 def mentor_group() -> Group:
@@ -95,6 +97,11 @@ def api_token_create(*, request: HttpRequest, email: str, password: str) -> Toke
         raise ValidationError("The e-mail address and/or password you specified are not correct.")
     if settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory" and not has_verified_email(user, email):
         raise ValidationError("Verify your e-mail address first (see the link we sent you).")
+    if is_mfa_enabled(user) or second_factor_required(user):
+        # A password alone is not this account's log-in: a token must not be either.
+        raise ValidationError(
+            "This account logs in with a second factor: API tokens are not issued for a password alone."
+        )
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()  # one rotation at a time per user
         Token.objects.filter(user=user).delete()

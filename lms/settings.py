@@ -53,6 +53,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    # Single sign-on (GitHub, Google, an organisation's OpenID Connect provider) and second factors.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -92,6 +98,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff and mentors without a second factor are sent to set one up (MFA_REQUIRED_FOR_STAFF_AND_MENTORS).
+    "accounts.middleware.SecondFactorRequiredMiddleware",
+    # Sign-in pages may send their forms on to the configured identity providers (CSP form-action).
+    "accounts.middleware.IdentityProviderMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -258,6 +268,67 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # Account e-mails name the site from SITE_NAME and SITE_URL (not the Sites framework's "example.com").
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
+# The admin logs in through the site's log-in (lms/urls.py): the same limits and second factor.
+LOGIN_URL = "account_login"
+
+# --- Single sign-on (allauth.socialaccount; accounts/README.md) --------------------------------
+# A provider is offered on the log-in page once it is configured: here, from the environment, or in
+# admin's "Social applications" (not both for one provider).
+SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, Any]] = {
+    "github": {"SCOPE": ["read:user", "user:email"]},
+    "google": {
+        "SCOPE": ["profile", "email"],
+        "AUTH_PARAMS": {"access_type": "online"},
+        "OAUTH_PKCE_ENABLED": True,
+    },
+    "openid_connect": {"OAUTH_PKCE_ENABLED": True},
+}
+
+
+def _sso_app(prefix: str) -> dict[str, str] | None:
+    """A provider's client from PREFIX_CLIENT_ID and PREFIX_CLIENT_SECRET; None when neither is set."""
+    client_id = env.str(f"{prefix}_CLIENT_ID", default="")
+    secret = env.str(f"{prefix}_CLIENT_SECRET", default="")
+    if not client_id and not secret:
+        return None
+    if not client_id or not secret:
+        raise ImproperlyConfigured(f"Set both {prefix}_CLIENT_ID and {prefix}_CLIENT_SECRET, or neither.")
+    return {"client_id": client_id, "secret": secret}
+
+
+for _provider, _prefix in (("github", "GITHUB"), ("google", "GOOGLE")):
+    if _app := _sso_app(_prefix):
+        SOCIALACCOUNT_PROVIDERS[_provider]["APPS"] = [{**_app, "key": ""}]
+if _app := _sso_app("OIDC"):
+    OIDC_SERVER_URL = env.str("OIDC_SERVER_URL", default="")
+    if not OIDC_SERVER_URL.startswith(("https://", "http://")):
+        raise ImproperlyConfigured("OIDC_SERVER_URL must be the provider's http(s) address (its issuer).")
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"] = [
+        {
+            **_app,
+            "provider_id": env.str("OIDC_PROVIDER_ID", default="organisation"),
+            "name": env.str("OIDC_PROVIDER_NAME", default="your organisation"),
+            "settings": {"server_url": OIDC_SERVER_URL},
+        }
+    ]
+SOCIALACCOUNT_ADAPTER = "accounts.social.SocialAccountAdapter"
+# A provider's address signs into the existing account that has it only when both sides verified it
+# (accounts.social); anything else is a new account, or refused when the address is taken.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_STORE_TOKENS = False
+
+# --- Second factors (allauth.mfa) -----------------------------------------------------------------
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = SITE_NAME
+# WebAuthn needs a secure origin; http://localhost (the run command, tests) counts as one only with this.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False)
+# Staff and mentors (they change grades, sign phases off, edit everything) must enrol a second factor
+# before they reach any other page (accounts.middleware).
+MFA_REQUIRED_FOR_STAFF_AND_MENTORS = env.bool("MFA_REQUIRED_FOR_STAFF_AND_MENTORS", default=False)
 
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -1,3 +1,5 @@
+from allauth.account.decorators import secure_admin_login
+from allauth.urls import build_provider_urlpatterns
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
@@ -12,6 +14,10 @@ from lms import views
 handler404 = "lms.views.not_found"
 handler500 = "lms.views.server_error"
 
+# The admin has no log-in of its own: it sends to the site's (allauth's), with its rate limits, lock-out and
+# second factor, so that nobody reaches admin around them.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
@@ -21,7 +27,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # allauth's log-in page, which answers a lock-out with 429 and Retry-After.
     path("accounts/login/", accounts_views.login, name="account_login"),
-    path("accounts/", include("allauth.urls")),
+    # allauth's parts one by one (its "allauth.urls" adds deprecated redirects a new site needs not):
+    # accounts, second factors, sign-in providers (Settings) and each provider's log-in and callback.
+    path("accounts/", include("allauth.account.urls")),
+    path("accounts/2fa/", include("allauth.mfa.urls")),
+    path("accounts/3rdparty/", include("allauth.socialaccount.urls")),
+    path("accounts/", include(build_provider_urlpatterns())),
     path("curriculum/", include("curriculum.urls")),
     path("", include("progress.urls")),
     path("", include("learner.urls")),

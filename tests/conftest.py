@@ -10,6 +10,7 @@ from django.db.models import Model
 from django.test import override_settings
 
 from tests.factories import MentorFactory, StaffFactory, UserFactory
+from tests.identity_provider import identity_provider, sso_settings  # noqa: F401 (single sign-on's fixtures)
 from tests.redis_server import own_redis  # noqa: F401 (a fixture for every test module)
 
 # The roles every permission test covers, in the column order of their expectation tables. The former

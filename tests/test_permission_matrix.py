@@ -24,6 +24,8 @@ from decimal import Decimal
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib.admin.options import ModelAdmin
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -199,6 +201,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "api-project-review":                   (401, 403, 403, 405, 405, 405, 405, 405),
     "api-token":                            (401, 405, 405, 405, 405, 405, 405, 405),
     "api-me":                               (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-my-sign-in":                       (401, 200, 200, 200, 200, 200, 200, 200),
     "api-my-certificates":                  (401, 200, 200, 200, 200, 200, 200, 200),
     "api-my-portfolio":                     (401, 200, 200, 200, 200, 200, 200, 200),
     "api-certificate-verify":               (200, 200, 200, 200, 200, 200, 200, 200),
@@ -220,9 +223,39 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "account_reset_password_from_key_done": (200, 200, 200, 200, 200, 200, 200, 200),
     "account_reset_password_from_key":      (200, 200, 200, 200, 200, 200, 200, 200),
     "account_reset_password_done":          (200, 200, 200, 200, 200, 200, 200, 200),
+    # Sign-in providers (allauth.socialaccount): the user's connections; each provider's log-in and
+    # callback (none configured here: 404; tests/accounts/test_sso.py runs them against a real one).
+    "socialaccount_connections":            (302, 200, 200, 200, 200, 200, 200, 200),
+    "socialaccount_signup":                 (302, 302, 302, 302, 302, 302, 302, 302),
+    "socialaccount_login_cancelled":        (200, 200, 200, 200, 200, 200, 200, 200),
+    "socialaccount_login_error":            (401, 401, 401, 401, 401, 401, 401, 401),
+    "github_login":                         (404, 404, 404, 404, 404, 404, 404, 404),
+    "github_callback":                      (404, 404, 404, 404, 404, 404, 404, 404),
+    "google_login":                         (404, 404, 404, 404, 404, 404, 404, 404),
+    "google_callback":                      (404, 404, 404, 404, 404, 404, 404, 404),
+    "google_login_by_token":                (404, 404, 404, 404, 404, 404, 404, 404),
+    "openid_connect_login":                 (404, 404, 404, 404, 404, 404, 404, 404),
+    "openid_connect_callback":              (404, 404, 404, 404, 404, 404, 404, 404),
+    # Second factors (allauth.mfa): the user's own. Changing them asks for the password again first
+    # (a forced log-in has no recent authentication: 302 to it). The learner has recovery codes.
+    "mfa_index":                            (302, 200, 200, 200, 200, 200, 200, 200),
+    "mfa_authenticate":                     (302, 302, 302, 302, 302, 302, 302, 302),
+    "mfa_reauthenticate":                   (302, 200, 302, 302, 302, 302, 302, 302),
+    "mfa_activate_totp":                    (302, 302, 302, 302, 302, 302, 302, 302),
+    "mfa_deactivate_totp":                  (302, 404, 404, 404, 404, 404, 404, 404),
+    "mfa_view_recovery_codes":              (302, 302, 404, 404, 404, 404, 404, 404),
+    "mfa_generate_recovery_codes":          (302, 302, 302, 302, 302, 302, 302, 302),
+    "mfa_download_recovery_codes":          (302, 302, 404, 404, 404, 404, 404, 404),
+    "mfa_list_webauthn":                    (302, 200, 200, 200, 200, 200, 200, 200),
+    "mfa_add_webauthn":                     (302, 302, 302, 302, 302, 302, 302, 302),
+    "mfa_reauthenticate_webauthn":          (302, 302, 302, 302, 302, 302, 302, 302),
+    "mfa_remove_webauthn":                  (302, 302, 302, 302, 302, 302, 302, 302),
+    "mfa_edit_webauthn":                    (302, 302, 302, 302, 302, 302, 302, 302),
+    "mfa_login_webauthn":                   (302, 302, 302, 302, 302, 302, 302, 302),
     # Site-wide admin views.
     "admin:index":                          (302, 302, 302, 302, 302, 302, 302, 200),
-    "admin:login":                          (200, 200, 200, 200, 200, 200, 200, 302),
+    # The admin logs in through the site's log-in (lms/urls.py: with its limits and second factor).
+    "admin:login":                          (302, 403, 403, 403, 403, 403, 403, 302),
     "admin:logout":                         (302, 302, 302, 302, 302, 302, 302, 405),
     "admin:password_change":                (302, 302, 302, 302, 302, 302, 302, 200),
     "admin:password_change_done":           (302, 302, 302, 302, 302, 302, 302, 200),
@@ -350,6 +383,10 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
                                                             (401, 403, 403, 201, 404, 404, 404, 201)),
     "api-token":                ({},
                                                             (400, 400, 400, 400, 400, 400, 400, 400)),
+    "google_login_by_token":    ({"credential": "not-a-token"},
+                                                            (404, 404, 404, 404, 404, 404, 404, 404)),
+    "mfa_login_webauthn":       ({"credential": "{}"},
+                                                            (302, 302, 302, 302, 302, 302, 302, 302)),
     "admin:logout":             ({},
                                                             (302, 302, 302, 302, 302, 302, 302, 302)),
 }
@@ -503,6 +540,15 @@ def world(
     # Rows for the remaining admin models, so that every admin page renders something.
     EmailAddress.objects.create(user=learner, email=learner.email, verified=True, primary=True)
     Token.objects.create(user=learner)
+    # A sign-in provider set up in admin (another organisation's), connected to the learner, and the
+    # learner's recovery codes (a second factor's back-up).
+    app = SocialApp.objects.create(
+        provider="openid_connect", provider_id="other-org", name="Other", client_id="c", secret="s",
+        settings={"server_url": "https://idp.example"},
+    )  # fmt: skip
+    social = SocialAccount.objects.create(user=learner, provider="other-org", uid="ada")
+    SocialToken.objects.create(app=app, account=social, token="t")
+    RecoveryCodes.activate(learner)
     ClockedSchedule.objects.create(clocked_time=timezone.now())
     SolarSchedule.objects.create(event="sunrise", latitude=Decimal("51.5"), longitude=Decimal("0"))
     card = card_for(learner, quiz)  # a review card of the learner's (the cards app), and their settings
@@ -534,6 +580,7 @@ def world(
         "url": "no-such-admin-page/",
         "public_id": certificate.public_id,
         "slug": "ada-public",
+        "provider_id": "test-idp",
         "notice_id": str(Notice.objects.filter(recipient=learner).order_by("pk").first().pk),  # type: ignore[union-attr]
     }
     return users, values, enrolment, quiz
