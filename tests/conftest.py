@@ -26,6 +26,7 @@ CURRICULUM_FIXTURES = [
     REPO / "fixtures" / "curriculum.json",
     REPO / "fixtures" / "starter_quizzes.json",
     REPO / "fixtures" / "projects.json",
+    REPO / "fixtures" / "exercises.json",
 ]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

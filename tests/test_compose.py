@@ -98,6 +98,7 @@ def test_manage_py_commands_and_their_files_exist(compose):
     ]
     assert sorted(fixtures) == [
         "fixtures/curriculum.json",
+        "fixtures/exercises.json",
         "fixtures/projects.json",
         "fixtures/starter_quizzes.json",
     ]
