@@ -185,13 +185,16 @@
     view = new CM.EditorView({
       doc: textarea.value,
       extensions: [
-        CM.basicSetup,
-        CM.python(),
-        CM.indentUnit.of("    "),
+        // Before basicSetup, so that these keys win over its defaults (Mod-Enter inserts a blank line there).
         CM.keymap.of([
           { key: "Mod-Enter", run: function () { startRun("examples"); return true; } },
           CM.indentWithTab
         ]),
+        CM.basicSetup,
+        // The editor's own stylesheet is a <style> element it adds: the page's style nonce lets it in (CSP).
+        CM.EditorView.cspNonce.of(form.dataset.styleNonce || ""),
+        CM.python(),
+        CM.indentUnit.of("    "),
         CM.EditorView.contentAttributes.of({ "aria-label": "solution.py, your code", "aria-describedby": "editor-help" }),
         CM.EditorView.updateListener.of(function (update) { if (update.docChanged) { scheduleDraft(); } })
       ]
