@@ -173,6 +173,13 @@ class Run(models.Model):
         return self.kind == self.Kind.SUBMISSION
 
 
+RUN_REQUEST_KINDS = [
+    (Run.Kind.EXAMPLES.value, Run.Kind.EXAMPLES.label),
+    (Run.Kind.SUBMISSION.value, "Submit"),
+]
+"""What a learner asks for: "Run examples" or "Submit" (the API's choices)."""
+
+
 class Draft(models.Model):
     """The code in a learner's editor, kept as they type (one per learner and exercise)."""
 

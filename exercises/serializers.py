@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from exercises.execution import limits_of
-from exercises.models import Exercise, Run
+from exercises.models import RUN_REQUEST_KINDS, Exercise, Run
 from exercises.sandbox import limit_message, test_names
 from exercises.selectors import run_tests_for
 from projects.markdown import render_markdown
@@ -32,7 +32,7 @@ class ExerciseSerializer(serializers.ModelSerializer):
 
 class RunCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
-        choices=[Run.Kind.EXAMPLES, Run.Kind.SUBMISSION],
+        choices=RUN_REQUEST_KINDS,
         help_text="examples: the visible tests, not an attempt; submission: the hidden tests, an attempt.",
     )
     code = serializers.CharField(

@@ -18,7 +18,9 @@ from exercises.selectors import (
     exercises_visible_to,
     run_tests_for,
     runs_visible_to,
+    submissions_for_enrolment,
 )
+from progress.selectors import enrolments_visible_to
 from projects.markdown import render_markdown
 
 RECENT_RUNS = 10
@@ -88,3 +90,13 @@ def run_page(request: HttpRequest, pk: int) -> HttpResponse:
         "own": run.learner_id == request.user.pk,
     }
     return render(request, "exercises/run.html", context)
+
+
+@login_required
+def learner_runs(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    """A learner's code exercise submissions under an enrolment: the learner, their mentor, staff (the
+    mentor's page of the learner links here)."""
+    enrolments = enrolments_visible_to(user=request.user)  # type: ignore[arg-type]
+    enrolment = get_object_or_404(enrolments, pk=enrolment_id)
+    context = {"enrolment": enrolment, "runs": submissions_for_enrolment(enrolment_id=enrolment.pk)}
+    return render(request, "exercises/learner_runs.html", context)

@@ -349,6 +349,9 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "EnrolmentStatusEnum": "progress.models.Enrolment.Status",
+        "ExerciseRunKindEnum": "exercises.models.Run.Kind",
+        "ExerciseRunStatusEnum": "exercises.models.Run.Status",
+        "ExerciseRunRequestKindEnum": "exercises.models.RUN_REQUEST_KINDS",
         "WeekProgressStatusEnum": "progress.models.WeekProgress.Status",
         "QuestionKindEnum": "assessments.models.Question.Kind",
         "SubmissionStatusEnum": "assessments.models.Submission.Status",

@@ -18,7 +18,6 @@ from assessments.grading import percent_text
 from assessments.selectors import submissions_of_enrolment, weak_spots_for, week_quiz_annotations
 from cards.selectors import card_stats_for, day_end_of
 from curriculum.models import Phase, Week
-from exercises.selectors import submissions_for_enrolment as exercise_submissions_for_enrolment
 from lms.csv_export import csv_response
 from lms.forms import add_validation_error
 from mentoring import services
@@ -305,7 +304,6 @@ def learner_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
             if not (number in reviews and reviews[number].is_signed_off)
         },
         "submissions": submissions_of_enrolment(enrolment_id=enrolment.pk),
-        "exercise_runs": exercise_submissions_for_enrolment(enrolment_id=enrolment.pk),
         "weak_spots": weak_spots_for(enrolment_id=enrolment.pk),
         "review_stats": card_stats_for(learner=enrolment.learner, before=day_end_of(enrolment)),
         "feedback_form": FeedbackForm(),

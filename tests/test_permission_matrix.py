@@ -168,6 +168,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "exercises:exercise":                   (302, 200, 200, 200, 200, 200, 200, 200),
     "exercises:run-create":                 (302, 405, 405, 405, 405, 405, 405, 405),
     "exercises:run":                        (302, 200, 404, 200, 404, 404, 404, 200),
+    "exercises:learner-runs":               (302, 200, 404, 200, 404, 404, 404, 200),
     "api-exercise-list":                    (401, 200, 200, 200, 200, 200, 200, 200),
     "api-exercise-detail":                  (401, 200, 200, 200, 200, 200, 200, 200),
     "api-exercise-run-create":              (401, 405, 405, 405, 405, 405, 405, 405),
