@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from assessments.grading import Attempt, quiz_status
 from exercises.models import Exercise, Run
-from progress.selectors import enrolments_mentored_by
+from progress.scope import enrolments_mentored_by
 
 
 def exercises_visible_to(*, user: User) -> QuerySet[Exercise]:
@@ -22,7 +22,7 @@ def exercises_visible_to(*, user: User) -> QuerySet[Exercise]:
 
 def runs_visible_to(*, user: User) -> QuerySet[Run]:
     """Learners see their own runs; mentors also the submissions made under the enrolments they mentor
-    now (progress.selectors.enrolments_mentored_by); staff all."""
+    now (progress.scope.enrolments_mentored_by); staff all."""
     runs = Run.objects.select_related("exercise__week", "learner")
     if not user.is_authenticated:
         return runs.none()

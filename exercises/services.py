@@ -11,7 +11,7 @@ from redis.exceptions import RedisError
 
 from accounts.models import User
 from exercises.models import CODE_LIMIT_CHARS, Draft, Exercise, Run
-from progress.selectors import enrolment_current_for
+from progress.scope import enrolment_current_for
 from progress.services import activity_touch
 
 logger = logging.getLogger(__name__)
@@ -111,6 +111,7 @@ def exercise_check(*, exercise: Exercise, staff: User) -> tuple[Run, Run]:
 def run_enqueue(*, run_id: int) -> None:
     """Queue the run on the sandbox queue. A broker that cannot be reached loses nothing: the run stays
     pending and the sweep queues it again (the learner's request still succeeds)."""
+    # services ↔ tasks: a service queues the task, the task calls services (imported here, not above).
     from exercises.tasks import execute_run
 
     try:

@@ -20,7 +20,7 @@ from exercises.selectors import (
     runs_visible_to,
     submissions_for_enrolment,
 )
-from progress.selectors import enrolments_visible_to
+from progress.scope import enrolments_visible_to
 from projects.markdown import render_markdown
 
 RECENT_RUNS = 10

@@ -285,18 +285,13 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # process reconnects every N tasks; tasks that need a healthy connection check it at their start
 # (assessments.tasks: close_old_connections, which honours CONN_MAX_AGE and CONN_HEALTH_CHECKS).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
-# Code exercises run on their own queue, so sandbox workers (`celery -A lms worker -Q sandbox`) can live
-# on other machines than the web and the ordinary workers (which consume only the default queue).
+# Learners' code runs on its own queue (exercises/README.md): sandbox workers use `-Q sandbox`.
 CELERY_TASK_ROUTES = {"exercises.tasks.*": {"queue": "sandbox"}}
-
-# --- The code sandbox (exercises/sandbox.py) ---------------------------------------------------------
 SANDBOX_BWRAP = env.str("SANDBOX_BWRAP", default="/usr/bin/bwrap")
-# Each sandbox worker process runs its code as the host user SANDBOX_UID_BASE + (pid % SANDBOX_UID_COUNT):
-# unprivileged, owning nothing, and one of its own, so one run's process limit never counts another's.
+# The unprivileged host user of a worker process's runs: BASE + pid % COUNT (exercises/sandbox.py).
 SANDBOX_UID_BASE = env.int("SANDBOX_UID_BASE", default=200000)
 SANDBOX_UID_COUNT = env.int("SANDBOX_UID_COUNT", default=50000)
-# A run claimed by a worker longer ago than this is taken over by another (its worker died); longer than
-# the longest run (30 s CPU limit + start-up).
+# A run claimed longer ago is taken over (its worker died): longer than the longest run.
 SANDBOX_STALE_CLAIM_SECONDS = env.int("SANDBOX_STALE_CLAIM_SECONDS", default=90)
 
 # --- Credentials (certificates signed as Open Badges 3.0 VC-JWTs: see credentials/README.md) ------
