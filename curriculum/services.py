@@ -57,6 +57,7 @@ CONTENT_MODELS = frozenset(
         "projects.project",
         "projects.criterion",
         "projects.level",
+        "exercises.exercise",
     }
 )
 

@@ -12,6 +12,7 @@ from assessments.summaries import quiz_summaries_for, quiz_summary_for
 from cards.selectors import day_end_of, due_summary_for
 from curriculum.models import Week
 from curriculum.selectors import resources_of, week_with_neighbours
+from exercises.selectors import exercise_summaries_for
 from learner.progress_report import own_enrolment, progress_report, report_enrolments_visible_to
 from lms.forms import add_validation_error, posted_data
 from mentoring.selectors import feedback_for, phase_reviews_for, reply_refusal
@@ -120,6 +121,7 @@ def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpRespons
         "following": following,
         "feedback": feedback,
         "quiz": quiz,
+        "exercises": exercise_summaries_for(learner=enrolment.learner, week_number=curriculum_week.number),
         "week": curriculum_week,
         "resources": found.resources,
         "enrolment": enrolment,

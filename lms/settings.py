@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "mentoring",
     "credentials",
     "projects",
+    "exercises",
     # The project itself, for its wiring commands (create_demo_accounts): it may import every app.
     "lms",
 ]
@@ -365,6 +366,14 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # process reconnects every N tasks; tasks that need a healthy connection check it at their start
 # (assessments.tasks: close_old_connections, which honours CONN_MAX_AGE and CONN_HEALTH_CHECKS).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
+# Learners' code runs on its own queue (exercises/README.md): sandbox workers use `-Q sandbox`.
+CELERY_TASK_ROUTES = {"exercises.tasks.*": {"queue": "sandbox"}}
+SANDBOX_BWRAP = env.str("SANDBOX_BWRAP", default="/usr/bin/bwrap")
+# The unprivileged host user of a worker process's runs: BASE + pid % COUNT (exercises/sandbox.py).
+SANDBOX_UID_BASE = env.int("SANDBOX_UID_BASE", default=200000)
+SANDBOX_UID_COUNT = env.int("SANDBOX_UID_COUNT", default=50000)
+# A run claimed longer ago is taken over (its worker died): longer than the longest run.
+SANDBOX_STALE_CLAIM_SECONDS = env.int("SANDBOX_STALE_CLAIM_SECONDS", default=90)
 
 # --- Credentials (certificates signed as Open Badges 3.0 VC-JWTs: see credentials/README.md) ------
 # The Ed25519 private key, base64url (`manage.py credentials_keygen`); keep it secret and backed up.
@@ -416,6 +425,9 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "EnrolmentStatusEnum": "progress.models.Enrolment.Status",
+        "ExerciseRunKindEnum": "exercises.models.Run.Kind",
+        "ExerciseRunStatusEnum": "exercises.models.Run.Status",
+        "ExerciseRunRequestKindEnum": "exercises.models.RUN_REQUEST_KINDS",
         "WeekProgressStatusEnum": "progress.models.WeekProgress.Status",
         "QuestionKindEnum": "assessments.models.Question.Kind",
         "SubmissionStatusEnum": "assessments.models.Submission.Status",

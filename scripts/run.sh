@@ -20,6 +20,6 @@ export DATABASE_URL=${DATABASE_URL:-sqlite:///db.sqlite3}
 unset CELERY_BROKER_URL CELERY_RESULT_BACKEND
 
 "$VENV/bin/python" manage.py migrate --noinput
-"$VENV/bin/python" manage.py load_curriculum fixtures/curriculum.json fixtures/starter_quizzes.json fixtures/projects.json
+"$VENV/bin/python" manage.py load_curriculum fixtures/curriculum.json fixtures/starter_quizzes.json fixtures/projects.json fixtures/exercises.json
 "$VENV/bin/python" manage.py create_demo_accounts
 exec "$VENV/bin/python" manage.py runserver "127.0.0.1:$PORT"

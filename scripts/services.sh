@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make sure PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379) answer; start them, or install them
-# with apt-get when missing and running as root.
+# with apt-get when missing and running as root (and Chromium and bubblewrap, which the tests use).
 set -euo pipefail
 
 pg_up() { command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; }
@@ -40,5 +40,9 @@ fi
 if ! command -v chromium >/dev/null; then
   # The browser tests drive Debian's Chromium (never a downloaded browser build).
   if [ "$(id -u)" = 0 ]; then apt_install chromium; else echo "services: no chromium: browser tests will skip" >&2; fi
+fi
+if ! command -v bwrap >/dev/null; then
+  # The code exercises' sandbox (exercises/sandbox.py) runs learners' code under bubblewrap.
+  if [ "$(id -u)" = 0 ]; then apt_install bubblewrap; else echo "services: no bubblewrap: sandbox tests will skip" >&2; fi
 fi
 echo "services: PostgreSQL and Redis are up"

@@ -27,6 +27,7 @@ CURRICULUM_FIXTURES = [
     REPO / "fixtures" / "curriculum.json",
     REPO / "fixtures" / "starter_quizzes.json",
     REPO / "fixtures" / "projects.json",
+    REPO / "fixtures" / "exercises.json",
 ]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -179,14 +180,23 @@ def redis_broker_or_skip() -> None:
 
 @pytest.fixture
 def celery_worker(curriculum_tx):
-    """A real Celery worker, in a thread of this process, consuming from the Redis broker."""
+    """A real Celery worker, in a thread of this process, consuming from the Redis broker (the default
+    queue and the sandbox queue)."""
     from celery.contrib.testing.worker import start_worker
 
     from lms.celery import app
 
     redis_broker_or_skip()
     app.control.purge()
-    with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING"):
+    # The default queue and the sandbox's (code exercises: CELERY_TASK_ROUTES), as one worker here.
+    with start_worker(
+        app,
+        pool="solo",
+        concurrency=1,
+        perform_ping_check=False,
+        loglevel="WARNING",
+        queues=["celery", "sandbox"],
+    ):
         yield app
 
 

@@ -22,7 +22,7 @@ LAYERS: list[set[str]] = [
     {"curriculum"},
     {"progress"},
     {"assessments", "projects"},
-    {"cards", "credentials"},
+    {"cards", "credentials", "exercises"},  # exercises: assessments' status rule, projects' Markdown
     {"mentoring", "reminders"},
     {"learner"},  # the learner's pages that compose every app below
 ]

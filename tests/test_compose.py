@@ -15,8 +15,8 @@ from django.urls import resolve
 
 from tests.conftest import REPO
 
-SERVICES = {"web", "worker", "beat", "postgres", "redis"}
-APP_SERVICES = {"web", "worker", "beat"}
+SERVICES = {"web", "worker", "sandbox", "beat", "postgres", "redis"}
+APP_SERVICES = {"web", "worker", "sandbox", "beat"}
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,7 @@ def app_steps(compose: dict) -> list[list[str]]:
     ]
 
 
-def test_it_has_the_five_services(compose):
+def test_it_has_the_six_services(compose):
     assert set(compose["services"]) == SERVICES
 
 
@@ -98,6 +98,7 @@ def test_manage_py_commands_and_their_files_exist(compose):
     ]
     assert sorted(fixtures) == [
         "fixtures/curriculum.json",
+        "fixtures/exercises.json",
         "fixtures/projects.json",
         "fixtures/starter_quizzes.json",
     ]
@@ -111,6 +112,27 @@ def test_celery_commands_name_the_project_app(compose):
     from celery import Celery
 
     assert isinstance(importlib.import_module("lms.celery").app, Celery)
+
+
+def queues_of(command: str) -> list[str]:
+    words = shlex.split(command)
+    return words[words.index("-Q") + 1].split(",")
+
+
+def test_the_sandbox_worker_consumes_only_the_sandbox_queue_and_the_worker_never_does(compose):
+    from django.conf import settings
+
+    from lms.celery import app
+
+    services = compose["services"]
+    assert queues_of(services["sandbox"]["command"]) == ["sandbox"]
+    assert queues_of(services["worker"]["command"]) == [app.conf.task_default_queue]
+    assert settings.CELERY_TASK_ROUTES["exercises.tasks.*"] == {"queue": "sandbox"}
+    # bubblewrap in the image, and the namespaces it makes allowed for that service only.
+    assert "bubblewrap" in (REPO / "Dockerfile").read_text()
+    assert "seccomp=unconfined" in services["sandbox"]["security_opt"]
+    assert "security_opt" not in services["worker"]
+    assert "security_opt" not in services["web"]
 
 
 def test_gunicorn_serves_the_wsgi_application(compose):

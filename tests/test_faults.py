@@ -84,11 +84,12 @@ class Workers:
         self.tmp_path = tmp_path
         self.started: list[subprocess.Popen] = []
 
-    def start(self) -> subprocess.Popen:
+    def start(self, *, queues: str = "celery") -> subprocess.Popen:
         name = f"faults{len(self.started)}"
         log = self.tmp_path / f"{name}.log"
         args = [sys.executable, "-m", "celery", "-A", "lms", "worker", "--pool=solo", "--loglevel=INFO",
-                "--without-mingle", "--without-gossip", "--without-heartbeat", f"-n{name}@%h"]  # fmt: skip
+                "--without-mingle", "--without-gossip", "--without-heartbeat", f"-n{name}@%h",
+                f"-Q{queues}"]  # fmt: skip
         process = subprocess.Popen(
             args,
             cwd=REPO,

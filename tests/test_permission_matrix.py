@@ -42,6 +42,8 @@ from assessments.models import Quiz, Submission
 from cards.services import desired_retention_set
 from credentials import services as credentials_services
 from curriculum.models import Phase, Week
+from exercises import services as exercise_services
+from exercises.models import Exercise, Run
 from mentoring import services as mentoring_services
 from notifications.models import Notice
 from progress import services as progress_services
@@ -54,6 +56,7 @@ from tests.cards.conftest import card_for
 from tests.conftest import ROLES, mentor_history
 
 WEEK = 3
+EXERCISE = 6  # a fixture exercise (week 5, BPE merges)
 PROJECT_WEEK = 21
 # A valid review of the week 21 project (fixture rows: criteria 1-4, each with levels 4n-3 … 4n, the
 # second of which is "Developing", 3 to 5 points).
@@ -163,6 +166,17 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "projects:attachment":                  (302, 200, 404, 200, 404, 404, 404, 200),
     "projects:queue":                       (302, 403, 403, 200, 200, 200, 200, 200),
     "api-notice-preferences":               (401, 200, 200, 200, 200, 200, 200, 200),
+    # Code exercises: any user's own page and runs; a learner's run for them, their mentor and staff.
+    "exercises:exercise":                   (302, 200, 200, 200, 200, 200, 200, 200),
+    "exercises:run-create":                 (302, 405, 405, 405, 405, 405, 405, 405),
+    "exercises:run":                        (302, 200, 404, 200, 404, 404, 404, 200),
+    "exercises:learner-runs":               (302, 200, 404, 200, 404, 404, 404, 200),
+    "api-exercise-list":                    (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-exercise-detail":                  (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-exercise-run-create":              (401, 405, 405, 405, 405, 405, 405, 405),
+    "api-exercise-draft":                   (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-exercise-run-list":                (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-exercise-run-detail":              (401, 200, 404, 200, 404, 404, 404, 200),
     # The learner's mentor (or staff) endorses an accepted project; the learner's version here is not
     # accepted yet (tests/credentials/test_projects.py has every role on an accepted one).
     "credentials:endorse":                  (302, 404, 404, 404, 404, 404, 404, 404),
@@ -267,6 +281,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "admin/<catch-all>":                    (302, 302, 302, 302, 302, 302, 302, 404),
     "admin:assessments_quiz_preview":       (302, 302, 302, 302, 302, 302, 302, 200),
     "admin:projects_project_preview":       (302, 302, 302, 302, 302, 302, 302, 200),
+    "admin:exercises_exercise_check":       (302, 302, 302, 302, 302, 302, 302, 200),
     # Admin model URLs that differ from the rule below: read-only models (no add) …
     "admin:notifications_email_add":        (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:notifications_email_delete":     (302, 302, 302, 302, 302, 302, 302, 403),
@@ -284,6 +299,9 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "admin:projects_review_add":            (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:projects_version_delete":        (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:projects_review_delete":         (302, 302, 302, 302, 302, 302, 302, 403),
+    # … and runs of code, which only learners (and the check action) start and the sandbox writes.
+    "admin:exercises_run_add":              (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:exercises_run_delete":           (302, 302, 302, 302, 302, 302, 302, 403),
     # … and stored state, which only its service writes (staff read it and recompute it).
     "admin:progress_standing_add":          (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:progress_standing_delete":       (302, 302, 302, 302, 302, 302, 302, 403),
@@ -364,6 +382,11 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
                                                             (401, 403, 403, 201, 404, 404, 404, 201)),
     "api-mentee-phase-review":  ({"decision": "returned", "comments": "Redo week 1."},
                                                             (401, 403, 403, 201, 404, 404, 404, 201)),
+    # Anyone may run the examples (the run is rolled back here, never queued).
+    "exercises:run-create":     ({"kind": "examples", "code": "print(1)"},
+                                                            (302, 302, 302, 302, 302, 302, 302, 302)),
+    "api-exercise-run-create":  ({"kind": "examples", "code": "print(1)"},
+                                                            (401, 202, 202, 202, 202, 202, 202, 202)),
     "notifications:read":       ({},
                                                             (302, 302, 404, 404, 404, 404, 404, 404)),
     "notifications:read-all":   ({},
@@ -551,6 +574,12 @@ def world(
     RecoveryCodes.activate(learner)
     ClockedSchedule.objects.create(clocked_time=timezone.now())
     SolarSchedule.objects.create(event="sunrise", latitude=Decimal("51.5"), longitude=Decimal("0"))
+    # A submission of code by the learner, under their current enrolment, with its result.
+    exercise = Exercise.objects.get(pk=EXERCISE)
+    code_run = exercise_services.run_create(
+        learner=learner, exercise=exercise, kind="submission", code="x = 1"
+    )
+    Run.objects.filter(pk=code_run.pk).update(status="done", tests_passed=0, tests_total=1, passed=False)
     card = card_for(learner, quiz)  # a review card of the learner's (the cards app), and their settings
     desired_retention_set(learner=learner, desired_retention=0.85)
     users = {
@@ -581,6 +610,7 @@ def world(
         "public_id": certificate.public_id,
         "slug": "ada-public",
         "provider_id": "test-idp",
+        "run_id": str(code_run.pk),
         "notice_id": str(Notice.objects.filter(recipient=learner).order_by("pk").first().pk),  # type: ignore[union-attr]
     }
     return users, values, enrolment, quiz
@@ -589,6 +619,10 @@ def world(
 def url_values(route: str, values: dict[str, str], enrolment: Enrolment, quiz: Quiz) -> dict[str, str]:
     """A few kwargs mean different objects in different URLs."""
     values = dict(values)
+    if route.startswith(("exercises/runs/", "api/v1/exercise-runs/")):
+        values["pk"] = values["run_id"]
+    elif route.startswith(("exercises/", "api/v1/exercises/")):
+        values["pk"] = str(EXERCISE)
     if route.startswith("api/v1/quizzes/"):
         values["pk"] = str(quiz.pk)
     if route.startswith("api/v1/^phases/"):

@@ -1,0 +1,147 @@
+"""Reads of code exercises: who sees which runs (the one scoping rule), a learner's standing at an
+exercise (with the quiz's one status rule), what a viewer sees of a run's results, and what other apps
+show (the week page, the mentor's learner page, the sweep)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+from assessments.grading import Attempt, quiz_status
+from exercises.models import Exercise, Run
+from progress.scope import enrolments_mentored_by
+
+
+def exercises_visible_to(*, user: User) -> QuerySet[Exercise]:
+    """Published exercises; staff also see unpublished ones."""
+    exercises = Exercise.objects.select_related("week")
+    return exercises if user.is_authenticated and user.is_staff else exercises.filter(is_published=True)
+
+
+def runs_visible_to(*, user: User) -> QuerySet[Run]:
+    """Learners see their own runs; mentors also the submissions made under the enrolments they mentor
+    now (progress.scope.enrolments_mentored_by); staff all."""
+    runs = Run.objects.select_related("exercise__week", "learner")
+    if not user.is_authenticated:
+        return runs.none()
+    if user.is_staff:
+        return runs
+    if user.is_mentor:
+        mentored = enrolments_mentored_by(mentor=user).values("pk")
+        return runs.filter(Q(enrolment_id__in=mentored, kind=Run.Kind.SUBMISSION) | Q(learner=user))
+    return runs.filter(learner=user)
+
+
+def as_attempt(run: Run) -> Attempt:
+    """A submission as the quiz's one status rule reads it (a run with its result is "graded")."""
+    status = "graded" if run.status == Run.Status.DONE else "pending"
+    return Attempt(status=status, percent=run.percent, passed=run.passed)
+
+
+@dataclass(frozen=True)
+class ExerciseSummary:
+    exercise: Exercise
+    status: str
+    """assessments.grading.quiz_status of the submissions: not_taken, pending, passed or failed."""
+    attempts_used: int
+    best_percent: object
+    last_run: Run | None
+
+    @property
+    def attempts_left(self) -> int:
+        return max(0, self.exercise.max_attempts - self.attempts_used)
+
+
+def summarise(exercise: Exercise, submissions: Sequence[Run]) -> ExerciseSummary:
+    """A learner's standing at an exercise from their submissions (oldest first); runs that could not
+    run (the sandbox was down) are no attempt."""
+    counted = [run for run in submissions if run.status != Run.Status.FAILED]
+    percents = [run.percent for run in counted if run.percent is not None]
+    return ExerciseSummary(
+        exercise=exercise,
+        status=quiz_status([as_attempt(run) for run in counted]),
+        attempts_used=len(counted),
+        best_percent=max(percents) if percents else None,
+        last_run=submissions[-1] if submissions else None,
+    )
+
+
+def exercise_summaries_for(*, learner: User, week_number: int | None = None) -> list[ExerciseSummary]:
+    """The published exercises (of one week, or all), each with the learner's standing. Two queries."""
+    exercises = Exercise.objects.filter(is_published=True).select_related("week")
+    if week_number is not None:
+        exercises = exercises.filter(week__number=week_number)
+    exercise_list = list(exercises)
+    submissions: dict[int, list[Run]] = {exercise.pk: [] for exercise in exercise_list}
+    if learner.is_authenticated and exercise_list:
+        for run in Run.objects.filter(
+            learner=learner, kind=Run.Kind.SUBMISSION, exercise__in=exercise_list
+        ).order_by("created_at", "id"):
+            submissions[run.exercise_id].append(run)
+    return [summarise(exercise, submissions[exercise.pk]) for exercise in exercise_list]
+
+
+def exercise_summary_for(*, learner: User, exercise: Exercise) -> ExerciseSummary:
+    runs = list(
+        Run.objects.filter(learner=learner, exercise=exercise, kind=Run.Kind.SUBMISSION).order_by(
+            "created_at", "id"
+        )
+    )
+    return summarise(exercise, runs)
+
+
+def draft_code_for(*, learner: User, exercise: Exercise) -> str:
+    """The code the learner's editor opens with: their draft, else the starter."""
+    draft = (
+        exercise.drafts.filter(learner=learner).values_list("code", flat=True).first()
+        if learner.is_authenticated
+        else None
+    )
+    return exercise.starter_code if draft is None else draft
+
+
+def failure_messages_shown(*, viewer: User, run: Run) -> bool:
+    """Whether `viewer` (who may see the run) sees the assertion messages of its failed tests: always for
+    examples (visible tests), for the learner's mentor and staff, and for the learner as the exercise's
+    review option says (after each attempt, once passed or out of attempts, or never)."""
+    if run.kind != Run.Kind.SUBMISSION or viewer.pk != run.learner_id:
+        return True
+    timing = run.exercise.review_failure_messages
+    if timing == Exercise.ReviewTiming.AFTER_EACH_ATTEMPT:
+        return True
+    if timing == Exercise.ReviewTiming.NEVER:
+        return False
+    summary = exercise_summary_for(learner=run.learner, exercise=run.exercise)
+    return summary.status == "passed" or summary.attempts_left == 0
+
+
+def run_tests_for(*, viewer: User, run: Run) -> list[dict[str, object]]:
+    """The run's per-test results as `viewer` sees them (messages hidden by the review option)."""
+    shown = failure_messages_shown(viewer=viewer, run=run)
+    tests = []
+    for test in run.tests or []:
+        message = test.get("message", "") if shown else ""
+        tests.append({**test, "message": message})
+    return tests
+
+
+def submissions_for_enrolment(*, enrolment_id: int, limit: int = 50) -> list[Run]:
+    """The submissions made under an enrolment, newest first (its mentor's view of the learner)."""
+    return list(
+        Run.objects.filter(enrolment_id=enrolment_id, kind=Run.Kind.SUBMISSION)
+        .select_related("exercise__week")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def run_ids_to_sweep(*, created_before: datetime, claimed_before: datetime) -> list[int]:
+    """Runs still waiting since before `created_before`, or running under a claim older than
+    `claimed_before` (their worker died)."""
+    return list(
+        Run.objects.filter(
+            Q(status=Run.Status.PENDING, created_at__lt=created_before)
+            | Q(status=Run.Status.RUNNING, claimed_at__lt=claimed_before)
+        ).values_list("pk", flat=True)[:500]
+    )
