@@ -4,11 +4,13 @@ figures from its enrolments' stored standings (`progress.Standing`), counted in 
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from cohorts.models import Cohort
+from cohorts.text import plain_text
 from progress import predicates
 from progress.models import Enrolment, Standing
 from progress.scope import CURRENT_STATUSES
@@ -28,6 +30,20 @@ def cohorts_visible_to(*, user: User) -> QuerySet[Cohort]:
 def cohort_choices_for(*, user: User) -> list[tuple[int, str]]:
     """(id, name) of the cohorts a user may filter their lists by, by name (a select's options)."""
     return list(cohorts_visible_to(user=user).order_by("name").values_list("id", "name"))
+
+
+def mentor_for_email(value: object, *, field: str = "mentor") -> User | None:
+    """The active mentor with this e-mail address (a CSV's or the API's mentor column); empty: None.
+    Otherwise a ValidationError on `field` saying who is not found or not a mentor."""
+    text = plain_text(value, field=field, max_length=254, required=False)
+    if not text:
+        return None
+    mentor = User.objects.filter(email__iexact=text, is_active=True).first()
+    if mentor is None:
+        raise ValidationError({field: f"No account has the address “{text}”."})
+    if not mentor.is_mentor:
+        raise ValidationError({field: f"{text} is not in the {User.MENTOR_GROUP} group."})
+    return mentor
 
 
 def in_cohort(cohort_id: int, prefix: str = "") -> Q:

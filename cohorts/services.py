@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from accounts.models import User
 from cohorts.models import Cohort, Membership
@@ -32,9 +32,12 @@ def cohort_create(
     cohort.full_clean()
     mentors = list(mentors)
     _check_mentors(mentors)
-    with transaction.atomic():
-        cohort.save()
-        cohort.mentors.add(*mentors)
+    try:
+        with transaction.atomic():
+            cohort.save()
+            cohort.mentors.add(*mentors)
+    except IntegrityError as error:  # the same name created at the same instant
+        raise ValidationError({"name": "A cohort with this name exists already."}) from error
     return cohort
 
 

@@ -19,6 +19,7 @@ from import_export.results import RowResult
 
 from accounts.models import User
 from cohorts.models import Cohort
+from cohorts.selectors import mentor_for_email
 from cohorts.text import plain_text
 from invitations import services
 from invitations.models import Invitation
@@ -131,7 +132,7 @@ class OnboardingResource(resources.ModelResource):
             for field, read in (
                 ("email", lambda: services.clean_email(row.get("email"))),
                 ("cohort", lambda: self._cohort(row.get("cohort"))),
-                ("mentor", lambda: services.mentor_for_email(row.get("mentor"))),
+                ("mentor", lambda: mentor_for_email(row.get("mentor"))),
                 ("name", lambda: plain_text(row.get("name"), field="name", max_length=150, required=False)),
             ):
                 try:

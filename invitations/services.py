@@ -143,19 +143,6 @@ def account_for_email(email: str) -> User | None:
     return users[0] if users else None
 
 
-def mentor_for_email(value: object) -> User | None:
-    """The mentor named by a CSV's or the API's mentor column (their e-mail address); empty: None."""
-    text = plain_text(value, field="mentor", max_length=254, required=False)
-    if not text:
-        return None
-    mentor = User.objects.filter(email__iexact=text, is_active=True).first()
-    if mentor is None:
-        raise ValidationError({"mentor": f"No account has the address “{text}”."})
-    if not mentor.is_mentor:
-        raise ValidationError({"mentor": f"{text} is not in the {User.MENTOR_GROUP} group."})
-    return mentor
-
-
 def _account_create(*, email: str, name: str) -> User:
     username = get_adapter().generate_unique_username([name, email.split("@")[0], "learner"])
     user = User(username=username, email=email, name=name)

@@ -113,6 +113,7 @@ API_SECTIONS = {
     "assessments": {"quizzes": "api-quiz-list", "submissions": "api-submission-list"},
     "mentor": {"learners": "api-mentee-list", "project_queue": "api-mentor-project-queue"},
     "projects": {"briefs": "api-project-list", "my_versions": "api-my-project-versions"},
+    "staff": {"cohorts": "api-cohort-list", "invitations": "api-invitation-list"},
 }
 
 

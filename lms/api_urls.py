@@ -15,4 +15,6 @@ urlpatterns = [
     path("", include("credentials.api_urls")),
     path("", include("notifications.api_urls")),
     path("", include("projects.api_urls")),
+    path("", include("cohorts.api_urls")),
+    path("", include("invitations.api_urls")),
 ]
