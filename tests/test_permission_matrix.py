@@ -269,6 +269,17 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "admin:invitations_invitation_process_import": (302, 302, 302, 302, 302, 302, 302, 405),
     "admin:invitations_invitation_add":     (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:invitations_invitation_delete":  (302, 302, 302, 302, 302, 302, 302, 403),
+    # Staff's cohort pages and the staff API of cohorts and invitations (mentors filter their own lists).
+    "mentoring:cohorts":                    (302, 403, 403, 403, 403, 403, 403, 200),
+    "mentoring:cohort":                     (302, 403, 403, 403, 403, 403, 403, 200),
+    "mentoring:cohort-csv":                 (302, 403, 403, 403, 403, 403, 403, 200),
+    "api-cohort-list":                      (401, 403, 403, 403, 403, 403, 403, 200),
+    "api-cohort-detail":                    (401, 403, 403, 403, 403, 403, 403, 200),
+    "api-cohort-members":                   (401, 403, 403, 403, 403, 403, 403, 200),
+    "api-cohort-standings":                 (401, 403, 403, 403, 403, 403, 403, 200),
+    "api-invitation-list":                  (401, 403, 403, 403, 403, 403, 403, 200),
+    "api-invitation-resend":                (401, 403, 403, 403, 403, 403, 403, 405),
+    "api-invitation-revoke":                (401, 403, 403, 403, 403, 403, 403, 405),
 }
 
 # Every URL of a ModelAdmin, by kind: staff only; everybody else goes to the admin log-in page.
@@ -363,6 +374,15 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
                                                             (400, 400, 400, 400, 400, 400, 400, 400)),
     "admin:logout":             ({},
                                                             (302, 302, 302, 302, 302, 302, 302, 302)),
+    # An empty body: staff are told which fields are missing.
+    "api-cohort-list":          ({},
+                                                            (401, 403, 403, 403, 403, 403, 403, 400)),
+    "api-invitation-list":      ({},
+                                                            (401, 403, 403, 403, 403, 403, 403, 400)),
+    "api-invitation-resend":    ({},
+                                                            (401, 403, 403, 403, 403, 403, 403, 200)),
+    "api-invitation-revoke":    ({},
+                                                            (401, 403, 403, 403, 403, 403, 403, 200)),
     # No file named: the confirmation form is refused and shown again.
     "admin:invitations_invitation_process_import": ({},
                                                             (302, 302, 302, 302, 302, 302, 302, 200)),
@@ -520,7 +540,7 @@ def world(
     ClockedSchedule.objects.create(clocked_time=timezone.now())
     SolarSchedule.objects.create(event="sunrise", latitude=Decimal("51.5"), longitude=Decimal("0"))
     cohort = cohort_create(name="Cohort A", start_date=today, mentors=[mentor])
-    learner_onboard(
+    invited = learner_onboard(
         name="Invited", email="invited@example.org", cohort=cohort, mentor=mentor, invited_by=staff
     )
     invitation_link = OutboxEmail.objects.get(kind="invitation").text
@@ -553,6 +573,8 @@ def world(
         "url": "no-such-admin-page/",
         "public_id": certificate.public_id,
         "slug": "ada-public",
+        "cohort_id": str(cohort.pk),
+        "invitation_id": str(invited.invitation.pk),
         "invitation_token": re.search(r"/invitations/([\w-]+)/", invitation_link)[1],  # type: ignore[index]
         "notice_id": str(Notice.objects.filter(recipient=learner).order_by("pk").first().pk),  # type: ignore[union-attr]
     }
