@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from cohorts.text import plain_text
 from progress.models import Enrolment, validate_timezone
 
 
@@ -44,6 +45,10 @@ class Cohort(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        self.name = plain_text(self.name, field="name", max_length=150)
 
 
 class Membership(models.Model):

@@ -28,7 +28,7 @@ def cohort_create(
     timezone_name: str = "UTC",
     mentors: Iterable[User] = (),
 ) -> Cohort:
-    cohort = Cohort(name=name.strip(), start_date=start_date, pace=pace, timezone=timezone_name)
+    cohort = Cohort(name=name, start_date=start_date, pace=pace, timezone=timezone_name)
     cohort.full_clean()
     mentors = list(mentors)
     _check_mentors(mentors)

@@ -52,6 +52,8 @@ def test_staff_create_a_cohort_and_read_it(api, mentor):
         {"name": "X", "start_date": "2027-01-04", "mentors": ["nobody@example.org"]},
         {"name": "", "start_date": "2027-01-04"},
         {"name": "X" * 151, "start_date": "2027-01-04"},
+        {"name": "X\u202egpj.exe", "start_date": "2027-01-04"},
+        {"name": "X\u0000", "start_date": "2027-01-04"},
     ],
 )
 def test_bad_cohorts_are_refused(api, body):
