@@ -114,6 +114,7 @@ API_SECTIONS = {
     "mentor": {"learners": "api-mentee-list", "project_queue": "api-mentor-project-queue"},
     "projects": {"briefs": "api-project-list", "my_versions": "api-my-project-versions"},
     "exercises": {"exercises": "api-exercise-list", "runs": "api-exercise-run-list"},
+    "staff": {"cohorts": "api-cohort-list", "invitations": "api-invitation-list"},
 }
 
 

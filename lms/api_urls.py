@@ -16,4 +16,6 @@ urlpatterns = [
     path("", include("notifications.api_urls")),
     path("", include("projects.api_urls")),
     path("", include("exercises.api_urls")),
+    path("", include("cohorts.api_urls")),
+    path("", include("invitations.api_urls")),
 ]

@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "credentials",
     "projects",
     "exercises",
+    "import_export",
+    "cohorts",
+    "invitations",
     # The project itself, for its wiring commands (create_demo_accounts): it may import every app.
     "lms",
 ]
@@ -342,6 +345,15 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LMS <noreply@localho
 # The outbox (notifications/): a row claimed for sending longer ago than this is taken over by another
 # worker (its worker died). Longer than sending one task's 500 e-mails; about the broker's visibility timeout.
 EMAIL_OUTBOX_STALE_CLAIM_SECONDS = env.int("EMAIL_OUTBOX_STALE_CLAIM_SECONDS", default=600)
+
+# --- Cohorts and invitations (cohorts/, invitations/) ------------------------------------------
+# An invitation's link works this many days after it is sent (resending sends a new link).
+INVITATION_LIFETIME_DAYS = env.int("INVITATION_LIFETIME_DAYS", default=14)
+if INVITATION_LIFETIME_DAYS < 1:
+    raise ImproperlyConfigured("INVITATION_LIFETIME_DAYS must be 1 or more.")
+# The admin's CSV import of learners: the largest file and the most rows it takes at once.
+INVITATION_IMPORT_MAX_BYTES = env.int("INVITATION_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
+INVITATION_IMPORT_MAX_ROWS = env.int("INVITATION_IMPORT_MAX_ROWS", default=5000)
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

@@ -44,6 +44,7 @@ urlpatterns = [
     path("notices/", include("notifications.urls")),
     path("projects/", include("projects.urls")),
     path("exercises/", include("exercises.urls")),
+    path("invitations/", include("invitations.urls")),
     path("api/v1/", include("lms.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file (?script), not inline: no 'unsafe-inline'.

@@ -16,6 +16,7 @@ from assessments.selectors import (
     submitted_between,
     weeks_submitted_by_learner,
 )
+from cohorts.selectors import in_cohort
 from progress import predicates
 from progress.activity import progress_marked_between, week_back, weeks_back, weeks_marked_by_learner
 from progress.models import Enrolment, Standing
@@ -52,12 +53,14 @@ def active_in_week(weeks_ago: int, now: datetime) -> Q:
 
 @dataclass(frozen=True)
 class Segment:
-    """A part of the table a chart links to (at most one of the first three), and, for staff, a mentor."""
+    """A part of the table a chart links to (at most one of the first three), and the group: for staff,
+    a mentor's learners; for anyone, a cohort's."""
 
     standing: str | None = None
     active_week: int | None = None
     quiz_phase: int | None = None
     mentor_id: int | None = None
+    cohort_id: int | None = None
 
     @property
     def query(self) -> dict[str, str]:
@@ -67,6 +70,7 @@ class Segment:
             "active": self.active_week,
             "quiz_phase": self.quiz_phase,
             "mentor": self.mentor_id,
+            "cohort": self.cohort_id,
         }
         return {name: str(value) for name, value in names.items() if value is not None}
 
@@ -117,6 +121,8 @@ def segment_filter(
 ) -> QuerySet[Enrolment]:
     if segment.mentor_id is not None and user.is_staff:
         rows = rows.filter(mentor_id=segment.mentor_id)
+    if segment.cohort_id is not None:
+        rows = rows.filter(in_cohort(segment.cohort_id))
     if segment.standing in STANDING_GROUPS:
         rows = rows.filter(STANDING_GROUPS[segment.standing][1])
     if segment.active_week is not None and 0 <= segment.active_week < ACTIVITY_WEEKS:

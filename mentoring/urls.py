@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mentoring import views
+from mentoring import cohort_views, views
 
 app_name = "mentoring"
 
@@ -12,4 +12,8 @@ urlpatterns = [
     path("learners/<int:enrolment_id>/weeks/<int:number>/feedback/", views.feedback_create, name="feedback"),
     path("weeks/<int:number>/reply/", views.feedback_reply, name="feedback-reply"),
     path("learners/<int:enrolment_id>/phases/<int:number>/review/", views.phase_review, name="phase-review"),
+    # Staff: cohorts (cohort_views.py).
+    path("cohorts/", cohort_views.cohort_list, name="cohorts"),
+    path("cohorts/<int:cohort_id>/", cohort_views.cohort_detail, name="cohort"),
+    path("cohorts/<int:cohort_id>/learners.csv", cohort_views.cohort_csv, name="cohort-csv"),
 ]

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 from assessments.grading import percent_text
 from assessments.selectors import submissions_of_enrolment, weak_spots_for, week_quiz_annotations
 from cards.selectors import card_stats_for, day_end_of
+from cohorts.selectors import cohort_choices_for, cohort_id_from
 from curriculum.models import Phase, Week
 from lms.csv_export import csv_response
 from lms.forms import add_validation_error
@@ -69,6 +71,7 @@ def _segment(request: HttpRequest) -> Segment:
         active_week=_number(request.GET.get("active")),
         quiz_phase=_number(request.GET.get("quiz_phase")),
         mentor_id=_number(request.GET.get("mentor")) if request.user.is_staff else None,
+        cohort_id=cohort_id_from(request.GET.get("cohort", ""), user=request.user),  # type: ignore[arg-type]
     )
 
 
@@ -202,15 +205,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "sort_choices": sort_choices(),
         "per_page": page.paginator.per_page,
         "per_page_choices": ROWS_PER_PAGE,
-        "queue": review_queue_for(user=request.user, limit=QUEUE_ON_DASHBOARD),  # type: ignore[arg-type]
+        "queue": review_queue_for(user=user, limit=QUEUE_ON_DASHBOARD, cohort_id=segment.cohort_id),  # type: ignore[arg-type]
+        "cohorts": cohort_choices_for(user=user),  # type: ignore[arg-type]
         "waiting_days": review_waiting_days(),
     }
     return render(request, "mentoring/dashboard.html", context)
 
 
 def _mentor_query(segment: Segment) -> str:
-    """Staff looking at one mentor's group: the query string that keeps it ("" for everyone)."""
-    return f"?mentor={segment.mentor_id}" if segment.mentor_id is not None else ""
+    """The group looked at (staff: one mentor's; anyone: one cohort's): the query string that keeps it
+    ("" for everyone)."""
+    group = Segment(mentor_id=segment.mentor_id, cohort_id=segment.cohort_id).query
+    return "?" + urlencode(group) if group else ""
 
 
 WORKSPACE_FRAGMENT = "X-Fragment"
@@ -224,9 +230,10 @@ def workspace(request: HttpRequest) -> HttpResponse:
     Its own request, so that paging, sorting and filtering the table never rebuild the charts (they
     do not change with them): the dashboard fetches it; without JavaScript it is a page linked from there.
     """
-    group = Segment(mentor_id=_segment(request).mentor_id)  # the whole group: only the mentor counts
+    asked = _segment(request)
+    group = Segment(mentor_id=asked.mentor_id, cohort_id=asked.cohort_id)  # the whole group
     context = {
-        "workspace": workspace_for(user=request.user, mentor_id=group.mentor_id),  # type: ignore[arg-type]
+        "workspace": workspace_for(user=request.user, mentor_id=group.mentor_id, cohort_id=group.cohort_id),  # type: ignore[arg-type]
         "segment": group,
         "table_url": reverse("mentoring:dashboard") + _mentor_query(group),
     }

@@ -89,9 +89,11 @@ class Workspace:
     total: int
 
 
-def workspace_for(*, user: User, mentor_id: int | None = None, now: datetime | None = None) -> Workspace:
+def workspace_for(
+    *, user: User, mentor_id: int | None = None, cohort_id: int | None = None, now: datetime | None = None
+) -> Workspace:
     now = now or timezone.now()
-    base_segment = Segment(mentor_id=mentor_id if user.is_staff else None)
+    base_segment = Segment(mentor_id=mentor_id if user.is_staff else None, cohort_id=cohort_id)
     base = base_segment.query
     rows = mentee_table(user=user, segment=base_segment, now=now).order_by()
     counts = rows.aggregate(

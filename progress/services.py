@@ -33,13 +33,21 @@ def activity_touch(*, learner: User) -> None:
 
 
 def enrolment_create(
-    *, learner: User, start_date: date, pace: Decimal = Decimal("1"), timezone_name: str = "UTC"
+    *,
+    learner: User,
+    start_date: date,
+    pace: Decimal = Decimal("1"),
+    timezone_name: str = "UTC",
+    mentor: User | None = None,
 ) -> Enrolment:
-    """Enrol a learner. Start dates more than a year away (either way) are refused as typos."""
+    """Enrol a learner (with a mentor: a cohort's enrolments). Start dates more than a year away
+    (either way) are refused as typos."""
     today = timezone.now().date()
     if not today - EARLIEST_START <= start_date <= today + LATEST_START:
         raise ValidationError({"start_date": "Choose a start date within a year of today."})
-    enrolment = Enrolment(learner=learner, start_date=start_date, pace=pace, timezone=timezone_name)
+    enrolment = Enrolment(
+        learner=learner, start_date=start_date, pace=pace, timezone=timezone_name, mentor=mentor
+    )
     enrolment.full_clean()
     try:
         with transaction.atomic():

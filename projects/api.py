@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -15,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cohorts.selectors import cohort_id_from
 from progress.api_permissions import MENTOR, mentee
 from projects import services
 from projects.models import Project, Version
@@ -154,9 +156,15 @@ class MentorQueue(APIView):
     @extend_schema(
         responses=QueueItemSerializer(many=True),
         summary="Versions waiting for my review (staff: everyone's), oldest first, with how long each waited",
+        parameters=[OpenApiParameter("cohort", OpenApiTypes.INT, description="Only this cohort's learners")],
     )
     def get(self, request: Request) -> Response:
-        queue = review_queue_for(user=request.user)  # type: ignore[arg-type]
+        cohort_id = None
+        if request.query_params.get("cohort"):
+            cohort_id = cohort_id_from(request.query_params["cohort"], user=request.user)  # type: ignore[arg-type]
+            if cohort_id is None:
+                return Response({"cohort": ["No such cohort of yours."]}, status=400)
+        queue = review_queue_for(user=request.user, cohort_id=cohort_id)  # type: ignore[arg-type]
         prefetch_related_objects([item.version for item in queue], *VERSION_RELATIONS)
         return Response(QueueItemSerializer(queue, many=True, context={"request": request}).data)
 

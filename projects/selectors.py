@@ -8,11 +8,23 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, F, FilteredRelation, JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import JSONObject
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    JSONField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 
 from accounts.models import User
+from cohorts.selectors import in_cohort
 from curriculum.models import Week
 from progress.models import Enrolment
 from progress.scope import enrolments_mentored_by
@@ -90,8 +102,11 @@ class QueueItem:
         return self.waited > timedelta(days=review_waiting_days())
 
 
-def review_queue_for(*, user: User, now: datetime | None = None, limit: int | None = None) -> list[QueueItem]:
-    """The versions waiting for this mentor's review (staff: everyone's), oldest first.
+def review_queue_for(
+    *, user: User, now: datetime | None = None, limit: int | None = None, cohort_id: int | None = None
+) -> list[QueueItem]:
+    """The versions waiting for this mentor's review (staff: everyone's), oldest first; `cohort_id`:
+    only those of the cohort's enrolments.
 
     The ids first, then, if there are any, the versions with their project and learner: the mentor
     dashboard asks on every visit, and the queue is usually empty; the joined query cost twice as much
@@ -102,6 +117,8 @@ def review_queue_for(*, user: User, now: datetime | None = None, limit: int | No
     waiting = Version.objects.filter(status=Version.Status.SUBMITTED)
     if not user.is_staff:
         waiting = waiting.filter(enrolment__in=enrolments_mentored_by(mentor=user))
+    if cohort_id is not None:
+        waiting = waiting.filter(in_cohort(cohort_id, prefix="enrolment__"))
     oldest_first = waiting.order_by("submitted_at", "id").values_list("pk", flat=True)
     ids = list(oldest_first[:limit] if limit else oldest_first)
     if not ids:
@@ -309,3 +326,49 @@ def project_lines_of(weeks: Sequence[Week]) -> list[ProjectLine]:
 
 def level_choices(project: Project) -> dict[int, list[Level]]:
     return {criterion.pk: list(criterion.levels.all()) for criterion in project.criteria.all()}
+
+
+@dataclass(frozen=True)
+class GroupProjectLine:
+    """A published project across a group of enrolments (a cohort): how many accepted it, how many
+    versions wait for review."""
+
+    week_number: int
+    title: str
+    signs_off_phase: bool
+    accepted: int
+    waiting: int
+
+
+def group_project_lines(*, enrolment_ids: QuerySet[Any]) -> list[GroupProjectLine]:
+    """Each published project's figures over these enrolments (a subquery of ids), in week order: one
+    grouped query whatever the group's size."""
+    counted = Project.objects.filter(is_published=True).annotate(
+        accepted=Count(
+            "versions__enrolment",
+            distinct=True,
+            filter=Q(versions__enrolment_id__in=enrolment_ids, versions__status=Version.Status.ACCEPTED),
+        ),
+        waiting=Count(
+            "versions",
+            filter=Q(versions__enrolment_id__in=enrolment_ids, versions__status=Version.Status.SUBMITTED),
+        ),
+    )
+    return [
+        GroupProjectLine(week, title, gate, accepted, waiting)
+        for week, title, gate, accepted, waiting in counted.order_by("week__number").values_list(
+            "week__number", "title", "signs_off_phase", "accepted", "waiting"
+        )
+    ]
+
+
+def accepted_project_count() -> Subquery:
+    """On enrolment rows: how many projects the enrolment has an accepted version of."""
+    accepted = (
+        Version.objects.filter(enrolment_id=OuterRef("pk"), status=Version.Status.ACCEPTED)
+        .order_by()
+        .values("enrolment_id")
+        .annotate(count=Count("project_id", distinct=True))
+        .values("count")
+    )
+    return Coalesce(Subquery(accepted), 0)  # type: ignore[return-value]

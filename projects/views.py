@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from cohorts.selectors import cohort_choices_for, cohort_id_from
 from lms.forms import add_validation_error
 from progress.scope import enrolment_current_for
 from projects import services
@@ -246,5 +247,11 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (user.is_staff or user.is_mentor):  # type: ignore[union-attr]
         raise PermissionDenied("This page is for mentors.")
-    context = {"queue": review_queue_for(user=user), "waiting_days": review_waiting_days()}  # type: ignore[arg-type]
+    cohort_id = cohort_id_from(request.GET.get("cohort", ""), user=user)  # type: ignore[arg-type]
+    context = {
+        "queue": review_queue_for(user=user, cohort_id=cohort_id),  # type: ignore[arg-type]
+        "waiting_days": review_waiting_days(),
+        "cohorts": cohort_choices_for(user=user),  # type: ignore[arg-type]
+        "cohort_id": cohort_id,
+    }
     return render(request, "projects/queue.html", context)

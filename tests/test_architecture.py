@@ -21,7 +21,8 @@ LAYERS: list[set[str]] = [
     {"accounts"},
     {"curriculum"},
     {"progress"},
-    {"assessments", "projects"},
+    {"cohorts"},  # groups of enrolments (mentors' and staff's lists filter by them)
+    {"assessments", "projects", "invitations"},
     {"cards", "credentials", "exercises"},  # exercises: assessments' status rule, projects' Markdown
     {"mentoring", "reminders"},
     {"learner"},  # the learner's pages that compose every app below

@@ -40,11 +40,14 @@ from assessments import autograding
 from assessments import services as assessment_services
 from assessments.models import Quiz, Submission
 from cards.services import desired_retention_set
+from cohorts.services import cohort_create
 from credentials import services as credentials_services
 from curriculum.models import Phase, Week
 from exercises import services as exercise_services
 from exercises.models import Exercise, Run
+from invitations.services import learner_onboard
 from mentoring import services as mentoring_services
+from notifications.models import Email as OutboxEmail
 from notifications.models import Notice
 from progress import services as progress_services
 from progress.models import Enrolment, ScheduleChange
@@ -309,6 +312,25 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "admin:assessments_quizrecord_delete":  (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:mentoring_menteeflags_add":      (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:mentoring_menteeflags_delete":   (302, 302, 302, 302, 302, 302, 302, 403),
+    # Cohorts and invitations: an invitation's link is its credential (anyone holding it sees the page);
+    # staff import a CSV of learners in admin (a preview, then the import: POST only); invitations are
+    # never added or deleted by hand (the import or the API make them, revoking ends them).
+    "invitations:accept":                   (200, 200, 200, 200, 200, 200, 200, 200),
+    "admin:invitations_invitation_import":  (302, 302, 302, 302, 302, 302, 302, 200),
+    "admin:invitations_invitation_process_import": (302, 302, 302, 302, 302, 302, 302, 405),
+    "admin:invitations_invitation_add":     (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:invitations_invitation_delete":  (302, 302, 302, 302, 302, 302, 302, 403),
+    # Staff's cohort pages and the staff API of cohorts and invitations (mentors filter their own lists).
+    "mentoring:cohorts":                    (302, 403, 403, 403, 403, 403, 403, 200),
+    "mentoring:cohort":                     (302, 403, 403, 403, 403, 403, 403, 200),
+    "mentoring:cohort-csv":                 (302, 403, 403, 403, 403, 403, 403, 200),
+    "api-cohort-list":                      (401, 403, 403, 403, 403, 403, 403, 200),
+    "api-cohort-detail":                    (401, 403, 403, 403, 403, 403, 403, 200),
+    "api-cohort-members":                   (401, 403, 403, 403, 403, 403, 403, 200),
+    "api-cohort-standings":                 (401, 403, 403, 403, 403, 403, 403, 200),
+    "api-invitation-list":                  (401, 403, 403, 403, 403, 403, 403, 200),
+    "api-invitation-resend":                (401, 403, 403, 403, 403, 403, 403, 405),
+    "api-invitation-revoke":                (401, 403, 403, 403, 403, 403, 403, 405),
 }
 
 # Every URL of a ModelAdmin, by kind: staff only; everybody else goes to the admin log-in page.
@@ -412,6 +434,18 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
                                                             (302, 302, 302, 302, 302, 302, 302, 302)),
     "admin:logout":             ({},
                                                             (302, 302, 302, 302, 302, 302, 302, 302)),
+    # An empty body: staff are told which fields are missing.
+    "api-cohort-list":          ({},
+                                                            (401, 403, 403, 403, 403, 403, 403, 400)),
+    "api-invitation-list":      ({},
+                                                            (401, 403, 403, 403, 403, 403, 403, 400)),
+    "api-invitation-resend":    ({},
+                                                            (401, 403, 403, 403, 403, 403, 403, 200)),
+    "api-invitation-revoke":    ({},
+                                                            (401, 403, 403, 403, 403, 403, 403, 200)),
+    # No file named: the confirmation form is refused and shown again.
+    "admin:invitations_invitation_process_import": ({},
+                                                            (302, 302, 302, 302, 302, 302, 302, 200)),
 }
 # fmt: on
 
@@ -580,6 +614,11 @@ def world(
         learner=learner, exercise=exercise, kind="submission", code="x = 1"
     )
     Run.objects.filter(pk=code_run.pk).update(status="done", tests_passed=0, tests_total=1, passed=False)
+    cohort = cohort_create(name="Cohort A", start_date=today, mentors=[mentor])
+    invited = learner_onboard(
+        name="Invited", email="invited@example.org", cohort=cohort, mentor=mentor, invited_by=staff
+    )
+    invitation_link = OutboxEmail.objects.get(kind="invitation").text
     card = card_for(learner, quiz)  # a review card of the learner's (the cards app), and their settings
     desired_retention_set(learner=learner, desired_retention=0.85)
     users = {
@@ -611,6 +650,9 @@ def world(
         "slug": "ada-public",
         "provider_id": "test-idp",
         "run_id": str(code_run.pk),
+        "cohort_id": str(cohort.pk),
+        "invitation_id": str(invited.invitation.pk),
+        "invitation_token": re.search(r"/invitations/([\w-]+)/", invitation_link)[1],  # type: ignore[index]
         "notice_id": str(Notice.objects.filter(recipient=learner).order_by("pk").first().pk),  # type: ignore[union-attr]
     }
     return users, values, enrolment, quiz
@@ -633,6 +675,8 @@ def url_values(route: str, values: dict[str, str], enrolment: Enrolment, quiz: Q
         values["number"] = str(PROJECT_WEEK)
     if route.startswith("reminders/"):
         values["token"] = unsubscribe_token_for(enrolment_id=enrolment.pk)
+    if route.startswith("invitations/"):
+        values["token"] = values["invitation_token"]
     if route.startswith("admin/r/"):  # "view on site": the submission's page
         values["object_id"] = values["pk"]
     return values

@@ -1,0 +1,30 @@
+"""Text a person typed (a CSV cell, an API field): refused with a message when it cannot be stored or
+shown safely, rather than failing in the database (NUL) or reordering what is shown around it (bidi
+controls)."""
+
+import unicodedata
+
+from django.core.exceptions import ValidationError
+
+# Categories never wanted in a name or an address: controls (NUL, newlines …), format characters (the
+# bidirectional overrides U+202A-U+202E and isolates U+2066-U+2069, zero-width joiners), surrogates
+# (a lone one cannot be encoded) and unassigned or private-use code points.
+REFUSED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
+
+
+def plain_text(value: object, *, field: str, max_length: int, required: bool = True) -> str:
+    """`value` as a stripped single line of printable text, or a ValidationError on `field` saying why."""
+    text = "" if value is None else str(value)
+    text = text.strip()
+    if not text:
+        if required:
+            raise ValidationError({field: "This field is required."})
+        return ""
+    for character in text:
+        if unicodedata.category(character) in REFUSED_CATEGORIES:
+            raise ValidationError(
+                {field: f"Contains a control or invisible character (U+{ord(character):04X}): retype it."}
+            )
+    if len(text) > max_length:
+        raise ValidationError({field: f"At most {max_length} characters (this has {len(text)})."})
+    return text
