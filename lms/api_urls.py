@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("exercises.api_urls")),
     path("", include("cohorts.api_urls")),
     path("", include("invitations.api_urls")),
+    path("", include("privacy.api_urls")),
 ]

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "import_export",
     "cohorts",
     "invitations",
+    "privacy",
     # The project itself, for its wiring commands (create_demo_accounts): it may import every app.
     "lms",
 ]
@@ -393,6 +394,12 @@ CREDENTIALS_SIGNING_KEY = env.str("CREDENTIALS_SIGNING_KEY", default="")
 # Public halves of keys used before (comma-separated, base64url): still published, so that credentials
 # signed with them still verify after a rotation.
 CREDENTIALS_PREVIOUS_PUBLIC_KEYS = env.list("CREDENTIALS_PREVIOUS_PUBLIC_KEYS", default=[])
+
+# --- A user's data: exports and account deletion (privacy/README.md) -----------------------------
+# How long a "Download my data" link works (it works once, for its user, logged in).
+DATA_EXPORT_LINK_HOURS = env.int("DATA_EXPORT_LINK_HOURS", default=72)
+# Days between "Delete my account" and the erasure; logging in meanwhile cancels it.
+ACCOUNT_DELETION_GRACE_DAYS = env.int("ACCOUNT_DELETION_GRACE_DAYS", default=14)
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

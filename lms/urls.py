@@ -45,6 +45,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("exercises/", include("exercises.urls")),
     path("invitations/", include("invitations.urls")),
+    path("my/data/", include("privacy.urls")),
     path("api/v1/", include("lms.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file (?script), not inline: no 'unsafe-inline'.

@@ -20,6 +20,7 @@ tokens. The other learner is enrolled too (with the other mentor), so their own 
 import copy
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -28,6 +29,8 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib.admin.options import ModelAdmin
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -49,6 +52,8 @@ from invitations.services import learner_onboard
 from mentoring import services as mentoring_services
 from notifications.models import Email as OutboxEmail
 from notifications.models import Notice
+from privacy.exports import token_hash
+from privacy.models import DataExport, DeletionRequest
 from progress import services as progress_services
 from progress.models import Enrolment, ScheduleChange
 from projects import services as project_services
@@ -57,6 +62,7 @@ from reminders.tokens import unsubscribe_token_for
 from tests.assessments.conftest import make_quiz, perfect_answers
 from tests.cards.conftest import card_for
 from tests.conftest import ROLES, mentor_history
+from tests.factories import PASSWORD
 
 WEEK = 3
 EXERCISE = 6  # a fixture exercise (week 5, BPE merges)
@@ -67,6 +73,7 @@ PROJECT_DRAFT = {"repository_url": "https://github.com/a/b", "commit": "abc1234"
 PROJECT_REVIEW: dict[str, object] = {"decision": "changes_requested", "comment": "Add the hardware."}
 for _criterion in range(1, 5):
     PROJECT_REVIEW |= {f"level_{_criterion}": 4 * _criterion - 2, f"points_{_criterion}": 3}
+EXPORT_TOKEN = "the-learners-export-link-secret"
 PROJECT_REVIEW_API = {
     "decision": "changes_requested",
     "comment": "Add the hardware.",
@@ -180,6 +187,18 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "api-exercise-draft":                   (401, 200, 200, 200, 200, 200, 200, 200),
     "api-exercise-run-list":                (401, 200, 200, 200, 200, 200, 200, 200),
     "api-exercise-run-detail":              (401, 200, 404, 200, 404, 404, 404, 200),
+    # A user's own data (privacy): every user their own exports; a download link only for its user.
+    "privacy:data":                         (302, 200, 200, 200, 200, 200, 200, 200),
+    "privacy:export-start":                 (302, 405, 405, 405, 405, 405, 405, 405),
+    "privacy:export-status":                (302, 200, 200, 200, 200, 200, 200, 200),
+    "privacy:export-download":              (302, 200, 404, 404, 404, 404, 404, 404),
+    "api-my-data-exports":                  (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-my-data-export":                   (401, 200, 404, 404, 404, 404, 404, 404),
+    "api-my-data-export-download":          (401, 405, 405, 405, 405, 405, 405, 405),
+    # Deleting one's account: learners (mentors and staff are told an administrator closes theirs).
+    "privacy:delete":                       (302, 200, 200, 200, 200, 200, 200, 200),
+    "privacy:delete-cancel":                (302, 405, 405, 405, 405, 405, 405, 405),
+    "api-my-deletion":                      (401, 404, 404, 404, 404, 404, 404, 404),
     # The learner's mentor (or staff) endorses an accepted project; the learner's version here is not
     # accepted yet (tests/credentials/test_projects.py has every role on an accepted one).
     "credentials:endorse":                  (302, 404, 404, 404, 404, 404, 404, 404),
@@ -331,6 +350,18 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "api-invitation-list":                  (401, 403, 403, 403, 403, 403, 403, 200),
     "api-invitation-resend":                (401, 403, 403, 403, 403, 403, 403, 405),
     "api-invitation-revoke":                (401, 403, 403, 403, 403, 403, 403, 405),
+    # … records written through their services (lms.record_admin.ServiceWrittenAdmin): progress, feedback.
+    "admin:progress_weekprogress_add":      (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:progress_weekprogress_delete":   (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:mentoring_weekfeedback_add":     (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:mentoring_weekfeedback_delete":  (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:mentoring_phasereview_add":      (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:mentoring_phasereview_delete":   (302, 302, 302, 302, 302, 302, 302, 403),
+    # … and a user's data exports and deletion requests, which only the user and the tasks change.
+    "admin:privacy_dataexport_add":         (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:privacy_dataexport_delete":      (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:privacy_deletionrequest_add":    (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:privacy_deletionrequest_delete": (302, 302, 302, 302, 302, 302, 302, 403),
 }
 
 # Every URL of a ModelAdmin, by kind: staff only; everybody else goes to the admin log-in page.
@@ -432,6 +463,20 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
                                                             (404, 404, 404, 404, 404, 404, 404, 404)),
     "mfa_login_webauthn":       ({"credential": "{}"},
                                                             (302, 302, 302, 302, 302, 302, 302, 302)),
+    "privacy:export-start":     ({},
+                                                            (302, 302, 302, 302, 302, 302, 302, 302)),
+    "api-my-data-exports":      ({},
+                                                            (401, 201, 201, 201, 201, 201, 201, 201)),
+    # The learner's ready export's link (the world's): theirs once; nobody else's.
+    "api-my-data-export-download": ({"token": EXPORT_TOKEN},
+                                                            (401, 200, 404, 404, 404, 404, 404, 404)),
+    "privacy:delete-cancel":    ({},
+                                                            (302, 302, 302, 302, 302, 302, 302, 302)),
+    # Confirmed with the password (tests.factories.PASSWORD); mentors and staff are refused.
+    "privacy:delete":           ({"password": PASSWORD},
+                                                            (302, 200, 200, 403, 403, 403, 403, 403)),
+    "api-my-deletion":          ({"password": PASSWORD},
+                                                            (401, 201, 201, 403, 403, 403, 403, 403)),
     "admin:logout":             ({},
                                                             (302, 302, 302, 302, 302, 302, 302, 302)),
     # An empty body: staff are told which fields are missing.
@@ -619,6 +664,14 @@ def world(
         name="Invited", email="invited@example.org", cohort=cohort, mentor=mentor, invited_by=staff
     )
     invitation_link = OutboxEmail.objects.get(kind="invitation").text
+    # A data export of the learner's, ready, with its link (privacy).
+    export = DataExport.objects.create(
+        user=learner, status="ready", token_hash=token_hash(EXPORT_TOKEN), size=3,
+        expires_at=timezone.now() + timedelta(hours=1),
+    )  # fmt: skip
+    default_storage.save(export.file_name, ContentFile(b"zip"))
+    # A deletion the learner asked for and cancelled (pending, their pages would change).
+    DeletionRequest.objects.create(user=learner, status="cancelled", erase_after=timezone.now())
     card = card_for(learner, quiz)  # a review card of the learner's (the cards app), and their settings
     desired_retention_set(learner=learner, desired_retention=0.85)
     users = {
@@ -653,6 +706,7 @@ def world(
         "cohort_id": str(cohort.pk),
         "invitation_id": str(invited.invitation.pk),
         "invitation_token": re.search(r"/invitations/([\w-]+)/", invitation_link)[1],  # type: ignore[index]
+        "export_id": str(export.pk),
         "notice_id": str(Notice.objects.filter(recipient=learner).order_by("pk").first().pk),  # type: ignore[union-attr]
     }
     return users, values, enrolment, quiz
@@ -673,6 +727,10 @@ def url_values(route: str, values: dict[str, str], enrolment: Enrolment, quiz: Q
         values["pk"] = values["card_id"]
     if route.startswith("projects/weeks/"):
         values["number"] = str(PROJECT_WEEK)
+    if route.startswith("api/v1/me/data-exports/"):
+        values["pk"] = values["export_id"]
+    if route.startswith("my/data/export/download/"):
+        values["token"] = EXPORT_TOKEN
     if route.startswith("reminders/"):
         values["token"] = unsubscribe_token_for(enrolment_id=enrolment.pk)
     if route.startswith("invitations/"):

@@ -31,12 +31,21 @@ def test_every_operation_documents_its_success_and_its_refusals(schema):
         assert "403" in codes, name
         if name.startswith(("POST", "PATCH", "PUT")):
             assert {"400", "429"} <= codes, name
-            assert "requestBody" in operation or name.endswith(("/replan/", "/leave/", "/submit/")), name
+            # Actions that take no body: re-plan, leave, submit a version, start a data export.
+            assert "requestBody" in operation or name.endswith(
+                ("/replan/", "/leave/", "/submit/", "/data-exports/")
+            ), name
         if "{" in name:
             assert "404" in codes, name
         for code, response in operation["responses"].items():
-            if code != "204":
+            if (name, code) in FILE_DOWNLOADS:
+                assert set(response["content"]) == {FILE_DOWNLOADS[(name, code)]}, f"{name} {code}"
+            elif code != "204":
                 assert "application/json" in response["content"], f"{name} {code}"
+
+
+FILE_DOWNLOADS = {("POST /api/v1/me/data-exports/download/", "200"): "application/zip"}
+"""Answers that are files, not JSON: the export's zip (its refusals are JSON)."""
 
 
 FILE_UPLOADS = {"POST /api/v1/me/project-versions/{version_id}/attachments/"}
