@@ -14,4 +14,5 @@ RUN SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.db python manage.py 
 RUN useradd --create-home lms && mkdir -p /app/media && chown -R lms /app
 USER lms
 EXPOSE 8000
-CMD ["gunicorn", "lms.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn.conf.py: WEB_CONCURRENCY workers (default 3), access log on stdout.
+CMD ["gunicorn", "lms.wsgi:application", "--bind", "0.0.0.0:8000"]

@@ -7,6 +7,7 @@ must be given.
 """
 
 from pathlib import Path
+from tempfile import gettempdir
 from typing import Any
 
 import environ
@@ -70,6 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body larger than its address accepts is refused (413) before anything reads it.
+    "lms.request_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response (django-csp; the policy is below).
     "csp.middleware.CSPMiddleware",
@@ -180,7 +183,7 @@ USE_TZ = True
 
 # --- Static files -----------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -215,6 +218,18 @@ PROJECT_ATTACHMENT_EXTENSIONS = env.list(
     default=[".pdf", ".png", ".jpg", ".jpeg", ".txt", ".md", ".csv", ".json", ".ipynb", ".zip"],
 )
 PROJECT_ATTACHMENT_MAX_BYTES = env.int("PROJECT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Request bodies (lms/request_limits.py): any address takes this much; the attachment uploads take a
+# file of PROJECT_ATTACHMENT_MAX_BYTES plus 64 KB of form (nginx's client_max_body_size: deploy/nginx).
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=2_621_440)
+# Uploads larger than FILE_UPLOAD_MAX_MEMORY_SIZE are written to temporary files named after their
+# process in this directory, no further than their limit, deleted with the request, and swept by
+# gunicorn when a worker dies (lms/uploads.py, gunicorn.conf.py). The compose stack bounds it (tmpfs).
+FILE_UPLOAD_TEMP_DIR = str(env.path("FILE_UPLOAD_TEMP_DIR", default=Path(gettempdir()) / "lms-uploads"))
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "lms.uploads.BoundedTemporaryFileUploadHandler",
+]
 # A version waiting longer than this for a review is flagged on the mentor's queue.
 PROJECT_REVIEW_WAITING_DAYS = env.int("PROJECT_REVIEW_WAITING_DAYS", default=3)
 

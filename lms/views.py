@@ -1,7 +1,8 @@
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -18,6 +19,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"detail": "Server error."}, status=500)
     nonce = str(getattr(request, "csp_nonce", ""))  # str(): makes the middleware put it in the header
     return HttpResponse(loader.get_template("500.html").render({"csp_nonce": nonce}), status=500)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico where a page names none (the API's JSON, files): the site's icon.
+    Its address comes from the static files' manifest when asked, never at import time (a URLconf that
+    did made every manage.py command fail before collectstatic had run)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 def ping(request: HttpRequest) -> HttpResponse:

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lms.request_limits import accepts_uploads
 from progress.api_permissions import MENTOR, mentee
 from projects import services
 from projects.models import Project, Version
@@ -127,6 +128,7 @@ class MyVersionSubmit(APIView):
         )
 
 
+@accepts_uploads
 class MyVersionAttachments(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
