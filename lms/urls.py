@@ -13,6 +13,7 @@ handler500 = "lms.views.server_error"
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("health/", views.health, name="health"),
     path("ping", views.ping, name="ping"),
     # Browsers ask for /favicon.ico where a page names none (the API's JSON, files): the site's icon.
     path("favicon.ico", views.favicon, name="favicon"),

@@ -4,6 +4,8 @@ from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
 
+from lms.health import CHECKS, health_report
+
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """404: JSON under /api/ (the API's error shape), the site's page elsewhere."""
@@ -31,6 +33,18 @@ def favicon(request: HttpRequest) -> HttpResponse:
 def ping(request: HttpRequest) -> HttpResponse:
     """Answers "ok" without touching the database: the ceiling the benchmarks compare pages with."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    """The checks of lms.health as JSON (503 when one fails); `?check=database,cache` runs some."""
+    names = [name for name in request.GET.get("check", "").split(",") if name]
+    unknown = sorted(set(names) - set(CHECKS))
+    if unknown:
+        return JsonResponse({"detail": f"Unknown check: {', '.join(unknown)[:200]}."}, status=400)
+    report = health_report(names or None)
+    response = JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
