@@ -11,7 +11,9 @@ COPY . .
 # collectstatic needs settings but no database or real secret.
 RUN SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.db python manage.py collectstatic --noinput -v0
 
-RUN useradd --create-home lms && mkdir -p /app/media && chown -R lms /app
+# /tmp/lms-uploads: FILE_UPLOAD_TEMP_DIR (made by the settings at build time, as root): the app writes it.
+RUN useradd --create-home lms && mkdir -p /app/media /tmp/lms-uploads && chown -R lms /app /tmp/lms-uploads
 USER lms
 EXPOSE 8000
-CMD ["gunicorn", "lms.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn.conf.py: WEB_CONCURRENCY workers (default 3), access log on stdout.
+CMD ["gunicorn", "lms.wsgi:application", "--bind", "0.0.0.0:8000"]

@@ -15,3 +15,9 @@ app.autodiscover_tasks()
 def ping() -> str:
     """Answers 'pong': used to check that a worker is reachable and returns results."""
     return "pong"
+
+
+@app.task(name="lms.beat_heartbeat", ignore_result=True)
+def beat_heartbeat() -> None:
+    """Sent by beat every BEAT_HEARTBEAT_SECONDS: its stored last run tells how long ago beat last ran
+    (lms.health). Does nothing else."""

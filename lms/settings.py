@@ -7,6 +7,7 @@ must be given.
 """
 
 from pathlib import Path
+from tempfile import gettempdir
 from typing import Any
 
 import environ
@@ -88,6 +89,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body larger than its address accepts is refused (413) before anything reads it.
+    "lms.request_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response (django-csp; the policy is below).
     "csp.middleware.CSPMiddleware",
@@ -165,6 +168,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             server_side_binding=True, prepare_threshold=PREPARE_THRESHOLD
         )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The run command's server and its worker write one file: writers wait their turn (up to 20 s)
+    # instead of failing with "database is locked", and readers never wait for them (WAL).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20,
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 FORMS_URLFIELD_ASSUME_HTTPS = True
@@ -202,7 +213,7 @@ USE_TZ = True
 
 # --- Static files -----------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -240,6 +251,18 @@ PROJECT_ATTACHMENT_EXTENSIONS = env.list(
     default=[".pdf", ".png", ".jpg", ".jpeg", ".txt", ".md", ".csv", ".json", ".ipynb", ".zip"],
 )
 PROJECT_ATTACHMENT_MAX_BYTES = env.int("PROJECT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Request bodies (lms/request_limits.py): any address takes this much; the attachment uploads take a
+# file of PROJECT_ATTACHMENT_MAX_BYTES plus 64 KB of form (nginx's client_max_body_size: deploy/nginx).
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=2_621_440)
+# Uploads larger than FILE_UPLOAD_MAX_MEMORY_SIZE are written to temporary files named after their
+# process in this directory, no further than their limit, deleted with the request, and swept by
+# gunicorn when a worker dies (lms/uploads.py, gunicorn.conf.py). The compose stack bounds it (tmpfs).
+FILE_UPLOAD_TEMP_DIR = str(env.path("FILE_UPLOAD_TEMP_DIR", default=Path(gettempdir()) / "lms-uploads"))
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "lms.uploads.BoundedTemporaryFileUploadHandler",
+]
 # A version waiting longer than this for a review is flagged on the mentor's queue.
 PROJECT_REVIEW_WAITING_DAYS = env.int("PROJECT_REVIEW_WAITING_DAYS", default=3)
 
@@ -369,11 +392,36 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)
+}
+if CELERY_BROKER_URL == "filesystem://":
+    # The run command's broker, which needs no server: messages are files in this directory, shared by
+    # the dev server and the worker (with beat) it starts beside it (scripts/run.sh). No results kept.
+    CELERY_FILESYSTEM_BROKER_DIR = env.path(
+        "CELERY_FILESYSTEM_BROKER_DIR", default=BASE_DIR / ".celery-broker"
+    )
+    for _folder in ("queue", "control"):
+        Path(CELERY_FILESYSTEM_BROKER_DIR, _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(
+        data_folder_in=str(Path(CELERY_FILESYSTEM_BROKER_DIR, "queue")),
+        data_folder_out=str(Path(CELERY_FILESYSTEM_BROKER_DIR, "queue")),
+        control_folder=str(Path(CELERY_FILESYSTEM_BROKER_DIR, "control")),
+    )
+    if CELERY_RESULT_BACKEND == CELERY_BROKER_URL:
+        CELERY_RESULT_BACKEND = None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Beat's heartbeat (lms.health): a no-op task it sends this often; the health check says "down" when
+# beat has sent nothing for HEALTH_BEAT_MAX_AGE_SECONDS. Beat stores each run as it sends the task.
+BEAT_HEARTBEAT_SECONDS = env.float("BEAT_HEARTBEAT_SECONDS", default=60.0)
+CELERY_BEAT_SCHEDULE = {
+    "lms-beat-heartbeat": {"task": "lms.beat_heartbeat", "schedule": BEAT_HEARTBEAT_SECONDS}
+}
+HEALTH_BEAT_MAX_AGE_SECONDS = env.int("HEALTH_BEAT_MAX_AGE_SECONDS", default=300)
+CELERY_BEAT_SYNC_EVERY = 1
 # Celery's Django fix-up closes the database connection before and after every task unless this is
 # set: two new connections per task cut the grading rate by ~4x (bench/grading.py). With it, a worker
 # process reconnects every N tasks; tasks that need a healthy connection check it at their start

@@ -1,9 +1,7 @@
 from allauth.account.decorators import secure_admin_login
 from allauth.urls import build_provider_urlpatterns
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as accounts_views
@@ -21,9 +19,10 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("health/", views.health, name="health"),
     path("ping", views.ping, name="ping"),
     # Browsers ask for /favicon.ico where a page names none (the API's JSON, files): the site's icon.
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True), name="favicon"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     # allauth's log-in page, which answers a lock-out with 429 and Retry-After.
     path("accounts/login/", accounts_views.login, name="account_login"),

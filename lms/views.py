@@ -1,7 +1,10 @@
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
+
+from lms.health import CHECKS, health_report
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -20,9 +23,28 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponse(loader.get_template("500.html").render({"csp_nonce": nonce}), status=500)
 
 
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico where a page names none (the API's JSON, files): the site's icon.
+    Its address comes from the static files' manifest when asked, never at import time (a URLconf that
+    did made every manage.py command fail before collectstatic had run)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 def ping(request: HttpRequest) -> HttpResponse:
     """Answers "ok" without touching the database: the ceiling the benchmarks compare pages with."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    """The checks of lms.health as JSON (503 when one fails); `?check=database,cache` runs some."""
+    names = [name for name in request.GET.get("check", "").split(",") if name]
+    unknown = sorted(set(names) - set(CHECKS))
+    if unknown:
+        return JsonResponse({"detail": f"Unknown check: {', '.join(unknown)[:200]}."}, status=400)
+    report = health_report(names or None)
+    response = JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cohorts.selectors import cohort_id_from
+from lms.request_limits import accepts_uploads
 from progress.api_permissions import MENTOR, mentee
 from projects import services
 from projects.models import Project, Version
@@ -129,6 +130,7 @@ class MyVersionSubmit(APIView):
         )
 
 
+@accepts_uploads
 class MyVersionAttachments(APIView):
     parser_classes = [MultiPartParser, FormParser]
 

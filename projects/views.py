@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cohorts.selectors import cohort_choices_for, cohort_id_from
 from lms.forms import add_validation_error
+from lms.request_limits import accepts_uploads
 from progress.scope import enrolment_current_for
 from projects import services
 from projects.forms import AttachmentForm, DraftForm, ReviewForm
@@ -128,6 +129,7 @@ def version_submit(request: HttpRequest, version_id: int) -> HttpResponse:
     return redirect("projects:version", version_id=version.pk)
 
 
+@accepts_uploads
 @require_POST
 @login_required
 def attachment_add(request: HttpRequest, version_id: int) -> HttpResponse:

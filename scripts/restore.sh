@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Restore a dump made by scripts/backup.sh, replacing what the database holds, in one transaction
-# (an error leaves the database as it was).
+# Restore a backup made by scripts/backup.sh: the dump replaces what the database holds, in one
+# transaction (an error leaves the database as it was); then the stored files of the archive beside it
+# (FILE without .dump, plus .files.tar.gz) are put back under their names (lms/media_backup.py; files
+# the archive does not hold are left alone).
 #
 #   scripts/restore.sh [--compose] [--yes] FILE
 #
 # --compose   restore into the `postgres` service of docker-compose.yml (POSTGRES_USER / POSTGRES_DB,
-#             default lms/lms); stop the app first: docker compose stop web worker beat
+#             default lms/lms) and the `web` service's files; stop the app first:
+#             docker compose stop nginx web worker beat
 # otherwise   restore into $DATABASE_URL (from the environment, else from .env); the database must
 #             exist (createdb it first when restoring onto a new server)
 # --yes       do not ask for confirmation
@@ -24,6 +27,9 @@ while [ $# -gt 0 ]; do
 done
 file=${1:?usage: scripts/restore.sh [--compose] [--yes] FILE}
 [ -f "$file" ] || { echo "restore: no such file: $file" >&2; exit 2; }
+files="${file%.dump}.files.tar.gz"
+python=python3
+[ -x .venv/bin/python ] && python=.venv/bin/python
 
 if $compose; then
   target="the compose service postgres (database ${POSTGRES_DB:-lms})"
@@ -54,3 +60,14 @@ else
   pg_restore --dbname="$DATABASE_URL" "${options[@]}" "$file"
 fi
 echo "restore: $target now holds $file"
+
+if [ ! -f "$files" ]; then
+  echo "restore: no $files beside the dump (a backup from before files were backed up): stored files left as they are" >&2
+  exit 0
+fi
+if $compose; then
+  docker compose run --rm --no-deps -T web python -m lms.media_backup restore - <"$files"
+else
+  DATABASE_URL=$DATABASE_URL "$python" -m lms.media_backup restore "$files"
+fi
+echo "restore: the stored files of $files are back"

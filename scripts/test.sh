@@ -3,13 +3,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/services.sh
+# The database URL the tests log in with: TEST_DATABASE_URL, or, where PostgreSQL asks for a password on
+# TCP and none is given, a test role with one (scripts/services.sh sets it up, once).
+DATABASE_URL=$(DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/lms} bash scripts/services.sh)
+export DATABASE_URL
 
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 
-export DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/lms}
 export CELERY_BROKER_URL=${TEST_CELERY_BROKER_URL:-redis://127.0.0.1:6379/14}
 export CELERY_RESULT_BACKEND=$CELERY_BROKER_URL
 # The shared cache, as in production: sessions, rate limits and throttles shared across processes.

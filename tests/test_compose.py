@@ -15,7 +15,7 @@ from django.urls import resolve
 
 from tests.conftest import REPO
 
-SERVICES = {"web", "worker", "sandbox", "beat", "postgres", "redis"}
+SERVICES = {"nginx", "web", "worker", "sandbox", "beat", "postgres", "redis"}
 APP_SERVICES = {"web", "worker", "sandbox", "beat"}
 
 
@@ -51,11 +51,77 @@ def test_every_service_has_a_healthcheck(compose):
         assert test[0] in ("CMD", "CMD-SHELL"), name
 
 
-def test_the_web_healthcheck_asks_an_existing_url(compose):
+def test_the_web_healthcheck_asks_the_health_checks_of_the_database_and_cache(compose):
     [url] = re.findall(
-        r"http://localhost:8000(/\S*)", " ".join(compose["services"]["web"]["healthcheck"]["test"])
+        r"http://localhost:8000(/[^\s\\\"]*)", " ".join(compose["services"]["web"]["healthcheck"]["test"])
     )
-    assert resolve(url).url_name == "healthz"
+    path, _, query = url.partition("?")
+    assert resolve(path).url_name == "health"
+    assert query == "check=database,cache"
+
+
+def health_checks_run(test: list[str]) -> list[list[str]]:
+    """The `python -m lms.health …` commands of a healthcheck."""
+    return [
+        step[3:]
+        for part in " ".join(test[1:]).split("&&")
+        if (step := shlex.split(part))[:3] == ["python", "-m", "lms.health"]
+    ]
+
+
+def test_worker_and_beat_healthchecks_run_known_health_checks(compose):
+    from lms.health import CHECKS
+
+    worker = compose["services"]["worker"]["healthcheck"]["test"]
+    assert "celery -A lms inspect ping" in worker[1]
+    assert health_checks_run(worker) == [["database", "broker"]]
+    assert health_checks_run(compose["services"]["beat"]["healthcheck"]["test"]) == [["beat"]]
+    for checks in health_checks_run(worker) + health_checks_run(
+        compose["services"]["beat"]["healthcheck"]["test"]
+    ):
+        assert set(checks) <= set(CHECKS)
+
+
+def test_nginx_is_the_one_published_service_and_renders_the_repositorys_template(compose):
+    published = {name for name, service in compose["services"].items() if service.get("ports")}
+    assert published == {"nginx"}
+    nginx = compose["services"]["nginx"]
+    assert nginx["ports"] == ["8000:80"]
+    assert nginx["depends_on"] == {"web": {"condition": "service_healthy"}}
+    [template] = [volume for volume in nginx["volumes"] if "/etc/nginx/templates/" in volume]
+    source = template.split(":")[0]
+    assert (REPO / source).is_file()
+    variables = set(re.findall(r"\$\{([A-Z_]+)\}", (REPO / source).read_text()))
+    assert variables == set(nginx["environment"])
+    assert nginx["environment"]["LMS_UPSTREAM"] == "web:8000"
+    assert "nginx-health" in " ".join(nginx["healthcheck"]["test"])
+    assert "nginx-health" in (REPO / source).read_text()
+
+
+def test_nginx_serves_the_static_files_web_collects(compose):
+    web_volumes = dict(volume.split(":")[:2] for volume in compose["services"]["web"]["volumes"])
+    nginx_volumes = dict(volume.split(":")[:2] for volume in compose["services"]["nginx"]["volumes"])
+    [(volume, static_root)] = [
+        (name, path) for name, path in web_volumes.items() if path.endswith("staticfiles")
+    ]
+    assert volume in compose["volumes"]
+    assert nginx_volumes[volume] == compose["services"]["nginx"]["environment"]["NGINX_STATIC_ROOT"]
+    assert static_root == "/app/staticfiles"  # the Dockerfile's WORKDIR /app, settings' default STATIC_ROOT
+    assert "collectstatic" in compose["services"]["web"]["command"]
+
+
+def test_the_app_trusts_exactly_one_proxy(compose):
+    for name in APP_SERVICES:
+        assert compose["services"][name]["environment"]["TRUSTED_PROXY_COUNT"] == "1"
+
+
+def test_uploads_being_read_are_on_a_bounded_tmpfs(compose):
+    from tempfile import gettempdir
+
+    [mount] = compose["services"]["web"]["tmpfs"]
+    path, _, options = mount.partition(":")
+    assert path == f"{gettempdir()}/lms-uploads"  # FILE_UPLOAD_TEMP_DIR's default, as in the image
+    assert re.fullmatch(r"size=\d+m", options)
 
 
 def test_services_wait_only_for_healthchecked_services(compose):
@@ -80,8 +146,12 @@ def test_the_app_services_build_this_repository(compose):
 
 def test_web_migrates_and_loads_the_curriculum_before_serving(compose):
     programs = [" ".join(step[:3]) for step in steps(compose["services"]["web"]["command"])]
-    assert programs[:2] == ["python manage.py migrate", "python manage.py load_curriculum"]
-    assert programs[2].startswith("exec gunicorn")
+    assert programs[:3] == [
+        "python manage.py migrate",
+        "python manage.py load_curriculum",
+        "python manage.py collectstatic",
+    ]
+    assert programs[3].startswith("exec gunicorn")
 
 
 def test_manage_py_commands_and_their_files_exist(compose):

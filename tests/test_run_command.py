@@ -1,12 +1,14 @@
 """The README's run command, end to end: set-up on the embedded default, then a live server."""
 
 import http.cookiejar
+import json
 import os
 import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -19,20 +21,31 @@ from tests.conftest import REPO
 from tests.network import free_port
 
 
-def wait_for_line(process: subprocess.Popen, pattern: str, timeout: float) -> list[str]:
-    lines: list[str] = []
-    deadline = time.monotonic() + timeout
-    assert process.stdout is not None
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            if process.poll() is not None:
+class Output:
+    """The run command's output, read as it comes (the worker beside the server logs on): a full pipe
+    would stop them both."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.process = process
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    def wait_for(self, pattern: str, timeout: float, start: int = 0) -> list[str]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for index in range(start, len(self.lines)):
+                if re.search(pattern, self.lines[index]):
+                    return self.lines[: index + 1]
+            if self.process.poll() is not None and not self.reader.is_alive():
                 break
-            continue
-        lines.append(line)
-        if re.search(pattern, line):
-            return lines
-    pytest.fail("run command output never matched " + pattern + ":\n" + "".join(lines))
+            time.sleep(0.2)
+        pytest.fail("run command output never matched " + pattern + ":\n" + "".join(self.lines[-200:]))
 
 
 def get(opener: urllib.request.OpenerDirector, url: str) -> tuple[int, str]:
@@ -50,8 +63,11 @@ def running_app(tmp_path_factory: pytest.TempPathFactory):
         "HOME": os.environ.get("HOME", str(tmp_path)),
         "VENV": sys.prefix,  # the suite's virtualenv already has the requirements: no download
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "CELERY_FILESYSTEM_BROKER_DIR": str(tmp_path / "broker"),
         "PORT": str(port),
         "PYTHONUNBUFFERED": "1",
+        # Beat's heartbeat every 2 seconds instead of every minute: the periodic task to watch for.
+        "BEAT_HEARTBEAT_SECONDS": "2",
     }
     process = subprocess.Popen(
         ["bash", "scripts/run.sh"],
@@ -63,22 +79,26 @@ def running_app(tmp_path_factory: pytest.TempPathFactory):
         start_new_session=True,
     )
     try:
-        output = wait_for_line(process, r"Log in at /accounts/login/", timeout=180)
+        output = Output(process)
+        lines = output.wait_for(r"Log in at /accounts/login/", timeout=180)
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
+        # The server, started after the worker, says when it listens.
+        output.wait_for(r"Quit the server with CONTROL-C", timeout=180)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
                 time.sleep(0.2)
-        yield base, "".join(output), env
+        yield base, "".join(lines), env, output
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
 
 
 def test_the_run_command_serves_the_site_and_the_printed_admin_account_logs_in(running_app):
-    base, output, _ = running_app
+    base, output, _, _ = running_app
     password = re.search(r"admin\s+e-mail \S+\s+password (\S+)", output).group(1)
     assert re.search(r"learner\s+e-mail learner@example.com\s+password \S+", output)
     assert re.search(r"mentor\s+e-mail mentor@example.com\s+password \S+", output)
@@ -125,7 +145,7 @@ def test_the_run_command_shows_the_products_own_404_page_and_still_serves_static
 
 def test_the_run_command_links_to_its_own_port(running_app):
     """SITE_URL follows PORT: the calendar feed and its events point at the server that was started."""
-    base, output, _ = running_app
+    base, output, _, _ = running_app
     password = re.search(r"learner\s+e-mail learner@example.com\s+password (\S+)", output).group(1)
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -148,7 +168,7 @@ def test_the_weekly_reminders_run_once_on_the_run_commands_database(running_app)
     """The beat's reminder task, run by hand on the embedded default (SQLite, tasks in-process, e-mail
     to the console), reminds the demo learner (behind: week 1 done two weeks in) once; a second run
     sends nothing. (SQLite refused the outbox's look-up of keys already sent: ORDER BY in a UNION.)"""
-    base, _, env = running_app
+    base, _, env, _ = running_app
     script = "from reminders.tasks import send_weekly_reminders as run; print('batches', run())"
 
     def reminders_run() -> str:
@@ -170,3 +190,60 @@ def test_the_weekly_reminders_run_once_on_the_run_commands_database(running_app)
     second = reminders_run()
     assert "batches 1" in second
     assert "To: learner@example.com" not in second
+
+
+def test_the_run_command_runs_the_periodic_jobs(running_app):
+    """A worker with beat runs beside the server, on a broker that is a directory (kombu's filesystem
+    transport): beat sends its periodic tasks from the database's schedules and the worker runs them; the
+    server's /health/ sees beat running."""
+    base, _, _, output = running_app
+    output.wait_for(r"INFO/Beat\] beat: Starting", timeout=120)
+    sent = len(output.wait_for(r"Sending due task lms-beat-heartbeat", timeout=60))
+    [done] = output.wait_for(r"Task lms\.beat_heartbeat\[[0-9a-f-]+\] succeeded", timeout=60, start=sent)[-1:]
+    assert "succeeded" in done
+    opener = urllib.request.build_opener()
+    status, body = get(opener, base + "/health/")
+    assert status == 200, body
+    report = json.loads(body)
+    assert report["checks"]["broker"] == {"status": "ok", "seconds": report["checks"]["broker"]["seconds"]}
+    assert report["checks"]["beat"]["status"] == "ok"
+    assert report["checks"]["beat"]["last_ran_seconds_ago"] < 60
+
+
+def fake_python(tmp_path: Path, *, version: tuple[int, int], with_venv: bool) -> Path:
+    """A `python3` that reports another version, or lacks venv's pip bootstrap as Debian's does
+    without python3-venv."""
+    script = tmp_path / "python3"
+    script.write_text(
+        f"#!{sys.executable}\n"
+        "import sys\n"
+        f"sys.version_info = {(*version, 0, 'final', 0)!r}\n"
+        + ("" if with_venv else "sys.modules['ensurepip'] = None\n")
+        + "if sys.argv[1:2] != ['-c']:\n"
+        "    sys.exit('the fake python was asked to ' + ' '.join(sys.argv[1:]))\n"
+        "exec(sys.argv[2])\n"
+    )
+    script.chmod(0o755)
+    return script
+
+
+def run_command_with(python: Path, tmp_path: Path) -> subprocess.CompletedProcess:
+    env = {"PATH": os.environ["PATH"], "PYTHON": str(python), "VENV": str(tmp_path / "venv")}
+    return subprocess.run(
+        ["bash", "scripts/run.sh"], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_the_run_command_refuses_a_python_older_than_3_11(tmp_path):
+    result = run_command_with(fake_python(tmp_path, version=(3, 10), with_venv=True), tmp_path)
+    assert result.returncode == 1
+    assert "Python 3.11 or newer is needed" in result.stderr
+    assert "is 3.10" in result.stderr
+    assert not (tmp_path / "venv").exists()
+
+
+def test_the_run_command_says_what_to_install_when_venv_is_missing(tmp_path):
+    result = run_command_with(fake_python(tmp_path, version=(3, 11), with_venv=False), tmp_path)
+    assert result.returncode == 1
+    assert "apt-get install python3-venv" in result.stderr
+    assert not (tmp_path / "venv").exists()
