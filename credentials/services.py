@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
-from credentials.models import Certificate, Endorsement, Portfolio, PortfolioProject
+from credentials.models import Certificate, Endorsement, Portfolio, PortfolioProject, new_status_index
 from credentials.portfolio_addresses import TAKEN, address_claim, address_held_by_another
 from credentials.selectors import (
     UNNAMED_LEARNER,
@@ -54,18 +54,22 @@ def accepted_project_title(*, enrolment: Enrolment, phase: Phase) -> str:
 
 def _insert_once(certificate: Certificate) -> tuple[Certificate, bool]:
     """Insert under the uniqueness constraints; when a valid one exists already, return that instead."""
-    certificate.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            certificate.save()
-    except IntegrityError:
-        existing = Certificate.objects.filter(
-            enrolment=certificate.enrolment, phase=certificate.phase, revoked_at__isnull=True
-        ).first()
-        if existing is None:
-            raise
-        return existing, False
-    return certificate, True
+    certificate.full_clean(validate_constraints=False, validate_unique=False)
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                certificate.save()
+            return certificate, True
+        except IntegrityError:
+            existing = Certificate.objects.filter(
+                enrolment=certificate.enrolment, phase=certificate.phase, revoked_at__isnull=True
+            ).first()
+            if existing is not None:
+                return existing, False
+            if not Certificate.objects.filter(status_index=certificate.status_index).exists():
+                raise
+            certificate.status_index = new_status_index()  # a taken bit of the revocation list: redraw
+    raise RuntimeError("no free revocation list position after five draws")
 
 
 def phase_certificate_issue(
