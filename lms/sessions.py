@@ -37,7 +37,7 @@ class SessionStore(cached_db.SessionStore):
         """A new key for the same data (log-in). The old key is deleted; when the cache does not answer,
         from the database only — allowed for a session nobody was logged in to (it holds nothing worth
         taking over), so that logging in works while Redis is down; otherwise the error stands."""
-        data = self._session
+        data = self._session  # type: ignore[attr-defined]
         key = self.session_key
         self.create()
         self._session_cache = data
