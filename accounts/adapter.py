@@ -1,7 +1,8 @@
-"""allauth's account e-mails name the site from settings (SITE_NAME, SITE_URL), not from the Sites
-framework's row, which says "example.com" unless someone edits it in admin. The address confirmation
-(sent at sign-up) goes through the outbox, so that the sign-up answers without waiting for the mail
-server and still succeeds when it is down."""
+"""allauth's adapter: account e-mails name the site from settings (SITE_NAME, SITE_URL), not from the
+Sites framework's row, which says "example.com" unless someone edits it in admin; the address
+confirmation (sent at sign-up) goes through the outbox, so that the sign-up answers without waiting for
+the mail server and still succeeds when it is down; failed passwords slow the guesser down per account
+and address (accounts.login_delays) instead of locking the account."""
 
 import hashlib
 from dataclasses import dataclass
@@ -9,9 +10,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal.ratelimit import get_ip
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
+from django.http import HttpRequest
 
+from accounts.login_delays import login_failed, login_succeeded, login_wait
 from notifications.services import EmailDraft, emails_enqueue
 
 CONFIRMATION_TEMPLATES = ("account/email/email_confirmation_signup", "account/email/email_confirmation")
@@ -65,3 +71,28 @@ class AccountAdapter(DefaultAccountAdapter):
                 )
             ]
         )
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """Refuse (too_many_login_attempts, the wait in `request.login_retry_after`) while this account
+        is slowed down for this address; then allauth's per-address limit."""
+        login = credentials.get("email", credentials.get("username", "")) or ""
+        wait = login_wait(login=login, address=get_ip(request))
+        if wait:
+            request.login_retry_after = wait  # type: ignore[attr-defined]
+            raise self.validation_error("too_many_login_attempts")
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            request.login_retry_after = 60  # type: ignore[attr-defined]  # allauth's per-address minute
+            raise
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            login = credentials.get("email", credentials.get("username", "")) or ""
+            login_succeeded(login=login, address=get_ip(request))
+        return user
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        login = credentials.get("email", credentials.get("username", "")) or ""
+        login_failed(login=login, address=get_ip(request))

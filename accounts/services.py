@@ -48,7 +48,8 @@ def demo_accounts_create(*, accounts: Iterable[tuple[str, str, bool, bool]]) -> 
 
 
 class LoginLocked(Exception):
-    """Too many failed log-ins for this account or from this address: refuse, even the right password."""
+    """Too many failed log-ins from this address (for this account, or for any): wait `retry_after`
+    seconds, whatever the password (accounts.login_delays)."""
 
     def __init__(self, retry_after: int) -> None:
         super().__init__("Too many failed log-in attempts. Try again later.")
@@ -58,7 +59,7 @@ class LoginLocked(Exception):
 def password_check(*, request: HttpRequest, email: str, password: str) -> User | None:
     """The active account with this e-mail address and password, or None; through allauth's adapter,
     so that every attempt counts against the same failed-log-in limits as the site's log-in form
-    (settings.ACCOUNT_RATE_LIMITS["login_failed"]: per client address and per account).
+    (accounts.login_delays per account and address; settings.ACCOUNT_RATE_LIMITS per address).
 
     Raises LoginLocked while those limits refuse, whatever the password.
     """
@@ -66,7 +67,7 @@ def password_check(*, request: HttpRequest, email: str, password: str) -> User |
         user = get_adapter(request).authenticate(request, email=email, password=password)
     except forms.ValidationError as error:
         if error.code == "too_many_login_attempts":
-            raise LoginLocked(retry_after=settings.LOGIN_LOCKOUT_SECONDS) from error
+            raise LoginLocked(retry_after=getattr(request, "login_retry_after", 60)) from error
         raise
     # allauth hands back an inactive account with the right password (its log-in page then says it
     # is inactive): that is no log-in.

@@ -1,7 +1,6 @@
 """The site's log-in page: allauth's, answering a lock-out as the API does (429 with Retry-After)."""
 
 from allauth.account.views import LoginView as AllauthLoginView
-from django.conf import settings
 from django.http import HttpResponse
 
 
@@ -10,7 +9,7 @@ class LoginView(AllauthLoginView):
         response = super().form_invalid(form)
         if any(error.code == "too_many_login_attempts" for error in form.non_field_errors().as_data()):
             response.status_code = 429
-            response["Retry-After"] = str(settings.LOGIN_LOCKOUT_SECONDS)
+            response["Retry-After"] = str(getattr(self.request, "login_retry_after", 60))
         return response
 
 

@@ -14,8 +14,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
-from kombu.exceptions import OperationalError as KombuOperationalError
-from redis.exceptions import RedisError
 
 from accounts.models import User
 from assessments import grading
@@ -185,7 +183,7 @@ def grading_enqueue(*, submission_id: int) -> None:
 
     try:
         grade_submission.delay(submission_id)
-    except (KombuOperationalError, RedisError, OSError) as error:
+    except Exception as error:
         logger.error(
             "Could not queue the grading of submission %s (%s); the sweep will retry", submission_id, error
         )

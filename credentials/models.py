@@ -26,6 +26,18 @@ def new_public_id() -> str:
     return secrets.token_urlsafe(16)
 
 
+STATUS_LIST_BITS = 131_072
+"""The revocation list's length: the Bitstring Status List's minimum (16 KB), which hides which entries
+are in use. Certificates take random, unique positions in it."""
+
+
+def new_status_index() -> int:
+    """A random position in the revocation list (the Bitstring Status List spec recommends random
+    allocation: a row id would tell how many certificates exist and in what order they were issued).
+    Unique by the column's constraint: the issuing service draws again on a collision."""
+    return secrets.randbelow(STATUS_LIST_BITS)
+
+
 class Certificate(models.Model):
     """Proof of a signed-off phase (`phase` set) or of the whole curriculum (`phase` empty)."""
 
@@ -69,6 +81,11 @@ class Certificate(models.Model):
     replaces = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaced_by",
         help_text="The revoked certificate this one was issued again for.",
+    )  # fmt: skip
+    status_index = models.PositiveIntegerField(
+        unique=True, default=new_status_index, editable=False,
+        help_text="The certificate's bit in the published revocation list (random; certificates issued "
+        "before random allocation keep the row id their signed credentials name).",
     )  # fmt: skip
     # The learner's choice: listed on their public portfolio.
     in_portfolio = models.BooleanField(default=False)
@@ -119,7 +136,7 @@ class Certificate(models.Model):
     @property
     def status_list_index(self) -> int:
         """The certificate's bit in the published revocation list."""
-        return self.pk
+        return self.status_index
 
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,48}[a-z0-9])$")
@@ -144,7 +161,7 @@ class Portfolio(models.Model):
     )
     slug = models.CharField(
         max_length=50, unique=True, validators=[validate_slug],
-        help_text="The public address: /people/<slug>/. A new one frees the old, which stops working.",
+        help_text="The public address: /people/<slug>/. Old ones stay the learner's and redirect here.",
     )  # fmt: skip
     is_public = models.BooleanField(default=False)
     headline = models.CharField(max_length=200, blank=True)
@@ -164,6 +181,22 @@ class Portfolio(models.Model):
         phases = self.show_phases
         if not isinstance(phases, list) or not all(isinstance(n, int) and n > 0 for n in phases):
             raise ValidationError({"show_phases": "Give a list of phase numbers, e.g. [1, 2]."})
+
+
+class PortfolioAddress(models.Model):
+    """Every address a portfolio has had, the current one included: an address is its portfolio's for
+    good, so a retired one redirects to the new address and nobody else can take it (the unique slug
+    settles two learners asking for the same one at once)."""
+
+    slug = models.CharField(max_length=50, unique=True)
+    portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="addresses")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "portfolio addresses"
+
+    def __str__(self) -> str:
+        return f"/people/{self.slug}/"
 
 
 class PortfolioProject(models.Model):

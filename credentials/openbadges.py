@@ -17,13 +17,13 @@ from django.conf import settings
 from django.urls import reverse
 
 from credentials import signing
-from credentials.models import Certificate
+from credentials.models import STATUS_LIST_BITS, Certificate
 
 CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
 ]
-STATUS_LIST_MIN_BITS = 131_072
+STATUS_LIST_MIN_BITS = STATUS_LIST_BITS
 """The Bitstring Status List's minimum length (16 KB): lists this short hide which entries are in use."""
 
 

@@ -57,7 +57,7 @@ def certificate_public_get(*, public_id: str) -> Certificate | None:
 
 
 def revoked_status_indexes() -> list[int]:
-    return list(Certificate.objects.filter(revoked_at__isnull=False).values_list("pk", flat=True))
+    return list(Certificate.objects.filter(revoked_at__isnull=False).values_list("status_index", flat=True))
 
 
 def phase_certificate_phase_ids(*, enrolment_id: int) -> set[int]:

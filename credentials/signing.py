@@ -106,8 +106,9 @@ def published_jwks() -> dict[str, list[dict[str, str]]]:
 
 
 def sign(payload: dict[str, Any]) -> str:
-    """The payload as a compact JWS (a VC-JWT), signed EdDSA with the current key."""
+    """The payload as a compact JWS (a VC-JWT), signed EdDSA with the current key. The header names the
+    key by `kid` (the published key set's URL and the key's thumbprint) and never carries the key
+    itself: a verifier that trusted a key in the header would accept anyone's forgery."""
     key = signing_key()
-    jwk = current_public_jwk()
-    header = {"typ": "JWT", "kid": jwk["kid"], "jwk": {name: jwk[name] for name in ("kty", "crv", "x")}}
+    header = {"typ": "JWT", "kid": current_public_jwk()["kid"]}
     return jwt.encode(payload, key, algorithm=ALGORITHM, headers=header)

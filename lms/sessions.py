@@ -32,3 +32,23 @@ class SessionStore(cached_db.SessionStore):
             return super().exists(session_key)
         except CACHE_ERRORS:
             return DatabaseSessionStore.exists(self, session_key)
+
+    def cycle_key(self) -> None:
+        """A new key for the same data (log-in). The old key is deleted; when the cache does not answer,
+        from the database only — allowed for a session nobody was logged in to (it holds nothing worth
+        taking over), so that logging in works while Redis is down; otherwise the error stands."""
+        data = self._session  # type: ignore[attr-defined]
+        key = self.session_key
+        self.create()
+        self._session_cache = data
+        if not key:
+            return
+        try:
+            self.delete(key)
+        except CACHE_ERRORS as error:
+            if "_auth_user_id" in data:
+                raise
+            logger.warning(
+                "sessions: cache not answering, old anonymous session deleted from the database (%s)", error
+            )
+            DatabaseSessionStore.delete(self, key)

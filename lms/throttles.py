@@ -1,7 +1,13 @@
+"""The API's write throttles. Their counts live in the shared cache through lms.fallback_cache: while
+Redis is down they count in each web process instead (the request goes through, limited per process),
+never a 500."""
+
 import time
 from typing import TYPE_CHECKING
 
 from rest_framework.throttling import UserRateThrottle
+
+from lms.fallback_cache import fallback_cache
 
 if TYPE_CHECKING:  # importing DRF's views here would be circular: APIView reads this setting
     from rest_framework.request import Request
@@ -12,6 +18,7 @@ class WriteRateThrottle(UserRateThrottle):
     """Limits unsafe requests per user (or IP); reads are not throttled."""
 
     scope = "writes"
+    cache = fallback_cache  # type: ignore[assignment]
 
     def timer(self) -> float:
         # DRF keeps `timer = time.time` as a class attribute, which time-freezing tools replace with a

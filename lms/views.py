@@ -52,3 +52,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """403 for a form sent without a valid CSRF token (an old tab, cookies blocked, a forged post): the
+    site's page, styled by its own stylesheet under the CSP (Django's own page has an inline style)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "CSRF check failed: send the X-CSRFToken header."}, status=403)
+    return render(request, "403_csrf.html", {"no_cookie": "cookie" in reason.lower()}, status=403)

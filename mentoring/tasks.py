@@ -21,7 +21,7 @@ def send_mentor_digests() -> int:
     return len(mentor_ids)
 
 
-@shared_task
+@shared_task(ignore_result=True)
 def send_mentor_digest(mentor_id: int, today: str) -> bool:
     """Put the mentor's digest of the week in the outbox (once per mentor and week)."""
     return services.mentor_digest_send(mentor_id=mentor_id, today=date.fromisoformat(today))

@@ -26,13 +26,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from celery.exceptions import Retry
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
-from kombu.exceptions import OperationalError as KombuOperationalError
-from redis.exceptions import RedisError
 
 from lms.lookups import AnyOf
 from notifications.bulk_insert import array_columns, insert_new_rows
@@ -207,9 +204,9 @@ def emails_schedule(*, email_ids: Sequence[int]) -> int:
         try:
             send_emails.delay(ids[start : start + TASK_SIZE])
             queued += 1
-        except (KombuOperationalError, RedisError, OSError, Retry) as error:
+        except Exception as error:
             # The broker is unreachable (or, without one, the eager send failed and wants a retry).
-            logger.error("Could not queue %s e-mails (%s); the sweep will retry", len(ids) - start, error)
+            logger.error("Could not queue %s e-mails (%r); the sweep will retry", len(ids) - start, error)
             break
     return queued
 

@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
     retry_backoff_max=600,
     retry_jitter=True,
     max_retries=MAX_ATTEMPTS - 1,
+    ignore_result=True,  # nobody waits on it: queueing it must not touch the result backend
 )
 def send_emails(email_ids: list[int]) -> int:
     """Send these outbox rows (those nobody sent or is sending); returns how many this call sent."""
@@ -50,7 +51,7 @@ def send_notice_digests() -> int:
     return len(ids)
 
 
-@shared_task(name="notifications.tasks.send_notice_digest")
+@shared_task(name="notifications.tasks.send_notice_digest", ignore_result=True)
 def send_notice_digest(recipient_id: int) -> bool:
     from notifications.digest import notice_digest_send
 

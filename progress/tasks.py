@@ -22,7 +22,7 @@ def refresh_due_standings() -> int:
     return refreshed
 
 
-@shared_task(name="progress.tasks.rebuild_all_standings")
+@shared_task(name="progress.tasks.rebuild_all_standings", ignore_result=True)
 def rebuild_all_standings() -> int:
     """Recompute every standing: after the curriculum's weeks change (their number or phases)."""
     return standings.standings_rebuild_all()

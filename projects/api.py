@@ -3,25 +3,34 @@
 Public: briefs with their rubrics. A learner: their versions (create and update a draft, submit, attach
 files, read with reviews). A mentor (or staff): the review queue, a learner's versions, a review."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet, prefetch_related_objects
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cohorts.selectors import cohort_id_from
+from lms.parsers import FormParser, MultiPartParser
 from lms.request_limits import accepts_uploads
 from progress.api_permissions import MENTOR, mentee
 from projects import services
+from projects.downloads import attachment_response
 from projects.models import Project, Version
-from projects.selectors import projects_published, review_queue_for, versions_visible_to
+from projects.selectors import (
+    attachments_visible_to,
+    projects_published,
+    review_queue_for,
+    versions_visible_to,
+)
 from projects.serializers import (
     AttachmentSerializer,
     AttachmentUploadSerializer,
@@ -216,3 +225,29 @@ class VersionReview(APIView):
         except PermissionDenied as error:  # visible (their own version), but not theirs to review
             raise Http404("No such version to review.") from error
         return Response(ProjectReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class IgnoreAccept(BaseContentNegotiation):
+    """A download answers its file whatever the client accepts (DRF would refuse `Accept:
+    application/octet-stream` with a 406, as the API renders JSON only)."""
+
+    def select_parser(self, request: Request, parsers: Any) -> Any:
+        return parsers[0]
+
+    def select_renderer(self, request: Request, renderers: Any, format_suffix: Any = None) -> Any:
+        return (renderers[0], renderers[0].media_type)
+
+
+class AttachmentDownload(APIView):
+    """An attachment's file, with the API's credentials (a token or a session): the `url` the API gives
+    for each attachment. The learner, their mentor and staff; anyone else: 404."""
+
+    content_negotiation_class = IgnoreAccept
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        summary="Download an attachment (always as a file, never rendered)",
+    )
+    def get(self, request: Request, attachment_id: int) -> FileResponse:
+        attachment = get_object_or_404(attachments_visible_to(user=request.user), pk=attachment_id)  # type: ignore[arg-type]
+        return attachment_response(attachment)

@@ -19,6 +19,9 @@ urlpatterns = [
         api.MyVersionAttachments.as_view(),
         name="api-my-project-version-attachments",
     ),
+    path(
+        "attachments/<int:attachment_id>/", api.AttachmentDownload.as_view(), name="api-attachment-download"
+    ),
     path("mentor/project-queue/", api.MentorQueue.as_view(), name="api-mentor-project-queue"),
     path(
         "mentor/learners/<int:enrolment_id>/project-versions/",

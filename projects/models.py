@@ -11,16 +11,16 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from curriculum.models import Week
 from progress.models import Enrolment
+from projects.repository_urls import public_repository_url
 from projects.rubric import LevelRange, range_problems, rubric_problems
 
-https_only = URLValidator(schemes=["https"], message="Enter the repository's https:// address.")
 commit_or_tag = RegexValidator(
     r"^(?:[0-9a-f]{7,40}|(?!.*\.\.)(?!.*//)[A-Za-z0-9][A-Za-z0-9._/-]{0,99})$",
     message="Enter a commit SHA (7 to 40 hexadecimal characters) or a tag such as v1.0.",
@@ -170,7 +170,7 @@ class Version(models.Model):
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    repository_url = models.CharField(max_length=500, blank=True, validators=[https_only])
+    repository_url = models.CharField(max_length=500, blank=True, validators=[public_repository_url])
     commit = models.CharField(max_length=100, blank=True, validators=[commit_or_tag])
     report = models.TextField(blank=True, max_length=50_000, help_text="Markdown.")
     created_at = models.DateTimeField(auto_now_add=True)

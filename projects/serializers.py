@@ -48,8 +48,8 @@ class AttachmentSerializer(serializers.ModelSerializer):
         fields = ("id", "name", "size", "uploaded_at", "url")
 
     def get_url(self, attachment: Attachment) -> str:
-        """The access-checked download (a page URL, for the same session or token)."""
-        return reverse("projects:attachment", args=[attachment.pk], request=self.context.get("request"))
+        """The access-checked download with the API's credentials (a token or a session)."""
+        return reverse("api-attachment-download", args=[attachment.pk], request=self.context.get("request"))
 
 
 class ScoreSerializer(serializers.ModelSerializer):

@@ -16,6 +16,7 @@ from lms.forms import add_validation_error
 from lms.request_limits import accepts_uploads
 from progress.scope import enrolment_current_for
 from projects import services
+from projects.downloads import attachment_response
 from projects.forms import AttachmentForm, DraftForm, ReviewForm
 from projects.models import Project, Version
 from projects.selectors import (
@@ -233,15 +234,7 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
     """The file, to the learner, their mentor and staff only; always as a download (never rendered by
     the browser as a page of this site)."""
     attachment = get_object_or_404(attachments_visible_to(user=request.user), pk=attachment_id)  # type: ignore[arg-type]
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("The file is missing from storage.") from error
-    response = FileResponse(handle, as_attachment=True, filename=attachment.name)
-    response["Content-Type"] = "application/octet-stream"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(attachment)
 
 
 @login_required

@@ -38,7 +38,7 @@ def send_weekly_reminders(batch_size: int = BATCH_SIZE) -> int:
     return batches
 
 
-@shared_task(name="reminders.tasks.send_reminder_batch")
+@shared_task(name="reminders.tasks.send_reminder_batch", ignore_result=True)
 def send_reminder_batch(enrolment_ids: list[int], as_of: str | None = None) -> int:
     """Put the due reminders of these enrolments in the outbox and send them; returns how many this call
     enqueued. Exactly once, and the retries with backoff of what could not be sent, are the outbox's."""

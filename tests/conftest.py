@@ -98,7 +98,11 @@ def _fresh_cache():
     """Rate-limit counters (allauth, DRF throttles) live in the cache: no test inherits another's."""
     from django.core.cache import cache
 
+    from lms.fallback_cache import fallback_cache
+
     cache.clear()
+    fallback_cache.local.clear()  # the in-process stand-in while Redis is down
+    fallback_cache.broken_until = 0.0
 
 
 @pytest.fixture

@@ -234,6 +234,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "api-my-project-version":               (401, 200, 404, 404, 404, 404, 404, 404),
     "api-my-project-version-submit":        (401, 405, 405, 405, 405, 405, 405, 405),
     "api-my-project-version-attachments":   (401, 405, 405, 405, 405, 405, 405, 405),
+    "api-attachment-download":              (401, 200, 404, 200, 404, 404, 404, 200),
     "api-mentor-project-queue":             (401, 403, 403, 200, 200, 200, 200, 200),
     "api-mentee-project-versions":          (401, 403, 403, 200, 404, 404, 404, 200),
     "api-project-review":                   (401, 403, 403, 405, 405, 405, 405, 405),

@@ -132,7 +132,7 @@ def test_a_revocation_shows_everywhere(client, learner, staff, certificate):
     assert "Work copied from another learner." in portfolio
 
     status = anonymous.get(reverse("credentials:status-list") + "?format=json").json()
-    assert is_revoked_in(status["credentialSubject"]["encodedList"], certificate.pk)
+    assert is_revoked_in(status["credentialSubject"]["encodedList"], certificate.status_index)
 
     client.force_login(learner)
     for url in (
