@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("credentials.api_urls")),
     path("", include("notifications.api_urls")),
     path("", include("projects.api_urls")),
+    path("", include("privacy.api_urls")),
 ]

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "mentoring",
     "credentials",
     "projects",
+    "privacy",
     # The project itself, for its wiring commands (create_demo_accounts): it may import every app.
     "lms",
 ]
@@ -291,6 +292,10 @@ CREDENTIALS_SIGNING_KEY = env.str("CREDENTIALS_SIGNING_KEY", default="")
 # Public halves of keys used before (comma-separated, base64url): still published, so that credentials
 # signed with them still verify after a rotation.
 CREDENTIALS_PREVIOUS_PUBLIC_KEYS = env.list("CREDENTIALS_PREVIOUS_PUBLIC_KEYS", default=[])
+
+# --- A user's data: exports and account deletion (privacy/README.md) -----------------------------
+# How long a "Download my data" link works (it works once, for its user, logged in).
+DATA_EXPORT_LINK_HOURS = env.int("DATA_EXPORT_LINK_HOURS", default=72)
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("credentials.urls")),
     path("notices/", include("notifications.urls")),
     path("projects/", include("projects.urls")),
+    path("my/data/", include("privacy.urls")),
     path("api/v1/", include("lms.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file (?script), not inline: no 'unsafe-inline'.

@@ -20,12 +20,15 @@ tokens. The other learner is enrolled too (with the other mentor), so their own 
 import copy
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.admin.options import ModelAdmin
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -42,6 +45,8 @@ from credentials import services as credentials_services
 from curriculum.models import Phase, Week
 from mentoring import services as mentoring_services
 from notifications.models import Notice
+from privacy.exports import token_hash
+from privacy.models import DataExport
 from progress import services as progress_services
 from progress.models import Enrolment, ScheduleChange
 from projects import services as project_services
@@ -59,6 +64,7 @@ PROJECT_DRAFT = {"repository_url": "https://github.com/a/b", "commit": "abc1234"
 PROJECT_REVIEW: dict[str, object] = {"decision": "changes_requested", "comment": "Add the hardware."}
 for _criterion in range(1, 5):
     PROJECT_REVIEW |= {f"level_{_criterion}": 4 * _criterion - 2, f"points_{_criterion}": 3}
+EXPORT_TOKEN = "the-learners-export-link-secret"
 PROJECT_REVIEW_API = {
     "decision": "changes_requested",
     "comment": "Add the hardware.",
@@ -161,6 +167,14 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "projects:attachment":                  (302, 200, 404, 200, 404, 404, 404, 200),
     "projects:queue":                       (302, 403, 403, 200, 200, 200, 200, 200),
     "api-notice-preferences":               (401, 200, 200, 200, 200, 200, 200, 200),
+    # A user's own data (privacy): every user their own exports; a download link only for its user.
+    "privacy:data":                         (302, 200, 200, 200, 200, 200, 200, 200),
+    "privacy:export-start":                 (302, 405, 405, 405, 405, 405, 405, 405),
+    "privacy:export-status":                (302, 200, 200, 200, 200, 200, 200, 200),
+    "privacy:export-download":              (302, 200, 404, 404, 404, 404, 404, 404),
+    "api-my-data-exports":                  (401, 200, 200, 200, 200, 200, 200, 200),
+    "api-my-data-export":                   (401, 200, 404, 404, 404, 404, 404, 404),
+    "api-my-data-export-download":          (401, 405, 405, 405, 405, 405, 405, 405),
     # The learner's mentor (or staff) endorses an accepted project; the learner's version here is not
     # accepted yet (tests/credentials/test_projects.py has every role on an accepted one).
     "credentials:endorse":                  (302, 404, 404, 404, 404, 404, 404, 404),
@@ -350,6 +364,13 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
                                                             (401, 403, 403, 201, 404, 404, 404, 201)),
     "api-token":                ({},
                                                             (400, 400, 400, 400, 400, 400, 400, 400)),
+    "privacy:export-start":     ({},
+                                                            (302, 302, 302, 302, 302, 302, 302, 302)),
+    "api-my-data-exports":      ({},
+                                                            (401, 201, 201, 201, 201, 201, 201, 201)),
+    # The learner's ready export's link (the world's): theirs once; nobody else's.
+    "api-my-data-export-download": ({"token": EXPORT_TOKEN},
+                                                            (401, 200, 404, 404, 404, 404, 404, 404)),
     "admin:logout":             ({},
                                                             (302, 302, 302, 302, 302, 302, 302, 302)),
 }
@@ -505,6 +526,12 @@ def world(
     Token.objects.create(user=learner)
     ClockedSchedule.objects.create(clocked_time=timezone.now())
     SolarSchedule.objects.create(event="sunrise", latitude=Decimal("51.5"), longitude=Decimal("0"))
+    # A data export of the learner's, ready, with its link (privacy).
+    export = DataExport.objects.create(
+        user=learner, status="ready", token_hash=token_hash(EXPORT_TOKEN), size=3,
+        expires_at=timezone.now() + timedelta(hours=1),
+    )  # fmt: skip
+    default_storage.save(export.file_name, ContentFile(b"zip"))
     card = card_for(learner, quiz)  # a review card of the learner's (the cards app), and their settings
     desired_retention_set(learner=learner, desired_retention=0.85)
     users = {
@@ -534,6 +561,7 @@ def world(
         "url": "no-such-admin-page/",
         "public_id": certificate.public_id,
         "slug": "ada-public",
+        "export_id": str(export.pk),
         "notice_id": str(Notice.objects.filter(recipient=learner).order_by("pk").first().pk),  # type: ignore[union-attr]
     }
     return users, values, enrolment, quiz
@@ -550,6 +578,10 @@ def url_values(route: str, values: dict[str, str], enrolment: Enrolment, quiz: Q
         values["pk"] = values["card_id"]
     if route.startswith("projects/weeks/"):
         values["number"] = str(PROJECT_WEEK)
+    if route.startswith("api/v1/me/data-exports/"):
+        values["pk"] = values["export_id"]
+    if route.startswith("my/data/export/download/"):
+        values["token"] = EXPORT_TOKEN
     if route.startswith("reminders/"):
         values["token"] = unsubscribe_token_for(enrolment_id=enrolment.pk)
     if route.startswith("admin/r/"):  # "view on site": the submission's page

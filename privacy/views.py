@@ -1,0 +1,81 @@
+"""The "Your data" page: download my data (with the export's progress) and delete my account."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from privacy import exports
+from privacy.models import DataExport
+from privacy.selectors import latest_export_of
+
+TOKEN_MAX_LENGTH = 100
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _export_context(user: User) -> dict[str, object]:
+    return {"export": latest_export_of(user=user), "link_hours": settings.DATA_EXPORT_LINK_HOURS}
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "privacy/data.html", _export_context(_user(request)))
+
+
+@login_required
+@require_POST
+def export_start(request: HttpRequest) -> HttpResponse:
+    _, created = exports.data_export_start(user=_user(request))
+    if created:
+        messages.success(request, "We are preparing your data. We will e-mail you a link when it is ready.")
+    else:
+        messages.info(request, "Your data is already being prepared.")
+    return redirect("privacy:data")
+
+
+@login_required
+def export_status(request: HttpRequest) -> HttpResponse:
+    """The export's part of the page, fetched again while it is being prepared (static/js/data_export.js)."""
+    return render(request, "privacy/_export.html", _export_context(_user(request)))
+
+
+@login_required
+def export_download(request: HttpRequest, token: str) -> HttpResponseBase:
+    """GET: the link's page (a button, so that a mail scanner's visit does not use the link up); POST:
+    the zip, once."""
+    if len(token) > TOKEN_MAX_LENGTH:
+        return _refused(request, exports.LinkRefused(404, "This download link is not valid."))
+    if request.method == "POST":
+        try:
+            export = exports.data_export_download(user=_user(request), token=token)
+        except exports.LinkRefused as refused:
+            return _refused(request, refused)
+        return zip_response(export)
+    found = exports.data_export_for_link(user=_user(request), token=token)
+    if isinstance(found, exports.LinkRefused):
+        return _refused(request, found)
+    return render(request, "privacy/download.html", {"export": found})
+
+
+def _refused(request: HttpRequest, refused: exports.LinkRefused) -> HttpResponse:
+    return render(request, "privacy/link_refused.html", {"message": refused.message}, status=refused.status)
+
+
+def zip_response(export: DataExport) -> HttpResponseBase:
+    try:
+        handle = default_storage.open(export.file_name, "rb")
+    except (FileNotFoundError, OSError):
+        return HttpResponse("This export is no longer stored.", status=410, content_type="text/plain")
+    filename = f"my-data-{timezone.localdate():%Y-%m-%d}.zip"
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/zip")
+    response["Cache-Control"] = "private, no-store"
+    return response
