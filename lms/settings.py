@@ -296,6 +296,8 @@ CREDENTIALS_PREVIOUS_PUBLIC_KEYS = env.list("CREDENTIALS_PREVIOUS_PUBLIC_KEYS", 
 # --- A user's data: exports and account deletion (privacy/README.md) -----------------------------
 # How long a "Download my data" link works (it works once, for its user, logged in).
 DATA_EXPORT_LINK_HOURS = env.int("DATA_EXPORT_LINK_HOURS", default=72)
+# Days between "Delete my account" and the erasure; logging in meanwhile cancels it.
+ACCOUNT_DELETION_GRACE_DAYS = env.int("ACCOUNT_DELETION_GRACE_DAYS", default=14)
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

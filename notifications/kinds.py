@@ -35,6 +35,7 @@ KINDS: dict[str, NoticeKind] = {
         NoticeKind("feedback_reply", "A learner's reply to your feedback", Delivery.IN_PRODUCT, True),
         NoticeKind("project_submitted", "A project submitted for your review", Delivery.EMAIL, True),
         NoticeKind("learner_left", "A learner of yours left the curriculum", Delivery.EMAIL, True),
+        NoticeKind("learner_deleted", "A learner of yours deleted their account", Delivery.EMAIL, True),
     ]
 }
 

@@ -1,12 +1,12 @@
-"""Celery tasks: build an export (takes its id; a no-op when built or being built) and sweep exports.
-Each is safe to run twice or at once."""
+"""Celery tasks: build an export (takes its id; a no-op when built or being built), sweep exports, and
+erase the accounts whose grace period has ended. Each is safe to run twice or at once."""
 
 import logging
 
 from celery import shared_task
 from django.db import OperationalError as DatabaseOperationalError
 
-from privacy import exports
+from privacy import deletion, exports
 
 logger = logging.getLogger(__name__)
 
@@ -34,3 +34,8 @@ def build_data_export(export_id: int) -> bool:
 @shared_task(name="privacy.tasks.sweep_data_exports", ignore_result=True)
 def sweep_data_exports() -> dict[str, int]:
     return exports.data_exports_sweep()
+
+
+@shared_task(name="privacy.tasks.erase_due_accounts", ignore_result=True)
+def erase_due_accounts() -> int:
+    return deletion.accounts_erase_due()

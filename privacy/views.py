@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -11,9 +13,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from privacy import exports
+from lms.forms import add_validation_error, posted_data
+from privacy import deletion, exports
+from privacy.forms import DeletionForm
 from privacy.models import DataExport
-from privacy.selectors import latest_export_of
+from privacy.selectors import latest_export_of, pending_deletion_of
 
 TOKEN_MAX_LENGTH = 100
 
@@ -28,7 +32,56 @@ def _export_context(user: User) -> dict[str, object]:
 
 @login_required
 def my_data(request: HttpRequest) -> HttpResponse:
-    return render(request, "privacy/data.html", _export_context(_user(request)))
+    user = _user(request)
+    context = _export_context(user) | {
+        "deletion_refusal": deletion.deletion_refusal(user),
+        "pending_deletion": pending_deletion_of(user=user),
+        "grace_days": settings.ACCOUNT_DELETION_GRACE_DAYS,
+    }
+    return render(request, "privacy/data.html", context)
+
+
+@login_required
+def delete_account(request: HttpRequest) -> HttpResponse:
+    """GET: what deleting means, and the confirmation; POST: scheduled, and logged out everywhere."""
+    user = _user(request)
+    refusal = deletion.deletion_refusal(user)
+    form = DeletionForm(posted_data(request), has_password=user.has_usable_password())
+    if request.method == "POST" and refusal is None and form.is_valid():
+        try:
+            scheduled, _ = deletion.deletion_request_create(
+                request=request,
+                user=user,
+                password=form.cleaned_data.get("password", ""),
+                phrase=form.cleaned_data.get("phrase", ""),
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        except PermissionDenied as denied:
+            form.add_error(None, str(denied))
+        else:
+            logout(request)
+            return render(request, "privacy/deletion_scheduled.html", {"deletion": scheduled})
+    context = {
+        "form": form,
+        "refusal": refusal,
+        "grace_days": settings.ACCOUNT_DELETION_GRACE_DAYS,
+        "phrase": deletion.CONFIRMATION_PHRASE,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "privacy/delete.html", context, status=403 if refusal and status == 400 else status
+    )
+
+
+@login_required
+@require_POST
+def delete_cancel(request: HttpRequest) -> HttpResponse:
+    if deletion.deletion_request_cancel(user=_user(request)):
+        messages.success(request, "Your account will not be deleted.")
+    else:
+        messages.info(request, "Your account was not scheduled for deletion.")
+    return redirect("privacy:data")
 
 
 @login_required

@@ -46,7 +46,7 @@ from curriculum.models import Phase, Week
 from mentoring import services as mentoring_services
 from notifications.models import Notice
 from privacy.exports import token_hash
-from privacy.models import DataExport
+from privacy.models import DataExport, DeletionRequest
 from progress import services as progress_services
 from progress.models import Enrolment, ScheduleChange
 from projects import services as project_services
@@ -55,6 +55,7 @@ from reminders.tokens import unsubscribe_token_for
 from tests.assessments.conftest import make_quiz, perfect_answers
 from tests.cards.conftest import card_for
 from tests.conftest import ROLES, mentor_history
+from tests.factories import PASSWORD
 
 WEEK = 3
 PROJECT_WEEK = 21
@@ -175,6 +176,10 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "api-my-data-exports":                  (401, 200, 200, 200, 200, 200, 200, 200),
     "api-my-data-export":                   (401, 200, 404, 404, 404, 404, 404, 404),
     "api-my-data-export-download":          (401, 405, 405, 405, 405, 405, 405, 405),
+    # Deleting one's account: learners (mentors and staff are told an administrator closes theirs).
+    "privacy:delete":                       (302, 200, 200, 200, 200, 200, 200, 200),
+    "privacy:delete-cancel":                (302, 405, 405, 405, 405, 405, 405, 405),
+    "api-my-deletion":                      (401, 404, 404, 404, 404, 404, 404, 404),
     # The learner's mentor (or staff) endorses an accepted project; the learner's version here is not
     # accepted yet (tests/credentials/test_projects.py has every role on an accepted one).
     "credentials:endorse":                  (302, 404, 404, 404, 404, 404, 404, 404),
@@ -272,6 +277,11 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "admin:assessments_quizrecord_delete":  (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:mentoring_menteeflags_add":      (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:mentoring_menteeflags_delete":   (302, 302, 302, 302, 302, 302, 302, 403),
+    # … and a user's data exports and deletion requests, which only the user and the tasks change.
+    "admin:privacy_dataexport_add":         (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:privacy_dataexport_delete":      (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:privacy_deletionrequest_add":    (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:privacy_deletionrequest_delete": (302, 302, 302, 302, 302, 302, 302, 403),
 }
 
 # Every URL of a ModelAdmin, by kind: staff only; everybody else goes to the admin log-in page.
@@ -371,6 +381,13 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
     # The learner's ready export's link (the world's): theirs once; nobody else's.
     "api-my-data-export-download": ({"token": EXPORT_TOKEN},
                                                             (401, 200, 404, 404, 404, 404, 404, 404)),
+    "privacy:delete-cancel":    ({},
+                                                            (302, 302, 302, 302, 302, 302, 302, 302)),
+    # Confirmed with the password (tests.factories.PASSWORD); mentors and staff are refused.
+    "privacy:delete":           ({"password": PASSWORD},
+                                                            (302, 200, 200, 403, 403, 403, 403, 403)),
+    "api-my-deletion":          ({"password": PASSWORD},
+                                                            (401, 201, 201, 403, 403, 403, 403, 403)),
     "admin:logout":             ({},
                                                             (302, 302, 302, 302, 302, 302, 302, 302)),
 }
@@ -532,6 +549,8 @@ def world(
         expires_at=timezone.now() + timedelta(hours=1),
     )  # fmt: skip
     default_storage.save(export.file_name, ContentFile(b"zip"))
+    # A deletion the learner asked for and cancelled (pending, their pages would change).
+    DeletionRequest.objects.create(user=learner, status="cancelled", erase_after=timezone.now())
     card = card_for(learner, quiz)  # a review card of the learner's (the cards app), and their settings
     desired_retention_set(learner=learner, desired_retention=0.85)
     users = {
