@@ -71,6 +71,7 @@ def data_export_start(*, user: User) -> tuple[DataExport, bool]:
 
 def _enqueue_build(export_id: int) -> None:
     """Queue the build; with the broker away, the export waits for the sweep (which queues it again)."""
+    # services ↔ tasks: the service queues the task, the task calls the services.
     from privacy.tasks import build_data_export
 
     try:

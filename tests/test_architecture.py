@@ -24,7 +24,7 @@ LAYERS: list[set[str]] = [
     {"assessments", "projects"},
     {"cards", "credentials"},
     {"mentoring", "reminders"},
-    {"learner"},  # the learner's pages that compose every app below
+    {"learner", "privacy"},  # the learner's pages; a user's data (export, deletion) from every app below
 ]
 """Bottom first. An app imports its own modules and apps of lower layers, never a sibling or above."""
 
