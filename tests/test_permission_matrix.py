@@ -277,6 +277,13 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "admin:assessments_quizrecord_delete":  (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:mentoring_menteeflags_add":      (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:mentoring_menteeflags_delete":   (302, 302, 302, 302, 302, 302, 302, 403),
+    # … records written through their services (lms.record_admin.ServiceWrittenAdmin): progress, feedback.
+    "admin:progress_weekprogress_add":      (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:progress_weekprogress_delete":   (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:mentoring_weekfeedback_add":     (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:mentoring_weekfeedback_delete":  (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:mentoring_phasereview_add":      (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:mentoring_phasereview_delete":   (302, 302, 302, 302, 302, 302, 302, 403),
     # … and a user's data exports and deletion requests, which only the user and the tasks change.
     "admin:privacy_dataexport_add":         (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:privacy_dataexport_delete":      (302, 302, 302, 302, 302, 302, 302, 403),
