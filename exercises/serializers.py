@@ -7,7 +7,7 @@ from exercises.execution import limits_of
 from exercises.models import RUN_REQUEST_KINDS, Exercise, Run
 from exercises.sandbox import limit_message, test_names
 from exercises.selectors import run_tests_for
-from projects.markdown import render_markdown
+from lms.markdown import render_markdown
 
 
 class ExerciseSerializer(serializers.ModelSerializer):

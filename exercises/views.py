@@ -20,8 +20,8 @@ from exercises.selectors import (
     runs_visible_to,
     submissions_for_enrolment,
 )
+from lms.markdown import render_markdown
 from progress.scope import enrolments_visible_to
-from projects.markdown import render_markdown
 
 RECENT_RUNS = 10
 
