@@ -118,7 +118,7 @@ def latency(samples: int) -> tuple[list[float], list[float]]:
                 {"kind": "submission", "code": exercise.reference_solution},
                 content_type="application/json",
             )
-            assert response.status_code == 202, response.content
+            assert response.status_code == 201, response.content
             run_id = response.json()["id"]
             first = None
             while True:

@@ -71,7 +71,7 @@ class RunCreateView(generics.GenericAPIView):
     @extend_schema(
         summary="Run code: the examples, or a submission (an attempt) against the hidden tests",
         request=RunCreateSerializer,
-        responses={202: RunSerializer, 413: TOO_LARGE, 429: TOO_MANY},
+        responses={201: RunSerializer, 413: TOO_LARGE, 429: TOO_MANY},
         description="The run is queued for the sandbox: poll `GET exercise-runs/<id>/` until `finished`; "
         "each test's result appears as it is known. A submission counts as an attempt; no attempts left, "
         "an unpublished exercise or invalid code: 400, and nothing is saved.",
@@ -93,7 +93,7 @@ class RunCreateView(generics.GenericAPIView):
                 raise
             return response
         data = RunSerializer(run, context={"viewer": request.user}).data
-        return Response(data, status=status.HTTP_202_ACCEPTED)
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 class DraftView(generics.GenericAPIView):

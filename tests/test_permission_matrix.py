@@ -442,7 +442,7 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
     "exercises:run-create":     ({"kind": "examples", "code": "print(1)"},
                                                             (302, 302, 302, 302, 302, 302, 302, 302)),
     "api-exercise-run-create":  ({"kind": "examples", "code": "print(1)"},
-                                                            (401, 202, 202, 202, 202, 202, 202, 202)),
+                                                            (401, 201, 201, 201, 201, 201, 201, 201)),
     "notifications:read":       ({},
                                                             (302, 302, 404, 404, 404, 404, 404, 404)),
     "notifications:read-all":   ({},

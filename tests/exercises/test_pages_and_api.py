@@ -100,7 +100,7 @@ def test_the_api_runs_the_examples_and_returns_each_result(learner, exercise, re
         {"kind": "examples", "code": REFERENCE},
         content_type="application/json",
     )
-    assert response.status_code == 202
+    assert response.status_code == 201
     body = response.json()
     assert (body["status"], body["finished"], body["attempt_number"]) == ("pending", False, None)
     execution.run_execute(run_id=body["id"])
@@ -163,7 +163,7 @@ def test_three_waiting_runs_then_429(learner, exercise):
         ).status_code
         for _ in range(4)
     ]
-    assert statuses == [202, 202, 202, 429]
+    assert statuses == [201, 201, 201, 429]
 
 
 def test_no_attempts_left_is_a_400_with_the_reason(learner):
@@ -203,7 +203,7 @@ def test_the_schema_documents_run_and_submit(client):
     assert "/api/v1/exercises/{id}/runs/" in schema["paths"]
     assert "/api/v1/exercise-runs/{id}/" in schema["paths"]
     responses = schema["paths"]["/api/v1/exercises/{id}/runs/"]["post"]["responses"]
-    assert {"202", "413", "429"} <= set(responses)
+    assert {"201", "413", "429"} <= set(responses)
 
 
 def test_the_mentor_sees_the_submissions_and_results_on_the_learners_page(client, learner, mentor, exercise):
