@@ -14,6 +14,10 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from lms.settings_api import SPECTACULAR_SETTINGS as SPECTACULAR_SETTINGS
+from lms.settings_api import rest_framework
+from lms.settings_sso import social_providers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -305,43 +309,7 @@ LOGIN_URL = "account_login"
 # --- Single sign-on (allauth.socialaccount; accounts/README.md) --------------------------------
 # A provider is offered on the log-in page once it is configured: here, from the environment, or in
 # admin's "Social applications" (not both for one provider).
-SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, Any]] = {
-    "github": {"SCOPE": ["read:user", "user:email"]},
-    "google": {
-        "SCOPE": ["profile", "email"],
-        "AUTH_PARAMS": {"access_type": "online"},
-        "OAUTH_PKCE_ENABLED": True,
-    },
-    "openid_connect": {"OAUTH_PKCE_ENABLED": True},
-}
-
-
-def _sso_app(prefix: str) -> dict[str, str] | None:
-    """A provider's client from PREFIX_CLIENT_ID and PREFIX_CLIENT_SECRET; None when neither is set."""
-    client_id = env.str(f"{prefix}_CLIENT_ID", default="")
-    secret = env.str(f"{prefix}_CLIENT_SECRET", default="")
-    if not client_id and not secret:
-        return None
-    if not client_id or not secret:
-        raise ImproperlyConfigured(f"Set both {prefix}_CLIENT_ID and {prefix}_CLIENT_SECRET, or neither.")
-    return {"client_id": client_id, "secret": secret}
-
-
-for _provider, _prefix in (("github", "GITHUB"), ("google", "GOOGLE")):
-    if _app := _sso_app(_prefix):
-        SOCIALACCOUNT_PROVIDERS[_provider]["APPS"] = [{**_app, "key": ""}]
-if _app := _sso_app("OIDC"):
-    OIDC_SERVER_URL = env.str("OIDC_SERVER_URL", default="")
-    if not OIDC_SERVER_URL.startswith(("https://", "http://")):
-        raise ImproperlyConfigured("OIDC_SERVER_URL must be the provider's http(s) address (its issuer).")
-    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"] = [
-        {
-            **_app,
-            "provider_id": env.str("OIDC_PROVIDER_ID", default="organisation"),
-            "name": env.str("OIDC_PROVIDER_NAME", default="your organisation"),
-            "settings": {"server_url": OIDC_SERVER_URL},
-        }
-    ]
+SOCIALACCOUNT_PROVIDERS = social_providers()  # lms/settings_sso.py
 SOCIALACCOUNT_ADAPTER = "accounts.social.SocialAccountAdapter"
 # A provider's address signs into the existing account that has it only when both sides verified it
 # (accounts.social); anything else is a new account, or refused when the address is taken.
@@ -461,65 +429,8 @@ DATA_EXPORT_LINK_HOURS = env.int("DATA_EXPORT_LINK_HOURS", default=72)
 # Days between "Delete my account" and the erasure; logging in meanwhile cancels it.
 ACCOUNT_DELETION_GRACE_DAYS = env.int("ACCOUNT_DELETION_GRACE_DAYS", default=14)
 
-# --- REST API ---------------------------------------------------------------------------------
-REST_FRAMEWORK = {
-    # Token first: its `WWW-Authenticate: Token` header makes a missing or revoked token a 401 (DRF
-    # answers 403 when the first class has no such header, as session authentication has none).
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "lms.audit.AuditedTokenAuthentication",  # TokenAuthentication, naming the audit trail's actor
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
-    # DRF's JSON parser refusing numbers too large for a float and absurdly deep nesting (400, not 500).
-    "DEFAULT_PARSER_CLASSES": ["lms.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "lms.api.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_CLASSES": ["lms.throttles.WriteRateThrottle"],
-    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # None would trust any X-Forwarded-For a client sends
-    "DEFAULT_THROTTLE_RATES": {
-        "writes": env.str("API_WRITE_RATE", default="120/min"),
-        "tokens": env.str("API_TOKEN_RATE", default="10/min"),
-    },
-    "EXCEPTION_HANDLER": "lms.api.api_exception_handler",
-    # JSON only: the API is for scripts (its documentation is /api/docs/); the browsable API's pages
-    # would need inline styles.
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "AI/ML curriculum LMS API",
-    "DESCRIPTION": "Curriculum, schedules, progress, quizzes and mentoring for the AI/ML curriculum.",
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    # Swagger UI from drf-spectacular-sidecar's static files: /api/docs/ loads nothing from another host
-    # (no CDN, no validator badge), so it works offline and under the Content-Security-Policy.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "lms.api.path_integers_are_natural",
-    ],
-    "ENUM_NAME_OVERRIDES": {
-        "EnrolmentStatusEnum": "progress.models.Enrolment.Status",
-        "ExerciseRunKindEnum": "exercises.models.Run.Kind",
-        "ExerciseRunStatusEnum": "exercises.models.Run.Status",
-        "ExerciseRunRequestKindEnum": "exercises.models.RUN_REQUEST_KINDS",
-        "WeekProgressStatusEnum": "progress.models.WeekProgress.Status",
-        "QuestionKindEnum": "assessments.models.Question.Kind",
-        "SubmissionStatusEnum": "assessments.models.Submission.Status",
-        "ResourceKindEnum": "curriculum.models.Resource.Kind",
-        "CardStateEnum": "cards.models.Card.State",
-        "ReviewRatingEnum": "cards.models.Review.Rating",
-        "CertificateKindEnum": "credentials.models.Certificate.Kind",
-        "CertificateStatusEnum": "credentials.models.Certificate.Status",
-        "ProjectReviewDecisionEnum": "projects.models.Review.Decision",
-        "PhaseReviewDecisionEnum": "mentoring.models.PhaseReview.Decision",
-        "ProjectVersionStatusEnum": "projects.models.Version.Status",
-    },
-}
+# --- REST API (lms/settings_api.py) -----------------------------------------------------------------
+REST_FRAMEWORK = rest_framework(trusted_proxy_count=TRUSTED_PROXY_COUNT)
 
 # --- Security (production defaults; a local run relaxes only what local HTTP needs) ------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
