@@ -14,15 +14,23 @@ Rules, per question kind (points are the question's points):
 - free text: never auto-graded; it needs a mentor's review. An empty free-text answer gets 0.
 
 A missing or unusable answer (no choice, not a number, empty text) earns 0; it never raises.
-Awarded points are rounded to hundredths, half up; the percent too.
+
+Rounding, once: a question's awarded points are kept to millionths (2/3 of a point is 0.666667, so the
+parts add up to the exact total), the submission's percentage is computed from the exact points and
+rounded half up to hundredths, and that is the figure every page, e-mail, CSV and the API show
+(`percent_text`). No question's points are rounded to hundredths first: 5⅓ of 6 points is 88.89 %,
+not 88.83 % (5.33 of 6).
 """
 
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 
 HUNDREDTH = Decimal("0.01")
+POINTS_PLACES = Decimal("0.000001")
+"""Awarded points are stored to millionths (Answer.awarded_points, Submission.score)."""
 
 SINGLE = "single"
 MULTIPLE = "multiple"
@@ -68,8 +76,10 @@ class AnswerGrade:
 class GradeResult:
     answers: dict[int, AnswerGrade] = field(default_factory=dict)
     score: Decimal = Decimal(0)
-    """Points awarded so far (the reviewed part is missing while needs_review)."""
+    """Points awarded so far (the reviewed part is missing while needs_review), to millionths."""
     max_score: Decimal = Decimal(0)
+    exact_score: Fraction = Fraction(0)
+    """The same points as an exact fraction: the percentage is computed from it."""
 
     @property
     def needs_review(self) -> bool:
@@ -80,7 +90,7 @@ class GradeResult:
         """The final percentage; None while an answer waits for review."""
         if self.needs_review:
             return None
-        return percent_of(self.score, self.max_score)
+        return percent_of(self.exact_score, self.max_score)
 
     def passed(self, pass_mark_percent: int) -> bool | None:
         return is_passing(self.percent, pass_mark_percent)
@@ -92,17 +102,24 @@ def is_passing(percent: Decimal | None, pass_mark_percent: int) -> bool | None:
     return None if percent is None else percent >= pass_mark_percent
 
 
-def percent_of(score: Decimal, max_score: Decimal) -> Decimal:
+def percent_of(score: Decimal | Fraction, max_score: Decimal | int) -> Decimal:
+    """score / max_score as a percentage, computed exactly and rounded once (`percent_rounded`)."""
     if max_score <= 0:
         return Decimal(0)
-    return percent_rounded(score * 100 / max_score)  # type: ignore[return-value]
+    return percent_rounded(Fraction(score) * 100 / Fraction(max_score))  # type: ignore[return-value]
 
 
-def percent_rounded(value: Decimal | float | int | None) -> Decimal | None:
+def percent_rounded(value: Decimal | Fraction | float | int | None) -> Decimal | None:
     """The one rounding rule for a quiz percentage, wherever it is stored, shown or sent (the learner's
     and the mentor's pages, the CSV, the API): hundredths, half up (1/6 → 16.67)."""
     if value is None:
         return None
+    if isinstance(value, Fraction):
+        # Half up on the exact value: the numerator's hundredths, rounded by integer arithmetic.
+        hundredths, remainder = divmod(value.numerator * 100, value.denominator)
+        if 2 * remainder >= value.denominator:
+            hundredths += 1
+        return Decimal(hundredths).scaleb(-2)
     return Decimal(str(value)).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
 
 
@@ -132,14 +149,31 @@ def grade(answers: Iterable[GivenAnswer], questions: Iterable[QuestionKey]) -> G
     """Grade a submission: every question is graded, an unanswered one earns 0."""
     given: Mapping[int, GivenAnswer] = {answer.question_id: answer for answer in answers}
     grades: dict[int, AnswerGrade] = {}
-    score = max_score = Decimal(0)
+    max_score = Decimal(0)
+    score = Fraction(0)
     for question in questions:
         answer = given.get(question.id) or GivenAnswer(question_id=question.id)
-        result = grade_answer(answer, question)
-        grades[question.id] = result
+        grades[question.id] = grade_answer(answer, question)
         max_score += question.points
-        score += result.awarded_points or 0
-    return GradeResult(answers=grades, score=score, max_score=max_score)
+        score += points_awarded_exactly(answer, question)
+    return GradeResult(answers=grades, score=points_stored(score), max_score=max_score, exact_score=score)
+
+
+def points_stored(points: Fraction) -> Decimal:
+    """Points as stored: to millionths, half up."""
+    return (Decimal(points.numerator) / Decimal(points.denominator)).quantize(
+        POINTS_PLACES, rounding=ROUND_HALF_UP
+    )
+
+
+def points_awarded_exactly(answer: GivenAnswer, question: QuestionKey) -> Fraction:
+    """The points an automatically graded answer earns, as an exact fraction (0 for free text, whose
+    points come from the mentor's review)."""
+    if question.kind == FREE_TEXT:
+        return Fraction(0)
+    if question.kind == MULTIPLE:
+        return question.points * multiple_choice_share(answer.choice_ids, question.correct_choice_ids)
+    return Fraction(question.points) if is_correct(answer, question) else Fraction(0)
 
 
 def grade_answer(answer: GivenAnswer, question: QuestionKey) -> AnswerGrade:
@@ -149,20 +183,20 @@ def grade_answer(answer: GivenAnswer, question: QuestionKey) -> AnswerGrade:
             return AnswerGrade(question.id, Decimal(0), False, feedback="No answer given.")
         return AnswerGrade(question.id, None, None, needs_review=True)
     if question.kind == MULTIPLE:
-        fraction = multiple_choice_fraction(answer.choice_ids, question.correct_choice_ids)
-        awarded = (points * fraction).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
-        return AnswerGrade(question.id, awarded, awarded == points and points > 0)
+        share = multiple_choice_share(answer.choice_ids, question.correct_choice_ids)
+        return AnswerGrade(question.id, points_stored(question.points * share), share == 1 and points > 0)
     correct = is_correct(answer, question)
     return AnswerGrade(question.id, points if correct else Decimal(0), correct)
 
 
-def multiple_choice_fraction(selected: frozenset[int], correct: frozenset[int]) -> Decimal:
-    """max(0, (correct selected - wrong selected) / correct in total); 0 without a correct choice."""
+def multiple_choice_share(selected: frozenset[int], correct: frozenset[int]) -> Fraction:
+    """max(0, (correct selected - wrong selected) / correct in total), exactly; 0 without a correct
+    choice."""
     if not correct:
-        return Decimal(0)
+        return Fraction(0)
     right = len(selected & correct)
     wrong = len(selected - correct)
-    return max(Decimal(0), Decimal(right - wrong) / len(correct))
+    return max(Fraction(0), Fraction(right - wrong, len(correct)))
 
 
 def is_correct(answer: GivenAnswer, question: QuestionKey) -> bool:

@@ -207,12 +207,22 @@ class Submission(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     submitted_at = models.DateTimeField(auto_now_add=True)
     graded_at = models.DateTimeField(null=True, blank=True)
+    # Points to millionths (a share of a multiple-choice question's points, e.g. 0.666667): the total
+    # and its percentage come from exact points; the percentage is rounded once (assessments.grading).
     score = models.DecimalField(
-        max_digits=8, decimal_places=2, null=True, blank=True, help_text="Points awarded so far."
+        max_digits=14,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text="Points awarded so far, to millionths (never rounded to hundredths per question).",
     )
     max_score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     percent = models.DecimalField(
-        max_digits=5, decimal_places=2, null=True, blank=True, help_text="Set once fully graded."
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Set once fully graded: from the exact points, rounded half up to hundredths, once.",
     )
     passed = models.BooleanField(null=True, blank=True)
 
@@ -246,7 +256,7 @@ class Answer(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     selected_choice_ids = models.JSONField(default=list, blank=True)
     value = models.TextField(blank=True)
-    awarded_points = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    awarded_points = models.DecimalField(max_digits=14, decimal_places=6, null=True, blank=True)
     is_correct = models.BooleanField(null=True, blank=True)
     needs_review = models.BooleanField(default=False)
     feedback = models.TextField(blank=True)

@@ -105,7 +105,12 @@ class AnswerResultSerializer(serializers.Serializer):
     points = serializers.IntegerField()
     selected_choice_ids = serializers.ListField(child=serializers.IntegerField())
     value = serializers.CharField()
-    awarded_points = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    awarded_points = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=6,
+        allow_null=True,
+        help_text="Exact to millionths (a share of a multiple-choice question's points, e.g. 0.666667).",
+    )
     is_correct = serializers.BooleanField(allow_null=True)
     needs_review = serializers.BooleanField(help_text="A free-text answer waiting for the mentor's grade.")
     feedback = serializers.CharField()

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q, Sum
-from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -256,7 +255,7 @@ def reviewed_email_enqueue(*, submission: Submission) -> None:
     )
     path = submission.get_absolute_url()
     verdict = "passed" if submission.passed else "not passed"
-    percent = floatformat(submission.percent, "-2")  # as the result page shows it
+    percent = grading.percent_text(submission.percent)  # as every page shows it
     context = {
         "learner": learner,
         "submission": submission,

@@ -22,6 +22,8 @@ from django.utils.translation import get_language, override
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
+from assessments.grading import percent_text
+
 
 def url(name: str, *args: Any) -> str:
     """`{{ url("learner:week", 5) }}`: Django's `{% url %}` (remembered: a loop links each of 52 rows)."""
@@ -104,6 +106,7 @@ def environment(**options: Any) -> Environment:
     env.filters.update(
         date=_date_filter,
         floatformat=defaultfilters.floatformat,
+        percent=percent_text,
         linebreaksbr=linebreaksbr,
         pluralize=defaultfilters.pluralize,
         truncatechars=defaultfilters.truncatechars,

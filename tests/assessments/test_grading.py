@@ -1,10 +1,19 @@
 """The pure grading function, every kind and its edge cases (no database)."""
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
-from assessments.grading import GivenAnswer, QuestionKey, grade, normalise_text, parse_decimal
+from assessments.grading import (
+    GivenAnswer,
+    QuestionKey,
+    grade,
+    normalise_text,
+    parse_decimal,
+    percent_of,
+    percent_text,
+)
 
 SINGLE = QuestionKey(id=1, kind="single", points=2, correct_choice_ids=frozenset({11}))
 TRUE_FALSE = QuestionKey(id=2, kind="true_false", points=1, correct_choice_ids=frozenset({21}))
@@ -55,11 +64,40 @@ def test_multiple_choice_partial_credit(choices, points):
     assert one(MULTIPLE, choices=choices).awarded_points == points
 
 
-def test_multiple_choice_rounds_to_hundredths_and_is_correct_only_when_complete():
+def test_multiple_choice_keeps_its_share_to_millionths_and_is_correct_only_when_complete():
     two_points = QuestionKey(id=3, kind="multiple", points=2, correct_choice_ids=frozenset({31, 32, 33}))
-    assert one(two_points, choices={31}).awarded_points == Decimal("0.67")
+    assert one(two_points, choices={31}).awarded_points == Decimal("0.666667")
     assert one(two_points, choices={31}).is_correct is False
     assert one(two_points, choices={31, 32, 33}).is_correct is True
+
+
+def test_the_percentage_comes_from_the_exact_points_not_from_points_rounded_per_question():
+    """Five of six one-point questions right and a third of the sixth: 5⅓ / 6 is 88.89 %. Rounding the
+    third to 0.33 first gave 5.33 / 6 = 88.83 % (issue 40)."""
+    singles = [
+        QuestionKey(id=n, kind="single", points=1, correct_choice_ids=frozenset({n})) for n in range(5)
+    ]
+    third = QuestionKey(id=9, kind="multiple", points=1, correct_choice_ids=frozenset({91, 92, 93}))
+    answers = [GivenAnswer(n, frozenset({n})) for n in range(5)] + [GivenAnswer(9, frozenset({91}))]
+    result = grade(answers, [*singles, third])
+    assert result.percent == Decimal("88.89")
+    assert result.score == Decimal("5.333333")
+    assert percent_text(result.percent) == "88.89"
+    # Three thirds add up to one point, not 0.99 or 1.01.
+    thirds = [
+        QuestionKey(id=n, kind="multiple", points=1, correct_choice_ids=frozenset({1, 2, 3}))
+        for n in (1, 2, 3)
+    ]
+    result = grade([GivenAnswer(n, frozenset({1})) for n in (1, 2, 3)], thirds)
+    assert result.percent == Decimal("33.33")
+    assert result.exact_score == 1
+
+
+def test_the_exact_rounding_is_half_up_on_the_fraction():
+    assert percent_of(Fraction(1, 8), 1) == Decimal("12.50")
+    assert percent_of(Fraction(1, 6), 1) == Decimal("16.67")
+    assert percent_of(Fraction(2001, 4000), 10) == Decimal("5.00")  # 5.0025 → 5.00
+    assert percent_of(Fraction(1001, 200), 100) == Decimal("5.01")  # 5.005 → 5.01
 
 
 def test_multiple_choice_without_a_correct_choice_in_the_key_gives_nothing():
