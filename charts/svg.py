@@ -176,16 +176,64 @@ class Tick:
 
 @dataclass(frozen=True)
 class LegendItem:
-    series: Series
+    """One entry of a line chart's legend: a sample drawn as the chart draws it, and its name.
+
+    `shape` is "line" (a series: a horizontal stroke), "rule" (a vertical line: today, a marked day)
+    or "swatch" (a shaded span); `kind` is its CSS class, the same as on the chart."""
+
+    name: str
+    kind: str
+    shape: str
     x: float
+    y: float
 
     @property
     def line_end(self) -> float:
         return self.x + 18
 
     @property
+    def rule_x(self) -> float:
+        return self.x + 9
+
+    @property
+    def sample_y(self) -> float:
+        return self.y - 4
+
+    @property
+    def rule_top(self) -> float:
+        return self.y - 10
+
+    @property
+    def rule_bottom(self) -> float:
+        return self.y + 2
+
+    @property
+    def swatch_y(self) -> float:
+        return self.y - 10
+
+    @property
     def text_x(self) -> float:
         return self.x + 22
+
+
+LEGEND_ROW = 16
+"""The legend's line height (its text is 11 units)."""
+
+
+def legend_rows(
+    entries: Sequence[tuple[str, str, str]], *, left: float, right: float, top: float
+) -> list[LegendItem]:
+    """Place (name, kind, shape) entries left to right, starting a new row where the next would pass
+    `right` (a phone's width holds two or three): every line, rule and shade on a chart is named."""
+    items: list[LegendItem] = []
+    x, y = left, top
+    for name, kind, shape in entries:
+        width = 22 + 6.2 * len(name)  # the sample, then 11-unit text (~6 units a character)
+        if x > left and x + width > right:
+            x, y = left, y + LEGEND_ROW
+        items.append(LegendItem(name, kind, shape, round(x, 1), y))
+        x += width + 14
+    return items
 
 
 @dataclass(frozen=True)
@@ -205,6 +253,7 @@ class LineChart:
     x_ticks: list[Tick]
     y_ticks: list[Tick]
     today_x: float | None = None
+    today_label: str = "Today"
     legend: list[LegendItem] = field(default_factory=list)
 
     @property
@@ -220,8 +269,18 @@ class LineChart:
         return self.bottom - 6
 
     @property
-    def legend_y(self) -> float:
-        return self.height - 6
+    def today_label_x(self) -> float:
+        """The label's start: right of the line, or left of it (anchored at its end) near the right edge."""
+        assert self.today_x is not None
+        return self.today_x - 3 if self.today_label_at_end else self.today_x + 3
+
+    @property
+    def today_label_at_end(self) -> bool:
+        return self.today_x is not None and self.today_x > self.right - 40
+
+    @property
+    def today_label_y(self) -> float:
+        return self.top + 9
 
 
 def line_chart(
@@ -236,11 +295,13 @@ def line_chart(
     markers: Sequence[Marker] = (),
     spans: Sequence[Span] = (),
     today: date | None = None,
+    today_label: str = "Today",
 ) -> LineChart:
     """Dates (x, `first`…`last`) against counts (y, 0…`maximum`); each series a step line (a count holds
-    until its next point), markers as vertical lines, spans shaded."""
-    width, height = WIDTH, 230
-    left, right, top, bottom = 34, width - 10, 10, height - 40
+    until its next point), markers as vertical lines, spans shaded, today a labelled solid line. The
+    legend names each of them that the chart draws, with the same stroke."""
+    width = WIDTH
+    left, right, top, bottom = 34, width - 10, 10, 190
     days = max(1, (last - first).days)
     top_value = max(1.0, maximum)
 
@@ -274,6 +335,16 @@ def line_chart(
         anchor = "start" if index == 0 else "end" if index == count else "middle"
         label = f"{day:%b} {day.day}" if days < 400 else f"{day:%b %Y}"
         x_ticks.append(Tick(x_of(day), label, x_of(day), anchor))
+    today_x = x_of(today) if today and first <= today <= last else None
+    entries = [(item.name, item.kind, "line") for item in series]
+    if today_x is not None:
+        entries.append((today_label, "today", "rule"))
+    for kind, label in {marker.kind: marker.label for marker in markers}.items():
+        entries.append((label, f"marker {kind}", "rule"))
+    for span_label in dict.fromkeys(span.label for span in spans):
+        entries.append((span_label, "span", "swatch"))
+    legend = legend_rows(entries, left=left, right=right, top=bottom + 34)
+    height = round((legend[-1].y if legend else bottom + 34) + 6)
     return LineChart(
         title=title,
         description=description,
@@ -291,6 +362,7 @@ def line_chart(
         ],
         x_ticks=x_ticks,
         y_ticks=y_ticks,
-        today_x=x_of(today) if today and first <= today <= last else None,
-        legend=[LegendItem(item, left + 92 * index) for index, item in enumerate(series)],
+        today_x=today_x,
+        today_label=today_label,
+        legend=legend,
     )
