@@ -3,7 +3,7 @@
 The key comes from the setting CREDENTIALS_SIGNING_KEY: the 32-byte private key, base64url
 (`manage.py credentials_keygen` makes one). Keys used before (CREDENTIALS_PREVIOUS_PUBLIC_KEYS: their
 public halves, base64url) stay published, so that credentials signed with them still verify.
-With DEBUG on and no key set, a key is derived from SECRET_KEY (development only).
+In a local run (settings.LOCAL) with no key set, a key is derived from SECRET_KEY (development only).
 """
 
 import base64
@@ -24,7 +24,7 @@ ALGORITHM = "EdDSA"
 
 
 class SigningKeyMissing(ImproperlyConfigured):
-    """No CREDENTIALS_SIGNING_KEY (and DEBUG off): credentials cannot be signed."""
+    """No CREDENTIALS_SIGNING_KEY (and not a local run): credentials cannot be signed."""
 
 
 def b64url(data: bytes) -> str:
@@ -57,7 +57,7 @@ def signing_key() -> Ed25519PrivateKey:
     text = settings.CREDENTIALS_SIGNING_KEY
     if text:
         return Ed25519PrivateKey.from_private_bytes(_raw(text, "CREDENTIALS_SIGNING_KEY"))
-    if settings.DEBUG:
+    if settings.LOCAL:
         seed = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"lms credentials signing key")
         return Ed25519PrivateKey.from_private_bytes(seed.derive(settings.SECRET_KEY.encode()))
     raise SigningKeyMissing("CREDENTIALS_SIGNING_KEY is not set: run `manage.py credentials_keygen`.")

@@ -19,14 +19,21 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
+# A local run on one's own machine over plain HTTP (the run command sets it; DEBUG implies it): a
+# development SECRET_KEY and signing key, localhost as the host, cookies without HTTPS, optional e-mail
+# verification, static files served from the source folders, demo accounts. DEBUG itself stays off in the
+# run command, so that a visitor of the demo sees the product's own 404 and 500 pages.
+LOCAL = env.bool("LOCAL", default=DEBUG)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    if not LOCAL:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off (unless LOCAL=true, for a local run)."
+        )
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"] if DEBUG else [])
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"] if LOCAL else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The site's address, the one source of every absolute link (e-mails, the calendar feed and its events):
 # they are read away from any request. The run command sets it from its PORT.
@@ -188,12 +195,15 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if LOCAL
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
 WHITENOISE_MANIFEST_STRICT = False
+# A local run serves static files from the source folders, as they change, with no collectstatic.
+WHITENOISE_USE_FINDERS = LOCAL
+WHITENOISE_AUTOREFRESH = LOCAL
 
 # --- Uploaded and generated files (project attachments, certificates' PDFs) ---------------------
 # Never served from a public URL: only through projects' access-checked view. Local files by default;
@@ -230,7 +240,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"  # asks for a display name too (optional)
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = env.str(
-    "ACCOUNT_EMAIL_VERIFICATION", default="optional" if DEBUG else "mandatory"
+    "ACCOUNT_EMAIL_VERIFICATION", default="optional" if LOCAL else "mandatory"
 )
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Failed log-ins: 10 a minute per client address, 5 per account (e-mail) in LOGIN_LOCKOUT_SECONDS. The
@@ -356,14 +366,14 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# --- Security (production defaults; DEBUG relaxes only what local HTTP needs) -----------------
+# --- Security (production defaults; a local run relaxes only what local HTTP needs) ------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not LOCAL)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not LOCAL)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not LOCAL)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if LOCAL else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not LOCAL
+SECURE_HSTS_PRELOAD = not LOCAL
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

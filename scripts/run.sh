@@ -9,7 +9,10 @@ VENV=${VENV:-.venv}
 [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r requirements.txt
 
-export DEBUG=${DEBUG:-true}
+# A local run (development keys, plain HTTP, optional e-mail verification, static files from the source
+# folders) with DEBUG off: a 404 or 500 shows the product's own page, not Django's debug page listing
+# every URL. DEBUG=true ./scripts/run.sh brings the debug pages back.
+export LOCAL=true DEBUG=${DEBUG:-false}
 # Links in e-mails and the calendar feed are absolute: they name the address this server answers on.
 export PORT=${PORT:-8000}
 export SITE_URL=${SITE_URL:-http://127.0.0.1:$PORT}

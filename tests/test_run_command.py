@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -100,6 +101,26 @@ def test_the_run_command_serves_the_site_and_the_printed_admin_account_logs_in(r
     with opener.open(request, timeout=10) as response:
         assert response.url == base + "/admin/"
         assert "Site administration" in response.read().decode()
+
+
+def test_the_run_command_shows_the_products_own_404_page_and_still_serves_static_files(running_app):
+    """The demo runs with DEBUG off (LOCAL on): an unknown address answers the product's 404 page, not
+    Django's debug page listing every URL pattern; the stylesheets (the site's and admin's) still load,
+    from the source folders, without collectstatic."""
+    base, _, _ = running_app
+    opener = urllib.request.build_opener()
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        opener.open(base + "/no-such-page/", timeout=10)
+    assert missing.value.code == 404
+    page = missing.value.read().decode()
+    assert "Page not found" in page
+    assert "Browse the curriculum" in page
+    assert "URLconf" not in page
+    stylesheet = re.search(r'href="(/static/css/site\.css[^"]*)"', page).group(1)
+    status, css = get(opener, base + stylesheet)
+    assert status == 200
+    assert ".container" in css
+    assert get(opener, base + "/static/admin/css/base.css")[0] == 200
 
 
 def test_the_run_command_links_to_its_own_port(running_app):

@@ -157,7 +157,7 @@ def test_the_revocation_list_is_signed_and_marks_the_revoked(staff, certificate)
 @pytest.mark.django_db
 def test_without_a_key_credentials_are_unavailable_not_broken(settings, certificate):
     settings.CREDENTIALS_SIGNING_KEY = ""
-    settings.DEBUG = False
+    settings.LOCAL = False
     response = Client().get(reverse("credentials:credential", args=[certificate.public_id]))
     assert response.status_code == 503
     assert Client().get(reverse("credentials:jwks")).json() == {"keys": []}

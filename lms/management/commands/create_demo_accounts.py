@@ -37,12 +37,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--force", action="store_true", help="Allow running with DEBUG off (never in production)."
+            "--force",
+            action="store_true",
+            help="Allow running outside a local run (LOCAL off; never in production).",
         )
 
     def handle(self, *args: object, force: bool, **options: object) -> None:
-        if not settings.DEBUG and not force:
-            raise CommandError("Demo accounts are for local development: run with DEBUG=true or --force.")
+        if not settings.LOCAL and not force:
+            raise CommandError("Demo accounts are for local development: run with LOCAL=true or --force.")
         self.stdout.write(self.style.SUCCESS("Demo accounts (passwords are new on every run):"))
         for username, email, password in demo_accounts_create(accounts=DEMO_ACCOUNTS):
             self.stdout.write(f"  {username:<8} e-mail {email:<22} password {password}")
