@@ -4,6 +4,7 @@ their mentor sees them flagged and leaves feedback; an admin edits a week and th
 Every page on the way passes axe, fits a 375 px phone and is saved as a screenshot."""
 
 import re
+import time
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -52,7 +53,7 @@ def log_in(page: Page, base: str, email: str, password: str) -> None:
     page.goto(base + "/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
@@ -66,9 +67,13 @@ def sign_up_and_verify(page: Page, base: str) -> None:
     page.get_by_label("Email").fill(LEARNER_EMAIL)
     page.locator("#id_password1").fill(LEARNER_PASSWORD)
     page.locator("#id_password2").fill(LEARNER_PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
 
+    # The confirmation goes through the outbox: the worker sends it after the sign-up has answered.
+    deadline = time.monotonic() + 20
+    while not mail.outbox and time.monotonic() < deadline:
+        time.sleep(0.1)
     [message] = mail.outbox
     assert message.to == [LEARNER_EMAIL]
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", message.body)

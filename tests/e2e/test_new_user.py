@@ -24,7 +24,7 @@ def _site_url(settings, live_server):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_new_learner_signs_up_and_enrols_without_touching_the_date_field(
-    browser: Browser, live_server, curriculum_tx
+    browser: Browser, live_server, curriculum_tx, celery_eager
 ):
     from progress.forms import next_monday
     from progress.models import Enrolment
@@ -38,7 +38,7 @@ def test_a_new_learner_signs_up_and_enrols_without_touching_the_date_field(
     page.get_by_label("Your name").fill("Ada Lovelace")
     page.locator("#id_password1").fill(SECRET)
     page.locator("#id_password2").fill(SECRET)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
     [message] = mail.outbox
     assert message.subject.startswith("[AI/ML Curriculum] ")
@@ -49,7 +49,7 @@ def test_a_new_learner_signs_up_and_enrols_without_touching_the_date_field(
     page.goto(base + "/accounts/login/")
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_label("Password").fill(SECRET)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(base + "/enrol/")
     start = page.get_by_label("Start date")
     expect(start).to_have_value(next_monday().isoformat())

@@ -12,15 +12,21 @@ from accounts.models import User
 from curriculum.models import Week
 from progress.models import Enrolment, ScheduleChange, WeekProgress
 from progress.services import enrolment_create, week_progress_set
+from tests.outbox import outbox_sent_here
 
 START = date(2026, 11, 2)  # a Monday
 
 
 def sign_up_and_log_in(client, email: str) -> User:
-    response = client.post(
-        reverse("account_signup"),
-        {"email": email, "password1": "a-long-unusual-passphrase", "password2": "a-long-unusual-passphrase"},
-    )
+    with outbox_sent_here():
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "email": email,
+                "password1": "a-long-unusual-passphrase",
+                "password2": "a-long-unusual-passphrase",
+            },
+        )
     assert response.status_code == 302
     confirm_url = re.search(r"https?://[^/]+(/accounts/confirm-email/\S+/)", mail.outbox[-1].body).group(1)
     assert client.post(confirm_url).status_code == 302
