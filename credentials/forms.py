@@ -2,6 +2,7 @@ from django import forms
 
 from credentials.models import Certificate, validate_slug
 from credentials.selectors import CompletedPhase, ProjectItem
+from projects.markdown import COMMENT_HELP
 
 
 class RevokeForm(forms.Form):
@@ -18,7 +19,6 @@ class PortfolioForm(forms.Form):
 
     is_public = forms.BooleanField(
         label="Publish my portfolio", required=False,
-        help_text="Off: the public address shows nothing (from the next visit on).",
     )  # fmt: skip
     slug = forms.CharField(
         label="Public address", max_length=50, validators=[validate_slug],
@@ -41,6 +41,13 @@ class PortfolioForm(forms.Form):
         **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # What the box does now, in the words of the portfolio's current state (not both states at once).
+        self.fields["is_public"].help_text = (
+            "Published: anyone with the public address sees what you choose below. Untick to hide it; "
+            "the address then shows nothing."
+            if self.initial.get("is_public")
+            else "Not published: the public address shows nothing. Tick to publish what you choose below."
+        )
         self.projects = list(projects)
         for item in self.projects:
             self.fields[f"project_{item.version_id}_public"] = forms.BooleanField(
@@ -49,7 +56,7 @@ class PortfolioForm(forms.Form):
             self.fields[f"project_{item.version_id}_summary"] = forms.CharField(
                 label=f"Your summary of “{item.title}”", required=False, max_length=2000,
                 initial=item.summary, widget=forms.Textarea(attrs={"rows": 3}),
-                help_text="What you built and what you learnt.",
+                help_text=f"What you built and what you learnt. {COMMENT_HELP}",
             )  # fmt: skip
         self.fields["certificates"].choices = [  # type: ignore[attr-defined]
             (c.public_id, f"{c.title} ({c.issued_at:%d %b %Y}){' — revoked' if c.is_revoked else ''}")

@@ -23,6 +23,7 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
 from assessments.grading import percent_text
+from projects.markdown import render_comment, render_markdown
 
 
 def url(name: str, *args: Any) -> str:
@@ -107,6 +108,8 @@ def environment(**options: Any) -> Environment:
         date=_date_filter,
         floatformat=defaultfilters.floatformat,
         percent=percent_text,
+        markdown=render_markdown,
+        comment=render_comment,
         linebreaksbr=linebreaksbr,
         pluralize=defaultfilters.pluralize,
         truncatechars=defaultfilters.truncatechars,

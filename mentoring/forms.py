@@ -1,11 +1,16 @@
 from django import forms
 
 from mentoring.models import PhaseReview
+from projects.markdown import COMMENT_HELP
 
 
 class FeedbackForm(forms.Form):
     body = forms.CharField(
-        label="Feedback", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, strip=True
+        label="Feedback",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        strip=True,
+        help_text=COMMENT_HELP,
     )
 
 
@@ -14,7 +19,11 @@ REPLY_MAX = 2000
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label="Your reply", widget=forms.Textarea(attrs={"rows": 3}), max_length=REPLY_MAX, strip=True
+        label="Your reply",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REPLY_MAX,
+        strip=True,
+        help_text=COMMENT_HELP,
     )
 
 

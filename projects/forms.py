@@ -1,5 +1,6 @@
 from django import forms
 
+from projects.markdown import COMMENT_HELP
 from projects.models import Project, Review, Version
 from projects.services import ScoreInput
 
@@ -47,10 +48,17 @@ class ReviewForm(forms.Form):
                 label="Points", min_value=0, max_value=1000, initial=before.points if before else None
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
-                label="Comment", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+                label="Comment",
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=COMMENT_HELP,
             )
         self.fields["comment"] = forms.CharField(
-            label="Overall comment", max_length=10_000, widget=forms.Textarea(attrs={"rows": 5})
+            label="Overall comment",
+            max_length=10_000,
+            widget=forms.Textarea(attrs={"rows": 5}),
+            help_text=COMMENT_HELP,
         )
         self.fields["decision"] = forms.ChoiceField(
             label="Decision", choices=Review.Decision.choices, widget=forms.RadioSelect

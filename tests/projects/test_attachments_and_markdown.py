@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from projects import services
-from projects.markdown import render_markdown, sanitise
+from projects.markdown import render_comment, render_markdown, sanitise
 from projects.models import Attachment
 from tests.projects.conftest import project, submit
 
@@ -109,6 +109,29 @@ def test_markdown_is_rendered_and_sanitised():
     assert '<a href="https://example.com" rel="noopener noreferrer nofollow">ok</a>' in html
     assert_harmless(html)
     assert [tag for tag, _ in tags_of(html)].count("a") == 1  # the javascript: links are not links
+
+
+def test_a_comment_is_the_same_markdown_with_its_line_breaks_kept_and_as_harmless():
+    html = render_comment("Good **quality** work.\nSee ~~v1~~ v2.\n\n- tidy\n- tested\n\n" + ATTACKS)
+    assert "<p>Good <strong>quality</strong> work.<br>" in html
+    assert "<s>v1</s>" in html
+    assert "<li>tidy</li>" in html
+    assert_harmless(html)
+    assert [tag for tag, _ in tags_of(html)].count("a") == 0
+
+
+@pytest.mark.django_db
+def test_every_page_renders_what_people_write_through_the_one_renderer():
+    """The `markdown` and `comment` filters are there in every Django and Jinja2 template, without a load."""
+    from django.template import engines
+
+    for engine in ("django", "jinja2"):
+        page = (
+            engines[engine].from_string("{{ text|comment }}|{{ text|markdown }}").render({"text": "**a**\nb"})
+        )
+        comment, markdown = page.split("|")
+        assert comment.strip() == "<p><strong>a</strong><br>\nb</p>"
+        assert markdown.strip() == "<p><strong>a</strong>\nb</p>"
 
 
 def test_the_sanitiser_strips_what_raw_html_would_bring():
