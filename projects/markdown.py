@@ -11,11 +11,14 @@ break kept as typed, as in a chat or an e-mail). Templates use the filters `mark
 (Django: builtins, lms.template_tags; Jinja2: lms.jinja2).
 """
 
+import re
+
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
 _renderer = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+_BREAK = re.compile(r"<br\s*/?>\n")
 _comment_renderer = MarkdownIt("commonmark", {"html": False, "linkify": False, "breaks": True}).enable(
     ["table", "strikethrough"]
 )
@@ -38,7 +41,8 @@ def render_markdown(text: str) -> SafeString:
 
 def render_comment(text: str) -> SafeString:
     """A comment, note or summary as sanitised HTML: Markdown, each line break kept."""
-    return sanitise(_comment_renderer.render(text or ""))
+    # markdown-it writes "<br>\n" for a line break: the break is the tag, the newline would show as a space.
+    return sanitise(_BREAK.sub("<br>", _comment_renderer.render(text or "")))
 
 
 def sanitise(html: str) -> SafeString:

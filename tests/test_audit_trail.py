@@ -107,7 +107,7 @@ def test_a_mentors_free_text_grade_records_the_mentor_and_the_points(client, sta
     submission_entry = entries_for(Submission.objects.get(pk=submission.pk))[-1]
     assert submission_entry.actor == mentor
     assert submission_entry.changes_dict["status"] == ["needs_review", "graded"]
-    assert submission_entry.changes_dict["score"] == ["6.00", "9.00"]
+    assert submission_entry.changes_dict["score"] == ["6.000000", "9.000000"]  # points to millionths
     assert_visible_in_admin(client, staff, answer_entry, "Awarded points", "3.00", str(mentor))
 
 

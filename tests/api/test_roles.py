@@ -65,9 +65,9 @@ def test_only_the_mentor_and_staff_grade_a_free_text_answer(as_role, world, role
     if expected == 200:
         body = response.json()
         assert body["status"] == "graded"
-        assert body["score"] == "9.50"  # 6 automatic points and the review's 3.5
+        assert body["score"] == "9.500000"  # 6 automatic points and the review's 3.5, to millionths
         essay = next(answer for answer in body["answers"] if answer["id"] == world.free_text.pk)
-        assert essay["awarded_points"] == "3.50"
+        assert essay["awarded_points"] == "3.500000"
         assert essay["feedback"] == "Good."
         assert essay["needs_review"] is False
 

@@ -245,7 +245,7 @@ def test_phase_reviews_are_the_latest_of_each_phase_in_phase_order_with_the_revi
     client.force_login(learner)
     page = client.get(reverse("learner:dashboard")).content.decode()
     assert f"Phase 1: {phase_one.title} — signed off by Ada Mentor" in page
-    assert "your mentor asks: Redo 14" in page
+    assert 'your mentor asks:<blockquote class="quote comment"><p>Redo 14</p>' in page
 
 
 @pytest.mark.django_db

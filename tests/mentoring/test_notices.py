@@ -52,7 +52,7 @@ def test_a_sign_off_e_mails_the_learner_once_and_shows_its_comment_on_the_dashbo
     assert "Phase 1 signed off: Foundations of Modern AI" in notices
     assert "Lovely notebooks — keep the pace." in notices
     assert "signed off by mentor@example.com on" in page  # the milestone, with its comment
-    assert "“Lovely notebooks — keep the pace.”" in page
+    assert '<blockquote class="quote comment"><p>Lovely notebooks — keep the pace.</p>' in page
     enrol(other_learner, mentor=mentor, start=mentee.start_date)
     assert "Lovely notebooks" not in dashboard_of(client, other_learner)
 
