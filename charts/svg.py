@@ -270,17 +270,14 @@ class LineChart:
 
     @property
     def today_label_x(self) -> float:
-        """The label's start: right of the line, or left of it (anchored at its end) near the right edge."""
+        """Above the plot, centred on the line; kept inside the drawing near either edge."""
         assert self.today_x is not None
-        return self.today_x - 3 if self.today_label_at_end else self.today_x + 3
-
-    @property
-    def today_label_at_end(self) -> bool:
-        return self.today_x is not None and self.today_x > self.right - 40
+        return min(max(self.today_x, self.left + 12), self.right - 12)
 
     @property
     def today_label_y(self) -> float:
-        return self.top + 9
+        """Above the plot's top, clear of the markers' labels (inside it) and of the lines."""
+        return self.top - 5
 
 
 def line_chart(
@@ -301,7 +298,8 @@ def line_chart(
     until its next point), markers as vertical lines, spans shaded, today a labelled solid line. The
     legend names each of them that the chart draws, with the same stroke."""
     width = WIDTH
-    left, right, top, bottom = 34, width - 10, 10, 190
+    # The top margin holds the label of the today line.
+    left, right, top, bottom = 34, width - 10, 22, 200
     days = max(1, (last - first).days)
     top_value = max(1.0, maximum)
 
