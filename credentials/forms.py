@@ -2,7 +2,7 @@ from django import forms
 
 from credentials.models import Certificate, validate_slug
 from credentials.selectors import CompletedPhase, ProjectItem
-from projects.markdown import COMMENT_HELP
+from lms.markdown import COMMENT_HELP
 
 
 class RevokeForm(forms.Form):

@@ -22,8 +22,7 @@ from django.utils.translation import get_language, override
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
-from assessments.grading import percent_text
-from projects.markdown import render_comment, render_markdown
+from lms.markdown import render_comment, render_markdown
 
 
 def url(name: str, *args: Any) -> str:
@@ -101,13 +100,23 @@ def linebreaksbr(value: Any) -> str:
     return defaultfilters.linebreaksbr(value, autoescape=True)
 
 
+JINJA_LIBRARIES = ("percents",)
+"""Django template libraries whose filters Jinja2 templates have too: an app owns its filter (the
+quiz percentage's one rounding rule is assessments' `percent`) and both engines show the same."""
+
+
+def _library_filters() -> dict[str, Any]:
+    libraries = engines["django"].engine.template_libraries  # type: ignore[attr-defined]
+    return {name: f for library in JINJA_LIBRARIES for name, f in libraries[library].filters.items()}
+
+
 def environment(**options: Any) -> Environment:
     env = Environment(**options)
+    env.filters.update(_library_filters())
     env.globals.update(url=url, static=static, asset=asset, django_include=django_include)
     env.filters.update(
         date=_date_filter,
         floatformat=defaultfilters.floatformat,
-        percent=percent_text,
         markdown=render_markdown,
         comment=render_comment,
         linebreaksbr=linebreaksbr,

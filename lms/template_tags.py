@@ -10,11 +10,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from lms.jinja2 import LANGUAGE, asset
-from projects.markdown import render_comment, render_markdown
+from lms.markdown import render_comment, render_markdown
 
 register = template.Library()
 
-# What people write, rendered by the site's one sanitising renderer (projects.markdown), on every page.
+# What people write, rendered by the site's one sanitising renderer (lms.markdown), on every page.
 register.filter("markdown", render_markdown)
 register.filter("comment", render_comment)
 

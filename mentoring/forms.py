@@ -1,7 +1,7 @@
 from django import forms
 
+from lms.markdown import COMMENT_HELP
 from mentoring.models import PhaseReview
-from projects.markdown import COMMENT_HELP
 
 
 class FeedbackForm(forms.Form):

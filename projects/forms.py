@@ -1,6 +1,6 @@
 from django import forms
 
-from projects.markdown import COMMENT_HELP
+from lms.markdown import COMMENT_HELP
 from projects.models import Project, Review, Version
 from projects.services import ScoreInput
 

@@ -1,12 +1,12 @@
 from django import template
 from django.utils.safestring import SafeString
 
-from projects.markdown import render_markdown
+from lms.markdown import render_markdown
 
 register = template.Library()
 
 
 @register.filter
 def markdown(text: str) -> SafeString:
-    """Markdown rendered and sanitised (projects.markdown)."""
+    """Markdown rendered and sanitised (lms.markdown)."""
     return render_markdown(text)

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from lms.markdown import render_comment, render_markdown, sanitise
 from projects import services
-from projects.markdown import render_comment, render_markdown, sanitise
 from projects.models import Attachment
 from tests.projects.conftest import project, submit
 
