@@ -19,10 +19,8 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-# A local run on one's own machine over plain HTTP (the run command sets it; DEBUG implies it): a
-# development SECRET_KEY and signing key, localhost as the host, cookies without HTTPS, optional e-mail
-# verification, static files served from the source folders, demo accounts. DEBUG itself stays off in the
-# run command, so that a visitor of the demo sees the product's own 404 and 500 pages.
+# A local run over plain HTTP (the run command; DEBUG implies it): development keys, localhost, cookies
+# without HTTPS, optional e-mail verification, static files from the source folders, demo accounts.
 LOCAL = env.bool("LOCAL", default=DEBUG)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -201,8 +199,7 @@ STORAGES = {
     },
 }
 WHITENOISE_MANIFEST_STRICT = False
-# A local run serves static files from the source folders, as they change, with no collectstatic.
-WHITENOISE_USE_FINDERS = LOCAL
+WHITENOISE_USE_FINDERS = LOCAL  # a local run: no collectstatic
 WHITENOISE_AUTOREFRESH = LOCAL
 
 # --- Uploaded and generated files (project attachments, certificates' PDFs) ---------------------
