@@ -1,12 +1,15 @@
-"""The API's JSON parser: DRF's, refusing with a 400 the bodies that would otherwise end in a 500."""
+"""The API's parsers: DRF's, refusing with a 400 the bodies that would otherwise end in a 500 — numbers
+beyond a float, absurd nesting, and text no field can store (lms.input_checks: lone surrogates, NUL)."""
 
 import codecs
 import math
 from typing import Any
 
 from rest_framework import parsers
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.utils import json
+
+from lms.input_checks import unstorable_field, unstorable_message
 
 # Deeper than any body the API documents (an answer is a list of ids at most: depth 3), and far below
 # what Python's recursion limit allows the parser and the validators that walk a body.
@@ -35,6 +38,15 @@ def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
     return False
 
 
+def refuse_unstorable(data: Any) -> None:
+    """A 400 naming the first field whose text cannot be stored: `{"status": ["This value contains a
+    lone surrogate …"]}`."""
+    found = unstorable_field(data)
+    if found is not None:
+        field, reason = found
+        raise ValidationError({field: [unstorable_message(reason)]})
+
+
 class JSONParser(parsers.JSONParser):
     """DRF's JSON parser, which also refuses (400, "JSON parse error - …") numbers too large for a float
     and lists or objects nested deeper than MAX_DEPTH: Python's parser raises RecursionError near a
@@ -54,4 +66,24 @@ class JSONParser(parsers.JSONParser):
             raise ParseError(f"JSON parse error - {error}") from error
         if too_deep(data):
             raise ParseError(f"JSON parse error - nested deeper than {MAX_DEPTH} levels.")
+        refuse_unstorable(data)
         return data
+
+
+class FormParser(parsers.FormParser):
+    """DRF's form parser, refusing text no field can store (as the JSON parser does)."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        data = super().parse(stream, media_type, parser_context)
+        refuse_unstorable(data)
+        return data
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    """DRF's multipart parser, refusing text no field can store in its fields and file names."""
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        parsed = super().parse(stream, media_type, parser_context)
+        refuse_unstorable(parsed.data)
+        refuse_unstorable({key: [f.name for f in files] for key, files in parsed.files.lists()})
+        return parsed

@@ -9,12 +9,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lms.parsers import FormParser, MultiPartParser
 from progress.api_permissions import MENTOR, mentee
 from projects import services
 from projects.models import Project, Version
