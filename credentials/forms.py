@@ -22,7 +22,7 @@ class PortfolioForm(forms.Form):
     )  # fmt: skip
     slug = forms.CharField(
         label="Public address", max_length=50, validators=[validate_slug],
-        help_text="Your portfolio is at /people/<this>/. A new one frees the old, which stops working.",
+        help_text="Your portfolio is at /people/<this>/. An old address stays yours and leads here.",
     )  # fmt: skip
     headline = forms.CharField(label="Headline", max_length=200, required=False)
     certificates = forms.MultipleChoiceField(

@@ -144,7 +144,7 @@ class Portfolio(models.Model):
     )
     slug = models.CharField(
         max_length=50, unique=True, validators=[validate_slug],
-        help_text="The public address: /people/<slug>/. A new one frees the old, which stops working.",
+        help_text="The public address: /people/<slug>/. Old ones stay the learner's and redirect here.",
     )  # fmt: skip
     is_public = models.BooleanField(default=False)
     headline = models.CharField(max_length=200, blank=True)
@@ -164,6 +164,22 @@ class Portfolio(models.Model):
         phases = self.show_phases
         if not isinstance(phases, list) or not all(isinstance(n, int) and n > 0 for n in phases):
             raise ValidationError({"show_phases": "Give a list of phase numbers, e.g. [1, 2]."})
+
+
+class PortfolioAddress(models.Model):
+    """Every address a portfolio has had, the current one included: an address is its portfolio's for
+    good, so a retired one redirects to the new address and nobody else can take it (the unique slug
+    settles two learners asking for the same one at once)."""
+
+    slug = models.CharField(max_length=50, unique=True)
+    portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="addresses")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "portfolio addresses"
+
+    def __str__(self) -> str:
+        return f"/people/{self.slug}/"
 
 
 class PortfolioProject(models.Model):

@@ -18,6 +18,7 @@ from accounts.models import User
 from credentials import openbadges, services
 from credentials.forms import EndorsementForm, PortfolioForm
 from credentials.models import Certificate, Endorsement
+from credentials.portfolio_addresses import portfolio_of_retired_address
 from credentials.selectors import (
     accepted_projects_of,
     certificates_of,
@@ -76,6 +77,9 @@ def portfolio_settings(request: HttpRequest) -> HttpResponse:
 def portfolio_public(request: HttpRequest, slug: str) -> HttpResponse:
     portfolio = portfolio_public_get(slug=slug)
     if portfolio is None:
+        moved = portfolio_of_retired_address(slug=slug)  # an old address: still its owner's
+        if moved is not None:
+            return redirect("credentials:portfolio-public", slug=moved.slug, permanent=True)
         raise Http404("No public portfolio has this address.")
     return render(
         request, "credentials/portfolio_public.html", {"view": public_portfolio(portfolio=portfolio)}

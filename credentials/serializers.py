@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.urls import reverse
 from rest_framework import serializers
@@ -77,6 +79,14 @@ class PortfolioProjectSerializer(serializers.Serializer):
     title = serializers.CharField(read_only=True)
     public = serializers.BooleanField()
     summary = serializers.CharField(required=False, default="", allow_blank=True, max_length=2000)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """`id` and `public` are required even in a partial update of the portfolio (DRF's `partial`
+        reaches the list's children and would let an entry without them through)."""
+        missing = {name: "This field is required." for name in ("id", "public") if name not in attrs}
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs
 
 
 class PortfolioSerializer(serializers.Serializer):

@@ -22,6 +22,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from credentials.models import Certificate, Endorsement, Portfolio, PortfolioProject
+from credentials.portfolio_addresses import TAKEN, address_claim, address_held_by_another
 from credentials.selectors import (
     UNNAMED_LEARNER,
     UNNAMED_MENTOR,
@@ -259,8 +260,8 @@ def certificate_portfolio_set(*, certificate: Certificate, learner: User, shown:
     Certificate.objects.filter(pk=certificate.pk).update(in_portfolio=shown)
 
 
-# --- Portfolios: created off, with a slug that gives nothing away; changed only by their learner; a new
-# slug frees the old one at once.
+# --- Portfolios: created off, with a slug that gives nothing away; changed only by their learner; an old
+# slug stays theirs and redirects to the new one (credentials.portfolio_addresses).
 def _default_slug(learner: User) -> str:
     """From the name the learner gave (never their e-mail address), with a random suffix."""
     given = learner.name.strip() or learner.get_full_name()
@@ -276,8 +277,10 @@ def portfolio_for(*, learner: User) -> Portfolio:
     for _ in range(5):
         try:
             with transaction.atomic():
-                return Portfolio.objects.create(learner=learner, slug=_default_slug(learner))
-        except IntegrityError:
+                portfolio = Portfolio.objects.create(learner=learner, slug=_default_slug(learner))
+                address_claim(portfolio=portfolio, slug=portfolio.slug)
+                return portfolio
+        except (IntegrityError, ValidationError):  # the slug is, or was, another portfolio's
             existing = Portfolio.objects.filter(learner=learner).first()
             if existing is not None:  # created by a concurrent request
                 return existing
@@ -302,6 +305,8 @@ def portfolio_update(
         portfolio.is_public = is_public
     if slug is not None:
         portfolio.slug = slug.strip().lower()
+        if address_held_by_another(portfolio=portfolio, slug=portfolio.slug):  # another's, now or before
+            raise ValidationError({"slug": TAKEN})
     if headline is not None:
         portfolio.headline = headline.strip()
     if show_phases is not None:
@@ -322,11 +327,12 @@ def portfolio_update(
     try:
         with transaction.atomic():
             portfolio.save()
+            address_claim(portfolio=portfolio, slug=portfolio.slug)
             if certificate_ids is not None:
                 own.filter(public_id__in=certificate_ids).update(in_portfolio=True)
                 own.exclude(public_id__in=certificate_ids).update(in_portfolio=False)
     except IntegrityError as error:  # a concurrent request took the slug between the check and the save
-        raise ValidationError({"slug": "This address is taken; choose another."}) from error
+        raise ValidationError({"slug": TAKEN}) from error
     return portfolio
 
 

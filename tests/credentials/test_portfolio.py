@@ -1,5 +1,6 @@
 """The portfolio: off by default; public items chosen one by one; anonymous visitors see only those,
-and nothing once it is off (on the very next request); a new slug frees the old; the learner's export."""
+and nothing once it is off (on the very next request); an old slug stays the learner's and redirects
+to the new one; the learner's export."""
 
 import json
 import re
@@ -86,20 +87,54 @@ def test_turning_it_off_takes_effect_on_the_next_request(client, learner, certif
 
 
 @pytest.mark.django_db
-def test_a_new_slug_frees_the_old_one(client, learner, other_learner):
+def test_a_retired_address_redirects_to_the_new_one_and_nobody_else_can_take_it(
+    client, learner, other_learner
+):
     client.force_login(learner)
     settings_form(client, is_public="on", slug="ada-lovelace")
     assert public_text("ada-lovelace")[0] == 200
     settings_form(client, slug="countess-ada")
     assert public_text("countess-ada")[0] == 200
-    assert public_text("ada-lovelace")[0] == 404  # the old address no longer works …
+    moved = Client().get(reverse("credentials:portfolio-public", args=["ada-lovelace"]))
+    assert moved.status_code == 301  # links on CVs follow the learner …
+    assert moved["Location"] == reverse("credentials:portfolio-public", args=["countess-ada"])
 
     other = Client()
     other.force_login(other_learner)
-    assert settings_form(other, is_public="on", slug="ada-lovelace").status_code == 302  # … and is free
-    taken = settings_form(other, slug="countess-ada")
-    assert taken.status_code == 400
-    assert "taken" in taken.content.decode() or "already exists" in taken.content.decode()
+    for address in ("ada-lovelace", "countess-ada"):  # … and nobody poses as them at either address
+        taken = settings_form(other, is_public="on", slug=address)
+        assert taken.status_code == 400
+        assert "This address is taken" in taken.content.decode()
+    api = other.patch(reverse("api-my-portfolio"), {"slug": "ada-lovelace"}, content_type="application/json")
+    assert api.status_code == 400
+    assert api.json() == {"slug": ["This address is taken; choose another."]}
+    assert Portfolio.objects.get(learner=other_learner).slug != "ada-lovelace"
+
+    assert settings_form(client, slug="ada-lovelace").status_code == 302  # the owner may take it back
+    assert public_text("ada-lovelace")[0] == 200
+    assert Client().get("/people/countess-ada/")["Location"] == "/people/ada-lovelace/"
+
+
+@pytest.mark.django_db
+def test_a_retired_address_of_a_portfolio_turned_off_answers_404(client, learner):
+    client.force_login(learner)
+    settings_form(client, is_public="on", slug="ada-lovelace")
+    settings_form(client, slug="countess-ada")
+    client.post(reverse("credentials:portfolio"), {"slug": "countess-ada"})  # public: off
+    assert Portfolio.objects.get(learner=learner).is_public is False
+    assert public_text("ada-lovelace")[0] == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("entry", [{"public": True}, {"id": 1}, {}])
+def test_a_portfolio_project_entry_without_id_or_public_is_a_400(client, learner, entry):
+    client.force_login(learner)
+    response = client.patch(
+        reverse("api-my-portfolio"), {"projects": [entry]}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    errors = response.json()["projects"]["0"]
+    assert set(errors) == {"id", "public"} - set(entry)
 
 
 @pytest.mark.django_db
