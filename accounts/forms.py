@@ -4,6 +4,7 @@ from django import forms
 from django.http import HttpRequest
 
 from accounts.models import User
+from accounts.names import NAME_MAX_LENGTH, validate_name
 from accounts.services import user_name_set
 
 
@@ -11,8 +12,9 @@ def display_name_field() -> forms.CharField:
     """The person's display name as a form field: the one definition, for sign-up and Settings."""
     return forms.CharField(
         label="Your name",
-        max_length=150,
+        max_length=NAME_MAX_LENGTH,
         required=False,
+        validators=[validate_name],
         help_text=(
             "How your mentor and the site show you. Empty: the first and last name on your account, "
             "or else your e-mail address."

@@ -10,6 +10,8 @@ from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils.functional import cached_property
 from rest_framework.authtoken.models import TokenProxy
 
+from accounts.names import validate_name
+
 
 class User(AbstractUser):
     """The project's user: a learner, a mentor (member of the Mentors group) or staff."""
@@ -20,8 +22,12 @@ class User(AbstractUser):
         "display name",
         max_length=150,
         blank=True,
+        validators=[validate_name],
         help_text="How the site and mentors show this person; empty: their full name, else their e-mail.",
     )
+    # AbstractUser's, with the same rule: the full name stands in for an empty display name.
+    first_name = models.CharField("first name", max_length=150, blank=True, validators=[validate_name])
+    last_name = models.CharField("last name", max_length=150, blank=True, validators=[validate_name])
 
     def __str__(self) -> str:
         return self.display_name
