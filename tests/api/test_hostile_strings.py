@@ -7,7 +7,7 @@ text — and with every value hostile at once; each query parameter and each str
 same. Integer path parameters name real objects (tests/api/test_schemathesis.py's world), so that the
 requests reach the views' parsing and validation, not a 404. The learner calls the learner's operations,
 the mentor the mentor's; anonymous callers send the all-hostile bodies too. Bounded: about a thousand
-requests (~1 min here), each operation's destructive ones (DELETE, leaving) last.
+requests (~1 min here), the destructive operations (DELETE, leaving) last.
 """
 
 import copy
@@ -29,7 +29,7 @@ HOSTILE = {
     "a right-to-left override": "abc\u202egpj.exe",
     "10 kB": "x" * 10_240,
 }
-MAX_SECONDS = 240  # the bound this test keeps (it takes ~1 min on the test machines)
+MAX_REQUESTS = 2000  # the bound by construction (~1,200 today: about a minute here), not a timing
 
 
 def resolve(schema: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
@@ -203,4 +203,4 @@ def test_hostile_strings_in_every_slot_of_every_operation_are_never_a_server_err
     assert not failures, "\n".join(failures)
     assert len(sent) == len(operations) >= 50  # every operation of the schema
     assert all(count >= len(HOSTILE) for count in sent.values()), sent
-    assert elapsed < MAX_SECONDS
+    assert sum(sent.values()) <= MAX_REQUESTS
