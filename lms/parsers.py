@@ -39,12 +39,15 @@ def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
 
 
 def refuse_unstorable(data: Any) -> None:
-    """A 400 naming the first field whose text cannot be stored: `{"status": ["This value contains a
-    lone surrogate …"]}`."""
+    """A 400 naming the first field whose text cannot be stored, keyed by the top-level field as the
+    serializers' errors are, the path of a nested value in the message: `{"answers": ["answers.12: This
+    value contains a NUL character …"]}`."""
     found = unstorable_field(data)
     if found is not None:
-        field, reason = found
-        raise ValidationError({field: [unstorable_message(reason)]})
+        path, reason = found
+        field = path.split(".", 1)[0]
+        message = unstorable_message(reason)
+        raise ValidationError({field: [message if path == field else f"{path}: {message}"]})
 
 
 class JSONParser(parsers.JSONParser):

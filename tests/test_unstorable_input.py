@@ -45,11 +45,11 @@ def the_seven(world) -> dict[str, tuple[str, str, str, dict[str, Any], str]]:
     return {
         "notice preferences: a delivery": (
             "learner", "PUT", "/api/v1/me/notice-preferences/",
-            {"choices": {"week_feedback": SURROGATE}}, "choices.week_feedback",
+            {"choices": {"week_feedback": SURROGATE}}, "choices",
         ),
         "notice preferences: a kind": (
             "learner", "PUT", "/api/v1/me/notice-preferences/",
-            {"choices": {SURROGATE: "in_product"}}, "choices.\\ud800",
+            {"choices": {SURROGATE: "in_product"}}, "choices",
         ),
         "project review decision": (
             "mentor", "POST", f"/api/v1/mentor/project-versions/{version.pk}/review/",
@@ -98,7 +98,7 @@ def test_a_nul_in_json_is_a_400_naming_the_nested_field(learner, client):
         "/api/v1/submissions/", body({"quiz": 1, "answers": {"7": "a\x00b"}}), content_type="application/json"
     )
     assert response.status_code == 400
-    assert "NUL" in response.json()["answers.7"][0]
+    assert response.json()["answers"][0].startswith("answers.7: This value contains a NUL character")
 
 
 @pytest.mark.django_db
