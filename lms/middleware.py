@@ -13,30 +13,6 @@ from lms.input_checks import unstorable_field, unstorable_message
 API_PREFIX = "/api/"
 
 
-class PrivateResponsesMiddleware:
-    """Nothing personal is kept by a shared cache or the browser's disk cache:
-
-    - every response to a logged-in user (pages, the settings page with the secret calendar URL, CSV
-      downloads) and every API response to a request with credentials (a session or a token) is
-      `Cache-Control: private, no-store`, unless the view said otherwise;
-    - API responses vary by `Authorization` (token callers see their own data), as by `Cookie`.
-    """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        is_api = request.path.startswith(API_PREFIX)
-        user = getattr(request, "user", None)
-        personal = bool(user and user.is_authenticated) or (is_api and "HTTP_AUTHORIZATION" in request.META)
-        if personal and not response.has_header("Cache-Control"):
-            patch_cache_control(response, private=True, no_store=True)
-        if is_api:
-            patch_vary_headers(response, ["Authorization"])
-        return response
-
-
 class UnstorableInputMiddleware:
     """Form posts holding text no field can store (lms.input_checks: NUL, lone surrogates) get a 400
     page naming the field before any view sees them — the same check as the API's parsers.
@@ -68,3 +44,29 @@ class UnstorableInputMiddleware:
         field, reason = found
         context = {"field": field, "message": unstorable_message(reason)}
         return render(request, "400.html", context, status=400)
+
+
+class PrivateResponsesMiddleware(UnstorableInputMiddleware):
+    """Nothing personal is kept by a shared cache or the browser's disk cache:
+
+    - every response to a logged-in user (pages, the settings page with the secret calendar URL, CSV
+      downloads) and every API response to a request with credentials (a session or a token) is
+      `Cache-Control: private, no-store`, unless the view said otherwise;
+    - API responses vary by `Authorization` (token callers see their own data), as by `Cookie`;
+    and, as a view middleware after CSRF's, form posts with text no field can store answer a 400
+    (UnstorableInputMiddleware's `process_view`).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        is_api = request.path.startswith(API_PREFIX)
+        user = getattr(request, "user", None)
+        personal = bool(user and user.is_authenticated) or (is_api and "HTTP_AUTHORIZATION" in request.META)
+        if personal and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        if is_api:
+            patch_vary_headers(response, ["Authorization"])
+        return response

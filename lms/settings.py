@@ -83,8 +83,6 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Form posts with text no field can store (NUL, lone surrogates): a 400 naming the field.
-    "lms.middleware.UnstorableInputMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Records the logged-in user as the actor of audited changes (schedules, mentors, grades).
     "auditlog.middleware.AuditlogMiddleware",
