@@ -68,3 +68,20 @@ def decision_refusal(*, state: PhaseState, decision: str, phase_number: int) -> 
     if decision in ALLOWED[state]:
         return None
     return REFUSED[(state, decision)].format(number=phase_number)
+
+
+def transition_table() -> str:
+    """The lifecycle as a Markdown table, for mentoring/README.md (a test keeps the two the same)."""
+    lines = [
+        "| from \\ decision | " + " | ".join(Decision.values) + " |",
+        "| --- |" + " --- |" * len(Decision),
+    ]
+    for state in PhaseState:
+        cells = [
+            "allowed"
+            if decision in ALLOWED[state]
+            else "refused: " + REFUSED[(state, decision)].format(number="N")
+            for decision in Decision.values
+        ]
+        lines.append(f"| {state.value} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -8,7 +8,8 @@ from rest_framework.test import APIClient
 
 from credentials.models import Certificate
 from mentoring.models import PhaseReview
-from mentoring.signoff import ALLOWED, REFUSED, PhaseState, decision_refusal, state_after
+from mentoring.signoff import ALLOWED, REFUSED, PhaseState, decision_refusal, state_after, transition_table
+from tests.conftest import REPO
 from tests.mentoring.test_feedback_and_reviews import complete_phase_one, review
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +70,7 @@ def test_a_returned_phase_can_be_signed_off_later(client, mentor, mentee):
     review(client, mentee, "signed_off")
     assert list(PhaseReview.objects.values_list("decision", flat=True)) == ["returned", "signed_off"]
     assert Certificate.objects.filter(enrolment=mentee, phase__number=1, revoked_at__isnull=True).exists()
+
+
+def test_the_readme_draws_the_lifecycle_from_the_table():
+    assert transition_table() in (REPO / "mentoring" / "README.md").read_text()
