@@ -24,10 +24,8 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-# A local run on one's own machine over plain HTTP (the run command sets it; DEBUG implies it): a
-# development SECRET_KEY and signing key, localhost as the host, cookies without HTTPS, optional e-mail
-# verification, static files served from the source folders, demo accounts. DEBUG itself stays off in the
-# run command, so that a visitor of the demo sees the product's own 404 and 500 pages.
+# A local run over plain HTTP (the run command; DEBUG implies it): development keys, localhost, cookies
+# without HTTPS, optional e-mail verification, static files from the source folders, demo accounts.
 LOCAL = env.bool("LOCAL", default=DEBUG)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -234,8 +232,7 @@ STORAGES = {
     },
 }
 WHITENOISE_MANIFEST_STRICT = False
-# A local run serves static files from the source folders, as they change, with no collectstatic.
-WHITENOISE_USE_FINDERS = LOCAL
+WHITENOISE_USE_FINDERS = LOCAL  # a local run: no collectstatic
 WHITENOISE_AUTOREFRESH = LOCAL
 
 # --- Uploaded and generated files (project attachments, certificates' PDFs) ---------------------
@@ -288,14 +285,11 @@ ACCOUNT_EMAIL_VERIFICATION = env.str(
     "ACCOUNT_EMAIL_VERIFICATION", default="optional" if LOCAL else "mandatory"
 )
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-# Failed log-ins: 10 a minute per client address (allauth); per account, a progressive delay that
-# slows the guesser without locking the owner out (accounts.login_delays). The log-in form and the API's
-# token endpoint both count here (accounts.services.password_check) and answer 429 with Retry-After.
+# Failed log-ins (the form and the API's token endpoint; 429 with Retry-After): 10 a minute per client
+# address; per account, a progressive delay that does not lock the owner out (accounts.login_delays).
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
-# The client's address is REMOTE_ADDR unless this many proxies of ours stand in front and each appends
-# to X-Forwarded-For (nginx: `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for`): then it
-# is that header's entry this many from the end. 0 (the default): the header is ignored, as a client
-# can write anything in it. Used by allauth's and DRF's limits alike.
+# The client's address (allauth's and DRF's limits): REMOTE_ADDR, or with this many proxies of ours in
+# front (each appending to X-Forwarded-For), that header's entry this many from the end. 0: ignored.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
@@ -350,71 +344,8 @@ if INVITATION_LIFETIME_DAYS < 1:
 INVITATION_IMPORT_MAX_BYTES = env.int("INVITATION_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
 INVITATION_IMPORT_MAX_ROWS = env.int("INVITATION_IMPORT_MAX_ROWS", default=5000)
 
-# --- Celery -----------------------------------------------------------------------------------
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
-# Without a broker the app still works: tasks run in-process, right away.
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or "") or None
-CELERY_RESULT_EXPIRES = 3600
-# Tasks are idempotent, so they may be acknowledged late: a worker that dies mid-task has its
-# task delivered again instead of lost.
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Queueing from a request gives up within about a second when the broker does not answer (the callers
-# log it and the periodic sweeps queue the work again): a web request never hangs on the broker.
-CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
-    "interval_start": 0,
-    "interval_step": 0.2,
-    "interval_max": 0.5,
-}
-CELERY_BROKER_CONNECTION_TIMEOUT = 1
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)
-}
-if CELERY_BROKER_URL == "filesystem://":
-    # The run command's broker, which needs no server: messages are files in this directory, shared by
-    # the dev server and the worker (with beat) it starts beside it (scripts/run.sh). No results kept.
-    CELERY_FILESYSTEM_BROKER_DIR = env.path(
-        "CELERY_FILESYSTEM_BROKER_DIR", default=BASE_DIR / ".celery-broker"
-    )
-    for _folder in ("queue", "control"):
-        Path(CELERY_FILESYSTEM_BROKER_DIR, _folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS.update(
-        data_folder_in=str(Path(CELERY_FILESYSTEM_BROKER_DIR, "queue")),
-        data_folder_out=str(Path(CELERY_FILESYSTEM_BROKER_DIR, "queue")),
-        control_folder=str(Path(CELERY_FILESYSTEM_BROKER_DIR, "control")),
-    )
-    if CELERY_RESULT_BACKEND == CELERY_BROKER_URL:
-        CELERY_RESULT_BACKEND = None
-CELERY_TASK_SERIALIZER = "json"
-CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Beat's heartbeat (lms.health): a no-op task it sends this often; the health check says "down" when
-# beat has sent nothing for HEALTH_BEAT_MAX_AGE_SECONDS. Beat stores each run as it sends the task.
-BEAT_HEARTBEAT_SECONDS = env.float("BEAT_HEARTBEAT_SECONDS", default=60.0)
-CELERY_BEAT_SCHEDULE = {
-    "lms-beat-heartbeat": {"task": "lms.beat_heartbeat", "schedule": BEAT_HEARTBEAT_SECONDS}
-}
-HEALTH_BEAT_MAX_AGE_SECONDS = env.int("HEALTH_BEAT_MAX_AGE_SECONDS", default=300)
-CELERY_BEAT_SYNC_EVERY = 1
-# Celery's Django fix-up closes the database connection before and after every task unless this is
-# set: two new connections per task cut the grading rate by ~4x (bench/grading.py). With it, a worker
-# process reconnects every N tasks; tasks that need a healthy connection check it at their start
-# (assessments.tasks: close_old_connections, which honours CONN_MAX_AGE and CONN_HEALTH_CHECKS).
-CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
-# Learners' code runs on its own queue (exercises/README.md): sandbox workers use `-Q sandbox`.
-CELERY_TASK_ROUTES = {"exercises.tasks.*": {"queue": "sandbox"}}
-SANDBOX_BWRAP = env.str("SANDBOX_BWRAP", default="/usr/bin/bwrap")
-# The unprivileged host user of a worker process's runs: BASE + pid % COUNT (exercises/sandbox.py).
-SANDBOX_UID_BASE = env.int("SANDBOX_UID_BASE", default=200000)
-SANDBOX_UID_COUNT = env.int("SANDBOX_UID_COUNT", default=50000)
-# A run claimed longer ago is taken over (its worker died): longer than the longest run.
-SANDBOX_STALE_CLAIM_SECONDS = env.int("SANDBOX_STALE_CLAIM_SECONDS", default=90)
+# --- Celery and its workers (lms/settings_celery.py) -----------------------------------------
+from lms.settings_celery import *  # noqa: E402, F403  (every CELERY_*, beat and sandbox setting)
 
 # --- Credentials (certificates signed as Open Badges 3.0 VC-JWTs: see credentials/README.md) ------
 # The Ed25519 private key, base64url (`manage.py credentials_keygen`); keep it secret and backed up.
