@@ -70,36 +70,3 @@ class PrivateResponsesMiddleware(UnstorableInputMiddleware):
         if is_api:
             patch_vary_headers(response, ["Authorization"])
         return response
-
-
-class UnstorableInputMiddleware:
-    """Form posts holding text no field can store (lms.input_checks: NUL, lone surrogates) get a 400
-    page naming the field before any view sees them — the same check as the API's parsers.
-
-    Runs as a view middleware after CSRF's, so a forged post is refused as forged first. A multipart
-    body is checked only when something (CSRF's check) has parsed it already: reading it here would fix
-    the upload handlers before a view could choose its own."""
-
-    FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_view(
-        self, request: HttpRequest, view: Callable, args: Any, kwargs: Any
-    ) -> HttpResponse | None:
-        if request.path.startswith(API_PREFIX) or request.method != "POST":
-            return None  # the API's parsers check their own bodies
-        if request.content_type == self.FORMS[1] and not hasattr(request, "_post"):
-            return None
-        if request.content_type not in self.FORMS:
-            return None
-        found = unstorable_field(request.POST)
-        if found is None:
-            return None
-        field, reason = found
-        context = {"field": field, "message": unstorable_message(reason)}
-        return render(request, "400.html", context, status=400)

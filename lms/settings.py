@@ -100,12 +100,11 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Form posts with text no field can store (NUL, lone surrogates): a 400 naming the field.
-    "lms.middleware.UnstorableInputMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Records the logged-in user as the actor of audited changes (schedules, mentors, grades).
     "auditlog.middleware.AuditlogMiddleware",
-    # Cache-Control: private, no-store for logged-in users and API callers; API responses vary by token.
+    # Cache-Control: private, no-store for logged-in users and API callers; API responses vary by token;
+    # form posts with text no field can store (NUL, lone surrogates): a 400 naming the field.
     "lms.middleware.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -345,7 +344,7 @@ INVITATION_IMPORT_MAX_BYTES = env.int("INVITATION_IMPORT_MAX_BYTES", default=2 *
 INVITATION_IMPORT_MAX_ROWS = env.int("INVITATION_IMPORT_MAX_ROWS", default=5000)
 
 # --- Celery and its workers (lms/settings_celery.py) -----------------------------------------
-from lms.settings_celery import *  # noqa: E402, F403  (every CELERY_*, beat and sandbox setting)
+from lms.settings_celery import *  # noqa: E402, F403  (every CELERY_*, HEALTH_*, SANDBOX_* setting)
 
 # --- Credentials (certificates signed as Open Badges 3.0 VC-JWTs: see credentials/README.md) ------
 # The Ed25519 private key, base64url (`manage.py credentials_keygen`); keep it secret and backed up.

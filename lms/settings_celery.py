@@ -74,6 +74,3 @@ SANDBOX_UID_BASE = env.int("SANDBOX_UID_BASE", default=200000)
 SANDBOX_UID_COUNT = env.int("SANDBOX_UID_COUNT", default=50000)
 # A run claimed longer ago is taken over (its worker died): longer than the longest run.
 SANDBOX_STALE_CLAIM_SECONDS = env.int("SANDBOX_STALE_CLAIM_SECONDS", default=90)
-
-# What lms/settings.py takes from here (not this module's helpers: BASE_DIR, env, Path, Any).
-__all__ = [name for name in list(globals()) if name.startswith(("CELERY_", "BEAT_", "HEALTH_", "SANDBOX_"))]
