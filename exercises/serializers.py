@@ -42,7 +42,9 @@ class RunCreateSerializer(serializers.Serializer):
 
 class DraftSerializer(serializers.Serializer):
     code = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    updated_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Null before the first save."
+    )
 
 
 class TestResultSerializer(serializers.Serializer):

@@ -315,6 +315,7 @@ SOCIALACCOUNT_STORE_TOKENS = False
 # --- Second factors (allauth.mfa) -----------------------------------------------------------------
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_FORMS = {"authenticate": "accounts.second_factor_form.DelayedAuthenticateForm"}  # codes: login_delays
 MFA_TOTP_ISSUER = SITE_NAME
 # WebAuthn needs a secure origin; http://localhost (the run command, tests) counts as one only with this.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False)

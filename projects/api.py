@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cohorts.selectors import cohort_id_from
+from lms.api import VALIDATION_ERROR
 from lms.parsers import FormParser, MultiPartParser
 from lms.request_limits import accepts_uploads
 from progress.api_permissions import MENTOR, mentee
@@ -165,7 +166,7 @@ class MentorQueue(APIView):
     permission_classes = MENTOR
 
     @extend_schema(
-        responses=QueueItemSerializer(many=True),
+        responses={200: QueueItemSerializer(many=True), 400: VALIDATION_ERROR},
         summary="Versions waiting for my review (staff: everyone's), oldest first, with how long each waited",
         parameters=[OpenApiParameter("cohort", OpenApiTypes.INT, description="Only this cohort's learners")],
     )

@@ -33,7 +33,7 @@ LEARNER_PAGES = [
 # (their answers are on each submission's page) and the learner's review cards.
 # A week with code exercises reads them and the learner's submissions to them (two queries more,
 # `exercises.selectors.exercise_summaries_for`; one annotated query would bring it back to 10).
-LIMITS: dict[str, int] = {"/my/weeks/1/": 11}
+LIMITS: dict[str, int] = {"/my/weeks/1/": 11, "/my/weeks/3/": 11}  # weeks with code exercises
 MENTOR_PAGES = [
     "/mentoring/",
     "/mentoring/?sort=-weeks_behind",

@@ -99,7 +99,7 @@ def running_app(tmp_path_factory: pytest.TempPathFactory):
 
 def test_the_run_command_serves_the_site_and_the_printed_admin_account_logs_in(running_app):
     base, output, _, _ = running_app
-    password = re.search(r"admin\s+e-mail \S+\s+password (\S+)", output).group(1)
+    email, password = re.search(r"admin\s+e-mail (\S+)\s+password (\S+)", output).groups()
     assert re.search(r"learner\s+e-mail learner@example.com\s+password \S+", output)
     assert re.search(r"mentor\s+e-mail mentor@example.com\s+password \S+", output)
 
@@ -110,13 +110,16 @@ def test_the_run_command_serves_the_site_and_the_printed_admin_account_logs_in(r
     assert status == 200
     assert "Portfolio &amp; Career Development" in page
 
-    status, page = get(opener, base + "/admin/login/")
+    # The admin has no log-in of its own: it sends to the site's, with its limits and second factor.
+    status, page = get(opener, base + "/admin/login/?next=/admin/")
+    assert status == 200
+    assert 'name="login"' in page
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     form = urllib.parse.urlencode(
-        {"username": "admin", "password": password, "csrfmiddlewaretoken": token, "next": "/admin/"}
+        {"login": email, "password": password, "csrfmiddlewaretoken": token, "next": "/admin/"}
     ).encode()
     request = urllib.request.Request(
-        base + "/admin/login/?next=/admin/", data=form, headers={"Referer": base}
+        base + "/accounts/login/?next=/admin/", data=form, headers={"Referer": base}
     )
     with opener.open(request, timeout=10) as response:
         assert response.url == base + "/admin/"
@@ -127,7 +130,7 @@ def test_the_run_command_shows_the_products_own_404_page_and_still_serves_static
     """The demo runs with DEBUG off (LOCAL on): an unknown address answers the product's 404 page, not
     Django's debug page listing every URL pattern; the stylesheets (the site's and admin's) still load,
     from the source folders, without collectstatic."""
-    base, _, _ = running_app
+    base, *_ = running_app
     opener = urllib.request.build_opener()
     with pytest.raises(urllib.error.HTTPError) as missing:
         opener.open(base + "/no-such-page/", timeout=10)

@@ -14,7 +14,9 @@ def test_the_api_root_lists_its_sections_and_every_link_answers(learner):
     response = api.get("/api/v1/")
     assert response.status_code == 200
     index = response.json()
-    assert set(index["sections"]) == {"auth", "curriculum", "me", "assessments", "mentor", "projects"}
+    assert set(index["sections"]) == {
+        "auth", "curriculum", "me", "assessments", "mentor", "projects", "exercises", "staff"
+    }  # fmt: skip
     assert index["docs"] == "http://testserver/api/docs/"
     assert index["sections"]["me"]["schedule"] == "http://testserver/api/v1/me/schedule/"
     api.force_authenticate(learner)
@@ -22,10 +24,12 @@ def test_the_api_root_lists_its_sections_and_every_link_answers(learner):
     answers = {
         url: api.get(url).status_code for section in index["sections"].values() for url in section.values()
     }
-    # Every link answers an enrolled learner, but the token (POSTed) and the mentors' sections (theirs).
+    # Every link answers an enrolled learner, but the token (POSTed), the mentors' and staff's sections.
     not_for_a_get = {"http://testserver/api/v1/auth/token/": 405}
-    mentors_only = dict.fromkeys(index["sections"]["mentor"].values(), 403)
-    assert mentors_only
+    mentors_only = dict.fromkeys(
+        [*index["sections"]["mentor"].values(), *index["sections"]["staff"].values()], 403
+    )
+    assert len(mentors_only) >= 4
     assert answers == {url: not_for_a_get.get(url, mentors_only.get(url, 200)) for url in answers}
 
 

@@ -31,9 +31,10 @@ def test_every_operation_documents_its_success_and_its_refusals(schema):
         assert "403" in codes, name
         if name.startswith(("POST", "PATCH", "PUT")):
             assert {"400", "429"} <= codes, name
-            # Actions that take no body: re-plan, leave, submit a version, start a data export.
+            # Actions that take no body: re-plan, leave, submit a version, start a data export, resend or
+            # revoke an invitation.
             assert "requestBody" in operation or name.endswith(
-                ("/replan/", "/leave/", "/submit/", "/data-exports/")
+                ("/replan/", "/leave/", "/submit/", "/data-exports/", "/resend/", "/revoke/")
             ), name
         if "{" in name:
             assert "404" in codes, name

@@ -53,4 +53,4 @@ class Command(BaseCommand):
             f"The demo learner started on {enrolment.start_date:%A %d %B %Y}, has week 1 done, "
             "and is followed by the demo mentor."
         )
-        self.stdout.write("Log in at /accounts/login/ with the e-mail, or at /admin/ with admin's username.")
+        self.stdout.write("Log in at /accounts/login/ with the e-mail (admin too: /admin/ sends you there).")
