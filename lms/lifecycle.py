@@ -82,6 +82,22 @@ class Lifecycle:
             raise TransitionRefused(reason, code="transition_refused")
         return self.move(move).target
 
+    def move_between(self, *, source: str, target: str) -> str:
+        """The move that takes a record from `source` to `target` (an admin form's change of the state
+        field); raises TransitionRefused naming what is possible from `source` when no move does."""
+        for move in self.moves:
+            if source in move.sources and move.target == target:
+                return move.name
+        possible = [
+            f"{name.replace('_', ' ')} ({self.label(self.move(name).target)})"
+            for name in self.allowed_from(source)
+        ]
+        hint = f" From {self.label(source)} it can: {', '.join(possible)}." if possible else " It is final."
+        raise TransitionRefused(
+            f"The {self.name} cannot go from {self.label(source)} to {self.label(target)}.{hint}",
+            code="transition_refused",
+        )
+
     def allowed_from(self, state: str) -> list[str]:
         return [move.name for move in self.moves if state in move.sources]
 
@@ -122,4 +138,3 @@ def readme_section(text: str, *, name: str) -> str | None:
     if start not in text or end not in text:
         return None
     return text.split(start, 1)[1].split(end, 1)[0].strip("\n")
-
