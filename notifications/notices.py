@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from notifications.kinds import kinds_for
 from notifications.models import Delivery, Notice, NoticePreference
-from notifications.selectors import notices_visible_to
+from notifications.selectors import Audiences, notices_visible_to
 
 
 def notice_mark_read(*, user: Any, notice_id: int) -> Notice:
@@ -32,10 +32,10 @@ def notices_mark_all_read(*, user: Any) -> int:
     return notices_visible_to(user=user).filter(read_at__isnull=True).update(read_at=timezone.now())
 
 
-def preferences_set(*, user: Any, mentor: bool, choices: dict[str, str]) -> None:
+def preferences_set(*, user: Any, audiences: Audiences, choices: dict[str, str]) -> None:
     """Save the user's delivery for each kind in `choices` (kind → Delivery value); unknown kinds and
     values are refused with the kind as the field."""
-    allowed = {item.kind for item in kinds_for(mentor=mentor)}
+    allowed = {item.kind for item in kinds_for(mentor=audiences.mentor, learner=audiences.learner)}
     errors = {
         kind: "Choose one of the offered deliveries."
         for kind, delivery in choices.items()
