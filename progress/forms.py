@@ -68,7 +68,7 @@ class PaceForm(forms.Form):
         choices=PACE_CHOICES,
         coerce=Decimal,
         label="Your pace",
-        help_text="From this week on. Weeks already past keep their dates.",
+        help_text="From next week on: this week and the weeks before keep their dates.",
     )
 
 

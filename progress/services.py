@@ -275,10 +275,9 @@ PACES = (Decimal("0.25"), Decimal("2"))
 def enrolment_pace_change(
     *, enrolment: Enrolment, pace: Decimal, changed_by: User, today: date | None = None
 ) -> ScheduleChange:
-    """Follow a new pace from today: the planned week starts again on its weekday this week (week 1
-    on the start date before the start) and the later weeks follow at `pace`. Earlier weeks keep their
-    dates, so what was overdue stays overdue (a catch-up re-plan moves those). Recorded as a schedule
-    change, which the mentor sees."""
+    """Follow a new pace from next week on: this week keeps its dates (a learner is never moved into
+    another week by it) and the later weeks follow at `pace` (before the start, the whole plan). Earlier
+    weeks keep their dates: what was overdue stays overdue. A schedule change the mentor sees."""
     if enrolment.status != Enrolment.Status.ACTIVE:
         raise ValidationError("Only an active enrolment's pace can change: resume it first.")
     if not PACES[0] <= pace <= PACES[1]:
@@ -293,10 +292,11 @@ def enrolment_pace_change(
             raise ValidationError({"pace": "That is already your pace."})
         if schedule.planned_week is None:
             from_week, starts_on = 1, schedule.week(1).starts_on
+        elif schedule.planned_week == len(schedule.weeks):
+            raise ValidationError({"pace": "This is your last week: a new pace would change nothing."})
         else:
-            planned = schedule.week(schedule.planned_week)
-            from_week = planned.number
-            starts_on = max(planned.starts_on, same_weekday_on_or_before(today, planned.starts_on.weekday()))
+            from_week = schedule.planned_week + 1
+            starts_on = schedule.week(from_week).starts_on
         change = ScheduleChange(
             enrolment=enrolment,
             from_week=from_week,
