@@ -4,6 +4,7 @@ Creating notices is `services.notify` (with their e-mail, through the outbox); t
 the recipient themselves may change, scoped by `selectors.notices_visible_to`.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -25,6 +26,12 @@ def notice_mark_read(*, user: Any, notice_id: int) -> Notice:
             read_at=notice.read_at
         )
     return notice
+
+
+def notices_settle(*, keys: Iterable[str]) -> int:
+    """The notices sent under these keys are read: their recipient acted on what they announced (a
+    mentor reviewed the submitted version, answered the reply). How many were unread. One UPDATE."""
+    return Notice.objects.filter(key__in=list(keys), read_at__isnull=True).update(read_at=timezone.now())
 
 
 def notices_mark_all_read(*, user: Any) -> int:

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from notifications.notices import notices_settle
 from notifications.services import notify
 from progress.models import Enrolment
 from progress.scope import CURRENT_STATUSES
@@ -242,6 +243,7 @@ def review_create(
         if decision == Review.Decision.ACCEPTED:
             week_progress_set(enrolment=version.enrolment, week=version.project.week, status="completed")
         review_notice(review=review)
+        notices_settle(keys=[f"project-submitted:{version.pk}"])  # the mentor's notice: acted on
     return review
 
 
