@@ -22,6 +22,7 @@ from assessments.practice import (
 )
 from assessments.review import review_for
 from cards import scheduling
+from cards.lifecycle import CARD, card_state
 from cards.models import RETENTION_MAX, RETENTION_MIN, Card, Review, ReviewProfile
 from cards.selectors import desired_retention_of, retention_estimates, time_zone_of
 from progress.predicates import next_midnight
@@ -77,6 +78,7 @@ def card_add(*, learner: User, question_id: int) -> Card:
     cards_add(learner_id=learner.pk, question_ids=[question_id], origin=Card.Origin.ADDED)
     card = Card.objects.get(learner=learner, question_id=question_id)
     if card.retired_at is not None:
+        CARD.check(state=card_state(card, day_end=timezone.now()), move="restore")
         with transaction.atomic():
             card.retired_at = None
             card.save(update_fields=["retired_at"])
@@ -88,7 +90,8 @@ def card_retire(*, learner: User, card: Card) -> Card:
     """The learner stops reviewing a card (idempotent); adding its question again brings it back."""
     if card.learner_id != learner.pk:
         raise ValidationError("Only the card's learner can retire it.")
-    if card.retired_at is None:
+    if card.retired_at is None:  # retiring twice changes nothing
+        CARD.check(state=card_state(card, day_end=timezone.now()), move="retire")
         with transaction.atomic():
             card.retired_at = timezone.now()
             card.save(update_fields=["retired_at"])
@@ -130,8 +133,10 @@ def card_review(
         card = Card.objects.select_for_update().get(pk=card_id, learner=learner, retired_at__isnull=True)
         if showing is not None and showing != card.reviews_count:
             raise ValidationError({"rating": "This card was rated already: here is the next one."})
-        if not card.is_due(before=next_midnight(now=now, zone=time_zone_of(learner=learner))):
-            raise ValidationError({"rating": "This card is not due yet: rate it when it comes back."})
+        day_end = next_midnight(now=now, zone=time_zone_of(learner=learner))
+        refusal = CARD.refusal(state=card_state(card, day_end=day_end), move="review")
+        if refusal is not None:
+            raise ValidationError({"rating": refusal})
         due_before = card.due
         reviewed, _ = scheduler.review_card(
             scheduling.fsrs_card_of(card), Rating(rating), scheduling.utc(now), duration_ms

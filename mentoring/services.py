@@ -24,6 +24,7 @@ from mentoring.models import MenteeFlags, PhaseReview, WeekFeedback
 from mentoring.selectors import phases_ready_for_review, reply_refusal
 from mentoring.signoff import decision_refusal, phase_state_of
 from mentoring.table import mentee_rows
+from notifications.notices import notices_settle
 from notifications.selectors import email_exists
 from notifications.services import email_enqueue, notify
 from progress.models import Enrolment
@@ -90,6 +91,9 @@ def feedback_create(*, author: User, enrolment: Enrolment, week: Week, body: str
     with transaction.atomic():
         feedback.save()
         feedback_email_enqueue(feedback=feedback)
+        # Answering the week's thread settles the learner's replies' notices on the mentor's bell.
+        replies = WeekFeedback.objects.filter(enrolment=enrolment, week=week, from_learner=True)
+        notices_settle(keys=[f"feedback-reply:{pk}" for pk in replies.values_list("pk", flat=True)])
     return feedback
 
 

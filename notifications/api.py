@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from notifications.models import Delivery, Notice
 from notifications.notices import notice_mark_read, notices_mark_all_read, preferences_set
-from notifications.selectors import notices_visible_to, preferences_for, unread_count_for
+from notifications.selectors import audiences_of, notices_visible_to, preferences_for, unread_count_for
 
 
 class NoticeSerializer(serializers.ModelSerializer):
@@ -88,10 +88,9 @@ class PreferenceUpdateSerializer(serializers.Serializer):
 
 
 def _preferences(user: Any) -> list[dict[str, str]]:
-    mentor = bool(user.is_staff or user.is_mentor)
     return [
         {"kind": row.kind.kind, "description": row.kind.label, "delivery": row.delivery}
-        for row in preferences_for(user=user, mentor=mentor)
+        for row in preferences_for(user=user, audiences=audiences_of(user=user))
     ]
 
 
@@ -115,7 +114,7 @@ class NoticePreferences(APIView):
         user = request.user
         preferences_set(
             user=user,
-            mentor=bool(user.is_staff or user.is_mentor),  # type: ignore[union-attr]
+            audiences=audiences_of(user=user),
             choices=serializer.validated_data["choices"],
         )
         return Response(_preferences(user))

@@ -45,6 +45,7 @@ def default_delivery(kind: str) -> str:
     return known.default if known else DEFAULT_DELIVERY
 
 
-def kinds_for(*, mentor: bool) -> list[NoticeKind]:
-    """The kinds a user may set a preference for (mentors and staff see the mentors' kinds too)."""
-    return [item for item in KINDS.values() if mentor or not item.for_mentors]
+def kinds_for(*, mentor: bool, learner: bool = True) -> list[NoticeKind]:
+    """The kinds a user may set a preference for: the mentors' kinds for mentors and staff, the
+    learners' kinds for learners (a mentor who has never enrolled gets no learner's notice)."""
+    return [item for item in KINDS.values() if (mentor if item.for_mentors else learner)]

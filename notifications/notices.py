@@ -4,6 +4,7 @@ Creating notices is `services.notify` (with their e-mail, through the outbox); t
 the recipient themselves may change, scoped by `selectors.notices_visible_to`.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from notifications.kinds import kinds_for
 from notifications.models import Delivery, Notice, NoticePreference
-from notifications.selectors import notices_visible_to
+from notifications.selectors import Audiences, notices_visible_to
 
 
 def notice_mark_read(*, user: Any, notice_id: int) -> Notice:
@@ -27,15 +28,21 @@ def notice_mark_read(*, user: Any, notice_id: int) -> Notice:
     return notice
 
 
+def notices_settle(*, keys: Iterable[str]) -> int:
+    """The notices sent under these keys are read: their recipient acted on what they announced (a
+    mentor reviewed the submitted version, answered the reply). How many were unread. One UPDATE."""
+    return Notice.objects.filter(key__in=list(keys), read_at__isnull=True).update(read_at=timezone.now())
+
+
 def notices_mark_all_read(*, user: Any) -> int:
     """Mark every unread notice of the user read; how many were. One UPDATE."""
     return notices_visible_to(user=user).filter(read_at__isnull=True).update(read_at=timezone.now())
 
 
-def preferences_set(*, user: Any, mentor: bool, choices: dict[str, str]) -> None:
+def preferences_set(*, user: Any, audiences: Audiences, choices: dict[str, str]) -> None:
     """Save the user's delivery for each kind in `choices` (kind → Delivery value); unknown kinds and
     values are refused with the kind as the field."""
-    allowed = {item.kind for item in kinds_for(mentor=mentor)}
+    allowed = {item.kind for item in kinds_for(mentor=audiences.mentor, learner=audiences.learner)}
     errors = {
         kind: "Choose one of the offered deliveries."
         for kind, delivery in choices.items()

@@ -96,7 +96,23 @@ class PreferenceRow:
     delivery: str
 
 
-def preferences_for(*, user: Any, mentor: bool) -> list[PreferenceRow]:
+@dataclass(frozen=True)
+class Audiences:
+    """Whose notices a user receives: a mentor's (mentors and staff), a learner's (anyone but a mentor
+    or staff member who has never enrolled)."""
+
+    mentor: bool
+    learner: bool
+
+
+def audiences_of(*, user: Any) -> Audiences:
+    mentor = bool(user.is_staff or user.is_mentor)
+    # The enrolments' reverse relation, not an import: this app knows no app above it.
+    return Audiences(mentor=mentor, learner=not mentor or user.enrolments.exists())
+
+
+def preferences_for(*, user: Any, audiences: Audiences) -> list[PreferenceRow]:
     """Each kind the user may choose for, with their choice or the kind's default. One query."""
     chosen = dict(NoticePreference.objects.filter(user_id=user.pk).values_list("kind", "delivery"))
-    return [PreferenceRow(item, chosen.get(item.kind, item.default)) for item in kinds_for(mentor=mentor)]
+    kinds = kinds_for(mentor=audiences.mentor, learner=audiences.learner)
+    return [PreferenceRow(item, chosen.get(item.kind, item.default)) for item in kinds]

@@ -13,7 +13,7 @@ from lms.forms import add_validation_error
 from notifications.forms import PreferencesForm
 from notifications.models import Notice
 from notifications.notices import notice_mark_read, notices_mark_all_read, preferences_set
-from notifications.selectors import notices_visible_to, preferences_for
+from notifications.selectors import audiences_of, notices_visible_to, preferences_for
 
 PER_PAGE = 20
 
@@ -49,16 +49,18 @@ def notices_read_all(request: HttpRequest) -> HttpResponse:
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
     user = request.user
-    mentor = bool(user.is_staff or user.is_mentor)  # type: ignore[union-attr]
-    rows = preferences_for(user=user, mentor=mentor)
+    audiences = audiences_of(user=user)
+    rows = preferences_for(user=user, audiences=audiences)
     form = PreferencesForm(request.POST or None, rows=rows)
     if request.method == "POST" and form.is_valid():
         try:
-            preferences_set(user=user, mentor=mentor, choices=form.cleaned_data)
+            preferences_set(user=user, audiences=audiences, choices=form.cleaned_data)
         except ValidationError as error:
             add_validation_error(form, error)
         else:
             messages.success(request, "Your choices are saved.")
             return redirect("notifications:preferences")
     status = 400 if request.method == "POST" else 200
-    return render(request, "notifications/preferences.html", {"form": form}, status=status)
+    return render(
+        request, "notifications/preferences.html", {"form": form, "audiences": audiences}, status=status
+    )

@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin
 
 from lms.record_admin import ServiceWrittenAdmin
 from lms.stored_admin import StoredStateAdmin
 from progress import services, standings
+from progress.lifecycle import ENROLMENT
 from progress.models import Enrolment, ScheduleChange, Standing, WeekProgress
 
 
@@ -17,8 +19,37 @@ class ScheduleChangeInline(admin.TabularInline):
         return False
 
 
+class EnrolmentAdminForm(forms.ModelForm):
+    """A change of status is one of the lifecycle's moves (progress.lifecycle); any other is a form
+    error saying what is possible (the service checks again under its lock)."""
+
+    class Meta:
+        model = Enrolment
+        fields = (
+            "learner",
+            "mentor",
+            "start_date",
+            "pace",
+            "timezone",
+            "status",
+            "paused_on",
+            "ended_on",
+            "reminder_cadence",
+        )
+
+    def clean_status(self) -> str:
+        status: str = self.cleaned_data["status"]
+        if self.instance.pk is None:
+            if status != Enrolment.Status.ACTIVE:
+                raise forms.ValidationError("A new enrolment starts active.")
+        elif status != self.initial.get("status", status):
+            ENROLMENT.move_between(source=self.initial["status"], target=status)
+        return status
+
+
 @admin.register(Enrolment)
 class EnrolmentAdmin(admin.ModelAdmin):
+    form = EnrolmentAdminForm
     list_display = (
         "learner",
         "mentor",

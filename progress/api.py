@@ -73,9 +73,10 @@ class PaceChangeView(APIView):
             404: NOT_ENROLLED,
         },
         summary="Change my pace",
-        description="From this week on the weeks follow the new pace; earlier weeks keep their dates "
-        "(what is overdue stays overdue: re-plan to move it). Recorded as a schedule change. 400 for a "
-        "pace out of range, the pace already in force, or an enrolment that is not active.",
+        description="From next week on the weeks follow the new pace; this week and earlier weeks keep "
+        "their dates (what is overdue stays overdue: re-plan to move it). Recorded as a schedule change. "
+        "400 for a pace out of range, the pace already in force, the last week, or an enrolment that is "
+        "not active.",
     )
     def post(self, request: Request) -> Response:
         serializer = PaceChangeSerializer(data=request.data)

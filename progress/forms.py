@@ -68,7 +68,7 @@ class PaceForm(forms.Form):
         choices=PACE_CHOICES,
         coerce=Decimal,
         label="Your pace",
-        help_text="From this week on. Weeks already past keep their dates.",
+        help_text="From next week on: this week and the weeks before keep their dates.",
     )
 
 
@@ -99,7 +99,10 @@ class LearnerSettingsForm(forms.Form):
     name = display_name_field()
     timezone = TimezoneField()
     reminder_cadence = forms.ChoiceField(
-        choices=Enrolment.ReminderCadence.choices, label="Reminder e-mails", widget=forms.RadioSelect
+        choices=Enrolment.ReminderCadence.choices,
+        label="Which reminders you get",
+        help_text="How each reaches you (e-mail, a weekly digest or the site only): notice preferences.",
+        widget=forms.RadioSelect,
     )
 
 

@@ -63,6 +63,11 @@ class Enrolment(models.Model):
         max_length=12, choices=ReminderCadence.choices, default=ReminderCadence.WEEKLY
     )
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    # Enrolling again creates a new enrolment after an ended one (progress.lifecycle): it names the one
+    # before, so the learner's pages (and their mentor at the time) reach every earlier enrolment's work.
+    previous = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="next"
+    )
     last_activity_at = models.DateTimeField(
         default=now, help_text="The learner's last action (marked progress, submitted work)."
     )

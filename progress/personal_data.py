@@ -9,7 +9,8 @@ from accounts.models import User
 from accounts.personal_data import shown_name
 from lms.personal_data import Export, Identity, iso
 from progress.models import Enrolment, ScheduleChange, WeekProgress, new_calendar_token
-from progress.selectors import CURRENT_STATUSES, today_for
+from progress.selectors import CURRENT_STATUSES
+from progress.services import enrolment_leave
 
 
 def export(user: User) -> Export:
@@ -80,20 +81,13 @@ def export(user: User) -> Export:
 def erase(user: User, *, identity: Identity) -> list[str]:
     """Current enrolments end ("left": mentors' tables and reminders drop them); dates, statuses and
     schedule changes stay (counts), notes go, calendar links stop working."""
-    from progress.services import standing_refresh
-
-    current = list(Enrolment.objects.filter(learner=user, status__in=CURRENT_STATUSES))
-    for enrolment in current:
-        Enrolment.objects.filter(pk=enrolment.pk).update(
-            status=Enrolment.Status.LEFT, ended_on=today_for(enrolment)
-        )
+    for enrolment in Enrolment.objects.filter(learner=user, status__in=CURRENT_STATUSES):
+        enrolment_leave(enrolment=enrolment, tell_mentor=False)
     for enrolment in Enrolment.objects.filter(learner=user):
         Enrolment.objects.filter(pk=enrolment.pk).update(
             calendar_token=new_calendar_token(), reminder_cadence=Enrolment.ReminderCadence.OFF
         )
     WeekProgress.objects.filter(enrolment__learner=user).update(notes="")
-    if current:
-        standing_refresh(enrolment_ids=[enrolment.pk for enrolment in current])
     return []
 
 

@@ -95,8 +95,8 @@ class Schedule:
     changes_on: date | None
     """The next date on which this schedule changes with no write (a week starts); None: never."""
     pace: Decimal = Decimal("1")
-    """The pace in force now: that of the part of the plan holding the planned week (week 1's before
-    the start)."""
+    """The learner's pace: that of the part of the plan holding the week after the planned one (a pace
+    change applies from next week on; week 1's before the start)."""
 
     @property
     def overdue(self) -> list[PlannedWeek]:
@@ -226,7 +226,7 @@ def _timeline(
             if starts[number - 1] <= as_of < starts[number]:
                 current = number
                 break
-    pace_now = next(p for first, p in reversed(segment_paces) if first <= (current or 1))
+    pace_now = next(p for first, p in reversed(segment_paces) if first <= (current or 0) + 1)
     return starts, as_of, current, pace_now
 
 

@@ -33,7 +33,7 @@ class PaceChangeSerializer(serializers.Serializer):
         decimal_places=2,
         min_value=Decimal("0.25"),
         max_value=Decimal("2"),
-        help_text="Curriculum weeks per calendar week, from this week on.",
+        help_text="Curriculum weeks per calendar week, from next week on (this week keeps its dates).",
     )
 
 

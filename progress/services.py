@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from curriculum.models import Week
 from notifications.services import notify
+from progress.lifecycle import ENROLMENT
 from progress.models import Enrolment, ScheduleChange, WeekProgress, new_calendar_token
 from progress.schedule import PlannedWeek, Schedule, replan_shift, same_weekday_on_or_before
 from progress.scope import CURRENT_STATUSES
@@ -61,9 +62,8 @@ def enrolment_create(
 
 
 def _calendar_feed_move(*, to: Enrolment) -> None:
-    """A learner has one calendar feed, and it follows their current enrolment: a new enrolment takes
-    the previous one's secret link (so a subscribed calendar shows the new dates at its next refresh),
-    and the previous enrolment gets a fresh token nobody knows (only one link per learner is live)."""
+    """A new enrolment names the one before, and takes its secret calendar link (a learner has one
+    feed, following the current enrolment); the previous one gets a fresh token nobody knows."""
     previous = (
         Enrolment.objects.select_for_update()
         .filter(learner_id=to.learner_id)
@@ -72,6 +72,7 @@ def _calendar_feed_move(*, to: Enrolment) -> None:
     )
     if previous is None:
         return
+    to.previous = previous
     token = previous.calendar_token
     previous.calendar_token = new_calendar_token()
     previous.save(update_fields=["calendar_token"])
@@ -223,9 +224,7 @@ def schedule_replan_undo(*, enrolment: Enrolment) -> ScheduleChange:
 
 
 def enrolment_pause(*, enrolment: Enrolment, today: date | None = None) -> Enrolment:
-    if enrolment.status != Enrolment.Status.ACTIVE:
-        raise ValidationError("Only an active enrolment can be paused.")
-    enrolment.status = Enrolment.Status.PAUSED
+    enrolment.status = ENROLMENT.check(state=enrolment.status, move="pause")
     enrolment.paused_on = today or today_for(enrolment)
     with transaction.atomic():
         enrolment.save(update_fields=["status", "paused_on"])
@@ -235,11 +234,10 @@ def enrolment_pause(*, enrolment: Enrolment, today: date | None = None) -> Enrol
 
 def enrolment_resume(*, enrolment: Enrolment, changed_by: User, today: date | None = None) -> Enrolment:
     """Resume a paused enrolment: the week that was current when paused continues where it stopped."""
-    if enrolment.status != Enrolment.Status.PAUSED or enrolment.paused_on is None:
-        raise ValidationError("This enrolment is not paused.")
+    active = ENROLMENT.check(state=enrolment.status, move="resume")
     today = today or today_for(enrolment)
     schedule = schedule_for(enrolment, today=today)
-    paused_for = today - enrolment.paused_on
+    paused_for = today - (enrolment.paused_on or today)
     with transaction.atomic():
         if schedule.current_week and paused_for.days > 0:
             week = schedule.week(schedule.current_week)
@@ -264,8 +262,7 @@ def enrolment_resume(*, enrolment: Enrolment, changed_by: User, today: date | No
                 paused_from=enrolment.paused_on,
                 changed_by=changed_by,
             )
-        enrolment.status = Enrolment.Status.ACTIVE
-        enrolment.paused_on = None
+        enrolment.status, enrolment.paused_on = active, None
         enrolment.save(update_fields=["status", "paused_on"])
         standing_refresh(enrolment_ids=[enrolment.pk])
     return enrolment
@@ -278,10 +275,9 @@ PACES = (Decimal("0.25"), Decimal("2"))
 def enrolment_pace_change(
     *, enrolment: Enrolment, pace: Decimal, changed_by: User, today: date | None = None
 ) -> ScheduleChange:
-    """Follow a new pace from today: the planned week starts again on its weekday this week (week 1
-    on the start date before the start) and the later weeks follow at `pace`. Earlier weeks keep their
-    dates, so what was overdue stays overdue (a catch-up re-plan moves those). Recorded as a schedule
-    change, which the mentor sees."""
+    """Follow a new pace from next week on: this week keeps its dates (a learner is never moved into
+    another week by it) and the later weeks follow at `pace` (before the start, the whole plan). Earlier
+    weeks keep their dates: what was overdue stays overdue. A schedule change the mentor sees."""
     if enrolment.status != Enrolment.Status.ACTIVE:
         raise ValidationError("Only an active enrolment's pace can change: resume it first.")
     if not PACES[0] <= pace <= PACES[1]:
@@ -296,10 +292,11 @@ def enrolment_pace_change(
             raise ValidationError({"pace": "That is already your pace."})
         if schedule.planned_week is None:
             from_week, starts_on = 1, schedule.week(1).starts_on
+        elif schedule.planned_week == len(schedule.weeks):
+            raise ValidationError({"pace": "This is your last week: a new pace would change nothing."})
         else:
-            planned = schedule.week(schedule.planned_week)
-            from_week = planned.number
-            starts_on = max(planned.starts_on, same_weekday_on_or_before(today, planned.starts_on.weekday()))
+            from_week = schedule.planned_week + 1
+            starts_on = schedule.week(from_week).starts_on
         change = ScheduleChange(
             enrolment=enrolment,
             from_week=from_week,
@@ -316,23 +313,23 @@ def enrolment_pace_change(
     return change
 
 
-def enrolment_leave(*, enrolment: Enrolment, today: date | None = None) -> Enrolment:
-    """The learner leaves the curriculum: the enrolment ends (status "left"), and everything in it —
-    progress, notes, quiz results, feedback — is kept. Their mentor's access ends with it and the
-    mentor is told; no more reminders. The learner can enrol again later (a new enrolment)."""
+def enrolment_leave(
+    *, enrolment: Enrolment, today: date | None = None, tell_mentor: bool = True
+) -> Enrolment:
+    """The learner (or staff, or account deletion) ends the enrolment ("left"); everything in it is
+    kept. The mentor's access ends and they are told (unless `tell_mentor` is False: account deletion
+    tells them itself); no more reminders. The learner can enrol again later (a new enrolment)."""
     with transaction.atomic():
         locked = (
             Enrolment.objects.select_for_update(of=("self",))
             .select_related("learner", "mentor")
             .get(pk=enrolment.pk)
         )
-        if locked.status not in CURRENT_STATUSES:
-            raise ValidationError("This enrolment has already ended.")
-        locked.status = Enrolment.Status.LEFT
+        locked.status = ENROLMENT.check(state=locked.status, move="leave")
         locked.ended_on = today or today_for(locked)
         locked.save(update_fields=["status", "ended_on"])
         standing_refresh(enrolment_ids=[locked.pk])
-        if locked.mentor is not None:
+        if locked.mentor is not None and tell_mentor:
             left_notice(enrolment=locked)
     enrolment.status, enrolment.ended_on = locked.status, locked.ended_on
     return enrolment
@@ -358,29 +355,41 @@ def left_notice(*, enrolment: Enrolment) -> None:
 
 
 def enrolment_save_by_staff(*, enrolment: Enrolment, changed_by: User) -> Enrolment:
-    """Save an enrolment edited by staff (admin) with the rules the learner's own buttons follow:
-    pausing records the day, resuming records the shift (`enrolment_resume`), and the standing is
+    """Save an enrolment edited by staff (admin) by the learner's rules: a change of status is the
+    lifecycle's move (progress.lifecycle), any other is refused with the reason; the standing is
     refreshed. Start date, pace and mentor changes are recorded by the audit trail."""
     with transaction.atomic():
         before = (
             Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first() if enrolment.pk else None
         )
-        was_paused = before is not None and before.status == Enrolment.Status.PAUSED
-        resuming = was_paused and enrolment.status == Enrolment.Status.ACTIVE
-        if resuming:  # save the other edits as still paused, then resume as the learner would
-            enrolment.status, enrolment.paused_on = Enrolment.Status.PAUSED, before.paused_on  # type: ignore[union-attr]
-        elif enrolment.status == Enrolment.Status.PAUSED:
-            enrolment.paused_on = enrolment.paused_on or today_for(enrolment)
-        elif enrolment.status == Enrolment.Status.LEFT:
-            enrolment.ended_on = enrolment.ended_on or today_for(enrolment)
-        else:
-            enrolment.paused_on = None
+        if before is None and enrolment.status != Enrolment.Status.ACTIVE:
+            raise ValidationError({"status": "A new enrolment starts active."})
+        move = None
+        if before is not None and before.status != enrolment.status:
+            move = ENROLMENT.move_between(source=before.status, target=enrolment.status)
+            # The other edits are saved in the state before; the move then makes the change.
+            for name in ("status", "paused_on", "ended_on"):
+                setattr(enrolment, name, getattr(before, name))
         enrolment.full_clean()
         enrolment.save()
-        if resuming:
+        if move == "resume":
             enrolment_resume(enrolment=enrolment, changed_by=changed_by)
+        elif move is not None:
+            {"pause": enrolment_pause, "leave": enrolment_leave, "complete": enrolment_complete}[move](
+                enrolment=enrolment
+            )
         standing_refresh(enrolment_ids=[enrolment.pk])
         enrolment_saved.send(sender=Enrolment, enrolment_id=enrolment.pk)
+    return enrolment
+
+
+def enrolment_complete(*, enrolment: Enrolment, today: date | None = None) -> Enrolment:
+    """Staff close an enrolment whose work is done: it ends ("completed", read-only, kept)."""
+    enrolment.status = ENROLMENT.check(state=enrolment.status, move="complete")
+    with transaction.atomic():
+        enrolment.ended_on = today or today_for(enrolment)
+        enrolment.save(update_fields=["status", "ended_on"])
+        standing_refresh(enrolment_ids=[enrolment.pk])
     return enrolment
 
 

@@ -209,7 +209,7 @@ def _settings_page(
 @require_POST
 @with_enrolment
 def pace_change(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
-    """A new pace from this week on (settings page); errors show on the settings page's pace form."""
+    """A new pace from next week on (settings page); errors show on the settings page's pace form."""
     form = PaceForm(request.POST)
     if form.is_valid():
         try:

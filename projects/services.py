@@ -21,10 +21,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from notifications.notices import notices_settle
 from notifications.services import notify
 from progress.models import Enrolment
 from progress.scope import CURRENT_STATUSES
 from progress.services import activity_touch, week_progress_set
+from projects.lifecycle import VERSION
 from projects.models import Attachment, Project, Review, Score, Version
 from projects.rubric import CriterionScore, fail_reasons, passes
 from projects.selectors import can_review, latest_version, review_of
@@ -53,10 +55,8 @@ def draft_save(*, learner: User, project: Project, repository_url: str, commit: 
         latest = latest_version(enrolment_id=enrolment.pk, project_id=project.pk)
         if latest is not None and latest.status == Version.Status.DRAFT:
             version = latest
-        elif latest is not None and latest.status == Version.Status.SUBMITTED:
-            raise ValidationError(f"Version {latest.number} is waiting for review: wait for it first.")
-        elif latest is not None and latest.status == Version.Status.ACCEPTED:
-            raise ValidationError("This project is accepted: there is nothing more to hand in.")
+        elif latest is not None and latest.status != Version.Status.CHANGES_REQUESTED:
+            VERSION.check(state=latest.status, move="edit")  # waiting for review, or accepted: refused
         else:
             version = Version(
                 enrolment=enrolment, project=project, number=(latest.number + 1) if latest else 1
@@ -94,8 +94,7 @@ def version_submit(*, learner: User, version_id: int) -> Version:
         )
         if version is None:
             raise PermissionDenied("This is not your version.")
-        if version.status != Version.Status.DRAFT:
-            raise ValidationError(f"Version {version.number} is already submitted.")
+        submitted = VERSION.check(state=version.status, move="submit")
         missing = {
             name: message
             for name, message in REQUIRED_TO_SUBMIT.items()
@@ -104,7 +103,7 @@ def version_submit(*, learner: User, version_id: int) -> Version:
         if missing:
             raise ValidationError(missing)
         version.full_clean()
-        version.status = Version.Status.SUBMITTED
+        version.status = submitted
         version.submitted_at = timezone.now()
         version.save(update_fields=["status", "submitted_at", "updated_at"])
         versions_changed.send(sender=Version, enrolment_ids=[version.enrolment_id])
@@ -153,8 +152,9 @@ def attachment_add(*, learner: User, version_id: int, upload: UploadedFile) -> A
         version = Version.objects.select_for_update().filter(pk=version_id, enrolment=enrolment).first()
         if version is None:
             raise PermissionDenied("This is not your version.")
-        if version.status != Version.Status.DRAFT:
-            raise ValidationError({"file": "A submitted version cannot change: start the next version."})
+        refusal = VERSION.refusal(state=version.status, move="edit")
+        if refusal is not None:
+            raise ValidationError({"file": refusal})
         if version.attachments.count() >= MAX_ATTACHMENTS:
             raise ValidationError({"file": f"A version holds at most {MAX_ATTACHMENTS} files."})
         attachment = Attachment(version=version, name=name, size=upload.size)
@@ -201,14 +201,15 @@ def review_create(
         )
         if version is None or not can_review(user=reviewer, version=version):
             raise PermissionDenied("Only this learner's mentor or staff can review this version.")
-        if version.status != Version.Status.SUBMITTED:
+        move = "accept" if decision == Review.Decision.ACCEPTED else "request_changes"
+        if VERSION.refusal(state=version.status, move=move) is not None:
             done = review_of(version)
             if done is not None:
                 raise ValidationError(
                     f"Version {version.number} was already reviewed by {done.reviewer or 'someone'}: "
                     f"{done.get_decision_display().lower()}. Reload to see the review."
                 )
-            raise ValidationError(f"Version {version.number} is not waiting for review.")
+            VERSION.check(state=version.status, move=move)
         newest = latest_version(enrolment_id=version.enrolment_id, project_id=version.project_id)
         if newest is not None and newest.pk != version.pk:
             raise ValidationError(f"Only the newest version (v{newest.number}) can be reviewed.")
@@ -236,12 +237,13 @@ def review_create(
         for row in rows:
             row.review = review
         Score.objects.bulk_create(rows)
-        version.status = decision
+        version.status = VERSION.check(state=version.status, move=move)
         version.save(update_fields=["status", "updated_at"])
         versions_changed.send(sender=Version, enrolment_ids=[version.enrolment_id])
         if decision == Review.Decision.ACCEPTED:
             week_progress_set(enrolment=version.enrolment, week=version.project.week, status="completed")
         review_notice(review=review)
+        notices_settle(keys=[f"project-submitted:{version.pk}"])  # the mentor's notice: acted on
     return review
 
 

@@ -204,7 +204,7 @@ def test_a_learner_changes_pace_then_leaves_and_can_enrol_again(page: Page, live
     finish_before = page.get_by_text("At this pace you finish on").inner_text()
     page.get_by_label("Your pace").select_option(label="Half pace: one curriculum week every two weeks")
     page.get_by_role("button", name="Change my pace").click()
-    expect(page.get_by_text("Your pace is now 0.5 curriculum weeks a week from week 3")).to_be_visible()
+    expect(page.get_by_text("Your pace is now 0.5 curriculum weeks a week from week 4")).to_be_visible()
     assert page.get_by_text("At this pace you finish on").inner_text() != finish_before
     check(page, "settings-pace-changed")
 

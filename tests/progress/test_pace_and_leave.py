@@ -1,4 +1,4 @@
-"""Learner controls after enrolling: a new pace from this week on (recorded), and leaving the curriculum
+"""Learner controls after enrolling: a new pace from next week on (recorded), and leaving the curriculum
 (the enrolment ends, everything in it is kept, the learner can enrol again)."""
 
 from datetime import date, timedelta
@@ -104,7 +104,7 @@ def test_a_catch_up_replan_from_an_earlier_week_keeps_the_new_pace():
 
 
 @pytest.mark.django_db
-def test_changing_pace_re_plans_from_this_week_records_the_change_and_refreshes_the_standing(
+def test_changing_pace_re_plans_from_next_week_records_the_change_and_refreshes_the_standing(
     enrolment, learner
 ):
     with freeze_time(MID_WEEK_5):
@@ -115,12 +115,12 @@ def test_changing_pace_re_plans_from_this_week_records_the_change_and_refreshes_
         assert (change.reason, change.pace, change.from_week, change.starts_on) == (
             "pace",
             Decimal("0.5"),
-            5,
-            WEEK_5,
+            6,
+            WEEK_5 + timedelta(weeks=1),
         )
         assert change.changed_by == learner
-        assert [w.starts_on for w in after.weeks[:5]] == [w.starts_on for w in before.weeks[:5]]
-        assert after.week(6).starts_on == WEEK_5 + timedelta(weeks=2)
+        assert after.weeks[:5] == before.weeks[:5]  # this week and the earlier ones keep their dates
+        assert after.week(7).starts_on == WEEK_5 + timedelta(weeks=3)
         assert after.weeks[-1].ends_on > before.weeks[-1].ends_on
         assert after.weeks_behind == before.weeks_behind == 2  # a pace is not a catch-up: overdue stays
         assert after.pace == Decimal("0.5")
@@ -228,7 +228,7 @@ def test_the_settings_page_changes_the_pace_and_says_the_new_finish(client, enro
         assert b"At this pace you finish on" in page.content
         response = client.post(reverse("progress:pace"), {"pace": "0.5"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("progress:settings")
-    assert b"Your pace is now 0.5 curriculum weeks a week from week 5" in response.content
+    assert b"Your pace is now 0.5 curriculum weeks a week from week 6" in response.content
     assert ScheduleChange.objects.get().pace == Decimal("0.5")
 
 
@@ -307,3 +307,25 @@ def test_anonymous_visitors_cannot_change_a_pace_or_leave(client, enrolment):
     assert client.post(reverse("progress:leave"), {"confirm": "on"}).status_code == 302
     enrolment.refresh_from_db()
     assert enrolment.status == "active"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pace", [Decimal("2"), Decimal("0.25")])
+def test_a_faster_or_slower_pace_never_moves_the_learner_out_of_this_week(enrolment, learner, pace):
+    """Found by a new user: at pace 2 on the fifth day of week 5, week 5 (now 3.5 days long) was over
+    and the learner found themselves in week 6 although the help said "from this week on"."""
+    with freeze_time(WEEK_5 + timedelta(days=4)):
+        before = schedule_for(enrolment)
+        enrolment_pace_change(enrolment=enrolment, pace=pace, changed_by=learner)
+        after = schedule_for(enrolment)
+    assert (before.current_week, after.current_week) == (5, 5)
+    assert after.week(5) == before.week(5)
+    assert after.week(6).starts_on == before.week(6).starts_on
+
+
+@pytest.mark.django_db
+def test_a_pace_change_in_the_last_week_is_refused(learner):
+    with freeze_time(START + timedelta(weeks=51, days=1)):
+        enrolment = enrolment_create(learner=learner, start_date=START)
+    with freeze_time(START + timedelta(weeks=51, days=2)), pytest.raises(ValidationError, match="last week"):
+        enrolment_pace_change(enrolment=enrolment, pace=Decimal("2"), changed_by=learner)
