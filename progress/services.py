@@ -1,5 +1,6 @@
 """Writes to enrolments and progress. Every entry point (pages, API, admin actions) calls these."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -41,8 +42,7 @@ def enrolment_create(
     timezone_name: str = "UTC",
     mentor: User | None = None,
 ) -> Enrolment:
-    """Enrol a learner (with a mentor: a cohort's enrolments). Start dates more than a year away
-    (either way) are refused as typos."""
+    """Enrol a learner (with a mentor: a cohort's); start dates over a year away are refused as typos."""
     today = timezone.now().date()
     if not today - EARLIEST_START <= start_date <= today + LATEST_START:
         raise ValidationError({"start_date": "Choose a start date within a year of today."})
@@ -367,17 +367,17 @@ def enrolment_save_by_staff(*, enrolment: Enrolment, changed_by: User) -> Enrolm
         move = None
         if before is not None and before.status != enrolment.status:
             move = ENROLMENT.move_between(source=before.status, target=enrolment.status)
-            # The other edits are saved in the state before; the move then makes the change.
-            for name in ("status", "paused_on", "ended_on"):
+            for name in ("status", "paused_on", "ended_on"):  # other edits first, then the move
                 setattr(enrolment, name, getattr(before, name))
         enrolment.full_clean()
         enrolment.save()
         if move == "resume":
             enrolment_resume(enrolment=enrolment, changed_by=changed_by)
         elif move is not None:
-            {"pause": enrolment_pause, "leave": enrolment_leave, "complete": enrolment_complete}[move](
-                enrolment=enrolment
-            )
+            by_name: dict[str, Callable[..., Enrolment]] = {
+                "pause": enrolment_pause, "leave": enrolment_leave, "complete": enrolment_complete
+            }  # fmt: skip
+            by_name[move](enrolment=enrolment)
         standing_refresh(enrolment_ids=[enrolment.pk])
         enrolment_saved.send(sender=Enrolment, enrolment_id=enrolment.pk)
     return enrolment
