@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from cards.models import Card, Review, ReviewProfile
+from lms.record_admin import ServiceWrittenAdmin
 
 
 class ReviewInline(admin.TabularInline):
@@ -22,12 +23,15 @@ class ReviewInline(admin.TabularInline):
 
 
 @admin.register(Card)
-class CardAdmin(admin.ModelAdmin):
+class CardAdmin(ServiceWrittenAdmin):
+    """A card changes only through its lifecycle's moves (cards.lifecycle): a rating, a retirement, a
+    restoration, each by its learner (with the retention estimate refreshed)."""
+
+    written_through = "learners rate, retire and add back their cards on their review pages."
     list_display = ["learner", "question", "origin", "state", "due", "reviews_count", "retired_at"]
     list_filter = ["origin", "state"]
     search_fields = ["learner__email", "question__prompt"]
     raw_id_fields = ["learner", "question"]
-    readonly_fields = ["state", "step", "stability", "difficulty", "due", "last_review", "reviews_count"]
     inlines = [ReviewInline]
 
 

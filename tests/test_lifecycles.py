@@ -178,3 +178,15 @@ def test_the_scan_finds_a_direct_write(tmp_path: Path) -> None:
         "    Enrolment.objects.filter(status='left').count()\n"
     )
     assert state_writes(module, GUARDED[0]) == [3, 4]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ["cards_card", "projects_version", "mentoring_phasereview"])
+def test_admin_cannot_add_or_change_what_only_transitions_write(client, staff, model):
+    """Admin edits would skip the moves' checks and effects (the retention estimate, notices, the
+    certificate): staff read these rows in admin and act through the product's pages."""
+    from django.urls import reverse
+
+    client.force_login(staff)
+    assert client.get(reverse(f"admin:{model}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:{model}_add")).status_code == 403
