@@ -23,10 +23,12 @@ class ReviewInline(admin.TabularInline):
 
 @admin.register(Card)
 class CardAdmin(admin.ModelAdmin):
-    list_display = ["learner", "question", "origin", "state", "due", "reviews_count", "retired_at"]
+    list_display = [
+        "learner", "question", "exercise", "origin", "state", "due", "reviews_count", "retired_at",
+    ]  # fmt: skip
     list_filter = ["origin", "state"]
     search_fields = ["learner__email", "question__prompt"]
-    raw_id_fields = ["learner", "question"]
+    raw_id_fields = ["learner", "question", "exercise"]
     readonly_fields = ["state", "step", "stability", "difficulty", "due", "last_review", "reviews_count"]
     inlines = [ReviewInline]
 
