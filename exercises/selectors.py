@@ -186,7 +186,7 @@ class ExerciseRetry:
 
 
 def exercise_retry_for(*, learner: User, exercise: Exercise, since: datetime) -> ExerciseRetry:
-    """Two queries: the last failed submission's missed tests, the latest finished run since `since`."""
+    """Two queries: the last failed submission's missed tests, the latest finished run after `since`."""
     failed = (
         Run.objects.filter(
             learner=learner, exercise=exercise, kind=Run.Kind.SUBMISSION, status=Run.Status.DONE, passed=False
@@ -200,7 +200,7 @@ def exercise_retry_for(*, learner: User, exercise: Exercise, since: datetime) ->
             learner=learner,
             exercise=exercise,
             kind__in=(Run.Kind.EXAMPLES, Run.Kind.SUBMISSION),
-            finished_at__gte=since,
+            finished_at__gt=since,
         )
         .exclude(status=Run.Status.FAILED)
         .order_by("-finished_at", "-id")
