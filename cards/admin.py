@@ -28,10 +28,12 @@ class CardAdmin(ServiceWrittenAdmin):
     restoration, each by its learner (with the retention estimate refreshed)."""
 
     written_through = "learners rate, retire and add back their cards on their review pages."
-    list_display = ["learner", "question", "origin", "state", "due", "reviews_count", "retired_at"]
+    list_display = [
+        "learner", "question", "exercise", "origin", "state", "due", "reviews_count", "retired_at",
+    ]  # fmt: skip
     list_filter = ["origin", "state"]
     search_fields = ["learner__email", "question__prompt"]
-    raw_id_fields = ["learner", "question"]
+    raw_id_fields = ["learner", "question", "exercise"]
     inlines = [ReviewInline]
 
 

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from cards import services
 from cards.models import Card
-from cards.scheduling import suggested_rating
+from cards.scheduling import retry_rating, suggested_rating
 from cards.selectors import (
     card_answer_check,
     card_back_for,
@@ -28,6 +28,7 @@ from cards.serializers import (
     ReviewCreateSerializer,
     ReviewResultSerializer,
 )
+from exercises.selectors import exercise_retry_for
 
 
 class DueCardListView(generics.ListAPIView):
@@ -59,7 +60,7 @@ class CardReviewView(generics.GenericAPIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         card = (
-            Card.objects.select_related("question__quiz__week", "learner")
+            Card.objects.select_related("question__quiz__week", "exercise__week", "learner")
             .prefetch_related("question__choices")
             .filter(pk=pk, learner_id=request.user.pk, retired_at__isnull=True)
             .first()
@@ -70,7 +71,13 @@ class CardReviewView(generics.GenericAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         correct, suggested = None, None
-        if "answer" in data:
+        if card.exercise is not None:  # retried through the exercise's runs; the latest one suggests
+            if data.get("answer") is not None:
+                raise ValidationError({"answer": "An exercise's card takes no answer: retry the exercise."})
+            retry = exercise_retry_for(learner=card.learner, exercise=card.exercise, since=card.due)
+            correct = retry.retry_passed
+            suggested = retry_rating(passed=correct)
+        elif "answer" in data:
             try:
                 _, check = card_answer_check(card=card, value=data["answer"])
             except ValidationError as error:

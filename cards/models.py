@@ -1,4 +1,5 @@
-"""Spaced-repetition cards: one per learner and question, scheduled by the `fsrs` package.
+"""Spaced-repetition cards: one per learner and quiz question (or code exercise), scheduled by the `fsrs`
+package.
 
 The FSRS state of a card (state, step, stability, difficulty, due, last review) is stored as columns so
 that lists (due today, the mentor table) filter and count in SQL; `cards.scheduling` turns a row into
@@ -28,12 +29,21 @@ class Card(models.Model):
     class Origin(models.TextChoices):
         MISSED = "missed", "Missed in a quiz"
         ADDED = "added", "Added by the learner"
+        EXERCISE = "exercise", "Missed in a code exercise"
 
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards"
     )
     question = models.ForeignKey(
-        "assessments.Question", on_delete=models.CASCADE, related_name="review_cards"
+        "assessments.Question", on_delete=models.CASCADE, related_name="review_cards", null=True, blank=True
+    )
+    exercise = models.ForeignKey(
+        "exercises.Exercise",
+        on_delete=models.CASCADE,
+        related_name="review_cards",
+        null=True,
+        blank=True,
+        help_text="A card of a missed code exercise (instead of a question): the learner retries it.",
     )
     origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.MISSED)
     state = models.PositiveSmallIntegerField(choices=State.choices, default=State.LEARNING)
@@ -48,14 +58,29 @@ class Card(models.Model):
 
     class Meta:
         ordering = ["due", "id"]
-        constraints = [models.UniqueConstraint(fields=["learner", "question"], name="one_card_per_question")]
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "question"], name="one_card_per_question"),
+            models.UniqueConstraint(fields=["learner", "exercise"], name="one_card_per_exercise"),
+            models.CheckConstraint(
+                condition=Q(question__isnull=False, exercise__isnull=True)
+                | Q(question__isnull=True, exercise__isnull=False),
+                name="card_of_a_question_or_an_exercise",
+            ),
+        ]
         indexes = [
             # Due counts and the review queue: the learner's active cards by due time.
             models.Index(fields=["learner", "due"], condition=Q(retired_at__isnull=True), name="card_due")
         ]
 
     def __str__(self) -> str:
+        if self.exercise_id is not None:
+            return f"Card of {self.learner_id} for exercise {self.exercise_id}"
         return f"Card of {self.learner_id} for question {self.question_id}"
+
+    @property
+    def week(self) -> object:
+        """The curriculum week of the card's question or exercise (select_related both)."""
+        return self.exercise.week if self.exercise is not None else self.question.quiz.week  # type: ignore[union-attr]
 
     @property
     def is_retired(self) -> bool:

@@ -13,7 +13,8 @@ from lms.personal_data import Export, Identity, iso
 def export(user: User) -> Export:
     cards = [
         {
-            "question": card.question.prompt,
+            "question": card.question.prompt if card.question else None,
+            "exercise": card.exercise.title if card.exercise else None,
             "origin": card.origin,
             "state": card.get_state_display(),
             "due": iso(card.due),
@@ -35,7 +36,7 @@ def export(user: User) -> Export:
             ],
         }
         for card in Card.objects.filter(learner=user)
-        .select_related("question")
+        .select_related("question", "exercise")
         .prefetch_related("reviews")
         .order_by("created_at", "pk")
     ]

@@ -71,6 +71,15 @@ def suggested_rating(
     return int(Rating.Good)
 
 
+def retry_rating(*, passed: bool | None) -> int | None:
+    """An exercise card's suggestion from the learner's retry (their latest run since it came due): every
+    test passed → Good, a test failed → Again; no retry → None. Retrying takes minutes, so time says
+    nothing about recall here, and "Easy" is the learner's to give."""
+    if passed is None:
+        return None
+    return int(Rating.Good if passed else Rating.Again)
+
+
 def retrievability(card: Card, *, scheduler: Scheduler, now: datetime) -> float:
     """The library's estimate of the chance the learner recalls the card now (0 before any review)."""
     return float(scheduler.get_card_retrievability(fsrs_card_of(card), utc(now)))

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Expression, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -33,7 +34,7 @@ RECENT = timedelta(days=7)
 def cards_visible_to(*, user: User) -> QuerySet[Card]:
     """Learners see their own cards; mentors those of the learners they mentor now (progress's one
     rule, `enrolments_mentored_by`); staff all."""
-    cards = Card.objects.select_related("question__quiz__week")
+    cards = Card.objects.select_related("question__quiz__week", "exercise__week")
     if not user.is_authenticated:
         return cards.none()
     if user.is_staff:
@@ -75,11 +76,12 @@ def due_before(before: datetime | Expression) -> Q:
 
 
 def due_cards_for(*, learner: User, before: datetime) -> QuerySet[Card]:
-    """The learner's cards due before `before`, earliest first, with question and choices (2 queries)."""
+    """The learner's cards due before `before`, earliest first, with question and choices or exercise
+    (2 queries)."""
     return (
         active_cards()
         .filter(due_before(before), learner=learner)
-        .select_related("question__quiz__week")
+        .select_related("question__quiz__week", "exercise__week")
         .prefetch_related("question__choices")
         .order_by("due", "id")
     )
@@ -156,7 +158,7 @@ def _cards_with_phase() -> QuerySet[Card]:
     return (
         active_cards()
         .only("id", "learner_id", "state", "step", "stability", "difficulty", "due", "last_review")
-        .annotate(phase=F("question__quiz__week__phase__number"))
+        .annotate(phase=Coalesce("question__quiz__week__phase__number", "exercise__week__phase__number"))
         .order_by()
     )
 
@@ -270,8 +272,11 @@ class CardBack:
 
 
 def card_back_for(*, card: Card) -> CardBack:
-    """What the card's learner sees after answering (3 queries at most)."""
+    """What the card's learner sees after answering (3 queries at most); nothing for an exercise's card
+    (its reference solution is never shown)."""
     question = card.question
+    if question is None:
+        return CardBack()
     review = quiz_review_for(learner=card.learner, quiz_id=question.quiz_id)
     feedback = ""
     if question.kind == Question.Kind.FREE_TEXT and review.right_wrong:
@@ -302,6 +307,6 @@ def card_answer_check(*, card: Card, value: object) -> tuple[CardBack, PracticeC
     learner, the answer is not checked at all: "right" or "not right" for any guess would hand out the
     key of a quiz they can still attempt for a grade. Raises ValidationError for a malformed answer."""
     back = card_back_for(card=card)
-    if back.key_hidden:
+    if back.key_hidden or card.question is None:
         return back, PracticeCheck(correct=None)
     return back, practice_check(question=card.question, value=value)

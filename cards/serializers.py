@@ -10,20 +10,35 @@ class CardChoiceSerializer(serializers.Serializer):
 
 
 class CardFrontSerializer(serializers.ModelSerializer):
-    """A due card as the learner first sees it: the question, never its answer key."""
+    """A due card as the learner first sees it: the question, never its answer key — or the code
+    exercise to retry (`kind` "exercise", `exercise` its id: retried through the exercise's runs)."""
 
-    question = serializers.IntegerField(source="question_id")
-    kind = serializers.CharField(source="question.kind")
-    prompt = serializers.CharField(source="question.prompt")
-    week = serializers.IntegerField(source="question.quiz.week.number")
+    question = serializers.IntegerField(source="question_id", allow_null=True)
+    exercise = serializers.IntegerField(source="exercise_id", allow_null=True)
+    kind = serializers.SerializerMethodField()
+    prompt = serializers.SerializerMethodField()
+    week = serializers.IntegerField(source="week.number")
     choices = serializers.SerializerMethodField()
 
     class Meta:
         model = Card
-        fields = ["id", "question", "kind", "prompt", "week", "choices", "state", "due", "reviews_count"]
+        fields = [
+            "id", "question", "exercise", "kind", "prompt", "week", "choices", "state", "due",
+            "reviews_count",
+        ]  # fmt: skip
+
+    def get_kind(self, card: Card) -> str:
+        """The question's kind, or "exercise"."""
+        return "exercise" if card.question is None else card.question.kind
+
+    def get_prompt(self, card: Card) -> str:
+        """The question's prompt, or the exercise's (Markdown)."""
+        return card.exercise.prompt if card.question is None else card.question.prompt  # type: ignore[union-attr]
 
     @extend_schema_field(CardChoiceSerializer(many=True))
     def get_choices(self, card: Card) -> list[dict[str, object]]:
+        if card.question is None:
+            return []
         return [{"id": choice.pk, "text": choice.text} for choice in card.question.choices.all()]
 
 
@@ -43,17 +58,22 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 class CardDetailSerializer(serializers.ModelSerializer):
     learner = serializers.IntegerField(source="learner_id")
-    question = serializers.IntegerField(source="question_id")
-    prompt = serializers.CharField(source="question.prompt")
-    week = serializers.IntegerField(source="question.quiz.week.number")
+    question = serializers.IntegerField(source="question_id", allow_null=True)
+    exercise = serializers.IntegerField(source="exercise_id", allow_null=True)
+    prompt = serializers.SerializerMethodField()
+    week = serializers.IntegerField(source="week.number")
     reviews = ReviewSerializer(many=True)
 
     class Meta:
         model = Card
         fields = [
-            "id", "learner", "question", "prompt", "week", "origin", "state", "due", "last_review",
-            "reviews_count", "retired_at", "reviews",
+            "id", "learner", "question", "exercise", "prompt", "week", "origin", "state", "due",
+            "last_review", "reviews_count", "retired_at", "reviews",
         ]  # fmt: skip
+
+    def get_prompt(self, card: Card) -> str:
+        """The question's prompt, or the exercise's (Markdown)."""
+        return card.exercise.prompt if card.question is None else card.question.prompt  # type: ignore[union-attr]
 
 
 class ReviewCreateSerializer(serializers.Serializer):

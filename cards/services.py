@@ -25,6 +25,7 @@ from cards import scheduling
 from cards.lifecycle import CARD, card_state
 from cards.models import RETENTION_MAX, RETENTION_MIN, Card, Review, ReviewProfile
 from cards.selectors import desired_retention_of, retention_estimates, time_zone_of
+from exercises.selectors import missed_exercise_of
 from progress.predicates import next_midnight
 
 DURATION_MAX_MS = 60 * 60 * 1000  # a review left open longer than an hour says nothing about recall
@@ -46,6 +47,23 @@ def cards_create_for_submission(*, submission_id: int, now: datetime | None = No
         attempt.pk for attempt in attempts if review_for(viewer=learner, submission=attempt).correct_answers
     ]
     return cards_add(learner_id=learner.pk, question_ids=missed_question_ids(submission_ids=shown), now=now)
+
+
+def card_create_for_exercise_run(*, run_id: int, now: datetime | None = None) -> bool:
+    """Make a card of the exercise of a submission the learner missed, once the exercise is settled
+    for them (`exercises.selectors.missed_exercise_of`, the rule: a submission failed its hidden tests,
+    and the learner has passed since or used every attempt). Due now; reviewing it is retrying the
+    exercise. Idempotent: one card per learner and exercise (a retired one stays retired). Returns
+    whether a card was made."""
+    missed = missed_exercise_of(run_id=run_id)
+    if missed is None:
+        return False
+    _, created = Card.objects.get_or_create(
+        learner_id=missed.learner_id,
+        exercise_id=missed.exercise_id,
+        defaults={"origin": Card.Origin.EXERCISE, "due": now or timezone.now()},
+    )  # the unique constraint makes a redelivered or concurrent task find the card
+    return created
 
 
 def cards_add(

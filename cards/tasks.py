@@ -35,6 +35,26 @@ def cards_enqueue_for_submission(*, submission_id: int) -> None:
         logger.error("Could not queue the review cards of submission %s (%s)", submission_id, error)
 
 
+@shared_task(
+    name="cards.tasks.card_create_for_exercise_run",
+    ignore_result=True,
+    autoretry_for=(DatabaseOperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def card_create_for_exercise_run(run_id: int) -> bool:
+    return services.card_create_for_exercise_run(run_id=run_id)
+
+
+def card_enqueue_for_exercise_run(*, run_id: int) -> None:
+    """Queue the task (on the default queue, not the sandbox's); a broker that cannot be reached is
+    logged (`manage.py cards_backfill` repairs)."""
+    try:
+        card_create_for_exercise_run.delay(run_id)
+    except (KombuOperationalError, RedisError, OSError) as error:
+        logger.error("Could not queue the review card of exercise run %s (%s)", run_id, error)
+
+
 @shared_task(name="cards.tasks.refresh_retention_estimates", ignore_result=True)
 def refresh_retention_estimates() -> int:
     """Recompute every learner's stored retention estimate (it decays as days pass): daily."""

@@ -13,11 +13,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from assessments.models import Question
 from assessments.practice import questions_seen_by
 from cards import services
 from cards.forms import PracticeAnswerForm, RatingForm, RetentionForm, token_for, token_values
 from cards.models import Card
-from cards.scheduling import suggested_rating
+from cards.scheduling import retry_rating, suggested_rating
 from cards.selectors import (
     card_answer_check,
     cards_visible_to,
@@ -26,12 +27,14 @@ from cards.selectors import (
     review_profile_of,
     time_zone_of,
 )
+from exercises.selectors import exercise_retry_for
 from lms.forms import add_validation_error
+from lms.markdown import render_markdown
 
 
 def _own_active_card(request: HttpRequest, card_id: int) -> Card:
     card = (
-        Card.objects.select_related("question__quiz__week", "learner")
+        Card.objects.select_related("question__quiz__week", "exercise__week", "learner")
         .prefetch_related("question__choices")
         .filter(pk=card_id, learner_id=request.user.pk, retired_at__isnull=True)
         .first()
@@ -48,6 +51,8 @@ def review(request: HttpRequest) -> HttpResponse:
     card, summary = next_due_card_for(learner=request.user, before=before)  # type: ignore[arg-type]
     if card is None:
         return render(request, "cards/review_done.html", {"summary": summary})
+    if card.question is None:  # a missed code exercise
+        return _exercise_review(request, card, summary)
     now = timezone.now()
     form = PracticeAnswerForm(
         initial={"token": token_for(card=card.pk, shown=now.timestamp())}, question=card.question
@@ -56,16 +61,42 @@ def review(request: HttpRequest) -> HttpResponse:
     return render(request, "cards/review_question.html", context)
 
 
+def _exercise_review(request: HttpRequest, card: Card, summary: object) -> HttpResponse:
+    """A missed exercise: its prompt, the hidden tests missed last time, a link to retry it (in the
+    exercise's own editor, with its sandbox), the retry's result once there is one, and the rating."""
+    exercise = card.exercise
+    if exercise is None:  # (the table's check constraint: a card without a question has an exercise)
+        raise Http404("No such card to review.")
+    retry = exercise_retry_for(learner=request.user, exercise=exercise, since=card.due)  # type: ignore[arg-type]
+    passed = retry.retry_passed
+    suggested = retry_rating(passed=passed)
+    token = token_for(card=card.pk, suggested=suggested, correct=passed, showing=card.reviews_count)
+    context = {
+        "card": card,
+        "exercise": exercise,
+        "summary": summary,
+        "prompt_html": render_markdown(exercise.prompt),
+        "zone": time_zone_of(learner=request.user),  # type: ignore[arg-type]
+        "retry": retry,
+        "suggested": suggested,
+        "rating_form": RatingForm(initial={"token": token, "rating": suggested}),
+    }
+    return render(request, "cards/review_exercise.html", context)
+
+
 @login_required
 @require_POST
 def review_answer(request: HttpRequest, card_id: int) -> HttpResponse:
     """Check the answer with the quiz's grader, show the answer side and the suggested rating."""
     card = _own_active_card(request, card_id)
+    question = card.question
+    if question is None:  # nothing to answer here: an exercise is retried on its own page
+        return redirect("cards:review")
     values = token_values(request.POST.get("token", ""), card_id=card.pk)
     data = request.POST.copy()
     if values is None:  # a page shown again carries a fresh token, so that the learner can go on
         data["token"] = token_for(card=card.pk, shown=timezone.now().timestamp())
-    form = PracticeAnswerForm(data, question=card.question)
+    form = PracticeAnswerForm(data, question=question)
     if not form.is_valid() or values is None:
         if values is None:
             form.add_error(None, "This page is out of date: answer the card again.")
@@ -87,7 +118,7 @@ def review_answer(request: HttpRequest, card_id: int) -> HttpResponse:
     context = {
         "card": card,
         "given": form.cleaned_data.get("answer"),
-        "given_text": _given_text(card, form.answer()),
+        "given_text": _given_text(question, form.answer()),
         "check": check,
         "back": back,
         "suggested": suggested,
@@ -96,12 +127,12 @@ def review_answer(request: HttpRequest, card_id: int) -> HttpResponse:
     return render(request, "cards/review_answer.html", context)
 
 
-def _given_text(card: Card, value: object) -> str:
+def _given_text(question: Question, value: object) -> str:
     if value is None:
         return ""
-    if card.question.is_choice:
+    if question.is_choice:
         chosen = set(value if isinstance(value, list) else [value])
-        return "; ".join(choice.text for choice in card.question.choices.all() if choice.pk in chosen)
+        return "; ".join(choice.text for choice in question.choices.all() if choice.pk in chosen)
     return str(value)
 
 
@@ -152,7 +183,9 @@ def comes_back_phrase(due: datetime) -> str:
 def card_list(request: HttpRequest) -> HttpResponse:
     """The learner's cards, the questions they have seen that are not cards yet, their retention."""
     learner_id: int = request.user.pk  # type: ignore[assignment]
-    cards = list(Card.objects.filter(learner_id=learner_id).select_related("question__quiz__week"))
+    cards = list(
+        Card.objects.filter(learner_id=learner_id).select_related("question__quiz__week", "exercise__week")
+    )
     carded = {card.question_id for card in cards}
     seen = [question for question in questions_seen_by(learner_id=learner_id) if question.pk not in carded]
     profile = review_profile_of(learner=request.user)  # type: ignore[arg-type]

@@ -127,6 +127,89 @@ def run_tests_for(*, viewer: User, run: Run) -> list[dict[str, object]]:
     return tests
 
 
+@dataclass(frozen=True)
+class MissedExercise:
+    """An exercise a learner missed, as the review cards take it (`missed_exercise_of`)."""
+
+    learner_id: int
+    exercise_id: int
+
+
+def missed_exercise_of(*, run_id: int) -> MissedExercise | None:
+    """The exercise of a submission, if it should come back in the learner's daily review: they have a
+    submission that failed its hidden tests (a result, not a run the sandbox could not make) and the
+    exercise is settled for them — passed since, or every attempt used. Like a quiz's missed questions,
+    never while the learner is still working towards a grade on it. None otherwise."""
+    run = (
+        Run.objects.filter(pk=run_id, kind=Run.Kind.SUBMISSION).select_related("exercise", "learner").first()
+    )
+    if run is None:
+        return None
+    summary = exercise_summary_for(learner=run.learner, exercise=run.exercise)
+    if summary.status != "passed" and summary.attempts_left > 0:
+        return None
+    missed = Run.objects.filter(
+        learner_id=run.learner_id,
+        exercise_id=run.exercise_id,
+        kind=Run.Kind.SUBMISSION,
+        status=Run.Status.DONE,
+        passed=False,
+    ).exists()
+    return MissedExercise(run.learner_id, run.exercise_id) if missed else None
+
+
+def missed_exercise_runs() -> list[int]:
+    """One failed submission per learner and exercise (`missed_exercise_of` decides): the backfill."""
+    return list(
+        Run.objects.filter(kind=Run.Kind.SUBMISSION, status=Run.Status.DONE, passed=False)
+        .order_by("learner_id", "exercise_id", "-id")
+        .distinct("learner_id", "exercise_id")
+        .values_list("pk", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class ExerciseRetry:
+    """What a review card of an exercise shows: the hidden tests the learner's last failed submission
+    missed (descriptions only, never code) and their latest run since `since` (a retry), if any."""
+
+    failed_tests: list[str]
+    retry: Run | None
+
+    @property
+    def retry_passed(self) -> bool | None:
+        """Whether the retry passed every test it ran (None without a finished retry)."""
+        run = self.retry
+        if run is None or run.status != Run.Status.DONE:
+            return None
+        return bool(run.tests_total) and run.tests_passed == run.tests_total
+
+
+def exercise_retry_for(*, learner: User, exercise: Exercise, since: datetime) -> ExerciseRetry:
+    """Two queries: the last failed submission's missed tests, the latest finished run after `since`."""
+    failed = (
+        Run.objects.filter(
+            learner=learner, exercise=exercise, kind=Run.Kind.SUBMISSION, status=Run.Status.DONE, passed=False
+        )
+        .order_by("-created_at", "-id")
+        .values_list("tests", flat=True)
+        .first()
+    )
+    retry = (
+        Run.objects.filter(
+            learner=learner,
+            exercise=exercise,
+            kind__in=(Run.Kind.EXAMPLES, Run.Kind.SUBMISSION),
+            finished_at__gt=since,
+        )
+        .exclude(status=Run.Status.FAILED)
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+    tests = [test for test in failed or [] if isinstance(test, dict) and not test.get("passed")]
+    return ExerciseRetry([str(test.get("description") or test.get("name") or "") for test in tests], retry)
+
+
 def submissions_for_enrolment(*, enrolment_id: int, limit: int = 50) -> list[Run]:
     """The submissions made under an enrolment, newest first (its mentor's view of the learner)."""
     return list(

@@ -60,6 +60,34 @@ class QuizLine:
 
 
 @dataclass(frozen=True)
+class QuizGroup:
+    """A phase's quizzes on the progress page: one collapsible group each, the current phase's open (52
+    rows stacked as cards made the page 11,000 px tall on a phone)."""
+
+    number: int
+    title: str
+    lines: list[QuizLine]
+    is_current: bool
+
+    @property
+    def passed(self) -> int:
+        return sum(line.summary.status == "passed" for line in self.lines)
+
+
+def quiz_groups_of(
+    lines: list[QuizLine], *, phase_of_week: dict[int, int], titles: dict[int, str], current_phase: int | None
+) -> list[QuizGroup]:
+    """The quiz lines by the phase of their week, in phase order; a phase without a quiz has no group."""
+    by_phase: dict[int, list[QuizLine]] = {}
+    for line in lines:
+        by_phase.setdefault(phase_of_week.get(line.summary.week_number, 0), []).append(line)
+    return [
+        QuizGroup(number, titles.get(number, ""), group, number == current_phase)
+        for number, group in sorted(by_phase.items())
+    ]
+
+
+@dataclass(frozen=True)
 class PhaseLine:
     number: int
     title: str
@@ -125,6 +153,7 @@ class ProgressReport:
     standing: Standing
     overview: LearnerOverview
     quizzes: list[QuizLine]
+    quiz_groups: list[QuizGroup]
     projects: list[ProjectLine]
     record: QuizRecord | None
     phases: list[PhaseLine]
@@ -219,6 +248,13 @@ def progress_report(*, enrolment: Enrolment, viewer: User, today: date | None = 
     ]
     topics = {row.week.number: row.week.topic for row in rows}
     quizzes = [QuizLine(summary, topics.get(number, "")) for number, summary in sorted(summaries.items())]
+    current = overview.current_row if schedule.state != "completed" else None
+    quiz_groups = quiz_groups_of(
+        quizzes,
+        phase_of_week={row.week.number: row.week.phase.number for row in rows},
+        titles=titles,
+        current_phase=current.week.phase.number if current else None,
+    )
 
     cells = [
         MapCell(
@@ -305,6 +341,7 @@ def progress_report(*, enrolment: Enrolment, viewer: User, today: date | None = 
         standing=standing,
         overview=overview,
         quizzes=quizzes,
+        quiz_groups=quiz_groups,
         projects=project_lines_of([row.week for row in rows]),
         record=quiz_record_of(enrolment.learner),
         phases=phases,

@@ -23,7 +23,8 @@ LAYERS: list[set[str]] = [
     {"progress"},
     {"cohorts"},  # groups of enrolments (mentors' and staff's lists filter by them)
     {"assessments", "projects", "invitations"},
-    {"cards", "credentials", "exercises"},  # exercises: assessments' status rule, projects' Markdown
+    {"credentials", "exercises"},  # exercises: assessments' status rule, projects' Markdown
+    {"cards"},  # review cards of missed quiz questions and of missed exercises
     {"mentoring", "reminders"},
     {"learner", "privacy"},  # the learner's pages; a user's data (export, deletion) from every app below
 ]

@@ -7,6 +7,7 @@ UPDATE_SCREENSHOTS=1 (`UPDATE_SCREENSHOTS=1 ./scripts/test.sh tests/e2e/test_pol
 to artifacts/screenshots/ like every browser test's."""
 
 import os
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -372,7 +373,8 @@ def test_crumbs_lead_to_the_learners_own_pages(page: Page, live_server, world):
 @pytest.mark.django_db(transaction=True)
 def test_spacing_and_the_progress_pages_length_on_a_phone(page: Page, live_server, world):
     """Item 7: rubric captions centred and pressed against the table above, the week page's cards
-    touching, the mentor's filters under the project queue, a 20,600 px progress page at 375 px."""
+    touching, the mentor's filters under the project queue, a 20,600 px progress page at 375 px (its
+    grouping: the next test)."""
     base = live_server.url
     log_in(page, base, LEARNER_EMAIL, PASSWORD)
     page.goto(base + f"/projects/weeks/{PROJECT_WEEK}/")
@@ -388,7 +390,7 @@ def test_spacing_and_the_progress_pages_length_on_a_phone(page: Page, live_serve
     page.set_viewport_size(PHONE)
     page.goto(base + "/my/progress/")
     height = page.evaluate("document.documentElement.scrollHeight")
-    assert height < 12_000, f"the progress page is {height} px tall at 375 px"
+    assert height < 6_000, f"the progress page is {height} px tall at 375 px"
     page.set_viewport_size(DESKTOP)
 
     page.context.clear_cookies()
@@ -410,3 +412,72 @@ def test_the_sign_up_and_log_in_pages_use_the_headers_words(page: Page, live_ser
     expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
     expect(page.locator("main").get_by_role("button", name="Log in", exact=True)).to_be_visible()
     run_axe(page, "log in")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_progress_pages_quizzes_are_grouped_by_phase_with_only_the_current_one_open(
+    page: Page, live_server, world
+):
+    """Item 7's last part: the 52 quiz rows were one list of cards, 11,000 px tall at 375 px. Now one
+    collapsible group per phase, the current phase's open; a group opens and closes by mouse and by
+    keyboard; axe passes with groups open and closed; the page is a phone's few screens long."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from curriculum.models import Week
+
+    base = live_server.url
+    log_in(page, base, LEARNER_EMAIL, PASSWORD)
+    page.set_viewport_size(PHONE)
+    page.goto(base + "/my/progress/")
+    groups = page.locator("details.quiz-group")
+    phases = sorted({week.phase.number for week in Week.objects.select_related("phase")})
+    assert [int(number) for number in groups.evaluate_all("gs => gs.map(g => g.dataset.quizPhase)")] == phases
+    this_week = int(page.locator(".week-map .cell.this_week .num").inner_text())
+    current = Week.objects.get(number=this_week).phase.number
+    assert groups.evaluate_all("gs => gs.filter(g => g.open).map(g => g.dataset.quizPhase)") == [str(current)]
+    assert page.locator("details.quiz-group[data-current]").get_attribute("data-quiz-phase") == str(current)
+    # Every quiz is in its week's phase's group, once.
+    rows = page.locator("details.quiz-group tr[data-week]")
+    for group in groups.all():
+        number = int(group.get_attribute("data-quiz-phase") or 0)
+        weeks = [
+            int(w) for w in group.locator("tr[data-week]").evaluate_all("rs => rs.map(r => r.dataset.week)")
+        ]
+        assert weeks, number
+        assert set(Week.objects.filter(number__in=weeks).values_list("phase__number", flat=True)) == {number}
+    total = int(page.locator("[data-figure='quizzes-passed']").inner_text().split(" of ")[1])
+    assert rows.count() == total
+    expect(page.locator("details.quiz-group[data-current] tr[data-week='1']")).to_contain_text("88.89%")
+    expect(page.locator("details.quiz-group[data-current] [data-quiz-phase-passed]")).to_have_text(
+        re.compile(r"^\d+ of \d+ quizzes passed$")
+    )
+
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 6_000, f"the progress page is {height} px tall at 375 px"
+    run_axe(page, "progress page at 375 px, the current phase open")
+    every_violation = Axe().run(page).response["violations"]  # minor and moderate ones too
+    assert not every_violation, [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]]) for v in every_violation
+    ]
+    no_word_split(page, "progress page at 375 px")
+
+    other = page.locator("details.quiz-group:not([data-current])").last
+    first_row = other.locator("tr[data-week]").first
+    expect(first_row).to_be_hidden()
+    other.locator("summary").click()
+    expect(first_row).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollHeight") > height
+    run_axe(page, "progress page at 375 px, two phases open")
+    assert not Axe().run(page).response["violations"]
+    other.locator("summary").click()
+    expect(first_row).to_be_hidden()
+    # By keyboard: the summary takes focus and Enter (then Space) opens and closes it.
+    other.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(first_row).to_be_visible()
+    page.keyboard.press("Space")
+    expect(first_row).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollHeight") == height
+
+    page.set_viewport_size(DESKTOP)
+    run_axe(page, "progress page at 1280 px")

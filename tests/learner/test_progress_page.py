@@ -125,6 +125,35 @@ def test_the_map_has_a_linked_cell_per_curriculum_week_and_a_legend(client, lear
 
 
 @pytest.mark.django_db
+def test_the_quizzes_are_grouped_by_phase_and_only_the_current_phases_group_is_open(client, learner):
+    """52 quiz rows, stacked as cards on a phone, made an 11,000 px page: one group per phase, in order,
+    each quiz in its week's phase, the group of the current week's phase open (also on the page)."""
+    make_quiz(week=1)
+    make_quiz(week=25)
+    enrolment = enrolled(learner, start=MONDAY)
+    today = MONDAY + timedelta(weeks=24, days=2)  # week 25
+    report = report_of(enrolment, today=today)
+    phase_of = dict(Week.objects.values_list("number", "phase__number"))
+    assert [group.number for group in report.quiz_groups] == sorted(
+        {phase_of[line.summary.week_number] for line in report.quizzes}
+    )
+    assert sum(len(group.lines) for group in report.quiz_groups) == len(report.quizzes)
+    for group in report.quiz_groups:
+        assert {phase_of[line.summary.week_number] for line in group.lines} == {group.number}
+    assert [group.number for group in report.quiz_groups if group.is_current] == [phase_of[25]]
+    assert phase_of[25] != phase_of[1]
+
+    with freeze_time(today):
+        client.force_login(learner)
+        page = client.get(reverse("learner:progress")).content.decode()
+    opened = re.findall(
+        r'<details class="phase-group quiz-group" data-quiz-phase="(\d+)" open data-current>', page
+    )
+    assert opened == [str(phase_of[25])]
+    assert page.count('class="phase-group quiz-group"') == len(report.quiz_groups)
+
+
+@pytest.mark.django_db
 def test_behind_the_chart_shows_fewer_weeks_done_than_planned_and_a_later_finish(learner):
     enrolment = enrolled(learner, start=MONDAY)
     complete(enrolment, [1, 2], on=MONDAY + timedelta(days=6))
