@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from freezegun import freeze_time
 
+from accounts.timezones import canonical_timezones, timezone_aliases
 from progress.forms import EnrolmentForm, LearnerSettingsForm
 from progress.models import Enrolment
-from progress.timezones import canonical_timezones, timezone_aliases
 
 SUNDAY = date(2026, 11, 29)
 
