@@ -127,13 +127,14 @@ def _tell_user(deletion: DeletionRequest, *, template: str, key: str, subject: s
         "site_url": settings.SITE_URL,
         "site_name": settings.SITE_NAME,
     }
-    email_enqueue(
-        recipient=user,
-        kind="account_deletion",
-        key=f"deletion-{key}:{deletion.pk}",
-        subject=subject,
-        text=render_to_string(template, context),
-    )
+    with for_person(user):  # the deletion's date in their zone
+        email_enqueue(
+            recipient=user,
+            kind="account_deletion",
+            key=f"deletion-{key}:{deletion.pk}",
+            subject=subject,
+            text=render_to_string(template, context),
+        )
 
 
 def accounts_erase_due(*, now: datetime | None = None) -> int:
