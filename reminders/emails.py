@@ -6,6 +6,7 @@ All links are absolute (settings.SITE_URL): e-mail clients have no page to resol
 """
 
 from collections.abc import Mapping
+from contextlib import nullcontext
 from datetime import datetime
 from typing import Any, cast
 
@@ -16,6 +17,7 @@ from django.template.backends.jinja2 import Jinja2
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from markupsafe import escape
 
 from curriculum.models import Week
@@ -92,6 +94,7 @@ class ReminderComposer:
         self.quizzes = quizzes
         self.objectives = {number: week.objectives for number, week in weeks.items()}
         self.site = settings.SITE_URL
+        self.language = get_language()  # the batch's; a learner's own is switched to only when it differs
         # Jinja2 (reminders/jinja2/): a run renders the frame twice per learner, 100,000 learners a week;
         # Django's template language took a quarter of the run's time for them.
         jinja = engines["jinja2"]
@@ -251,7 +254,9 @@ class ReminderComposer:
         """The learner's reminder as a notice (its key message: the subject) and e-mail under `key`."""
         token = unsubscribe_token_for(enrolment_id=due.enrolment_id)
         unsubscribe_url = self.unsubscribe_url(token)
-        with translation.override(due.language):  # the learner's (the dates are days: no zone to show)
+        # The learner's language (the dates are days: no zone to show). Most learners have the batch's:
+        # switching for each took 4 % of a profiled 100,000-learner run.
+        with nullcontext() if due.language == self.language else translation.override(due.language):
             text, html = self.frames_for(due, token=token)
             subject = subject_for(kind=due.kind, standing=due.standing, weeks=self.weeks)
         link = (
