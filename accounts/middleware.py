@@ -1,16 +1,21 @@
-"""Request wiring for sign-in: the second factor staff and mentors must enrol, and the identity
-providers a sign-in form may be sent on to."""
+"""Request wiring for sign-in: the second factor staff and mentors must enrol, the identity providers
+a sign-in form may be sent on to, and a person's own time zone and language for their requests
+(lms.locale does it for what is rendered for them outside a request: e-mails, PDFs)."""
 
 from collections.abc import Callable
 from typing import Any
 
 from allauth.socialaccount.models import SocialApp
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils import timezone, translation
 
+from accounts.models import User
 from accounts.second_factor import second_factor_missing
 from accounts.social import identity_provider_origins
+from lms.locale import zone_of
 
 # What a user who must enrol a second factor may still open: the set-up itself (allauth.mfa's pages,
 # and the re-authentication they may ask for), logging out, confirming an e-mail address, probes.
@@ -78,3 +83,31 @@ class IdentityProviderMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
         if isinstance(exception, SocialApp.DoesNotExist):
             raise Http404("This sign-in provider is not configured.") from exception
+
+
+class PersonLocaleMiddleware:
+    """Every request of a logged-in person is in their own time zone (`User.time_zone`) and, once they
+    have chosen one, their own language (`User.language`; before that LocaleMiddleware's choice from
+    the browser stands). Anonymous requests keep the site's zone and the browser's language. API
+    callers with a token are authenticated later, by DRF: `accounts.authentication` does the same
+    for them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            person_locale_activate(request, user)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()  # the next request on this thread starts from the site's zone
+
+
+def person_locale_activate(request: HttpRequest, user: User) -> None:
+    """The person's zone and (when chosen) language for the rest of this request."""
+    timezone.activate(zone_of(user.time_zone))
+    if user.language in dict(settings.LANGUAGES):
+        translation.activate(user.language)
+        request.LANGUAGE_CODE = user.language  # type: ignore[attr-defined]

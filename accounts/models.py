@@ -2,15 +2,19 @@ from collections.abc import Sequence
 from typing import Any
 
 from allauth.account.models import EmailAddress as AllauthEmailAddress
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import Group as AuthGroup
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import TokenProxy
 
 from accounts.names import validate_name
+from accounts.timezones import validate_timezone
 
 
 class User(AbstractUser):
@@ -18,8 +22,17 @@ class User(AbstractUser):
 
     MENTOR_GROUP = "Mentors"
 
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
     name = models.CharField(
-        "display name",
+        _("display name"),
         max_length=150,
         blank=True,
         validators=[validate_name],
@@ -28,6 +41,34 @@ class User(AbstractUser):
     # AbstractUser's, with the same rule: the full name stands in for an empty display name.
     first_name = models.CharField("first name", max_length=150, blank=True, validators=[validate_name])
     last_name = models.CharField("last name", max_length=150, blank=True, validators=[validate_name])
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_timezone],
+        help_text=_("Every date and time the site and its e-mails show this person is in this zone."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The site's and e-mails' language; empty: the browser's (Accept-Language)."),
+    )
+    weekly_email_weekday = models.PositiveSmallIntegerField(
+        _("weekly e-mails on"), choices=Weekday.choices, default=Weekday.MONDAY
+    )
+    weekly_email_hour = models.PositiveSmallIntegerField(
+        _("weekly e-mails at (hour)"),
+        default=8,
+        validators=[MinValueValidator(0), MaxValueValidator(23)],
+    )
+    # Stored next send times of the weekly streams (accounts/weekly.py), picked by the quarter-hourly
+    # beat: the learner's reminder and the mentor's digest; `…_ran_at` is when each last ran.
+    reminder_due_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    reminder_ran_at = models.DateTimeField(null=True, blank=True, editable=False)
+    digest_due_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    digest_ran_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:
         return self.display_name

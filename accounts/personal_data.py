@@ -6,6 +6,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.apps import apps
+from django.conf import settings
 from django.db.models import QuerySet
 from rest_framework.authtoken.models import Token
 
@@ -46,6 +47,11 @@ def export(user: User) -> Export:
         "date_joined": iso(user.date_joined),
         "last_login": iso(user.last_login),
         "roles": user.roles,
+        # Their local settings (Preferences): dates shown in this zone, e-mails in this language and
+        # weekly e-mails on this weekday (0 Monday) at this hour, their time.
+        "time_zone": user.time_zone,
+        "language": user.language,
+        "weekly_emails": {"weekday": user.weekly_email_weekday, "hour": user.weekly_email_hour},
         "email_addresses": [
             {"email": address.email, "verified": address.verified, "primary": address.primary}
             for address in EmailAddress.objects.filter(user=user).order_by("pk")
@@ -80,6 +86,9 @@ def erase(user: User, *, identity: Identity) -> list[str]:
         is_staff=False,
         is_superuser=False,
         last_login=None,
+        # An erased account's language and zone are no one's now.
+        language="",
+        time_zone=settings.TIME_ZONE,
     )
     return []
 

@@ -1,7 +1,20 @@
-"""The site's log-in page: allauth's, answering a lock-out as the API does (429 with Retry-After)."""
+"""The site's log-in page (allauth's, answering a lock-out as the API does: 429 with Retry-After), and
+a person's preferences page."""
 
 from allauth.account.views import LoginView as AllauthLoginView
-from django.http import HttpResponse
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from accounts.forms import PreferencesForm
+from accounts.models import User
+from accounts.preferences import user_locale_set
+from lms.forms import posted_data
 
 
 class LoginView(AllauthLoginView):
@@ -14,3 +27,23 @@ class LoginView(AllauthLoginView):
 
 
 login = LoginView.as_view()
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The person's time zone, language and weekly e-mail time (everyone: learners, mentors, staff)."""
+    user = request.user
+    assert isinstance(user, User)
+    form = PreferencesForm(posted_data(request), initial=PreferencesForm.initial_for(user))
+    if request.method == "POST" and form.is_valid():
+        user_locale_set(user=user, **form.cleaned_data)
+        if user.language:
+            translation.activate(user.language)  # the message below, in the language just chosen
+        messages.success(request, gettext("Preferences saved."))
+        response = redirect("account_preferences")
+        if user.language:  # anonymous pages after logging out keep it too
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
+        return response
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "settings_url": reverse("progress:settings")}
+    return render(request, "account/preferences.html", context, status=status)

@@ -21,6 +21,7 @@ from assessments.models import Answer, Question, Quiz, Submission
 from assessments.records import quiz_record_refresh
 from assessments.selectors import can_review
 from assessments.signals import submission_graded_announce
+from lms.locale import for_person
 from notifications.services import notify
 from progress.scope import enrolment_current_for
 from progress.services import activity_touch
@@ -252,31 +253,32 @@ def reviewed_email_enqueue(*, submission: Submission) -> None:
         .order_by("question__order", "question_id")
     )
     path = submission.get_absolute_url()
-    verdict = "passed" if submission.passed else "not passed"
-    percent = grading.percent_text(submission.percent)  # as every page shows it
-    context = {
-        "learner": learner,
-        "submission": submission,
-        "week_number": week_number,
-        "verdict": verdict,
-        "percent": percent,
-        "reviewed": reviewed,
-        "submission_url": settings.SITE_URL + path,
-    }
-    notice = f"Week {week_number} quiz: {percent}%, {verdict}."
-    comments = [answer.feedback for answer in reviewed if answer.feedback]
-    if comments:
-        notice += " Reviewer's comment: " + " / ".join(comments)
-    notify(
-        recipient=learner,
-        kind="quiz_reviewed",
-        key=f"quiz-reviewed:{submission.pk}",
-        text=notice,
-        link=path,
-        subject=f"Your week {week_number} quiz was reviewed: {percent}% ({verdict})",
-        email_text=render_to_string("assessments/email/reviewed.txt", context),
-        email_html=render_to_string("assessments/email/reviewed.html", context),
-    )
+    with for_person(learner):  # their language and zone
+        verdict = "passed" if submission.passed else "not passed"
+        percent = grading.percent_text(submission.percent)  # as every page shows it
+        context = {
+            "learner": learner,
+            "submission": submission,
+            "week_number": week_number,
+            "verdict": verdict,
+            "percent": percent,
+            "reviewed": reviewed,
+            "submission_url": settings.SITE_URL + path,
+        }
+        notice = f"Week {week_number} quiz: {percent}%, {verdict}."
+        comments = [answer.feedback for answer in reviewed if answer.feedback]
+        if comments:
+            notice += " Reviewer's comment: " + " / ".join(comments)
+        notify(
+            recipient=learner,
+            kind="quiz_reviewed",
+            key=f"quiz-reviewed:{submission.pk}",
+            text=notice,
+            link=path,
+            subject=f"Your week {week_number} quiz was reviewed: {percent}% ({verdict})",
+            email_text=render_to_string("assessments/email/reviewed.txt", context),
+            email_html=render_to_string("assessments/email/reviewed.html", context),
+        )
 
 
 def submission_score_update(*, submission: Submission) -> None:

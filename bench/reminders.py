@@ -12,6 +12,8 @@ which it creates and migrates, so it never touches the development or test datab
 COPY (psycopg 3): users, enrolments with start dates spread over a year (active, paused, completed;
 every cadence; several time zones; some at half pace; some idle for weeks) and their completed weeks,
 then their stored standings (progress.standings.standings_rebuild_all), from which reminders select.
+Each round starts with every learner's weekly time come (`User.reminder_due_at`): the run also moves
+each one's on to next week (one UPDATE per batch and distinct next time), so a second run finds nobody.
 
 The timed part is what the beat task, its batches and the outbox do: page through the candidates by
 keyset, and for each page (`reminders.selectors.BATCH_SIZE`) call the batch service in-process
@@ -70,10 +72,12 @@ def seed(count: int) -> None:
             "notifications_email RESTART IDENTITY CASCADE"
         )
     password = "!unusable"
+    zones = [rng.choice(TIMEZONES) for _ in range(count + 1)]  # each learner's, and their schedule's
     copy_rows(
         User,
         (
             {
+                "time_zone": zones[n],
                 "password": password,
                 "username": f"bench{n}",
                 "email": f"bench{n}@example.com",
@@ -97,7 +101,7 @@ def seed(count: int) -> None:
                 "learner_id": n,
                 "start_date": start,
                 "pace": pace,
-                "timezone": rng.choice(TIMEZONES),
+                "timezone": zones[n],
                 "status": status,
                 "paused_on": today - timedelta(days=3) if status == "paused" else None,
                 "reminder_cadence": cadence,
@@ -181,7 +185,7 @@ def timed_run(*, workers: int) -> tuple[float, int, float]:
 
     started = time.perf_counter()
     as_of = timezone.now().isoformat()
-    pages = list(reminder_candidate_id_pages())
+    pages = list(reminder_candidate_id_pages(due_by=datetime.fromisoformat(as_of)))
     if workers == 1:
         sent, sending = _send_pages(pages, as_of)
     else:
@@ -235,6 +239,9 @@ def main() -> None:
         with connection.cursor() as cursor:
             if round_number > 1:  # the week's run again, from an empty outbox
                 cursor.execute("TRUNCATE notifications_email, notifications_notice RESTART IDENTITY")
+            # Every learner's weekly time has come (the beat runs when the first has: here all at once,
+            # the heaviest quarter hour), as an earlier round moved it on to next week.
+            cursor.execute("UPDATE accounts_user SET reminder_due_at = now() - interval '1 minute'")
             # The seed's (or an earlier run's) dirty pages written out before the clock starts, not by
             # the checkpointer during the run: a weekly run does not follow a bulk load of 2.5 M rows.
             cursor.execute("CHECKPOINT")

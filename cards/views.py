@@ -25,7 +25,6 @@ from cards.selectors import (
     day_end_for,
     next_due_card_for,
     review_profile_of,
-    time_zone_of,
 )
 from exercises.selectors import exercise_retry_for
 from lms.forms import add_validation_error
@@ -190,7 +189,6 @@ def card_list(request: HttpRequest) -> HttpResponse:
     seen = [question for question in questions_seen_by(learner_id=learner_id) if question.pk not in carded]
     profile = review_profile_of(learner=request.user)  # type: ignore[arg-type]
     context = {
-        "zone": time_zone_of(learner=request.user),  # type: ignore[arg-type]
         "cards": cards,
         "seen": seen,
         "retention_form": RetentionForm(initial={"desired_retention": profile.desired_retention}),
@@ -230,7 +228,6 @@ def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
         "card": card,
         "reviews": card.reviews.all()[:100],
         "is_own": card.learner_id == request.user.pk,
-        "zone": time_zone_of(learner=card.learner),
     }
     return render(request, "cards/card_detail.html", context)
 

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from credentials.models import Certificate, validate_slug
 from credentials.selectors import CompletedPhase, ProjectItem
@@ -59,7 +61,10 @@ class PortfolioForm(forms.Form):
                 help_text=f"What you built and what you learnt. {COMMENT_HELP}",
             )  # fmt: skip
         self.fields["certificates"].choices = [  # type: ignore[attr-defined]
-            (c.public_id, f"{c.title} ({c.issued_at:%d %b %Y}){' — revoked' if c.is_revoked else ''}")
+            (
+                c.public_id,
+                f"{c.title} ({_issued_on(c)}){' — revoked' if c.is_revoked else ''}",
+            )
             for c in certificates
         ]
         self.fields["phases"].choices = [  # type: ignore[attr-defined]
@@ -82,3 +87,8 @@ class EndorsementForm(forms.Form):
         label="Your endorsement (shown with the project when the learner makes it public)",
         widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, strip=True,
     )  # fmt: skip
+
+
+def _issued_on(certificate: Certificate) -> str:
+    """The day the certificate was issued, in the reader's zone and date format."""
+    return date_format(timezone.localtime(certificate.issued_at).date())

@@ -2,27 +2,19 @@
 verification URL as text, as a link and as a QR code (segno), drawn as vector squares."""
 
 from io import BytesIO
-from pathlib import Path
 
-import reportlab
 import segno
 from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from credentials.models import Certificate
-
-FONTS = Path(reportlab.__file__).parent / "fonts"
-REGULAR, BOLD = "Vera", "VeraBd"  # Bitstream Vera, shipped with reportlab: embedded, Latin-1 and more
-
-
-def _register_fonts() -> None:
-    if REGULAR not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(REGULAR, str(FONTS / "Vera.ttf")))
-        pdfmetrics.registerFont(TTFont(BOLD, str(FONTS / "VeraBd.ttf")))
+from credentials.pdf_text import REGULAR, draw_centred_fitted, fonts_registered
+from lms.locale import for_person
 
 
 def _qr(canvas: Canvas, url: str, *, x: float, y: float, size: float) -> None:
@@ -40,62 +32,68 @@ def _qr(canvas: Canvas, url: str, *, x: float, y: float, size: float) -> None:
 
 
 def certificate_pdf(certificate: Certificate, *, verification_url: str) -> bytes:
-    _register_fonts()
+    """The certificate in its learner's language, its dates in their zone (`for_person`)."""
+    with for_person(certificate.enrolment.learner):
+        return _certificate_pdf(certificate, verification_url=verification_url)
+
+
+def _certificate_pdf(certificate: Certificate, *, verification_url: str) -> bytes:
+    fonts_registered()
     buffer = BytesIO()
     width, height = landscape(A4)
-    canvas = Canvas(buffer, pagesize=(width, height), invariant=True, pageCompression=1)
+    # Not `invariant`: the metadata's creation date is the real one (when this PDF was made).
+    canvas = Canvas(buffer, pagesize=(width, height), pageCompression=1)
     canvas.setTitle(f"{certificate.title} — {certificate.recipient_name}")
     canvas.setAuthor(settings.SITE_NAME)
-    canvas.setSubject(f"Verify at {verification_url}")
+    canvas.setCreator(f"{settings.SITE_NAME} ({settings.SITE_URL})")
+    canvas.setSubject(_("Verify at %(url)s") % {"url": verification_url})
     canvas.setStrokeColor(colors.HexColor("#1f4e79"))
     canvas.setLineWidth(3)
     canvas.rect(24, 24, width - 48, height - 48)
     centre = width / 2
+    line_width = width - 2 * 72  # inside the frame, with a margin
+
+    def centred(text: str, y: float, size: float, *, bold: bool = False) -> None:
+        draw_centred_fitted(canvas, text, centre=centre, y=y, max_width=line_width, size=size, bold=bold)
 
     canvas.setFillColor(colors.HexColor("#1f4e79"))
-    canvas.setFont(BOLD, 16)
-    canvas.drawCentredString(centre, height - 80, settings.SITE_NAME)
+    centred(settings.SITE_NAME, height - 80, 16, bold=True)
     canvas.setFillColor(colors.black)
-    canvas.setFont(REGULAR, 28)
-    canvas.drawCentredString(centre, height - 130, "Certificate of completion")
-    canvas.setFont(REGULAR, 13)
-    canvas.drawCentredString(centre, height - 170, "awarded to")
-    canvas.setFont(BOLD, 26)
-    canvas.drawCentredString(centre, height - 210, certificate.recipient_name)
-    canvas.setFont(REGULAR, 13)
-    canvas.drawCentredString(centre, height - 245, "for completing")
-    canvas.setFont(BOLD, 18)
-    canvas.drawCentredString(centre, height - 275, certificate.title)
-    canvas.setFont(REGULAR, 12)
+    centred(_("Certificate of completion"), height - 130, 28)
+    centred(_("awarded to"), height - 170, 13)
+    centred(certificate.recipient_name, height - 210, 26, bold=True)
+    centred(_("for completing"), height - 245, 13)
+    centred(certificate.title, height - 275, 18, bold=True)
     line = certificate.weeks_label
     if certificate.project_title:
-        line += f" · Project: {certificate.project_title}"
-    canvas.drawCentredString(centre, height - 300, line)
-    canvas.drawCentredString(
-        centre, height - 325,
-        f"Signed off by {certificate.signed_by_name} on {certificate.issued_at:%d %B %Y}",
-    )  # fmt: skip
+        line += " · " + _("Project: %(title)s") % {"title": certificate.project_title}
+    centred(line, height - 300, 12)
+    issued_on = date_format(timezone.localtime(certificate.issued_at).date())
+    signed = _("Signed off by %(mentor)s on %(date)s") % {
+        "mentor": certificate.signed_by_name,
+        "date": issued_on,
+    }
+    centred(signed, height - 325, 12)
 
     if certificate.is_revoked:
-        canvas.setFillColor(colors.HexColor("#b00020"))
-        canvas.setFont(BOLD, 20)
         assert certificate.revoked_at is not None
-        canvas.drawCentredString(centre, height - 365, f"REVOKED on {certificate.revoked_at:%d %B %Y}")
-        canvas.setFont(REGULAR, 11)
-        canvas.drawCentredString(centre, height - 385, f"Reason: {certificate.revocation_reason[:120]}")
+        canvas.setFillColor(colors.HexColor("#b00020"))
+        revoked_on = date_format(timezone.localtime(certificate.revoked_at).date())
+        centred(_("REVOKED on %(date)s") % {"date": revoked_on}, height - 365, 20, bold=True)
+        centred(_("Reason: %(reason)s") % {"reason": certificate.revocation_reason[:120]}, height - 385, 11)
         canvas.setFillColor(colors.black)
 
     qr_size = 110
     _qr(canvas, verification_url, x=width - 48 - qr_size, y=48, size=qr_size)
     canvas.setFont(REGULAR, 10)
-    canvas.drawString(60, 90, "Check this certificate, and whether it is still valid, at:")
+    canvas.drawString(60, 90, _("Check this certificate, and whether it is still valid, at:"))
     canvas.setFont(REGULAR, 9)
     canvas.drawString(60, 74, verification_url)
     text_width = canvas.stringWidth(verification_url, REGULAR, 9)
     canvas.linkURL(verification_url, (60, 70, 60 + text_width, 84), relative=0)
     canvas.linkURL(verification_url, (width - 48 - qr_size, 48, width - 48, 48 + qr_size), relative=0)
     canvas.setFont(REGULAR, 8)
-    canvas.drawString(60, 58, f"Certificate {certificate.public_id}")
+    canvas.drawString(60, 58, _("Certificate %(id)s") % {"id": certificate.public_id})
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

@@ -31,6 +31,7 @@ from credentials.selectors import (
     public_name,
 )
 from curriculum.models import Phase, Week
+from lms.locale import for_person
 from notifications.services import notify
 from progress.models import Enrolment
 from projects.selectors import accepted_project_for, accepted_versions_of, can_review
@@ -164,17 +165,18 @@ def _issued(certificate: Certificate) -> None:
 
     learner = certificate.enrolment.learner
     path = reverse("credentials:certificate", args=[certificate.public_id])
-    context = {"certificate": certificate, "learner": learner, "url": settings.SITE_URL + path}
-    notify(
-        recipient=learner,
-        kind="certificate_issued",
-        key=f"certificate-issued:{certificate.pk}",
-        text=f"Certificate issued: {certificate.title}. Download it, or share its verification page.",
-        link=path,
-        subject=f"Your certificate: {certificate.title}",
-        email_text=render_to_string("credentials/email/issued.txt", context),
-        email_html=render_to_string("credentials/email/issued.html", context),
-    )
+    with for_person(learner):  # their language and zone
+        context = {"certificate": certificate, "learner": learner, "url": settings.SITE_URL + path}
+        notify(
+            recipient=learner,
+            kind="certificate_issued",
+            key=f"certificate-issued:{certificate.pk}",
+            text=f"Certificate issued: {certificate.title}. Download it, or share its verification page.",
+            link=path,
+            subject=f"Your certificate: {certificate.title}",
+            email_text=render_to_string("credentials/email/issued.txt", context),
+            email_html=render_to_string("credentials/email/issued.html", context),
+        )
     render_certificate_pdf.delay_on_commit(certificate.pk)
 
 

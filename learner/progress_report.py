@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from accounts.models import User
 from assessments.models import QuizRecord
@@ -304,7 +305,7 @@ def progress_report(*, enrolment: Enrolment, viewer: User, today: date | None = 
         ident="plan-vs-actual",
         title="Weeks completed: plan against actual",
         description=(
-            f"{done} of {total} weeks completed by {today:%d %b %Y}; the first plan had "
+            f"{done} of {total} weeks completed by {date_format(today)}; the first plan had "
             f"{sum(week.ends_on < today for week in first_plan.weeks)} done by then and "
             f"{who} current plan {sum(week.ends_on < today for week in schedule.weeks)}. "
             f"{len([e for e in events if e.kind == 'replan'])} re-plan(s), {len(pauses)} pause(s)."

@@ -58,6 +58,17 @@ TIME_OF_DAY_FORMATS = frozenset("aABcefgGhHiIOPrsTuUZ")
 """Django's date-format characters that read more than the day: the hour, the time zone, a timestamp."""
 
 
+DAY_FORMAT_NAMES = frozenset({"DATE_FORMAT", "SHORT_DATE_FORMAT", "MONTH_DAY_FORMAT", "YEAR_MONTH_FORMAT"})
+"""The formats of lms/formats/ that show a day (the others show an instant)."""
+
+
+def _is_day_format(arg: str | None) -> bool:
+    """Whether `arg` (None: DATE_FORMAT) shows only the day."""
+    if arg is None or arg in DAY_FORMAT_NAMES:
+        return True
+    return not arg.endswith("_FORMAT") and not TIME_OF_DAY_FORMATS.intersection(arg)
+
+
 LANGUAGE = "_language"
 """The context variable in which the `jinja` tag hands templates the active language, asked once per
 page: `get_language()` costs ~10 µs, and a page formats up to 104 dates."""
@@ -69,7 +80,7 @@ def date(value: Any, arg: str | None = None, *, language: str | None = None) -> 
     if type(value) is datetime.date:  # no time zone: the text depends on the day, format and language only
         return _date_text(value, arg, language or get_language())
     local = template_localtime(value)
-    if isinstance(local, datetime.datetime) and arg and not TIME_OF_DAY_FORMATS.intersection(arg):
+    if isinstance(local, datetime.datetime) and _is_day_format(arg):
         # "j M Y" of a datetime is the text of its local day: the mentor table's 25 "last activity"
         # datetimes took ~0.1 ms each through Django's filter, a tenth of the page.
         return _date_text(local.date(), arg, language or get_language())

@@ -98,9 +98,13 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's language (Accept-Language, or the language cookie) before the user is known …
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # … then the person's own language and time zone, for the whole request.
+    "accounts.middleware.PersonLocaleMiddleware",
     # Records the logged-in user as the actor of audited changes (schedules, mentors, grades).
     "auditlog.middleware.AuditlogMiddleware",
     # Cache-Control: private, no-store for logged-in users and API callers; API responses vary by token;
@@ -210,11 +214,8 @@ AUTHENTICATION_BACKENDS = [
     "accounts.backends.AllauthBackendWithMentorFlag",
 ]
 
-# --- Internationalisation ---------------------------------------------------------------------
-LANGUAGE_CODE = "en-gb"
-TIME_ZONE = env.str("TIME_ZONE", default="UTC")
-USE_I18N = True
-USE_TZ = True
+# --- Internationalisation: languages, formats, time zones (lms/settings_i18n.py) -------------
+from lms.settings_i18n import *  # noqa: E402, F403  (LANGUAGE_CODE, LANGUAGES, TIME_ZONE, USE_TZ …)
 
 # --- Static files -----------------------------------------------------------------------------
 STATIC_URL = "static/"

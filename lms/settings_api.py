@@ -14,7 +14,8 @@ def rest_framework(*, trusted_proxy_count: int) -> dict[str, Any]:
         # Token first: its `WWW-Authenticate: Token` header makes a missing or revoked token a 401 (DRF
         # answers 403 when the first class has no such header, as session authentication has none).
         "DEFAULT_AUTHENTICATION_CLASSES": [
-            "lms.audit.AuditedTokenAuthentication",  # TokenAuthentication, naming the audit trail's actor
+            # TokenAuthentication: the audit trail's actor, the person's zone and language.
+            "accounts.authentication.PersonTokenAuthentication",
             "rest_framework.authentication.SessionAuthentication",
         ],
         "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

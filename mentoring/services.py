@@ -8,17 +8,20 @@ as the learner's preference for the kind says.
 
 import logging
 from collections.abc import Iterable, Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.preferences import Stream, weekly_stream_ran
 from credentials.services import certificates_issue_for_sign_off
 from curriculum.models import Phase, Week
+from lms.locale import for_person, zone_of
 from mentoring.flags import STORED_FLAGS, enrolments_with_quiz_flags_changed, mentee_flags_computed
 from mentoring.models import MenteeFlags, PhaseReview, WeekFeedback
 from mentoring.selectors import phases_ready_for_review, reply_refusal
@@ -101,17 +104,18 @@ def feedback_email_enqueue(*, feedback: WeekFeedback) -> None:
     """The learner's e-mail (and dashboard notice) about a mentor's feedback, once per feedback."""
     learner = feedback.enrolment.learner
     path = reverse("learner:week", args=[feedback.week.number])
-    context = {"feedback": feedback, "learner": learner, "week_url": settings.SITE_URL + path}
-    notify(
-        recipient=learner,
-        kind="week_feedback",
-        key=f"feedback:{feedback.pk}",
-        text=feedback.body,
-        link=path,
-        subject=f"Feedback from your mentor on week {feedback.week.number}",
-        email_text=render_to_string("mentoring/email/feedback.txt", context),
-        email_html=render_to_string("mentoring/email/feedback.html", context),
-    )
+    with for_person(learner):
+        context = {"feedback": feedback, "learner": learner, "week_url": settings.SITE_URL + path}
+        notify(
+            recipient=learner,
+            kind="week_feedback",
+            key=f"feedback:{feedback.pk}",
+            text=feedback.body,
+            link=path,
+            subject=f"Feedback from your mentor on week {feedback.week.number}",
+            email_text=render_to_string("mentoring/email/feedback.txt", context),
+            email_html=render_to_string("mentoring/email/feedback.html", context),
+        )
 
 
 REPLY_MAX = 2000
@@ -194,30 +198,31 @@ def phase_review_email_enqueue(*, review: PhaseReview) -> None:
     phase = review.phase
     signed_off = review.decision == PhaseReview.Decision.SIGNED_OFF
     path = reverse("learner:dashboard")
-    context = {
-        "review": review,
-        "learner": learner,
-        "signed_off": signed_off,
-        "dashboard_url": settings.SITE_URL + path,
-    }
-    if signed_off:
-        subject = f"Phase {phase.number} signed off: {phase.title}"
-        notice = f"{review.reviewer or 'Your mentor'} signed off phase {phase.number}: {phase.title}."
-    else:
-        subject = f"Phase {phase.number} returned: what to do before it is signed off"
-        notice = f"Phase {phase.number} ({phase.title}) was returned."
-    if review.comments.strip():
-        notice += f" Comment: {review.comments.strip()}"
-    notify(
-        recipient=learner,
-        kind="phase_signed_off" if signed_off else "phase_returned",
-        key=f"phase-review:{review.pk}",
-        text=notice,
-        link=path,
-        subject=subject,
-        email_text=render_to_string("mentoring/email/phase_review.txt", context),
-        email_html=render_to_string("mentoring/email/phase_review.html", context),
-    )
+    with for_person(learner):  # their language and zone
+        context = {
+            "review": review,
+            "learner": learner,
+            "signed_off": signed_off,
+            "dashboard_url": settings.SITE_URL + path,
+        }
+        if signed_off:
+            subject = f"Phase {phase.number} signed off: {phase.title}"
+            notice = f"{review.reviewer or 'Your mentor'} signed off phase {phase.number}: {phase.title}."
+        else:
+            subject = f"Phase {phase.number} returned: what to do before it is signed off"
+            notice = f"Phase {phase.number} ({phase.title}) was returned."
+        if review.comments.strip():
+            notice += f" Comment: {review.comments.strip()}"
+        notify(
+            recipient=learner,
+            kind="phase_signed_off" if signed_off else "phase_returned",
+            key=f"phase-review:{review.pk}",
+            text=notice,
+            link=path,
+            subject=subject,
+            email_text=render_to_string("mentoring/email/phase_review.txt", context),
+            email_html=render_to_string("mentoring/email/phase_review.html", context),
+        )
 
 
 def mentees_assign(*, mentor: User | None, enrolment_ids: Iterable[int]) -> int:
@@ -265,21 +270,38 @@ def mentor_digest_send(*, mentor_id: int, today: date) -> bool:
         "site_url": settings.SITE_URL,
         "dashboard_url": settings.SITE_URL + reverse("mentoring:dashboard"),
     }
-    email_enqueue(
-        recipient=mentor,
-        kind="mentor_digest",
-        key=key,
-        subject=f"Your mentees this week: {len(rows)} need attention" if rows else "Your mentees this week",
-        text=render_to_string("mentoring/email/digest.txt", context),
-        html=render_to_string("mentoring/email/digest.html", context),
-    )
+    with for_person(mentor):  # in the mentor's language, their zone's dates
+        email_enqueue(
+            recipient=mentor,
+            kind="mentor_digest",
+            key=key,
+            subject=f"Your mentees this week: {len(rows)} need attention"
+            if rows
+            else "Your mentees this week",
+            text=render_to_string("mentoring/email/digest.txt", context),
+            html=render_to_string("mentoring/email/digest.html", context),
+        )
     return True
 
 
-def mentor_ids_with_mentees() -> list[int]:
-    return list(
-        Enrolment.objects.filter(mentor__isnull=False, status=Enrolment.Status.ACTIVE)
-        .values_list("mentor_id", flat=True)
-        .distinct()
-        .order_by("mentor_id")
-    )
+def mentor_digest_send_due(*, mentor_id: int, as_of: datetime) -> bool:
+    """The beat's digest: the mentor's week is the one of their own date at `as_of` (their zone); once it
+    is in the outbox, their next digest time moves on a week (accounts.preferences.weekly_stream_ran)."""
+    mentor = User.objects.filter(pk=mentor_id).only("time_zone").first()
+    if mentor is None:
+        return False
+    sent = mentor_digest_send(mentor_id=mentor_id, today=as_of.astimezone(zone_of(mentor.time_zone)).date())
+    weekly_stream_ran(stream=Stream.DIGEST, user_ids=[mentor_id], ran_at=as_of)
+    return sent
+
+
+def mentor_ids_with_mentees_query(*, due_by: datetime | None = None) -> QuerySet[Enrolment, int]:
+    """The ids of mentors with active mentees (with `due_by`: whose digest time has come by then)."""
+    mentored = Enrolment.objects.filter(mentor__isnull=False, status=Enrolment.Status.ACTIVE)
+    if due_by is not None:
+        mentored = mentored.filter(Stream.DIGEST.due_by(due_by, "mentor__"))
+    return mentored.values_list("mentor_id", flat=True).distinct()
+
+
+def mentor_ids_with_mentees(*, due_by: datetime | None = None) -> list[int]:
+    return list(mentor_ids_with_mentees_query(due_by=due_by).order_by("mentor_id"))

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from lms.locale import for_person
 from notifications.models import Delivery, Notice
 from notifications.services import email_enqueue
 
@@ -37,22 +38,23 @@ def notice_digest_send(*, recipient_id: int, now: datetime | None = None) -> boo
         if not notices:
             return False
         recipient = notices[0].recipient
-        site = settings.SITE_URL
-        context = {
-            "recipient": recipient,
-            "notices": notices,
-            "site": site,
-            "notices_url": site + reverse("notifications:list"),
-            "preferences_url": site + reverse("notifications:preferences"),
-        }
-        count = len(notices)
-        email_enqueue(
-            recipient=recipient,
-            kind="notice_digest",
-            key=f"notice-digest:{recipient_id}:{notices[-1].pk}",
-            subject=f"Your week: {count} notice{'' if count == 1 else 's'}",
-            text=render_to_string("notifications/email/digest.txt", context),
-            html=render_to_string("notifications/email/digest.html", context),
-        )
+        with for_person(recipient):  # their language and zone
+            site = settings.SITE_URL
+            context = {
+                "recipient": recipient,
+                "notices": notices,
+                "site": site,
+                "notices_url": site + reverse("notifications:list"),
+                "preferences_url": site + reverse("notifications:preferences"),
+            }
+            count = len(notices)
+            email_enqueue(
+                recipient=recipient,
+                kind="notice_digest",
+                key=f"notice-digest:{recipient_id}:{notices[-1].pk}",
+                subject=f"Your week: {count} notice{'' if count == 1 else 's'}",
+                text=render_to_string("notifications/email/digest.txt", context),
+                html=render_to_string("notifications/email/digest.html", context),
+            )
         Notice.objects.filter(pk__in=[notice.pk for notice in notices]).update(digested_at=now)
     return True

@@ -10,7 +10,7 @@ What is erased and what is kept: privacy/README.md.
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from auditlog.context import disable_auditlog
 from django.conf import settings
@@ -21,10 +21,12 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import User
 from accounts.personal_data import identity_of
 from accounts.services import LoginLocked, password_check
+from lms.locale import for_person
 from notifications.services import email_enqueue, notify
 from privacy.archive import SOURCES
 from privacy.models import DataExport, DeletionRequest
@@ -125,13 +127,14 @@ def _tell_user(deletion: DeletionRequest, *, template: str, key: str, subject: s
         "site_url": settings.SITE_URL,
         "site_name": settings.SITE_NAME,
     }
-    email_enqueue(
-        recipient=user,
-        kind="account_deletion",
-        key=f"deletion-{key}:{deletion.pk}",
-        subject=subject,
-        text=render_to_string(template, context),
-    )
+    with for_person(user):  # the deletion's date in their zone
+        email_enqueue(
+            recipient=user,
+            kind="account_deletion",
+            key=f"deletion-{key}:{deletion.pk}",
+            subject=subject,
+            text=render_to_string(template, context),
+        )
 
 
 def accounts_erase_due(*, now: datetime | None = None) -> int:
@@ -180,24 +183,25 @@ def account_erase(*, request_id: int, now: datetime | None = None) -> bool:
     return True
 
 
-def _mentors_of(user: User) -> list[tuple[User, str]]:
+def _mentors_of(user: User) -> list[tuple[User, date]]:
     """Each mentor of the user's enrolments (current or past), with the date the first one started."""
-    seen: dict[int, tuple[User, str]] = {}
+    seen: dict[int, tuple[User, date]] = {}
     for enrolment in Enrolment.objects.filter(learner=user, mentor__isnull=False).select_related("mentor"):
         assert enrolment.mentor is not None
-        seen.setdefault(enrolment.mentor.pk, (enrolment.mentor, f"{enrolment.start_date:%d %B %Y}"))
+        seen.setdefault(enrolment.mentor.pk, (enrolment.mentor, enrolment.start_date))
     return list(seen.values())
 
 
-def _tell_mentors(deletion: DeletionRequest, mentors: Iterable[tuple[User, str]]) -> None:
+def _tell_mentors(deletion: DeletionRequest, mentors: Iterable[tuple[User, date]]) -> None:
     """The learner's mentors are told, without a name: only when the learner started."""
     for mentor, started in mentors:
         if not mentor.is_active:
             continue
-        text = (
-            f"A learner you mentored (enrolled from {started}) has deleted their account: their work, "
-            "notes and your feedback to them have been erased."
-        )
+        with for_person(mentor):  # the date as the mentor reads dates
+            text = (
+                f"A learner you mentored (enrolled from {date_format(started)}) has deleted their account: "
+                "their work, notes and your feedback to them have been erased."
+            )
         notify(
             recipient=mentor,
             kind="learner_deleted",

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from lms.locale import for_person
 from notifications.services import email_enqueue
 from privacy.archive import archive_write
 from privacy.models import DataExport
@@ -141,13 +142,14 @@ def _ready_email(export: DataExport, *, token: str) -> None:
         "hours": settings.DATA_EXPORT_LINK_HOURS,
         "site_name": settings.SITE_NAME,
     }
-    email_enqueue(
-        recipient=export.user,
-        kind="data_export_ready",
-        key=f"data-export:{export.pk}",
-        subject="Your data is ready to download",
-        text=render_to_string("privacy/email/export_ready.txt", context),
-    )
+    with for_person(export.user):  # the link's expiry in their zone
+        email_enqueue(
+            recipient=export.user,
+            kind="data_export_ready",
+            key=f"data-export:{export.pk}",
+            subject="Your data is ready to download",
+            text=render_to_string("privacy/email/export_ready.txt", context),
+        )
 
 
 def data_export_requeue(*, export_id: int) -> None:

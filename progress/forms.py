@@ -1,4 +1,3 @@
-import json
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -6,11 +5,11 @@ from django import forms
 from django.conf import settings
 from django.forms.renderers import Jinja2 as Jinja2FormRenderer
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import display_name_field
+from accounts.forms import TimezoneField, display_name_field
 from lms.forms import DateInput
 from progress.models import Enrolment, ScheduleChange, WeekProgress
-from progress.timezones import canonical_timezone, timezone_aliases, timezone_choices
 
 PACE_CHOICES = [
     (Decimal("1"), "Standard: one curriculum week per week"),
@@ -19,27 +18,6 @@ PACE_CHOICES = [
     (Decimal("1.5"), "Faster: three curriculum weeks every two weeks"),
     (Decimal("2"), "Double pace: two curriculum weeks per week"),
 ]
-
-
-class TimezoneField(forms.ChoiceField):
-    """The canonical IANA zones grouped by region. A deprecated alias (an older enrolment's, or posted)
-    stands for its canonical zone."""
-
-    def __init__(self, **kwargs: object) -> None:
-        kwargs.setdefault("help_text", "Your weeks start at midnight here.")
-        kwargs.setdefault("label", "Time zone")
-        super().__init__(choices=timezone_choices, **kwargs)  # type: ignore[arg-type]
-
-    def prepare_value(self, value: object) -> object:
-        return canonical_timezone(value) if isinstance(value, str) else value
-
-    def to_python(self, value: object) -> str:
-        return canonical_timezone(super().to_python(value))
-
-    def preselect_browser_zone(self) -> None:
-        """Let static/js/timezone.js choose the browser's zone (aliases it may report included)."""
-        self.widget.attrs["data-browser-zone"] = "true"
-        self.widget.attrs["data-aliases"] = json.dumps(timezone_aliases(), separators=(",", ":"))
 
 
 def next_monday(today: date | None = None) -> date:
@@ -53,7 +31,7 @@ class EnrolmentForm(forms.Form):
         help_text="Week 1 starts on this day (a Monday by default).",
     )
     pace = forms.TypedChoiceField(choices=PACE_CHOICES, coerce=Decimal, initial=Decimal("1"))
-    timezone = TimezoneField()
+    timezone = TimezoneField(help_text=_("Your weeks start at midnight here."))
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -97,7 +75,7 @@ class WeekProgressForm(forms.Form):
 
 class LearnerSettingsForm(forms.Form):
     name = display_name_field()
-    timezone = TimezoneField()
+    timezone = TimezoneField(help_text=_("Your weeks start at midnight here."))
     reminder_cadence = forms.ChoiceField(
         choices=Enrolment.ReminderCadence.choices,
         label="Which reminders you get",

@@ -11,9 +11,11 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import User
 from curriculum.models import Week
+from lms.locale import for_person
 from notifications.services import notify
 from progress.lifecycle import ENROLMENT
 from progress.models import Enrolment, ScheduleChange, WeekProgress, new_calendar_token
@@ -339,19 +341,21 @@ def left_notice(*, enrolment: Enrolment) -> None:
     """Tell the mentor that a learner of theirs left (once per enrolment): their table drops the learner."""
     learner, mentor = enrolment.learner, enrolment.mentor
     assert mentor is not None
-    text = render_to_string(
-        "progress/email/left.txt",
-        {"learner": learner, "mentor": mentor, "enrolment": enrolment, "site_url": settings.SITE_URL},
-    )
-    notify(
-        recipient=mentor,
-        kind="learner_left",
-        key=f"left:{enrolment.pk}",
-        subject=f"{learner.display_name} left the curriculum",
-        email_text=text,
-        text=f"{learner.display_name} left the curriculum on {enrolment.ended_on:%d %b %Y}.",
-        link=reverse("mentoring:dashboard"),
-    )
+    left_on = enrolment.ended_on or timezone.localdate()
+    with for_person(mentor):  # their language
+        text = render_to_string(
+            "progress/email/left.txt",
+            {"learner": learner, "mentor": mentor, "enrolment": enrolment, "site_url": settings.SITE_URL},
+        )
+        notify(
+            recipient=mentor,
+            kind="learner_left",
+            key=f"left:{enrolment.pk}",
+            subject=f"{learner.display_name} left the curriculum",
+            email_text=text,
+            text=f"{learner.display_name} left the curriculum on {date_format(left_on)}.",
+            link=reverse("mentoring:dashboard"),
+        )
 
 
 def enrolment_save_by_staff(*, enrolment: Enrolment, changed_by: User) -> Enrolment:

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import dateformat
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -62,11 +62,11 @@ def _enrolled_message(schedule: Schedule) -> str:
     date in the past)."""
     current, start = schedule.current_week, schedule.week(1).starts_on
     if current is None:
-        return f"You are enrolled. Week 1 starts on {dateformat.format(start, 'l j F Y')}."
+        return f"You are enrolled. Week 1 starts on {date_format(start)}."
     if current == 1:
         return "You are enrolled. Here is your first week."
     return (
-        f"You are enrolled from {dateformat.format(start, 'j F Y')}, so this is week {current}. "
+        f"You are enrolled from {date_format(start)}, so this is week {current}. "
         "Mark the weeks you have already done, or re-plan to start from week 1 now."
     )
 
@@ -116,7 +116,7 @@ def replan(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
         messages.success(
             request,
             f"Re-planned: week {change.first_week_with_slot} starts on "
-            f"{dateformat.format(change.starts_on, 'l j F')}. Changed your mind? Undo it on your dashboard.",
+            f"{date_format(change.starts_on)}. Changed your mind? Undo it on your dashboard.",
         )
         return redirect("learner:dashboard")
     try:
@@ -225,7 +225,7 @@ def pace_change(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
             messages.success(
                 request,
                 f"Your pace is now {change.pace:g} curriculum weeks a week from week {change.from_week}: "
-                f"you finish on {dateformat.format(finish, 'l j F Y')}.",
+                f"you finish on {date_format(finish)}.",
             )
             return redirect("progress:settings")
     return _settings_page(request, enrolment, pace_form=form, status=400)

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from lms.locale import for_person
 from notifications.notices import notices_settle
 from notifications.services import notify
 from progress.models import Enrolment
@@ -119,17 +120,18 @@ def version_submitted_notice(*, version: Version) -> None:
         return
     path = reverse("projects:version", args=[version.pk])
     learner = version.enrolment.learner
-    context = {"version": version, "learner": learner, "mentor": mentor, "url": settings.SITE_URL + path}
-    week = version.project.week.number
-    notify(
-        recipient=mentor,
-        kind="project_submitted",
-        key=f"project-submitted:{version.pk}",
-        subject=f"{learner} submitted version {version.number} of the week {week} project",
-        email_text=render_to_string("projects/email/submitted.txt", context),
-        text=f"{learner} submitted version {version.number} of “{version.project.title}”.",
-        link=path,
-    )
+    with for_person(mentor):  # their language and zone
+        context = {"version": version, "learner": learner, "mentor": mentor, "url": settings.SITE_URL + path}
+        week = version.project.week.number
+        notify(
+            recipient=mentor,
+            kind="project_submitted",
+            key=f"project-submitted:{version.pk}",
+            subject=f"{learner} submitted version {version.number} of the week {week} project",
+            email_text=render_to_string("projects/email/submitted.txt", context),
+            text=f"{learner} submitted version {version.number} of “{version.project.title}”.",
+            link=path,
+        )
 
 
 def attachment_add(*, learner: User, version_id: int, upload: UploadedFile) -> Attachment:
@@ -295,20 +297,21 @@ def review_notice(*, review: Review) -> None:
     learner = version.enrolment.learner
     path = reverse("projects:version", args=[version.pk])
     accepted = review.decision == Review.Decision.ACCEPTED
-    context = {"review": review, "version": version, "learner": learner, "accepted": accepted,
-               "url": settings.SITE_URL + path}  # fmt: skip
-    title = version.project.title
-    subject = (
-        f"Your project “{title}” is accepted"
-        if accepted
-        else f"Changes requested on version {version.number} of “{title}”"
-    )
-    notify(
-        recipient=learner,
-        kind="project_reviewed",
-        key=f"project-reviewed:{review.pk}",
-        subject=subject,
-        email_text=render_to_string("projects/email/reviewed.txt", context),
-        text=f"{subject}. {review.comment}",
-        link=path,
-    )
+    with for_person(learner):  # their language and zone
+        context = {"review": review, "version": version, "learner": learner, "accepted": accepted,
+                   "url": settings.SITE_URL + path}  # fmt: skip
+        title = version.project.title
+        subject = (
+            f"Your project “{title}” is accepted"
+            if accepted
+            else f"Changes requested on version {version.number} of “{title}”"
+        )
+        notify(
+            recipient=learner,
+            kind="project_reviewed",
+            key=f"project-reviewed:{review.pk}",
+            subject=subject,
+            email_text=render_to_string("projects/email/reviewed.txt", context),
+            text=f"{subject}. {review.comment}",
+            link=path,
+        )

@@ -6,6 +6,7 @@ All links are absolute (settings.SITE_URL): e-mail clients have no page to resol
 """
 
 from collections.abc import Mapping
+from contextlib import nullcontext
 from datetime import datetime
 from typing import Any, cast
 
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.template import engines
 from django.template.backends.jinja2 import Jinja2
 from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from markupsafe import escape
@@ -92,7 +94,7 @@ class ReminderComposer:
         self.quizzes = quizzes
         self.objectives = {number: week.objectives for number, week in weeks.items()}
         self.site = settings.SITE_URL
-        self.language = get_language()
+        self.language = get_language()  # the batch's; a learner's own is switched to only when it differs
         # Jinja2 (reminders/jinja2/): a run renders the frame twice per learner, 100,000 learners a week;
         # Django's template language took a quarter of the run's time for them.
         jinja = engines["jinja2"]
@@ -143,7 +145,12 @@ class ReminderComposer:
         context: dict[str, Any] = {"dashboard_url": self.dashboard_url}
         if due.kind == rules.WEEKLY:
             quiz = self.quiz_for(due)
-            key: tuple[object, ...] = (due.kind, due.week, tuple(quiz.values()) if quiz else None)
+            key: tuple[object, ...] = (
+                due.language,
+                due.kind,
+                due.week,
+                tuple(quiz.values()) if quiz else None,
+            )
             context |= {
                 "number": due.week,
                 "week": self.weeks.get(due.week),
@@ -153,7 +160,7 @@ class ReminderComposer:
             }
         elif due.kind == rules.BEHIND:
             overdue = list(standing.overdue_weeks)
-            key = (due.kind, tuple(overdue[:5]), len(overdue), first_open)
+            key = (due.language, due.kind, tuple(overdue[:5]), len(overdue), first_open)
             context |= {
                 "weeks_behind": len(overdue),
                 "first_overdue": self.weeks.get(overdue[0]),
@@ -164,7 +171,7 @@ class ReminderComposer:
             }
         else:
             completed = standing.weeks_completed
-            key = (due.kind, first_open, completed)
+            key = (due.language, due.kind, first_open, completed)
             context |= {
                 "first_open": self.weeks.get(first_open) if first_open else None,
                 "first_open_number": first_open,
@@ -225,7 +232,7 @@ class ReminderComposer:
             "settings_url": self.settings_url,
             "cards_due": self.cards_due.get(due.learner_id, 0),
             "review_url": self.review_url,
-            LANGUAGE: self.language,  # the `date` filter's language, asked once a batch (lms.jinja2)
+            LANGUAGE: due.language,  # the `date` filter's language (lms.jinja2): the learner's
         }
 
     def frames_rendered(self, due: DueReminder, *, token: str) -> tuple[str, str]:
@@ -247,8 +254,11 @@ class ReminderComposer:
         """The learner's reminder as a notice (its key message: the subject) and e-mail under `key`."""
         token = unsubscribe_token_for(enrolment_id=due.enrolment_id)
         unsubscribe_url = self.unsubscribe_url(token)
-        text, html = self.frames_for(due, token=token)
-        subject = subject_for(kind=due.kind, standing=due.standing, weeks=self.weeks)
+        # The learner's language (the dates are days: no zone to show). Most learners have the batch's:
+        # switching for each took 4 % of a profiled 100,000-learner run.
+        with nullcontext() if due.language == self.language else translation.override(due.language):
+            text, html = self.frames_for(due, token=token)
+            subject = subject_for(kind=due.kind, standing=due.standing, weeks=self.weeks)
         link = (
             self.week_paths.get(due.week, self.dashboard_path)
             if due.kind == rules.WEEKLY

@@ -11,9 +11,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from accounts.models import greeting_name_of
+from accounts.preferences import Stream
 from assessments.summaries import QuizSummary, quiz_summaries_for_learners
 from curriculum.models import Week
 from lms.expressions import Instant
@@ -29,21 +32,26 @@ inserts' commit): 1,000 rather than 500 took 4–6 % off a 100,000-learner run. 
 by the batch, well within the stale-claim time (`EMAIL_OUTBOX_STALE_CLAIM_SECONDS`)."""
 
 
-def reminder_candidates() -> QuerySet[Enrolment]:
+def reminder_candidates(*, due_by: datetime | None = None) -> QuerySet[Enrolment]:
     """Enrolments that may get a reminder: active, reminders on, a learner we can write to, and a
-    stored standing in a state that is reminded (`rules.REMINDED_STATES`): one indexed query.
+    stored standing in a state that is reminded (`rules.REMINDED_STATES`): one indexed query. With
+    `due_by`, only those whose learner's weekly time (`User.reminder_due_at`: their weekday and hour in
+    their zone, accounts/weekly.py) has come by then.
 
     Whether they are due (and what) is `rules.reminder_kind_for`, applied by `reminders_due`.
     """
-    return (
+    candidates = (
         Enrolment.objects.filter(status=Enrolment.Status.ACTIVE, learner__is_active=True)
         .filter(standing__state__in=rules.REMINDED_STATES)
         .exclude(reminder_cadence=Enrolment.ReminderCadence.OFF)
         .exclude(learner__email="")
     )
+    return candidates if due_by is None else candidates.filter(Stream.REMINDER.due_by(due_by, "learner__"))
 
 
-def reminder_candidate_id_pages(*, batch_size: int = BATCH_SIZE) -> Iterator[list[int]]:
+def reminder_candidate_id_pages(
+    *, due_by: datetime | None = None, batch_size: int = BATCH_SIZE
+) -> Iterator[list[int]]:
     """Candidate ids in pages of `batch_size`, by keyset on id: each page is one indexed range query.
 
     The range is stated on the standing's key too: PostgreSQL does not carry `id > n` across the join,
@@ -52,7 +60,7 @@ def reminder_candidate_id_pages(*, batch_size: int = BATCH_SIZE) -> Iterator[lis
     after_id = 0
     while True:
         ids = list(
-            reminder_candidates()
+            reminder_candidates(due_by=due_by or timezone.now())
             .filter(id__gt=after_id, standing__pk__gt=after_id)
             .order_by("id")
             .values_list("id", flat=True)[:batch_size]
@@ -94,6 +102,8 @@ class DueReminder:
     email: str
     greeting_name: str
     """How the e-mail greets the learner (`User.greeting_name`'s rule)."""
+    language: str
+    """The e-mail's language: the learner's choice, else the site's."""
     cadence: str
     timezone: str
     kind: str
@@ -138,6 +148,7 @@ COMPOSING_FIELDS = (
     *SCHEDULE_FIELDS,  # a standing out of date is computed again
     *("reminder_cadence", "learner_id"),
     *("learner__email", "learner__name", "learner__first_name", "learner__last_name"),  # the greeting
+    "learner__language",  # the e-mail's language
     *(f"standing__{name}" for name in ComposedStanding._fields),
 )
 """What composing reads of the enrolments due (and only of those), as plain values: model instances
@@ -166,7 +177,11 @@ def reminders_due(
     kinds: dict[int, str] = {}
     known: dict[int, str] = {}  # the keys the stored standing names
     stored_holds: set[int] = set()  # those whose stored standing is still theirs at `as_of`
-    chosen = reminder_candidates().filter(AnyOf(F("id"), list(enrolment_ids))).values_list(*CHOOSING_FIELDS)
+    chosen = (
+        reminder_candidates(due_by=as_of)
+        .filter(AnyOf(F("id"), list(enrolment_ids)))
+        .values_list(*CHOOSING_FIELDS)
+    )
     for pk, cadence, last_active_at, state, planned, current, behind, refresh_due_at in chosen:
         kind = rules.reminder_kind_for(
             standing=StoredFacts(state, planned, current, behind),
@@ -187,7 +202,7 @@ def reminders_due(
     if not kinds:
         return []
     rows = (
-        reminder_candidates()
+        reminder_candidates(due_by=as_of)
         .filter(AnyOf(F("id"), sorted(kinds)))
         .order_by("id")
         .values_list(*COMPOSING_FIELDS)
@@ -197,8 +212,10 @@ def reminders_due(
     stale: list[Enrolment] = []
     for row in rows:
         pk, zone = row[0], row[SCHEDULE_FIELDS.index("timezone")]
-        cadence, learner_id, email, name, first_name, last_name = row[schedule_width : schedule_width + 6]
-        stored = row[schedule_width + 6 :]
+        cadence, learner_id, email, name, first_name, last_name, language = row[
+            schedule_width : schedule_width + 7
+        ]
+        stored = row[schedule_width + 7 :]
         if pk not in stored_holds:
             stale.append(Enrolment(**dict(zip(SCHEDULE_FIELDS, row[:schedule_width], strict=True))))
         due.append(
@@ -207,6 +224,7 @@ def reminders_due(
                 learner_id=learner_id,
                 email=email,
                 greeting_name=greeting_name_of(name=name, first_name=first_name, last_name=last_name),
+                language=language or settings.LANGUAGE_CODE,
                 cadence=cadence,
                 timezone=zone,
                 kind=kinds[pk],

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from accounts.preferences import Stream, weekly_stream_ran
 from cards.selectors import day_end_of, due_counts_for
 from lms.collector import fewer_collections
 from notifications.selectors import notified_keys_existing
@@ -19,7 +20,7 @@ from notifications.services import notify_many
 from progress.models import Enrolment
 from progress.services import enrolment_update_settings
 from reminders.emails import ReminderComposer
-from reminders.selectors import curriculum_weeks, quiz_summaries_for_batch, reminders_due
+from reminders.selectors import DueReminder, curriculum_weeks, quiz_summaries_for_batch, reminders_due
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,8 @@ class BatchResult:
 
 @fewer_collections()  # a batch allocates ~10^5 short-lived containers: lms/collector.py
 def reminder_batch_enqueue(*, enrolment_ids: Sequence[int], as_of: datetime | None = None) -> BatchResult:
-    """Put the reminders due at `as_of` to these enrolments in the outbox, each once.
+    """Put the reminders due at `as_of` to these enrolments in the outbox, each once, and move their
+    learners' next reminder time to next week's slot (accounts.preferences.weekly_stream_ran).
 
     Those already notified (an earlier run) are neither loaded nor composed again: one indexed query
     on the keys tells which (`reminders_due`), a second one catches a key a stale standing could not
@@ -49,6 +51,20 @@ def reminder_batch_enqueue(*, enrolment_ids: Sequence[int], as_of: datetime | No
         return sent
 
     due = reminders_due(enrolment_ids=enrolment_ids, as_of=as_of, skip_keys=already_sent)
+    result = _compose_and_enqueue(due, checked=checked, sent=sent, as_of=as_of)
+    # Last, once the reminders are in the outbox: a batch that died before this is run again by the next
+    # beat (its learners are still due) and finds its e-mails there. One UPDATE per distinct next time.
+    weekly_stream_ran(
+        stream=Stream.REMINDER,
+        user_ids=Enrolment.objects.filter(pk__in=list(enrolment_ids)).values("learner_id"),
+        ran_at=as_of,
+    )
+    return result
+
+
+def _compose_and_enqueue(
+    due: list[DueReminder], *, checked: set[str], sent: set[str], as_of: datetime
+) -> BatchResult:
     unchecked = [item.key for item in due if item.key not in checked]
     if unchecked:
         sent.update(notified_keys_existing(keys=unchecked))

@@ -156,17 +156,22 @@ def test_the_mentor_sees_due_reviewed_and_retention_per_phase(client, learner, m
     assert 0 < api_row["cards_retention_percent"] <= 100
 
 
-def test_the_learners_card_pages_show_times_in_their_time_zone(client, learner):
+def test_card_pages_show_times_in_the_readers_time_zone(client, learner, mentor):
+    """The learner reads a card's next review in their own zone; their mentor, in theirs (the zone named)."""
     from datetime import UTC, datetime
 
-    enrolment = enrol(learner)
-    enrolment.timezone = "Asia/Tokyo"
-    enrolment.save(update_fields=["timezone"])
+    enrol(learner, mentor=mentor)
+    learner.time_zone, mentor.time_zone = "Asia/Tokyo", "America/Los_Angeles"
+    learner.save(update_fields=["time_zone"])
+    mentor.save(update_fields=["time_zone"])
     card = card_for(learner, make_quiz(week=1))
     Card.objects.filter(pk=card.pk).update(due=datetime(2026, 1, 5, 16, 0, tzinfo=UTC))
     client.force_login(learner)
-    assert "6 Jan 2026, 01:00" in client.get(reverse("cards:card-list")).content.decode()
-    assert "6 Jan 2026, 01:00" in client.get(reverse("cards:card-detail", args=[card.pk])).content.decode()
+    assert "6 January 2026, 01:00 JST" in client.get(reverse("cards:card-list")).content.decode()
+    detail = reverse("cards:card-detail", args=[card.pk])
+    assert "6 January 2026, 01:00 JST" in client.get(detail).content.decode()
+    client.force_login(mentor)
+    assert "5 January 2026, 08:00 PST" in client.get(detail).content.decode()
 
 
 def test_no_guess_is_judged_while_the_quiz_can_still_be_attempted(client, learner):

@@ -184,7 +184,7 @@ def test_the_mentor_sees_the_learners_re_plan(client, mentor, learner, frozen_to
     schedule_replan(enrolment=enrolment, changed_by=learner)
     client.force_login(mentor)
     page = client.get(reverse("mentoring:learner", args=[enrolment.pk])).content.decode()
-    assert "Catch-up re-plan — week 1 from 23 Nov 2026" in page
+    assert "Catch-up re-plan — week 1 from 23 November 2026" in page
 
 
 @pytest.mark.django_db

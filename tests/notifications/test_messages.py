@@ -13,8 +13,11 @@ UNSUBSCRIBE = {
     "List-Unsubscribe": "<https://lms.example/reminders/unsubscribe/4:zTPaYdpQNx7wuxiUZjN5WtygU6lbq5a44MWVjRWuTcs/>",
     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
 }
-TEXT = "Hello Ada,\n\nThis week (22 Nov – 28 Nov 2026) is week 26.\n\nYou get this because of “Every week”.\n"
-HTML = '<p>Hello Ada,</p>\n<p style="color: #57606a;">This week · 22 Nov – 28 Nov 2026</p>\n'
+TEXT = (
+    "Hello Ada,\n\nThis week (22 November – 28 November 2026) is week 26.\n\n"
+    "You get this because of “Every week”.\n"
+)
+HTML = '<p>Hello Ada,</p>\n<p style="color: #57606a;">This week · 22 November – 28 November 2026</p>\n'
 CASES = {
     "reminder": {
         "subject": "[AI/ML Curriculum] Week 26: Training & Reproducibility",

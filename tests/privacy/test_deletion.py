@@ -89,6 +89,7 @@ def test_after_the_grace_period_nothing_holds_the_learners_name_email_or_words(
     people, settings, django_capture_on_commit_callbacks
 ):
     ada, olga, mentor = people
+    ada.user.__class__.objects.filter(pk=ada.user.pk).update(time_zone="Asia/Tokyo", language="es")
     settings.MEDIA_ROOT = Path(settings.MEDIA_ROOT)
     export, _ = exports.data_export_start(user=ada.user)
     exports.data_export_build(export_id=export.pk)
@@ -134,6 +135,7 @@ def test_after_the_grace_period_nothing_holds_the_learners_name_email_or_words(
     ada.user.refresh_from_db()
     assert not ada.user.is_active
     assert not ada.user.has_usable_password()
+    assert (ada.user.time_zone, ada.user.language) == ("UTC", "")
     assert DeletionRequest.objects.get(user=ada.user).status == DeletionRequest.Status.ERASED
 
 

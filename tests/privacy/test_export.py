@@ -61,6 +61,8 @@ def test_the_zip_holds_each_kind_of_the_learners_data(people):
 
     assert data["account"]["email"] == ada.email
     assert data["account"]["display_name"] == ada.name
+    assert data["account"]["time_zone"] == ada.user.time_zone
+    assert data["account"]["weekly_emails"] == {"weekday": 0, "hour": 8}
     assert data["account"]["api_token"]["created"]
     assert "key" not in json.dumps(data["account"]["api_token"])
     statuses = sorted(enrolment["status"] for enrolment in data["enrolments"])

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from freezegun import freeze_time
 
+from accounts.timezones import canonical_timezones, timezone_aliases
 from progress.forms import EnrolmentForm, LearnerSettingsForm
 from progress.models import Enrolment
-from progress.timezones import canonical_timezones, timezone_aliases
 
 SUNDAY = date(2026, 11, 29)
 
@@ -48,7 +48,7 @@ def test_a_learner_who_submits_the_defaults_is_enrolled(client, learner):
     ("start", "message"),
     [
         (SUNDAY, "Here is your first week."),
-        (SUNDAY + timedelta(days=1), "Week 1 starts on Monday 30 November 2026."),
+        (SUNDAY + timedelta(days=1), "Week 1 starts on 30 November 2026."),
         (SUNDAY - timedelta(weeks=3), "You are enrolled from 8 November 2026, so this is week 4."),
     ],
 )

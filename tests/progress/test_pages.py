@@ -87,7 +87,7 @@ def test_marking_a_week_complete_updates_the_progress_bar(client, learner, enrol
     with freeze_time(START + timedelta(days=2)):
         week_1 = client.get(reverse("learner:week", args=[1])).content.decode()
         week_2 = client.get(reverse("learner:week", args=[2])).content.decode()
-    assert f"· completed {progress.completed_at:%-d %b %Y}" in week_1
+    assert f"· completed {progress.completed_at:%-d %B %Y}" in week_1
     assert "Done!</textarea>" in week_1
     assert '<span class="tag ok">Completed</span>' in week_1
     assert "· completed" not in week_2
@@ -199,7 +199,7 @@ def test_the_schedule_page_shows_52_dated_weeks_with_the_current_one_highlighted
     assert page.count('<tr id="week-') == 52
     assert re.search(r'<tr id="week-3" class="current" aria-current="date">\s*<td>3</td>', page)
     assert page.count("Overdue") == 2
-    assert "2 Nov – 8 Nov 2026" in page
+    assert "2 November – 8 November 2026" in page
 
 
 @pytest.mark.django_db

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accounts.timezones import canonical_timezones
 from progress import predicates
 from progress.models import Enrolment, Standing
-from progress.timezones import canonical_timezones
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -238,13 +238,13 @@ def test_the_dashboard_offers_a_preview_and_the_preview_a_confirmation(client, l
         assert f'href="{reverse("progress:replan")}"' in dashboard
         page = client.get(reverse("progress:replan")).content.decode()
         assert not ScheduleChange.objects.exists()
-        assert "Week 2 starts on Monday 30 November" in page
+        assert "Week 2 starts on 30 November 2026" in page
         assert "You finish on <strong>14 November 2027</strong> instead of 31 October 2027." in page
         assert "Week 4 is already completed, so it takes no slot" in page
         response = client.post(
             reverse("progress:replan"), {"from_week": "2", "starts_on": WEEK_5.isoformat()}, follow=True
         )
-    assert "Re-planned: week 2 starts on Monday 30 November." in response.content.decode()
+    assert "Re-planned: week 2 starts on 30 November 2026." in response.content.decode()
     assert "Undo this re-plan" in response.content.decode()
     change = ScheduleChange.objects.get()
     assert (change.from_week, change.starts_on, change.skipped_weeks, change.changed_by) == (

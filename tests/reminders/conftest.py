@@ -65,5 +65,5 @@ def run_reminders(as_of: datetime = RUN, batch_size: int = 500) -> int:
     with outbox_sent_here():
         return sum(
             send_reminder_batch(enrolment_ids, as_of.isoformat())
-            for enrolment_ids in reminder_candidate_id_pages(batch_size=batch_size)
+            for enrolment_ids in reminder_candidate_id_pages(due_by=as_of, batch_size=batch_size)
         )

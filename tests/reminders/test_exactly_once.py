@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import TestCase
 from freezegun import freeze_time
 
+from accounts.models import User
 from notifications.models import Email, Notice
 from notifications.outbox import emails_claim, emails_send
 from notifications.tasks import send_emails, sweep_emails
@@ -55,10 +56,17 @@ def test_next_week_brings_the_next_reminder(enrol):
 
 @freeze_time(RUN)
 def test_a_duplicated_beat_sends_nothing_more(enrol):
-    enrol("ada")
+    enrolment = enrol("ada")
+
+    def ada_enrolment_id() -> int:
+        User.objects.filter(pk=enrolment.learner_id).update(reminder_due_at=None)  # as if not moved on
+        return enrolment.pk
+
     with outbox_sent_here():
         assert send_weekly_reminders.delay().get() == 1
-        assert send_weekly_reminders.delay().get() == 1
+        assert send_weekly_reminders.delay().get() == 0  # ada's next time is next week's
+        # and a beat that read ada as due before the first moved her on: its batch sends nothing
+        assert send_reminder_batch.delay([ada_enrolment_id()], RUN.isoformat()).get() == 0
     assert len(mail.outbox) == 1
     assert Email.objects.count() == 1
 

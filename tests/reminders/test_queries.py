@@ -112,8 +112,9 @@ def test_a_batch_takes_a_constant_number_of_queries_to_enqueue_and_to_send(
     # 2 to select (the standings, then the enrolments and learners of those due), 1 for the
     # keys already notified, 1 for the curriculum, 2 for the quizzes and their submissions, 1 for the
     # review cards due, 1 for the learners' notice preferences, 1 to insert the notices, 1 to insert
-    # into the outbox (RETURNING the new ids), the last two in one transaction (here a savepoint: 2)
-    with django_assert_max_num_queries(12), TestCase.captureOnCommitCallbacks() as sending:
+    # into the outbox (RETURNING the new ids), the last two in one transaction (here a savepoint: 2);
+    # then 2 to move the learners' next reminder time on (read their settings, one UPDATE per time)
+    with django_assert_max_num_queries(14), TestCase.captureOnCommitCallbacks() as sending:
         result = reminder_batch_enqueue(enrolment_ids=ids, as_of=RUN)
     assert result.enqueued == count
     # each sending task of 500 (eager): the claim (one UPDATE of the rows a subquery locked, in a
@@ -130,8 +131,13 @@ def test_a_second_run_of_a_batch_builds_no_schedule_and_sends_nothing(db, django
     ids = bulk_learners(1000)
     with TestCase.captureOnCommitCallbacks(execute=True), outbox_sent_here():
         assert reminder_batch_enqueue(enrolment_ids=ids, as_of=RUN).enqueued == 1000
-    # The standings (who is due, and for which week) and the keys already sent: no week statuses or
-    # schedule changes are read for reminders that went out.
+    # Their next time has moved on to next week: the candidates (nobody is due) and the learners whose
+    # time to move on (nobody): no keys, week statuses or schedule changes are read.
     with django_assert_num_queries(2):
+        again = reminder_batch_enqueue(enrolment_ids=ids, as_of=RUN)
+    assert (again.due, again.enqueued) == (0, 0)
+    # A batch replayed from before that (its learners' time not moved on) finds every key sent.
+    User.objects.filter(enrolments__in=ids).update(reminder_due_at=None)
+    with django_assert_num_queries(4):  # + the keys already sent, the (nothing) moved on
         again = reminder_batch_enqueue(enrolment_ids=ids, as_of=RUN)
     assert (again.due, again.enqueued) == (1000, 0)

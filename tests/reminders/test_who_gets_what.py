@@ -142,3 +142,16 @@ def test_names_and_topics_are_escaped_in_the_html_part_and_verbatim_in_the_text_
     assert "Tensors &lt;i&gt;&amp; friends&lt;/i&gt;" in html
     assert "<b>" not in html
     assert "<i>" not in html
+
+
+@freeze_time(RUN)
+def test_each_reminder_is_written_in_its_learners_language_in_one_batch(enrol):
+    """Two learners on the same week share the composed content, but not its language: the one who
+    chose Spanish reads Spanish dates (the interface's text has no Spanish catalogue yet)."""
+    enrol("ada")
+    enrol("pilar").learner.__class__.objects.filter(username="pilar").update(language="es")
+    run_reminders()
+    by_learner = {message.to[0].split("@")[0]: message.body for message in mail.outbox}
+    assert "30 de noviembre" in by_learner["pilar"]
+    assert "30 de noviembre" not in by_learner["ada"]
+    assert "30 November" in by_learner["ada"]

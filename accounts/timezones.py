@@ -8,6 +8,10 @@ zone, which is also how a browser's alias (Chrome reports "Asia/Calcutta") finds
 
 from functools import cache
 from importlib import resources
+from zoneinfo import available_timezones
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 UTC = "UTC"
 
@@ -57,3 +61,16 @@ def timezone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
         region = name.split("/", 1)[0] if "/" in name else UTC
         groups.setdefault(region, []).append((name, _label(name)))
     return list(groups.items())
+
+
+def validate_timezone(value: str) -> None:
+    """A zone Python knows (a canonical name or one of its aliases)."""
+    if value not in _known_zones():
+        raise ValidationError(
+            _("“%(zone)s” is not a known time zone (e.g. Europe/Paris, America/New_York).") % {"zone": value}
+        )
+
+
+@cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
