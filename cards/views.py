@@ -75,7 +75,6 @@ def _exercise_review(request: HttpRequest, card: Card, summary: object) -> HttpR
         "exercise": exercise,
         "summary": summary,
         "prompt_html": render_markdown(exercise.prompt),
-        "zone": time_zone_of(learner=request.user),  # type: ignore[arg-type]
         "retry": retry,
         "suggested": suggested,
         "rating_form": RatingForm(initial={"token": token, "rating": suggested}),

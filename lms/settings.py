@@ -98,13 +98,12 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # The browser's language (Accept-Language, or the language cookie) before the user is known …
+    # The browser's language before the user is known; then (PersonLocaleMiddleware) the person's own.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # … then the person's own language and time zone, for the whole request.
-    "accounts.middleware.PersonLocaleMiddleware",
+    "accounts.middleware.PersonLocaleMiddleware",  # the person's language and time zone
     # Records the logged-in user as the actor of audited changes (schedules, mentors, grades).
     "auditlog.middleware.AuditlogMiddleware",
     # Cache-Control: private, no-store for logged-in users and API callers; API responses vary by token;

@@ -5,20 +5,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from accounts.models import User
 from curriculum.models import Week
-from lms.locale import for_person
-from notifications.services import notify
 from progress.lifecycle import ENROLMENT
 from progress.models import Enrolment, ScheduleChange, WeekProgress, new_calendar_token
+from progress.notices import left_notice
 from progress.schedule import PlannedWeek, Schedule, replan_shift, same_weekday_on_or_before
 from progress.scope import CURRENT_STATUSES
 from progress.selectors import schedule_for, today_for
@@ -335,27 +330,6 @@ def enrolment_leave(
             left_notice(enrolment=locked)
     enrolment.status, enrolment.ended_on = locked.status, locked.ended_on
     return enrolment
-
-
-def left_notice(*, enrolment: Enrolment) -> None:
-    """Tell the mentor that a learner of theirs left (once per enrolment): their table drops the learner."""
-    learner, mentor = enrolment.learner, enrolment.mentor
-    assert mentor is not None
-    left_on = enrolment.ended_on or timezone.localdate()
-    with for_person(mentor):  # their language
-        text = render_to_string(
-            "progress/email/left.txt",
-            {"learner": learner, "mentor": mentor, "enrolment": enrolment, "site_url": settings.SITE_URL},
-        )
-        notify(
-            recipient=mentor,
-            kind="learner_left",
-            key=f"left:{enrolment.pk}",
-            subject=f"{learner.display_name} left the curriculum",
-            email_text=text,
-            text=f"{learner.display_name} left the curriculum on {date_format(left_on)}.",
-            link=reverse("mentoring:dashboard"),
-        )
 
 
 def enrolment_save_by_staff(*, enrolment: Enrolment, changed_by: User) -> Enrolment:
