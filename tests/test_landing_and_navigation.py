@@ -53,18 +53,21 @@ def test_mentors_and_staff_who_are_not_learners_land_on_their_mentees(client, re
 def test_the_menu_follows_the_role(client, learner, mentor, staff):
     client.force_login(learner)
     assert menu(client) == [
-        "AI/ML Curriculum", "Curriculum", "Dashboard", "Schedule", "Progress", "Settings", "Log out",
+        "AI/ML Curriculum", "Curriculum", "Dashboard", "Schedule", "Progress", "Settings", "Preferences",
+        "Log out",
     ]  # fmt: skip
     client.force_login(mentor)
-    assert menu(client) == ["AI/ML Curriculum", "Curriculum", "Account", "Mentees", "Log out"]
+    assert menu(client) == ["AI/ML Curriculum", "Curriculum", "Account", "Preferences", "Mentees", "Log out"]
     client.force_login(staff)
-    assert menu(client) == ["AI/ML Curriculum", "Curriculum", "Account", "Mentees", "Admin", "Log out"]
+    assert menu(client) == [
+        "AI/ML Curriculum", "Curriculum", "Account", "Preferences", "Mentees", "Admin", "Log out",
+    ]  # fmt: skip
     # A mentor who follows the curriculum too has both.
     enrolment_create(learner=mentor, start_date=date.today())
     client.force_login(mentor)
     assert menu(client) == [
-        "AI/ML Curriculum", "Curriculum", "Dashboard", "Schedule", "Progress", "Settings", "Mentees",
-        "Log out",
+        "AI/ML Curriculum", "Curriculum", "Dashboard", "Schedule", "Progress", "Settings", "Preferences",
+        "Mentees", "Log out",
     ]  # fmt: skip
     client.logout()
     assert menu(client) == ["AI/ML Curriculum", "Curriculum", "Log in", "Sign up"]

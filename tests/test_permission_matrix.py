@@ -253,6 +253,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "account_signup":                       (200, 302, 302, 302, 302, 302, 302, 302),
     "account_reauthenticate":               (302, 200, 200, 200, 200, 200, 200, 200),
     "account_email":                        (302, 200, 200, 200, 200, 200, 200, 200),
+    "account_preferences":                  (302, 200, 200, 200, 200, 200, 200, 200),
     "account_email_verification_sent":      (200, 200, 200, 200, 200, 200, 200, 200),
     "account_change_password":              (302, 200, 200, 200, 200, 200, 200, 200),
     "account_set_password":                 (302, 302, 302, 302, 302, 302, 302, 302),
@@ -327,6 +328,9 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     # … and runs of code, which only learners (and the check action) start and the sandbox writes.
     "admin:exercises_run_add":              (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:exercises_run_delete":           (302, 302, 302, 302, 302, 302, 302, 403),
+    # Review cards change only through their lifecycle's moves, by their learner (cards.lifecycle).
+    "admin:cards_card_add":                 (302, 302, 302, 302, 302, 302, 302, 403),
+    "admin:cards_card_delete":              (302, 302, 302, 302, 302, 302, 302, 403),
     # … and stored state, which only its service writes (staff read it and recompute it).
     "admin:progress_standing_add":          (302, 302, 302, 302, 302, 302, 302, 403),
     "admin:progress_standing_delete":       (302, 302, 302, 302, 302, 302, 302, 403),
