@@ -44,6 +44,7 @@ from assessments import services as assessment_services
 from assessments.models import Quiz, Submission
 from cards.services import desired_retention_set
 from cohorts.services import cohort_create
+from credentials import portfolio_services
 from credentials import services as credentials_services
 from curriculum.models import Phase, Week
 from exercises import services as exercise_services
@@ -638,8 +639,8 @@ def world(
         enrolment=enrolment, phase=Phase.objects.get(number=1), signed_by=mentor
     )
     credentials_services.certificate_pdf_store(certificate_id=certificate.pk)
-    credentials_services.portfolio_update(
-        portfolio=credentials_services.portfolio_for(learner=learner), learner=learner, is_public=True,
+    portfolio_services.portfolio_update(
+        portfolio=portfolio_services.portfolio_for(learner=learner), learner=learner, is_public=True,
         slug="ada-public", certificate_ids=[certificate.public_id],
     )  # fmt: skip
     # Rows for the remaining admin models, so that every admin page renders something.
