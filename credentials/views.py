@@ -67,6 +67,7 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
     context = {
         "certificates": certificates,
         "awaiting": [c for c in certificates if c.is_awaiting_name],
+        "renamable": [c for c in certificates if name_change_offered(certificate=c, learner=learner)],  # type: ignore[arg-type]
         "name_form": form,
         "portfolio": portfolio_get(learner=learner),  # type: ignore[arg-type]
     }

@@ -155,6 +155,9 @@ def test_a_name_change_offers_the_learner_a_reissue_linked_from_the_old(client, 
     learner.name = "Ada King"
     learner.save(update_fields=["name"])
     assert "Reissue with “Ada King”" in client.get(page_url).content.decode()
+    assert "Your name has changed since this certificate was issued" in (
+        client.get(reverse("credentials:mine")).content.decode()
+    )
     response = client.post(reissue)
     assert response.status_code == 302
     certificate.refresh_from_db()
