@@ -164,7 +164,7 @@ def test_a_reissued_certificate_points_from_the_revoked_one(staff, certificate):
 
 @pytest.mark.django_db
 def test_a_learner_without_a_name_is_never_shown_by_their_email(client, learner, mentor, mentee, settings):
-    """`display_name` falls back to the e-mail address; certificates never do, nor do they name "A
+    """Certificates never name a person by their e-mail address, nor "A
     learner": the certificate waits for the learner's name, and a mentor without one signs as the
     organisation."""
     from credentials.portfolio_services import portfolio_for, portfolio_update
