@@ -138,7 +138,7 @@ def world(transactional_db, curriculum_tx, settings, tmp_path):
         portfolio_projects_set,
         portfolio_update,
     )
-    from credentials.services import phase_certificate_issue
+    from credentials.services import certificates_name_confirm, phase_certificate_issue
     from curriculum.models import Phase, Week
     from mentoring.services import mentees_assign
     from progress.services import enrolment_create, schedule_replan, week_progress_set
@@ -188,6 +188,10 @@ def world(transactional_db, curriculum_tx, settings, tmp_path):
     certificate, _ = phase_certificate_issue(
         enrolment=enrolment, phase=Phase.objects.get(number=1), signed_by=mentor
     )
+    # She confirms the name to print (it would become her display name: the world keeps her without one).
+    certificates_name_confirm(learner=learner, name="Ada Lovelace")
+    type(learner).objects.filter(pk=learner.pk).update(name="")
+    certificate.refresh_from_db()
     card_add(learner=learner, question_id=quiz.questions.get(order=6).pk)
     return {
         "mentor": mentor, "learner": learner, "enrolment": enrolment, "submission": submission,
