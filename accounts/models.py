@@ -7,8 +7,8 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import Group as AuthGroup
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf, Trim
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import TokenProxy
@@ -36,7 +36,7 @@ class User(AbstractUser):
         max_length=150,
         blank=True,
         validators=[validate_name],
-        help_text="How the site and mentors show this person; empty: their full name, else their e-mail.",
+        help_text="How the site and mentors show this person; empty: their full name, else a number.",
     )
     # AbstractUser's, with the same rule: the full name stands in for an empty display name.
     first_name = models.CharField("first name", max_length=150, blank=True, validators=[validate_name])
@@ -75,8 +75,10 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        """The one way a person is shown: the name they gave, else their full name, else their e-mail."""
-        return self.name.strip() or self.get_full_name() or self.email or self.username
+        """The one way a person is shown: the name they gave, else their full name, else "Unnamed user
+        #<id>" — never their e-mail address (nor the username, often made from it), which the product
+        shows only where it is labelled as one."""
+        return self.name.strip() or self.get_full_name().strip() or unnamed_label(self.pk)
 
     @property
     def greeting_name(self) -> str:
@@ -144,6 +146,15 @@ def greeting_name_of(*, name: str, first_name: str, last_name: str) -> str:
     return name.strip() or f"{first_name} {last_name}".strip() or "there"
 
 
+UNNAMED = "Unnamed user"
+
+
+def unnamed_label(pk: int | None) -> str:
+    """How a person who gave no name is shown (`User.display_name`'s last resort): by their account's
+    number, so that two of them can be told apart — never by their e-mail address."""
+    return f"{UNNAMED} #{pk}" if pk else UNNAMED
+
+
 def display_name_expression(prefix: str = "") -> Coalesce:
     """`User.display_name` in SQL (for sorting lists of users); `prefix` is the path to the user, e.g.
     "learner__"."""
@@ -151,18 +162,18 @@ def display_name_expression(prefix: str = "") -> Coalesce:
     return Coalesce(
         NullIf(Trim(F(f"{prefix}name")), Value("")),
         NullIf(full_name, Value("")),
-        NullIf(F(f"{prefix}email"), Value("")),
-        F(f"{prefix}username"),
+        Concat(Value(f"{UNNAMED} #"), Cast(F(f"{prefix}id"), output_field=CharField())),
+        output_field=CharField(),
     )
 
 
-PERSON_NAME_FIELDS = ("name", "first_name", "last_name", "email", "username")
+PERSON_NAME_FIELDS = ("name", "first_name", "last_name", "id")
 """What `display_name_of` reads: a list reads these values of each person (prefixed: "mentor__name"…)."""
 
 
 def display_name_of(fields: Sequence[Any]) -> str:
     """`User.display_name` of a user read as the values of `PERSON_NAME_FIELDS` ("" for a deleted user:
-    all None). The rule stays the model's: a user made of the five fields applies it."""
+    all None). The rule stays the model's: a user made of these fields applies it."""
     if fields[-1] is None:
         return ""
     return User(**dict(zip(PERSON_NAME_FIELDS, fields, strict=True))).display_name

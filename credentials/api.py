@@ -15,9 +15,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from credentials import services
+from credentials import portfolio_services
 from credentials.models import Certificate, Portfolio
-from credentials.selectors import accepted_projects_of, certificate_public_get, certificates_of
+from credentials.selectors import accepted_projects_of, certificate_public_get, certificates_issued_of
 from credentials.serializers import MyCertificateSerializer, PortfolioSerializer, VerificationSerializer
 from lms.api import NOT_FOUND
 
@@ -32,7 +32,7 @@ class MyCertificateList(generics.ListAPIView):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        return certificates_of(learner=self.request.user)  # type: ignore[arg-type]
+        return certificates_issued_of(learner=self.request.user)  # type: ignore[arg-type]
 
 
 def portfolio_data(portfolio: Portfolio) -> dict[str, Any]:
@@ -42,7 +42,7 @@ def portfolio_data(portfolio: Portfolio) -> dict[str, Any]:
         "headline": portfolio.headline,
         "shown_phases": portfolio.show_phases,
         "shown_certificates": list(
-            certificates_of(learner=portfolio.learner)
+            certificates_issued_of(learner=portfolio.learner)
             .filter(in_portfolio=True)
             .values_list("public_id", flat=True)
         ),
@@ -60,7 +60,7 @@ API_FIELDS = {"show_phases": "shown_phases", "certificates": "shown_certificates
 class MyPortfolioView(APIView):
     @extend_schema(responses=PortfolioSerializer, summary="My portfolio settings (off until I publish it)")
     def get(self, request: Request) -> Response:
-        return Response(portfolio_data(services.portfolio_for(learner=request.user)))  # type: ignore[arg-type]
+        return Response(portfolio_data(portfolio_services.portfolio_for(learner=request.user)))  # type: ignore[arg-type]
 
     @extend_schema(request=PortfolioSerializer, responses=PortfolioSerializer, summary="Change my portfolio")
     def patch(self, request: Request) -> Response:
@@ -70,8 +70,8 @@ class MyPortfolioView(APIView):
         data = serializer.validated_data
         try:
             with transaction.atomic():  # all of it or nothing
-                portfolio = services.portfolio_update(
-                    portfolio=services.portfolio_for(learner=learner),
+                portfolio = portfolio_services.portfolio_update(
+                    portfolio=portfolio_services.portfolio_for(learner=learner),
                     learner=learner,
                     is_public=data.get("is_public"),
                     slug=data.get("slug"),
@@ -81,7 +81,9 @@ class MyPortfolioView(APIView):
                 )
                 if "projects" in data:
                     choices = {item["id"]: (item["public"], item.get("summary")) for item in data["projects"]}
-                    services.portfolio_projects_set(portfolio=portfolio, learner=learner, choices=choices)
+                    portfolio_services.portfolio_projects_set(
+                        portfolio=portfolio, learner=learner, choices=choices
+                    )
         except ValidationError as error:  # the service's field names, as this API names them
             raise ValidationError(
                 {API_FIELDS.get(field, field): messages for field, messages in error.message_dict.items()}

@@ -16,6 +16,15 @@ class RevokeForm(forms.Form):
     )
 
 
+class NameConfirmForm(forms.Form):
+    name = forms.CharField(
+        label="Your name, as it is printed on your certificate",
+        max_length=100,
+        strip=True,
+        help_text="Anyone who checks the certificate sees it: give your name as employers should read it.",
+    )
+
+
 class PortfolioForm(forms.Form):
     """The learner's choices, item by item: nothing is public until they tick it."""
 

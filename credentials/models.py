@@ -46,9 +46,16 @@ class Certificate(models.Model):
         CURRICULUM = "curriculum", "Curriculum certificate"
 
     class Status(models.TextChoices):
-        """Not a column: revoked is `revoked_at` being set."""
+        """What the public is told (not a column): valid is the state "issued"."""
 
         VALID = "valid", "Valid"
+        REVOKED = "revoked", "Revoked"
+
+    class State(models.TextChoices):
+        """The lifecycle's states (`credentials.lifecycle.CERTIFICATE`, the one writer's table)."""
+
+        AWAITING_NAME = "awaiting_name", "Awaiting the learner's name"
+        ISSUED = "issued", "Issued"
         REVOKED = "revoked", "Revoked"
 
     public_id = models.CharField(
@@ -59,8 +66,12 @@ class Certificate(models.Model):
     # Deleting the account deletes its certificates (their verification pages then answer 404).
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="certificates")
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    # What was certified, as it was when issued.
-    recipient_name = models.CharField(max_length=200)
+    state = models.CharField(
+        max_length=20, choices=State.choices, default=State.AWAITING_NAME, editable=False,
+        help_text="Written only through credentials.lifecycle (the services ask it first).",
+    )  # fmt: skip
+    # What was certified, as it was when issued ("" while awaiting the learner's name, and once erased).
+    recipient_name = models.CharField(max_length=200, blank=True)
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     criteria = models.TextField(help_text="How it was earned: the achievement's criteria.")
@@ -71,7 +82,7 @@ class Certificate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     signed_by_name = models.CharField(max_length=200)
-    issued_at = models.DateTimeField()
+    issued_at = models.DateTimeField(help_text="When issued (while awaiting a name: when signed off).")
     # Revocation: shown wherever the certificate is (pages, JSON, PDF, the status list).
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
@@ -116,6 +127,11 @@ class Certificate(models.Model):
                 condition=Q(revoked_at__isnull=True) | ~Q(revocation_reason=""),
                 name="revocation_has_a_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(state="revoked", revoked_at__isnull=False)
+                | Q(state__in=["awaiting_name", "issued"], revoked_at__isnull=True),
+                name="certificate_state_matches_revoked_at",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -123,7 +139,11 @@ class Certificate(models.Model):
 
     @property
     def is_revoked(self) -> bool:
-        return self.revoked_at is not None
+        return self.state == self.State.REVOKED
+
+    @property
+    def is_awaiting_name(self) -> bool:
+        return self.state == self.State.AWAITING_NAME
 
     @property
     def status(self) -> "Certificate.Status":

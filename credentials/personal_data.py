@@ -9,11 +9,11 @@ blank, which the page and the API treat as "no name to show").
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from accounts.models import User
 from credentials.models import Certificate, Endorsement, Portfolio, PortfolioProject
 from credentials.openbadges import verification_url
+from credentials.services import certificates_erase
 from lms.personal_data import Export, Identity, StoredFile, iso
 
 ERASED_REVOCATION_REASON = "Withdrawn at the holder's request."
@@ -42,6 +42,7 @@ def export(user: User) -> Export:
                 "signed_by": certificate.signed_by_name,
                 "issued_at": iso(certificate.issued_at),
                 "status": certificate.status,
+                "state": certificate.state,
                 "revoked_at": iso(certificate.revoked_at),
                 "revocation_reason": certificate.revocation_reason,
                 "in_portfolio": certificate.in_portfolio,
@@ -84,10 +85,7 @@ def erase(user: User, *, identity: Identity) -> list[str]:
     portfolio and the endorsements of the learner's projects are deleted."""
     certificates = Certificate.objects.filter(enrolment__learner=user)
     names = [name for name in certificates.values_list("pdf", flat=True) if name]
-    certificates.filter(revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoked_by=None, revocation_reason=ERASED_REVOCATION_REASON
-    )
-    certificates.update(recipient_name="", in_portfolio=False, pdf="")
+    certificates_erase(learner=user, reason=ERASED_REVOCATION_REASON)
     Portfolio.objects.filter(learner=user).delete()
     Endorsement.objects.filter(version__enrolment__learner=user).delete()
     return names

@@ -15,13 +15,13 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from accounts.models import User
-from credentials import openbadges, services
+from credentials import openbadges, portfolio_services
 from credentials.forms import EndorsementForm, PortfolioForm
 from credentials.models import Certificate, Endorsement
 from credentials.portfolio_addresses import portfolio_of_retired_address
 from credentials.selectors import (
     accepted_projects_of,
-    certificates_of,
+    certificates_issued_of,
     completed_phases_of,
     portfolio_public_get,
     public_portfolio,
@@ -32,8 +32,8 @@ from lms.forms import add_validation_error
 @login_required
 def portfolio_settings(request: HttpRequest) -> HttpResponse:
     learner: User = request.user  # type: ignore[assignment]
-    portfolio = services.portfolio_for(learner=learner)
-    certificates = list(certificates_of(learner=learner))
+    portfolio = portfolio_services.portfolio_for(learner=learner)
+    certificates = list(certificates_issued_of(learner=learner))
     phases = completed_phases_of(learner=learner)
     projects = accepted_projects_of(learner=learner)
     initial = {
@@ -50,12 +50,12 @@ def portfolio_settings(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             with transaction.atomic():  # all of it or nothing
-                services.portfolio_update(
+                portfolio_services.portfolio_update(
                     portfolio=portfolio, learner=learner, is_public=data["is_public"], slug=data["slug"],
                     headline=data["headline"], show_phases=data["phases"],
                     certificate_ids=data["certificates"],
                 )  # fmt: skip
-                services.portfolio_projects_set(
+                portfolio_services.portfolio_projects_set(
                     portfolio=portfolio, learner=learner, choices=form.project_choices()
                 )
         except ValidationError as error:
@@ -107,7 +107,7 @@ def certificate_export(certificate: Certificate, *, include_credential: bool = T
 
 
 def _export(learner: User) -> dict[str, Any]:
-    portfolio = services.portfolio_for(learner=learner)
+    portfolio = portfolio_services.portfolio_for(learner=learner)
     return {
         "exported_at": timezone.now().isoformat(),
         "learner": {"name": learner.display_name, "email": learner.email},
@@ -118,7 +118,7 @@ def _export(learner: User) -> dict[str, Any]:
             "shown_phases": portfolio.show_phases,
         },
         "phases_completed": [phase.__dict__ for phase in completed_phases_of(learner=learner)],
-        "certificates": [certificate_export(c) for c in certificates_of(learner=learner)],
+        "certificates": [certificate_export(c) for c in certificates_issued_of(learner=learner)],
         "projects": [item.__dict__ for item in accepted_projects_of(learner=learner)],
     }
 
@@ -137,8 +137,10 @@ def portfolio_export_json(request: HttpRequest) -> HttpResponse:
 def portfolio_print(request: HttpRequest) -> HttpResponse:
     learner: User = request.user  # type: ignore[assignment]
     context = {
-        "portfolio": services.portfolio_for(learner=learner),
-        "certificates": [(c, openbadges.verification_url(c)) for c in certificates_of(learner=learner)],
+        "portfolio": portfolio_services.portfolio_for(learner=learner),
+        "certificates": [
+            (c, openbadges.verification_url(c)) for c in certificates_issued_of(learner=learner)
+        ],
         "phases": completed_phases_of(learner=learner),
         "projects": accepted_projects_of(learner=learner),
         "now": timezone.now(),
@@ -159,7 +161,9 @@ def project_endorse(request: HttpRequest, version_id: int) -> HttpResponse:
     form = EndorsementForm(request.POST or None, initial={"text": existing.text if existing else ""})
     if request.method == "POST" and form.is_valid():
         try:
-            services.endorsement_save(mentor=user, version_id=version.pk, text=form.cleaned_data["text"])
+            portfolio_services.endorsement_save(
+                mentor=user, version_id=version.pk, text=form.cleaned_data["text"]
+            )
         except ValidationError as error:
             add_validation_error(form, error)
         else:

@@ -9,6 +9,7 @@
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
@@ -19,16 +20,27 @@ from projects.selectors import accepted_versions_of
 PUBLIC_ID_RE = re.compile(rf"^{PUBLIC_ID_PATTERN}$")
 
 
-UNNAMED_LEARNER = "A learner"
-UNNAMED_MENTOR = "A mentor"
-
-
-def public_name(user: User | None, *, unnamed: str) -> str:
-    """How certificates and portfolios name a person: the name they gave, else their full name — never
-    their e-mail address (which `User.display_name` falls back to), but `unnamed`."""
+def printed_name(user: User | None) -> str:
+    """The name a certificate prints for a person: the name they gave, else their full name; "" when
+    they gave none (never their e-mail address). A learner without one confirms the name to print."""
     if user is None:
-        return unnamed
-    return user.name.strip() or user.get_full_name() or unnamed
+        return ""
+    return user.name.strip() or user.get_full_name().strip()
+
+
+def signer_name(user: User | None) -> str:
+    """Who a certificate (or an endorsement) says signed it: the mentor's printed name, else the
+    organisation (`SITE_NAME`) — never "a mentor" nor an e-mail address."""
+    return printed_name(user) or settings.SITE_NAME
+
+
+def name_change_offered(*, certificate: Certificate, learner: User) -> str:
+    """The learner's name now, when an issued certificate of theirs prints another one (a reissue is
+    offered); "" otherwise."""
+    now = printed_name(learner)
+    if certificate.state != Certificate.State.ISSUED or not now or now == certificate.recipient_name:
+        return ""
+    return now
 
 
 def _certificates() -> QuerySet[Certificate]:
@@ -45,15 +57,28 @@ def certificates_visible_to(*, user: User) -> QuerySet[Certificate]:
 
 
 def certificates_of(*, learner: User) -> QuerySet[Certificate]:
-    """The learner's own certificates, newest first (the "my certificates" page and API)."""
+    """The learner's own certificates, newest first (the "my certificates" page), those awaiting the
+    name to print included."""
     return _certificates().filter(enrolment__learner=learner).order_by("-issued_at", "-id")
 
 
+def certificates_issued_of(*, learner: User) -> QuerySet[Certificate]:
+    """The learner's issued certificates (valid or revoked), newest first: the API, the portfolio and
+    its export (a certificate awaiting its name has no verification page, PDF or credential yet)."""
+    return certificates_of(learner=learner).exclude(state=Certificate.State.AWAITING_NAME)
+
+
+def certificates_awaiting_name(*, learner: User) -> QuerySet[Certificate]:
+    return certificates_of(learner=learner).filter(state=Certificate.State.AWAITING_NAME)
+
+
 def certificate_public_get(*, public_id: str) -> Certificate | None:
-    """A certificate by its public identifier, for anyone; None for an unknown or malformed one."""
+    """A certificate by its public identifier, for anyone; None for an unknown or malformed one, and
+    for one not issued yet (awaiting the learner's name)."""
     if not isinstance(public_id, str) or not PUBLIC_ID_RE.match(public_id):
         return None
-    return _certificates().filter(public_id=public_id).first()
+    issued = _certificates().exclude(state=Certificate.State.AWAITING_NAME)
+    return issued.filter(public_id=public_id).first()
 
 
 def revoked_status_indexes() -> list[int]:
@@ -174,9 +199,9 @@ class PublicPortfolio:
 
 def public_portfolio(*, portfolio: Portfolio) -> PublicPortfolio:
     learner = portfolio.learner
-    certificates = list(certificates_of(learner=learner).filter(in_portfolio=True))
+    certificates = list(certificates_issued_of(learner=learner).filter(in_portfolio=True))
     shown = set(portfolio.show_phases)
     phases = [phase for phase in completed_phases_of(learner=learner) if phase.number in shown]
     projects = [item for item in accepted_projects_of(learner=learner) if item.is_public]
-    name = public_name(learner, unnamed=UNNAMED_LEARNER)
+    name = printed_name(learner)
     return PublicPortfolio(portfolio, name, certificates, phases, projects)

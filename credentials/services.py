@@ -1,5 +1,7 @@
-"""Writes: issue certificates (from a mentor's sign-off), revoke and re-issue them, store their PDFs,
-and the learner's portfolio choices.
+"""Writes of certificates: issue them (from a mentor's sign-off), the learner's confirmation of the
+name to print, revoke and reissue them, store their PDFs. Every write of a certificate's state asks its
+lifecycle first (`credentials.lifecycle.CERTIFICATE`): a move it refuses raises its words
+(`TransitionRefused`, a ValidationError). The portfolio's writes are `credentials.portfolio_services`.
 
 Issuing is exactly once: the phase certificate is inserted in the caller's transaction (the sign-off's)
 under the unique constraint "one valid certificate per enrolment and phase", so a sign-off that runs
@@ -9,7 +11,7 @@ enrolment's row locked so that two sign-offs committing at once cannot both miss
 """
 
 import logging
-import secrets
+import re
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,23 +20,19 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 
 from accounts.models import User
-from credentials.models import Certificate, Endorsement, Portfolio, PortfolioProject, new_status_index
-from credentials.portfolio_addresses import TAKEN, address_claim, address_held_by_another
-from credentials.selectors import (
-    UNNAMED_LEARNER,
-    UNNAMED_MENTOR,
-    completed_phases_of,
-    phase_certificate_phase_ids,
-    public_name,
-)
+from accounts.names import name_problem
+from accounts.services import user_name_set
+from credentials.lifecycle import CERTIFICATE, REISSUED_REASON
+from credentials.models import Certificate, new_status_index
+from credentials.selectors import phase_certificate_phase_ids, printed_name, signer_name
 from curriculum.models import Phase, Week
+from lms.lifecycle import LEARNER, STAFF, SYSTEM
 from lms.locale import for_person
 from notifications.services import notify
 from progress.models import Enrolment
-from projects.selectors import accepted_project_for, accepted_versions_of, can_review
+from projects.selectors import accepted_project_for
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +74,9 @@ def _insert_once(certificate: Certificate) -> tuple[Certificate, bool]:
 def phase_certificate_issue(
     *, enrolment: Enrolment, phase: Phase, signed_by: User | None, replaces: Certificate | None = None
 ) -> tuple[Certificate, bool]:
-    """The phase's certificate for this enrolment: issued now, or the valid one it already has.
-    Returns (certificate, whether it is new)."""
+    """The phase's certificate for this enrolment: made now, or the valid one it already has.
+    Returns (certificate, whether it is new). A new one is issued at once when the learner has a name
+    to print, else it awaits the learner's confirmation of one (`certificates_name_confirm`)."""
     weeks = list(Week.objects.filter(phase=phase).order_by("number"))
     if not weeks:
         raise ValidationError(f"Phase {phase.number} has no weeks to certify.")
@@ -85,7 +84,6 @@ def phase_certificate_issue(
         kind=Certificate.Kind.PHASE,
         enrolment=enrolment,
         phase=phase,
-        recipient_name=public_name(enrolment.learner, unnamed=UNNAMED_LEARNER),
         title=f"Phase {phase.number}: {phase.title}",
         description=phase.description,
         criteria=_phase_criteria(phase, weeks),
@@ -93,20 +91,40 @@ def phase_certificate_issue(
         last_week=weeks[-1].number,
         project_title=accepted_project_title(enrolment=enrolment, phase=phase),
         signed_by=signed_by,
-        signed_by_name=public_name(signed_by, unnamed=UNNAMED_MENTOR),
+        signed_by_name=signer_name(signed_by),
         issued_at=timezone.now(),
         replaces=replaces,
     )
-    return _issue(certificate)
+    return _create(certificate, name=_name_for(certificate, replaces=replaces))
 
 
-def _issue(certificate: Certificate) -> tuple[Certificate, bool]:
-    """Insert the certificate unless its valid twin exists (then that one is returned, not created);
-    a new one is announced and its PDF made after the commit."""
+def _name_for(certificate: Certificate, *, replaces: Certificate | None) -> str:
+    """The name to print on a new certificate: the learner's now, else the one the certificate it
+    replaces printed; "" (awaiting the learner's name) when neither has one."""
+    return printed_name(certificate.enrolment.learner) or (replaces.recipient_name if replaces else "")
+
+
+def _create(certificate: Certificate, *, name: str) -> tuple[Certificate, bool]:
+    """Insert the certificate (awaiting a name) unless its valid twin exists (then that one is
+    returned, not created); a new one is issued at once with `name`, or the learner is asked for it."""
+    certificate.state = Certificate.State.AWAITING_NAME
+    certificate.recipient_name = ""
     certificate, created = _insert_once(certificate)
     if created:
-        _issued(certificate)
+        if name:
+            _issue(certificate, move="issue", actor=SYSTEM, name=name)
+        else:
+            _ask_for_name(certificate)
     return certificate, created
+
+
+def _issue(certificate: Certificate, *, move: str, actor: str, name: str) -> None:
+    """awaiting_name → issued (the table's `issue` or `confirm_name`) with `name` printed on it."""
+    certificate.state = CERTIFICATE.check(state=certificate.state, move=move, actor=actor)
+    certificate.recipient_name = name
+    certificate.issued_at = timezone.now()
+    certificate.save(update_fields=["state", "recipient_name", "issued_at"])
+    _issued(certificate)
 
 
 def curriculum_certificate_issue(
@@ -122,29 +140,29 @@ def curriculum_certificate_issue(
     certificate = Certificate(
         kind=Certificate.Kind.CURRICULUM,
         enrolment=enrolment,
-        recipient_name=public_name(enrolment.learner, unnamed=UNNAMED_LEARNER),
         title=f"{settings.SITE_NAME}: the complete {len(weeks)}-week curriculum",
         description=f"Every phase of the {len(weeks)}-week {settings.SITE_NAME} curriculum, signed off.",
         criteria=criteria,
         first_week=weeks[0] if weeks else 1,
         last_week=weeks[-1] if weeks else 1,
         signed_by=signed_by,
-        signed_by_name=public_name(signed_by, unnamed=UNNAMED_MENTOR),
+        signed_by_name=signer_name(signed_by),
         issued_at=timezone.now(),
         replaces=replaces,
     )
-    return _issue(certificate)
+    return _create(certificate, name=_name_for(certificate, replaces=replaces))
 
 
 def certificates_issue_for_sign_off(
     *, enrolment: Enrolment, phase: Phase, signed_by: User | None
 ) -> list[Certificate]:
-    """What a mentor's sign-off of a phase issues, in the caller's transaction: the phase certificate,
-    and the curriculum certificate when every phase is now signed off. Returns the new ones."""
-    issued = []
+    """What a mentor's sign-off of a phase makes, in the caller's transaction: the phase certificate,
+    and the curriculum certificate when every phase is now signed off (issued, or awaiting the
+    learner's name). Returns the new ones."""
+    made = []
     certificate, created = phase_certificate_issue(enrolment=enrolment, phase=phase, signed_by=signed_by)
     if created:
-        issued.append(certificate)
+        made.append(certificate)
     # Serialise the "is every phase done?" question per enrolment: a concurrent sign-off of another
     # phase waits here and then sees this one's certificate.
     Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
@@ -152,27 +170,35 @@ def certificates_issue_for_sign_off(
     if all_phases and all_phases <= phase_certificate_phase_ids(enrolment_id=enrolment.pk):
         whole, created = curriculum_certificate_issue(enrolment=enrolment, signed_by=signed_by)
         if created:
-            issued.append(whole)
-    return issued
+            made.append(whole)
+    return made
+
+
+def _certificate_path(certificate: Certificate) -> str:
+    return reverse("credentials:certificate", args=[certificate.public_id])
+
+
+def _email_context(certificate: Certificate) -> dict[str, object]:
+    learner = certificate.enrolment.learner
+    path = _certificate_path(certificate)
+    return {"certificate": certificate, "learner": learner, "url": settings.SITE_URL + path}
 
 
 def _issued(certificate: Certificate) -> None:
-    """After an insert: tell the learner (a notice, and the e-mail their preference asks for; once per
-    certificate) and render the PDF after commit."""
+    """After it is issued: tell the learner (a notice, and the e-mail their preference asks for; once
+    per certificate) and render the PDF after commit."""
     # services ↔ tasks: the PDF is rendered by a task queued here, and the task calls the service that
     # renders it. Imported when queuing, so that neither module needs the other at import time.
     from credentials.tasks import render_certificate_pdf
 
-    learner = certificate.enrolment.learner
-    path = reverse("credentials:certificate", args=[certificate.public_id])
-    with for_person(learner):  # their language and zone
-        context = {"certificate": certificate, "learner": learner, "url": settings.SITE_URL + path}
+    with for_person(certificate.enrolment.learner):  # their language and zone
+        context = _email_context(certificate)
         notify(
-            recipient=learner,
+            recipient=certificate.enrolment.learner,
             kind="certificate_issued",
             key=f"certificate-issued:{certificate.pk}",
             text=f"Certificate issued: {certificate.title}. Download it, or share its verification page.",
-            link=path,
+            link=_certificate_path(certificate),
             subject=f"Your certificate: {certificate.title}",
             email_text=render_to_string("credentials/email/issued.txt", context),
             email_html=render_to_string("credentials/email/issued.html", context),
@@ -180,9 +206,76 @@ def _issued(certificate: Certificate) -> None:
     render_certificate_pdf.delay_on_commit(certificate.pk)
 
 
+def _ask_for_name(certificate: Certificate) -> None:
+    """A certificate awaiting its name: the learner is told (once) to confirm the name to print."""
+    path = reverse("credentials:mine")
+    context = {**_email_context(certificate), "url": settings.SITE_URL + path}
+    notify(
+        recipient=certificate.enrolment.learner,
+        kind="certificate_issued",
+        key=f"certificate-name:{certificate.pk}",
+        text=f"Your certificate is ready: {certificate.title}. Confirm the name to print on it.",
+        link=path,
+        subject=f"Confirm the name on your certificate: {certificate.title}",
+        email_text=render_to_string("credentials/email/confirm_name.txt", context),
+    )
+
+
+def certificates_name_confirm(*, learner: User, name: str) -> list[Certificate]:
+    """The learner confirms the name to print: every certificate of theirs awaiting it is issued with it
+    (`confirm_name`), and it becomes their display name when they had none (so later certificates
+    are issued with it at once). Returns the certificates issued."""
+    name = name.strip()
+    problem = name_problem(name) if name else "Give the name to print on your certificate."
+    name = re.sub(" {2,}", " ", name)  # runs of spaces as one (after the check: a line break stays refused)
+    if problem:
+        raise ValidationError({"name": problem})
+    with transaction.atomic():
+        waiting = list(
+            Certificate.objects.select_for_update()
+            .select_related("enrolment__learner")
+            .filter(enrolment__learner=learner, state=Certificate.State.AWAITING_NAME)
+            .order_by("issued_at", "pk")
+        )
+        if not waiting:
+            raise ValidationError("No certificate of yours is waiting for a name.")
+        if not learner.name.strip():
+            user_name_set(user=learner, name=name)
+        for certificate in waiting:
+            _issue(certificate, move="confirm_name", actor=LEARNER, name=name)
+    return waiting
+
+
+def _actor(certificate: Certificate, user: User) -> str:
+    """Who `user` is to this certificate's lifecycle: staff, or its learner; nobody else moves it."""
+    if user.is_staff:
+        return STAFF
+    if certificate.enrolment.learner_id == user.pk:
+        return LEARNER
+    raise PermissionDenied("Only the certificate's learner or staff can do this.")
+
+
+def _revoke(certificate: Certificate, *, move: str, actor: str, by: User | None, reason: str) -> None:
+    certificate.state = CERTIFICATE.check(state=certificate.state, move=move, actor=actor)
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_by = by
+    certificate.revocation_reason = reason
+    certificate.pdf = ""
+    certificate.save(update_fields=["state", "revoked_at", "revoked_by", "revocation_reason", "pdf"])
+
+
+def _locked(certificate: Certificate) -> Certificate:
+    return (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("phase", "enrolment__learner")
+        .get(pk=certificate.pk)
+    )
+
+
 def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Certificate:
     """Staff only. The certificate stays (its pages say revoked, when and why); its PDF is made again
-    with the revocation on it. Revoking a revoked certificate changes nothing."""
+    with the revocation on it, and the learner is told (a notice and an e-mail, once per
+    certificate). Revoking a revoked certificate is refused."""
     if not by.is_staff:
         raise PermissionDenied("Only staff can revoke a certificate.")
     reason = reason.strip()
@@ -196,47 +289,68 @@ def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Ce
     from credentials.tasks import render_certificate_pdf
 
     with transaction.atomic():
-        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        if locked.revoked_at is None:
-            locked.revoked_at = timezone.now()
-            locked.revoked_by = by
-            locked.revocation_reason = reason
-            locked.pdf = ""
-            locked.save(update_fields=["revoked_at", "revoked_by", "revocation_reason", "pdf"])
-            render_certificate_pdf.delay_on_commit(locked.pk)
+        locked = _locked(certificate)
+        _revoke(locked, move="revoke", actor=STAFF, by=by, reason=reason)
+        context = _email_context(locked)
+        notify(
+            recipient=locked.enrolment.learner,
+            kind="certificate_revoked",
+            key=f"certificate-revoked:{locked.pk}",
+            text=f"Your certificate “{locked.title}” was revoked: {reason}",
+            link=_certificate_path(locked),
+            subject=f"Your certificate was revoked: {locked.title}",
+            email_text=render_to_string("credentials/email/revoked.txt", context),
+        )
+        render_certificate_pdf.delay_on_commit(locked.pk)
     return locked
 
 
 def certificate_reissue(*, certificate: Certificate, by: User) -> Certificate:
-    """Staff only: a new certificate (a new identifier) for what a revoked one certified, signed by the
-    same mentor, with today's date. The revoked one stays revoked."""
-    if not by.is_staff:
-        raise PermissionDenied("Only staff can re-issue a certificate.")
+    """A new certificate (a new identifier, today's date, the learner's name now) in place of this one,
+    which `replaces` links. An issued one — the learner after changing their name, or staff — is
+    revoked with the reason "reissued" (`reissue`); a revoked one is issued again by staff, once
+    (`issue_again`)."""
+    actor = _actor(certificate, by)
     with transaction.atomic():
-        revoked = (
-            Certificate.objects.select_for_update(of=("self",))
-            .select_related("phase", "enrolment")
-            .get(pk=certificate.pk)
-        )
-        if not revoked.is_revoked:
-            raise ValidationError("Only a revoked certificate can be issued again.")
-        if Certificate.objects.filter(replaces=revoked).exists():
-            raise ValidationError("This certificate was issued again already.")
-        if revoked.kind == Certificate.Kind.PHASE:
-            assert revoked.phase is not None
+        old = _locked(certificate)
+        if old.state == Certificate.State.REVOKED:
+            CERTIFICATE.check(state=old.state, move="issue_again", actor=actor)
+            if Certificate.objects.filter(replaces=old).exists():
+                raise ValidationError("This certificate was issued again already.")
+        else:
+            CERTIFICATE.check(state=old.state, move="reissue", actor=actor)
+            if actor == LEARNER and printed_name(by) in ("", old.recipient_name):
+                raise ValidationError(
+                    "This certificate has your name already: change your name in Settings first."
+                )
+            _revoke(old, move="reissue", actor=actor, by=by, reason=REISSUED_REASON)
+        if old.kind == Certificate.Kind.PHASE:
+            assert old.phase is not None
             new, created = phase_certificate_issue(
-                enrolment=revoked.enrolment,
-                phase=revoked.phase,
-                signed_by=revoked.signed_by,
-                replaces=revoked,
+                enrolment=old.enrolment, phase=old.phase, signed_by=old.signed_by, replaces=old
             )
         else:
             new, created = curriculum_certificate_issue(
-                enrolment=revoked.enrolment, signed_by=revoked.signed_by, replaces=revoked
+                enrolment=old.enrolment, signed_by=old.signed_by, replaces=old
             )
         if not created:
             raise ValidationError("A valid certificate for this exists already.")
     return new
+
+
+def certificates_erase(*, learner: User, reason: str) -> None:
+    """The account is erased: its certificates not revoked yet are revoked by the system (nobody is
+    told: the learner asked), and none keeps a name."""
+    with transaction.atomic():
+        for certificate in (
+            Certificate.objects.select_for_update()
+            .filter(enrolment__learner=learner)
+            .exclude(state=Certificate.State.REVOKED)
+        ):
+            _revoke(certificate, move="revoke", actor=SYSTEM, by=None, reason=reason)
+        Certificate.objects.filter(enrolment__learner=learner).update(
+            recipient_name="", in_portfolio=False, pdf=""
+        )
 
 
 def certificate_pdf_store(*, certificate_id: int) -> bool:
@@ -246,7 +360,7 @@ def certificate_pdf_store(*, certificate_id: int) -> bool:
     from credentials.pdf import certificate_pdf
 
     certificate = Certificate.objects.select_related("phase", "enrolment").filter(pk=certificate_id).first()
-    if certificate is None:
+    if certificate is None or certificate.is_awaiting_name:
         return False
     if certificate.pdf and certificate.pdf.storage.exists(certificate.pdf.name):
         return False
@@ -264,121 +378,3 @@ def certificate_portfolio_set(*, certificate: Certificate, learner: User, shown:
     if certificate.enrolment.learner_id != learner.pk:
         raise PermissionDenied("Only the learner chooses what their portfolio shows.")
     Certificate.objects.filter(pk=certificate.pk).update(in_portfolio=shown)
-
-
-# --- Portfolios: created off, with a slug that gives nothing away; changed only by their learner; an old
-# slug stays theirs and redirects to the new one (credentials.portfolio_addresses).
-def _default_slug(learner: User) -> str:
-    """From the name the learner gave (never their e-mail address), with a random suffix."""
-    given = learner.name.strip() or learner.get_full_name()
-    base = slugify(given)[:30].strip("-") or "learner"
-    return f"{base}-{secrets.token_hex(3)}"
-
-
-def portfolio_for(*, learner: User) -> Portfolio:
-    """The learner's portfolio, created (off, nothing chosen) on first use."""
-    portfolio = Portfolio.objects.filter(learner=learner).first()
-    if portfolio is not None:
-        return portfolio
-    for _ in range(5):
-        try:
-            with transaction.atomic():
-                portfolio = Portfolio.objects.create(learner=learner, slug=_default_slug(learner))
-                address_claim(portfolio=portfolio, slug=portfolio.slug)
-                return portfolio
-        except (IntegrityError, ValidationError):  # the slug is, or was, another portfolio's
-            existing = Portfolio.objects.filter(learner=learner).first()
-            if existing is not None:  # created by a concurrent request
-                return existing
-    raise RuntimeError("no free portfolio slug after five tries")
-
-
-def portfolio_update(
-    *,
-    portfolio: Portfolio,
-    learner: User,
-    is_public: bool | None = None,
-    slug: str | None = None,
-    headline: str | None = None,
-    show_phases: list[int] | None = None,
-    certificate_ids: list[str] | None = None,
-) -> Portfolio:
-    """Change what the portfolio shows (arguments left None stay as they are). `certificate_ids` are
-    public ids of the learner's certificates to list; the others are unlisted."""
-    if portfolio.learner_id != learner.pk:
-        raise PermissionDenied("Only the learner changes their portfolio.")
-    if is_public is not None:
-        portfolio.is_public = is_public
-    if slug is not None:
-        portfolio.slug = slug.strip().lower()
-        if address_held_by_another(portfolio=portfolio, slug=portfolio.slug):  # another's, now or before
-            raise ValidationError({"slug": TAKEN})
-    if headline is not None:
-        portfolio.headline = headline.strip()
-    if show_phases is not None:
-        completed = {phase.number for phase in completed_phases_of(learner=learner)}
-        unknown = sorted(set(show_phases) - completed)
-        if unknown:
-            raise ValidationError(
-                {"show_phases": f"Not a phase you completed: {', '.join(map(str, unknown))}."}
-            )
-        portfolio.show_phases = sorted(set(show_phases))
-    own = Certificate.objects.filter(enrolment__learner=learner)
-    if certificate_ids is not None:
-        wanted = set(certificate_ids)
-        unknown_ids = wanted - set(own.filter(public_id__in=wanted).values_list("public_id", flat=True))
-        if unknown_ids:
-            raise ValidationError({"certificates": "Not one of your certificates."})
-    portfolio.full_clean(exclude=["learner"])
-    try:
-        with transaction.atomic():
-            portfolio.save()
-            address_claim(portfolio=portfolio, slug=portfolio.slug)
-            if certificate_ids is not None:
-                own.filter(public_id__in=certificate_ids).update(in_portfolio=True)
-                own.exclude(public_id__in=certificate_ids).update(in_portfolio=False)
-    except IntegrityError as error:  # a concurrent request took the slug between the check and the save
-        raise ValidationError({"slug": TAKEN}) from error
-    return portfolio
-
-
-def portfolio_projects_set(
-    *, portfolio: Portfolio, learner: User, choices: dict[int, tuple[bool, str | None]]
-) -> None:
-    """The learner's choice for each of their accepted projects: {version id: (shown, summary)}; a summary
-    of None stays as it was."""
-    if portfolio.learner_id != learner.pk:
-        raise PermissionDenied("Only the learner changes their portfolio.")
-    accepted = set(accepted_versions_of(learner=learner).values_list("pk", flat=True))
-    if set(choices) - accepted:
-        raise ValidationError({"projects": "Not one of your accepted projects."})
-    if any(summary and len(summary) > 2000 for _shown, summary in choices.values()):
-        raise ValidationError({"projects": "Keep each summary under 2,000 characters."})
-    with transaction.atomic():
-        for version_id, (shown, summary) in choices.items():
-            defaults: dict[str, object] = {"portfolio": portfolio, "is_public": shown}
-            if summary is not None:
-                defaults["summary"] = summary.strip()
-            PortfolioProject.objects.update_or_create(version_id=version_id, defaults=defaults)
-
-
-def endorsement_save(*, mentor: User, version_id: int, text: str) -> Endorsement:
-    """A mentor's endorsement of an accepted project (their reviewer's rule: the enrolment's current
-    mentor, or staff); written again, it replaces the words."""
-    from projects.models import Version
-
-    version = Version.objects.select_related("enrolment").filter(pk=version_id).first()
-    if version is None or not can_review(user=mentor, version=version):
-        raise PermissionDenied("Only the learner's mentor can endorse their project.")
-    if version.status != Version.Status.ACCEPTED:
-        raise ValidationError("Only an accepted project can be endorsed.")
-    text = text.strip()
-    if not text:
-        raise ValidationError({"text": "Write what you would tell an employer about this work."})
-    if len(text) > 2000:
-        raise ValidationError({"text": "Keep it under 2,000 characters."})
-    endorsement, _ = Endorsement.objects.update_or_create(
-        version_id=version.pk,
-        defaults={"mentor": mentor, "mentor_name": public_name(mentor, unnamed=UNNAMED_MENTOR), "text": text},
-    )
-    return endorsement

@@ -15,15 +15,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from credentials import openbadges, services, signing
-from credentials.forms import RevokeForm
+from credentials.forms import NameConfirmForm, RevokeForm
 from credentials.models import Certificate
 from credentials.selectors import (
-    UNNAMED_LEARNER,
     certificate_public_get,
     certificates_of,
     certificates_visible_to,
     is_listed_publicly,
+    name_change_offered,
     portfolio_get,
+    printed_name,
     revoked_status_indexes,
 )
 from credentials.tasks import render_certificate_pdf
@@ -46,11 +47,31 @@ def _public(public_id: str) -> Certificate:
 
 @login_required
 def my_certificates(request: HttpRequest) -> HttpResponse:
+    """The learner's certificates; those awaiting the name to print ask for it here (one form confirms
+    it for all of them)."""
+    learner = request.user
+    form = NameConfirmForm(initial={"name": printed_name(learner)})  # type: ignore[arg-type]
+    status = 200
+    if request.method == "POST":
+        form = NameConfirmForm(request.POST)
+        if form.is_valid():
+            try:
+                issued = services.certificates_name_confirm(learner=learner, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                messages.success(request, f"Issued with your name: {', '.join(c.title for c in issued)}.")
+                return redirect("credentials:mine")
+        status = 400
+    certificates = list(certificates_of(learner=learner))  # type: ignore[arg-type]
     context = {
-        "certificates": list(certificates_of(learner=request.user)),  # type: ignore[arg-type]
-        "portfolio": portfolio_get(learner=request.user),  # type: ignore[arg-type]
+        "certificates": certificates,
+        "awaiting": [c for c in certificates if c.is_awaiting_name],
+        "renamable": [c for c in certificates if name_change_offered(certificate=c, learner=learner)],  # type: ignore[arg-type]
+        "name_form": form,
+        "portfolio": portfolio_get(learner=learner),  # type: ignore[arg-type]
     }
-    return render(request, "credentials/my_certificates.html", context)
+    return render(request, "credentials/my_certificates.html", context, status=status)
 
 
 def _detail_context(request: HttpRequest, certificate: Certificate, **extra: Any) -> dict[str, Any]:
@@ -59,7 +80,9 @@ def _detail_context(request: HttpRequest, certificate: Certificate, **extra: Any
         "is_owner": certificate.enrolment.learner_id == request.user.pk,
         "verification_url": openbadges.verification_url(certificate),
         "linkedin_url": openbadges.linkedin_add_url(certificate),
-        "unnamed": certificate.recipient_name == UNNAMED_LEARNER,
+        "new_name": name_change_offered(certificate=certificate, learner=request.user)  # type: ignore[arg-type]
+        if certificate.enrolment.learner_id == request.user.pk
+        else "",
         "revoke_form": RevokeForm(),
         **extra,
     }
@@ -76,6 +99,11 @@ def certificate_pdf(request: HttpRequest, public_id: str) -> HttpResponse | File
     """The stored PDF; when it is not (yet, or any more) in the storage, it is rendered again by the task
     and this page reloads until it is there."""
     certificate = _visible(request, public_id)
+    if certificate.is_awaiting_name:
+        messages.error(
+            request, "This certificate is not issued yet: its learner confirms the name to print first."
+        )
+        return redirect("credentials:certificate", public_id=public_id)
     if not (certificate.pdf and certificate.pdf.storage.exists(certificate.pdf.name)):
         render_certificate_pdf.delay(certificate.pk)
         certificate.refresh_from_db(fields=["pdf"])  # rendered already when tasks run in-process
@@ -101,8 +129,10 @@ def certificate_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
                 by=request.user,
                 reason=form.cleaned_data["reason"],  # type: ignore[arg-type]
             )
-        except ValidationError as error:
+        except ValidationError as error:  # refused by the lifecycle: said above the page too
             add_validation_error(form, error)
+            for message in form.non_field_errors():
+                messages.error(request, str(message))
     if form.errors:
         context = _detail_context(request, certificate, revoke_form=form)
         return render(request, "credentials/certificate.html", context, status=400)
@@ -113,16 +143,16 @@ def certificate_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 @login_required
 def certificate_reissue(request: HttpRequest, public_id: str) -> HttpResponse:
-    if not request.user.is_staff:
-        raise PermissionDenied("Only staff can re-issue a certificate.")
+    """Staff's "issue again", or the learner's reissue with their new name (the service decides)."""
     certificate = _visible(request, public_id)
     try:
         new = services.certificate_reissue(certificate=certificate, by=request.user)  # type: ignore[arg-type]
-    except ValidationError as error:
+    except ValidationError as error:  # refused by the lifecycle (or its guards): 409, with the reason
         for message in error.messages:
             messages.error(request, message)
-        return redirect("credentials:certificate", public_id=public_id)
-    messages.success(request, "A new certificate is issued in place of the revoked one.")
+        context = _detail_context(request, certificate)
+        return render(request, "credentials/certificate.html", context, status=409)
+    messages.success(request, "A new certificate is issued in place of the old one, which links to it.")
     return redirect("credentials:certificate", public_id=new.public_id)
 
 

@@ -29,6 +29,7 @@ KINDS: dict[str, NoticeKind] = {
         NoticeKind("phase_returned", "A phase returned with comments", Delivery.EMAIL),
         NoticeKind("project_reviewed", "A project reviewed", Delivery.EMAIL),
         NoticeKind("certificate_issued", "A certificate issued", Delivery.EMAIL),
+        NoticeKind("certificate_revoked", "A certificate revoked", Delivery.EMAIL),
         NoticeKind("reminder_weekly", "This week's plan (weekly reminder)", Delivery.EMAIL),
         NoticeKind("reminder_behind", "Catching up (reminder when behind)", Delivery.EMAIL),
         NoticeKind("reminder_inactive", "Picking up again (reminder after a quiet spell)", Delivery.EMAIL),

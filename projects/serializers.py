@@ -73,15 +73,16 @@ class ProjectReviewSerializer(serializers.ModelSerializer):
 class VersionSerializer(serializers.ModelSerializer):
     project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.filter(is_published=True))
     week = serializers.IntegerField(source="project.week.number", read_only=True)
-    learner = serializers.EmailField(source="enrolment.learner.email", read_only=True)
+    learner = serializers.CharField(source="enrolment.learner.display_name", read_only=True)
+    learner_email = serializers.EmailField(source="enrolment.learner.email", read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
     review = serializers.SerializerMethodField()
 
     class Meta:
         model = Version
         fields = (
-            "id", "project", "week", "learner", "number", "status", "repository_url", "commit", "report",
-            "created_at", "submitted_at", "attachments", "review",
+            "id", "project", "week", "learner", "learner_email", "number", "status", "repository_url",
+            "commit", "report", "created_at", "submitted_at", "attachments", "review",
         )  # fmt: skip
         read_only_fields = ("number", "status", "created_at", "submitted_at")
         extra_kwargs = {

@@ -44,6 +44,7 @@ from assessments import services as assessment_services
 from assessments.models import Quiz, Submission
 from cards.services import desired_retention_set
 from cohorts.services import cohort_create
+from credentials import portfolio_services
 from credentials import services as credentials_services
 from curriculum.models import Phase, Week
 from exercises import services as exercise_services
@@ -422,8 +423,10 @@ POSTS: dict[str, tuple[dict[str, object], tuple[int, int, int, int, int, int, in
                                                             (401, 201, 404, 404, 404, 404, 404, 404)),
     "credentials:revoke":       ({"reason": "Issued by mistake."},
                                                             (302, 403, 403, 403, 403, 403, 403, 302)),
+    # The learner reissues their own after a name change (409 here: the name is the same, the reason
+    # said); their mentor may not; those who cannot see the certificate find none.
     "credentials:reissue":      ({},
-                                                            (302, 403, 403, 403, 403, 403, 403, 302)),
+                                                            (302, 409, 404, 403, 404, 404, 404, 302)),
     # The learner's version waits for review: no new draft; the other learner may start one; mentors
     # and staff follow no curriculum (400: enrol first).
     "projects:draft":           (PROJECT_DRAFT,
@@ -637,13 +640,15 @@ def world(
     )  # fmt: skip
     mentoring_services.mentor_digest_send(mentor_id=mentor.pk, today=today)  # an outbox row
     # A certificate of the learner's current enrolment (phase 1, signed by the mentor), its PDF stored,
-    # listed on the learner's public portfolio.
+    # listed on the learner's public portfolio; issued at once with the name the learner gave.
+    learner.name = learner.name or "Ada Lovelace"
+    learner.save(update_fields=["name"])
     certificate, _ = credentials_services.phase_certificate_issue(
         enrolment=enrolment, phase=Phase.objects.get(number=1), signed_by=mentor
     )
     credentials_services.certificate_pdf_store(certificate_id=certificate.pk)
-    credentials_services.portfolio_update(
-        portfolio=credentials_services.portfolio_for(learner=learner), learner=learner, is_public=True,
+    portfolio_services.portfolio_update(
+        portfolio=portfolio_services.portfolio_for(learner=learner), learner=learner, is_public=True,
         slug="ada-public", certificate_ids=[certificate.public_id],
     )  # fmt: skip
     # Rows for the remaining admin models, so that every admin page renders something.

@@ -59,7 +59,7 @@ def more_certificates(first, mentee, mentor, staff) -> None:
 def test_the_pages_take_a_constant_number_of_queries(
     client, learner, mentor, staff, mentee, certificate, django_assert_max_num_queries
 ):
-    from credentials.services import portfolio_for, portfolio_update
+    from credentials.portfolio_services import portfolio_for, portfolio_update
 
     portfolio_update(portfolio=portfolio_for(learner=learner), learner=learner, is_public=True, slug="ada")
     client.force_login(learner)

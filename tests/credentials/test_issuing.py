@@ -138,13 +138,15 @@ def test_staff_revoke_with_a_reason_and_issue_again_as_a_new_certificate(staff, 
     with pytest.raises(ValidationError):
         services.certificate_revoke(certificate=certificate, by=staff, reason="   ")
     with pytest.raises(ValidationError):
-        services.certificate_reissue(certificate=certificate, by=staff)  # not revoked
+        services.certificate_reissue(certificate=certificate, by=certificate.enrolment.learner)  # same name
 
     revoked = services.certificate_revoke(certificate=certificate, by=staff, reason="Plagiarised project.")
     assert revoked.revoked_at is not None
     assert revoked.revoked_by == staff
-    again = services.certificate_revoke(certificate=certificate, by=staff, reason="Another reason.")
-    assert again.revocation_reason == "Plagiarised project."  # revoking twice changes nothing
+    with pytest.raises(ValidationError, match="revoked already"):  # refused, never a silent no-op
+        services.certificate_revoke(certificate=certificate, by=staff, reason="Another reason.")
+    revoked.refresh_from_db()
+    assert revoked.revocation_reason == "Plagiarised project."
 
     new = services.certificate_reissue(certificate=revoked, by=staff)
     assert new.pk != revoked.pk

@@ -131,6 +131,8 @@ def test_a_real_worker_renders_the_pdf_of_a_sign_off(celery_worker, settings, tm
     from tests.credentials.conftest import sign_off
 
     settings.MEDIA_ROOT = tmp_path
+    learner.name = "Ada Lovelace"  # a name to print: issued at once
+    learner.save(update_fields=["name"])
     enrolment = enrolment_create(learner=learner, start_date=timezone.now().date())
     mentees_assign(mentor=mentor, enrolment_ids=[enrolment.pk])
     certificate = sign_off(enrolment, 1, by=mentor)

@@ -217,7 +217,7 @@ def test_the_portfolio_api_reads_and_changes_the_same_settings(client, learner, 
 def test_two_learners_cannot_share_a_slug_even_at_once(learner):
     from django.core.exceptions import ValidationError
 
-    from credentials.services import portfolio_for, portfolio_update
+    from credentials.portfolio_services import portfolio_for, portfolio_update
 
     other = UserFactory(username="someone")
     portfolio_update(portfolio=portfolio_for(learner=learner), learner=learner, slug="same")

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from credentials import services
+from credentials import portfolio_services
 from credentials.models import Endorsement
 from tests.credentials.conftest import sign_off
 from tests.projects.conftest import accept_project
@@ -27,8 +27,8 @@ def test_the_phase_certificate_names_the_accepted_project(mentor, mentee):
 @pytest.mark.django_db
 def test_a_project_shows_on_the_portfolio_only_when_the_learner_chooses(client, learner, mentee):
     version = accept_project(mentee, week=21)
-    portfolio = services.portfolio_for(learner=learner)
-    services.portfolio_update(portfolio=portfolio, learner=learner, is_public=True, slug="ada")
+    portfolio = portfolio_services.portfolio_for(learner=learner)
+    portfolio_services.portfolio_update(portfolio=portfolio, learner=learner, is_public=True, slug="ada")
     assert version.project.title not in Client().get("/people/ada/").content.decode()
 
     client.force_login(learner)
@@ -54,11 +54,11 @@ def test_a_project_shows_on_the_portfolio_only_when_the_learner_chooses(client, 
 def test_the_mentor_endorses_and_only_the_mentor(client, learner, mentor, other_mentor, mentee):
     version = accept_project(mentee, week=21)
     with pytest.raises(PermissionDenied):
-        services.endorsement_save(mentor=other_mentor, version_id=version.pk, text="Great.")
+        portfolio_services.endorsement_save(mentor=other_mentor, version_id=version.pk, text="Great.")
     with pytest.raises(PermissionDenied):
-        services.endorsement_save(mentor=learner, version_id=version.pk, text="I am great.")
+        portfolio_services.endorsement_save(mentor=learner, version_id=version.pk, text="I am great.")
     with pytest.raises(ValidationError):
-        services.endorsement_save(mentor=mentor, version_id=version.pk, text="  ")
+        portfolio_services.endorsement_save(mentor=mentor, version_id=version.pk, text="  ")
 
     url = reverse("credentials:endorse", args=[version.pk])
     client.force_login(other_mentor)
@@ -72,11 +72,16 @@ def test_the_mentor_endorses_and_only_the_mentor(client, learner, mentor, other_
     assert endorsement.text == "Careful, well-tested, documented work."
     assert endorsement.mentor_name == "Grace Hopper"
 
-    services.portfolio_update(
-        portfolio=services.portfolio_for(learner=learner), learner=learner, is_public=True, slug="ada"
+    portfolio_services.portfolio_update(
+        portfolio=portfolio_services.portfolio_for(learner=learner),
+        learner=learner,
+        is_public=True,
+        slug="ada",
     )
-    services.portfolio_projects_set(
-        portfolio=services.portfolio_for(learner=learner), learner=learner, choices={version.pk: (True, "")}
+    portfolio_services.portfolio_projects_set(
+        portfolio=portfolio_services.portfolio_for(learner=learner),
+        learner=learner,
+        choices={version.pk: (True, "")},
     )
     public = Client().get("/people/ada/").content.decode()
     assert "Careful, well-tested, documented work." in public

@@ -163,9 +163,11 @@ def test_a_reissued_certificate_points_from_the_revoked_one(staff, certificate):
 
 
 @pytest.mark.django_db
-def test_a_learner_without_a_name_is_never_shown_by_their_email(client, learner, mentor, mentee):
-    """`display_name` falls back to the e-mail address; certificates and portfolios do not."""
-    from credentials.services import portfolio_for, portfolio_update
+def test_a_learner_without_a_name_is_never_shown_by_their_email(client, learner, mentor, mentee, settings):
+    """Certificates never name a person by their e-mail address, nor "A
+    learner": the certificate waits for the learner's name, and a mentor without one signs as the
+    organisation."""
+    from credentials.portfolio_services import portfolio_for, portfolio_update
     from tests.credentials.conftest import sign_off
 
     type(learner).objects.filter(pk=learner.pk).update(name="")
@@ -173,8 +175,21 @@ def test_a_learner_without_a_name_is_never_shown_by_their_email(client, learner,
     mentee.learner.refresh_from_db()
     mentor.refresh_from_db()
     certificate = sign_off(mentee, 1, by=mentor)
-    assert certificate.recipient_name == "A learner"
-    assert certificate.signed_by_name == "A mentor"
+    assert certificate.state == "awaiting_name"
+    assert certificate.recipient_name == ""
+    assert certificate.signed_by_name == settings.SITE_NAME
+    for url in (  # not issued: nothing public about it yet
+        reverse("credentials:verify", args=[certificate.public_id]),
+        reverse("credentials:credential", args=[certificate.public_id]),
+        reverse("api-certificate-verify", args=[certificate.public_id]),
+    ):
+        assert Client().get(url).status_code == 404
+    client.force_login(learner)
+    page = client.get(reverse("credentials:mine")).content.decode()
+    assert "Confirm the name to print" in page
+    assert client.post(reverse("credentials:mine"), {"name": "Ada Lovelace"}).status_code == 302
+    certificate.refresh_from_db()
+    assert (certificate.state, certificate.recipient_name) == ("issued", "Ada Lovelace")
     portfolio_update(portfolio=portfolio_for(learner=learner), learner=learner, is_public=True, slug="anon")
     for url in (
         reverse("credentials:verify", args=[certificate.public_id]),
@@ -185,6 +200,5 @@ def test_a_learner_without_a_name_is_never_shown_by_their_email(client, learner,
         body = Client().get(url).content.decode()
         assert learner.email not in body
         assert mentor.email not in body
-    client.force_login(learner)
-    page = client.get(reverse("credentials:certificate", args=[certificate.public_id])).content.decode()
-    assert "Set your name in" in page
+        assert "A learner" not in body
+        assert "A mentor" not in body

@@ -133,13 +133,13 @@ def world(transactional_db, curriculum_tx, settings, tmp_path):
     from assessments import autograding
     from assessments.services import submission_create
     from cards.services import card_add
-    from credentials.services import (
+    from credentials.portfolio_services import (
         endorsement_save,
-        phase_certificate_issue,
         portfolio_for,
         portfolio_projects_set,
         portfolio_update,
     )
+    from credentials.services import certificates_name_confirm, phase_certificate_issue
     from curriculum.models import Phase, Week
     from mentoring.services import mentees_assign
     from progress.services import enrolment_create, schedule_replan, week_progress_set
@@ -189,6 +189,10 @@ def world(transactional_db, curriculum_tx, settings, tmp_path):
     certificate, _ = phase_certificate_issue(
         enrolment=enrolment, phase=Phase.objects.get(number=1), signed_by=mentor
     )
+    # She confirms the name to print (it would become her display name: the world keeps her without one).
+    certificates_name_confirm(learner=learner, name="Ada Lovelace")
+    type(learner).objects.filter(pk=learner.pk).update(name="")
+    certificate.refresh_from_db()
     card_add(learner=learner, question_id=quiz.questions.get(order=6).pk)
     return {
         "mentor": mentor, "learner": learner, "enrolment": enrolment, "submission": submission,
@@ -315,7 +319,8 @@ def test_markdown_is_rendered_where_people_write_it(page: Page, live_server, wor
 def test_the_portfolio_words_follow_its_state(page: Page, live_server, world):
     """Item 5: with "Publish my portfolio" ticked the help said "Off: the public address shows nothing";
     the certificates page said "shown on your portfolio" of a portfolio nobody could see."""
-    from credentials.services import certificate_portfolio_set, portfolio_update
+    from credentials.portfolio_services import portfolio_update
+    from credentials.services import certificate_portfolio_set
 
     base = live_server.url
     learner, portfolio = world["learner"], world["portfolio"]

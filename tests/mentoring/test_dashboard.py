@@ -39,7 +39,8 @@ def crafted(mentor, frozen_today):
     """One learner per flag, and one on track, all with this mentor."""
     this_monday, four_weeks_ago = date(2026, 11, 23), date(2026, 10, 26)
     learners = {
-        name: UserFactory(username=name) for name in ["on_track", "behind", "inactive", "failed", "pending"]
+        name: UserFactory(username=name, name=name)
+        for name in ["on_track", "behind", "inactive", "failed", "pending"]
     }
     enrol(learners["on_track"], mentor=mentor, start=this_monday)
     behind = enrol(learners["behind"], mentor=mentor, start=four_weeks_ago)

@@ -19,8 +19,8 @@ from tests.outbox import outbox_sent_here
 
 @pytest.fixture
 def at_risk(mentor, other_mentor, frozen_today):
-    enrol(UserFactory(username="late"), mentor=mentor, start=date(2026, 10, 26))
-    enrol(UserFactory(username="fine"), mentor=mentor, start=date(2026, 11, 23))
+    enrol(UserFactory(username="late", name="Lena Late"), mentor=mentor, start=date(2026, 10, 26))
+    enrol(UserFactory(username="fine", name="Finn Fine"), mentor=mentor, start=date(2026, 11, 23))
     enrol(UserFactory(username="other"), mentor=other_mentor, start=date(2026, 11, 23), active_days_ago=30)
 
 
@@ -35,9 +35,10 @@ def test_each_mentor_gets_their_at_risk_learners_with_the_reason(mentor, other_m
     by_recipient = {message.to[0]: message for message in mail.outbox}
     assert set(by_recipient) == {mentor.email, other_mentor.email}
     mine = by_recipient[mentor.email].body
-    assert "late@example.com" in mine
+    assert "Lena Late" in mine
     assert "4 weeks overdue" in mine
-    assert "fine@example.com" not in mine
+    assert "Finn Fine" not in mine
+    assert "@example.com" not in mine  # nobody named by their address
     assert "no activity for 30 days" in by_recipient[other_mentor.email].body
     assert by_recipient[mentor.email].alternatives
 

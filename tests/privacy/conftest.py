@@ -14,6 +14,7 @@ from assessments import autograding
 from assessments import services as assessment_services
 from assessments.models import Answer
 from cards.services import card_review, desired_retention_set
+from credentials import portfolio_services
 from credentials import services as credentials_services
 from curriculum.models import Phase, Week
 from mentoring import services as mentoring_services
@@ -123,13 +124,13 @@ def give_everything(person: Person, *, mentor: User, earlier_mentor: User, forme
         reviewer=mentor, version_id=version.pk, decision="accepted", comment="Well built.",
         scores=best_scores(project),
     )  # fmt: skip
-    credentials_services.endorsement_save(mentor=mentor, version_id=version.pk, text=texts["endorsement"])
+    portfolio_services.endorsement_save(mentor=mentor, version_id=version.pk, text=texts["endorsement"])
     certificate, _ = credentials_services.phase_certificate_issue(
         enrolment=enrolment, phase=Phase.objects.get(number=1), signed_by=mentor
     )
     credentials_services.certificate_pdf_store(certificate_id=certificate.pk)
-    portfolio = credentials_services.portfolio_for(learner=learner)
-    credentials_services.portfolio_update(
+    portfolio = portfolio_services.portfolio_for(learner=learner)
+    portfolio_services.portfolio_update(
         portfolio=portfolio, learner=learner, is_public=True, headline=texts["headline"],
         certificate_ids=[certificate.public_id],
     )  # fmt: skip

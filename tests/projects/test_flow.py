@@ -95,7 +95,7 @@ def test_malformed_repository_or_commit_is_refused(learner, enrolment, field, va
 def test_only_the_newest_submitted_version_is_reviewed_once(learner, mentor, enrolment):
     v1 = submit(learner)
     review(mentor, v1, decision="changes_requested")
-    with pytest.raises(ValidationError, match="already reviewed by mentor"):
+    with pytest.raises(ValidationError, match=f"already reviewed by Unnamed user #{mentor.pk}:"):
         review(mentor, v1, decision="accepted")
 
 

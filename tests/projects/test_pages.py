@@ -119,7 +119,9 @@ def test_the_queue_is_oldest_first_and_flags_long_waits(client, mentor, settings
     from django.utils import timezone
 
     settings.PROJECT_REVIEW_WAITING_DAYS = 3
-    learners = [UserFactory(username=name) for name in ("ada", "bob")]
+    learners = [
+        UserFactory(username=user, name=name) for user, name in (("ada", "Ada Lovelace"), ("bob", "Bob Moog"))
+    ]
     for learner in learners:
         enrol_with(learner, mentor)
     old = submit(learners[1])
@@ -127,7 +129,7 @@ def test_the_queue_is_oldest_first_and_flags_long_waits(client, mentor, settings
     submit(learners[0])
     client.force_login(mentor)
     page = client.get(reverse("projects:queue")).content.decode()
-    assert page.index("bob@example.com") < page.index("ada@example.com")
+    assert page.index("Bob Moog") < page.index("Ada Lovelace")
     assert page.count("Waiting &gt; 3 days") == 1
     dashboard = client.get(reverse("mentoring:dashboard")).content.decode()
     assert "Projects waiting for review" in dashboard
