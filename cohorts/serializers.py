@@ -1,9 +1,18 @@
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cohorts.models import Cohort
 from progress.models import Enrolment
+
+
+class MentorBriefSerializer(serializers.Serializer):
+    """A cohort's mentor as its listing shows them (the schema of `CohortSerializer.mentors`)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    email = serializers.EmailField()
 
 
 class CohortSerializer(serializers.ModelSerializer):
@@ -15,6 +24,7 @@ class CohortSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "start_date", "pace", "timezone", "mentors", "learners", "created_at"]
         read_only_fields = ["id", "created_at"]
 
+    @extend_schema_field(MentorBriefSerializer(many=True))
     def get_mentors(self, cohort: Cohort) -> list[dict[str, object]]:
         return [
             {"id": mentor.pk, "name": mentor.display_name, "email": mentor.email}
@@ -50,6 +60,7 @@ class CohortDetailSerializer(CohortSerializer):
     class Meta(CohortSerializer.Meta):
         fields = [*CohortSerializer.Meta.fields, "summary"]
 
+    @extend_schema_field(SummarySerializer)
     def get_summary(self, cohort: Cohort) -> dict[str, object]:
         summary = self.context["summary"]
         return SummarySerializer(summary).data  # type: ignore[return-value]
