@@ -25,6 +25,8 @@ from assessments.serializers import (
     SubmissionResultSerializer,
     SubmissionSerializer,
 )
+from lms.api import IDEMPOTENCY_KEY
+from lms.idempotency import request_key_of
 
 
 @extend_schema(
@@ -68,7 +70,9 @@ class SubmissionListView(generics.ListAPIView):
         responses={201: SubmissionSerializer},
         description="Saved as pending and graded in the background: poll the submission until its "
         "status is graded (or needs_review). Invalid answers: 400 with messages by field "
-        "(quiz, answers, question_<id>), and nothing is saved.",
+        "(quiz, answers, question_<id>), and nothing is saved. With an Idempotency-Key header, a "
+        "retry with the same key answers with the first submission and saves nothing more.",
+        parameters=[IDEMPOTENCY_KEY],
     )
     def post(self, request: Request) -> Response:
         serializer = SubmissionCreateSerializer(data=request.data)
@@ -77,6 +81,7 @@ class SubmissionListView(generics.ListAPIView):
             learner=request.user,  # type: ignore[arg-type]
             quiz=serializer.validated_data["quiz"],
             answers=serializer.validated_data["answers"],
+            request_key=request_key_of(request),
         )
         return Response(SubmissionSerializer(submission).data, status=status.HTTP_201_CREATED)
 

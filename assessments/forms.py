@@ -11,6 +11,8 @@ from django.forms.renderers import Jinja2
 from assessments.grading import parse_decimal
 from assessments.models import Answer, Question, Quiz
 from assessments.services import FEEDBACK_MAX, FREE_TEXT_MAX, SHORT_TEXT_MAX, field_name
+from lms.idempotency import FIELD as REQUEST_KEY
+from lms.idempotency import RequestKeyField
 
 
 def validate_number(value: str) -> None:
@@ -36,6 +38,8 @@ class QuizForm(forms.Form):
             field.label = f"{number}. {question.prompt}"
             field.help_text = f"{question.points} point{'s' if question.points != 1 else ''}"
             self.fields[field_name(question)] = field
+        # One-time: a retry of the same page's submit (after an error page, a double click) saves once.
+        self.fields[REQUEST_KEY] = RequestKeyField()
 
     @staticmethod
     def field_for(question: Question) -> forms.Field:
@@ -55,6 +59,9 @@ class QuizForm(forms.Form):
                 max_length=SHORT_TEXT_MAX, widget=forms.TextInput(attrs={"autocomplete": "off"})
             )
         return forms.CharField(max_length=FREE_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 6}))
+
+    def request_key(self) -> str:
+        return str(self.cleaned_data.get(REQUEST_KEY) or "")
 
     def answers(self) -> dict[int, Any]:
         """The cleaned answers as the service takes them: question id → value."""

@@ -225,13 +225,25 @@ class Submission(models.Model):
         help_text="Set once fully graded: from the exact points, rounded half up to hundredths, once.",
     )
     passed = models.BooleanField(null=True, blank=True)
+    request_key = models.CharField(
+        max_length=100,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="The key of the request that saved it (lms.idempotency): a retry saves nothing more.",
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["learner", "quiz", "attempt_number"], name="one_submission_per_attempt"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["learner", "request_key"],
+                condition=~models.Q(request_key=""),
+                name="one_submission_per_request_key",
+            ),
         ]
         indexes = [models.Index(fields=["status", "submitted_at"])]
 

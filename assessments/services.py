@@ -38,8 +38,14 @@ def field_name(question: Question) -> str:
     return f"question_{question.pk}"
 
 
-def submission_create(*, learner: User, quiz: Quiz, answers: Mapping[Any, Any]) -> Submission:
+def submission_create(
+    *, learner: User, quiz: Quiz, answers: Mapping[Any, Any], request_key: str = ""
+) -> Submission:
     """Save the learner's answers to a quiz as a pending submission and queue its grading.
+
+    `request_key` (lms.idempotency: the form's one-time key, the API's Idempotency-Key): a key this
+    learner already submitted under returns that submission — no second attempt used, nothing saved (a
+    retry after an error page, a double click); the same key on another quiz is a 400.
 
     `answers` maps question ids (ints or digit strings) to: a choice id or a list of choice ids
     (single / true-false take exactly one; multiple choice at least one), a number or a string
@@ -51,6 +57,8 @@ def submission_create(*, learner: User, quiz: Quiz, answers: Mapping[Any, Any]) 
 
     Raises ValidationError (keys: "quiz", "answers", "question_<id>"); then nothing is saved.
     """
+    if request_key and (earlier := _submitted_under(learner, request_key, quiz)):
+        return earlier
     if not quiz.is_published:
         raise ValidationError({"quiz": "This quiz is not open yet."})
     attempts = Submission.objects.filter(learner=learner, quiz=quiz).aggregate(
@@ -70,8 +78,11 @@ def submission_create(*, learner: User, quiz: Quiz, answers: Mapping[Any, Any]) 
                     quiz=quiz,
                     enrolment=enrolment,
                     attempt_number=(attempts["last"] or 0) + 1,
+                    request_key=request_key,
                 )
         except IntegrityError as error:  # the same attempt submitted twice at once (double click)
+            if request_key and (earlier := _submitted_under(learner, request_key, quiz)):
+                return earlier
             raise ValidationError(
                 {"quiz": "This attempt was already submitted; see your submissions."}
             ) from error
@@ -82,6 +93,13 @@ def submission_create(*, learner: User, quiz: Quiz, answers: Mapping[Any, Any]) 
         activity_touch(learner=learner)
         transaction.on_commit(lambda: grading_enqueue(submission_id=submission.pk))
     return submission
+
+
+def _submitted_under(learner: User, request_key: str, quiz: Quiz) -> Submission | None:
+    earlier = Submission.objects.filter(learner=learner, request_key=request_key).first()
+    if earlier is not None and earlier.quiz_id != quiz.pk:
+        raise ValidationError({"request_key": "This request key was used for another quiz."})
+    return earlier
 
 
 def clean_answers(*, questions: list[Question], answers: Mapping[Any, Any]) -> dict[int, dict[str, Any]]:

@@ -36,6 +36,7 @@ def quiz_take(request: HttpRequest, number: int) -> HttpResponse:
                 learner=request.user,  # type: ignore[arg-type]
                 quiz=quiz,
                 answers=form.answers(),
+                request_key=form.request_key(),
             )
         except ValidationError as error:
             add_validation_error(form, error)

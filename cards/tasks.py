@@ -10,6 +10,7 @@ from redis.exceptions import RedisError
 
 from cards import services
 from cards.selectors import learner_ids_with_cards
+from lms.celery import check_connection_before
 
 logger = logging.getLogger(__name__)
 
@@ -62,3 +63,8 @@ def refresh_retention_estimates() -> int:
     for offset in range(0, len(ids), RETENTION_BATCH):
         services.retention_refresh(learner_ids=ids[offset : offset + RETENTION_BATCH])
     return len(ids)
+
+
+# A connection the database dropped since the last task is replaced before the task starts, as the grading
+# task's is (without it: a retry per dropped connection, issue 37's fault run saw eight).
+check_connection_before(cards_create_for_submission, refresh_retention_estimates)

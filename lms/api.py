@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -14,9 +14,20 @@ from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView, exception_handler
 
+from lms import idempotency
 from lms.throttles import WriteRateThrottle
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    name=idempotency.HEADER,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    type=str,
+    description="Optional: a key of yours for this write (1-100 visible ASCII characters, e.g. a UUID). "
+    "Sent again with the same key (a retry after a timeout), the request answers with the first result "
+    "and saves nothing more.",
+)
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

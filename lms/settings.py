@@ -331,9 +331,9 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LMS <noreply@localhost>")
-# The outbox (notifications/): a row claimed for sending longer ago than this is taken over by another
-# worker (its worker died). Longer than sending one task's 500 e-mails; about the broker's visibility timeout.
-EMAIL_OUTBOX_STALE_CLAIM_SECONDS = env.int("EMAIL_OUTBOX_STALE_CLAIM_SECONDS", default=600)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # seconds a mail server may take to answer
+# The outbox: a claim its worker has not renewed (every third of this) for this long is taken over.
+EMAIL_OUTBOX_STALE_CLAIM_SECONDS = env.int("EMAIL_OUTBOX_STALE_CLAIM_SECONDS", default=30)
 
 # --- Cohorts and invitations (cohorts/, invitations/) ------------------------------------------
 # An invitation's link works this many days after it is sent (resending sends a new link).

@@ -14,6 +14,8 @@ from assessments.models import Submission
 from assessments.selectors import submissions_visible_to
 from assessments.serializers import SubmissionSerializer
 from curriculum.models import Phase, Week
+from lms.api import IDEMPOTENCY_KEY
+from lms.idempotency import request_key_of
 from mentoring import services
 from mentoring.flags import FLAGS
 from mentoring.rows import ROW_VALUES, mentee_row
@@ -104,7 +106,12 @@ class MenteeFeedback(APIView):
     permission_classes = MENTOR
 
     @extend_schema(
-        request=WeekFeedbackSerializer, responses={201: WeekFeedbackSerializer}, summary="Leave feedback"
+        request=WeekFeedbackSerializer,
+        responses={201: WeekFeedbackSerializer},
+        summary="Leave feedback",
+        description="With an Idempotency-Key header, a retry with the same key answers with the first "
+        "feedback and saves (and e-mails) nothing more.",
+        parameters=[IDEMPOTENCY_KEY],
     )
     def post(self, request: Request, enrolment_id: int) -> Response:
         enrolment = mentee(request, enrolment_id)
@@ -116,6 +123,7 @@ class MenteeFeedback(APIView):
             enrolment=enrolment,
             week=week,
             body=serializer.validated_data["body"],
+            request_key=request_key_of(request),
         )
         return Response(WeekFeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)
 

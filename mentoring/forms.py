@@ -1,5 +1,6 @@
 from django import forms
 
+from lms.idempotency import RequestKeyField
 from lms.markdown import COMMENT_HELP
 from mentoring.models import PhaseReview
 
@@ -12,6 +13,7 @@ class FeedbackForm(forms.Form):
         strip=True,
         help_text=COMMENT_HELP,
     )
+    request_key = RequestKeyField()  # one-time: a retry after an error page saves the feedback once
 
 
 REPLY_MAX = 2000

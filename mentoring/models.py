@@ -20,10 +20,24 @@ class WeekFeedback(models.Model):
         default=False, help_text="The learner's reply to their mentor's feedback (the week's thread)."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    request_key = models.CharField(
+        max_length=100,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="The key of the request that saved it (lms.idempotency): a retry saves nothing more.",
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["enrolment", "week"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "request_key"],
+                condition=~Q(request_key=""),
+                name="one_week_feedback_per_request_key",
+            )
+        ]
         verbose_name_plural = "week feedback"
 
     def __str__(self) -> str:

@@ -86,18 +86,42 @@ def _require_mentor_of(user: User, enrolment: Enrolment) -> None:
         raise PermissionDenied("Only this learner's mentor or staff can do that.")
 
 
-def feedback_create(*, author: User, enrolment: Enrolment, week: Week, body: str) -> WeekFeedback:
-    """Leave feedback on a learner's week; the learner is e-mailed once it is saved."""
+def feedback_create(
+    *, author: User, enrolment: Enrolment, week: Week, body: str, request_key: str = ""
+) -> WeekFeedback:
+    """Leave feedback on a learner's week; the learner is e-mailed once it is saved.
+
+    `request_key` (lms.idempotency: the form's one-time key, the API's Idempotency-Key): a key this
+    author already saved feedback under returns that feedback, saving and sending nothing more (a
+    mentor who retries after an error page); the same key on another learner's week is a 400."""
     _require_mentor_of(author, enrolment)
-    feedback = WeekFeedback(enrolment=enrolment, week=week, author=author, body=body.strip())
-    feedback.full_clean()
-    with transaction.atomic():
-        feedback.save()
-        feedback_email_enqueue(feedback=feedback)
-        # Answering the week's thread settles the learner's replies' notices on the mentor's bell.
-        replies = WeekFeedback.objects.filter(enrolment=enrolment, week=week, from_learner=True)
-        notices_settle(keys=[f"feedback-reply:{pk}" for pk in replies.values_list("pk", flat=True)])
+    if request_key and (earlier := _feedback_saved_under(author, request_key, enrolment, week)):
+        return earlier
+    feedback = WeekFeedback(
+        enrolment=enrolment, week=week, author=author, body=body.strip(), request_key=request_key
+    )
+    feedback.full_clean(validate_constraints=False)  # (the key's constraint: the INSERT below says)
+    try:
+        with transaction.atomic():
+            feedback.save()
+            feedback_email_enqueue(feedback=feedback)
+            # Answering the week's thread settles the learner's replies' notices on the mentor's bell.
+            replies = WeekFeedback.objects.filter(enrolment=enrolment, week=week, from_learner=True)
+            notices_settle(keys=[f"feedback-reply:{pk}" for pk in replies.values_list("pk", flat=True)])
+    except IntegrityError:  # the same key saved at the same moment (a double click)
+        if request_key and (earlier := _feedback_saved_under(author, request_key, enrolment, week)):
+            return earlier
+        raise
     return feedback
+
+
+def _feedback_saved_under(
+    author: User, request_key: str, enrolment: Enrolment, week: Week
+) -> WeekFeedback | None:
+    earlier = WeekFeedback.objects.filter(author=author, request_key=request_key).first()
+    if earlier is not None and (earlier.enrolment_id, earlier.week_id) != (enrolment.pk, week.pk):
+        raise ValidationError({"request_key": "This request key was used for other feedback."})
+    return earlier
 
 
 def feedback_email_enqueue(*, feedback: WeekFeedback) -> None:

@@ -22,6 +22,7 @@ from cohorts.selectors import cohort_choices_for, cohort_id_from
 from curriculum.models import Phase, Week
 from lms.csv_export import csv_response
 from lms.forms import add_validation_error
+from lms.idempotency import new_request_key
 from mentoring import services
 from mentoring.flags import FLAGS
 from mentoring.forms import FeedbackForm, PhaseReviewForm, ReplyForm
@@ -314,6 +315,7 @@ def learner_detail(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         "weak_spots": weak_spots_for(enrolment_id=enrolment.pk),
         "review_stats": card_stats_for(learner=enrolment.learner, before=day_end_of(enrolment)),
         "feedback_form": FeedbackForm(),
+        "request_key": new_request_key(),  # the feedback forms' (one per week: the key and the week)
         "review_form": PhaseReviewForm(),
     }
     return render(request, "mentoring/learner_detail.html", context)
@@ -326,8 +328,13 @@ def feedback_create(request: HttpRequest, enrolment_id: int, number: int) -> Htt
     week = get_object_or_404(Week, number=number)
     form = FeedbackForm(request.POST)
     if form.is_valid():
-        body = form.cleaned_data["body"]
-        services.feedback_create(author=request.user, enrolment=enrolment, week=week, body=body)  # type: ignore[arg-type]
+        services.feedback_create(
+            author=request.user,  # type: ignore[arg-type]
+            enrolment=enrolment,
+            week=week,
+            body=form.cleaned_data["body"],
+            request_key=form.cleaned_data["request_key"],
+        )
         messages.success(request, f"Feedback on week {number} sent to {enrolment.learner}.")
     else:
         for errors in form.errors.values():

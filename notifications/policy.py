@@ -14,8 +14,6 @@ MAX_ATTEMPTS = 6
 """Claims of one row before it stays "failed" (admin → re-send starts over)."""
 TASK_SIZE = 500
 """Ids per sending task: one task sends them over one connection."""
-SENT_CHUNK = 100
-"""Rows are marked "sent" every SENT_CHUNK messages: what a worker killed mid-task may send twice."""
 SUBJECT_MAX = 300
 
 # Mail-server and network trouble (refused, reset, timeouts, DNS: all OSError) is worth retrying;
@@ -24,10 +22,15 @@ RETRYABLE_ERRORS = (smtplib.SMTPException, OSError)
 
 
 def stale_claim() -> timedelta:
-    """How long a "sending" row is left to the worker that claimed it (the one setting). Longer than a
-    task takes to send TASK_SIZE messages; about the broker's visibility timeout, so that a redelivered
-    task can take over a dead worker's claims."""
+    """How long a "sending" row is left to the worker that claimed it, counted from its claim or its last
+    renewal (the sending process renews it every third of this, `outbox.Claim`): a dead worker's rows are
+    taken over at most this long after it died, a live worker's never (the one setting, default 30 s)."""
     return timedelta(seconds=settings.EMAIL_OUTBOX_STALE_CLAIM_SECONDS)
+
+
+UNSENT_IDLE = timedelta(minutes=10)
+"""How long a queued or failed row waits for its own task (queued, or retrying with its backoff, at most
+10 minutes apart) before the sweep queues it again: its task was lost or gave up."""
 
 
 def claimable(*, now: datetime) -> Q:

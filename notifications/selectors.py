@@ -11,7 +11,7 @@ from django.db.models import F, Q, QuerySet
 from lms.lookups import AnyOf
 from notifications.kinds import NoticeKind, kinds_for
 from notifications.models import Email, Notice, NoticePreference
-from notifications.policy import MAX_ATTEMPTS, stale_claim
+from notifications.policy import MAX_ATTEMPTS, UNSENT_IDLE, stale_claim
 
 
 def email_exists(*, key: str) -> bool:
@@ -24,19 +24,19 @@ def email_keys_existing(*, keys: Iterable[str]) -> set[str]:
 
 
 def email_ids_to_sweep(*, now: datetime, limit: int = 10_000) -> list[int]:
-    """Unsent rows nobody has touched for the stale-claim time: queued ones whose task was lost (the
-    broker was down), failed ones with attempts left whose retries stopped, and "sending" ones whose
-    worker died. Read through the partial index of unsent rows."""
-    cutoff = now - stale_claim()
-    idle = Q(claimed_at__lt=cutoff) | Q(claimed_at__isnull=True, created_at__lt=cutoff)
+    """Unsent rows left idle: queued ones whose task was lost (the broker was down) and failed ones with
+    attempts left whose retries stopped, untouched for UNSENT_IDLE; "sending" ones whose claim is stale
+    (their worker died). Read through the partial index of unsent rows."""
+    idle = now - UNSENT_IDLE
+    untouched = Q(claimed_at__lt=idle) | Q(claimed_at__isnull=True, created_at__lt=idle)
     due = (
-        Q(status=Email.Status.QUEUED)
-        | Q(status=Email.Status.FAILED, attempts__lt=MAX_ATTEMPTS)
-        | Q(status=Email.Status.SENDING)
+        Q(status=Email.Status.QUEUED) & untouched
+        | Q(status=Email.Status.FAILED, attempts__lt=MAX_ATTEMPTS) & untouched
+        | Q(status=Email.Status.SENDING, claimed_at__lt=now - stale_claim())
     )
     return list(
         Email.objects.exclude(status=Email.Status.SENT)
-        .filter(due & idle)
+        .filter(due)
         .order_by("created_at")
         .values_list("id", flat=True)[:limit]
     )

@@ -14,10 +14,11 @@ Exactly once, in two steps:
 In-product notices (`notify`): a `Notice` per key for the recipient, and its e-mail through the same
 outbox, now or in the weekly digest, as the recipient's preference for the kind says.
 
-Claimable: "queued", "failed" with attempts left, and "sending" claimed longer ago than
-settings.EMAIL_OUTBOX_STALE_CLAIM_SECONDS (a worker died between claim and send). A worker that dies
-after the mail server accepted a message but before its row was marked "sent" has it sent again once
-the claim is stale: at-least-once for crashes, exactly once otherwise; the window is SENT_CHUNK messages.
+Claimable: "queued", "failed" with attempts left, and "sending" claimed (or last renewed) longer ago
+than settings.EMAIL_OUTBOX_STALE_CLAIM_SECONDS (a worker died between claim and send). Each row is marked
+"sent" as soon as the mail server accepted it, so a worker that dies has at most the one message it was
+sending sent again once its claim is stale: at-least-once for crashes, at most one duplicate per crash,
+exactly once otherwise (`outbox`).
 """
 
 import json
@@ -174,7 +175,7 @@ def _insert_returning_new_rows(drafts: Sequence[EmailDraft], *, claimed: bool) -
     by_key = {row["key"]: row for row in rows}
     new = ((pk, by_key[key]) for pk, key in insert_new_rows(Email, columns=columns, fixed=fixed))
     return {
-        pk: Outgoing(pk, row["to"], row["subject"], row["text"], row["html"], row["headers"])
+        pk: Outgoing(pk, row["key"], row["to"], row["subject"], row["text"], row["html"], row["headers"], now)
         for pk, row in new
     }
 

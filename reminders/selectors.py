@@ -29,7 +29,7 @@ BATCH_SIZE = 1000
 """Enrolments a batch (a page of candidates, one task): a batch's cost is mostly per learner, but a
 dozen queries and statements are per batch (curriculum, quizzes, cards due, preferences, the
 inserts' commit): 1,000 rather than 500 took 4–6 % off a 100,000-learner run. Its e-mails are sent
-by the batch, well within the stale-claim time (`EMAIL_OUTBOX_STALE_CLAIM_SECONDS`)."""
+by the batch, which renews their claim while it sends (`notifications.outbox.Claim`)."""
 
 
 def reminder_candidates(*, due_by: datetime | None = None) -> QuerySet[Enrolment]:

@@ -25,6 +25,7 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from freezegun import freeze_time
 
 from assessments import services as assessment_services
@@ -38,10 +39,11 @@ from reminders.tasks import send_weekly_reminders
 from tests.assessments.conftest import make_quiz, perfect_answers
 from tests.conftest import REPO
 from tests.database_sessions import other_session, sessions_waiting_on_locks, wait_until
-from tests.gate_backend import sent_messages
+from tests.gate_backend import message_from, sent_messages
 from tests.reminders.conftest import RUN, make_enrolment
 
 VISIBILITY_TIMEOUT = 3  # seconds: how long an unacknowledged task waits before Redis hands it out again
+SWEEP_EVERY = 2  # seconds: the outbox sweep's period in the beat row (30 s in production)
 STALE_CLAIM = (
     6  # seconds: how long an e-mail claimed by a worker is left to it (EMAIL_OUTBOX_STALE_CLAIM_SECONDS)
 )
@@ -84,12 +86,13 @@ class Workers:
         self.tmp_path = tmp_path
         self.started: list[subprocess.Popen] = []
 
-    def start(self, *, queues: str = "celery") -> subprocess.Popen:
+    def start(self, *, queues: str = "celery", beat: bool = False) -> subprocess.Popen:
+        """A worker; with `beat`, beat runs inside it (`-B`: the schedules of the database's rows)."""
         name = f"faults{len(self.started)}"
         log = self.tmp_path / f"{name}.log"
         args = [sys.executable, "-m", "celery", "-A", "lms", "worker", "--pool=solo", "--loglevel=INFO",
                 "--without-mingle", "--without-gossip", "--without-heartbeat", f"-n{name}@%h",
-                f"-Q{queues}"]  # fmt: skip
+                f"-Q{queues}", *(["-B"] if beat else [])]  # fmt: skip
         process = subprocess.Popen(
             args,
             cwd=REPO,
@@ -262,6 +265,56 @@ def test_a_worker_killed_mid_sending_leaves_the_e_mail_to_the_next_worker_which_
     assert len(sent_messages(workers.mail_dir)) == 1
     email.refresh_from_db()
     assert (email.status, email.attempts) == (Email.Status.SENT, 2)
+
+
+@pytest.mark.celery_worker
+def test_a_worker_killed_while_sending_a_reminder_batch_leaves_every_learner_one_reminder_in_the_bound(
+    own_redis, workers
+):
+    """Issue 37's fault run: two weekly runs at once and a worker killed mid-batch mailed 12 of 48
+    learners twice (rows marked sent every 100 messages) and the rest ~6 minutes late (the sweep every
+    5 minutes after a 10-minute stale claim). Now each row is marked sent when the mail server took it,
+    and a dead worker's rows go within STALE_CLAIM + the sweep's period (60 s with the defaults)."""
+    now = timezone.now()
+    for n in range(12):
+        make_enrolment(f"learner{n}", start=now.date() - timedelta(weeks=4), now=now)
+    PeriodicTask.objects.update(enabled=False)  # beat runs the outbox sweep only, every SWEEP_EVERY
+    PeriodicTask.objects.update_or_create(
+        name="Re-queue unsent e-mails",
+        defaults={
+            "task": "notifications.tasks.sweep_emails",
+            "interval": IntervalSchedule.objects.create(every=SWEEP_EVERY, period=IntervalSchedule.SECONDS),
+            "enabled": True,
+        },
+    )
+    (workers.mail_dir / "gate-at").write_text("4")  # the mail server takes four, then hangs
+    first = workers.start()
+    with publishing_to(own_redis.url):
+        send_weekly_reminders.delay(batch_size=6)  # two batches of six
+        send_weekly_reminders.delay(batch_size=6)  # and a duplicated weekly run
+        wait_until(
+            lambda: (workers.mail_dir / "blocked").exists(), timeout=30, message="the batch never sent"
+        )
+    workers.kill(first)  # while it was sending its fifth
+    killed_at = time.monotonic()
+    (workers.mail_dir / "gate-at").unlink()
+    assert Email.objects.filter(status=Email.Status.SENT).count() == 4  # each marked when taken
+    assert Email.objects.filter(status=Email.Status.SENDING).count() == 2  # the dead worker's claim
+
+    time.sleep(max(0.0, VISIBILITY_TIMEOUT + 0.5 - (time.monotonic() - killed_at)))
+    # It takes the second batch (redelivered or queued), and its beat runs the sweep, which alone sends
+    # the dead worker's two claimed rows (the first batch, redelivered, finds their keys and stops).
+    workers.start(beat=True)
+    bound = STALE_CLAIM + SWEEP_EVERY + 20  # (+ a worker's start and a batch's work on a busy machine)
+    wait_until(
+        lambda: Email.objects.filter(status=Email.Status.SENT).count() == 12,
+        timeout=bound - (time.monotonic() - killed_at),
+        message="not every due learner had the reminder within the sweep's bound",
+    )
+    time.sleep(SWEEP_EVERY + 1)  # a further sweep (and the duplicated run's batches) sends nothing more
+    recipients = [message_from(path)["To"] for path in sent_messages(workers.mail_dir)]
+    assert sorted(recipients) == sorted(f"learner{n}@example.com" for n in range(12))
+    assert set(Email.objects.values_list("kind", "status")) == {("reminder_weekly", Email.Status.SENT)}
 
 
 @pytest.mark.django_db(transaction=True)

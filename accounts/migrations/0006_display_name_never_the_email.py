@@ -7,7 +7,7 @@ import accounts.names
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0004_names_are_names"),
+        ("accounts", "0005_person_locale_and_weekly_emails"),
     ]
 
     operations = [
