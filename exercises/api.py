@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from exercises import services
 from exercises.models import Exercise, Run
-from exercises.selectors import draft_code_for, exercises_visible_to, runs_visible_to
+from exercises.selectors import draft_of, exercises_visible_to, runs_visible_to
 from exercises.serializers import (
     DraftSerializer,
     ExerciseSerializer,
@@ -102,8 +102,10 @@ class DraftView(generics.GenericAPIView):
     @extend_schema(summary="My draft of an exercise (the starter when I have none)")
     def get(self, request: Request, pk: int) -> Response:
         exercise = get_object_or_404(_exercises(request), pk=pk)
-        code = draft_code_for(learner=request.user, exercise=exercise)  # type: ignore[arg-type]
-        return Response({"code": code, "updated_at": None})
+        draft = draft_of(learner=request.user, exercise=exercise)  # type: ignore[arg-type]
+        if draft is None:
+            return Response({"code": exercise.starter_code, "updated_at": None})
+        return Response(DraftSerializer(draft).data)
 
     @extend_schema(summary="Keep my draft of an exercise", responses={200: DraftSerializer, 413: TOO_LARGE})
     def put(self, request: Request, pk: int) -> Response:

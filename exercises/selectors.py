@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from assessments.grading import Attempt, quiz_status
-from exercises.models import Exercise, Run
+from exercises.models import Draft, Exercise, Run
 from progress.scope import enrolments_mentored_by
 
 
@@ -90,6 +90,11 @@ def exercise_summary_for(*, learner: User, exercise: Exercise) -> ExerciseSummar
         )
     )
     return summarise(exercise, runs)
+
+
+def draft_of(*, learner: User, exercise: Exercise) -> Draft | None:
+    """The learner's saved draft of the exercise, if any."""
+    return exercise.drafts.filter(learner=learner).first() if learner.is_authenticated else None
 
 
 def draft_code_for(*, learner: User, exercise: Exercise) -> str:

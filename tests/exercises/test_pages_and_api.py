@@ -189,12 +189,14 @@ def test_no_attempts_left_is_a_400_with_the_reason(learner):
 def test_the_draft_is_kept_over_the_api(learner, exercise):
     client = api_client(learner)
     url = f"/api/v1/exercises/{exercise.pk}/draft/"
-    assert client.get(url).json()["code"].startswith("def add(a, b):\n    # your code here")
-    assert (
-        client.put(url, {"code": "def add(a, b):\n    pass\n"}, content_type="application/json").status_code
-        == 200
-    )
-    assert client.get(url).json()["code"] == "def add(a, b):\n    pass\n"
+    starter = client.get(url).json()
+    assert starter["code"].startswith("def add(a, b):\n    # your code here")
+    assert starter["updated_at"] is None  # no draft yet
+    saved = client.put(url, {"code": "def add(a, b):\n    pass\n"}, content_type="application/json")
+    assert saved.status_code == 200
+    assert client.get(url).json() == saved.json()  # the draft and when it was kept (was always null)
+    assert saved.json()["code"] == "def add(a, b):\n    pass\n"
+    assert saved.json()["updated_at"]
     assert client.put(url, {"code": "x" * 100_001}, content_type="application/json").status_code == 413
 
 
