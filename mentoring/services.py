@@ -107,7 +107,7 @@ def feedback_create(
             feedback_email_enqueue(feedback=feedback)
             # Answering the week's thread settles the learner's replies' notices on the mentor's bell.
             replies = WeekFeedback.objects.filter(enrolment=enrolment, week=week, from_learner=True)
-            notices_settle(keys=[f"feedback-reply:{pk}" for pk in replies.values_list("pk", flat=True)])
+            notices_settle(keys=[reply_notice_key(pk) for pk in replies.values_list("pk", flat=True)])
     except IntegrityError:  # the same key saved at the same moment (a double click)
         if request_key and (earlier := _feedback_saved_under(author, request_key, enrolment, week)):
             return earlier
@@ -145,6 +145,11 @@ def feedback_email_enqueue(*, feedback: WeekFeedback) -> None:
 REPLY_MAX = 2000
 
 
+def reply_notice_key(reply_id: int) -> str:
+    """The key of the mentor's notice of a learner's reply: sent under it, settled by the answer."""
+    return f"feedback-reply:{reply_id}"
+
+
 def feedback_reply_create(*, learner: User, enrolment: Enrolment, week: Week, body: str) -> WeekFeedback:
     """The learner answers their mentor's feedback on a week (a short thread per week); the mentor is
     notified once (`feedback-reply:<id>`). Only on the learner's own current enrolment, on a week their
@@ -171,7 +176,7 @@ def feedback_reply_create(*, learner: User, enrolment: Enrolment, week: Week, bo
         notify(
             recipient=mentor,
             kind="feedback_reply",
-            key=f"feedback-reply:{reply.pk}",
+            key=reply_notice_key(reply.pk),
             text=text,
             link=path,
             subject=f"{learner} replied to your feedback on week {week.number}",

@@ -113,6 +113,11 @@ def version_submit(*, learner: User, version_id: int) -> Version:
     return version
 
 
+def submitted_notice_key(version_id: int) -> str:
+    """The key of the mentor's notice of a submitted version: sent under it, settled by the review."""
+    return f"project-submitted:{version_id}"
+
+
 def version_submitted_notice(*, version: Version) -> None:
     """The mentor's e-mail and notice that a version waits for them (once per version)."""
     mentor = version.enrolment.mentor
@@ -126,7 +131,7 @@ def version_submitted_notice(*, version: Version) -> None:
         notify(
             recipient=mentor,
             kind="project_submitted",
-            key=f"project-submitted:{version.pk}",
+            key=submitted_notice_key(version.pk),
             subject=f"{learner} submitted version {version.number} of the week {week} project",
             email_text=render_to_string("projects/email/submitted.txt", context),
             text=f"{learner} submitted version {version.number} of “{version.project.title}”.",
@@ -245,7 +250,7 @@ def review_create(
         if decision == Review.Decision.ACCEPTED:
             week_progress_set(enrolment=version.enrolment, week=version.project.week, status="completed")
         review_notice(review=review)
-        notices_settle(keys=[f"project-submitted:{version.pk}"])  # the mentor's notice: acted on
+        notices_settle(keys=[submitted_notice_key(version.pk)])  # the mentor's notice: acted on
     return review
 
 
