@@ -17,6 +17,7 @@ from django.dispatch import receiver
 from django.template import defaultfilters, engines
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
+from django.utils import translation
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # missing from the stubs
 from django.utils.translation import get_language, override
 from jinja2 import Environment, pass_context
@@ -123,6 +124,13 @@ def _library_filters() -> dict[str, Any]:
 
 def environment(**options: Any) -> Environment:
     env = Environment(**options)
+    # Django's catalogues in Jinja2 templates: `{{ _("Week %(number)s", number=week.number) }}` (newstyle:
+    # variables are escaped and a literal percent sign is written %%). Django's makemessages extracts a
+    # `{{ _("…") }}` that opens its tag, so only that form is used; plurals come from ngettext in Python.
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the extension
+        translation.gettext, translation.ngettext, newstyle=True, pgettext=translation.pgettext
+    )
     env.filters.update(_library_filters())
     env.globals.update(url=url, static=static, asset=asset, django_include=django_include)
     env.filters.update(
