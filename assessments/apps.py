@@ -17,6 +17,9 @@ class AssessmentsConfig(AppConfig):
         auditlog.register(Submission, include_fields=["status", "score", "percent", "passed", "graded_at"])
         auditlog.register(Answer, include_fields=["awarded_points", "is_correct", "feedback", "reviewed_by"])
 
+        from progress.signals import enrolment_saved
+
+        enrolment_saved.connect(enrolment_saved_refresh_record, dispatch_uid="quiz-record-enrolment")
         for model in (Question, Choice):
             for signal in (post_save, post_delete):
                 signal.connect(answer_key_changed, sender=model, dispatch_uid=f"key-{model.__name__}")
@@ -38,3 +41,16 @@ def answer_key_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     else:
         quizzes = Quiz.objects.filter(pk=instance.quiz_id)
     quizzes.update(answer_key_version=uuid.uuid4())
+
+
+def enrolment_saved_refresh_record(*, enrolment_id: int, **kwargs: Any) -> None:
+    """An enrolment began or ended: the learner's attempts that count changed (assessments.attempts), so
+    their stored quiz record — the mentor's figures — is recomputed."""
+    from assessments.models import Submission
+    from assessments.records import quiz_record_refresh
+    from progress.models import Enrolment
+
+    learner_id = Enrolment.objects.filter(pk=enrolment_id).values_list("learner_id", flat=True).first()
+    # A learner who never took a quiz has no record (the mentor's table shows "–"), and keeps none.
+    if learner_id is not None and Submission.objects.filter(learner_id=learner_id).exists():
+        quiz_record_refresh(learner_ids=[learner_id])

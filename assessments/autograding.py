@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from assessments import grading
+from assessments.attempts import counts
 from assessments.models import Answer, Choice, Question, Submission
 from assessments.records import quiz_record_refresh
 from assessments.review import attempts_state_of
@@ -74,6 +75,7 @@ def question_keys(question_ids: Iterable[int]) -> list[grading.QuestionKey]:
 GRADING_FIELDS = (
     "id",
     "learner_id",
+    "enrolment_id",  # whose attempts it is judged among (assessments.attempts)
     "status",
     "graded_at",
     "quiz__pass_mark_percent",
@@ -230,7 +232,12 @@ def submissions_grade_locked(submissions: list[Submission], *, now: datetime | N
     for result_fields, ids in results.items():
         Submission.objects.filter(pk__in=ids).update(**dict(result_fields))
     attempts = quiz_record_refresh(learner_ids=[submission.learner_id for submission in submissions])
+    # The record read the attempts that count (assessments.attempts); a submission whose enrolment
+    # ended before its grading is judged among its own enrolment's attempts (learner_review asks).
+    graded_ids = [submission.pk for submission in submissions if submission.is_graded]
+    counted = set(Submission.objects.filter(counts(), pk__in=graded_ids).values_list("pk", flat=True))
     for submission in submissions:
         if submission.is_graded:
-            tried = attempts[submission.learner_id][submission.quiz_id]
-            submission_graded_announce(submission=submission, attempts=attempts_state_of(tried))
+            tried = attempts[submission.learner_id].get(submission.quiz_id)
+            state = attempts_state_of(tried) if tried is not None and submission.pk in counted else None
+            submission_graded_announce(submission=submission, attempts=state)

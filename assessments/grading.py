@@ -23,7 +23,7 @@ not 88.83 % (5.33 of 6).
 """
 
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
@@ -107,6 +107,12 @@ def percent_of(score: Decimal | Fraction, max_score: Decimal | int) -> Decimal:
     if max_score <= 0:
         return Decimal(0)
     return percent_rounded(Fraction(score) * 100 / Fraction(max_score))  # type: ignore[return-value]
+
+
+def average_percent(percents: Collection[Decimal]) -> Decimal | None:
+    """The mean of quiz percentages, rounded by `percent_rounded` (None of none): a learner's average of
+    their best scores, stored in the quiz record and shown of any enrolment's attempts."""
+    return percent_rounded(sum(percents, Decimal(0)) / len(percents)) if percents else None
 
 
 def percent_rounded(value: Decimal | Fraction | float | int | None) -> Decimal | None:

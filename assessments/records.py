@@ -1,15 +1,16 @@
-"""The stored quiz record per learner (`QuizRecord`): its one writer, `quiz_record_refresh`, called in
+"""The stored quiz record per learner (`QuizRecord`, of the attempts that count: those under the
+learner's current enrolment, `assessments.attempts`): its one writer, `quiz_record_refresh`, called in
 the transaction of every write that changes a learner's submissions (submit, grading, a mentor's
 review), and the rebuild of every record (migrations, repairs). Storage, not a service: the grading
 worker (`autograding`) and the services both call it, and it calls neither."""
 
 from collections.abc import Iterable
-from decimal import Decimal
 
 from django.db import transaction
 
 from accounts.models import User
 from assessments import grading
+from assessments.attempts import counts as attempt_counts
 from assessments.models import QuizRecord, Submission
 from assessments.selectors import quiz_flags_of
 from assessments.signals import quiz_records_refreshed
@@ -43,7 +44,7 @@ def _quiz_records_store(ids: list[int]) -> LearnerAttempts:
     titles: dict[int, str] = {}
     phase_of: dict[int, int] = {}
     for learner_id, quiz_id, status, percent, passed, title, phase_number in (
-        Submission.objects.filter(learner_id__in=ids)
+        Submission.objects.filter(attempt_counts(), learner_id__in=ids)  # the attempts that count now
         .order_by("submitted_at", "id")
         .values_list(
             *("learner_id", "quiz_id", "status", "percent", "passed"),
@@ -72,9 +73,7 @@ def _quiz_records_store(ids: list[int]) -> LearnerAttempts:
             QuizRecord(
                 learner_id=learner_id,
                 quizzes_taken=len(by_quiz),
-                average_best_percent=(
-                    grading.percent_rounded(sum(best.values(), Decimal(0)) / len(best)) if best else None
-                ),
+                average_best_percent=grading.average_percent(list(best.values())),
                 failed_count=len(failed),
                 failed_titles=[titles[quiz_id] for quiz_id in failed],
                 reviews_waiting=sum(

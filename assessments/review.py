@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from accounts.models import User
+from assessments.attempts import attempts_under
 from assessments.grading import Attempt
 from assessments.models import Quiz, Submission
 
@@ -41,10 +42,13 @@ AttemptsState = tuple[int, bool]
 """How many attempts the learner used at a quiz (every submission), and whether one of them passed."""
 
 
-def attempts_state(*, learner_id: int, quiz: Quiz) -> AttemptsState:
-    """The learner's attempts state at the quiz (one query)."""
-    state = Submission.objects.filter(learner_id=learner_id, quiz=quiz).aggregate(
-        used=Count("id"), passed=Count("id", filter=Q(passed=True))
+def attempts_state(*, learner_id: int, enrolment_id: int | None, quiz: Quiz) -> AttemptsState:
+    """The learner's attempts state at the quiz under that enrolment (`assessments.attempts`: a
+    submission is judged among the attempts of its own enrolment), in one query."""
+    state = (
+        attempts_under(learner_id=learner_id, enrolment_id=enrolment_id)
+        .filter(quiz=quiz)
+        .aggregate(used=Count("id"), passed=Count("id", filter=Q(passed=True)))
     )
     return state["used"], bool(state["passed"])
 
@@ -54,9 +58,16 @@ def attempts_state_of(attempts: Sequence[Attempt]) -> AttemptsState:
     return len(attempts), any(attempt.passed for attempt in attempts)
 
 
-def quiz_finished(*, learner_id: int, quiz: Quiz, state: AttemptsState | None = None) -> bool:
-    """Passed on some attempt, or every attempt used (`state`, when already known, saves the query)."""
-    used, passed = state if state is not None else attempts_state(learner_id=learner_id, quiz=quiz)
+def quiz_finished(
+    *, learner_id: int, enrolment_id: int | None, quiz: Quiz, state: AttemptsState | None = None
+) -> bool:
+    """Passed on some attempt under the enrolment, or every attempt used (`state`, when already known,
+    saves the query)."""
+    used, passed = (
+        state
+        if state is not None
+        else attempts_state(learner_id=learner_id, enrolment_id=enrolment_id, quiz=quiz)
+    )
     return passed or used >= quiz.max_attempts
 
 
@@ -78,7 +89,7 @@ def learner_review(*, submission: Submission, attempts: AttemptsState | None = N
     quiz = submission.quiz
     timings = (quiz.review_right_wrong, quiz.review_correct_answers, quiz.review_explanations)
     finished = Quiz.ReviewTiming.WHEN_FINISHED in timings and quiz_finished(
-        learner_id=submission.learner_id, quiz=quiz, state=attempts
+        learner_id=submission.learner_id, enrolment_id=submission.enrolment_id, quiz=quiz, state=attempts
     )
 
     def shown(timing: str) -> bool:

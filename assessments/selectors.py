@@ -8,21 +8,22 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
+from assessments.attempts import attempts_counting, counts
 from assessments.models import Answer, Choice, Question, Quiz, QuizRecord, Submission
-from progress.scope import enrolments_mentored_by
+from progress.scope import enrolments_mentored_by, enrolments_read_by
 
 
 def submissions_visible_to(*, user: User) -> QuerySet[Submission]:
     """Learners see their own submissions; mentors also those made under the enrolments they mentor now
-    (progress.scope.enrolments_mentored_by: never a learner's work under another mentor or another
-    enrolment); staff all."""
+    or mentored until they ended (progress.scope.enrolments_read_by: never a learner's work under another
+    mentor or another enrolment); staff all. Reviewing is `can_review`'s: current enrolments only."""
     submissions = Submission.objects.select_related("quiz__week", "learner")
     if not user.is_authenticated:
         return submissions.none()
     if user.is_staff:
         return submissions
     if user.is_mentor:
-        mentored = enrolments_mentored_by(mentor=user).values("pk")
+        mentored = enrolments_read_by(mentor=user).values("pk")
         return submissions.filter(Q(enrolment_id__in=mentored) | Q(learner=user))
     return submissions.filter(learner=user)
 
@@ -80,7 +81,8 @@ def quizzes_published() -> QuerySet[Quiz]:
 
 
 def attempts_used(*, learner: User, quiz: Quiz) -> int:
-    return Submission.objects.filter(learner=learner, quiz=quiz).count()
+    """The learner's attempts at the quiz that count now (`assessments.attempts`)."""
+    return attempts_counting(learner_id=learner.pk).filter(quiz=quiz).count()
 
 
 def submission_with_answers(*, user: User, submission_id: int) -> Submission:
@@ -136,9 +138,9 @@ def most_missed_questions(*, quiz: Quiz, limit: int = 10) -> list[MissedQuestion
 
 
 def quizzes_unpassed_by(*, learner_id: int) -> QuerySet[Quiz]:
-    """The one rule of "not passed": the published quizzes of which no attempt of the learner's passed
-    (whether they tried or not)."""
-    passed = Submission.objects.filter(learner_id=learner_id, passed=True, quiz_id=OuterRef("pk"))
+    """The one rule of "not passed": the published quizzes of which no attempt of the learner's that
+    counts (`assessments.attempts`: under their current enrolment) passed, whether they tried or not."""
+    passed = Submission.objects.filter(counts(), learner_id=learner_id, passed=True, quiz_id=OuterRef("pk"))
     return Quiz.objects.filter(is_published=True).filter(~Exists(passed))
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from assessments import grading
+from assessments.attempts import attempts_under
 from assessments.models import Answer, Question, Quiz, Submission
 from assessments.records import quiz_record_refresh
 from assessments.selectors import can_review
@@ -61,15 +62,19 @@ def submission_create(
         return earlier
     if not quiz.is_published:
         raise ValidationError({"quiz": "This quiz is not open yet."})
+    # The work belongs to the enrolment it is done under: its mentor sees it, a later mentor does not;
+    # and only the attempts under it count (assessments.attempts).
+    enrolment = enrolment_current_for(learner=learner)
+    # The limit counts the attempts under this enrolment; the number goes on from the learner's last
+    # attempt at the quiz under any (one row per number: a double click cannot save two).
+    under = Q(pk__in=attempts_under(learner_id=learner.pk, enrolment_id=enrolment.pk if enrolment else None))
     attempts = Submission.objects.filter(learner=learner, quiz=quiz).aggregate(
-        used=Count("id"), last=Max("attempt_number")
+        used=Count("id", filter=under), last=Max("attempt_number")
     )
     if attempts["used"] >= quiz.max_attempts:
         raise ValidationError({"quiz": f"You have used all {quiz.max_attempts} attempts at this quiz."})
     questions = list(Question.objects.filter(quiz=quiz).prefetch_related("choices"))
     cleaned = clean_answers(questions=questions, answers=answers)
-    # The work belongs to the enrolment it is done under: its mentor sees it, a later mentor does not.
-    enrolment = enrolment_current_for(learner=learner)
     with transaction.atomic():
         try:
             with transaction.atomic():

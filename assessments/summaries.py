@@ -5,13 +5,14 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final, Literal
 
 from django.db.models import FilteredRelation, Q, QuerySet
 from django.urls import reverse
 
 from accounts.models import User
 from assessments import grading
+from assessments.attempts import counting_enrolment_id, counts
 from assessments.models import Quiz, Submission
 from curriculum.models import Week
 
@@ -54,24 +55,40 @@ class QuizSummary:
         return grading.QUIZ_STATUS_TAGS[self.status][1]
 
 
-def quiz_summaries_for(*, learner: User) -> dict[int, QuizSummary]:
-    """Week number → the learner's state on that week's published quiz, in one query whatever the data
+COUNTING: Final = "counting"
+"""`enrolment_id` of the summaries: the attempts that count now (`assessments.attempts`), at the price
+of a query; a page that shows an enrolment passes its id (an earlier enrolment's page, its own)."""
+
+UnderEnrolment = int | None | Literal["counting"]
+
+
+def _enrolment_of(learner: User, enrolment_id: UnderEnrolment) -> int | None:
+    return counting_enrolment_id(learner_id=learner.pk) if enrolment_id == COUNTING else enrolment_id  # type: ignore[return-value]
+
+
+def quiz_summaries_for(*, learner: User, enrolment_id: UnderEnrolment = COUNTING) -> dict[int, QuizSummary]:
+    """Week number → the learner's state on that week's published quiz, from the attempts made under
+    `enrolment_id` (None: outside any), in one query whatever the data
     (the published quizzes, each joined with the learner's own submissions: a LEFT JOIN through a
     FilteredRelation, so a quiz never tried still comes, once, with no submission).
 
     Status: `grading.quiz_status` (the one definition of passed and failed). Read as plain values, not
     model instances: the learner's schedule and progress pages need all of them.
     """
-    rows = _published_with_mine(learner, Quiz.objects.filter(is_published=True)).order_by(
+    published = Quiz.objects.filter(is_published=True)
+    rows = _published_with_mine(learner, _enrolment_of(learner, enrolment_id), published).order_by(
         "week__number", "id"
     )
     return _summaries(rows.values_list("id", "title", "week__number", "max_attempts", *_MINE))
 
 
-def quiz_summary_for(*, learner: User, week: Week) -> QuizSummary | None:
-    """The learner's state on that week's published quiz (None: the week has none), in one query (by the
-    week's id: the dashboard and the week page have the week, so no join to it)."""
-    quizzes = _published_with_mine(learner, Quiz.objects.filter(is_published=True, week_id=week.pk))
+def quiz_summary_for(
+    *, learner: User, week: Week, enrolment_id: UnderEnrolment = COUNTING
+) -> QuizSummary | None:
+    """The learner's state on that week's published quiz (None: the week has none) under the enrolment,
+    in one query (by the week's id: the dashboard and the week page have the week, so no join to it)."""
+    published = Quiz.objects.filter(is_published=True, week_id=week.pk)
+    quizzes = _published_with_mine(learner, _enrolment_of(learner, enrolment_id), published)
     rows = quizzes.order_by("id").values_list("id", "title", "max_attempts", *_MINE)
     summaries = _summaries((quiz_id, title, week.number, *rest) for quiz_id, title, *rest in rows)
     return summaries.get(week.number)
@@ -80,9 +97,14 @@ def quiz_summary_for(*, learner: User, week: Week) -> QuizSummary | None:
 _MINE = ("mine__id", "mine__submitted_at", "mine__status", "mine__percent", "mine__passed")
 
 
-def _published_with_mine(learner: User, quizzes: QuerySet[Quiz]) -> QuerySet[Quiz]:
+def _published_with_mine(learner: User, enrolment_id: int | None, quizzes: QuerySet[Quiz]) -> QuerySet[Quiz]:
+    under = (
+        Q(submissions__enrolment_id__isnull=True)
+        if enrolment_id is None
+        else Q(submissions__enrolment_id=enrolment_id)
+    )
     return quizzes.annotate(
-        mine=FilteredRelation("submissions", condition=Q(submissions__learner_id=learner.pk))
+        mine=FilteredRelation("submissions", condition=Q(submissions__learner_id=learner.pk) & under)
     )
 
 
@@ -124,7 +146,8 @@ def _summary(
 
 def quiz_summaries_for_learners(*, pairs: Collection[tuple[int, int]]) -> dict[tuple[int, int], QuizSummary]:
     """(learner id, week number) → the learner's state on that week's published quiz, for each pair
-    asked (the weekly reminders of a batch: each learner's own week): two queries whatever their number.
+    asked (the weekly reminders of a batch: each learner's own week), of the attempts that count: two
+    queries whatever their number.
     Pairs whose week has no published quiz are left out. Only the pairs asked are summarised: every
     learner with every week of a batch was 50 times the work (1,000 learners over 50 weeks)."""
     quizzes: dict[int, Quiz] = {}
@@ -134,7 +157,7 @@ def quiz_summaries_for_learners(*, pairs: Collection[tuple[int, int]]) -> dict[t
     wanted = {(learner_id, quizzes[number].pk) for learner_id, number in pairs if number in quizzes}
     attempts: dict[tuple[int, int], list[Submission]] = {}
     submissions = Submission.objects.filter(
-        learner_id__in={learner_id for learner_id, _ in pairs}, quiz__in=list(quizzes.values())
+        counts(), learner_id__in={learner_id for learner_id, _ in pairs}, quiz__in=list(quizzes.values())
     ).order_by("submitted_at", "id")
     for submission in submissions:
         if (submission.learner_id, submission.quiz_id) in wanted:

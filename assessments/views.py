@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from assessments import services
+from assessments.attempts import counting_enrolment_id, counts_for
 from assessments.forms import QuizForm, ReviewForm
 from assessments.models import Question, Submission
 from assessments.review import attempts_state, review_for
@@ -55,16 +56,23 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         submission = submission_with_answers(user=request.user, submission_id=pk)  # type: ignore[arg-type]
     except Submission.DoesNotExist as error:
         raise Http404("No such submission.") from error
+    # Another attempt is the learner's own business, and only under the enrolment whose attempts count
+    # (an earlier enrolment's submission is history: assessments.attempts).
     is_own = submission.learner_id == request.user.pk
-    used, passed = attempts_state(learner_id=submission.learner_id, quiz=submission.quiz)
+    counting = is_own and counts_for(
+        submission.enrolment_id, counting_enrolment_id(learner_id=submission.learner_id)
+    )
+    used, passed = attempts_state(
+        learner_id=submission.learner_id, enrolment_id=submission.enrolment_id, quiz=submission.quiz
+    )
     context = {
         "submission": submission,
         "answers": submission.answers.all(),
         "review": review_for(viewer=request.user, submission=submission),  # type: ignore[arg-type]
         "is_own": is_own,
         # Another attempt is offered only while one is left and the quiz is not passed yet.
-        "can_try_again": is_own and not passed and used < submission.quiz.max_attempts,
-        "out_of_attempts": is_own and not passed and used >= submission.quiz.max_attempts,
+        "can_try_again": counting and not passed and used < submission.quiz.max_attempts,
+        "out_of_attempts": counting and not passed and used >= submission.quiz.max_attempts,
         "can_review": submission.status == Submission.Status.NEEDS_REVIEW
         and can_review(user=request.user, submission=submission),  # type: ignore[arg-type]
     }

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from assessments.grading import Attempt, quiz_status
 from exercises.models import Draft, Exercise, Run
-from progress.scope import enrolments_mentored_by
+from progress.scope import enrolments_read_by
 
 
 def exercises_visible_to(*, user: User) -> QuerySet[Exercise]:
@@ -22,14 +22,14 @@ def exercises_visible_to(*, user: User) -> QuerySet[Exercise]:
 
 def runs_visible_to(*, user: User) -> QuerySet[Run]:
     """Learners see their own runs; mentors also the submissions made under the enrolments they mentor
-    now (progress.scope.enrolments_mentored_by); staff all."""
+    now or mentored until they ended (progress.scope.enrolments_read_by); staff all."""
     runs = Run.objects.select_related("exercise__week", "learner")
     if not user.is_authenticated:
         return runs.none()
     if user.is_staff:
         return runs
     if user.is_mentor:
-        mentored = enrolments_mentored_by(mentor=user).values("pk")
+        mentored = enrolments_read_by(mentor=user).values("pk")
         return runs.filter(Q(enrolment_id__in=mentored, kind=Run.Kind.SUBMISSION) | Q(learner=user))
     return runs.filter(learner=user)
 

@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from accounts.models import User
-from assessments.models import QuizRecord
-from assessments.selectors import quiz_record_of
+from assessments.grading import average_percent
 from assessments.summaries import QuizSummary, quiz_summaries_for
 from charts.svg import LineChart, Marker, Series, Span, line_chart
 from curriculum.selectors import week_count
@@ -29,7 +28,7 @@ from projects.selectors import ProjectLine, project_lines_of, week_project_annot
 
 def report_enrolments_visible_to(*, user: User) -> QuerySet[Enrolment]:
     """Whose progress page a user may open: progress's one rule, with what the page reads joined."""
-    return enrolments_visible_to(user=user).select_related("standing", "learner__quiz_record")
+    return enrolments_visible_to(user=user).select_related("standing")
 
 
 def own_enrolment(*, user: User) -> Enrolment | None:
@@ -156,7 +155,6 @@ class ProgressReport:
     quizzes: list[QuizLine]
     quiz_groups: list[QuizGroup]
     projects: list[ProjectLine]
-    record: QuizRecord | None
     phases: list[PhaseLine]
     cells: list[MapCell]
     legend: list[LegendEntry]
@@ -187,7 +185,10 @@ class ProgressReport:
 
     @property
     def quiz_average(self) -> Decimal | None:
-        return self.record.average_best_percent if self.record else None
+        """The mean of the best scores of this enrolment's attempts (the quiz record's figure, of any
+        enrolment: an earlier one's page shows its own)."""
+        bests = [line.summary.best_percent for line in self.quizzes if line.summary.best_percent is not None]
+        return average_percent(bests)
 
 
 def _week_href(enrolment: Enrolment, number: int, *, own: bool) -> str:
@@ -228,10 +229,10 @@ MARKER_WORDS = {"replan": "Re-planned", "resume": "Resumed", "pace": "Pace chang
 
 def progress_report(*, enrolment: Enrolment, viewer: User, today: date | None = None) -> ProgressReport:
     """Everything the progress page shows, in a fixed number of queries. `enrolment` comes from
-    `report_enrolments_visible_to` (standing and quiz record joined)."""
+    `report_enrolments_visible_to` (standing joined)."""
     today = today or today_for(enrolment)
     own = enrolment.learner_id == viewer.pk
-    summaries = quiz_summaries_for(learner=enrolment.learner)
+    summaries = quiz_summaries_for(learner=enrolment.learner, enrolment_id=enrolment.pk)
     overview = learner_overview(
         enrolment=enrolment,
         quizzes=summaries,
@@ -344,7 +345,6 @@ def progress_report(*, enrolment: Enrolment, viewer: User, today: date | None = 
         quizzes=quizzes,
         quiz_groups=quiz_groups,
         projects=project_lines_of([row.week for row in rows]),
-        record=quiz_record_of(enrolment.learner),
         phases=phases,
         cells=cells,
         legend=legend,

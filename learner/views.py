@@ -42,7 +42,9 @@ def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
         "enrolment": enrolment,
         "resources": resources_of(week_id=current.pk) if current else [],
         # Only this week's quiz is shown: its summary alone (not all 52).
-        "quiz": quiz_summary_for(learner=enrolment.learner, week=current) if current else None,
+        "quiz": quiz_summary_for(learner=enrolment.learner, week=current, enrolment_id=enrolment.pk)
+        if current
+        else None,
         "project_card": (
             project_card_for(enrolment_id=enrolment.pk, week=current)
             if current and current.has_project  # type: ignore[attr-defined]
@@ -57,7 +59,7 @@ def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
 
 @with_enrolment
 def schedule(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
-    quizzes = quiz_summaries_for(learner=enrolment.learner)
+    quizzes = quiz_summaries_for(learner=enrolment.learner, enrolment_id=enrolment.pk)
     overview = learner_overview(
         enrolment=enrolment, quizzes=quizzes, week_annotations={"has_project": has_published_project()}
     )
@@ -107,7 +109,7 @@ def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpRespons
         else:
             messages.success(request, f"Week {number} saved.")
             return redirect("learner:week", number=number)
-    quiz = quiz_summary_for(learner=enrolment.learner, week=curriculum_week)
+    quiz = quiz_summary_for(learner=enrolment.learner, week=curriculum_week, enrolment_id=enrolment.pk)
     feedback = feedback_for(enrolment=enrolment, week=curriculum_week)
     # The week's project (brief, the learner's status, what to do next): e-mails and the calendar link here.
     project_card = project_card_for(enrolment_id=enrolment.pk, week=curriculum_week)

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from mentoring import cohort_views, views
+from mentoring import cohort_views, history_views, views
 
 app_name = "mentoring"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("workspace/", views.workspace, name="workspace"),
+    path("earlier/", history_views.ended_enrolments, name="ended-enrolments"),
     path("mentees.csv", views.dashboard_csv, name="dashboard-csv"),
     path("learners/<int:enrolment_id>/", views.learner_detail, name="learner"),
     path("learners/<int:enrolment_id>/weeks/<int:number>/feedback/", views.feedback_create, name="feedback"),

@@ -1,5 +1,6 @@
 """Who may see which enrolment: the learner their own, a mentor the current enrolments assigned to
-them, staff all. Every app scopes its rows through these (a mentor's access follows the enrolment)."""
+them (and, read-only, those that ended while they were its mentor), staff all. Every app scopes its
+rows through these (a mentor's access follows the enrolment)."""
 
 from django.db.models import Q, QuerySet
 
@@ -39,16 +40,37 @@ def enrolments_mentored_by(*, mentor: User) -> QuerySet[Enrolment]:
     return Enrolment.objects.filter(mentor=mentor, status__in=CURRENT_STATUSES)
 
 
+def enrolments_read_by(*, mentor: User) -> QuerySet[Enrolment]:
+    """What a mentor may read: the enrolments they mentor now, and those that ended (the learner left,
+    or it was completed) while they were its mentor — read-only, as a teacher keeps a concluded
+    course's records: the learner's history is "for the learner and their mentor at the time". Acting
+    on an enrolment (reviews, feedback, sign-off) stays with `enrolments_mentored_by`. A mentor who was
+    replaced reads nothing of it (the enrolment names its new mentor), and nobody reads a learner's later
+    enrolment through an earlier one: each is its own row. Leaving and completing keep `mentor`."""
+    return Enrolment.objects.filter(mentor=mentor)
+
+
+def ended_enrolments_read_by(*, user: User) -> QuerySet[Enrolment]:
+    """The ended enrolments (left or completed) a mentor reads — those they mentored until the end
+    (`enrolments_read_by`); staff every one — newest ending first, with the learner."""
+    ended = Enrolment.objects.exclude(status__in=CURRENT_STATUSES).select_related("learner")
+    if not user.is_authenticated or not can_mentor(user):
+        return ended.none()
+    if not user.is_staff:
+        ended = ended.filter(pk__in=enrolments_read_by(mentor=user).values("pk"))
+    return ended.order_by("-ended_on", "-pk")
+
+
 def enrolments_visible_to(*, user: User) -> QuerySet[Enrolment]:
-    """The one place that scopes enrolments: learners see their own, mentors those they mentor now
-    (`enrolments_mentored_by`), staff all."""
+    """The one place that scopes enrolments: learners see their own, mentors those they mentor now and
+    those that ended while they mentored them (`enrolments_read_by`), staff all."""
     enrolments = Enrolment.objects.select_related("learner", "mentor")
     if not user.is_authenticated:
         return enrolments.none()
     if user.is_staff:
         return enrolments
     if user.is_mentor:
-        return enrolments.filter(Q(pk__in=enrolments_mentored_by(mentor=user).values("pk")) | Q(learner=user))
+        return enrolments.filter(Q(pk__in=enrolments_read_by(mentor=user).values("pk")) | Q(learner=user))
     return enrolments.filter(learner=user)
 
 
@@ -71,7 +93,8 @@ def mentee_enrolments_for(*, user: User) -> QuerySet[Enrolment]:
 
 def other_enrolments_visible_to(*, user: User, enrolment: Enrolment) -> list[Enrolment]:
     """The learner's other enrolments (earlier ones, after leaving and enrolling again) that `user` may
-    see — the learner all of theirs, a mentor those they mentor now, staff all — newest first."""
+    see — the learner all of theirs, a mentor those they mentor or mentored until they ended, staff all
+    — newest first."""
     return list(
         enrolments_visible_to(user=user)
         .filter(learner_id=enrolment.learner_id)

@@ -328,6 +328,8 @@ def enrolment_leave(
         standing_refresh(enrolment_ids=[locked.pk])
         if locked.mentor is not None and tell_mentor:
             left_notice(enrolment=locked)
+    # After the move's lock is let go: receivers lock the learner first (assessments' quiz record).
+    enrolment_saved.send(sender=Enrolment, enrolment_id=locked.pk)
     enrolment.status, enrolment.ended_on = locked.status, locked.ended_on
     return enrolment
 
@@ -368,6 +370,7 @@ def enrolment_complete(*, enrolment: Enrolment, today: date | None = None) -> En
         enrolment.ended_on = today or today_for(enrolment)
         enrolment.save(update_fields=["status", "ended_on"])
         standing_refresh(enrolment_ids=[enrolment.pk])
+    enrolment_saved.send(sender=Enrolment, enrolment_id=enrolment.pk)
     return enrolment
 
 

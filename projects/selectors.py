@@ -27,7 +27,7 @@ from accounts.models import User
 from cohorts.selectors import in_cohort
 from curriculum.models import Week
 from progress.models import Enrolment
-from progress.scope import enrolments_mentored_by
+from progress.scope import enrolments_mentored_by, enrolments_read_by
 from projects.models import Attachment, Criterion, Level, Project, Review, Score, Version
 
 
@@ -55,13 +55,13 @@ def _scoped(user: User) -> Q | None:
         return None
     condition = Q(enrolment__learner=user)
     if user.is_mentor:
-        condition |= Q(enrolment__in=enrolments_mentored_by(mentor=user))
+        condition |= Q(enrolment__in=enrolments_read_by(mentor=user))
     return condition
 
 
 def versions_visible_to(*, user: User) -> QuerySet[Version]:
     """The one rule of who sees a version (and its review and attachments): the learner who made it,
-    the mentor of its enrolment while they mentor it, staff."""
+    the mentor of its enrolment (read-only once it ended: `progress.scope.enrolments_read_by`), staff."""
     versions = Version.objects.select_related("project", "project__week", "enrolment", "enrolment__learner")
     if not user.is_authenticated:
         return versions.none()

@@ -1,9 +1,13 @@
-"""A mentor sees the work of the enrolments they mentor now, and nothing else (security finding 3).
+"""A mentor acts on the enrolments they mentor now, and reads those that ended while they mentored them
+(security finding 3, revised by issue 35's "a learner's history … for the learner and their mentor at
+the time").
 
-Decision: access follows the current assignment. When an enrolment is completed or another mentor takes
-it over, its mentor's access ends — to it and to the learner's later enrolments; staff keep the history
-and the learner keeps their own. A submission belongs to the enrolment it was made under, so a new
-mentor does not read the work done under an earlier enrolment's mentor either.
+Decision: acting (reviews, feedback, sign-off) follows the current assignment. When an enrolment ends
+(the learner leaves, or it is completed), its mentor at the end keeps read-only access to that
+enrolment's record and the work made under it, as a teacher keeps a concluded course's records — never
+to the learner's later enrolments. A mentor who was replaced (another mentor assigned) reads nothing of
+it. Staff keep all the history and the learner their own. A submission belongs to the enrolment it was
+made under, so a new mentor does not read the work done under an earlier enrolment's mentor either.
 """
 
 import importlib
@@ -49,22 +53,44 @@ def as_user(user) -> Client:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ["completed_mentor", "former_mentor"])
-def test_an_earlier_mentor_reads_nothing_of_the_learner(request, history, role):
+def test_a_replaced_mentor_reads_nothing_of_the_learner(history, former_mentor):
     earlier, old_work, current, new_work = history
-    user = request.getfixturevalue(role)
-    client = as_user(user)
+    client = as_user(former_mentor)
     for submission in (old_work, new_work):
         assert client.get(reverse("api-submission-detail", args=[submission.pk])).status_code == 404
         assert client.get(reverse("assessments:submission-detail", args=[submission.pk])).status_code == 404
     assert client.get(reverse("api-submission-list")).json()["results"] == []
-    assert not submissions_visible_to(user=user).exists()
+    assert not submissions_visible_to(user=former_mentor).exists()
     for enrolment in (earlier, current):
         assert client.get(reverse("learner:learner-schedule", args=[enrolment.pk])).status_code == 404
+        assert client.get(reverse("learner:learner-progress", args=[enrolment.pk])).status_code == 404
         assert client.get(reverse("mentoring:learner", args=[enrolment.pk])).status_code == 404
         assert client.get(f"/api/v1/mentor/learners/{enrolment.pk}/submissions/").status_code == 404
-    assert not can_review(user=user, submission=new_work)
-    assert not submissions_needing_review_for(mentor=user).exists()
+    assert not can_review(user=former_mentor, submission=new_work)
+    assert not submissions_needing_review_for(mentor=former_mentor).exists()
+
+
+@pytest.mark.django_db
+def test_the_mentor_at_the_end_reads_that_enrolment_only_and_acts_on_nothing(history, completed_mentor):
+    earlier, old_work, current, new_work = history
+    client = as_user(completed_mentor)
+    # The enrolment they mentored until it ended: its schedule, progress and the work made under it.
+    assert client.get(reverse("learner:learner-schedule", args=[earlier.pk])).status_code == 200
+    assert client.get(reverse("learner:learner-progress", args=[earlier.pk])).status_code == 200
+    assert client.get(reverse("api-submission-detail", args=[old_work.pk])).status_code == 200
+    page = client.get(reverse("assessments:submission-detail", args=[old_work.pk]))
+    assert page.status_code == 200 and not page.context["can_review"]
+    assert [row["id"] for row in client.get(reverse("api-submission-list")).json()["results"]] == [
+        old_work.pk
+    ]
+    assert not can_review(user=completed_mentor, submission=old_work)
+    # Nothing of the learner's later enrolment, and no mentor's page (acting) for the ended one.
+    assert client.get(reverse("api-submission-detail", args=[new_work.pk])).status_code == 404
+    assert client.get(reverse("learner:learner-schedule", args=[current.pk])).status_code == 404
+    for enrolment in (earlier, current):
+        assert client.get(reverse("mentoring:learner", args=[enrolment.pk])).status_code == 404
+        assert client.get(f"/api/v1/mentor/learners/{enrolment.pk}/submissions/").status_code == 404
+    assert not submissions_needing_review_for(mentor=completed_mentor).exists()
 
 
 @pytest.mark.django_db

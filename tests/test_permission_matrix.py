@@ -138,6 +138,8 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "mentoring:dashboard":                  (302, 403, 403, 200, 200, 200, 200, 200),
     "mentoring:dashboard-csv":              (302, 403, 403, 200, 200, 200, 200, 200),
     "mentoring:workspace":                  (302, 403, 403, 200, 200, 200, 200, 200),
+    # Ended enrolments a mentor mentored until the end (each lists its own; staff every one).
+    "mentoring:ended-enrolments":           (302, 403, 403, 200, 200, 200, 200, 200),
     "mentoring:learner":                    (302, 403, 403, 200, 404, 404, 404, 200),
     "mentoring:feedback":                   (405, 405, 405, 405, 405, 405, 405, 405),
     "mentoring:feedback-reply":             (405, 405, 405, 405, 405, 405, 405, 405),

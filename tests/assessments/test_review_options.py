@@ -181,10 +181,12 @@ def test_the_attempts_a_grading_read_give_the_same_state_as_the_query(learner):
             continue
         submission = services.submission_create(learner=learner, quiz=quiz, answers=answers)
         attempts = records.quiz_record_refresh(learner_ids=[learner.pk])[learner.pk][quiz.pk]
-        assert attempts_state_of(attempts) == attempts_state(learner_id=learner.pk, quiz=quiz)
+        assert attempts_state_of(attempts) == attempts_state(
+            learner_id=learner.pk, enrolment_id=None, quiz=quiz
+        )
         graded = autograding.submission_grade(submission_id=submission.pk)
         attempts = records.quiz_record_refresh(learner_ids=[learner.pk])[learner.pk][quiz.pk]
         state = attempts_state_of(attempts)
-        assert state == attempts_state(learner_id=learner.pk, quiz=quiz)
+        assert state == attempts_state(learner_id=learner.pk, enrolment_id=None, quiz=quiz)
         assert learner_review(submission=graded, attempts=state) == learner_review(submission=graded)
     assert state == (3, True)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from assessments import autograding
 from assessments import services as quizzes
-from assessments.models import Answer
+from assessments.models import Answer, QuizRecord, Submission
 from mentoring.flags import mentee_flags_computed
 from mentoring.models import MenteeFlags
 from mentoring.services import mentee_flags_rebuild_all
@@ -66,13 +66,19 @@ def test_each_write_raises_and_lowers_its_flag_in_the_same_transaction(learner, 
 
 
 @pytest.mark.django_db
-def test_a_new_enrolment_starts_from_the_learners_quiz_record(learner, mentor):
+def test_a_new_enrolment_starts_afresh_and_the_earlier_keeps_its_own(learner, mentor):
+    """Enrolling again starts the quizzes afresh (assessments.attempts): the new enrolment's flags and
+    the learner's stored record count only its attempts; the failed quiz stays in the earlier one's."""
     first = enrol_with(learner, mentor)
     quiz = make_quiz(week=1)
     take_quiz(learner, quiz, half_answers(quiz))
     assert stored(first) == (True, False, False, 1)
     enrolment_leave(enrolment=first)
     second = enrol_with(learner, mentor)
+    assert stored(second) == (False, False, False, 0)
+    assert QuizRecord.objects.get(learner=learner).failed_count == 0
+    assert Submission.objects.get(learner=learner).enrolment_id == first.pk
+    take_quiz(learner, quiz, half_answers(quiz))
     assert stored(second) == (True, False, False, 1)
 
 
@@ -93,7 +99,11 @@ def test_staff_moving_an_enrolment_to_another_learner_in_admin_takes_that_learne
     data |= {f"schedule_changes-{key}": "0" for key in ("TOTAL_FORMS", "INITIAL_FORMS")}
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
-    assert stored(enrolment) == (True, False, False, 1)
+    # The failing learner's quiz was taken outside any enrolment: once this one is theirs, only the
+    # attempts under it count (assessments.attempts), so the moved enrolment starts clean, and their
+    # record was recomputed.
+    assert stored(enrolment) == (False, False, False, 0)
+    assert QuizRecord.objects.get(learner=failing).failed_count == 0
 
 
 @pytest.mark.django_db
