@@ -52,7 +52,10 @@ if CELERY_BROKER_URL == "filesystem://":
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = env.str("TIME_ZONE", default="UTC")  # as TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Django's database holds the schedule (editable in admin); a tick the broker refused is sent again
+# once it is back (lms.beat), BEAT_SEND_RETRY_SECONDS apart.
+CELERY_BEAT_SCHEDULER = "lms.beat:CatchUpScheduler"
+BEAT_SEND_RETRY_SECONDS = env.float("BEAT_SEND_RETRY_SECONDS", default=15.0)
 # Beat's heartbeat (lms.health): a no-op task it sends this often; the health check says "down" when
 # beat has sent nothing for HEALTH_BEAT_MAX_AGE_SECONDS. Beat stores each run as it sends the task.
 BEAT_HEARTBEAT_SECONDS = env.float("BEAT_HEARTBEAT_SECONDS", default=60.0)
