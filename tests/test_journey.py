@@ -1,8 +1,9 @@
 """A learner's journey across the apps, as random sequences of what the learner, their mentor and staff
 do (hypothesis's stateful testing), with the seams checked after every step.
 
-Steps: enrol (again), pause, resume, change pace, mark a week, finish phase 1 and have it signed off,
-return phase 1, revoke the phase's certificate, issue it again, leave.
+Steps: enrol (again), pause, resume, change pace, mark a week, take week 1's quiz (two attempts an
+enrolment), hand in the week 21 project, finish phase 1 and have it signed off, return phase 1, revoke
+the phase's certificate, issue it again, leave.
 
 Invariants, after every step:
 1. Every valid certificate stands on a signed-off phase of the same enrolment.
@@ -15,6 +16,9 @@ Invariants, after every step:
    one "signed off" notice per sign-off and nothing is in the outbox twice.
 6. A step either succeeds or is refused with the lifecycle's words (ValidationError); nothing else
    escapes.
+7. The mentor's figures describe the enrolment they show: the learner's stored quiz record counts
+   exactly the attempts under their current enrolment (none after leaving), the mentor's learner page
+   lists only that enrolment's submissions and project versions, and each of their links answers.
 """
 
 from datetime import timedelta
@@ -30,6 +34,9 @@ from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
+from assessments import autograding
+from assessments import services as quiz_services
+from assessments.models import QuizRecord, Submission
 from credentials.models import Certificate
 from credentials.services import certificate_reissue, certificate_revoke
 from curriculum.models import Phase, Week
@@ -48,8 +55,10 @@ from progress.services import (
     enrolment_resume,
     week_progress_set,
 )
+from tests.assessments.conftest import half_answers, make_quiz, perfect_answers
 from tests.credentials.conftest import finish_phase
 from tests.factories import MentorFactory, StaffFactory, UserFactory
+from tests.projects.conftest import submit as submit_project
 
 
 class Journey(RuleBasedStateMachine):
@@ -65,6 +74,7 @@ class Journey(RuleBasedStateMachine):
         self.subscribed_token: str | None = None
         self.left_with_mentor = 0
         self.sign_offs = 0
+        self.quiz = make_quiz(week=1, max_attempts=2)
 
     def teardown(self) -> None:
         transaction.set_rollback(True)
@@ -176,6 +186,22 @@ class Journey(RuleBasedStateMachine):
         if revoked is not None:
             self.attempt(lambda: certificate_reissue(certificate=revoked, by=self.staff))
 
+    @rule(passing=st.booleans())
+    def take_quiz(self, passing: bool) -> None:
+        def step() -> None:
+            answers = (perfect_answers if passing else half_answers)(self.quiz)
+            quiz = self.quiz
+            submission = quiz_services.submission_create(learner=self.learner, quiz=quiz, answers=answers)
+            autograding.submission_grade(submission_id=submission.pk)
+            event("quiz taken")
+
+        self.attempt(step)
+
+    @rule()
+    def hand_in_project(self) -> None:
+        if self.current() is not None:
+            self.attempt(lambda: submit_project(self.learner))
+
     @rule()
     def leave(self) -> None:
         enrolment = self.current()
@@ -252,6 +278,28 @@ class Journey(RuleBasedStateMachine):
         )
         keys = list(Email.objects.values_list("key", flat=True))
         assert len(keys) == len(set(keys))
+
+    @invariant()
+    def the_mentors_figures_describe_the_current_enrolment(self) -> None:
+        current = self.current()
+        counting = Submission.objects.filter(
+            learner=self.learner, enrolment=current if current is not None else None
+        )
+        record = QuizRecord.objects.filter(learner=self.learner).first()
+        taken = counting.values("quiz").distinct().count()
+        assert (record.quizzes_taken if record else 0) == taken
+        if current is None:
+            return
+        mentor = Client()
+        mentor.force_login(self.mentor)
+        page = mentor.get(reverse("mentoring:learner", args=[current.pk]))
+        assert page.status_code == 200
+        assert {s.enrolment_id for s in page.context["submissions"]} <= {current.pk}
+        html = page.content.decode()
+        for other in Submission.objects.filter(learner=self.learner).exclude(enrolment=current):
+            assert other.get_absolute_url() not in html
+        for submission in page.context["submissions"]:
+            assert mentor.get(submission.get_absolute_url()).status_code == 200
 
 
 @pytest.mark.django_db
