@@ -17,9 +17,10 @@ def test_the_weekly_reminder_shows_this_weeks_quiz_status(enrol):
     )
     passed = enrol("ada")
     enrol("bob")
-    Submission.objects.create(
-        learner=passed.learner, quiz=quiz, attempt_number=1, status="graded", percent=90, passed=True
-    )
+    Submission.objects.create(  # made under the enrolment, as every enrolled learner's attempt is
+        learner=passed.learner, enrolment=passed, quiz=quiz, attempt_number=1, status="graded", percent=90,
+        passed=True,
+    )  # fmt: skip
     run_reminders()
     bodies = {message.to[0]: message.body for message in mail.outbox}
     assert f"Quiz: {quiz.title} (passed): http://127.0.0.1:8000/" in bodies["ada@example.com"]
