@@ -51,6 +51,6 @@ def enrolment_saved_refresh_record(*, enrolment_id: int, **kwargs: Any) -> None:
     from progress.models import Enrolment
 
     learner_id = Enrolment.objects.filter(pk=enrolment_id).values_list("learner_id", flat=True).first()
-    # A learner who never took a quiz has no record (the mentor's table shows "–"), and keeps none.
+    # A learner who never took a quiz has no record (the mentor's table shows a dash), and keeps none.
     if learner_id is not None and Submission.objects.filter(learner_id=learner_id).exists():
         quiz_record_refresh(learner_ids=[learner_id])
