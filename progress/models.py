@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.timezone import now
+from django.utils.translation import gettext, gettext_lazy
 
 from curriculum.models import Week
 from progress.schedule import Shift
@@ -15,7 +16,10 @@ from progress.schedule import Shift
 
 def validate_timezone(value: str) -> None:
     if value not in available_timezones():
-        raise ValidationError(f"“{value}” is not a known time zone (e.g. Europe/Paris, America/New_York).")
+        raise ValidationError(
+            gettext("“%(zone)s” is not a known time zone (e.g. Europe/Paris, America/New_York).")
+            % {"zone": value}
+        )
 
 
 def new_calendar_token() -> str:
@@ -26,15 +30,15 @@ class Enrolment(models.Model):
     """A learner following the curriculum from a start date at a pace."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        COMPLETED = "completed", "Completed"
-        LEFT = "left", "Left the curriculum"
+        ACTIVE = "active", gettext_lazy("Active")
+        PAUSED = "paused", gettext_lazy("Paused")
+        COMPLETED = "completed", gettext_lazy("Completed")
+        LEFT = "left", gettext_lazy("Left the curriculum")
 
     class ReminderCadence(models.TextChoices):
-        WEEKLY = "weekly", "Every week"
-        WHEN_BEHIND = "when_behind", "Only when I am behind"
-        OFF = "off", "Never"
+        WEEKLY = "weekly", gettext_lazy("Every week")
+        WHEN_BEHIND = "when_behind", gettext_lazy("Only when I am behind")
+        OFF = "off", gettext_lazy("Never")
 
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
     mentor = models.ForeignKey(
@@ -80,7 +84,7 @@ class Enrolment(models.Model):
                 fields=["learner"],
                 condition=Q(status__in=["active", "paused"]),
                 name="one_current_enrolment_per_learner",
-                violation_error_message="This learner is already enrolled.",
+                violation_error_message=gettext_lazy("This learner is already enrolled."),
             )
         ]
         indexes = [models.Index(fields=["status", "mentor"])]
@@ -98,9 +102,9 @@ class ScheduleChange(models.Model):
     """
 
     class Reason(models.TextChoices):
-        REPLAN = "replan", "Catch-up re-plan"
-        RESUME = "resume", "Resumed after a pause"
-        PACE = "pace", "Pace changed"
+        REPLAN = "replan", gettext_lazy("Catch-up re-plan")
+        RESUME = "resume", gettext_lazy("Resumed after a pause")
+        PACE = "pace", gettext_lazy("Pace changed")
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="schedule_changes")
     from_week = models.PositiveSmallIntegerField()
@@ -137,7 +141,7 @@ class ScheduleChange(models.Model):
         super().clean()
         weeks = self.skipped_weeks
         if not isinstance(weeks, list) or not all(isinstance(n, int) and n > 0 for n in weeks):
-            raise ValidationError({"skipped_weeks": "Give a list of week numbers, e.g. [4, 5]."})
+            raise ValidationError({"skipped_weeks": gettext("Give a list of week numbers, e.g. [4, 5].")})
 
     @property
     def first_week_with_slot(self) -> int:
@@ -155,9 +159,9 @@ class ScheduleChange(models.Model):
 
 class WeekProgress(models.Model):
     class Status(models.TextChoices):
-        NOT_STARTED = "not_started", "Not started"
-        IN_PROGRESS = "in_progress", "In progress"
-        COMPLETED = "completed", "Completed"
+        NOT_STARTED = "not_started", gettext_lazy("Not started")
+        IN_PROGRESS = "in_progress", gettext_lazy("In progress")
+        COMPLETED = "completed", gettext_lazy("Completed")
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="week_progress")
     week = models.ForeignKey(Week, on_delete=models.PROTECT, related_name="+")
@@ -191,12 +195,12 @@ class Standing(models.Model):
     """
 
     class State(models.TextChoices):
-        NOT_STARTED = "not_started", "Starts soon"
-        ON_TRACK = "on_track", "On track"
-        BEHIND = "behind", "Behind"
-        AHEAD = "ahead", "Ahead"
-        PAUSED = "paused", "Paused"
-        COMPLETED = "completed", "Completed"
+        NOT_STARTED = "not_started", gettext_lazy("Starts soon")
+        ON_TRACK = "on_track", gettext_lazy("On track")
+        BEHIND = "behind", gettext_lazy("Behind")
+        AHEAD = "ahead", gettext_lazy("Ahead")
+        PAUSED = "paused", gettext_lazy("Paused")
+        COMPLETED = "completed", gettext_lazy("Completed")
 
     enrolment = models.OneToOneField(
         Enrolment, on_delete=models.CASCADE, primary_key=True, related_name="standing"
