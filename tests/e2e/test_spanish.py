@@ -5,7 +5,8 @@ Each page is read twice, in Spanish and then in English (the same address, the s
 browser's language changed): a visible text that reads the same in both is English left untranslated —
 unless it is the curriculum's own content or a person's (week topics, objectives, resources, quiz
 questions and choices, names, e-mail addresses, a mentor's comments: their words, not the product's),
-a number or date, or one of the few words spelled the same in both languages (SAME_IN_BOTH)."""
+a number or date, or one of the few words spelled the same in both languages (SAME_IN_BOTH).
+The failure names each page and the English texts found on it."""
 
 import re
 import time
@@ -13,7 +14,7 @@ import time
 import pytest
 from django.core import mail
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.test_journeys import DESKTOP, verified
 from tests.factories import MentorFactory
@@ -46,7 +47,9 @@ def content_strings() -> list[str]:
     from accounts.models import User
     from assessments.models import Choice, Question, Quiz
     from curriculum.models import Phase, Resource, Week
+    from exercises.models import Exercise
     from mentoring.models import WeekFeedback
+    from projects.models import Project
 
     found: set[str] = set()
     for week in Week.objects.all():
@@ -54,7 +57,10 @@ def content_strings() -> list[str]:
     for phase in Phase.objects.all():
         found |= {phase.title, phase.description}
     found |= set(Resource.objects.values_list("title", flat=True))
-    found |= set(Quiz.objects.values_list("title", flat=True))
+    for title, instructions in Quiz.objects.values_list("title", "instructions"):
+        found |= {title, instructions}
+    found |= set(Project.objects.values_list("title", flat=True))
+    found |= set(Exercise.objects.values_list("title", flat=True))
     for prompt, explanation in Question.objects.values_list("prompt", "explanation"):
         found |= {prompt, explanation}
     found |= set(Choice.objects.values_list("text", flat=True))
@@ -78,14 +84,19 @@ def interface_words(text: str, content: list[str]) -> str:
     return " ".join(word for word in words if re.search(r"[A-Za-zÀ-ÿ]", word))
 
 
-def english_left(page: Page, spanish: list[str]) -> list[str]:
-    """The texts of this page that read the same in English: read it again with English asked for."""
-    page.set_extra_http_headers({"Accept-Language": "en"})
+def english_left(browser: Browser, context: BrowserContext, url: str, spanish: list[str]) -> list[str]:
+    """The texts of this page that read the same in English: the same address read again by a browser
+    that asks for English, logged in as the same person (the same cookies)."""
+    english_context = browser.new_context(
+        viewport=DESKTOP, locale="en-US", storage_state=context.storage_state()
+    )
     try:
-        page.reload()
-        english = set(page.evaluate(VISIBLE_TEXTS))
+        english_page = english_context.new_page()
+        english_page.goto(url)
+        expect(english_page.locator("html")).to_have_attribute("lang", "en")
+        english = set(english_page.evaluate(VISIBLE_TEXTS))
     finally:
-        page.set_extra_http_headers({"Accept-Language": "es"})
+        english_context.close()
     content = content_strings()
     return sorted({text for text in spanish if text in english and interface_words(text, content)})
 
@@ -93,14 +104,15 @@ def english_left(page: Page, spanish: list[str]) -> list[str]:
 class Reader:
     """Reads each page the learner meets: `<html lang="es">`, and no English left on it."""
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, browser: Browser, page: Page) -> None:
+        self.browser = browser
         self.page = page
         self.found: dict[str, list[str]] = {}
 
     def read(self, name: str) -> None:
         expect(self.page.locator("html")).to_have_attribute("lang", "es")
         spanish = self.page.evaluate(VISIBLE_TEXTS)
-        left = english_left(self.page, spanish)
+        left = english_left(self.browser, self.page.context, self.page.url, spanish)
         if left:
             self.found[name] = left
 
@@ -122,11 +134,9 @@ def test_a_spanish_learner_meets_no_english(
 
     settings.SITE_URL = live_server.url
     base = live_server.url
-    context = browser.new_context(
-        viewport=DESKTOP, locale="es-ES", extra_http_headers={"Accept-Language": "es"}
-    )
+    context = browser.new_context(viewport=DESKTOP, locale="es-ES")  # Accept-Language: es-ES
     page = context.new_page()
-    reader = Reader(page)
+    reader = Reader(browser, page)
 
     page.goto(base + "/")
     reader.read("home")
@@ -182,7 +192,7 @@ def test_a_spanish_learner_meets_no_english(
     reader.read("dashboard with a notice")
     page.goto(base + "/notices/")
     reader.read("notices")
-    page.goto(base + "/progress/")
+    page.goto(base + "/my/progress/")
     reader.read("progress")
     page.goto(base + "/schedule/")
     reader.read("schedule")
