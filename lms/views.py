@@ -1,6 +1,5 @@
 from typing import Any
 
-from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
@@ -78,9 +77,10 @@ class LanguageCatalog(JavaScriptCatalog):
     (base.html names the page's language)."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        language = kwargs.pop("language")
-        if language not in dict(settings.LANGUAGES):
-            raise Http404("No such language.")
+        try:  # "es-mx" is served Spanish's catalogue, as Django would translate a page for it
+            language = translation.get_supported_language_variant(kwargs.pop("language"))
+        except LookupError as error:
+            raise Http404("No such language.") from error
         with translation.override(language):
             response = super().get(request, *args, **kwargs)
         patch_cache_control(response, public=True, max_age=CATALOG_MAX_AGE)

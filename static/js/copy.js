@@ -3,6 +3,8 @@
 // loads the JavaScript catalogue first).
 (function () {
   "use strict";
+  // The page's JavaScript catalogue (base.html) defines these; without it, the English words.
+  var gettext = window.gettext || function (text) { return text; };
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("button[data-copy]");
     if (!button) return;

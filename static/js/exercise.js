@@ -6,6 +6,13 @@
    catalogue base.html loads first. */
 (function () {
   "use strict";
+  // The page's JavaScript catalogue (base.html) defines these; without it, the English words.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, count) { return count === 1 ? one : many; };
+  var interpolate = window.interpolate || function (text, values, named) {
+    return named ? text.replace(/%\((\w+)\)s/g, function (match, name) { return String(values[name]); })
+      : text.replace(/%s/g, function () { return String(values.shift()); });
+  };
   var form = document.getElementById("exercise-form");
   if (!form || !window.fetch) { return; }
   var textarea = form.querySelector("textarea[name=code]");
