@@ -328,3 +328,44 @@ def test_a_stale_mo_file_fails_the_check(tmp_path):
     assert differences == [
         "locale/es/LC_MESSAGES/django.mo: 'Your dashboard' is 'Tu panel', the .po compiles to 'Tu tablero'"
     ]
+
+
+JINJA2_CALL = re.compile(r"(?<![\w.])(_|gettext|ngettext|pgettext|npgettext)\(")
+EXTRACTABLE = re.compile(r"""_\((?:"[^"]*"|'[^']*')\)""")
+
+
+def unextracted_jinja2_messages(root: Path) -> list[str]:
+    """Translation calls in Jinja2 templates that Django's makemessages would not extract (so that no
+    catalogue, and no check of a catalogue, would ever see them): only `_("…")` with the string as its one
+    argument is read; values go through `|format(…)`, plurals come from Python."""
+    found = []
+    for template in sorted(root.glob("**/jinja2/**/*.html")):
+        if NOT_COPIED.intersection(template.relative_to(root).parts):
+            continue
+        for number, line in enumerate(template.read_text(encoding="utf-8").splitlines(), start=1):
+            for call in JINJA2_CALL.finditer(line):
+                if not EXTRACTABLE.match(line, call.start()):
+                    found.append(f"{template.relative_to(root)}:{number}: {line.strip()[:120]}")
+    return found
+
+
+def test_every_message_of_the_jinja2_templates_is_extracted():
+    unextracted = unextracted_jinja2_messages(REPO)
+    assert not unextracted, (
+        'write `{{ _("Week %(number)s")|format(number=…) }}` (plurals: from Python), not:\n'
+        + "\n".join(unextracted)
+    )
+
+
+def test_a_message_with_values_in_the_call_is_refused(tmp_path):
+    template = tmp_path / "app" / "jinja2" / "app" / "page.html"
+    template.parent.mkdir(parents=True)
+    template.write_text(
+        '<h1>{{ _("Week %(number)s")|format(number=3) }}</h1>\n'
+        '<p>{{ _("Week %(number)s", number=3) }} {{ ngettext("%(n)s card", "%(n)s cards", 2) }}</p>\n'
+    )
+
+    refused = unextracted_jinja2_messages(tmp_path)
+
+    line = '<p>{{ _("Week %(number)s", number=3) }} {{ ngettext("%(n)s card", "%(n)s cards", 2) }}</p>'
+    assert refused == [f"app/jinja2/app/page.html:2: {line}"] * 2  # both calls of line 2; line 1 passes

@@ -273,3 +273,17 @@ def test_a_template_plural_in_both_forms():
 
     assert "tu calendario de 1 semana se deriva de ellos" in one
     assert "tu calendario de 52 semanas se deriva de ellos" in many
+
+
+def test_jinja2_messages_are_translated_and_their_values_escaped():
+    from django.template import engines
+
+    template = engines["jinja2"].from_string(
+        '{{ _("Week %(number)s: %(topic)s")|format(number=1, topic=topic) }} · {{ _("Open") }} · '
+        '{{ _("Open week %(number)s", number=2) }}'
+    )
+
+    with translation.override("es"):
+        assert template.render({"topic": "<b>Vectores</b>"}) == (
+            "Semana 1: &lt;b&gt;Vectores&lt;/b&gt; · Abrir · Abrir la semana 2"
+        )
