@@ -160,7 +160,7 @@ class Lifecycle:
 
 
 def either(names: Iterable[str]) -> str:
-    """ "staff", "learner or staff": who may, in words."""
+    """Who may, in words: "staff", "learner or staff", "learner, staff or system"."""
     listed = list(names)
     if len(listed) < 2:
         return "".join(listed)
