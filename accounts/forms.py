@@ -38,11 +38,11 @@ class TimezoneField(forms.ChoiceField):
 def display_name_field() -> forms.CharField:
     """The person's display name as a form field: the one definition, for sign-up and Settings."""
     return forms.CharField(
-        label="Your name",
+        label=_("Your name"),
         max_length=NAME_MAX_LENGTH,
         required=False,
         validators=[validate_name],
-        help_text=(
+        help_text=_(
             "How your mentor and the site show you. Empty: the first and last name on your account, "
             "or else your e-mail address."
         ),

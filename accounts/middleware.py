@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.second_factor import second_factor_missing
@@ -28,6 +29,7 @@ SET_UP_URL_NAMES = frozenset(
         "healthz",
         "ping",
         "favicon",
+        "javascript-catalog",
     }
 )
 
@@ -52,7 +54,9 @@ class SecondFactorRequiredMiddleware:
             return None
         if not second_factor_missing(request.user):
             return None
-        text = "Set up two-factor authentication first: staff and mentors sign in with a second factor."
+        text = gettext(
+            "Set up two-factor authentication first: staff and mentors sign in with a second factor."
+        )
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": text}, status=403)
         messages.warning(request, text)
@@ -82,7 +86,7 @@ class IdentityProviderMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
         if isinstance(exception, SocialApp.DoesNotExist):
-            raise Http404("This sign-in provider is not configured.") from exception
+            raise Http404(gettext("This sign-in provider is not configured.")) from exception
 
 
 class PersonLocaleMiddleware:

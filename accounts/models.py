@@ -36,11 +36,11 @@ class User(AbstractUser):
         max_length=150,
         blank=True,
         validators=[validate_name],
-        help_text="How the site and mentors show this person; empty: their full name, else a number.",
+        help_text=_("How the site and mentors show this person; empty: their full name, else a number."),
     )
     # AbstractUser's, with the same rule: the full name stands in for an empty display name.
-    first_name = models.CharField("first name", max_length=150, blank=True, validators=[validate_name])
-    last_name = models.CharField("last name", max_length=150, blank=True, validators=[validate_name])
+    first_name = models.CharField(_("first name"), max_length=150, blank=True, validators=[validate_name])
+    last_name = models.CharField(_("last name"), max_length=150, blank=True, validators=[validate_name])
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,
@@ -123,20 +123,20 @@ class User(AbstractUser):
 class EmailAddress(AllauthEmailAddress):
     class Meta:
         proxy = True
-        verbose_name = "e-mail address"
-        verbose_name_plural = "e-mail addresses"
+        verbose_name = _("e-mail address")
+        verbose_name_plural = _("e-mail addresses")
 
 
 class Group(AuthGroup):
     class Meta:
         proxy = True
-        verbose_name = "group"
+        verbose_name = _("group")
 
 
 class ApiToken(TokenProxy):  # DRF's proxy: its admin addresses a token by its user's id
     class Meta:
         proxy = True
-        verbose_name = "API token"
+        verbose_name = _("API token")
 
 
 def greeting_name_of(*, name: str, first_name: str, last_name: str) -> str:

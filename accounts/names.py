@@ -11,30 +11,43 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext, gettext_lazy
 
 NAME_MAX_LENGTH = 100
 """Longer than any name people give (certificates and e-mail greetings show it whole)."""
 
 REFUSED_CATEGORIES = {
-    "Cc": "a control character (such as a line break or tab)",
-    "Cf": "an invisible formatting character (such as a direction override or a zero-width space)",
-    "Cs": "a character that is not valid Unicode",
-    "Zl": "a line break",
-    "Zp": "a paragraph break",
+    "Cc": gettext_lazy(
+        "A name cannot contain a control character (such as a line break or tab): "
+        "U+%(code)s at position %(position)s."
+    ),
+    "Cf": gettext_lazy(
+        "A name cannot contain an invisible formatting character (such as a direction override or a "
+        "zero-width space): U+%(code)s at position %(position)s."
+    ),
+    "Cs": gettext_lazy(
+        "A name cannot contain a character that is not valid Unicode: U+%(code)s at position %(position)s."
+    ),
+    "Zl": gettext_lazy("A name cannot contain a line break: U+%(code)s at position %(position)s."),
+    "Zp": gettext_lazy("A name cannot contain a paragraph break: U+%(code)s at position %(position)s."),
 }
+"""Why a character is refused, per Unicode category, in the person's language."""
 
 
 def name_problem(value: str) -> str | None:
     """What makes `value` unfit to be a name, or None."""
     if len(value) > NAME_MAX_LENGTH:
-        return f"Keep the name to {NAME_MAX_LENGTH} characters or fewer (it has {len(value)})."
+        return gettext("Keep the name to %(limit)s characters or fewer (it has %(length)s).") % {
+            "limit": NAME_MAX_LENGTH,
+            "length": len(value),
+        }
     for character in value:
         category = unicodedata.category(character)
         if category in REFUSED_CATEGORIES:
-            return (
-                f"A name cannot contain {REFUSED_CATEGORIES[category]}: "
-                f"U+{ord(character):04X} at position {value.index(character) + 1}."
-            )
+            return str(REFUSED_CATEGORIES[category]) % {
+                "code": f"{ord(character):04X}",
+                "position": value.index(character) + 1,
+            }
     return None
 
 

@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
@@ -52,7 +53,7 @@ class LoginLocked(Exception):
     seconds, whatever the password (accounts.login_delays)."""
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__("Too many failed log-in attempts. Try again later.")
+        super().__init__(gettext("Too many failed log-in attempts. Try again later."))
         self.retry_after = retry_after
 
 
@@ -95,13 +96,15 @@ def api_token_create(*, request: HttpRequest, email: str, password: str) -> Toke
     """
     user = password_check(request=request, email=email, password=password)
     if user is None:
-        raise ValidationError("The e-mail address and/or password you specified are not correct.")
+        raise ValidationError(gettext("The e-mail address and/or password you specified are not correct."))
     if settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory" and not has_verified_email(user, email):
-        raise ValidationError("Verify your e-mail address first (see the link we sent you).")
+        raise ValidationError(gettext("Verify your e-mail address first (see the link we sent you)."))
     if is_mfa_enabled(user) or second_factor_required(user):
         # A password alone is not this account's log-in: a token must not be either.
         raise ValidationError(
-            "This account logs in with a second factor: API tokens are not issued for a password alone."
+            gettext(
+                "This account logs in with a second factor: API tokens are not issued for a password alone."
+            )
         )
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()  # one rotation at a time per user

@@ -6,6 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils import dateformat
+from django.utils.translation import gettext, pgettext
+
 WIDTH = 400
 """The viewBox width: about a phone's width, so that 13-unit text stays readable at 375 px."""
 BAR_WIDTH = 320
@@ -64,7 +67,7 @@ def bar_chart(
     description: str,
     data: Sequence[Datum],
     maximum: float | None = None,
-    caption_value: str = "Value",
+    caption_value: str = "",
 ) -> BarChart:
     """Horizontal bars, one row per datum: the label above its bar (long labels fit a phone), the value
     after the bar."""
@@ -76,7 +79,8 @@ def bar_chart(
         y = index * row
         length = round(span * datum.value / top, 1)
         bars.append(Bar(datum, 0, y + 19, length, 16, 0, y + 14, length + 6, y + 32))
-    return BarChart(title, description, bars, width, len(data) * row + 4, ident, caption_value=caption_value)
+    caption = caption_value or gettext("Value")
+    return BarChart(title, description, bars, width, len(data) * row + 4, ident, caption_value=caption)
 
 
 def column_chart(
@@ -86,7 +90,7 @@ def column_chart(
     description: str,
     data: Sequence[Datum],
     maximum: float | None = None,
-    caption_value: str = "Value",
+    caption_value: str = "",
 ) -> BarChart:
     """Vertical columns, one per datum, labels below (every one; keep them short), values above."""
     height, bottom, top_margin = 180, 30, 20
@@ -104,7 +108,7 @@ def column_chart(
         )
     return BarChart(
         title, description, bars, WIDTH, height, ident, columns=True, axis_y=top_margin + plot,
-        caption_value=caption_value,
+        caption_value=caption_value or gettext("Value"),
     )  # fmt: skip
 
 
@@ -292,7 +296,7 @@ def line_chart(
     markers: Sequence[Marker] = (),
     spans: Sequence[Span] = (),
     today: date | None = None,
-    today_label: str = "Today",
+    today_label: str = "",
 ) -> LineChart:
     """Dates (x, `first`…`last`) against counts (y, 0…`maximum`); each series a step line (a count holds
     until its next point), markers as vertical lines, spans shaded, today a labelled solid line. The
@@ -331,10 +335,11 @@ def line_chart(
     for index in range(count + 1):
         day = date.fromordinal(first.toordinal() + round(days * index / count))
         anchor = "start" if index == 0 else "end" if index == count else "middle"
-        label = f"{day:%b} {day.day}" if days < 400 else f"{day:%b %Y}"
+        label = tick_label(day, long_range=days >= 400)
         x_ticks.append(Tick(x_of(day), label, x_of(day), anchor))
     today_x = x_of(today) if today and first <= today <= last else None
     entries = [(item.name, item.kind, "line") for item in series]
+    today_label = today_label or gettext("Today")
     if today_x is not None:
         entries.append((today_label, "today", "rule"))
     for kind, label in {marker.kind: marker.label for marker in markers}.items():
@@ -364,3 +369,13 @@ def line_chart(
         today_label=today_label,
         legend=legend,
     )
+
+
+def tick_label(day: date, *, long_range: bool) -> str:
+    """A date under a line chart, short, in the active language: "Dec 5" ("5 dic"), or over more than
+    a year "Dec 2026" ("dic 2026"): Django's date formats, whose month names are translated."""
+    if long_range:
+        return dateformat.format(
+            day, pgettext("a chart's date tick over a long range (Django date format)", "M Y")
+        )
+    return dateformat.format(day, pgettext("a chart's date tick (Django date format)", "M j"))

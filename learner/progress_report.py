@@ -11,16 +11,17 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from accounts.models import User
 from assessments.grading import average_percent
 from assessments.summaries import QuizSummary, quiz_summaries_for
 from charts.svg import LineChart, Marker, Series, Span, line_chart
 from curriculum.selectors import week_count
+from learner.phrases import chart_description
 from learner.plan import Forecast, Pause, actual_points, finish_forecast, plan_points
 from progress.models import Enrolment, ScheduleChange, Standing
-from progress.schedule import build_schedule, weeks_phrase
+from progress.schedule import build_schedule
 from progress.scope import CURRENT_STATUSES, enrolment_latest_for, enrolments_visible_to
 from progress.selectors import LearnerOverview, learner_overview, today_for
 from projects.selectors import ProjectLine, project_lines_of, week_project_annotations
@@ -37,11 +38,11 @@ def own_enrolment(*, user: User) -> Enrolment | None:
 
 
 QUIZ_STATUS_TEXT = {
-    "passed": "Passed",
-    "failed": "Not passed yet",
-    "needs_review": "Waiting for your mentor's review",
-    "pending": "Being graded",
-    "not_taken": "Not taken yet",
+    "passed": gettext_lazy("Passed"),
+    "failed": gettext_lazy("Not passed yet"),
+    "needs_review": gettext_lazy("Waiting for your mentor's review"),
+    "pending": gettext_lazy("Being graded"),
+    "not_taken": gettext_lazy("Not taken yet"),
 }
 
 
@@ -53,9 +54,12 @@ class QuizLine:
     @property
     def status_text(self) -> str:
         summary = self.summary
-        text = QUIZ_STATUS_TEXT[summary.status]
+        text = str(QUIZ_STATUS_TEXT[summary.status])
         if summary.status == "failed" and summary.attempts_left:
-            text += f" · {summary.attempts_left} attempt{'' if summary.attempts_left == 1 else 's'} left"
+            left = summary.attempts_left
+            text += " · " + ngettext("%(count)s attempt left", "%(count)s attempts left", left) % {
+                "count": left
+            }
         return text
 
 
@@ -102,11 +106,11 @@ class PhaseLine:
 # The week map's statuses, in the legend's order: (key, words, symbol). Words and symbols differ, not
 # only colours; "to catch up" rather than a red "overdue".
 MAP_STATUSES = [
-    ("completed", "Completed", "✓"),
-    ("this_week", "This week", "●"),
-    ("in_progress", "In progress", "◐"),
-    ("catch_up", "To catch up", "↺"),
-    ("upcoming", "Coming up", ""),
+    ("completed", gettext_lazy("Completed"), "✓"),
+    ("this_week", gettext_lazy("This week"), "●"),
+    ("in_progress", gettext_lazy("In progress"), "◐"),
+    ("catch_up", gettext_lazy("To catch up"), "↺"),
+    ("upcoming", gettext_lazy("Coming up"), ""),
 ]
 MAP_WORDS = {key: words for key, words, _ in MAP_STATUSES}
 MAP_SYMBOLS = {key: symbol for key, _, symbol in MAP_STATUSES}
@@ -122,7 +126,7 @@ class MapCell:
 
     @property
     def words(self) -> str:
-        return MAP_WORDS[self.status]
+        return str(MAP_WORDS[self.status])
 
     @property
     def symbol(self) -> str:
@@ -172,11 +176,19 @@ class ProgressReport:
         """Where the learner stands, kindly: "3 weeks to catch up" rather than a red "behind"."""
         standing = self.standing
         if standing.state == Standing.State.BEHIND:
-            return f"{weeks_phrase(standing.weeks_behind)} to catch up"
+            behind = standing.weeks_behind
+            return ngettext("%(count)s week to catch up", "%(count)s weeks to catch up", behind) % {
+                "count": behind
+            }
         if standing.state == Standing.State.AHEAD:
-            return f"{weeks_phrase(standing.weeks_ahead)} ahead of the plan"
+            ahead = standing.weeks_ahead
+            return ngettext(
+                "%(count)s week ahead of the plan", "%(count)s weeks ahead of the plan", ahead
+            ) % {"count": ahead}
         if standing.state == Standing.State.PAUSED:
-            return f"Paused: the plan waits until {'you resume' if self.own else 'they resume'}"
+            if self.own:
+                return gettext("Paused: the plan waits until you resume")
+            return gettext("Paused: the plan waits until they resume")
         return standing.label
 
     @property
@@ -223,7 +235,11 @@ def _pauses(enrolment: Enrolment, changes: list[ScheduleChange], today: date) ->
     return pauses
 
 
-MARKER_WORDS = {"replan": "Re-planned", "resume": "Resumed", "pace": "Pace changed"}
+MARKER_WORDS = {
+    "replan": gettext_lazy("Re-planned"),
+    "resume": gettext_lazy("Resumed"),
+    "pace": gettext_lazy("Pace changed"),
+}
 """How the plan-against-actual chart marks each kind of schedule change."""
 
 
@@ -269,7 +285,7 @@ def progress_report(*, enrolment: Enrolment, viewer: User, today: date | None = 
         for row in rows
     ]
     legend = [
-        LegendEntry(key, words, symbol, sum(cell.status == key for cell in cells))
+        LegendEntry(key, str(words), symbol, sum(cell.status == key for cell in cells))
         for key, words, symbol in MAP_STATUSES
     ]
 
@@ -285,7 +301,7 @@ def progress_report(*, enrolment: Enrolment, viewer: User, today: date | None = 
     events = [
         Marker(
             change.created_at.date(),
-            MARKER_WORDS.get(change.reason, change.get_reason_display()),
+            str(MARKER_WORDS.get(change.reason, change.get_reason_display())),
             change.reason,
         )
         for change in overview.changes
@@ -301,26 +317,41 @@ def progress_report(*, enrolment: Enrolment, viewer: User, today: date | None = 
     )
     last_day = max(first_plan.weeks[-1].ends_on, plan_ends, today, forecast.finish_on or today)
     done = len(completed_on)
-    who = "your" if own else f"{enrolment.learner}'s"
     chart = line_chart(
         ident="plan-vs-actual",
-        title="Weeks completed: plan against actual",
-        description=(
-            f"{done} of {total} weeks completed by {date_format(today)}; the first plan had "
-            f"{sum(week.ends_on < today for week in first_plan.weeks)} done by then and "
-            f"{who} current plan {sum(week.ends_on < today for week in schedule.weeks)}. "
-            f"{len([e for e in events if e.kind == 'replan'])} re-plan(s), {len(pauses)} pause(s)."
+        title=gettext("Weeks completed: plan against actual"),
+        description=chart_description(
+            own=own,
+            name=str(enrolment.learner),
+            done=done,
+            total=total,
+            today=today,
+            first_done=sum(week.ends_on < today for week in first_plan.weeks),
+            current_done=sum(week.ends_on < today for week in schedule.weeks),
+            replans=len([e for e in events if e.kind == "replan"]),
+            pauses=len(pauses),
         ),
         series=[
-            Series("First plan", plan_points(first_plan.weeks, start=enrolment.start_date), "plan"),
-            Series("Current plan", plan_points(schedule.weeks, start=enrolment.start_date), "current-plan"),
+            Series(gettext("First plan"), plan_points(first_plan.weeks, start=enrolment.start_date), "plan"),
             Series(
-                "Completed",
+                gettext("Current plan"),
+                plan_points(schedule.weeks, start=enrolment.start_date),
+                "current-plan",
+            ),
+            Series(
+                gettext("Completed"),
                 actual_points(completed_on.values(), start=enrolment.start_date, today=today),
                 "actual",
             ),
             *(
-                [Series("Forecast", [(today, done), (forecast.finish_on, total)], "forecast", straight=True)]
+                [
+                    Series(
+                        gettext("Forecast"),
+                        [(today, done), (forecast.finish_on, total)],
+                        "forecast",
+                        straight=True,
+                    )
+                ]
                 if forecast.basis == "pace" and forecast.finish_on
                 else []
             ),
@@ -329,7 +360,7 @@ def progress_report(*, enrolment: Enrolment, viewer: User, today: date | None = 
         last=last_day,
         maximum=total,
         markers=events,
-        spans=[Span(p.starts, p.ends, "Paused") for p in pauses],
+        spans=[Span(p.starts, p.ends, gettext("Paused")) for p in pauses],
         today=today,
     )
     plan_rows = [

@@ -7,12 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 
 from assessments.summaries import quiz_summaries_for, quiz_summary_for
 from cards.selectors import day_end_of, due_summary_for
 from curriculum.models import Week
 from curriculum.selectors import resources_of, week_with_neighbours
 from exercises.selectors import exercise_summaries_for
+from learner import phrases
 from learner.progress_report import own_enrolment, progress_report, report_enrolments_visible_to
 from lms.forms import add_validation_error, posted_data
 from mentoring.selectors import feedback_for, phase_reviews_for, reply_refusal
@@ -53,6 +55,7 @@ def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
         "milestones": list(phase_reviews_for(enrolment=enrolment).values()),
         "notices": notices_for(recipient_id=enrolment.learner_id),
         "review_due": due_summary_for(learner=enrolment.learner, before=day_end_of(enrolment)),
+        "phrases": phrases,
     }
     return render(request, "learner/dashboard.html", context)
 
@@ -64,7 +67,7 @@ def schedule(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
         enrolment=enrolment, quizzes=quizzes, week_annotations={"has_project": has_published_project()}
     )
     others = other_enrolments_visible_to(user=request.user, enrolment=enrolment)  # type: ignore[arg-type]
-    context = {"overview": overview, "read_only": False, "others": others}
+    context = {"overview": overview, "read_only": False, "others": others, "phrases": phrases}
     return render(request, "learner/schedule.html", context)
 
 
@@ -78,7 +81,7 @@ def learner_schedule(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         enrolment=enrolment, week_annotations={"has_project": has_published_project()}
     )
     others = other_enrolments_visible_to(user=request.user, enrolment=enrolment)  # type: ignore[arg-type]
-    context = {"overview": overview, "read_only": read_only, "others": others}
+    context = {"overview": overview, "read_only": read_only, "others": others, "phrases": phrases}
     return render(request, "learner/schedule.html", context)
 
 
@@ -87,7 +90,7 @@ def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpRespons
     try:
         found = week_with_neighbours(number=number)
     except Week.DoesNotExist as error:
-        raise Http404("There is no such week.") from error
+        raise Http404(gettext("There is no such week.")) from error
     curriculum_week, previous, following = found.week, found.previous, found.following
     total_weeks = found.total_weeks
     progress, planned = week_plan_for(enrolment=enrolment, week=curriculum_week, total_weeks=total_weeks)
@@ -107,7 +110,7 @@ def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpRespons
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            messages.success(request, f"Week {number} saved.")
+            messages.success(request, gettext("Week %(number)s saved.") % {"number": number})
             return redirect("learner:week", number=number)
     quiz = quiz_summary_for(learner=enrolment.learner, week=curriculum_week, enrolment_id=enrolment.pk)
     feedback = feedback_for(enrolment=enrolment, week=curriculum_week)
@@ -130,6 +133,7 @@ def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpRespons
         "progress": progress,
         "form": form,
         "planned": planned,
+        "phrases": phrases,
     }
     return render(request, "learner/week.html", context, status=400 if request.method == "POST" else 200)
 
@@ -147,7 +151,7 @@ def learner_progress(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     try:
         enrolment = report_enrolments_visible_to(user=request.user).get(pk=enrolment_id)  # type: ignore[arg-type]
     except Enrolment.DoesNotExist as error:
-        raise Http404("No such learner.") from error
+        raise Http404(gettext("No such learner.")) from error
     return _render(request, enrolment)
 
 

@@ -13,12 +13,15 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 KEY_MAX = 100
 HEADER = "Idempotency-Key"
 FIELD = "request_key"
 _KEY = re.compile(rf"[\x21-\x7e]{{1,{KEY_MAX}}}")  # visible ASCII: a UUID, a hash, a counter…
-MESSAGE = f"A request key is 1 to {KEY_MAX} visible ASCII characters (letters, digits, -, …), no spaces."
+MESSAGE = gettext_lazy(
+    "A request key is 1 to %(limit)s visible ASCII characters (letters, digits, -, …), no spaces."
+)
 
 
 def new_request_key() -> str:
@@ -29,7 +32,7 @@ def request_key_checked(value: str) -> str:
     """The key as given, or "" for none; ValidationError (a 400 naming the field) for one no row can
     take."""
     if value and not _KEY.fullmatch(value):
-        raise ValidationError({FIELD: MESSAGE})
+        raise ValidationError({FIELD: str(MESSAGE) % {"limit": KEY_MAX}})
     return value
 
 
@@ -38,7 +41,7 @@ def request_key_of(request: HttpRequest) -> str:
     try:
         return request_key_checked(request.headers.get(HEADER, ""))
     except ValidationError as error:
-        raise ValidationError({HEADER: MESSAGE}) from error
+        raise ValidationError({HEADER: str(MESSAGE) % {"limit": KEY_MAX}}) from error
 
 
 class RequestKeyField(forms.CharField):

@@ -10,15 +10,30 @@ sees them, with a 400 naming the field: the API's JSON (lms.parsers) and the sit
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
+NUL = "a NUL character"
+LONE_SURROGATE = "a lone surrogate (text that is not valid Unicode)"
+MESSAGES = {
+    NUL: gettext_lazy(
+        "This value contains a NUL character, which cannot be stored: remove it and try again."
+    ),
+    LONE_SURROGATE: gettext_lazy(
+        "This value contains a lone surrogate (text that is not valid Unicode), which cannot be stored: "
+        "remove it and try again."
+    ),
+}
+"""Each reason (`unstorable_reason`'s words, in English for logs and tests) as the person is told it."""
+
 
 def unstorable_reason(text: str) -> str | None:
     """Why `text` cannot be stored, or None when it can."""
     if "\x00" in text:
-        return "a NUL character"
+        return NUL
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return "a lone surrogate (text that is not valid Unicode)"
+        return LONE_SURROGATE
     return None
 
 
@@ -59,4 +74,5 @@ def unstorable_field(data: Any, path: str = "") -> tuple[str, str] | None:
 
 
 def unstorable_message(reason: str) -> str:
-    return f"This value contains {reason}, which cannot be stored: remove it and try again."
+    """The refusal of a value holding `reason`, in the active language."""
+    return str(MESSAGES[reason])

@@ -22,6 +22,7 @@ from django.utils.timezone import template_localtime  # type: ignore[attr-define
 from django.utils.translation import get_language, override
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup
 
 from lms.markdown import render_comment, render_markdown
 
@@ -122,15 +123,29 @@ def _library_filters() -> dict[str, Any]:
     return {name: f for library in JINJA_LIBRARIES for name, f in libraries[library].filters.items()}
 
 
+@pass_context
+def _gettext(context: Context, message: str, **variables: Any) -> str:
+    """`_("…")`: the message in the active language, marked safe under autoescape (so that `|format`
+    escapes the values it fills in); with keyword values, filled in with them as Jinja2's newstyle
+    gettext does. Without values the text is left as it is: `%(name)s` for `|format` to fill."""
+    text = translation.gettext(message)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables if variables else text
+
+
 def environment(**options: Any) -> Environment:
     env = Environment(**options)
-    # Django's catalogues in Jinja2 templates: `{{ _("Week %(number)s", number=week.number) }}` (newstyle:
-    # variables are escaped and a literal percent sign is written %%). Django's makemessages extracts a
-    # `{{ _("…") }}` that opens its tag, so only that form is used; plurals come from ngettext in Python.
+    # Django's catalogues in Jinja2 templates. Django's makemessages extracts `_("…")` only where the
+    # string is the call's one argument and the call opens its `{{ }}` tag, so a message with values is
+    # written `{{ _("Week %(number)s: %(topic)s")|format(number=week.number, topic=week.topic) }}` (the
+    # values escaped by Markup's `%`); `{{ _("…", number=…) }}` works too but is never extracted. Plurals
+    # come from ngettext in Python.
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the extension
         translation.gettext, translation.ngettext, newstyle=True, pgettext=translation.pgettext
     )
+    env.globals.update(_=_gettext, gettext=_gettext)
     env.filters.update(_library_filters())
     env.globals.update(url=url, static=static, asset=asset, django_include=django_include)
     env.filters.update(

@@ -8,15 +8,27 @@ A refused move raises Django's ValidationError with the table's words: a form er
 409 with the message in the API (the callers' existing handling of ValidationError).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 LEARNER = "learner"
 MENTOR = "mentor"
 STAFF = "staff"
 SYSTEM = "system"
 ACTORS = (LEARNER, MENTOR, STAFF, SYSTEM)
+ACTOR_LABELS = {
+    LEARNER: gettext_lazy("learner"),
+    MENTOR: gettext_lazy("mentor"),
+    STAFF: gettext_lazy("staff"),
+    SYSTEM: gettext_lazy("system"),
+}
+"""Who may make a move, in the words of a refusal ("Only staff may complete this.")."""
+
+DEFAULT_REFUSAL = gettext_lazy("This cannot be done while it is {state}.")
 
 
 class TransitionRefused(ValidationError):
@@ -33,6 +45,12 @@ class Move:
     target: str
     actors: tuple[str, ...]
     does: str = ""
+    label: StrOrPromise = ""
+    """The move in the words of a refusal ("Only staff may *complete* this."); default: its name."""
+
+    @property
+    def words(self) -> str:
+        return str(self.label or self.name.replace("_", " "))
 
 
 @dataclass(frozen=True)
@@ -43,9 +61,11 @@ class Lifecycle:
     name: str
     states: tuple[str, ...]
     moves: tuple[Move, ...]
-    labels: dict[str, str] = field(default_factory=dict)
-    refusals: dict[tuple[str, str], str] = field(default_factory=dict)
-    default_refusal: str = "This cannot be done while it is {state}."
+    labels: dict[str, StrOrPromise] = field(default_factory=dict)
+    refusals: dict[tuple[str, str], StrOrPromise] = field(default_factory=dict)
+    default_refusal: StrOrPromise = DEFAULT_REFUSAL
+    noun: StrOrPromise = ""
+    """The record in the words of a refusal ("The *enrolment* cannot go from …"); default: its name."""
 
     def __post_init__(self) -> None:
         names = [move.name for move in self.moves]
@@ -63,16 +83,19 @@ class Lifecycle:
         raise KeyError(f"{self.name} has no move {name!r}")
 
     def label(self, state: str) -> str:
-        return self.labels.get(state, state.replace("_", " "))
+        return str(self.labels.get(state, state.replace("_", " ")))
 
     def refusal(self, *, state: str, move: str, actor: str | None = None) -> str | None:
         """Why `move` may not be made from `state` (by `actor`, when given), or None when it may."""
         found = self.move(move)
         if state not in found.sources:
-            text = self.refusals.get((state, move), self.default_refusal)
-            return text.format(state=self.label(state), move=move.replace("_", " "))
+            text = str(self.refusals.get((state, move), self.default_refusal))
+            return text.format(state=self.label(state), move=found.words)
         if actor is not None and actor not in found.actors:
-            return f"Only {' or '.join(found.actors)} may {move.replace('_', ' ')} this."
+            return gettext("Only %(actors)s may %(move)s this.") % {
+                "actors": either(str(ACTOR_LABELS[name]) for name in found.actors),
+                "move": found.words,
+            }
         return None
 
     def check(self, *, state: str, move: str, actor: str | None = None) -> str:
@@ -89,14 +112,22 @@ class Lifecycle:
             if source in move.sources and move.target == target:
                 return move.name
         possible = [
-            f"{name.replace('_', ' ')} ({self.label(self.move(name).target)})"
+            f"{self.move(name).words} ({self.label(self.move(name).target)})"
             for name in self.allowed_from(source)
         ]
-        hint = f" From {self.label(source)} it can: {', '.join(possible)}." if possible else " It is final."
-        raise TransitionRefused(
-            f"The {self.name} cannot go from {self.label(source)} to {self.label(target)}.{hint}",
-            code="transition_refused",
-        )
+        words = {
+            "record": str(self.noun or self.name),
+            "source": self.label(source),
+            "target": self.label(target),
+        }
+        if possible:
+            text = gettext(
+                "The %(record)s cannot go from %(source)s to %(target)s. From %(source)s it can: %(moves)s."
+            )
+            words["moves"] = ", ".join(possible)
+        else:
+            text = gettext("The %(record)s cannot go from %(source)s to %(target)s. It is final.")
+        raise TransitionRefused(text % words, code="transition_refused")
 
     def allowed_from(self, state: str) -> list[str]:
         return [move.name for move in self.moves if state in move.sources]
@@ -126,6 +157,14 @@ class Lifecycle:
     def readme_block(self) -> str:
         """What the README carries between its markers: the diagram and the table."""
         return "```\n" + self.diagram() + "\n```\n\n" + self.markdown_table()
+
+
+def either(names: Iterable[str]) -> str:
+    """Who may, in words: "staff", "learner or staff", "learner, staff or system"."""
+    listed = list(names)
+    if len(listed) < 2:
+        return "".join(listed)
+    return gettext("%(some)s or %(last)s") % {"some": ", ".join(listed[:-1]), "last": listed[-1]}
 
 
 README_START = "<!-- lifecycle:{name} -->"

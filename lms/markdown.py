@@ -15,6 +15,7 @@ import re
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
 from markdown_it import MarkdownIt
 
 _renderer = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -23,7 +24,7 @@ _comment_renderer = MarkdownIt("commonmark", {"html": False, "linkify": False, "
     ["table", "strikethrough"]
 )
 
-COMMENT_HELP = "Markdown: **bold**, *italic*, lists, `code` and links; line breaks are kept."
+COMMENT_HELP = gettext_lazy("Markdown: **bold**, *italic*, lists, `code` and links; line breaks are kept.")
 """The help text of every field whose text is shown by `render_comment`."""
 
 ALLOWED_TAGS = {

@@ -7,12 +7,14 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django_stubs_ext import StrOrPromise
 
 
 class ServiceWrittenAdmin(admin.ModelAdmin):
     """Read-only: no add, change or delete (`written_through` names where staff act instead)."""
 
-    written_through = ""
+    written_through: StrOrPromise = ""
     """Where staff make this change, shown above the list (e.g. "the learner's page under Mentoring")."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -25,5 +27,8 @@ class ServiceWrittenAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
-        extra_context = {**(extra_context or {}), "subtitle": f"Read-only: {self.written_through}"}
+        extra_context = {
+            **(extra_context or {}),
+            "subtitle": gettext("Read-only: %(where)s") % {"where": self.written_through},
+        }
         return super().changelist_view(request, extra_context)

@@ -21,6 +21,9 @@ from django.conf import settings
 from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from lms.uploads import UPLOAD_LIMIT_ATTRIBUTE, upload_dir
 
@@ -43,7 +46,10 @@ def upload_request_max_bytes() -> int:
 
 
 def size_text(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+    """`3.1 MB`, `200 KB`: in the active language's numbers (rounded here: number_format truncates)."""
+    if size >= 1024 * 1024:
+        return gettext("%(size)s MB") % {"size": number_format(round(size / 1024 / 1024, 1), decimal_pos=1)}
+    return gettext("%(size)s KB") % {"size": number_format(round(size / 1024), decimal_pos=0)}
 
 
 def _takes_uploads(request: HttpRequest) -> bool:
@@ -57,6 +63,7 @@ def _takes_uploads(request: HttpRequest) -> bool:
 
 
 def refusal(request: HttpRequest, message: str, status: int = 413) -> HttpResponse:
+    """The refusal in `message`: JSON's `detail` under /api/, plain text elsewhere."""
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse({"detail": message}, status=status)
     else:
@@ -72,6 +79,11 @@ class RequestBodyLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # First of the middleware, before LocaleMiddleware: a refusal speaks the browser's language.
+        with translation.override(translation.get_language_from_request(request)):
+            return self.limited(request)
+
+    def limited(self, request: HttpRequest) -> HttpResponse:
         default = settings.REQUEST_BODY_MAX_BYTES
         declared = request.META.get("CONTENT_LENGTH") or ""
         chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
@@ -79,9 +91,9 @@ class RequestBodyLimitMiddleware:
             try:
                 length = int(declared)
             except ValueError:
-                return refusal(request, "The Content-Length header is not a number.", status=400)
+                return refusal(request, gettext("The Content-Length header is not a number."), status=400)
             if length < 0:
-                return refusal(request, "The Content-Length header is not a number.", status=400)
+                return refusal(request, gettext("The Content-Length header is not a number."), status=400)
         elif not chunked:
             return self.get_response(request)
         else:
@@ -91,18 +103,19 @@ class RequestBodyLimitMiddleware:
             limit = upload_request_max_bytes()
             setattr(request, UPLOAD_LIMIT_ATTRIBUTE, settings.PROJECT_ATTACHMENT_MAX_BYTES)
         if length > limit:
-            return self.too_large(request, limit, f"The request body is {size_text(length)}")
+            message = gettext("The request body is %(size)s; this address accepts at most %(limit)s.")
+            return refusal(request, message % {"size": size_text(length), "limit": size_text(limit)})
         if chunked and not declared.strip():
             body = self.read_chunked(request, limit)
             if body is None:
-                return self.too_large(request, limit, "The request body is larger than that")
+                message = gettext(
+                    "The request body is larger than that; this address accepts at most %(limit)s."
+                )
+                return refusal(request, message % {"limit": size_text(limit)})
             response = self.get_response(request)
             response._resource_closers.append(body.close)  # type: ignore[attr-defined]
             return response
         return self.get_response(request)
-
-    def too_large(self, request: HttpRequest, limit: int, what: str) -> HttpResponse:
-        return refusal(request, f"{what}; this address accepts at most {size_text(limit)}.")
 
     def read_chunked(self, request: HttpRequest, limit: int) -> IO[bytes] | None:
         """Reads a body sent without a length up to the limit, and makes it the request's body (None:

@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy, ngettext
 
 
 class StoredStateAdmin(admin.ModelAdmin):
@@ -32,10 +33,14 @@ class StoredStateAdmin(admin.ModelAdmin):
         # Recomputing cannot make a row wrong, so whoever may read the rows may refresh them.
         return self.has_view_permission(request)
 
-    @admin.action(description="Recompute the selected rows from their sources", permissions=["recompute"])
+    @admin.action(
+        description=gettext_lazy("Recompute the selected rows from their sources"), permissions=["recompute"]
+    )
     def recompute_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         keys = list(queryset.values_list("pk", flat=True))
         with transaction.atomic():
             self.recompute(keys)
-        rows = f"{len(keys)} row{'' if len(keys) == 1 else 's'}"
-        self.message_user(request, f"Recomputed {rows}.", messages.SUCCESS)
+        done = ngettext("Recomputed %(count)s row.", "Recomputed %(count)s rows.", len(keys)) % {
+            "count": len(keys)
+        }
+        self.message_user(request, done, messages.SUCCESS)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("health/", views.health, name="health"),
     path("ping", views.ping, name="ping"),
+    path("jsi18n/<str:language>/", views.LanguageCatalog.as_view(), name="javascript-catalog"),
     # Browsers ask for /favicon.ico where a page names none (the API's JSON, files): the site's icon.
     path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),

@@ -1,8 +1,14 @@
+from typing import Any
+
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
+from django.utils import translation
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
+from django.views.i18n import JavaScriptCatalog
 
 from lms.health import CHECKS, health_report
 
@@ -10,7 +16,7 @@ from lms.health import CHECKS, health_report
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """404: JSON under /api/ (the API's error shape), the site's page elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return JsonResponse({"detail": gettext("Not found.")}, status=404)
     return render(request, "404.html", status=404)
 
 
@@ -18,7 +24,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """500: JSON under /api/; elsewhere the standalone page, rendered without context processors or the
     database (something broke), its inline style allowed by the request's CSP nonce."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Server error."}, status=500)
+        return JsonResponse({"detail": gettext("Server error.")}, status=500)
     nonce = str(getattr(request, "csp_nonce", ""))  # str(): makes the middleware put it in the header
     return HttpResponse(loader.get_template("500.html").render({"csp_nonce": nonce}), status=500)
 
@@ -58,5 +64,28 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """403 for a form sent without a valid CSRF token (an old tab, cookies blocked, a forged post): the
     site's page, styled by its own stylesheet under the CSP (Django's own page has an inline style)."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "CSRF check failed: send the X-CSRFToken header."}, status=403)
+        return JsonResponse(
+            {"detail": gettext("CSRF check failed: send the X-CSRFToken header.")}, status=403
+        )
     return render(request, "403_csrf.html", {"no_cookie": "cookie" in reason.lower()}, status=403)
+
+
+class LanguageCatalog(JavaScriptCatalog):
+    """`/jsi18n/<language>/`: the scripts' translations (djangojs) and plural rule for `gettext`, `ngettext`
+    and `interpolate` in static/js/. The language is in the address, not taken from the request, so that
+    one answer serves everybody who reads that language and browsers and proxies may keep it a day
+    (base.html names the page's language)."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:  # "es-mx" is served Spanish's catalogue, as Django would translate a page for it
+            language = translation.get_supported_language_variant(kwargs.pop("language"))
+        except LookupError as error:
+            raise Http404("No such language.") from error
+        with translation.override(language):
+            response = super().get(request, *args, **kwargs)
+        patch_cache_control(response, public=True, max_age=CATALOG_MAX_AGE)
+        return response
+
+
+CATALOG_MAX_AGE = 24 * 60 * 60
+"""A day: a deployment that changes the scripts' words is seen by every browser within one."""

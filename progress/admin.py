@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from lms.record_admin import ServiceWrittenAdmin
 from lms.stored_admin import StoredStateAdmin
@@ -41,7 +42,7 @@ class EnrolmentAdminForm(forms.ModelForm):
         status: str = self.cleaned_data["status"]
         if self.instance.pk is None:
             if status != Enrolment.Status.ACTIVE:
-                raise forms.ValidationError("A new enrolment starts active.")
+                raise forms.ValidationError(gettext_lazy("A new enrolment starts active."))
         elif status != self.initial.get("status", status):
             ENROLMENT.move_between(source=self.initial["status"], target=status)
         return status
@@ -73,7 +74,9 @@ class EnrolmentAdmin(admin.ModelAdmin):
 
 @admin.register(WeekProgress)
 class WeekProgressAdmin(ServiceWrittenAdmin):
-    written_through = "learners mark their weeks on their week pages (each change refreshes their standing)."
+    written_through = gettext_lazy(
+        "learners mark their weeks on their week pages (each change refreshes their standing)."
+    )
     list_display = ("enrolment", "week", "status", "started_at", "completed_at")
     list_filter = ("status", "week__phase")
     list_select_related = ("enrolment__learner", "week")

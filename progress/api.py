@@ -1,6 +1,7 @@
 """The learner's own enrolment, schedule and week progress over the API; same services as the pages."""
 
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
@@ -27,7 +28,7 @@ NOT_ENROLLED = OpenApiResponse(ErrorSerializer, description="You are not enrolle
 def own_enrolment(request: Request) -> Enrolment:
     enrolment = enrolment_latest_for(learner=request.user, with_mentor=True)  # type: ignore[arg-type]
     if enrolment is None:
-        raise Http404("You are not enrolled.")
+        raise Http404(gettext("You are not enrolled."))
     return enrolment
 
 
@@ -164,7 +165,7 @@ class MyWeekProgressView(APIView):
         try:
             return Week.objects.get(number=number)
         except Week.DoesNotExist as error:
-            raise Http404("There is no such week.") from error
+            raise Http404(gettext("There is no such week.")) from error
 
     @extend_schema(responses=WeekProgressSerializer, summary="My progress on a week")
     def get(self, request: Request, number: int) -> Response:

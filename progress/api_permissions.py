@@ -3,6 +3,7 @@ permission that lets mentors and staff in, and the one lookup of a mentee's enro
 `scope.mentee_enrolments_for`, so a former mentor or another mentor gets a 404)."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -12,7 +13,7 @@ from progress.scope import can_mentor, mentee_enrolments_for
 
 
 class IsMentorOrStaff(BasePermission):
-    message = "This is for mentors."
+    message = gettext_lazy("This is for mentors.")
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return bool(can_mentor(request.user))  # type: ignore[arg-type]

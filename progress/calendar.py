@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from icalendar import Calendar, Event
 
 from progress.models import Enrolment
@@ -15,7 +16,7 @@ def _calendar() -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", "-//AI-ML curriculum LMS//Schedule//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "AI/ML curriculum schedule")
+    calendar.add("x-wr-calname", gettext("AI/ML curriculum schedule"))
     return calendar
 
 
@@ -23,12 +24,18 @@ def left_calendar(*, enrolment: Enrolment) -> bytes:
     """The feed of a learner who left the curriculum: no weeks, and a note saying why (calendar apps
     show the description; the weeks they had disappear at their next refresh)."""
     calendar = _calendar()
-    left_on = enrolment.ended_on.isoformat() if enrolment.ended_on else "recently"
-    calendar.add(
-        "x-wr-caldesc",
-        f"You left the curriculum ({left_on}), so this calendar has no weeks. Enrol again and it shows "
-        f"your new schedule: {settings.SITE_URL}{reverse('progress:enrol')}",
-    )
+    enrol_url = f"{settings.SITE_URL}{reverse('progress:enrol')}"
+    if enrolment.ended_on:
+        note = gettext(
+            "You left the curriculum (%(date)s), so this calendar has no weeks. Enrol again and it shows "
+            "your new schedule: %(url)s"
+        ) % {"date": enrolment.ended_on.isoformat(), "url": enrol_url}
+    else:
+        note = gettext(
+            "You left the curriculum (recently), so this calendar has no weeks. Enrol again and it shows "
+            "your new schedule: %(url)s"
+        ) % {"url": enrol_url}
+    calendar.add("x-wr-caldesc", note)
     return calendar.to_ical()
 
 
@@ -40,11 +47,16 @@ def schedule_calendar(overview: LearnerOverview) -> bytes:
         event = Event()
         event.add("uid", f"enrolment-{overview.enrolment.pk}-week-{row.week.number}@{host}")
         event.add("dtstamp", stamp)
-        event.add("summary", f"Week {row.week.number}: {row.week.topic}")
+        event.add(
+            "summary",
+            gettext("Week %(number)s: %(topic)s") % {"number": row.week.number, "topic": row.week.topic},
+        )
         event.add("dtstart", row.planned.starts_on)
         event.add("dtend", row.planned.ends_on + timedelta(days=1))  # DTEND of all-day events is exclusive
         page = settings.SITE_URL + reverse("learner:week", args=[row.week.number])
-        event.add("description", f"Focus area: {row.week.focus_area}\n{page}")
+        event.add(
+            "description", gettext("Focus area: %(focus)s") % {"focus": row.week.focus_area} + f"\n{page}"
+        )
         event.add("url", page)
         calendar.add_component(event)
     return calendar.to_ical()

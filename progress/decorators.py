@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 
 from progress.scope import enrolment_latest_for
 
@@ -20,7 +21,7 @@ def _enrol_first(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.is_mentor or user.is_staff:  # type: ignore[union-attr]
         return redirect("mentoring:dashboard")
-    messages.info(request, "Choose a start date to get your schedule.")
+    messages.info(request, gettext("Choose a start date to get your schedule."))
     return redirect("progress:enrol")
 
 

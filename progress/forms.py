@@ -12,11 +12,11 @@ from lms.forms import DateInput
 from progress.models import Enrolment, ScheduleChange, WeekProgress
 
 PACE_CHOICES = [
-    (Decimal("1"), "Standard: one curriculum week per week"),
-    (Decimal("0.5"), "Half pace: one curriculum week every two weeks"),
-    (Decimal("0.75"), "Three-quarter pace"),
-    (Decimal("1.5"), "Faster: three curriculum weeks every two weeks"),
-    (Decimal("2"), "Double pace: two curriculum weeks per week"),
+    (Decimal("1"), _("Standard: one curriculum week per week")),
+    (Decimal("0.5"), _("Half pace: one curriculum week every two weeks")),
+    (Decimal("0.75"), _("Three-quarter pace")),
+    (Decimal("1.5"), _("Faster: three curriculum weeks every two weeks")),
+    (Decimal("2"), _("Double pace: two curriculum weeks per week")),
 ]
 
 
@@ -27,10 +27,11 @@ def next_monday(today: date | None = None) -> date:
 
 class EnrolmentForm(forms.Form):
     start_date = forms.DateField(
+        label=_("Start date"),
         widget=DateInput(),
-        help_text="Week 1 starts on this day (a Monday by default).",
+        help_text=_("Week 1 starts on this day (a Monday by default)."),
     )
-    pace = forms.TypedChoiceField(choices=PACE_CHOICES, coerce=Decimal, initial=Decimal("1"))
+    pace = forms.TypedChoiceField(choices=PACE_CHOICES, coerce=Decimal, initial=Decimal("1"), label=_("Pace"))
     timezone = TimezoneField(help_text=_("Your weeks start at midnight here."))
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -45,15 +46,15 @@ class PaceForm(forms.Form):
     pace = forms.TypedChoiceField(
         choices=PACE_CHOICES,
         coerce=Decimal,
-        label="Your pace",
-        help_text="From next week on: this week and the weeks before keep their dates.",
+        label=_("Your pace"),
+        help_text=_("From next week on: this week and the weeks before keep their dates."),
     )
 
 
 class LeaveForm(forms.Form):
     confirm = forms.BooleanField(
-        label="I want to leave the curriculum",
-        error_messages={"required": "Tick the box to confirm that you want to leave."},
+        label=_("I want to leave the curriculum"),
+        error_messages={"required": _("Tick the box to confirm that you want to leave.")},
     )
 
 
@@ -64,12 +65,13 @@ JINJA2_WIDGETS = Jinja2FormRenderer()
 
 class WeekProgressForm(forms.Form):
     default_renderer = JINJA2_WIDGETS
-    status = forms.ChoiceField(choices=WeekProgress.Status.choices)
+    status = forms.ChoiceField(choices=WeekProgress.Status.choices, label=_("Status"))
     notes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
         max_length=10000,
-        help_text="Only you, your mentor and staff can read these.",
+        label=_("Notes"),
+        help_text=_("Only you, your mentor and staff can read these."),
     )
 
 
@@ -78,8 +80,8 @@ class LearnerSettingsForm(forms.Form):
     timezone = TimezoneField(help_text=_("Your weeks start at midnight here."))
     reminder_cadence = forms.ChoiceField(
         choices=Enrolment.ReminderCadence.choices,
-        label="Which reminders you get",
-        help_text="How each reaches you (e-mail, a weekly digest or the site only): notice preferences.",
+        label=_("Which reminders you get"),
+        help_text=_("How each reaches you (e-mail, a weekly digest or the site only): notice preferences."),
         widget=forms.RadioSelect,
     )
 

@@ -8,6 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.timezone import now
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from curriculum.models import Week
 from progress.schedule import Shift
@@ -15,7 +17,10 @@ from progress.schedule import Shift
 
 def validate_timezone(value: str) -> None:
     if value not in available_timezones():
-        raise ValidationError(f"“{value}” is not a known time zone (e.g. Europe/Paris, America/New_York).")
+        raise ValidationError(
+            gettext("“%(zone)s” is not a known time zone (e.g. Europe/Paris, America/New_York).")
+            % {"zone": value}
+        )
 
 
 def new_calendar_token() -> str:
@@ -26,15 +31,15 @@ class Enrolment(models.Model):
     """A learner following the curriculum from a start date at a pace."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        COMPLETED = "completed", "Completed"
-        LEFT = "left", "Left the curriculum"
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        COMPLETED = "completed", _("Completed")
+        LEFT = "left", _("Left the curriculum")
 
     class ReminderCadence(models.TextChoices):
-        WEEKLY = "weekly", "Every week"
-        WHEN_BEHIND = "when_behind", "Only when I am behind"
-        OFF = "off", "Never"
+        WEEKLY = "weekly", _("Every week")
+        WHEN_BEHIND = "when_behind", _("Only when I am behind")
+        OFF = "off", _("Never")
 
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
     mentor = models.ForeignKey(
@@ -45,19 +50,19 @@ class Enrolment(models.Model):
         related_name="mentees",
         limit_choices_to={"groups__name": "Mentors"},
     )
-    start_date = models.DateField(help_text="The day week 1 starts.")
+    start_date = models.DateField(help_text=_("The day week 1 starts."))
     pace = models.DecimalField(
         max_digits=3,
         decimal_places=2,
         default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("2"))],
-        help_text="Curriculum weeks per calendar week: 1 is the standard pace, 0.5 is half pace.",
+        help_text=_("Curriculum weeks per calendar week: 1 is the standard pace, 0.5 is half pace."),
     )
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    paused_on = models.DateField(null=True, blank=True, help_text="Set while the enrolment is paused.")
+    paused_on = models.DateField(null=True, blank=True, help_text=_("Set while the enrolment is paused."))
     ended_on = models.DateField(
-        null=True, blank=True, help_text="The learner's date on which they left the curriculum."
+        null=True, blank=True, help_text=_("The learner's date on which they left the curriculum.")
     )
     reminder_cadence = models.CharField(
         max_length=12, choices=ReminderCadence.choices, default=ReminderCadence.WEEKLY
@@ -69,7 +74,7 @@ class Enrolment(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="next"
     )
     last_activity_at = models.DateTimeField(
-        default=now, help_text="The learner's last action (marked progress, submitted work)."
+        default=now, help_text=_("The learner's last action (marked progress, submitted work).")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -80,7 +85,7 @@ class Enrolment(models.Model):
                 fields=["learner"],
                 condition=Q(status__in=["active", "paused"]),
                 name="one_current_enrolment_per_learner",
-                violation_error_message="This learner is already enrolled.",
+                violation_error_message=_("This learner is already enrolled."),
             )
         ]
         indexes = [models.Index(fields=["status", "mentor"])]
@@ -98,9 +103,9 @@ class ScheduleChange(models.Model):
     """
 
     class Reason(models.TextChoices):
-        REPLAN = "replan", "Catch-up re-plan"
-        RESUME = "resume", "Resumed after a pause"
-        PACE = "pace", "Pace changed"
+        REPLAN = "replan", _("Catch-up re-plan")
+        RESUME = "resume", _("Resumed after a pause")
+        PACE = "pace", _("Pace changed")
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="schedule_changes")
     from_week = models.PositiveSmallIntegerField()
@@ -108,7 +113,7 @@ class ScheduleChange(models.Model):
     skipped_weeks = models.JSONField(
         default=list,
         blank=True,
-        help_text="Weeks that take no slot from `from_week` on (a re-plan skips those already completed).",
+        help_text=_("Weeks that take no slot from `from_week` on (a re-plan skips those already completed)."),
     )
     pace = models.DecimalField(
         max_digits=3,
@@ -116,11 +121,13 @@ class ScheduleChange(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("2"))],
-        help_text="The pace from `from_week` on (empty: the pace in force before this change).",
+        help_text=_("The pace from `from_week` on (empty: the pace in force before this change)."),
     )
     reason = models.CharField(max_length=10, choices=Reason.choices)
     paused_from = models.DateField(
-        null=True, blank=True, help_text="A resumption: the day the pause it ends began (the progress chart)."
+        null=True,
+        blank=True,
+        help_text=_("A resumption: the day the pause it ends began (the progress chart)."),
     )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -137,7 +144,7 @@ class ScheduleChange(models.Model):
         super().clean()
         weeks = self.skipped_weeks
         if not isinstance(weeks, list) or not all(isinstance(n, int) and n > 0 for n in weeks):
-            raise ValidationError({"skipped_weeks": "Give a list of week numbers, e.g. [4, 5]."})
+            raise ValidationError({"skipped_weeks": gettext("Give a list of week numbers, e.g. [4, 5].")})
 
     @property
     def first_week_with_slot(self) -> int:
@@ -155,9 +162,9 @@ class ScheduleChange(models.Model):
 
 class WeekProgress(models.Model):
     class Status(models.TextChoices):
-        NOT_STARTED = "not_started", "Not started"
-        IN_PROGRESS = "in_progress", "In progress"
-        COMPLETED = "completed", "Completed"
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="week_progress")
     week = models.ForeignKey(Week, on_delete=models.PROTECT, related_name="+")
@@ -174,7 +181,7 @@ class WeekProgress(models.Model):
         ]
         # The mentor workspace counts who marked a week in each of the last 12 weeks, per enrolment.
         indexes = [models.Index(fields=["enrolment", "updated_at"], name="progress_marked_at")]
-        verbose_name_plural = "week progress"
+        verbose_name_plural = _("week progress")
 
     def __str__(self) -> str:
         return f"{self.enrolment.learner} · week {self.week.number}: {self.get_status_display()}"
@@ -191,22 +198,24 @@ class Standing(models.Model):
     """
 
     class State(models.TextChoices):
-        NOT_STARTED = "not_started", "Starts soon"
-        ON_TRACK = "on_track", "On track"
-        BEHIND = "behind", "Behind"
-        AHEAD = "ahead", "Ahead"
-        PAUSED = "paused", "Paused"
-        COMPLETED = "completed", "Completed"
+        NOT_STARTED = "not_started", _("Starts soon")
+        ON_TRACK = "on_track", _("On track")
+        BEHIND = "behind", _("Behind")
+        AHEAD = "ahead", _("Ahead")
+        PAUSED = "paused", _("Paused")
+        COMPLETED = "completed", _("Completed")
 
     enrolment = models.OneToOneField(
         Enrolment, on_delete=models.CASCADE, primary_key=True, related_name="standing"
     )
     state = models.CharField(max_length=12, choices=State.choices)
     planned_week = models.PositiveSmallIntegerField(
-        null=True, help_text="The week whose dates contain the learner's today (none before week 1)."
+        null=True,
+        help_text=_("The week whose dates contain the learner's today (none before week 1)."),
     )
     current_week = models.PositiveSmallIntegerField(
-        null=True, help_text="The week to work on: the planned week, or the first unfinished week when ahead."
+        null=True,
+        help_text=_("The week to work on: the planned week, or the first unfinished week when ahead."),
     )
     weeks_behind = models.PositiveSmallIntegerField(default=0)
     weeks_ahead = models.PositiveSmallIntegerField(default=0)
@@ -214,19 +223,21 @@ class Standing(models.Model):
     total_weeks = models.PositiveSmallIntegerField(default=0)
     completion_percent = models.PositiveSmallIntegerField(default=0)
     phase_completion = models.JSONField(
-        default=list, help_text="[[phase number, weeks completed, weeks in the phase], …] in phase order."
+        default=list,
+        help_text=_("[[phase number, weeks completed, weeks in the phase], …] in phase order."),
     )
     first_open_week = models.PositiveSmallIntegerField(
-        null=True, help_text="The first week not completed (none once every week is)."
+        null=True, help_text=_("The first week not completed (none once every week is).")
     )
-    overdue_weeks = models.JSONField(default=list, help_text="The overdue weeks' numbers, in order.")
-    current_starts_on = models.DateField(null=True, help_text="The current week's planned first day.")
-    current_ends_on = models.DateField(null=True, help_text="The current week's planned last day.")
+    overdue_weeks = models.JSONField(default=list, help_text=_("The overdue weeks' numbers, in order."))
+    current_starts_on = models.DateField(null=True, help_text=_("The current week's planned first day."))
+    current_ends_on = models.DateField(null=True, help_text=_("The current week's planned last day."))
     changes_on = models.DateField(
-        null=True, help_text="The learner-local date on which this standing next changes by itself."
+        null=True,
+        help_text=_("The learner-local date on which this standing next changes by itself."),
     )
     refresh_due_at = models.DateTimeField(
-        null=True, help_text="The instant `changes_on` begins for the learner."
+        null=True, help_text=_("The instant `changes_on` begins for the learner.")
     )
     refreshed_at = models.DateTimeField(auto_now=True)
 

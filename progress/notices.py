@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from lms.locale import for_person
 from notifications.services import notify
@@ -26,8 +27,9 @@ def left_notice(*, enrolment: Enrolment) -> None:
             recipient=mentor,
             kind="learner_left",
             key=f"left:{enrolment.pk}",
-            subject=f"{learner.display_name} left the curriculum",
+            subject=gettext("%(name)s left the curriculum") % {"name": learner.display_name},
             email_text=text,
-            text=f"{learner.display_name} left the curriculum on {date_format(left_on)}.",
+            text=gettext("%(name)s left the curriculum on %(date)s.")
+            % {"name": learner.display_name, "date": date_format(left_on)},
             link=reverse("mentoring:dashboard"),
         )

@@ -34,6 +34,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
+from django.utils.translation import gettext, gettext_lazy, ngettext
+
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
 COMPLETED = "completed"
@@ -69,12 +71,12 @@ class PlannedWeek:
     def tag(self) -> tuple[str, str]:
         """As the schedule tables show the week: the tag's tone (a CSS class, "" for none) and words."""
         if self.is_completed:
-            return "ok", "Completed"
+            return "ok", gettext("Completed")
         if self.is_overdue:
-            return "bad", "Overdue"
+            return "bad", gettext("Overdue")
         if self.status == IN_PROGRESS:
-            return "warn", "In progress"
-        return "", "Not started"
+            return "warn", gettext("In progress")
+        return "", gettext("Not started")
 
 
 STATES = ("not_started", "on_track", "behind", "ahead", "paused", "completed")
@@ -137,20 +139,28 @@ class Schedule:
 
 
 def weeks_phrase(count: int) -> str:
-    return f"{count} week{'' if count == 1 else 's'}"
+    return ngettext("%(count)s week", "%(count)s weeks", count) % {"count": count}
+
+
+STATE_LABELS = {
+    "not_started": gettext_lazy("Starts soon"),
+    "on_track": gettext_lazy("On track"),
+    "paused": gettext_lazy("Paused"),
+    "completed": gettext_lazy("Completed"),
+}
 
 
 def state_label(state: str, *, weeks_behind: int, weeks_ahead: int) -> str:
+    """The state in words, in the active language ("Behind by 2 weeks")."""
     if state == "behind":
-        return f"Behind by {weeks_phrase(weeks_behind)}"
+        return ngettext("Behind by %(count)s week", "Behind by %(count)s weeks", weeks_behind) % {
+            "count": weeks_behind
+        }
     if state == "ahead":
-        return f"Ahead by {weeks_phrase(weeks_ahead)}"
-    return {
-        "not_started": "Starts soon",
-        "on_track": "On track",
-        "paused": "Paused",
-        "completed": "Completed",
-    }[state]
+        return ngettext("Ahead by %(count)s week", "Ahead by %(count)s weeks", weeks_ahead) % {
+            "count": weeks_ahead
+        }
+    return str(STATE_LABELS[state])
 
 
 def effective_shifts(shifts: Iterable[Shift]) -> list[Shift]:

@@ -8,6 +8,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from accounts.models import User
 from curriculum.models import Week
@@ -42,7 +44,7 @@ def enrolment_create(
     """Enrol a learner (with a mentor: a cohort's); start dates over a year away are refused as typos."""
     today = timezone.now().date()
     if not today - EARLIEST_START <= start_date <= today + LATEST_START:
-        raise ValidationError({"start_date": "Choose a start date within a year of today."})
+        raise ValidationError({"start_date": gettext("Choose a start date within a year of today.")})
     enrolment = Enrolment(
         learner=learner, start_date=start_date, pace=pace, timezone=timezone_name, mentor=mentor
     )
@@ -54,7 +56,7 @@ def enrolment_create(
             standing_refresh(enrolment_ids=[enrolment.pk])
             enrolment_saved.send(sender=Enrolment, enrolment_id=enrolment.pk)
     except IntegrityError as error:  # a concurrent enrolment won the race past full_clean
-        raise ValidationError("You are already enrolled.") from error
+        raise ValidationError(gettext("You are already enrolled.")) from error
     return enrolment
 
 
@@ -93,9 +95,9 @@ def week_progress_set(
 ) -> WeekProgress:
     """Set a week's status (and notes); keeps started_at/completed_at consistent with the status."""
     if status not in WeekProgress.Status.values:
-        raise ValidationError({"status": f"“{status}” is not a valid status."})
+        raise ValidationError({"status": gettext("“%(status)s” is not a valid status.") % {"status": status}})
     if enrolment.status == Enrolment.Status.LEFT:
-        raise ValidationError("You left the curriculum: enrol again to record progress.")
+        raise ValidationError(gettext("You left the curriculum: enrol again to record progress."))
     now = timezone.now()
     with transaction.atomic():
         progress, _ = WeekProgress.objects.select_for_update().get_or_create(enrolment=enrolment, week=week)
@@ -157,18 +159,18 @@ def schedule_replan_preview(*, enrolment: Enrolment, today: date | None = None) 
     Offered when the learner is behind (the unfinished weeks move later), ahead (this week is done:
     they move earlier) or has completed weeks after the first unfinished one (those take no slot)."""
     if enrolment.status != Enrolment.Status.ACTIVE:
-        raise ValidationError("Only an active enrolment can be re-planned: resume it first.")
+        raise ValidationError(gettext("Only an active enrolment can be re-planned: resume it first."))
     today = today or today_for(enrolment)
     statuses = dict(WeekProgress.objects.filter(enrolment=enrolment).values_list("week__number", "status"))
     shifts = [change.shift for change in enrolment.schedule_changes.all()]
     before = schedule_for(enrolment, statuses=statuses, shifts=shifts, today=today)
     if before.planned_week is None:
-        raise ValidationError("Your schedule has not started yet: there is nothing to re-plan.")
+        raise ValidationError(gettext("Your schedule has not started yet: there is nothing to re-plan."))
     shift = replan_shift(before, week_start=same_weekday_on_or_before(today, enrolment.start_date.weekday()))
     if shift is None:
-        raise ValidationError("You have completed every week: there is nothing to re-plan.")
+        raise ValidationError(gettext("You have completed every week: there is nothing to re-plan."))
     if not (before.is_behind or before.state == "ahead" or shift.skipped):
-        raise ValidationError("You are on track: there is nothing to re-plan.")
+        raise ValidationError(gettext("You are on track: there is nothing to re-plan."))
     change = ScheduleChange(
         enrolment=enrolment,
         from_week=shift.from_week,
@@ -179,7 +181,7 @@ def schedule_replan_preview(*, enrolment: Enrolment, today: date | None = None) 
     )
     after = schedule_for(enrolment, statuses=statuses, shifts=[*shifts, change.shift], today=today)
     if [week.starts_on for week in after.weeks] == [week.starts_on for week in before.weeks]:
-        raise ValidationError("You are on track: there is nothing to re-plan.")
+        raise ValidationError(gettext("You are on track: there is nothing to re-plan."))
     return ReplanPreview(change=change, before=before, after=after)
 
 
@@ -196,7 +198,7 @@ def schedule_replan(
     change = preview.change
     if confirming is not None and confirming != (change.from_week, change.starts_on):
         raise ValidationError(
-            "Your schedule changed since you saw the preview: here is the new one.", code="stale"
+            gettext("Your schedule changed since you saw the preview: here is the new one."), code="stale"
         )
     change.changed_by = changed_by
     change.full_clean()
@@ -210,11 +212,13 @@ def schedule_replan_undo(*, enrolment: Enrolment) -> ScheduleChange:
     """Undo the enrolment's last schedule change when it is a re-plan: the plan is what it was before.
     The audit trail keeps the deleted change and who undid it."""
     if enrolment.status != Enrolment.Status.ACTIVE:
-        raise ValidationError("Only an active enrolment's re-plan can be undone: resume it first.")
+        raise ValidationError(gettext("Only an active enrolment's re-plan can be undone: resume it first."))
     with transaction.atomic():
         last = enrolment.schedule_changes.select_for_update().order_by("-created_at", "-id").first()
         if last is None or last.reason != ScheduleChange.Reason.REPLAN:
-            raise ValidationError("There is no re-plan to undo: only the last change of the plan can be.")
+            raise ValidationError(
+                gettext("There is no re-plan to undo: only the last change of the plan can be.")
+            )
         last.delete()
         standing_refresh(enrolment_ids=[enrolment.pk])
     return last
@@ -276,21 +280,28 @@ def enrolment_pace_change(
     another week by it) and the later weeks follow at `pace` (before the start, the whole plan). Earlier
     weeks keep their dates: what was overdue stays overdue. A schedule change the mentor sees."""
     if enrolment.status != Enrolment.Status.ACTIVE:
-        raise ValidationError("Only an active enrolment's pace can change: resume it first.")
+        raise ValidationError(gettext("Only an active enrolment's pace can change: resume it first."))
     if not PACES[0] <= pace <= PACES[1]:
-        raise ValidationError({"pace": f"Choose a pace from {PACES[0]} to {PACES[1]} weeks per week."})
+        raise ValidationError(
+            {
+                "pace": gettext("Choose a pace from %(low)s to %(high)s weeks per week.")
+                % {"low": number_format(PACES[0]), "high": number_format(PACES[1])}
+            }
+        )
     today = today or today_for(enrolment)
     with transaction.atomic():
         Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()  # one change at a time
         schedule = schedule_for(enrolment, today=today)
         if schedule.first_uncompleted is None:
-            raise ValidationError("You have completed every week: there is nothing to re-plan.")
+            raise ValidationError(gettext("You have completed every week: there is nothing to re-plan."))
         if pace == schedule.pace:
-            raise ValidationError({"pace": "That is already your pace."})
+            raise ValidationError({"pace": gettext("That is already your pace.")})
         if schedule.planned_week is None:
             from_week, starts_on = 1, schedule.week(1).starts_on
         elif schedule.planned_week == len(schedule.weeks):
-            raise ValidationError({"pace": "This is your last week: a new pace would change nothing."})
+            raise ValidationError(
+                {"pace": gettext("This is your last week: a new pace would change nothing.")}
+            )
         else:
             from_week = schedule.planned_week + 1
             starts_on = schedule.week(from_week).starts_on
@@ -343,7 +354,7 @@ def enrolment_save_by_staff(*, enrolment: Enrolment, changed_by: User) -> Enrolm
             Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first() if enrolment.pk else None
         )
         if before is None and enrolment.status != Enrolment.Status.ACTIVE:
-            raise ValidationError({"status": "A new enrolment starts active."})
+            raise ValidationError({"status": gettext("A new enrolment starts active.")})
         move = None
         if before is not None and before.status != enrolment.status:
             move = ENROLMENT.move_between(source=before.status, target=enrolment.status)

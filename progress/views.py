@@ -10,13 +10,15 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.services import user_name_set
 from curriculum.selectors import week_count
 from lms.forms import add_validation_error, posted_data
+from lms.locale import for_person
 from progress import services
 from progress.calendar import left_calendar, schedule_calendar
 from progress.decorators import with_enrolment
@@ -62,13 +64,13 @@ def _enrolled_message(schedule: Schedule) -> str:
     date in the past)."""
     current, start = schedule.current_week, schedule.week(1).starts_on
     if current is None:
-        return f"You are enrolled. Week 1 starts on {date_format(start)}."
+        return gettext("You are enrolled. Week 1 starts on %(date)s.") % {"date": date_format(start)}
     if current == 1:
-        return "You are enrolled. Here is your first week."
-    return (
-        f"You are enrolled from {date_format(start)}, so this is week {current}. "
+        return gettext("You are enrolled. Here is your first week.")
+    return gettext(
+        "You are enrolled from %(date)s, so this is week %(number)s. "
         "Mark the weeks you have already done, or re-plan to start from week 1 now."
-    )
+    ) % {"date": date_format(start), "number": current}
 
 
 def _run_action(request: HttpRequest, action: Callable[[], object], success: str) -> HttpResponse:
@@ -115,8 +117,11 @@ def replan(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
             return redirect("progress:replan" if error.code == "stale" else "learner:dashboard")
         messages.success(
             request,
-            f"Re-planned: week {change.first_week_with_slot} starts on "
-            f"{date_format(change.starts_on)}. Changed your mind? Undo it on your dashboard.",
+            gettext(
+                "Re-planned: week %(number)s starts on %(date)s. "
+                "Changed your mind? Undo it on your dashboard."
+            )
+            % {"number": change.first_week_with_slot, "date": date_format(change.starts_on)},
         )
         return redirect("learner:dashboard")
     try:
@@ -136,14 +141,14 @@ def replan_undo(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
     except ValidationError as error:
         _messages_of(request, error)
     else:
-        messages.success(request, "The re-plan is undone: your schedule is as it was before it.")
+        messages.success(request, gettext("The re-plan is undone: your schedule is as it was before it."))
     return redirect("learner:dashboard")
 
 
 @require_POST
 @with_enrolment
 def pause(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
-    return _run_action(request, lambda: services.enrolment_pause(enrolment=enrolment), "Paused.")
+    return _run_action(request, lambda: services.enrolment_pause(enrolment=enrolment), gettext("Paused."))
 
 
 @require_POST
@@ -152,7 +157,7 @@ def resume(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
     return _run_action(
         request,
         lambda: services.enrolment_resume(enrolment=enrolment, changed_by=request.user),  # type: ignore[arg-type]
-        "Welcome back: your schedule continues from where you paused.",
+        gettext("Welcome back: your schedule continues from where you paused."),
     )
 
 
@@ -167,7 +172,7 @@ def learner_settings(request: HttpRequest, enrolment: Enrolment) -> HttpResponse
                 timezone_name=form.cleaned_data["timezone"],
                 reminder_cadence=form.cleaned_data["reminder_cadence"],
             )
-        messages.success(request, "Settings saved.")
+        messages.success(request, gettext("Settings saved."))
         return redirect("progress:settings")
     return _settings_page(request, enrolment, form=form, status=400 if request.method == "POST" else 200)
 
@@ -224,8 +229,18 @@ def pace_change(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
             finish = schedule_for(enrolment).weeks[-1].ends_on
             messages.success(
                 request,
-                f"Your pace is now {change.pace:g} curriculum weeks a week from week {change.from_week}: "
-                f"you finish on {date_format(finish)}.",
+                ngettext(
+                    "Your pace is now %(pace)s curriculum week a week from week %(number)s: "
+                    "you finish on %(date)s.",
+                    "Your pace is now %(pace)s curriculum weeks a week from week %(number)s: "
+                    "you finish on %(date)s.",
+                    1 if change.pace == 1 else 2,  # a decimal pace (0.5, 1.5) reads as a plural
+                )
+                % {
+                    "pace": number_format((change.pace or form.cleaned_data["pace"]).normalize()),
+                    "number": change.from_week,
+                    "date": date_format(finish),
+                },
             )
             return redirect("progress:settings")
     return _settings_page(request, enrolment, pace_form=form, status=400)
@@ -235,7 +250,7 @@ def pace_change(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
 def leave(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
     """GET: what leaving means; POST (confirmed): the enrolment ends, everything in it is kept."""
     if enrolment.status not in CURRENT_STATUSES:
-        messages.info(request, "This enrolment has already ended.")
+        messages.info(request, gettext("This enrolment has already ended."))
         return redirect("learner:dashboard")
     form = LeaveForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
@@ -245,7 +260,7 @@ def leave(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
             add_validation_error(form, error)
         else:
             messages.success(
-                request, "You have left the curriculum. Your progress is kept: enrol again any time."
+                request, gettext("You have left the curriculum. Your progress is kept: enrol again any time.")
             )
             return redirect("learner:dashboard")
     context = {"form": form, "enrolment": enrolment}
@@ -256,7 +271,7 @@ def leave(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
 @with_enrolment
 def calendar_rotate(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
     services.calendar_token_rotate(enrolment=enrolment)
-    messages.success(request, "A new calendar link was made; the old one no longer works.")
+    messages.success(request, gettext("A new calendar link was made; the old one no longer works."))
     return redirect("progress:settings")
 
 
@@ -268,10 +283,11 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     enrolment = get_object_or_404(Enrolment.objects.select_related("learner"), calendar_token=token)
     # The link follows the learner's current enrolment (services._calendar_feed_move); after leaving, the
     # feed empties (with a note), so a subscriber never keeps the abandoned dates.
-    if enrolment.status == Enrolment.Status.LEFT:
-        body = left_calendar(enrolment=enrolment)
-    else:
-        body = schedule_calendar(learner_overview(enrolment=enrolment))
+    with for_person(enrolment.learner):  # a calendar app's request says nothing of the learner's language
+        if enrolment.status == Enrolment.Status.LEFT:
+            body = left_calendar(enrolment=enrolment)
+        else:
+            body = schedule_calendar(learner_overview(enrolment=enrolment))
     response = HttpResponse(body, content_type="text/calendar")
     response["Content-Disposition"] = 'inline; filename="schedule.ics"'
     # Calendar apps may keep the feed 5 minutes: a rotated (revoked) link stops working within that.

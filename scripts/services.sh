@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Make sure PostgreSQL (the server of $DATABASE_URL, default postgres://postgres@127.0.0.1:5432/lms) and
 # Redis (127.0.0.1:6379) answer; start them, or install them with apt-get when missing and running as
-# root (and Chromium, nginx and bubblewrap, which the tests use). Prints the database URL the tests can log in with (and nothing else on standard output).
+# root (and Chromium, nginx, bubblewrap and GNU gettext, which the tests use). Prints the database URL the tests can log in with (and nothing else on standard output).
 #
 # A server that asks for a password on TCP (Debian's packaged PostgreSQL: scram-sha-256 for
 # 127.0.0.1), when the URL holds none and PGPASSWORD is unset: as root, through the local socket as
@@ -96,6 +96,10 @@ fi
 if ! command -v bwrap >/dev/null; then
   # The code exercises' sandbox (exercises/sandbox.py) runs learners' code under bubblewrap.
   if [ "$(id -u)" = 0 ]; then apt_install bubblewrap; else say "no bubblewrap: sandbox tests will skip"; fi
+fi
+if ! command -v msgfmt >/dev/null || ! command -v xgettext >/dev/null || ! command -v msgmerge >/dev/null; then
+  # tests/test_translations.py extracts the marked strings as scripts/messages.sh does (GNU gettext).
+  if [ "$(id -u)" = 0 ]; then apt_install gettext; else say "no gettext: the catalogue test will skip"; fi
 fi
 if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
   # tests/test_nginx.py runs Debian's nginx in front of gunicorn.

@@ -91,6 +91,8 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "health":                               (503, 503, 503, 503, 503, 503, 503, 503),
     "ping":                                 (200, 200, 200, 200, 200, 200, 200, 200),
     "favicon":                              (301, 301, 301, 301, 301, 301, 301, 301),
+    # The scripts' translations (djangojs) for a language: public, like the scripts themselves.
+    "javascript-catalog":                   (200, 200, 200, 200, 200, 200, 200, 200),
     "curriculum:overview":                  (200, 200, 200, 200, 200, 200, 200, 200),
     "curriculum:week-detail":               (200, 200, 200, 200, 200, 200, 200, 200),
     # Learner pages: log-in required; the user's own enrolment (mentors and staff have none: enrol).
@@ -710,6 +712,7 @@ def world(
         "app_label": "progress",
         "content_type_id": str(ContentType.objects.get_for_model(Submission).pk),
         "key": "not-a-real-key",
+        "language": "es",
         "card_id": str(card.pk),
         "uidb36": "1",
         "url": "no-such-admin-page/",

@@ -1,7 +1,10 @@
 // "Copy" buttons: <button data-copy="ID"> copies the value of the field with that id, and says so in
-// the element marked data-copy-status="ID" (a live region).
+// the element marked data-copy-status="ID" (a live region), in the page's language (gettext: base.html
+// loads the JavaScript catalogue first).
 (function () {
   "use strict";
+  // The page's JavaScript catalogue (base.html) defines these; without it, the English words.
+  var gettext = window.gettext || function (text) { return text; };
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("button[data-copy]");
     if (!button) return;
@@ -15,13 +18,13 @@
     function fallback() {
       field.select();
       try {
-        done(document.execCommand("copy") ? "Copied." : "Select the link and copy it.");
+        done(document.execCommand("copy") ? gettext("Copied.") : gettext("Select the link and copy it."));
       } catch (error) {
-        done("Select the link and copy it.");
+        done(gettext("Select the link and copy it."));
       }
     }
     if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(field.value).then(function () { done("Copied."); }, fallback);
+      navigator.clipboard.writeText(field.value).then(function () { done(gettext("Copied.")); }, fallback);
     } else {
       fallback();
     }

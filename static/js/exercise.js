@@ -1,9 +1,18 @@
 /* The code exercise's editor (CodeMirror 6, vendored: static/vendor/codemirror/) and its buttons.
    "Run examples" and "Submit" post the code to the API and show each test's result as it arrives
    (polling the run); the draft is kept as the learner types. Without JavaScript (or without the
-   editor's bundle) the page is a plain form whose buttons post to the server and open the run's page. */
+   editor's bundle) the page is a plain form whose buttons post to the server and open the run's page.
+   Its words are in the page's language: gettext, ngettext and interpolate come from the JavaScript
+   catalogue base.html loads first. */
 (function () {
   "use strict";
+  // The page's JavaScript catalogue (base.html) defines these; without it, the English words.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, count) { return count === 1 ? one : many; };
+  var interpolate = window.interpolate || function (text, values, named) {
+    return named ? text.replace(/%\((\w+)\)s/g, function (match, name) { return String(values[name]); })
+      : text.replace(/%s/g, function () { return String(values.shift()); });
+  };
   var form = document.getElementById("exercise-form");
   if (!form || !window.fetch) { return; }
   var textarea = form.querySelector("textarea[name=code]");
@@ -38,7 +47,7 @@
       var value = data[key];
       messages.push(Array.isArray(value) ? value.join(" ") : String(value));
     });
-    return messages.join(" ") || "Something went wrong: try again.";
+    return messages.join(" ") || gettext("Something went wrong: try again.");
   }
 
   function element(tag, className, text) {
@@ -55,11 +64,11 @@
     api("PUT", form.dataset.draftUrl, { code: code }).then(function (reply) {
       if (reply.ok) {
         savedCode = code;
-        draftStatus.textContent = "Draft saved.";
+        draftStatus.textContent = gettext("Draft saved.");
       } else {
-        draftStatus.textContent = "The draft was not saved: " + firstError(reply.data);
+        draftStatus.textContent = interpolate(gettext("The draft was not saved: %s"), [firstError(reply.data)]);
       }
-    }).catch(function () { draftStatus.textContent = "The draft was not saved (no connection)."; });
+    }).catch(function () { draftStatus.textContent = gettext("The draft was not saved (no connection)."); });
   }
 
   function scheduleDraft() {
@@ -70,33 +79,36 @@
   function render(run) {
     results.hidden = false;
     results.replaceChildren();
-    var heading = element("h2", "", run.kind === "submission" ? "Attempt " + run.attempt_number : "Examples");
+    var heading = element("h2", "", run.kind === "submission" ? interpolate(gettext("Attempt %s"), [run.attempt_number]) : gettext("Examples"));
     heading.id = "live-results-heading";
     results.appendChild(heading);
     var summary = element("p");
     if (run.status === "failed") {
       summary.className = "message error";
-      summary.textContent = "The code could not be run: " + run.error + " This was not counted as an attempt.";
+      summary.textContent = interpolate(gettext("The code could not be run: %s This was not counted as an attempt."), [run.error]);
     } else if (!run.finished) {
-      summary.textContent = run.status === "pending" ? "Waiting for the sandbox…" : "Running… " + run.tests.length + " test(s) done.";
+      summary.textContent = run.status === "pending" ? gettext("Waiting for the sandbox…")
+        : interpolate(ngettext("Running… %s test done.", "Running… %s tests done.", run.tests.length), [run.tests.length]);
     } else {
-      var strong = element("strong", "", run.tests_passed + " of " + run.tests_total + " tests passed");
+      var strong = element("strong", "", interpolate(
+        ngettext("%(passed)s of %(total)s test passed", "%(passed)s of %(total)s tests passed", run.tests_total),
+        { passed: run.tests_passed, total: run.tests_total }, true));
       summary.appendChild(strong);
       if (run.kind === "submission") {
-        summary.appendChild(document.createTextNode(run.passed ? " — passed." : " — not passed yet."));
+        summary.appendChild(document.createTextNode(run.passed ? gettext(" — passed.") : gettext(" — not passed yet.")));
       }
     }
     results.appendChild(summary);
     if (run.finished && (run.limit_message || run.error) && run.status !== "failed") {
       var problem = run.limit_message ? run.limit_message.charAt(0).toUpperCase() + run.limit_message.slice(1) + "."
-        : "Your code could not be loaded: " + run.error;
+        : interpolate(gettext("Your code could not be loaded: %s"), [run.error]);
       results.appendChild(element("p", "message error", problem));
     }
     if (run.tests.length) {
       var list = element("ul", "test-list");
       run.tests.forEach(function (test) {
         var item = element("li", test.passed ? "pass" : "fail");
-        item.appendChild(element("span", "verdict", test.passed ? "Passed" : "Failed"));
+        item.appendChild(element("span", "verdict", test.passed ? gettext("Passed") : gettext("Failed")));
         item.appendChild(document.createTextNode(" " + test.description));
         if (!test.passed && test.message) { item.appendChild(element("div", "test-message", test.message)); }
         list.appendChild(item);
@@ -104,13 +116,13 @@
       results.appendChild(list);
     }
     if (run.output_tail) {
-      results.appendChild(element("h3", "", "The last lines your code printed"));
+      results.appendChild(element("h3", "", gettext("The last lines your code printed")));
       var output = element("pre", "output", run.output_tail);
       output.tabIndex = 0;
       results.appendChild(output);
     }
     if (run.finished) {
-      var link = element("a", "", "Open this run's page");
+      var link = element("a", "", gettext("Open this run's page"));
       link.href = run.url;
       results.appendChild(element("p")).appendChild(link);
     }
@@ -123,7 +135,7 @@
       if (reply.data.finished) { finish(reply.data); } else { setTimeout(function () { poll(url, Math.min(delay * 1.5, 2000)); }, delay); }
     }).catch(function (error) {
       results.hidden = false;
-      results.replaceChildren(element("p", "message error", "Could not get the results: " + error.message));
+      results.replaceChildren(element("p", "message error", interpolate(gettext("Could not get the results: %s"), [error.message])));
       finish(null);
     });
   }
@@ -157,7 +169,7 @@
     setBusy(true);
     var code = currentCode();
     results.hidden = false;
-    results.replaceChildren(element("p", "", kind === "submission" ? "Submitting…" : "Running the examples…"));
+    results.replaceChildren(element("p", "", kind === "submission" ? gettext("Submitting…") : gettext("Running the examples…")));
     api("POST", form.dataset.runUrl, { kind: kind, code: code }).then(function (reply) {
       if (!reply.ok) {
         results.replaceChildren(element("p", "message error", firstError(reply.data)));
@@ -168,7 +180,7 @@
       render(reply.data);
       poll(form.dataset.runsUrl + reply.data.id + "/", 300);
     }).catch(function () {
-      results.replaceChildren(element("p", "message error", "No connection: your code was not sent. Try again."));
+      results.replaceChildren(element("p", "message error", gettext("No connection: your code was not sent. Try again.")));
       setBusy(false);
     });
   }
@@ -195,7 +207,7 @@
         CM.EditorView.cspNonce.of(form.dataset.styleNonce || ""),
         CM.python(),
         CM.indentUnit.of("    "),
-        CM.EditorView.contentAttributes.of({ "aria-label": "solution.py, your code", "aria-describedby": "editor-help" }),
+        CM.EditorView.contentAttributes.of({ "aria-label": gettext("solution.py, your code"), "aria-describedby": "editor-help" }),
         CM.EditorView.updateListener.of(function (update) { if (update.docChanged) { scheduleDraft(); } })
       ]
     });

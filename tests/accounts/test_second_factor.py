@@ -109,7 +109,7 @@ def test_an_api_token_is_not_given_for_a_password_alone_when_the_account_has_a_s
 # --- Required for staff and mentors ---------------------------------------------------------------
 
 SET_UP_PAGES = ("mfa_", "account_logout", "account_reauthenticate", "account_confirm_email")
-PROBES = ("healthz", "ping", "favicon", "account_email_verification_sent")
+PROBES = ("healthz", "ping", "favicon", "account_email_verification_sent", "javascript-catalog")
 
 
 @pytest.mark.parametrize("role", ["mentor", "staff"])
