@@ -8,6 +8,7 @@ from django.contrib.auth.forms import UserChangeForm
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from accounts.models import User
 from lms.record_admin import ServiceWrittenAdmin
@@ -54,7 +55,10 @@ class MentorUserForm(UserChangeForm):
         groups = self.cleaned_data.get("groups")
         is_mentor = groups is not None and any(group.name == User.MENTOR_GROUP for group in groups)
         if mentees and not is_mentor:
-            raise forms.ValidationError(f"Only members of the {User.MENTOR_GROUP} group can have mentees.")
+            raise forms.ValidationError(
+                gettext("Only members of the %(group)s group can have mentees.")
+                % {"group": User.MENTOR_GROUP}
+            )
         return mentees
 
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from curriculum.models import Phase, Week
 from progress.models import Enrolment
@@ -48,8 +49,8 @@ class PhaseReview(models.Model):
     """A mentor's decision on a completed phase: signed off (a milestone) or returned with comments."""
 
     class Decision(models.TextChoices):
-        SIGNED_OFF = "signed_off", "Signed off"
-        RETURNED = "returned", "Returned with comments"
+        SIGNED_OFF = "signed_off", _("Signed off")
+        RETURNED = "returned", _("Returned with comments")
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="phase_reviews")
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="+")
@@ -67,7 +68,7 @@ class PhaseReview(models.Model):
                 fields=["enrolment", "phase"],
                 condition=Q(decision="signed_off"),
                 name="one_sign_off_per_enrolment_phase",
-                violation_error_message="This phase is already signed off.",
+                violation_error_message=_("This phase is already signed off."),
             )
         ]
 
