@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from curriculum.models import Phase
 from progress.models import Enrolment
@@ -24,6 +26,19 @@ PUBLIC_ID_PATTERN = r"[A-Za-z0-9_-]{22}"
 
 def new_public_id() -> str:
     return secrets.token_urlsafe(16)
+
+
+SYSTEM_REASONS = {
+    "reissued": pgettext_lazy("revocation reason", "reissued"),
+    "Withdrawn at the holder's request.": _("Withdrawn at the holder's request."),
+}
+"""The revocation reasons the system writes (credentials.lifecycle.REISSUED_REASON, the erasure's
+credentials.personal_data.ERASED_REVOCATION_REASON), stored in English, as people read them."""
+
+
+def _system_reason_shown(reason: str) -> str:
+    shown = SYSTEM_REASONS.get(reason)
+    return reason if shown is None else str(shown)
 
 
 STATUS_LIST_BITS = 131_072
@@ -42,21 +57,21 @@ class Certificate(models.Model):
     """Proof of a signed-off phase (`phase` set) or of the whole curriculum (`phase` empty)."""
 
     class Kind(models.TextChoices):
-        PHASE = "phase", "Phase certificate"
-        CURRICULUM = "curriculum", "Curriculum certificate"
+        PHASE = "phase", _("Phase certificate")
+        CURRICULUM = "curriculum", _("Curriculum certificate")
 
     class Status(models.TextChoices):
         """What the public is told (not a column): valid is the state "issued"."""
 
-        VALID = "valid", "Valid"
-        REVOKED = "revoked", "Revoked"
+        VALID = "valid", pgettext_lazy("certificate", "Valid")
+        REVOKED = "revoked", pgettext_lazy("certificate", "Revoked")
 
     class State(models.TextChoices):
         """The lifecycle's states (`credentials.lifecycle.CERTIFICATE`, the one writer's table)."""
 
-        AWAITING_NAME = "awaiting_name", "Awaiting the learner's name"
-        ISSUED = "issued", "Issued"
-        REVOKED = "revoked", "Revoked"
+        AWAITING_NAME = "awaiting_name", _("Awaiting the learner's name")
+        ISSUED = "issued", pgettext_lazy("certificate", "Issued")
+        REVOKED = "revoked", pgettext_lazy("certificate", "Revoked")
 
     public_id = models.CharField(
         max_length=32, unique=True, default=new_public_id, editable=False,
@@ -110,14 +125,14 @@ class Certificate(models.Model):
                 fields=["enrolment", "phase"],
                 condition=Q(revoked_at__isnull=True, phase__isnull=False),
                 name="one_valid_certificate_per_enrolment_phase",
-                violation_error_message="This phase already has a certificate.",
+                violation_error_message=_("This phase already has a certificate."),
             ),
             # … and one for the whole curriculum.
             models.UniqueConstraint(
                 fields=["enrolment"],
                 condition=Q(revoked_at__isnull=True, phase__isnull=True),
                 name="one_valid_curriculum_certificate_per_enrolment",
-                violation_error_message="The curriculum already has a certificate.",
+                violation_error_message=_("The curriculum already has a certificate."),
             ),
             models.CheckConstraint(
                 condition=Q(kind="phase", phase__isnull=False) | Q(kind="curriculum", phase__isnull=True),
@@ -151,7 +166,15 @@ class Certificate(models.Model):
 
     @property
     def weeks_label(self) -> str:
-        return f"Weeks {self.first_week}–{self.last_week}"
+        """The weeks it certifies ("Weeks 1-12"), in the reader's language (the PDF: its learner's)."""
+        return gettext("Weeks %(first)s–%(last)s") % {"first": self.first_week, "last": self.last_week}
+
+    @property
+    def revocation_reason_shown(self) -> str:
+        """The revocation's reason as people read it: the reasons the system writes (a reissue, an
+        erased account) are stored as fixed English words and translated here; staff's own words are
+        shown as they wrote them."""
+        return _system_reason_shown(self.revocation_reason)
 
     @property
     def status_list_index(self) -> int:
@@ -166,11 +189,15 @@ RESERVED_SLUGS = {"admin", "api", "me", "new", "settings", "export", "print"}
 def validate_slug(value: str) -> None:
     if not SLUG_RE.match(value) or "--" in value:
         raise ValidationError(
-            "Use 3 to 50 lower-case letters, digits and single hyphens, starting and ending with a letter "
-            "or digit (e.g. ada-lovelace)."
+            gettext(
+                "Use 3 to 50 lower-case letters, digits and single hyphens, starting and ending with a "
+                "letter or digit (e.g. ada-lovelace)."
+            )
         )
     if value in RESERVED_SLUGS:
-        raise ValidationError(f"“{value}” is reserved; choose another address.")
+        raise ValidationError(
+            gettext("“%(address)s” is reserved; choose another address.") % {"address": value}
+        )
 
 
 class Portfolio(models.Model):
@@ -200,7 +227,7 @@ class Portfolio(models.Model):
         super().clean()
         phases = self.show_phases
         if not isinstance(phases, list) or not all(isinstance(n, int) and n > 0 for n in phases):
-            raise ValidationError({"show_phases": "Give a list of phase numbers, e.g. [1, 2]."})
+            raise ValidationError({"show_phases": gettext("Give a list of phase numbers, e.g. [1, 2].")})
 
 
 class PortfolioAddress(models.Model):

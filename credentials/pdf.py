@@ -80,7 +80,8 @@ def _certificate_pdf(certificate: Certificate, *, verification_url: str) -> byte
         canvas.setFillColor(colors.HexColor("#b00020"))
         revoked_on = date_format(timezone.localtime(certificate.revoked_at).date())
         centred(_("REVOKED on %(date)s") % {"date": revoked_on}, height - 365, 20, bold=True)
-        centred(_("Reason: %(reason)s") % {"reason": certificate.revocation_reason[:120]}, height - 385, 11)
+        reason = certificate.revocation_reason_shown[:120]
+        centred(_("Reason: %(reason)s") % {"reason": reason}, height - 385, 11)
         canvas.setFillColor(colors.black)
 
     qr_size = 110
