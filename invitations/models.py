@@ -10,6 +10,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import pgettext, pgettext_lazy
 
 
 def token_hash(token: str) -> str:
@@ -18,9 +19,9 @@ def token_hash(token: str) -> str:
 
 class Invitation(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        REVOKED = "revoked", "Revoked"
+        PENDING = "pending", pgettext_lazy("invitation", "Pending")
+        ACCEPTED = "accepted", pgettext_lazy("invitation", "Accepted")
+        REVOKED = "revoked", pgettext_lazy("invitation", "Revoked")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
     cohort = models.ForeignKey("cohorts.Cohort", on_delete=models.CASCADE, related_name="invitations")
@@ -53,4 +54,4 @@ class Invitation(models.Model):
 
     @property
     def state_label(self) -> str:
-        return "Expired" if self.is_expired else self.get_status_display()
+        return pgettext("invitation", "Expired") if self.is_expired else str(self.get_status_display())
