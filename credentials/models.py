@@ -75,7 +75,7 @@ class Certificate(models.Model):
 
     public_id = models.CharField(
         max_length=32, unique=True, default=new_public_id, editable=False,
-        help_text="The unguessable identifier in the verification URL (not the row's id).",
+        help_text=_("The unguessable identifier in the verification URL (not the row's id)."),
     )  # fmt: skip
     kind = models.CharField(max_length=10, choices=Kind.choices)
     # Deleting the account deletes its certificates (their verification pages then answer 404).
@@ -83,13 +83,13 @@ class Certificate(models.Model):
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     state = models.CharField(
         max_length=20, choices=State.choices, default=State.AWAITING_NAME, editable=False,
-        help_text="Written only through credentials.lifecycle (the services ask it first).",
+        help_text=_("Written only through credentials.lifecycle (the services ask it first)."),
     )  # fmt: skip
     # What was certified, as it was when issued ("" while awaiting the learner's name, and once erased).
     recipient_name = models.CharField(max_length=200, blank=True)
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
-    criteria = models.TextField(help_text="How it was earned: the achievement's criteria.")
+    criteria = models.TextField(help_text=_("How it was earned: the achievement's criteria."))
     first_week = models.PositiveSmallIntegerField()
     last_week = models.PositiveSmallIntegerField()
     project_title = models.CharField(max_length=300, blank=True)
@@ -97,7 +97,7 @@ class Certificate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     signed_by_name = models.CharField(max_length=200)
-    issued_at = models.DateTimeField(help_text="When issued (while awaiting a name: when signed off).")
+    issued_at = models.DateTimeField(help_text=_("When issued (while awaiting a name: when signed off)."))
     # Revocation: shown wherever the certificate is (pages, JSON, PDF, the status list).
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
@@ -106,12 +106,12 @@ class Certificate(models.Model):
     revocation_reason = models.TextField(blank=True, max_length=1000)
     replaces = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaced_by",
-        help_text="The revoked certificate this one was issued again for.",
+        help_text=_("The revoked certificate this one was issued again for."),
     )  # fmt: skip
     status_index = models.PositiveIntegerField(
         unique=True, default=new_status_index, editable=False,
-        help_text="The certificate's bit in the published revocation list (random; certificates issued "
-        "before random allocation keep the row id their signed credentials name).",
+        help_text=_("The certificate's bit in the published revocation list (random; certificates issued "
+        "before random allocation keep the row id their signed credentials name)."),
     )  # fmt: skip
     # The learner's choice: listed on their public portfolio.
     in_portfolio = models.BooleanField(default=False)
@@ -208,17 +208,17 @@ class Portfolio(models.Model):
     )
     slug = models.CharField(
         max_length=50, unique=True, validators=[validate_slug],
-        help_text="The public address: /people/<slug>/. Old ones stay the learner's and redirect here.",
+        help_text=_("The public address: /people/<slug>/. Old ones stay the learner's and redirect here."),
     )  # fmt: skip
     is_public = models.BooleanField(default=False)
     headline = models.CharField(max_length=200, blank=True)
     show_phases = models.JSONField(
-        default=list, blank=True, help_text="Numbers of the completed phases the learner lists publicly."
+        default=list, blank=True, help_text=_("Numbers of the completed phases the learner lists publicly.")
     )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "portfolio"
+        verbose_name = _("portfolio")
 
     def __str__(self) -> str:
         return f"Portfolio of {self.learner}"
@@ -240,7 +240,7 @@ class PortfolioAddress(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name_plural = "portfolio addresses"
+        verbose_name_plural = _("portfolio addresses")
 
     def __str__(self) -> str:
         return f"/people/{self.slug}/"
@@ -251,7 +251,7 @@ class PortfolioProject(models.Model):
 
     portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="projects")
     version = models.OneToOneField("projects.Version", on_delete=models.CASCADE, related_name="+")
-    summary = models.TextField(blank=True, max_length=2000, help_text="Written by the learner.")
+    summary = models.TextField(blank=True, max_length=2000, help_text=_("Written by the learner."))
     is_public = models.BooleanField(default=False)
 
     def __str__(self) -> str:

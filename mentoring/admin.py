@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from lms.record_admin import ServiceWrittenAdmin
@@ -34,8 +35,10 @@ class MentorUserForm(UserChangeForm):
         queryset=Enrolment.objects.filter(status__in=CURRENT_STATUSES).select_related("learner"),
         required=False,
         widget=WrappedFilteredSelectMultiple("learners", is_stacked=False),
-        help_text="Learners this mentor follows (mentors only). Moving a learner here takes them from their "
-        "previous mentor.",
+        help_text=_(
+            "Learners this mentor follows (mentors only). Moving a learner here takes them from their "
+            "previous mentor."
+        ),
     )
 
     class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]
@@ -73,9 +76,9 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("is_staff", "is_superuser", "is_active", "groups")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("Personal info", {"fields": ("name", "first_name", "last_name", "email")}),
+        (_("Personal info"), {"fields": ("name", "first_name", "last_name", "email")}),
         *BaseUserAdmin.fieldsets[2:],  # type: ignore[index]
-        ("Mentoring", {"fields": ("mentees",)}),
+        (_("Mentoring"), {"fields": ("mentees",)}),
     )
 
     def save_related(self, request: HttpRequest, form: MentorUserForm, formsets, change: bool) -> None:  # type: ignore[no-untyped-def, override]

@@ -18,7 +18,7 @@ class WeekFeedback(models.Model):
     )
     body = models.TextField(max_length=5000)
     from_learner = models.BooleanField(
-        default=False, help_text="The learner's reply to their mentor's feedback (the week's thread)."
+        default=False, help_text=_("The learner's reply to their mentor's feedback (the week's thread).")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     request_key = models.CharField(
@@ -26,7 +26,7 @@ class WeekFeedback(models.Model):
         blank=True,
         default="",
         editable=False,
-        help_text="The key of the request that saved it (lms.idempotency): a retry saves nothing more.",
+        help_text=_("The key of the request that saved it (lms.idempotency): a retry saves nothing more."),
     )
 
     class Meta:
@@ -39,7 +39,7 @@ class WeekFeedback(models.Model):
                 name="one_week_feedback_per_request_key",
             )
         ]
-        verbose_name_plural = "week feedback"
+        verbose_name_plural = _("week feedback")
 
     def __str__(self) -> str:
         return f"Feedback on week {self.week.number} for {self.enrolment.learner}"
@@ -95,11 +95,11 @@ class MenteeFlags(models.Model):
     failed_quiz = models.BooleanField(default=False)
     pending_review = models.BooleanField(default=False)
     project_waiting = models.BooleanField(default=False)
-    count = models.PositiveSmallIntegerField(default=0, help_text="How many of the three are raised.")
+    count = models.PositiveSmallIntegerField(default=0, help_text=_("How many of the three are raised."))
     refreshed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "mentee flags"
+        verbose_name_plural = _("mentee flags")
 
     def __str__(self) -> str:
         return f"Flags of enrolment {self.enrolment_id}: {self.count}"

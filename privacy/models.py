@@ -31,14 +31,14 @@ class DataExport(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done while being prepared.")
-    stage = models.CharField(max_length=100, blank=True, help_text="What is being prepared now.")
+    progress = models.PositiveSmallIntegerField(default=0, help_text=_("Percent done while being prepared."))
+    stage = models.CharField(max_length=100, blank=True, help_text=_("What is being prepared now."))
     file_name = models.CharField(
-        max_length=100, default=new_export_name, help_text="The zip's name in the private storage."
+        max_length=100, default=new_export_name, help_text=_("The zip's name in the private storage.")
     )
     size = models.PositiveBigIntegerField(null=True, blank=True)
     token_hash = models.CharField(
-        max_length=64, blank=True, db_index=True, help_text="SHA-256 of the download link's secret."
+        max_length=64, blank=True, db_index=True, help_text=_("SHA-256 of the download link's secret.")
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)

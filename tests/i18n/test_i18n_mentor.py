@@ -329,6 +329,9 @@ def test_the_certificate_pages_are_in_spanish(client, certificate_world, mentor,
         present=["Descargar el PDF", "Dirección de verificación", "Añadir al perfil de LinkedIn", "Estado"],
         absent=["Download the PDF", "Verification address"],
     )
+    record = page(client, reverse("credentials:portfolio-print"))
+    assert "Fases completadas" in record
+    assert re.search(r"aprobada el \d+ de [a-z]+ de \d{4}", record)  # a date as Spanish writes it, not ISO
     credential_services.certificate_reissue(certificate=certificate, by=staff)
     anonymous = page(Client(), reverse("credentials:verify", args=[certificate.public_id]), headers=SPANISH)
     assert_spanish(
