@@ -429,6 +429,29 @@ def test_deleting_an_account_speaks_spanish_and_takes_the_spanish_phrase(client,
 
 
 @pytest.mark.django_db
+def test_the_mentors_of_an_erased_learner_are_told_in_their_own_language(learner, mentor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from privacy.deletion import accounts_erase_due
+    from privacy.models import DeletionRequest
+    from progress.services import enrolment_create
+
+    enrolment = enrolment_create(learner=speaks(learner, "en"), start_date=date(2026, 9, 7))
+    enrolment.mentor = speaks(mentor, "es")
+    enrolment.save()
+    DeletionRequest.objects.create(user=learner, erase_after=timezone.now() - timedelta(minutes=1))
+    with translation.override("en"):  # the periodic task's
+        assert accounts_erase_due() == 1
+    notice = Notice.objects.get(recipient=mentor, kind="learner_deleted")
+    assert notice.title == "Uno de tus estudiantes ha eliminado su cuenta"
+    assert notice.text.startswith(
+        "Un estudiante al que acompañabas como mentor (inscrito desde el 7 de septiembre de 2026)"
+    )
+
+
+@pytest.mark.django_db
 def test_a_data_export_is_prepared_in_its_owners_language(learner, settings, tmp_path):
     import zipfile
 
