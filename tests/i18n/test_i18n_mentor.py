@@ -275,6 +275,25 @@ def test_a_revocation_reaches_the_learner_in_their_language_not_the_staff_member
 
 
 @pytest.mark.django_db
+def test_the_lifecycles_refusals_are_in_the_readers_language(certificate_world, mentor, staff):
+    from django.core.exceptions import ValidationError
+
+    from mentoring.services import phase_review_create
+
+    certificate = sign_off(certificate_world, 1, by=mentor)
+    with translation.override("es"), pytest.raises(ValidationError) as returned:
+        phase_review_create(
+            reviewer=mentor, enrolment=certificate_world, phase=Phase.objects.get(number=1),
+            decision="returned", comments="Otra vez",
+        )  # fmt: skip
+    assert returned.value.messages[0].startswith("La fase 1 está aprobada y su certificado emitido")
+    credential_services.certificate_revoke(certificate=certificate, by=staff, reason="Issued in error.")
+    with translation.override("es"), pytest.raises(ValidationError) as again:
+        credential_services.certificate_revoke(certificate=certificate, by=staff, reason="Twice.")
+    assert again.value.messages == ["Este certificado ya está revocado."]
+
+
+@pytest.mark.django_db
 def test_the_certificate_pdf_is_in_its_learners_language(certificate_world, mentor, staff):
     speaks(certificate_world.learner, "es")
     certificate = sign_off(certificate_world, 1, by=mentor)
