@@ -82,7 +82,7 @@ class PortfolioForm(forms.Form):
             (
                 c.public_id,
                 (gettext("%(title)s (%(day)s) — revoked") if c.is_revoked else gettext("%(title)s (%(day)s)"))
-                % {"title": c.title, "day": _issued_on(c)},
+                % {"title": c.title_shown, "day": _issued_on(c)},
             )
             for c in certificates
         ]

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from curriculum.models import Phase
@@ -34,6 +34,24 @@ SYSTEM_REASONS = {
 }
 """The revocation reasons the system writes (credentials.lifecycle.REISSUED_REASON, the erasure's
 credentials.personal_data.ERASED_REVOCATION_REASON), stored in English, as people read them."""
+
+
+PHASE_TITLE = re.compile(r"Phase (?P<number>\d+): (?P<title>.+)", re.DOTALL)
+CURRICULUM_TITLE = re.compile(r"(?P<site>.+): the complete (?P<count>\d+)-week curriculum")
+"""The titles `credentials.services` gives a phase's and the curriculum's certificate."""
+
+
+def _title_shown(title: str) -> str:
+    if phase := PHASE_TITLE.fullmatch(title):
+        return gettext("Phase %(number)s: %(title)s") % phase.groupdict()
+    if whole := CURRICULUM_TITLE.fullmatch(title):
+        count = int(whole["count"])
+        return ngettext(
+            "%(site)s: the complete %(count)s-week curriculum",
+            "%(site)s: the complete %(count)s-week curriculum",
+            count,
+        ) % {"site": whole["site"], "count": count}
+    return title
 
 
 def _system_reason_shown(reason: str) -> str:
@@ -168,6 +186,14 @@ class Certificate(models.Model):
     def weeks_label(self) -> str:
         """The weeks it certifies ("Weeks 1-12"), in the reader's language (the PDF: its learner's)."""
         return gettext("Weeks %(first)s–%(last)s") % {"first": self.first_week, "last": self.last_week}
+
+    @property
+    def title_shown(self) -> str:
+        """The title as people read it, in their language: the titles the issuing writes ("Phase 2: …",
+        "<site>: the complete 52-week curriculum") are stored in English, as certified on the day (the
+        signed credential names them so); their fixed words are translated here, the phase's title and
+        the site's name stay as they are. Any other title is shown as stored."""
+        return _title_shown(self.title)
 
     @property
     def revocation_reason_shown(self) -> str:

@@ -194,7 +194,7 @@ def _issued(certificate: Certificate) -> None:
 
     with for_person(certificate.enrolment.learner):  # their language and zone
         context = _email_context(certificate)
-        title = {"title": certificate.title}
+        title = {"title": certificate.title_shown}
         notify(
             recipient=certificate.enrolment.learner,
             kind="certificate_issued",
@@ -215,7 +215,7 @@ def _ask_for_name(certificate: Certificate) -> None:
     # In the learner's language, not the signing mentor's whose request this runs in.
     with for_person(certificate.enrolment.learner):
         context = {**_email_context(certificate), "url": settings.SITE_URL + path}
-        title = {"title": certificate.title}
+        title = {"title": certificate.title_shown}
         notify(
             recipient=certificate.enrolment.learner,
             kind="certificate_issued",
@@ -305,9 +305,9 @@ def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Ce
                 kind="certificate_revoked",
                 key=f"certificate-revoked:{locked.pk}",
                 text=gettext("Your certificate “%(title)s” was revoked: %(reason)s")
-                % {"title": locked.title, "reason": reason},
+                % {"title": locked.title_shown, "reason": reason},
                 link=_certificate_path(locked),
-                subject=gettext("Your certificate was revoked: %(title)s") % {"title": locked.title},
+                subject=gettext("Your certificate was revoked: %(title)s") % {"title": locked.title_shown},
                 email_text=render_to_string("credentials/email/revoked.txt", context),
             )
         render_certificate_pdf.delay_on_commit(locked.pk)

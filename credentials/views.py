@@ -61,7 +61,7 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 add_validation_error(form, error)
             else:
-                titles = ", ".join(c.title for c in issued)
+                titles = ", ".join(c.title_shown for c in issued)
                 messages.success(request, gettext("Issued with your name: %(titles)s.") % {"titles": titles})
                 return redirect("credentials:mine")
         status = 400

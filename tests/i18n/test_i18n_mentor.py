@@ -241,12 +241,14 @@ def test_a_sign_off_tells_the_learner_in_their_language_not_the_mentors(certific
     with translation.override("en"):  # the mentor's request
         certificate = sign_off(certificate_world, 1, by=mentor)
     review = Email.objects.get(kind="phase_signed_off")
-    assert review.subject.endswith(f"Fase 1 aprobada: {certificate.title.split(': ', 1)[1]}")
+    phase_title = Phase.objects.get(number=1).title  # curriculum content: as the admins wrote it
+    assert certificate.title == f"Phase 1: {phase_title}"  # stored as certified (the signed credential's)
+    assert review.subject.endswith(f"Fase 1 aprobada: {phase_title}")
     assert "Grace Hopper aprobó la fase 1" in review.text
     assert "¡Bien hecho!" in review.text
     assert "¡Bien hecho!" in review.html
     issued = Email.objects.get(kind="certificate_issued")
-    assert issued.subject.endswith(f"Tu certificado: {certificate.title}")
+    assert issued.subject.endswith(f"Tu certificado: Fase 1: {phase_title}")
     assert "Tienes un certificado nuevo" in issued.text
     assert "(Semanas 1–" in issued.text
 
@@ -260,7 +262,7 @@ def test_a_revocation_reaches_the_learner_in_their_language_not_the_staff_member
     with translation.override("en"):  # staff's request
         credential_services.certificate_revoke(certificate=certificate, by=staff, reason="Issued in error.")
     email = Email.objects.get(kind="certificate_revoked")
-    assert email.subject.endswith(f"Tu certificado fue revocado: {certificate.title}")
+    assert email.subject.endswith(f"Tu certificado fue revocado: Fase 1: {certificate.phase.title}")
     assert "fue revocado el" in email.text
     assert "Motivo: Issued in error." in email.text
     assert "was revoked" not in email.text
@@ -313,6 +315,7 @@ def test_the_certificate_pdf_is_in_its_learners_language(certificate_world, ment
     ):
         assert words in text, words
     assert "Certificate of completion" not in text
+    assert f"Fase 1: {certificate.phase.title}" in text
     assert re.search(r"el \d+ de [a-z]+ de \d{4}", text)  # the date as Spanish writes it
     credential_services.certificate_revoke(certificate=certificate, by=staff, reason="Issued in error.")
     certificate.refresh_from_db()
@@ -323,6 +326,20 @@ def test_the_certificate_pdf_is_in_its_learners_language(certificate_world, ment
     )
     assert "Revocado el" in revoked
     assert "Motivo: Issued in error." in revoked
+
+
+def test_a_certificates_title_is_shown_in_the_readers_words_and_stored_as_certified():
+    from credentials.models import Certificate
+
+    whole = Certificate(title="AI/ML Curriculum: the complete 52-week curriculum")
+    phase = Certificate(title="Phase 3: Deep Learning: the basics")
+    other = Certificate(title="A title staff wrote")
+    with translation.override("es"):
+        assert whole.title_shown == "AI/ML Curriculum: el programa completo de 52 semanas"
+        assert phase.title_shown == "Fase 3: Deep Learning: the basics"
+        assert other.title_shown == "A title staff wrote"
+    with translation.override("en"):
+        assert (whole.title_shown, phase.title_shown) == (whole.title, phase.title)
 
 
 @pytest.mark.django_db
@@ -345,7 +362,13 @@ def test_the_certificate_pages_are_in_spanish(client, certificate_world, mentor,
     detail = page(client, reverse("credentials:certificate", args=[certificate.public_id]))
     assert_spanish(
         detail,
-        present=["Descargar el PDF", "Dirección de verificación", "Añadir al perfil de LinkedIn", "Estado"],
+        present=[
+            "Descargar el PDF",
+            "Dirección de verificación",
+            "Añadir al perfil de LinkedIn",
+            "Estado",
+            "<h1>Fase 1: ",
+        ],
         absent=["Download the PDF", "Verification address"],
     )
     record = page(client, reverse("credentials:portfolio-print"))
