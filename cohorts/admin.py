@@ -4,6 +4,7 @@ a cohort are listed read-only (they join through the CSV import or the API: invi
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort, Membership
 
@@ -31,6 +32,6 @@ class CohortAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Cohort]:
         return super().get_queryset(request).annotate(learner_count=Count("memberships"))
 
-    @admin.display(description="learners", ordering="learner_count")
+    @admin.display(description=_("learners"), ordering="learner_count")
     def learners(self, cohort: Cohort) -> int:
         return cohort.learner_count  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from cohorts.text import plain_text
 from progress.models import Enrolment, validate_timezone
@@ -17,20 +18,22 @@ from progress.models import Enrolment, validate_timezone
 
 class Cohort(models.Model):
     name = models.CharField(max_length=150, unique=True)
-    start_date = models.DateField(help_text="The day week 1 starts for everyone enrolled through the cohort.")
+    start_date = models.DateField(
+        help_text=_("The day week 1 starts for everyone enrolled through the cohort.")
+    )
     pace = models.DecimalField(
-        "default pace",
+        _("default pace"),
         max_digits=3,
         decimal_places=2,
         default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("2"))],
-        help_text="Curriculum weeks per calendar week for its enrolments (each learner may change it).",
+        help_text=_("Curriculum weeks per calendar week for its enrolments (each learner may change it)."),
     )
     timezone = models.CharField(
         max_length=64,
         default="UTC",
         validators=[validate_timezone],
-        help_text="The time zone new enrolments start in (each learner may change theirs in Settings).",
+        help_text=_("The time zone new enrolments start in (each learner may change theirs in Settings)."),
     )
     mentors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

@@ -7,6 +7,8 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 
 from accounts.models import User
 from cohorts.models import Cohort
@@ -40,9 +42,16 @@ def mentor_for_email(value: object, *, field: str = "mentor") -> User | None:
         return None
     mentor = User.objects.filter(email__iexact=text, is_active=True).first()
     if mentor is None:
-        raise ValidationError({field: f"No account has the address “{text}”."})
+        raise ValidationError(
+            {field: gettext("No account has the address “%(address)s”.") % {"address": text}}
+        )
     if not mentor.is_mentor:
-        raise ValidationError({field: f"{text} is not in the {User.MENTOR_GROUP} group."})
+        raise ValidationError(
+            {
+                field: gettext("%(user)s is not in the %(group)s group.")
+                % {"user": text, "group": User.MENTOR_GROUP}
+            }
+        )
     return mentor
 
 
@@ -90,16 +99,22 @@ def _groups(now: datetime) -> dict[str, Q]:
     }
 
 
-GROUP_LABELS = {
-    "current": "Enrolled now",
-    "on_track": "On track or ahead",
-    "behind": "Behind",
-    "not_started": "Starting soon",
-    "paused": "Paused",
-    "inactive": f"Inactive ≥ {predicates.inactive_days()} days",
-    "completed": "Completed",
-    "left": "Left",
+def _inactive_label() -> str:
+    days = predicates.inactive_days()
+    return ngettext("Inactive ≥ %(count)s day", "Inactive ≥ %(count)s days", days) % {"count": days}
+
+
+GROUP_LABELS: dict[str, str | Promise] = {
+    "current": pgettext_lazy("cohort group", "Enrolled now"),
+    "on_track": pgettext_lazy("cohort group", "On track or ahead"),
+    "behind": pgettext_lazy("cohort group", "Behind"),
+    "not_started": pgettext_lazy("cohort group", "Starting soon"),
+    "paused": pgettext_lazy("cohort group", "Paused"),
+    "inactive": lazy(_inactive_label, str)(),
+    "completed": pgettext_lazy("cohort group", "Completed"),
+    "left": pgettext_lazy("cohort group", "Left"),
 }
+"""Each group's label, in the reader's language (lazy: translated where it is shown)."""
 
 
 @dataclass(frozen=True)
@@ -111,7 +126,7 @@ class CohortSummary:
     """Mean completion percent of the current enrolments (0 without any)."""
 
     @property
-    def lines(self) -> list[tuple[str, str, int]]:
+    def lines(self) -> list[tuple[str, str | Promise, int]]:
         return [(key, GROUP_LABELS[key], self.counts[key]) for key in GROUP_LABELS]
 
 

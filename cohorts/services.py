@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from accounts.models import User
 from cohorts.models import Cohort, Membership
@@ -37,7 +38,7 @@ def cohort_create(
             cohort.save()
             cohort.mentors.add(*mentors)
     except IntegrityError as error:  # the same name created at the same instant
-        raise ValidationError({"name": "A cohort with this name exists already."}) from error
+        raise ValidationError({"name": gettext("A cohort with this name exists already.")}) from error
     return cohort
 
 
@@ -45,7 +46,10 @@ def _check_mentors(mentors: Iterable[User]) -> None:
     for mentor in mentors:
         if not mentor.is_mentor:
             raise ValidationError(
-                {"mentor": f"{mentor.email or mentor} is not in the {User.MENTOR_GROUP} group."}
+                {
+                    "mentor": gettext("%(user)s is not in the %(group)s group.")
+                    % {"user": mentor.email or mentor, "group": User.MENTOR_GROUP}
+                }
             )
 
 
@@ -72,9 +76,11 @@ def cohort_enrol(*, cohort: Cohort, learner: User, mentor: User | None, changed_
     if mentor is not None:
         _check_mentors([mentor])
         if mentor.pk == learner.pk:
-            raise ValidationError({"mentor": "A learner cannot be their own mentor."})
+            raise ValidationError({"mentor": gettext("A learner cannot be their own mentor.")})
     if not learner.is_active:
-        raise ValidationError({"email": "This account is deactivated: reactivate it in admin first."})
+        raise ValidationError(
+            {"email": gettext("This account is deactivated: reactivate it in admin first.")}
+        )
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=learner.pk).first()  # one enrolment at a time per learner
         current = (
@@ -97,7 +103,10 @@ def cohort_enrol(*, cohort: Cohort, learner: User, mentor: User | None, changed_
             membership = getattr(current, "cohort_membership", None)
             if membership is not None and membership.cohort_id != cohort.pk:
                 raise ValidationError(
-                    {"cohort": f"Already enrolled in the cohort “{membership.cohort.name}”."}
+                    {
+                        "cohort": gettext("Already enrolled in the cohort “%(cohort)s”.")
+                        % {"cohort": membership.cohort.name}
+                    }
                 )
             if membership is None:
                 Membership.objects.create(cohort=cohort, enrolment=current)

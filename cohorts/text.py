@@ -5,6 +5,7 @@ controls)."""
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 # Categories never wanted in a name or an address: controls (NUL, newlines …), format characters (the
 # bidirectional overrides U+202A-U+202E and isolates U+2066-U+2069, zero-width joiners), surrogates
@@ -18,13 +19,14 @@ def plain_text(value: object, *, field: str, max_length: int, required: bool = T
     text = text.strip()
     if not text:
         if required:
-            raise ValidationError({field: "This field is required."})
+            raise ValidationError({field: gettext("This field is required.")})
         return ""
     for character in text:
         if unicodedata.category(character) in REFUSED_CATEGORIES:
-            raise ValidationError(
-                {field: f"Contains a control or invisible character (U+{ord(character):04X}): retype it."}
-            )
+            code = f"U+{ord(character):04X}"
+            message = gettext("Contains a control or invisible character (%(code)s): retype it.")
+            raise ValidationError({field: message % {"code": code}})
     if len(text) > max_length:
-        raise ValidationError({field: f"At most {max_length} characters (this has {len(text)})."})
+        message = gettext("At most %(max)s characters (this has %(count)s).")
+        raise ValidationError({field: message % {"max": max_length, "count": len(text)}})
     return text

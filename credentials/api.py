@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
@@ -104,7 +105,7 @@ class CertificateVerification(APIView):
     def get(self, request: Request, public_id: str) -> Response:
         certificate = certificate_public_get(public_id=public_id)
         if certificate is None:
-            raise Http404("No certificate has this identifier.")
+            raise Http404(gettext("No certificate has this identifier."))
         response = Response(VerificationSerializer(certificate).data)
         response["Cache-Control"] = "no-cache"
         response["X-Robots-Tag"] = "noindex"

@@ -17,7 +17,16 @@ The name on a certificate is the learner's name, never "A learner" nor an e-mail
 line is the mentor's name, or the organisation (`SITE_NAME`) when the mentor gave none.
 """
 
+from collections.abc import Callable
+from typing import cast
+
+from django.utils.translation import gettext_lazy
+
 from lms.lifecycle import LEARNER, STAFF, SYSTEM, Lifecycle, Move
+
+_ = cast("Callable[[str], str]", gettext_lazy)
+"""The refusals are read by the person refused: lazy, in their language when a move is refused
+(`lms.lifecycle` formats them then, and a lazy string is a str to it at that moment)."""
 
 AWAITING_NAME = "awaiting_name"
 ISSUED = "issued"
@@ -75,15 +84,15 @@ CERTIFICATE = Lifecycle(
         ),
     ),
     refusals={
-        (AWAITING_NAME, "reissue"): "This certificate is not issued yet: confirm the name to print first.",
-        (AWAITING_NAME, "issue_again"): "Only a revoked certificate can be issued again.",
-        (ISSUED, "issue"): "This certificate is issued already.",
-        (ISSUED, "confirm_name"): "This certificate is issued already: to change its name, reissue it.",
-        (ISSUED, "issue_again"): "Only a revoked certificate can be issued again.",
-        (REVOKED, "issue"): "This certificate was revoked.",
-        (REVOKED, "confirm_name"): "This certificate was revoked.",
-        (REVOKED, "revoke"): "This certificate is revoked already.",
-        (REVOKED, "reissue"): "This certificate was revoked: only staff can issue it again.",
+        (AWAITING_NAME, "reissue"): _("This certificate is not issued yet: confirm the name to print first."),
+        (AWAITING_NAME, "issue_again"): _("Only a revoked certificate can be issued again."),
+        (ISSUED, "issue"): _("This certificate is issued already."),
+        (ISSUED, "confirm_name"): _("This certificate is issued already: to change its name, reissue it."),
+        (ISSUED, "issue_again"): _("Only a revoked certificate can be issued again."),
+        (REVOKED, "issue"): _("This certificate was revoked."),
+        (REVOKED, "confirm_name"): _("This certificate was revoked."),
+        (REVOKED, "revoke"): _("This certificate is revoked already."),
+        (REVOKED, "reissue"): _("This certificate was revoked: only staff can issue it again."),
     },
 )
 """The certificate's lifecycle (credentials/README.md carries its `readme_block()`)."""

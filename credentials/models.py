@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from curriculum.models import Phase
 from progress.models import Enrolment
@@ -24,6 +26,37 @@ PUBLIC_ID_PATTERN = r"[A-Za-z0-9_-]{22}"
 
 def new_public_id() -> str:
     return secrets.token_urlsafe(16)
+
+
+SYSTEM_REASONS = {
+    "reissued": pgettext_lazy("revocation reason", "reissued"),
+    "Withdrawn at the holder's request.": _("Withdrawn at the holder's request."),
+}
+"""The revocation reasons the system writes (credentials.lifecycle.REISSUED_REASON, the erasure's
+credentials.personal_data.ERASED_REVOCATION_REASON), stored in English, as people read them."""
+
+
+PHASE_TITLE = re.compile(r"Phase (?P<number>\d+): (?P<title>.+)", re.DOTALL)
+CURRICULUM_TITLE = re.compile(r"(?P<site>.+): the complete (?P<count>\d+)-week curriculum")
+"""The titles `credentials.services` gives a phase's and the curriculum's certificate."""
+
+
+def _title_shown(title: str) -> str:
+    if phase := PHASE_TITLE.fullmatch(title):
+        return gettext("Phase %(number)s: %(title)s") % phase.groupdict()
+    if whole := CURRICULUM_TITLE.fullmatch(title):
+        count = int(whole["count"])
+        return ngettext(
+            "%(site)s: the complete %(count)s-week curriculum",
+            "%(site)s: the complete %(count)s-week curriculum",
+            count,
+        ) % {"site": whole["site"], "count": count}
+    return title
+
+
+def _system_reason_shown(reason: str) -> str:
+    shown = SYSTEM_REASONS.get(reason)
+    return reason if shown is None else str(shown)
 
 
 STATUS_LIST_BITS = 131_072
@@ -42,25 +75,25 @@ class Certificate(models.Model):
     """Proof of a signed-off phase (`phase` set) or of the whole curriculum (`phase` empty)."""
 
     class Kind(models.TextChoices):
-        PHASE = "phase", "Phase certificate"
-        CURRICULUM = "curriculum", "Curriculum certificate"
+        PHASE = "phase", _("Phase certificate")
+        CURRICULUM = "curriculum", _("Curriculum certificate")
 
     class Status(models.TextChoices):
         """What the public is told (not a column): valid is the state "issued"."""
 
-        VALID = "valid", "Valid"
-        REVOKED = "revoked", "Revoked"
+        VALID = "valid", pgettext_lazy("certificate", "Valid")
+        REVOKED = "revoked", pgettext_lazy("certificate", "Revoked")
 
     class State(models.TextChoices):
         """The lifecycle's states (`credentials.lifecycle.CERTIFICATE`, the one writer's table)."""
 
-        AWAITING_NAME = "awaiting_name", "Awaiting the learner's name"
-        ISSUED = "issued", "Issued"
-        REVOKED = "revoked", "Revoked"
+        AWAITING_NAME = "awaiting_name", _("Awaiting the learner's name")
+        ISSUED = "issued", pgettext_lazy("certificate", "Issued")
+        REVOKED = "revoked", pgettext_lazy("certificate", "Revoked")
 
     public_id = models.CharField(
         max_length=32, unique=True, default=new_public_id, editable=False,
-        help_text="The unguessable identifier in the verification URL (not the row's id).",
+        help_text=_("The unguessable identifier in the verification URL (not the row's id)."),
     )  # fmt: skip
     kind = models.CharField(max_length=10, choices=Kind.choices)
     # Deleting the account deletes its certificates (their verification pages then answer 404).
@@ -68,13 +101,13 @@ class Certificate(models.Model):
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     state = models.CharField(
         max_length=20, choices=State.choices, default=State.AWAITING_NAME, editable=False,
-        help_text="Written only through credentials.lifecycle (the services ask it first).",
+        help_text=_("Written only through credentials.lifecycle (the services ask it first)."),
     )  # fmt: skip
     # What was certified, as it was when issued ("" while awaiting the learner's name, and once erased).
     recipient_name = models.CharField(max_length=200, blank=True)
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
-    criteria = models.TextField(help_text="How it was earned: the achievement's criteria.")
+    criteria = models.TextField(help_text=_("How it was earned: the achievement's criteria."))
     first_week = models.PositiveSmallIntegerField()
     last_week = models.PositiveSmallIntegerField()
     project_title = models.CharField(max_length=300, blank=True)
@@ -82,7 +115,7 @@ class Certificate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     signed_by_name = models.CharField(max_length=200)
-    issued_at = models.DateTimeField(help_text="When issued (while awaiting a name: when signed off).")
+    issued_at = models.DateTimeField(help_text=_("When issued (while awaiting a name: when signed off)."))
     # Revocation: shown wherever the certificate is (pages, JSON, PDF, the status list).
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
@@ -91,12 +124,12 @@ class Certificate(models.Model):
     revocation_reason = models.TextField(blank=True, max_length=1000)
     replaces = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaced_by",
-        help_text="The revoked certificate this one was issued again for.",
+        help_text=_("The revoked certificate this one was issued again for."),
     )  # fmt: skip
     status_index = models.PositiveIntegerField(
         unique=True, default=new_status_index, editable=False,
-        help_text="The certificate's bit in the published revocation list (random; certificates issued "
-        "before random allocation keep the row id their signed credentials name).",
+        help_text=_("The certificate's bit in the published revocation list (random; certificates issued "
+        "before random allocation keep the row id their signed credentials name)."),
     )  # fmt: skip
     # The learner's choice: listed on their public portfolio.
     in_portfolio = models.BooleanField(default=False)
@@ -110,14 +143,14 @@ class Certificate(models.Model):
                 fields=["enrolment", "phase"],
                 condition=Q(revoked_at__isnull=True, phase__isnull=False),
                 name="one_valid_certificate_per_enrolment_phase",
-                violation_error_message="This phase already has a certificate.",
+                violation_error_message=_("This phase already has a certificate."),
             ),
             # … and one for the whole curriculum.
             models.UniqueConstraint(
                 fields=["enrolment"],
                 condition=Q(revoked_at__isnull=True, phase__isnull=True),
                 name="one_valid_curriculum_certificate_per_enrolment",
-                violation_error_message="The curriculum already has a certificate.",
+                violation_error_message=_("The curriculum already has a certificate."),
             ),
             models.CheckConstraint(
                 condition=Q(kind="phase", phase__isnull=False) | Q(kind="curriculum", phase__isnull=True),
@@ -151,7 +184,23 @@ class Certificate(models.Model):
 
     @property
     def weeks_label(self) -> str:
-        return f"Weeks {self.first_week}–{self.last_week}"
+        """The weeks it certifies ("Weeks 1-12"), in the reader's language (the PDF: its learner's)."""
+        return gettext("Weeks %(first)s–%(last)s") % {"first": self.first_week, "last": self.last_week}
+
+    @property
+    def title_shown(self) -> str:
+        """The title as people read it, in their language: the titles the issuing writes ("Phase 2: …",
+        "<site>: the complete 52-week curriculum") are stored in English, as certified on the day (the
+        signed credential names them so); their fixed words are translated here, the phase's title and
+        the site's name stay as they are. Any other title is shown as stored."""
+        return _title_shown(self.title)
+
+    @property
+    def revocation_reason_shown(self) -> str:
+        """The revocation's reason as people read it: the reasons the system writes (a reissue, an
+        erased account) are stored as fixed English words and translated here; staff's own words are
+        shown as they wrote them."""
+        return _system_reason_shown(self.revocation_reason)
 
     @property
     def status_list_index(self) -> int:
@@ -166,11 +215,15 @@ RESERVED_SLUGS = {"admin", "api", "me", "new", "settings", "export", "print"}
 def validate_slug(value: str) -> None:
     if not SLUG_RE.match(value) or "--" in value:
         raise ValidationError(
-            "Use 3 to 50 lower-case letters, digits and single hyphens, starting and ending with a letter "
-            "or digit (e.g. ada-lovelace)."
+            gettext(
+                "Use 3 to 50 lower-case letters, digits and single hyphens, starting and ending with a "
+                "letter or digit (e.g. ada-lovelace)."
+            )
         )
     if value in RESERVED_SLUGS:
-        raise ValidationError(f"“{value}” is reserved; choose another address.")
+        raise ValidationError(
+            gettext("“%(address)s” is reserved; choose another address.") % {"address": value}
+        )
 
 
 class Portfolio(models.Model):
@@ -181,17 +234,17 @@ class Portfolio(models.Model):
     )
     slug = models.CharField(
         max_length=50, unique=True, validators=[validate_slug],
-        help_text="The public address: /people/<slug>/. Old ones stay the learner's and redirect here.",
+        help_text=_("The public address: /people/<slug>/. Old ones stay the learner's and redirect here."),
     )  # fmt: skip
     is_public = models.BooleanField(default=False)
     headline = models.CharField(max_length=200, blank=True)
     show_phases = models.JSONField(
-        default=list, blank=True, help_text="Numbers of the completed phases the learner lists publicly."
+        default=list, blank=True, help_text=_("Numbers of the completed phases the learner lists publicly.")
     )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "portfolio"
+        verbose_name = _("portfolio")
 
     def __str__(self) -> str:
         return f"Portfolio of {self.learner}"
@@ -200,7 +253,7 @@ class Portfolio(models.Model):
         super().clean()
         phases = self.show_phases
         if not isinstance(phases, list) or not all(isinstance(n, int) and n > 0 for n in phases):
-            raise ValidationError({"show_phases": "Give a list of phase numbers, e.g. [1, 2]."})
+            raise ValidationError({"show_phases": gettext("Give a list of phase numbers, e.g. [1, 2].")})
 
 
 class PortfolioAddress(models.Model):
@@ -213,7 +266,7 @@ class PortfolioAddress(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name_plural = "portfolio addresses"
+        verbose_name_plural = _("portfolio addresses")
 
     def __str__(self) -> str:
         return f"/people/{self.slug}/"
@@ -224,7 +277,7 @@ class PortfolioProject(models.Model):
 
     portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="projects")
     version = models.OneToOneField("projects.Version", on_delete=models.CASCADE, related_name="+")
-    summary = models.TextField(blank=True, max_length=2000, help_text="Written by the learner.")
+    summary = models.TextField(blank=True, max_length=2000, help_text=_("Written by the learner."))
     is_public = models.BooleanField(default=False)
 
     def __str__(self) -> str:

@@ -75,6 +75,11 @@ def credential_for(certificate: Certificate) -> dict[str, Any]:
     """The certificate as an OpenBadgeCredential (unsigned), with the JWT's registered claims."""
     credential_id = verification_url(certificate)
     issuer = issuer_url()
+    # The signed credential's human-readable names and narratives stay in English, whoever downloads it:
+    # its bytes are signed and must be the same on every download (Ed25519 is deterministic), so
+    # neither the reader's language nor their locale's month names (strftime's %B is the C locale's,
+    # English, by design here) may change them. Its field values are machine-readable and never
+    # translated; the pages and the PDF are what people read in their language.
     evidence: list[dict[str, Any]] = [
         {
             "type": ["Evidence"],

@@ -43,7 +43,7 @@ def _certificate_pdf(certificate: Certificate, *, verification_url: str) -> byte
     width, height = landscape(A4)
     # Not `invariant`: the metadata's creation date is the real one (when this PDF was made).
     canvas = Canvas(buffer, pagesize=(width, height), pageCompression=1)
-    canvas.setTitle(f"{certificate.title} — {certificate.recipient_name}")
+    canvas.setTitle(f"{certificate.title_shown} — {certificate.recipient_name}")
     canvas.setAuthor(settings.SITE_NAME)
     canvas.setCreator(f"{settings.SITE_NAME} ({settings.SITE_URL})")
     canvas.setSubject(_("Verify at %(url)s") % {"url": verification_url})
@@ -63,7 +63,7 @@ def _certificate_pdf(certificate: Certificate, *, verification_url: str) -> byte
     centred(_("awarded to"), height - 170, 13)
     centred(certificate.recipient_name, height - 210, 26, bold=True)
     centred(_("for completing"), height - 245, 13)
-    centred(certificate.title, height - 275, 18, bold=True)
+    centred(certificate.title_shown, height - 275, 18, bold=True)
     line = certificate.weeks_label
     if certificate.project_title:
         line += " · " + _("Project: %(title)s") % {"title": certificate.project_title}
@@ -80,7 +80,8 @@ def _certificate_pdf(certificate: Certificate, *, verification_url: str) -> byte
         canvas.setFillColor(colors.HexColor("#b00020"))
         revoked_on = date_format(timezone.localtime(certificate.revoked_at).date())
         centred(_("REVOKED on %(date)s") % {"date": revoked_on}, height - 365, 20, bold=True)
-        centred(_("Reason: %(reason)s") % {"reason": certificate.revocation_reason[:120]}, height - 385, 11)
+        reason = certificate.revocation_reason_shown[:120]
+        centred(_("Reason: %(reason)s") % {"reason": reason}, height - 385, 11)
         canvas.setFillColor(colors.black)
 
     qr_size = 110

@@ -6,10 +6,11 @@ address, and nobody else can take it to pose as them. They may take an old addre
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from credentials.models import Portfolio, PortfolioAddress
 
-TAKEN = "This address is taken; choose another."
+TAKEN = _("This address is taken; choose another.")
 
 
 def address_claim(*, portfolio: Portfolio, slug: str) -> None:

@@ -7,6 +7,7 @@ import secrets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from credentials.models import Certificate, Endorsement, Portfolio, PortfolioProject
@@ -53,7 +54,7 @@ def portfolio_update(
     """Change what the portfolio shows (arguments left None stay as they are). `certificate_ids` are
     public ids of the learner's certificates to list; the others are unlisted."""
     if portfolio.learner_id != learner.pk:
-        raise PermissionDenied("Only the learner changes their portfolio.")
+        raise PermissionDenied(gettext("Only the learner changes their portfolio."))
     if is_public is not None:
         portfolio.is_public = is_public
     if slug is not None:
@@ -67,7 +68,14 @@ def portfolio_update(
         unknown = sorted(set(show_phases) - completed)
         if unknown:
             raise ValidationError(
-                {"show_phases": f"Not a phase you completed: {', '.join(map(str, unknown))}."}
+                {
+                    "show_phases": ngettext(
+                        "Not a phase you completed: %(phases)s.",
+                        "Not phases you completed: %(phases)s.",
+                        len(unknown),
+                    )
+                    % {"phases": ", ".join(map(str, unknown))}
+                }
             )
         portfolio.show_phases = sorted(set(show_phases))
     own = Certificate.objects.filter(enrolment__learner=learner).exclude(
@@ -77,7 +85,7 @@ def portfolio_update(
         wanted = set(certificate_ids)
         unknown_ids = wanted - set(own.filter(public_id__in=wanted).values_list("public_id", flat=True))
         if unknown_ids:
-            raise ValidationError({"certificates": "Not one of your certificates."})
+            raise ValidationError({"certificates": gettext("Not one of your certificates.")})
     portfolio.full_clean(exclude=["learner"])
     try:
         with transaction.atomic():
@@ -97,12 +105,12 @@ def portfolio_projects_set(
     """The learner's choice for each of their accepted projects: {version id: (shown, summary)}; a summary
     of None stays as it was."""
     if portfolio.learner_id != learner.pk:
-        raise PermissionDenied("Only the learner changes their portfolio.")
+        raise PermissionDenied(gettext("Only the learner changes their portfolio."))
     accepted = set(accepted_versions_of(learner=learner).values_list("pk", flat=True))
     if set(choices) - accepted:
-        raise ValidationError({"projects": "Not one of your accepted projects."})
+        raise ValidationError({"projects": gettext("Not one of your accepted projects.")})
     if any(summary and len(summary) > 2000 for _shown, summary in choices.values()):
-        raise ValidationError({"projects": "Keep each summary under 2,000 characters."})
+        raise ValidationError({"projects": gettext("Keep each summary under 2,000 characters.")})
     with transaction.atomic():
         for version_id, (shown, summary) in choices.items():
             defaults: dict[str, object] = {"portfolio": portfolio, "is_public": shown}
@@ -118,14 +126,14 @@ def endorsement_save(*, mentor: User, version_id: int, text: str) -> Endorsement
 
     version = Version.objects.select_related("enrolment").filter(pk=version_id).first()
     if version is None or not can_review(user=mentor, version=version):
-        raise PermissionDenied("Only the learner's mentor can endorse their project.")
+        raise PermissionDenied(gettext("Only the learner's mentor can endorse their project."))
     if version.status != Version.Status.ACCEPTED:
-        raise ValidationError("Only an accepted project can be endorsed.")
+        raise ValidationError(gettext("Only an accepted project can be endorsed."))
     text = text.strip()
     if not text:
-        raise ValidationError({"text": "Write what you would tell an employer about this work."})
+        raise ValidationError({"text": gettext("Write what you would tell an employer about this work.")})
     if len(text) > 2000:
-        raise ValidationError({"text": "Keep it under 2,000 characters."})
+        raise ValidationError({"text": gettext("Keep it under 2,000 characters.")})
     endorsement, _ = Endorsement.objects.update_or_create(
         version_id=version.pk,
         defaults={"mentor": mentor, "mentor_name": signer_name(mentor), "text": text},

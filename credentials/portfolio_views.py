@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 
 from accounts.models import User
@@ -65,7 +66,10 @@ def portfolio_settings(request: HttpRequest) -> HttpResponse:
             add_validation_error(form, error)
         else:
             messages.success(
-                request, "Portfolio saved." if portfolio.is_public else "Portfolio saved (not public)."
+                request,
+                gettext("Portfolio saved.")
+                if portfolio.is_public
+                else gettext("Portfolio saved (not public)."),
             )
             return redirect("credentials:portfolio")
     status = 400 if request.method == "POST" else 200
@@ -80,7 +84,7 @@ def portfolio_public(request: HttpRequest, slug: str) -> HttpResponse:
         moved = portfolio_of_retired_address(slug=slug)  # an old address: still its owner's
         if moved is not None:
             return redirect("credentials:portfolio-public", slug=moved.slug, permanent=True)
-        raise Http404("No public portfolio has this address.")
+        raise Http404(gettext("No public portfolio has this address."))
     return render(
         request, "credentials/portfolio_public.html", {"view": public_portfolio(portfolio=portfolio)}
     )
@@ -156,7 +160,7 @@ def project_endorse(request: HttpRequest, version_id: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     version = versions_visible_to(user=user).filter(pk=version_id).first()
     if version is None or version.status != "accepted" or not can_review(user=user, version=version):
-        raise Http404("No accepted project of a learner of yours has this number.")
+        raise Http404(gettext("No accepted project of a learner of yours has this number."))
     existing = Endorsement.objects.filter(version_id=version.pk).first()
     form = EndorsementForm(request.POST or None, initial={"text": existing.text if existing else ""})
     if request.method == "POST" and form.is_valid():
@@ -168,7 +172,7 @@ def project_endorse(request: HttpRequest, version_id: int) -> HttpResponse:
             add_validation_error(form, error)
         else:
             messages.success(
-                request, "Endorsement saved: it shows with the project if the learner publishes it."
+                request, gettext("Endorsement saved: it shows with the project if the learner publishes it.")
             )
             return redirect(version.get_absolute_url())
     status = 400 if request.method == "POST" else 200

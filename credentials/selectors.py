@@ -8,6 +8,7 @@
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -119,6 +120,11 @@ class CompletedPhase:
     first_week: int
     last_week: int
     signed_off_on: str
+    """ISO (the export's); pages show `signed_off_day` through the `date` filter, in the reader's language."""
+
+    @property
+    def signed_off_day(self) -> date:
+        return date.fromisoformat(self.signed_off_on)
 
 
 def completed_phases_of(*, learner: User) -> list[CompletedPhase]:
@@ -155,10 +161,15 @@ class ProjectItem:
     commit: str
     rubric_total: int | None
     accepted_on: str
+    """ISO ("" without a review; the export's); pages show `accepted_day` through the `date` filter."""
     summary: str
     is_public: bool
     endorsement: str
     endorsed_by: str
+
+    @property
+    def accepted_day(self) -> date | None:
+        return date.fromisoformat(self.accepted_on) if self.accepted_on else None
 
 
 def accepted_projects_of(*, learner: User) -> list[ProjectItem]:

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from credentials import openbadges
@@ -83,7 +84,7 @@ class PortfolioProjectSerializer(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """`id` and `public` are required even in a partial update of the portfolio (DRF's `partial`
         reaches the list's children and would let an entry without them through)."""
-        missing = {name: "This field is required." for name in ("id", "public") if name not in attrs}
+        missing = {name: gettext("This field is required.") for name in ("id", "public") if name not in attrs}
         if missing:
             raise serializers.ValidationError(missing)
         return attrs

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.names import name_problem
@@ -79,7 +80,7 @@ def phase_certificate_issue(
     to print, else it awaits the learner's confirmation of one (`certificates_name_confirm`)."""
     weeks = list(Week.objects.filter(phase=phase).order_by("number"))
     if not weeks:
-        raise ValidationError(f"Phase {phase.number} has no weeks to certify.")
+        raise ValidationError(gettext("Phase %(number)s has no weeks to certify.") % {"number": phase.number})
     certificate = Certificate(
         kind=Certificate.Kind.PHASE,
         enrolment=enrolment,
@@ -193,13 +194,15 @@ def _issued(certificate: Certificate) -> None:
 
     with for_person(certificate.enrolment.learner):  # their language and zone
         context = _email_context(certificate)
+        title = {"title": certificate.title_shown}
         notify(
             recipient=certificate.enrolment.learner,
             kind="certificate_issued",
             key=f"certificate-issued:{certificate.pk}",
-            text=f"Certificate issued: {certificate.title}. Download it, or share its verification page.",
+            text=gettext("Certificate issued: %(title)s. Download it, or share its verification page.")
+            % title,
             link=_certificate_path(certificate),
-            subject=f"Your certificate: {certificate.title}",
+            subject=gettext("Your certificate: %(title)s") % title,
             email_text=render_to_string("credentials/email/issued.txt", context),
             email_html=render_to_string("credentials/email/issued.html", context),
         )
@@ -209,16 +212,19 @@ def _issued(certificate: Certificate) -> None:
 def _ask_for_name(certificate: Certificate) -> None:
     """A certificate awaiting its name: the learner is told (once) to confirm the name to print."""
     path = reverse("credentials:mine")
-    context = {**_email_context(certificate), "url": settings.SITE_URL + path}
-    notify(
-        recipient=certificate.enrolment.learner,
-        kind="certificate_issued",
-        key=f"certificate-name:{certificate.pk}",
-        text=f"Your certificate is ready: {certificate.title}. Confirm the name to print on it.",
-        link=path,
-        subject=f"Confirm the name on your certificate: {certificate.title}",
-        email_text=render_to_string("credentials/email/confirm_name.txt", context),
-    )
+    # In the learner's language, not the signing mentor's whose request this runs in.
+    with for_person(certificate.enrolment.learner):
+        context = {**_email_context(certificate), "url": settings.SITE_URL + path}
+        title = {"title": certificate.title_shown}
+        notify(
+            recipient=certificate.enrolment.learner,
+            kind="certificate_issued",
+            key=f"certificate-name:{certificate.pk}",
+            text=gettext("Your certificate is ready: %(title)s. Confirm the name to print on it.") % title,
+            link=path,
+            subject=gettext("Confirm the name on your certificate: %(title)s") % title,
+            email_text=render_to_string("credentials/email/confirm_name.txt", context),
+        )
 
 
 def certificates_name_confirm(*, learner: User, name: str) -> list[Certificate]:
@@ -226,7 +232,7 @@ def certificates_name_confirm(*, learner: User, name: str) -> list[Certificate]:
     (`confirm_name`), and it becomes their display name when they had none (so later certificates
     are issued with it at once). Returns the certificates issued."""
     name = name.strip()
-    problem = name_problem(name) if name else "Give the name to print on your certificate."
+    problem = name_problem(name) if name else gettext("Give the name to print on your certificate.")
     name = re.sub(" {2,}", " ", name)  # runs of spaces as one (after the check: a line break stays refused)
     if problem:
         raise ValidationError({"name": problem})
@@ -238,7 +244,7 @@ def certificates_name_confirm(*, learner: User, name: str) -> list[Certificate]:
             .order_by("issued_at", "pk")
         )
         if not waiting:
-            raise ValidationError("No certificate of yours is waiting for a name.")
+            raise ValidationError(gettext("No certificate of yours is waiting for a name."))
         if not learner.name.strip():
             user_name_set(user=learner, name=name)
         for certificate in waiting:
@@ -252,7 +258,7 @@ def _actor(certificate: Certificate, user: User) -> str:
         return STAFF
     if certificate.enrolment.learner_id == user.pk:
         return LEARNER
-    raise PermissionDenied("Only the certificate's learner or staff can do this.")
+    raise PermissionDenied(gettext("Only the certificate's learner or staff can do this."))
 
 
 def _revoke(certificate: Certificate, *, move: str, actor: str, by: User | None, reason: str) -> None:
@@ -277,30 +283,33 @@ def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Ce
     with the revocation on it, and the learner is told (a notice and an e-mail, once per
     certificate). Revoking a revoked certificate is refused."""
     if not by.is_staff:
-        raise PermissionDenied("Only staff can revoke a certificate.")
+        raise PermissionDenied(gettext("Only staff can revoke a certificate."))
     reason = reason.strip()
     if not reason:
         raise ValidationError(
-            {"reason": "Say why the certificate is revoked: everyone who checks it sees it."}
+            {"reason": gettext("Say why the certificate is revoked: everyone who checks it sees it.")}
         )
     if len(reason) > 1000:
-        raise ValidationError({"reason": "Keep the reason under 1,000 characters."})
+        raise ValidationError({"reason": gettext("Keep the reason under 1,000 characters.")})
     # services ↔ tasks: as in `_issued` (the revoked PDF is rendered again by the task).
     from credentials.tasks import render_certificate_pdf
 
     with transaction.atomic():
         locked = _locked(certificate)
         _revoke(locked, move="revoke", actor=STAFF, by=by, reason=reason)
-        context = _email_context(locked)
-        notify(
-            recipient=locked.enrolment.learner,
-            kind="certificate_revoked",
-            key=f"certificate-revoked:{locked.pk}",
-            text=f"Your certificate “{locked.title}” was revoked: {reason}",
-            link=_certificate_path(locked),
-            subject=f"Your certificate was revoked: {locked.title}",
-            email_text=render_to_string("credentials/email/revoked.txt", context),
-        )
+        # In the learner's language and zone, not the staff member's whose request this runs in.
+        with for_person(locked.enrolment.learner):
+            context = _email_context(locked)
+            notify(
+                recipient=locked.enrolment.learner,
+                kind="certificate_revoked",
+                key=f"certificate-revoked:{locked.pk}",
+                text=gettext("Your certificate “%(title)s” was revoked: %(reason)s")
+                % {"title": locked.title_shown, "reason": reason},
+                link=_certificate_path(locked),
+                subject=gettext("Your certificate was revoked: %(title)s") % {"title": locked.title_shown},
+                email_text=render_to_string("credentials/email/revoked.txt", context),
+            )
         render_certificate_pdf.delay_on_commit(locked.pk)
     return locked
 
@@ -316,12 +325,12 @@ def certificate_reissue(*, certificate: Certificate, by: User) -> Certificate:
         if old.state == Certificate.State.REVOKED:
             CERTIFICATE.check(state=old.state, move="issue_again", actor=actor)
             if Certificate.objects.filter(replaces=old).exists():
-                raise ValidationError("This certificate was issued again already.")
+                raise ValidationError(gettext("This certificate was issued again already."))
         else:
             CERTIFICATE.check(state=old.state, move="reissue", actor=actor)
             if actor == LEARNER and printed_name(by) in ("", old.recipient_name):
                 raise ValidationError(
-                    "This certificate has your name already: change your name in Settings first."
+                    gettext("This certificate has your name already: change your name in Settings first.")
                 )
             _revoke(old, move="reissue", actor=actor, by=by, reason=REISSUED_REASON)
         if old.kind == Certificate.Kind.PHASE:
@@ -334,7 +343,7 @@ def certificate_reissue(*, certificate: Certificate, by: User) -> Certificate:
                 enrolment=old.enrolment, signed_by=old.signed_by, replaces=old
             )
         if not created:
-            raise ValidationError("A valid certificate for this exists already.")
+            raise ValidationError(gettext("A valid certificate for this exists already."))
     return new
 
 
@@ -376,5 +385,5 @@ def certificate_pdf_store(*, certificate_id: int) -> bool:
 
 def certificate_portfolio_set(*, certificate: Certificate, learner: User, shown: bool) -> None:
     if certificate.enrolment.learner_id != learner.pk:
-        raise PermissionDenied("Only the learner chooses what their portfolio shows.")
+        raise PermissionDenied(gettext("Only the learner chooses what their portfolio shows."))
     Certificate.objects.filter(pk=certificate.pk).update(in_portfolio=shown)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -41,7 +42,7 @@ def _visible(request: HttpRequest, public_id: str) -> Certificate:
 def _public(public_id: str) -> Certificate:
     certificate = certificate_public_get(public_id=public_id)
     if certificate is None:
-        raise Http404("No certificate has this identifier.")
+        raise Http404(gettext("No certificate has this identifier."))
     return certificate
 
 
@@ -60,7 +61,8 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 add_validation_error(form, error)
             else:
-                messages.success(request, f"Issued with your name: {', '.join(c.title for c in issued)}.")
+                titles = ", ".join(c.title_shown for c in issued)
+                messages.success(request, gettext("Issued with your name: %(titles)s.") % {"titles": titles})
                 return redirect("credentials:mine")
         status = 400
     certificates = list(certificates_of(learner=learner))  # type: ignore[arg-type]
@@ -101,7 +103,8 @@ def certificate_pdf(request: HttpRequest, public_id: str) -> HttpResponse | File
     certificate = _visible(request, public_id)
     if certificate.is_awaiting_name:
         messages.error(
-            request, "This certificate is not issued yet: its learner confirms the name to print first."
+            request,
+            gettext("This certificate is not issued yet: its learner confirms the name to print first."),
         )
         return redirect("credentials:certificate", public_id=public_id)
     if not (certificate.pdf and certificate.pdf.storage.exists(certificate.pdf.name)):
@@ -119,7 +122,7 @@ def certificate_pdf(request: HttpRequest, public_id: str) -> HttpResponse | File
 @login_required
 def certificate_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
     if not request.user.is_staff:
-        raise PermissionDenied("Only staff can revoke a certificate.")
+        raise PermissionDenied(gettext("Only staff can revoke a certificate."))
     certificate = _visible(request, public_id)
     form = RevokeForm(request.POST)
     if form.is_valid():
@@ -136,7 +139,7 @@ def certificate_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
     if form.errors:
         context = _detail_context(request, certificate, revoke_form=form)
         return render(request, "credentials/certificate.html", context, status=400)
-    messages.success(request, "The certificate is revoked; everyone who checks it sees why.")
+    messages.success(request, gettext("The certificate is revoked; everyone who checks it sees why."))
     return redirect("credentials:certificate", public_id=public_id)
 
 
@@ -152,7 +155,9 @@ def certificate_reissue(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.error(request, message)
         context = _detail_context(request, certificate)
         return render(request, "credentials/certificate.html", context, status=409)
-    messages.success(request, "A new certificate is issued in place of the old one, which links to it.")
+    messages.success(
+        request, gettext("A new certificate is issued in place of the old one, which links to it.")
+    )
     return redirect("credentials:certificate", public_id=new.public_id)
 
 
@@ -185,7 +190,7 @@ def _jwt_response(token: str, *, filename: str | None = None) -> HttpResponse:
 
 def _not_configured() -> HttpResponse:
     return HttpResponse(
-        "Signed credentials are not available: the site has no signing key yet.",
+        gettext("Signed credentials are not available: the site has no signing key yet."),
         status=503,
         content_type="text/plain; charset=utf-8",
     )

@@ -2,6 +2,7 @@
 that onboards a cohort (`imports.OnboardingResource`: a dry-run preview with each invalid row's errors,
 then the import of the valid rows once confirmed)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -10,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
 from import_export.forms import ImportForm
@@ -17,6 +20,16 @@ from import_export.forms import ImportForm
 from invitations import services
 from invitations.imports import COLUMNS, OnboardingResource, file_problems
 from invitations.models import Invitation
+
+
+def _resent(count: int) -> str:
+    return ngettext("Resent %(count)s invitation.", "Resent %(count)s invitations.", count) % {"count": count}
+
+
+def _revoked(count: int) -> str:
+    return ngettext("Revoked %(count)s invitation.", "Revoked %(count)s invitations.", count) % {
+        "count": count
+    }
 
 
 class OnboardingImportForm(ImportForm):
@@ -63,7 +76,7 @@ class InvitationAdmin(ImportMixin, admin.ModelAdmin):
     def has_import_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("invitations.add_invitation")
 
-    @admin.display(description="state")
+    @admin.display(description=_("state"))
     def state(self, invitation: Invitation) -> str:
         return invitation.state_label
 
@@ -89,27 +102,32 @@ class InvitationAdmin(ImportMixin, admin.ModelAdmin):
                 context["confirm_form"] = self.create_confirm_form(request, import_form=form)
         return response
 
-    def _each(self, request: HttpRequest, queryset: QuerySet[Invitation], action: Any, done: str) -> None:
+    def _each(
+        self, request: HttpRequest, queryset: QuerySet[Invitation], action: Any, done: Callable[[int], str]
+    ) -> None:
+        """`done`: the success message for a count of invitations."""
         count = 0
         for invitation in queryset.select_related(None).only("pk", "email"):
             try:
                 action(invitation_id=invitation.pk, by=request.user)
             except ValidationError as error:
-                self.message_user(request, f"{invitation.email}: {' '.join(error.messages)}", messages.ERROR)
+                problem = gettext("%(address)s: %(error)s") % {
+                    "address": invitation.email,
+                    "error": " ".join(error.messages),
+                }
+                self.message_user(request, problem, messages.ERROR)
             else:
                 count += 1
         if count:
-            self.message_user(
-                request, f"{done} {count} invitation{'s' if count != 1 else ''}.", messages.SUCCESS
-            )
+            self.message_user(request, done(count), messages.SUCCESS)
 
-    @admin.action(description="Resend the selected invitations (a new link each)", permissions=["invite"])
+    @admin.action(description=_("Resend the selected invitations (a new link each)"), permissions=["invite"])
     def resend(self, request: HttpRequest, queryset: QuerySet[Invitation]) -> None:
-        self._each(request, queryset, services.invitation_resend, "Resent")
+        self._each(request, queryset, services.invitation_resend, _resent)
 
-    @admin.action(description="Revoke the selected invitations", permissions=["invite"])
+    @admin.action(description=_("Revoke the selected invitations"), permissions=["invite"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[Invitation]) -> None:
-        self._each(request, queryset, services.invitation_revoke, "Revoked")
+        self._each(request, queryset, services.invitation_revoke, _revoked)
 
     def has_invite_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("invitations.add_invitation")

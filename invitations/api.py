@@ -3,6 +3,7 @@ list, resend and revoke — the same services as admin."""
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -63,7 +64,7 @@ class InvitationList(generics.ListAPIView):
         data = incoming.validated_data
         cohort = cohorts_visible_to(user=request.user).filter(pk=data["cohort"]).first()  # type: ignore[arg-type]
         if cohort is None:
-            return Response({"cohort": ["No such cohort."]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"cohort": [gettext("No such cohort.")]}, status=status.HTTP_400_BAD_REQUEST)
         done = services.learner_onboard(
             name=data["name"],
             email=data["email"],

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from import_export import resources
 from import_export.results import RowResult
 
@@ -29,6 +31,11 @@ COLUMNS = ("name", "email", "cohort", "mentor")
 PREVIEW_COLUMNS = (*COLUMNS, "result")
 
 
+def _grouped(number: int) -> str:
+    """A count as the reader writes numbers (1,000 or 1.000)."""
+    return number_format(number, force_grouping=True)
+
+
 def header_problems(headers: Sequence[object]) -> list[str]:
     """What is wrong with a file's header row: missing or repeated columns."""
     names = [str(header or "").strip().lower() for header in headers]
@@ -36,12 +43,21 @@ def header_problems(headers: Sequence[object]) -> list[str]:
     missing = [column for column in COLUMNS if column not in names]
     if missing:
         problems.append(
-            f"The file has no column {', '.join(missing)}: its first row must name the columns "
-            f"{', '.join(COLUMNS)} (found: {', '.join(names) or 'nothing'})."
+            gettext(
+                "The file has no column %(missing)s: its first row must name the columns %(columns)s "
+                "(found: %(found)s)."
+            )
+            % {
+                "missing": ", ".join(missing),
+                "columns": ", ".join(COLUMNS),
+                "found": ", ".join(names) or gettext("nothing"),
+            }
         )
     repeated = sorted({name for name in names if name in COLUMNS and names.count(name) > 1})
     if repeated:
-        problems.append(f"The column {', '.join(repeated)} appears more than once.")
+        problems.append(
+            gettext("The column %(columns)s appears more than once.") % {"columns": ", ".join(repeated)}
+        )
     return problems
 
 
@@ -51,26 +67,31 @@ def file_problems(data: bytes) -> list[str]:
     limit = settings.INVITATION_IMPORT_MAX_BYTES
     if len(data) > limit:
         return [
-            f"The file is {len(data):,} bytes: at most {limit:,} bytes can be imported at once. Split it."
+            gettext("The file is %(size)s bytes: at most %(limit)s bytes can be imported at once. Split it.")
+            % {"size": _grouped(len(data)), "limit": _grouped(limit)}
         ]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        return [f"The file is not UTF-8 text (byte {error.start + 1} is not): save it as “CSV UTF-8”."]
+        return [
+            gettext("The file is not UTF-8 text (byte %(number)s is not): save it as “CSV UTF-8”.")
+            % {"number": error.start + 1}
+        ]
     try:
         rows = list(csv.reader(io.StringIO(text)))
     except csv.Error as error:
-        return [f"The file is not a readable CSV: {error}."]
+        return [gettext("The file is not a readable CSV: %(error)s.") % {"error": error}]
     if not rows:
-        return ["The file is empty."]
+        return [gettext("The file is empty.")]
     problems = header_problems(rows[0])
     body = [row for row in rows[1:] if any(cell.strip() for cell in row)]
     if not problems and not body:
-        problems.append("The file has a header but no rows.")
+        problems.append(gettext("The file has a header but no rows."))
     if len(body) > settings.INVITATION_IMPORT_MAX_ROWS:
+        limit = settings.INVITATION_IMPORT_MAX_ROWS
         problems.append(
-            f"The file has {len(body):,} rows: "
-            f"at most {settings.INVITATION_IMPORT_MAX_ROWS:,} are imported at once. Split it."
+            gettext("The file has %(count)s rows: at most %(limit)s are imported at once. Split it.")
+            % {"count": _grouped(len(body)), "limit": _grouped(limit)}
         )
     return problems
 
@@ -114,14 +135,16 @@ class OnboardingResource(resources.ModelResource):
         if name not in self.cohorts:
             cohort = Cohort.objects.filter(name__iexact=name).first()
             if cohort is None:
-                raise ValidationError({"cohort": f"No cohort is named “{name}”: create it first."})
+                message = gettext("No cohort is named “%(name)s”: create it first.") % {"name": name}
+                raise ValidationError({"cohort": message})
             self.cohorts[name] = cohort
         return self.cohorts[name]
 
     def _check_repeat(self, email: str, row_number: int) -> None:
         first = self.seen.setdefault(email, row_number)
         if first != row_number:
-            raise ValidationError({"email": f"{email} is on row {first} already: each person once per file."})
+            message = gettext("%(address)s is on row %(row)s already: each person once per file.")
+            raise ValidationError({"email": message % {"address": email, "row": first}})
 
     def import_row(self, row: dict[str, Any], instance_loader: Any, **kwargs: Any) -> RowResult:
         row_result = self.get_row_result_class()()
@@ -144,7 +167,7 @@ class OnboardingResource(resources.ModelResource):
                 raise ValidationError(errors)
             self._check_repeat(values["email"], row_number)
             if self.user is None:
-                raise ValidationError("Who imports the file is not known.")
+                raise ValidationError(gettext("Who imports the file is not known."))
             done = services.learner_onboard(
                 name=values["name"],
                 email=values["email"],

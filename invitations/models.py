@@ -10,6 +10,8 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 
 def token_hash(token: str) -> str:
@@ -18,18 +20,18 @@ def token_hash(token: str) -> str:
 
 class Invitation(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        REVOKED = "revoked", "Revoked"
+        PENDING = "pending", pgettext_lazy("invitation", "Pending")
+        ACCEPTED = "accepted", pgettext_lazy("invitation", "Accepted")
+        REVOKED = "revoked", pgettext_lazy("invitation", "Revoked")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
     cohort = models.ForeignKey("cohorts.Cohort", on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField(max_length=254, help_text="The address the invitation was sent to.")
+    email = models.EmailField(max_length=254, help_text=_("The address the invitation was sent to."))
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    sent_count = models.PositiveSmallIntegerField(default=0, help_text="How many e-mails were sent.")
-    sent_at = models.DateTimeField(null=True, blank=True, help_text="When the last e-mail was enqueued.")
-    expires_at = models.DateTimeField(help_text="The link of the last e-mail works until then.")
+    sent_count = models.PositiveSmallIntegerField(default=0, help_text=_("How many e-mails were sent."))
+    sent_at = models.DateTimeField(null=True, blank=True, help_text=_("When the last e-mail was enqueued."))
+    expires_at = models.DateTimeField(help_text=_("The link of the last e-mail works until then."))
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     invited_by = models.ForeignKey(
@@ -53,4 +55,4 @@ class Invitation(models.Model):
 
     @property
     def state_label(self) -> str:
-        return "Expired" if self.is_expired else self.get_status_display()
+        return pgettext("invitation", "Expired") if self.is_expired else str(self.get_status_display())

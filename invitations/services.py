@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.services import user_name_set
@@ -34,6 +35,7 @@ from cohorts.models import Cohort
 from cohorts.services import CohortEnrolment, cohort_enrol
 from cohorts.text import plain_text
 from invitations.models import Invitation, token_hash
+from lms.locale import for_person
 from notifications.services import email_enqueue
 
 
@@ -62,29 +64,35 @@ def _send(invitation: Invitation, *, mentor: User | None = None) -> str:
     cohort = invitation.cohort
     link = settings.SITE_URL + reverse("invitations:accept", kwargs={"token": token})
     inviter = invitation.invited_by
-    text = render_to_string(
-        "invitations/email/invitation.txt",
-        {
-            "user": invitation.user,
-            "invitation": invitation,
-            "cohort": cohort,
-            "start_date": cohort.start_date,
-            "mentor": mentor,
-            "invited_by_name": inviter.display_name if inviter else settings.SITE_NAME,
-            "site_name": settings.SITE_NAME,
-            "site_url": settings.SITE_URL,
-            "link": link,
-            "login_url": settings.SITE_URL + reverse("account_login"),
-            "expires_at": invitation.expires_at,
-        },
-    )
-    email_enqueue(
-        recipient=invitation.user,
-        kind="invitation",
-        key=email_key(invitation),
-        subject=f"You are invited to {cohort.name}",
-        text=text,
-    )
+    # The e-mail is in the invitee's language, which is not known before they sign up: an account that
+    # exists already has its chosen language; a new one has none yet, and a cohort has no language of
+    # its own, so the site's default (LANGUAGE_CODE) is used (`for_person`: language_of's rule). Not the
+    # importer's: staff importing a file may read another language than the people they invite. Its
+    # expiry is shown in the invitee's zone likewise (the site's, for a new account).
+    with for_person(invitation.user):
+        text = render_to_string(
+            "invitations/email/invitation.txt",
+            {
+                "user": invitation.user,
+                "invitation": invitation,
+                "cohort": cohort,
+                "start_date": cohort.start_date,
+                "mentor": mentor,
+                "invited_by_name": inviter.display_name if inviter else settings.SITE_NAME,
+                "site_name": settings.SITE_NAME,
+                "site_url": settings.SITE_URL,
+                "link": link,
+                "login_url": settings.SITE_URL + reverse("account_login"),
+                "expires_at": invitation.expires_at,
+            },
+        )
+        email_enqueue(
+            recipient=invitation.user,
+            kind="invitation",
+            key=email_key(invitation),
+            subject=gettext("You are invited to %(cohort)s") % {"cohort": cohort.name},
+            text=text,
+        )
     return token
 
 
@@ -113,14 +121,14 @@ class Onboarding:
     def summary(self) -> str:
         parts = []
         if self.account_created:
-            parts.append("new account")
+            parts.append(gettext("new account"))
         elif self.account_updated:
-            parts.append("name updated")
+            parts.append(gettext("name updated"))
         if self.enrolment.created:
-            parts.append("enrolled")
+            parts.append(gettext("enrolled"))
         elif self.enrolment.changed:
-            parts.append("enrolment moved or mentor changed")
-        parts.append("invitation sent" if self.invitation_sent else "already invited")
+            parts.append(gettext("enrolment moved or mentor changed"))
+        parts.append(gettext("invitation sent") if self.invitation_sent else gettext("already invited"))
         return ", ".join(parts)
 
 
@@ -129,7 +137,8 @@ def clean_email(value: object, *, field: str = "email") -> str:
     try:
         validate_email(email)
     except ValidationError as error:
-        raise ValidationError({field: f"“{email}” is not a valid e-mail address."}) from error
+        message = gettext("“%(address)s” is not a valid e-mail address.") % {"address": email}
+        raise ValidationError({field: message}) from error
     return email.lower()
 
 
@@ -139,7 +148,9 @@ def account_for_email(email: str) -> User | None:
         User.objects.filter(Q(email__iexact=email) | Q(emailaddress__email__iexact=email)).distinct()[:2]
     )
     if len(users) > 1:
-        raise ValidationError({"email": "This address belongs to more than one account: fix that in admin."})
+        raise ValidationError(
+            {"email": gettext("This address belongs to more than one account: fix that in admin.")}
+        )
     return users[0] if users else None
 
 
@@ -195,7 +206,7 @@ def _locked(invitation_id: int) -> Invitation:
         .first()
     )
     if invitation is None:
-        raise ValidationError("This invitation no longer exists.")
+        raise ValidationError(gettext("This invitation no longer exists."))
     return invitation
 
 
@@ -206,8 +217,10 @@ def invitation_resend(*, invitation_id: int, by: User) -> Invitation:
         invitation = _locked(invitation_id)
         if invitation.status == Invitation.Status.ACCEPTED:
             raise ValidationError(
-                f"{invitation.email} accepted this invitation already: "
-                "they can log in (or reset their password)."
+                gettext(
+                    "%(address)s accepted this invitation already: they can log in (or reset their password)."
+                )
+                % {"address": invitation.email}
             )
         invitation.invited_by = by
         _send(invitation)
@@ -221,10 +234,11 @@ def invitation_revoke(*, invitation_id: int, by: User) -> Invitation:
         invitation = _locked(invitation_id)
         if invitation.status == Invitation.Status.ACCEPTED:
             raise ValidationError(
-                f"{invitation.email} accepted this invitation already: it cannot be revoked."
+                gettext("%(address)s accepted this invitation already: it cannot be revoked.")
+                % {"address": invitation.email}
             )
         if invitation.status == Invitation.Status.REVOKED:
-            raise ValidationError("This invitation is revoked already.")
+            raise ValidationError(gettext("This invitation is revoked already."))
         invitation.status = Invitation.Status.REVOKED
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["status", "revoked_at"])
@@ -243,21 +257,24 @@ class InvitationRefused(Exception):
 def _usable(invitation: Invitation | None) -> Invitation:
     if invitation is None:
         raise InvitationRefused(
-            "This invitation link is not valid: check that you copied all of it.", status=404
+            gettext("This invitation link is not valid: check that you copied all of it."), status=404
         )
     if invitation.status == Invitation.Status.REVOKED:
         raise InvitationRefused(
-            "This invitation was revoked. Ask the person who invited you for a new one.", status=410
+            gettext("This invitation was revoked. Ask the person who invited you for a new one."), status=410
         )
     if invitation.status == Invitation.Status.ACCEPTED:
         raise InvitationRefused(
-            "This invitation link was used already: log in with your e-mail address and password "
-            "(or reset your password).",
+            gettext(
+                "This invitation link was used already: log in with your e-mail address and password "
+                "(or reset your password)."
+            ),
             status=410,
         )
     if invitation.expires_at <= timezone.now():
         raise InvitationRefused(
-            "This invitation link has expired. Ask the person who invited you to send it again.", status=410
+            gettext("This invitation link has expired. Ask the person who invited you to send it again."),
+            status=410,
         )
     return invitation
 

@@ -8,6 +8,8 @@ from django.contrib.auth.forms import UserChangeForm
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from lms.record_admin import ServiceWrittenAdmin
@@ -33,8 +35,10 @@ class MentorUserForm(UserChangeForm):
         queryset=Enrolment.objects.filter(status__in=CURRENT_STATUSES).select_related("learner"),
         required=False,
         widget=WrappedFilteredSelectMultiple("learners", is_stacked=False),
-        help_text="Learners this mentor follows (mentors only). Moving a learner here takes them from their "
-        "previous mentor.",
+        help_text=_(
+            "Learners this mentor follows (mentors only). Moving a learner here takes them from their "
+            "previous mentor."
+        ),
     )
 
     class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]
@@ -54,7 +58,10 @@ class MentorUserForm(UserChangeForm):
         groups = self.cleaned_data.get("groups")
         is_mentor = groups is not None and any(group.name == User.MENTOR_GROUP for group in groups)
         if mentees and not is_mentor:
-            raise forms.ValidationError(f"Only members of the {User.MENTOR_GROUP} group can have mentees.")
+            raise forms.ValidationError(
+                gettext("Only members of the %(group)s group can have mentees.")
+                % {"group": User.MENTOR_GROUP}
+            )
         return mentees
 
 
@@ -69,9 +76,9 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("is_staff", "is_superuser", "is_active", "groups")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("Personal info", {"fields": ("name", "first_name", "last_name", "email")}),
+        (_("Personal info"), {"fields": ("name", "first_name", "last_name", "email")}),
         *BaseUserAdmin.fieldsets[2:],  # type: ignore[index]
-        ("Mentoring", {"fields": ("mentees",)}),
+        (_("Mentoring"), {"fields": ("mentees",)}),
     )
 
     def save_related(self, request: HttpRequest, form: MentorUserForm, formsets, change: bool) -> None:  # type: ignore[no-untyped-def, override]

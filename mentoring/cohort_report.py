@@ -17,6 +17,7 @@ from django.utils import timezone
 from cohorts.models import Cohort
 from cohorts.selectors import CohortSummary, cohort_enrolments, cohort_summary, in_cohort, is_inactive_row
 from curriculum.models import Phase
+from invitations.models import Invitation
 from invitations.selectors import invitation_status_in
 from mentoring.models import PhaseReview
 from progress.models import Enrolment
@@ -43,6 +44,11 @@ class CohortRow:
     invitation: str
     """The learner's invitation to the cohort: pending, accepted, revoked, or "" (never invited)."""
     inactive: bool
+
+    @property
+    def invitation_label(self) -> str:
+        """The invitation's status as the page shows it, in the reader's language ("" never invited)."""
+        return str(Invitation.Status(self.invitation).label) if self.invitation else ""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from cohorts.selectors import cohorts_visible_to
 from lms.csv_export import csv_response
@@ -22,7 +23,7 @@ def staff_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if not request.user.is_staff:
-            raise PermissionDenied("This page is for staff.")
+            raise PermissionDenied(gettext("This page is for staff."))
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -16,6 +16,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from assessments.selectors import (
     has_failed_quiz,
@@ -25,13 +27,21 @@ from progress import predicates
 from progress.models import Enrolment
 from projects.selectors import project_waiting
 
+
+def _inactive_label() -> str:
+    days = predicates.inactive_days()
+    return ngettext("Inactive ≥ %(count)s day", "Inactive ≥ %(count)s days", days) % {"count": days}
+
+
 FLAGS = {
-    "behind": "Behind schedule",
-    "inactive": f"Inactive ≥ {predicates.inactive_days()} days",
-    "failed_quiz": "Failed quiz",
-    "pending_review": "Answers to review",
-    "project_waiting": "Project waiting for review",
+    "behind": gettext_lazy("Behind schedule"),
+    "inactive": lazy(_inactive_label, str)(),
+    "failed_quiz": gettext_lazy("Failed quiz"),
+    "pending_review": gettext_lazy("Answers to review"),
+    "project_waiting": gettext_lazy("Project waiting for review"),
 }
+"""Each flag's label, in the reader's language (lazy: translated where it is shown). The keys are the
+API's and the query string's values: never translated."""
 
 
 FLAG_CONDITIONS: dict[str, Callable[[datetime], Q]] = {

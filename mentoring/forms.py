@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from lms.idempotency import RequestKeyField
 from lms.markdown import COMMENT_HELP
@@ -7,7 +8,7 @@ from mentoring.models import PhaseReview
 
 class FeedbackForm(forms.Form):
     body = forms.CharField(
-        label="Feedback",
+        label=_("Feedback"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
         strip=True,
@@ -21,7 +22,7 @@ REPLY_MAX = 2000
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label="Your reply",
+        label=_("Your reply"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=REPLY_MAX,
         strip=True,
@@ -30,5 +31,9 @@ class ReplyForm(forms.Form):
 
 
 class PhaseReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=PhaseReview.Decision.choices, widget=forms.RadioSelect)
-    comments = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False)
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=PhaseReview.Decision.choices, widget=forms.RadioSelect
+    )
+    comments = forms.CharField(
+        label=_("Comments"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False
+    )

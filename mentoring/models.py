@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from curriculum.models import Phase, Week
 from progress.models import Enrolment
@@ -17,7 +18,7 @@ class WeekFeedback(models.Model):
     )
     body = models.TextField(max_length=5000)
     from_learner = models.BooleanField(
-        default=False, help_text="The learner's reply to their mentor's feedback (the week's thread)."
+        default=False, help_text=_("The learner's reply to their mentor's feedback (the week's thread).")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     request_key = models.CharField(
@@ -25,7 +26,7 @@ class WeekFeedback(models.Model):
         blank=True,
         default="",
         editable=False,
-        help_text="The key of the request that saved it (lms.idempotency): a retry saves nothing more.",
+        help_text=_("The key of the request that saved it (lms.idempotency): a retry saves nothing more."),
     )
 
     class Meta:
@@ -38,7 +39,7 @@ class WeekFeedback(models.Model):
                 name="one_week_feedback_per_request_key",
             )
         ]
-        verbose_name_plural = "week feedback"
+        verbose_name_plural = _("week feedback")
 
     def __str__(self) -> str:
         return f"Feedback on week {self.week.number} for {self.enrolment.learner}"
@@ -48,8 +49,8 @@ class PhaseReview(models.Model):
     """A mentor's decision on a completed phase: signed off (a milestone) or returned with comments."""
 
     class Decision(models.TextChoices):
-        SIGNED_OFF = "signed_off", "Signed off"
-        RETURNED = "returned", "Returned with comments"
+        SIGNED_OFF = "signed_off", _("Signed off")
+        RETURNED = "returned", _("Returned with comments")
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="phase_reviews")
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="+")
@@ -67,7 +68,7 @@ class PhaseReview(models.Model):
                 fields=["enrolment", "phase"],
                 condition=Q(decision="signed_off"),
                 name="one_sign_off_per_enrolment_phase",
-                violation_error_message="This phase is already signed off.",
+                violation_error_message=_("This phase is already signed off."),
             )
         ]
 
@@ -94,11 +95,11 @@ class MenteeFlags(models.Model):
     failed_quiz = models.BooleanField(default=False)
     pending_review = models.BooleanField(default=False)
     project_waiting = models.BooleanField(default=False)
-    count = models.PositiveSmallIntegerField(default=0, help_text="How many of the three are raised.")
+    count = models.PositiveSmallIntegerField(default=0, help_text=_("How many of the three are raised."))
     refreshed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "mentee flags"
+        verbose_name_plural = _("mentee flags")
 
     def __str__(self) -> str:
         return f"Flags of enrolment {self.enrolment_id}: {self.count}"

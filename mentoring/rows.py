@@ -13,6 +13,7 @@ from django.db.models import (
     Model,
 )
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from assessments.grading import percent_text
@@ -22,7 +23,6 @@ from assessments.selectors import (
 from mentoring.flags import FLAGS
 from progress import predicates
 from progress.models import Enrolment, Standing
-from progress.schedule import weeks_phrase
 
 ModelT = TypeVar("ModelT", bound=Model)
 
@@ -185,8 +185,28 @@ class MenteeRow:
         return (self.now - self.last_activity).days
 
     @property
+    def inactive_phrase(self) -> str:
+        """How long ago the last activity was: "today", "3 days ago"."""
+        days = self.days_inactive
+        if not days:
+            return gettext("today")
+        return ngettext("%(count)s day ago", "%(count)s days ago", days) % {"count": days}
+
+    @property
+    def cards_due_phrase(self) -> str:
+        count = self.cards_due
+        return ngettext("%(count)s due", "%(count)s due", count) % {"count": count}
+
+    @property
+    def cards_reviewed_phrase(self) -> str:
+        count = self.cards_reviewed_7d
+        return ngettext("%(count)s reviewed in 7 days", "%(count)s reviewed in 7 days", count) % {
+            "count": count
+        }
+
+    @property
     def phase_summary(self) -> str:
-        return " · ".join(f"P{phase} {percent}%" for phase, percent in self.phase_percents.items())
+        return " · ".join(_phase_percent(phase, percent) for phase, percent in self.phase_percents.items())
 
     @property
     def cards_retention_percent(self) -> int | None:
@@ -198,11 +218,18 @@ class MenteeRow:
     def cards_retention_summary(self) -> str:
         """The stored retention estimate per phase: "P1 82% · P2 74%" (empty before any review)."""
         by_phase = self.cards_retention_by_phase or {}
-        return " · ".join(f"P{phase} {round(value * 100)}%" for phase, value in sorted(by_phase.items()))
+        return " · ".join(
+            _phase_percent(phase, round(value * 100)) for phase, value in sorted(by_phase.items())
+        )
 
     @property
     def flag_labels(self) -> list[str]:
-        return [FLAGS[flag] for flag in self.flags]
+        return [str(FLAGS[flag]) for flag in self.flags]
+
+
+def _phase_percent(phase: object, percent: int) -> str:
+    """ "P1 82%": a phase's short name (F1 in Spanish) and a percent."""
+    return gettext("P%(phase)s %(percent)s%%") % {"phase": phase, "percent": percent}
 
 
 def _instance(model: type[ModelT], names: tuple[str, ...], values: Sequence[Any]) -> ModelT:
@@ -245,20 +272,36 @@ def mentee_row(values: Sequence[Any], *, now: datetime | None = None) -> MenteeR
         cards_retention_by_phase=retention_by_phase,
         project_waiting=bool(project_is_waiting),
     )
+    # The reasons are read by the mentor (the table, the CSV, the digest): in the language active when
+    # the row is made (the request's, or the digest's recipient's: `lms.locale.for_person`).
     if predicates.is_behind(weeks_behind=row.weeks_behind):
         row.flags.append("behind")
-        row.reasons.append(f"{weeks_phrase(row.weeks_behind)} overdue")
+        behind = row.weeks_behind
+        row.reasons.append(
+            ngettext("%(count)s week overdue", "%(count)s weeks overdue", behind) % {"count": behind}
+        )
     if predicates.is_inactive(last_activity_at=row.last_activity, now=now):
         row.flags.append("inactive")
-        row.reasons.append(f"no activity for {row.days_inactive} days")
+        days = row.days_inactive
+        row.reasons.append(
+            ngettext("no activity for %(count)s day", "no activity for %(count)s days", days)
+            % {"count": days}
+        )
     if row.quiz.failed_quizzes:
         row.flags.append("failed_quiz")
-        row.reasons.append(f"failed {', '.join(row.quiz.failed_quizzes)}")
+        row.reasons.append(gettext("failed %(quizzes)s") % {"quizzes": ", ".join(row.quiz.failed_quizzes)})
     if row.quiz.pending_reviews:
         waiting = row.quiz.pending_reviews
         row.flags.append("pending_review")
-        row.reasons.append(f"{waiting} submission{'' if waiting == 1 else 's'} waiting for your review")
+        row.reasons.append(
+            ngettext(
+                "%(count)s submission waiting for your review",
+                "%(count)s submissions waiting for your review",
+                waiting,
+            )
+            % {"count": waiting}
+        )
     if row.project_waiting:
         row.flags.append("project_waiting")
-        row.reasons.append("a project version waiting for your review")
+        row.reasons.append(gettext("a project version waiting for your review"))
     return row

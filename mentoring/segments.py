@@ -9,6 +9,8 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from assessments.selectors import (
@@ -24,14 +26,14 @@ from progress.models import Enrolment, Standing
 # The mentor workspace's charts: each segment is one of these conditions on the table's rows, so that a
 # chart's count and the table it links to are the same query's (mentoring.workspace).
 State = Standing.State
-STANDING_GROUPS: dict[str, tuple[str, Q]] = {
-    "ahead": ("Ahead", predicates.behind_by(0) & Q(standing__state=Standing.State.AHEAD)),
-    "on_track": ("On track", predicates.behind_by(0) & Q(standing__state=Standing.State.ON_TRACK)),
-    "behind_1": ("1 week to catch up", predicates.behind_by(1)),
-    "behind_2": ("2 weeks to catch up", predicates.behind_by(2)),
-    "behind_3": ("3+ weeks to catch up", predicates.behind_by(3, or_more=True)),
+STANDING_GROUPS: dict[str, tuple[str | Promise, Q]] = {
+    "ahead": (_("Ahead"), predicates.behind_by(0) & Q(standing__state=Standing.State.AHEAD)),
+    "on_track": (_("On track"), predicates.behind_by(0) & Q(standing__state=Standing.State.ON_TRACK)),
+    "behind_1": (_("1 week to catch up"), predicates.behind_by(1)),
+    "behind_2": (_("2 weeks to catch up"), predicates.behind_by(2)),
+    "behind_3": (_("3+ weeks to catch up"), predicates.behind_by(3, or_more=True)),
     "other": (
-        "Paused, starting or done",
+        _("Paused, starting or done"),
         predicates.behind_by(0)
         & Q(
             standing__state__in=[Standing.State.PAUSED, Standing.State.NOT_STARTED, Standing.State.COMPLETED]

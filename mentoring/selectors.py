@@ -8,6 +8,8 @@ for a list.
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext, ngettext
+
 from accounts.models import PERSON_NAME_FIELDS, display_name_of
 from assessments.selectors import (
     unpassed_quiz_weeks_for,
@@ -65,7 +67,7 @@ class PhaseReviewItem:
 
     @property
     def decision_label(self) -> str:
-        return PhaseReview.Decision(self.decision).label
+        return str(PhaseReview.Decision(self.decision).label)
 
 
 def phase_reviews_for(*, enrolment: Enrolment) -> dict[int, PhaseReviewItem]:
@@ -118,12 +120,27 @@ def phases_ready_for_review(
         failing = [n for n in numbers if n in unpassed]
         reasons = []
         if phase_number in projects_missing:
-            weeks = ", ".join(map(str, projects_missing[phase_number]))
-            reasons.append(f"project not accepted yet: week {weeks}")
+            project_weeks = projects_missing[phase_number]
+            reasons.append(
+                ngettext(
+                    "project not accepted yet: week %(weeks)s",
+                    "projects not accepted yet: weeks %(weeks)s",
+                    len(project_weeks),
+                )
+                % {"weeks": ", ".join(map(str, project_weeks))}
+            )
         if missing:
-            reasons.append(f"weeks not completed: {', '.join(map(str, missing))}")
+            reasons.append(
+                ngettext("week not completed: %(weeks)s", "weeks not completed: %(weeks)s", len(missing))
+                % {"weeks": ", ".join(map(str, missing))}
+            )
         if failing:
-            reasons.append(f"quizzes not passed: weeks {', '.join(map(str, failing))}")
+            reasons.append(
+                ngettext(
+                    "quiz not passed: week %(weeks)s", "quizzes not passed: weeks %(weeks)s", len(failing)
+                )
+                % {"weeks": ", ".join(map(str, failing))}
+            )
         blockers[phase_number] = reasons
     return blockers
 
@@ -133,9 +150,9 @@ def reply_refusal(*, enrolment: Enrolment, mentor_has_commented: bool) -> str | 
     rule that the week page (whether to offer the form) and `services.feedback_reply_create` (whether
     to save) both ask. Only on a current enrolment with a mentor who has commented on the week."""
     if enrolment.status not in CURRENT_STATUSES:
-        return "Only the learner can reply on their own weeks."
+        return gettext("Only the learner can reply on their own weeks.")
     if enrolment.mentor_id is None:
-        return "You have no mentor to reply to."
+        return gettext("You have no mentor to reply to.")
     if not mentor_has_commented:
-        return "There is no feedback on this week to reply to yet."
+        return gettext("There is no feedback on this week to reply to yet.")
     return None

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from curriculum.selectors import week_exists
@@ -49,7 +50,9 @@ class WeekFeedbackSerializer(serializers.ModelSerializer):
 
     def validate_week(self, number: int) -> int:
         if not week_exists(number=number):
-            raise serializers.ValidationError(f"The curriculum has no week {number}.")
+            raise serializers.ValidationError(
+                gettext("The curriculum has no week %(number)s.") % {"number": number}
+            )
         return number
 
 

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from accounts.preferences import Stream, weekly_stream_ran
@@ -83,7 +84,7 @@ def mentee_flags_rebuild_all() -> int:
 
 def _require_mentor_of(user: User, enrolment: Enrolment) -> None:
     if not mentee_enrolments_for(user=user).filter(pk=enrolment.pk).exists():
-        raise PermissionDenied("Only this learner's mentor or staff can do that.")
+        raise PermissionDenied(gettext("Only this learner's mentor or staff can do that."))
 
 
 def feedback_create(
@@ -120,7 +121,7 @@ def _feedback_saved_under(
 ) -> WeekFeedback | None:
     earlier = WeekFeedback.objects.filter(author=author, request_key=request_key).first()
     if earlier is not None and (earlier.enrolment_id, earlier.week_id) != (enrolment.pk, week.pk):
-        raise ValidationError({"request_key": "This request key was used for other feedback."})
+        raise ValidationError({"request_key": gettext("This request key was used for other feedback.")})
     return earlier
 
 
@@ -136,7 +137,8 @@ def feedback_email_enqueue(*, feedback: WeekFeedback) -> None:
             key=f"feedback:{feedback.pk}",
             text=feedback.body,
             link=path,
-            subject=f"Feedback from your mentor on week {feedback.week.number}",
+            subject=gettext("Feedback from your mentor on week %(number)s")
+            % {"number": feedback.week.number},
             email_text=render_to_string("mentoring/email/feedback.txt", context),
             email_html=render_to_string("mentoring/email/feedback.html", context),
         )
@@ -155,7 +157,7 @@ def feedback_reply_create(*, learner: User, enrolment: Enrolment, week: Week, bo
     notified once (`feedback-reply:<id>`). Only on the learner's own current enrolment, on a week their
     mentor has commented on."""
     if enrolment.learner_id != learner.pk or enrolment.status not in CURRENT_STATUSES:
-        raise PermissionDenied("Only the learner can reply on their own weeks.")
+        raise PermissionDenied(gettext("Only the learner can reply on their own weeks."))
     commented = WeekFeedback.objects.filter(enrolment=enrolment, week=week, from_learner=False).exists()
     refusal = reply_refusal(enrolment=enrolment, mentor_has_commented=commented)
     if refusal is not None:
@@ -164,24 +166,29 @@ def feedback_reply_create(*, learner: User, enrolment: Enrolment, week: Week, bo
     assert mentor is not None  # (reply_refusal: a reply needs a mentor)
     body = body.strip()
     if not body:
-        raise ValidationError({"body": "Write a reply."})
+        raise ValidationError({"body": gettext("Write a reply.")})
     if len(body) > REPLY_MAX:
-        raise ValidationError({"body": f"Keep the reply under {REPLY_MAX} characters."})
+        raise ValidationError(
+            {"body": gettext("Keep the reply under %(count)s characters.") % {"count": REPLY_MAX}}
+        )
     reply = WeekFeedback(enrolment=enrolment, week=week, author=learner, body=body, from_learner=True)
     reply.full_clean()
     with transaction.atomic():
         reply.save()
         path = reverse("mentoring:learner", args=[enrolment.pk]) + f"#week-{week.number}"
-        text = f"{learner} replied on week {week.number}: {body}"
-        notify(
-            recipient=mentor,
-            kind="feedback_reply",
-            key=reply_notice_key(reply.pk),
-            text=text,
-            link=path,
-            subject=f"{learner} replied to your feedback on week {week.number}",
-            email_text=f"{text}\n\nThe thread: {settings.SITE_URL}{path}\n",
-        )
+        with for_person(mentor):  # the mentor's language, not the learner's who replies
+            names = {"learner": learner, "number": week.number}
+            text = gettext("%(learner)s replied on week %(number)s: %(body)s") % {**names, "body": body}
+            thread = gettext("The thread: %(url)s") % {"url": settings.SITE_URL + path}
+            notify(
+                recipient=mentor,
+                kind="feedback_reply",
+                key=reply_notice_key(reply.pk),
+                text=text,
+                link=path,
+                subject=gettext("%(learner)s replied to your feedback on week %(number)s") % names,
+                email_text=f"{text}\n\n{thread}\n",
+            )
     return reply
 
 
@@ -191,12 +198,17 @@ def phase_review_create(
     """Sign a phase off (only once its weeks are complete and quizzes passed) or return it with comments."""
     _require_mentor_of(reviewer, enrolment)
     if decision not in PhaseReview.Decision.values:
-        raise ValidationError({"decision": "Choose to sign off or to return the phase."})
+        raise ValidationError({"decision": gettext("Choose to sign off or to return the phase.")})
     blockers = phases_ready_for_review(enrolment=enrolment).get(phase.number, [])
     if decision == PhaseReview.Decision.SIGNED_OFF and blockers:
-        raise ValidationError(f"Phase {phase.number} cannot be signed off yet: {'; '.join(blockers)}.")
+        raise ValidationError(
+            gettext("Phase %(number)s cannot be signed off yet: %(reasons)s.")
+            % {"number": phase.number, "reasons": "; ".join(blockers)}
+        )
     if decision == PhaseReview.Decision.RETURNED and not comments.strip():
-        raise ValidationError({"comments": "Say what the learner should do before the phase is signed off."})
+        raise ValidationError(
+            {"comments": gettext("Say what the learner should do before the phase is signed off.")}
+        )
     review = PhaseReview(
         enrolment=enrolment, phase=phase, decision=decision, comments=comments, reviewer=reviewer
     )
@@ -217,7 +229,7 @@ def phase_review_create(
                 # transaction: a sign-off never stands without its certificate, nor the reverse.
                 certificates_issue_for_sign_off(enrolment=enrolment, phase=phase, signed_by=reviewer)
     except IntegrityError as error:
-        raise ValidationError("This phase is already signed off.") from error
+        raise ValidationError(gettext("This phase is already signed off.")) from error
     return review
 
 
@@ -234,14 +246,21 @@ def phase_review_email_enqueue(*, review: PhaseReview) -> None:
             "signed_off": signed_off,
             "dashboard_url": settings.SITE_URL + path,
         }
+        names = {"number": phase.number, "title": phase.title}
         if signed_off:
-            subject = f"Phase {phase.number} signed off: {phase.title}"
-            notice = f"{review.reviewer or 'Your mentor'} signed off phase {phase.number}: {phase.title}."
+            subject = gettext("Phase %(number)s signed off: %(title)s") % names
+            if review.reviewer:
+                notice = gettext("%(mentor)s signed off phase %(number)s: %(title)s.") % {
+                    **names,
+                    "mentor": review.reviewer,
+                }
+            else:
+                notice = gettext("Your mentor signed off phase %(number)s: %(title)s.") % names
         else:
-            subject = f"Phase {phase.number} returned: what to do before it is signed off"
-            notice = f"Phase {phase.number} ({phase.title}) was returned."
+            subject = gettext("Phase %(number)s returned: what to do before it is signed off") % names
+            notice = gettext("Phase %(number)s (%(title)s) was returned.") % names
         if review.comments.strip():
-            notice += f" Comment: {review.comments.strip()}"
+            notice += " " + gettext("Comment: %(comment)s") % {"comment": review.comments.strip()}
         notify(
             recipient=learner,
             kind="phase_signed_off" if signed_off else "phase_returned",
@@ -260,7 +279,12 @@ def mentees_assign(*, mentor: User | None, enrolment_ids: Iterable[int]) -> int:
     Saved one by one (not one UPDATE) so that the audit trail records each change and who made it.
     """
     if mentor is not None and not mentor.is_mentor:
-        raise ValidationError({"mentor": f"{mentor} is not in the {User.MENTOR_GROUP} group."})
+        raise ValidationError(
+            {
+                "mentor": gettext("%(user)s is not in the %(group)s group.")
+                % {"user": mentor, "group": User.MENTOR_GROUP}
+            }
+        )
     changing = Enrolment.objects.filter(pk__in=list(enrolment_ids)).exclude(mentor=mentor)
     count = 0
     with transaction.atomic():
@@ -289,24 +313,32 @@ def mentor_digest_send(*, mentor_id: int, today: date) -> bool:
     key = digest_key(mentor_id=mentor_id, today=today)
     if email_exists(key=key):
         return False
-    rows = [row for row in mentee_rows(user=mentor) if row.flags]
-    queue = review_queue_for(user=mentor)
-    context = {
-        "mentor": mentor,
-        "rows": rows,
-        "queue": queue,
-        "waiting_days": review_waiting_days(),
-        "site_url": settings.SITE_URL,
-        "dashboard_url": settings.SITE_URL + reverse("mentoring:dashboard"),
-    }
-    with for_person(mentor):  # in the mentor's language, their zone's dates
+    with for_person(mentor):  # in the mentor's language (the rows' reasons too), their zone's dates
+        rows = [row for row in mentee_rows(user=mentor) if row.flags]
+        queue = review_queue_for(user=mentor)
+        context = {
+            "mentor": mentor,
+            "rows": rows,
+            "queue": queue,
+            "waiting_days": review_waiting_days(),
+            "site_url": settings.SITE_URL,
+            "dashboard_url": settings.SITE_URL + reverse("mentoring:dashboard"),
+        }
+        subject = (
+            ngettext(
+                "Your mentees this week: %(count)s needs attention",
+                "Your mentees this week: %(count)s need attention",
+                len(rows),
+            )
+            % {"count": len(rows)}
+            if rows
+            else gettext("Your mentees this week")
+        )
         email_enqueue(
             recipient=mentor,
             kind="mentor_digest",
             key=key,
-            subject=f"Your mentees this week: {len(rows)} need attention"
-            if rows
-            else "Your mentees this week",
+            subject=subject,
             text=render_to_string("mentoring/email/digest.txt", context),
             html=render_to_string("mentoring/email/digest.html", context),
         )

@@ -16,6 +16,9 @@ replacement; the sign-off itself stays on record.
 
 from enum import StrEnum
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from curriculum.models import Phase
 from mentoring.models import PhaseReview
 from progress.models import Enrolment
@@ -36,14 +39,14 @@ ALLOWED: dict[PhaseState, set[str]] = {
 }
 """From each state, the decisions a mentor (or staff) may record."""
 
-REFUSED: dict[tuple[PhaseState, str], str] = {
-    (PhaseState.SIGNED_OFF, Decision.SIGNED_OFF): "Phase {number} is already signed off.",
-    (PhaseState.SIGNED_OFF, Decision.RETURNED): (
-        "Phase {number} is signed off and its certificate issued: a signed-off phase cannot be returned. "
-        "If the certificate was issued in error, staff can revoke it."
+REFUSED: dict[tuple[PhaseState, str], str | Promise] = {
+    (PhaseState.SIGNED_OFF, Decision.SIGNED_OFF): _("Phase %(number)s is already signed off."),
+    (PhaseState.SIGNED_OFF, Decision.RETURNED): _(
+        "Phase %(number)s is signed off and its certificate issued: a signed-off phase cannot be "
+        "returned. If the certificate was issued in error, staff can revoke it."
     ),
 }
-"""Why each move not in ALLOWED is refused, in words the mentor reads."""
+"""Why each move not in ALLOWED is refused, in words the mentor reads (in their language: lazy)."""
 
 
 def state_after(decisions: list[str]) -> PhaseState:
@@ -67,7 +70,7 @@ def decision_refusal(*, state: PhaseState, decision: str, phase_number: int) -> 
     """Why `decision` may not be recorded on a phase in `state`, or None when it may."""
     if decision in ALLOWED[state]:
         return None
-    return REFUSED[(state, decision)].format(number=phase_number)
+    return str(REFUSED[(state, decision)]) % {"number": phase_number}
 
 
 def transition_table() -> str:
@@ -80,7 +83,7 @@ def transition_table() -> str:
         cells = [
             "allowed"
             if decision in ALLOWED[state]
-            else "refused: " + REFUSED[(state, decision)].format(number="N")
+            else "refused: " + str(REFUSED[(state, decision)]) % {"number": "N"}
             for decision in Decision.values
         ]
         lines.append(f"| {state.value} | " + " | ".join(cells) + " |")

@@ -1,7 +1,6 @@
 """Mentor pages: the at-risk dashboard, its CSV, and a learner's detail with feedback and reviews."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -13,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from assessments.grading import percent_text
@@ -24,6 +24,7 @@ from lms.csv_export import csv_response
 from lms.forms import add_validation_error
 from lms.idempotency import new_request_key
 from mentoring import services
+from mentoring.columns import sort_choices, sort_headers
 from mentoring.flags import FLAGS
 from mentoring.forms import FeedbackForm, PhaseReviewForm, ReplyForm
 from mentoring.models import WeekFeedback
@@ -44,7 +45,7 @@ def mentor_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if not can_mentor(request.user):  # type: ignore[arg-type]
-            raise PermissionDenied("This page is for mentors.")
+            raise PermissionDenied(gettext("This page is for mentors."))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -79,15 +80,17 @@ def _segment(request: HttpRequest) -> Segment:
 def _segment_label(segment: Segment) -> str:
     parts = []
     if segment.standing:
-        parts.append(STANDING_GROUPS[segment.standing][0])
+        parts.append(str(STANDING_GROUPS[segment.standing][0]))
     if segment.active_week is not None:
+        weeks = segment.active_week
         parts.append(
-            "active in the last 7 days"
-            if segment.active_week == 0
-            else f"active {segment.active_week} week{'s' if segment.active_week != 1 else ''} before"
+            gettext("active in the last 7 days")
+            if weeks == 0
+            else ngettext("active %(count)s week before", "active %(count)s weeks before", weeks)
+            % {"count": weeks}
         )
     if segment.quiz_phase is not None:
-        parts.append(f"a phase {segment.quiz_phase} quiz not passed yet")
+        parts.append(gettext("a phase %(number)s quiz not passed yet") % {"number": segment.quiz_phase})
     return " · ".join(parts)
 
 
@@ -97,65 +100,6 @@ def _table_options(request: HttpRequest) -> tuple[str | None, str]:
     if sort.removeprefix("-") not in SORT_KEYS:
         sort = DEFAULT_SORT
     return request.GET.get("flag") or None, sort
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    first: str
-    """The order a first click asks for: "" ascending or "-" descending."""
-    ascending: str
-    descending: str
-    """How the sort select names each order."""
-
-
-COLUMNS = [
-    Column("learner", "Learner", "", "Learner, A to Z", "Learner, Z to A"),
-    Column("current_week", "Week", "", "Week, earliest first", "Week, furthest first"),
-    Column("weeks_behind", "Behind", "-", "Behind, least first", "Behind, most first"),
-    Column("completion", "Completed", "-", "Completed, least first", "Completed, most first"),
-    Column(
-        "last_activity",
-        "Last activity",
-        "",
-        "Last activity, longest ago first",
-        "Last activity, latest first",
-    ),
-    Column("quiz_average", "Quizzes", "", "Quiz average, lowest first", "Quiz average, highest first"),
-    Column("cards_due", "Review", "-", "Cards due, fewest first", "Cards due, most first"),
-    Column("flags", "Flags", "-", "Flags, fewest first", "Flags, most first"),
-]
-
-
-@dataclass(frozen=True)
-class SortHeader:
-    label: str
-    link_sort: str
-    """What clicking the header asks for: the other order when the table is sorted by it."""
-    aria_sort: str | None
-    """"ascending" or "descending" on the column the table is sorted by."""
-
-
-def sort_headers(sort: str) -> list[SortHeader]:
-    headers = []
-    for column in COLUMNS:
-        if sort == column.key:
-            headers.append(SortHeader(column.label, f"-{column.key}", "ascending"))
-        elif sort == f"-{column.key}":
-            headers.append(SortHeader(column.label, column.key, "descending"))
-        else:
-            headers.append(SortHeader(column.label, column.first + column.key, None))
-    return headers
-
-
-def sort_choices() -> list[tuple[str, str]]:
-    """Every order as an option of the sort select (what phones use: the header is hidden there)."""
-    return [
-        choice
-        for column in COLUMNS
-        for choice in ((f"-{column.key}", column.descending), (column.key, column.ascending))
-    ]
 
 
 ROWS_PER_PAGE = (25, 50, 100)
@@ -198,6 +142,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "rows": table.rows,
         "page": page,
         "total": table.total,
+        "total_label": ngettext("%(count)s learner", "%(count)s learners", table.total)
+        % {"count": table.total},
         "flags": FLAGS,
         "flag": flag,
         "flag_label": FLAGS.get(flag or ""),
@@ -335,11 +281,15 @@ def feedback_create(request: HttpRequest, enrolment_id: int, number: int) -> Htt
             body=form.cleaned_data["body"],
             request_key=form.cleaned_data["request_key"],
         )
-        messages.success(request, f"Feedback on week {number} sent to {enrolment.learner}.")
+        messages.success(
+            request,
+            gettext("Feedback on week %(number)s sent to %(learner)s.")
+            % {"number": number, "learner": enrolment.learner},
+        )
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, f"Feedback not saved: {error}")
+                messages.error(request, gettext("Feedback not saved: %(error)s") % {"error": error})
     # Back to the week the feedback is about, not the top of a 52-week page.
     return redirect(reverse("mentoring:learner", args=[enrolment.pk]) + f"#week-{number}")
 
@@ -350,7 +300,7 @@ def feedback_reply(request: HttpRequest, number: int) -> HttpResponse:
     """The learner's reply to their mentor's feedback on one of their weeks; back to that week."""
     enrolment = enrolment_current_for(learner=request.user)  # type: ignore[arg-type]
     if enrolment is None:
-        raise Http404("You are not enrolled.")
+        raise Http404(gettext("You are not enrolled."))
     week = get_object_or_404(Week, number=number)
     form = ReplyForm(request.POST)
     if form.is_valid():
@@ -363,13 +313,13 @@ def feedback_reply(request: HttpRequest, number: int) -> HttpResponse:
             )
         except ValidationError as error:
             for message in error.messages:
-                messages.error(request, f"Reply not sent: {message}")
+                messages.error(request, gettext("Reply not sent: %(error)s") % {"error": message})
         else:
-            messages.success(request, "Your reply is sent to your mentor.")
+            messages.success(request, gettext("Your reply is sent to your mentor."))
     else:
         for field_errors in form.errors.values():
             for form_error in field_errors:
-                messages.error(request, f"Reply not sent: {form_error}")
+                messages.error(request, gettext("Reply not sent: %(error)s") % {"error": form_error})
     return redirect(reverse("learner:week", args=[number]) + "#feedback")
 
 
@@ -395,5 +345,5 @@ def phase_review(request: HttpRequest, enrolment_id: int, number: int) -> HttpRe
             for message in field_errors:
                 messages.error(request, str(message))
     else:
-        messages.success(request, f"Phase {number} review saved.")
+        messages.success(request, gettext("Phase %(number)s review saved.") % {"number": number})
     return redirect("mentoring:learner", enrolment_id=enrolment.pk)

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Min, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import PERSON_NAME_FIELDS, User, display_name_of
 from assessments.selectors import has_reviews_waiting, submissions_waiting_for_review_in
@@ -30,7 +31,6 @@ from mentoring.segments import (
 from mentoring.table import mentee_table
 from progress import predicates
 from progress.models import Enrolment
-from progress.schedule import weeks_phrase
 from projects.selectors import versions_waiting_in
 
 TONES = {
@@ -50,7 +50,7 @@ def _href(base: dict[str, str], **params: object) -> str:
 
 
 def _learners(count: int) -> str:
-    return f"{count} learner{'' if count == 1 else 's'}"
+    return ngettext("%(count)s learner", "%(count)s learners", count) % {"count": count}
 
 
 @dataclass(frozen=True)
@@ -108,13 +108,15 @@ def workspace_for(
         counts[f"active_{back}"] = sum(back in weeks for weeks in active_weeks.values())
     standing = bar_chart(
         ident="chart-standing",
-        title="Where the group stands",
+        title=gettext("Where the group stands"),
         description="; ".join(
-            f"{label}: {_learners(counts[f'standing_{key}'])}" for key, (label, _) in STANDING_GROUPS.items()
+            gettext("%(group)s: %(learners)s")
+            % {"group": label, "learners": _learners(counts[f"standing_{key}"])}
+            for key, (label, _) in STANDING_GROUPS.items()
         ),
         data=[
             Datum(
-                label,
+                str(label),
                 counts[f"standing_{key}"],
                 _href(base, standing=key),
                 _learners(counts[f"standing_{key}"]),
@@ -122,18 +124,27 @@ def workspace_for(
             )
             for key, (label, _) in STANDING_GROUPS.items()
         ],
-        caption_value="Learners",
+        caption_value=gettext("Learners"),
     )
     weeks = list(reversed(range(ACTIVITY_WEEKS)))
     activity = column_chart(
         ident="chart-activity",
-        title=f"Learners active, each of the last {ACTIVITY_WEEKS} weeks",
-        description="; ".join(f"{_week_name(n)}: {_learners(counts[f'active_{n}'])}" for n in weeks),
+        title=ngettext(
+            "Learners active, each of the last %(count)s week",
+            "Learners active, each of the last %(count)s weeks",
+            ACTIVITY_WEEKS,
+        )
+        % {"count": ACTIVITY_WEEKS},
+        description="; ".join(
+            gettext("%(group)s: %(learners)s")
+            % {"group": _week_name(n), "learners": _learners(counts[f"active_{n}"])}
+            for n in weeks
+        ),
         data=[
             Datum(_week_short(n), counts[f"active_{n}"], _href(base, active=n), str(counts[f"active_{n}"]))
             for n in weeks
         ],
-        caption_value="Learners active",
+        caption_value=gettext("Learners active"),
     )
     pass_rate, quiz_help = _pass_rate_chart(rows, base)
     reviews = _review_queue(rows, base)
@@ -143,11 +154,14 @@ def workspace_for(
 
 
 def _week_name(weeks_ago: int) -> str:
-    return "the last 7 days" if weeks_ago == 0 else f"{weeks_phrase(weeks_ago)} before"
+    if weeks_ago == 0:
+        return gettext("the last 7 days")
+    return ngettext("%(count)s week before", "%(count)s weeks before", weeks_ago) % {"count": weeks_ago}
 
 
 def _week_short(weeks_ago: int) -> str:
-    return "now" if weeks_ago == 0 else f"-{weeks_ago}"
+    # Translators: the activity chart's column of the last 7 days (the others read -1, -2 …).
+    return gettext("now") if weeks_ago == 0 else f"-{weeks_ago}"
 
 
 def _pass_rate_chart(rows: QuerySet[Enrolment], base: dict[str, str]) -> tuple[BarChart, dict[int, int]]:
@@ -159,19 +173,25 @@ def _pass_rate_chart(rows: QuerySet[Enrolment], base: dict[str, str]) -> tuple[B
         phase = results.get(number, PhaseQuizResults())
         rate = phase.pass_rate
         helping[number] = len(phase.learners_failing)
-        text = f"{rate}%" if rate is not None else "no results"
+        text = f"{rate}%" if rate is not None else gettext("no results")
         href = _href(base, quiz_phase=number) if helping[number] else ""
-        data.append(Datum(f"Phase {number}", rate or 0, href, text, "ok" if (rate or 0) >= 70 else "warn"))
+        label = gettext("Phase %(number)s") % {"number": number}
+        data.append(Datum(label, rate or 0, href, text, "ok" if (rate or 0) >= 70 else "warn"))
     chart = bar_chart(
         ident="chart-pass-rate",
-        title="Quiz pass rate per phase",
+        title=gettext("Quiz pass rate per phase"),
         description="; ".join(
-            f"Phase {number}: {datum.shown} passed, {_learners(count)} with a quiz not passed yet"
+            ngettext(
+                "Phase %(number)s: %(rate)s passed, %(count)s learner with a quiz not passed yet",
+                "Phase %(number)s: %(rate)s passed, %(count)s learners with a quiz not passed yet",
+                count,
+            )
+            % {"number": number, "rate": datum.shown, "count": count}
             for datum, (number, count) in zip(data, helping.items(), strict=True)
         ),
         data=data,
         maximum=100,
-        caption_value="Passed",
+        caption_value=gettext("Passed"),
     )
     return chart, helping
 

@@ -3,6 +3,7 @@ deletion, see it, cancel it (the same services as the "Your data" page)."""
 
 from django.db.models import QuerySet
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -95,7 +96,7 @@ class MyDeletion(APIView):
     def get(self, request: Request) -> Response:
         pending = pending_deletion_of(user=request.user)  # type: ignore[arg-type]
         if pending is None:
-            return Response({"detail": "Your account is not scheduled for deletion."}, status=404)
+            return Response({"detail": gettext("Your account is not scheduled for deletion.")}, status=404)
         return Response(DeletionRequestSerializer(pending).data)
 
     @extend_schema(
@@ -124,5 +125,5 @@ class MyDeletion(APIView):
     @extend_schema(summary="Cancel my account's deletion", responses={204: None, 404: NOT_FOUND})
     def delete(self, request: Request) -> Response:
         if deletion.deletion_request_cancel(user=request.user) is None:  # type: ignore[arg-type]
-            return Response({"detail": "Your account is not scheduled for deletion."}, status=404)
+            return Response({"detail": gettext("Your account is not scheduled for deletion.")}, status=404)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -9,6 +9,8 @@ from typing import IO, Any
 
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts import personal_data as accounts_data
 from accounts.models import User
@@ -41,25 +43,28 @@ KINDS = (
 """The kinds of data in every export, each `<kind>.json` (tests check that the sources give exactly these)."""
 
 STAGES = {
-    "account": "your account",
-    "enrolments": "your enrolments and progress",
-    "quizzes": "your quiz answers and results",
-    "projects": "your projects and their reviews",
-    "feedback": "your mentors' feedback and your replies",
-    "cards": "your review cards",
-    "notices": "your notices",
-    "certificates": "your certificates and portfolio",
+    "account": _("Collecting your account"),
+    "enrolments": _("Collecting your enrolments and progress"),
+    "quizzes": _("Collecting your quiz answers and results"),
+    "projects": _("Collecting your projects and their reviews"),
+    "feedback": _("Collecting your mentors' feedback and your replies"),
+    "cards": _("Collecting your review cards"),
+    "notices": _("Collecting your notices"),
+    "certificates": _("Collecting your certificates and portfolio"),
 }
+"""What the export page says while each source is read (the build runs in the user's language)."""
 
 Progress = Callable[[int, str], None]
 """Told (percent done, what is being prepared) as the archive is written."""
 
-README = """This archive holds the data {site} keeps about your account, as of {when} (UTC).
-
-Each kind of data is one JSON file (UTF-8): {kinds}.
-Your uploaded files (project files, certificates' PDFs) are under files/; manifest.json lists them.
-Other people appear by the name they gave, never by their e-mail address.
-"""
+README = _(
+    "This archive holds the data %(site)s keeps about your account, as of %(when)s (UTC).\n"
+    "\n"
+    "Each kind of data is one JSON file (UTF-8): %(kinds)s.\n"
+    "Your uploaded files (project files, certificates' PDFs) are under files/; manifest.json lists them.\n"
+    "Other people appear by the name they gave, never by their e-mail address.\n"
+)
+"""The archive's README.txt, in the user's language (its file and field names stay as they are)."""
 
 
 def _json(value: Any) -> bytes:
@@ -76,7 +81,9 @@ def archive_write(*, user: User, target: IO[bytes], site_name: str, on_progress:
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for source in SOURCES:
             first_kind = source.__name__.split(".")[0]
-            on_progress(round(100 * steps_done / steps), f"Collecting {STAGES.get(first_kind, 'your data')}")
+            on_progress(
+                round(100 * steps_done / steps), str(STAGES.get(first_kind, _("Collecting your data")))
+            )
             part = source.export(user)
             records |= part.records
             files.extend(part.files)
@@ -86,7 +93,11 @@ def archive_write(*, user: User, target: IO[bytes], site_name: str, on_progress:
         steps += len(files)
         included, missing = [], []
         for number, stored in enumerate(files, start=1):
-            on_progress(round(100 * steps_done / steps), f"Adding your files ({number} of {len(files)})")
+            stage = gettext("Adding your files (%(number)s of %(count)s)") % {
+                "number": number,
+                "count": len(files),
+            }
+            on_progress(round(100 * steps_done / steps), stage)
             if _copy(stored, archive):
                 included.append(stored.path)
             else:
@@ -102,9 +113,9 @@ def archive_write(*, user: User, target: IO[bytes], site_name: str, on_progress:
         archive.writestr("manifest.json", _json(manifest))
         archive.writestr(
             "README.txt",
-            README.format(site=site_name, when=f"{now:%Y-%m-%d %H:%M}", kinds=", ".join(records)),
+            str(README) % {"site": site_name, "when": f"{now:%Y-%m-%d %H:%M}", "kinds": ", ".join(records)},
         )
-    on_progress(100, "Finishing")
+    on_progress(100, gettext("Finishing"))
     return manifest
 
 

@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import User
 from accounts.personal_data import identity_of
@@ -36,7 +37,18 @@ from progress.models import Enrolment
 logger = logging.getLogger(__name__)
 
 CONFIRMATION_PHRASE = "delete my account"
-"""What a user without a password (signed up with single sign-on) types to confirm."""
+"""What a user without a password (signed up with single sign-on) types to confirm (the API documents
+it; the phrase in the reader's language is accepted too: `confirmation_phrase`)."""
+
+
+def confirmation_phrase() -> str:
+    """The phrase as the page asks for it, in the active language."""
+    return gettext("delete my account")
+
+
+def _is_confirmation(phrase: str) -> bool:
+    typed = " ".join((phrase or "").split()).casefold()
+    return typed in {CONFIRMATION_PHRASE, confirmation_phrase().casefold()}
 
 
 def grace_period() -> timedelta:
@@ -47,7 +59,7 @@ def deletion_refusal(user: User) -> str | None:
     """Why this account cannot delete itself, or None: staff and mentors hold other people's work
     (reviews, sign-offs, certificates they signed), so an administrator closes theirs."""
     if user.is_staff or user.is_superuser or user.is_mentor:
-        return "Staff and mentor accounts are closed by an administrator: please ask one."
+        return gettext("Staff and mentor accounts are closed by an administrator: please ask one.")
     return None
 
 
@@ -55,16 +67,17 @@ def _confirm(request: HttpRequest, user: User, *, password: str, phrase: str) ->
     try:
         (password or "").encode("utf-8")  # a lone surrogate cannot be hashed: it is no password
     except UnicodeEncodeError:
-        raise ValidationError({"password": "That is not your password."}) from None
+        raise ValidationError({"password": gettext("That is not your password.")}) from None
     if user.has_usable_password():
         try:
             checked = password_check(request=request, email=user.email, password=password or "")
         except LoginLocked as locked:
             raise ValidationError({"password": str(locked)}) from locked
         if checked is None or checked.pk != user.pk:
-            raise ValidationError({"password": "That is not your password."})
-    elif " ".join((phrase or "").split()).casefold() != CONFIRMATION_PHRASE:
-        raise ValidationError({"phrase": f"Type “{CONFIRMATION_PHRASE}” to confirm."})
+            raise ValidationError({"password": gettext("That is not your password.")})
+    elif not _is_confirmation(phrase):
+        message = gettext("Type “%(phrase)s” to confirm.") % {"phrase": confirmation_phrase()}
+        raise ValidationError({"phrase": message})
 
 
 def deletion_request_create(
@@ -94,7 +107,7 @@ def deletion_request_create(
             locked.set_unusable_password()
         locked.save(update_fields=["password"])
         _tell_user(deletion, template="privacy/email/deletion_requested.txt", key="requested",
-                   subject="Your account will be deleted")  # fmt: skip
+                   subject=gettext_noop("Your account will be deleted"))  # fmt: skip
     return deletion, True
 
 
@@ -115,11 +128,12 @@ def deletion_request_cancel(
         pending.cancelled_by = by
         pending.save(update_fields=["status", "cancelled_at", "cancelled_by"])
         _tell_user(pending, template="privacy/email/deletion_cancelled.txt", key="cancelled",
-                   subject="Your account will not be deleted")  # fmt: skip
+                   subject=gettext_noop("Your account will not be deleted"))  # fmt: skip
     return pending
 
 
 def _tell_user(deletion: DeletionRequest, *, template: str, key: str, subject: str) -> None:
+    """`subject`: in English (gettext_noop), translated here into the user's language."""
     user = deletion.user
     context = {
         "user": user,
@@ -132,7 +146,7 @@ def _tell_user(deletion: DeletionRequest, *, template: str, key: str, subject: s
             recipient=user,
             kind="account_deletion",
             key=f"deletion-{key}:{deletion.pk}",
-            subject=subject,
+            subject=gettext(subject),
             text=render_to_string(template, context),
         )
 
@@ -197,23 +211,23 @@ def _tell_mentors(deletion: DeletionRequest, mentors: Iterable[tuple[User, date]
     for mentor, started in mentors:
         if not mentor.is_active:
             continue
-        with for_person(mentor):  # the date as the mentor reads dates
-            text = (
-                f"A learner you mentored (enrolled from {date_format(started)}) has deleted their account: "
+        with for_person(mentor):  # the mentor's language, and the date as they read dates
+            text = gettext(
+                "A learner you mentored (enrolled from %(day)s) has deleted their account: "
                 "their work, notes and your feedback to them have been erased."
+            ) % {"day": date_format(started)}
+            notify(
+                recipient=mentor,
+                kind="learner_deleted",
+                key=f"account-erased:{deletion.pk}:{mentor.pk}",
+                text=text,
+                link=reverse("mentoring:dashboard"),
+                subject=gettext("A learner of yours deleted their account"),
+                email_text=render_to_string(
+                    "privacy/email/learner_deleted.txt",
+                    {"mentor": mentor, "text": text, "site_url": settings.SITE_URL},
+                ),
             )
-        notify(
-            recipient=mentor,
-            kind="learner_deleted",
-            key=f"account-erased:{deletion.pk}:{mentor.pk}",
-            text=text,
-            link=reverse("mentoring:dashboard"),
-            subject="A learner of yours deleted their account",
-            email_text=render_to_string(
-                "privacy/email/learner_deleted.txt",
-                {"mentor": mentor, "text": text, "site_url": settings.SITE_URL},
-            ),
-        )
 
 
 def _files_delete(names: Iterable[str]) -> None:

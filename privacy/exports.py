@@ -25,6 +25,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from lms.locale import for_person
@@ -65,7 +66,8 @@ def data_export_start(*, user: User) -> tuple[DataExport, bool]:
         DataExport.objects.filter(user=user, status=DataExport.Status.READY).update(
             status=DataExport.Status.EXPIRED, token_hash=""
         )
-        export = DataExport.objects.create(user=user, stage="Waiting to start")
+        with for_person(user):  # the stage is shown to the user as stored: in their language
+            export = DataExport.objects.create(user=user, stage=gettext("Waiting to start"))
         transaction.on_commit(lambda: _enqueue_build(export.pk))
     return export, True
 
@@ -102,7 +104,8 @@ def data_export_build(*, export_id: int, now: datetime | None = None) -> bool:
     if not claimed:
         return False
     export = DataExport.objects.select_related("user").get(pk=export_id)
-    with tempfile.TemporaryFile() as target:
+    # The stages it reports (shown to the user as stored) and the archive's README: in their language.
+    with for_person(export.user), tempfile.TemporaryFile() as target:
         archive_write(
             user=export.user,
             target=target,
@@ -147,7 +150,7 @@ def _ready_email(export: DataExport, *, token: str) -> None:
             recipient=export.user,
             kind="data_export_ready",
             key=f"data-export:{export.pk}",
-            subject="Your data is ready to download",
+            subject=gettext("Your data is ready to download"),
             text=render_to_string("privacy/email/export_ready.txt", context),
         )
 
@@ -181,11 +184,13 @@ def data_export_for_link(
     now = now or timezone.now()
     export = DataExport.objects.filter(token_hash=token_hash(token), user=user).first()
     if export is None:
-        return LinkRefused(404, "This download link is not valid.")
+        return LinkRefused(404, gettext("This download link is not valid."))
     if export.status == DataExport.Status.DOWNLOADED:
-        return LinkRefused(410, "This download link has been used already: each link works once.")
+        return LinkRefused(410, gettext("This download link has been used already: each link works once."))
     if export.status != DataExport.Status.READY or export.expires_at is None or export.expires_at <= now:
-        return LinkRefused(410, "This download link has expired. Start a new export to get a new link.")
+        return LinkRefused(
+            410, gettext("This download link has expired. Start a new export to get a new link.")
+        )
     return export
 
 
@@ -199,11 +204,13 @@ def data_export_download(*, user: User, token: str, now: datetime | None = None)
     ).update(status=DataExport.Status.DOWNLOADED, downloaded_at=now)
     export = DataExport.objects.filter(token_hash=digest, user=user).first()
     if export is None:
-        raise LinkRefused(404, "This download link is not valid.")
+        raise LinkRefused(404, gettext("This download link is not valid."))
     if not used:
         if export.status == DataExport.Status.DOWNLOADED:
-            raise LinkRefused(410, "This download link has been used already: each link works once.")
-        raise LinkRefused(410, "This download link has expired. Start a new export to get a new link.")
+            raise LinkRefused(410, gettext("This download link has been used already: each link works once."))
+        raise LinkRefused(
+            410, gettext("This download link has expired. Start a new export to get a new link.")
+        )
     return export
 
 

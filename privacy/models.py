@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def new_export_name() -> str:
@@ -19,25 +20,25 @@ class DataExport(models.Model):
     until `expires_at`, through the link e-mailed to the user (only the link's hash is kept)."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting to start"
-        BUILDING = "building", "Being prepared"
-        READY = "ready", "Ready to download"
-        DOWNLOADED = "downloaded", "Downloaded"
-        EXPIRED = "expired", "Expired"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Waiting to start")
+        BUILDING = "building", _("Being prepared")
+        READY = "ready", _("Ready to download")
+        DOWNLOADED = "downloaded", _("Downloaded")
+        EXPIRED = "expired", _("Expired")
+        FAILED = "failed", _("Failed")
 
     IN_PROGRESS = (Status.QUEUED, Status.BUILDING)
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done while being prepared.")
-    stage = models.CharField(max_length=100, blank=True, help_text="What is being prepared now.")
+    progress = models.PositiveSmallIntegerField(default=0, help_text=_("Percent done while being prepared."))
+    stage = models.CharField(max_length=100, blank=True, help_text=_("What is being prepared now."))
     file_name = models.CharField(
-        max_length=100, default=new_export_name, help_text="The zip's name in the private storage."
+        max_length=100, default=new_export_name, help_text=_("The zip's name in the private storage.")
     )
     size = models.PositiveBigIntegerField(null=True, blank=True)
     token_hash = models.CharField(
-        max_length=64, blank=True, db_index=True, help_text="SHA-256 of the download link's secret."
+        max_length=64, blank=True, db_index=True, help_text=_("SHA-256 of the download link's secret.")
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
@@ -71,13 +72,13 @@ class DeletionRequest(models.Model):
     then erased by `privacy.tasks.erase_due_accounts`. The row stays as the record (dates only)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Scheduled"
-        CANCELLED = "cancelled", "Cancelled"
-        ERASED = "erased", "Erased"
+        PENDING = "pending", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+        ERASED = "erased", _("Erased")
 
     class CancelledBy(models.TextChoices):
-        USER = "user", "Cancelled by the user"
-        LOG_IN = "log_in", "The user logged in"
+        USER = "user", _("Cancelled by the user")
+        LOG_IN = "log_in", _("The user logged in")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)

@@ -6,11 +6,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
+from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from privacy.models import DeletionRequest
 
-CANCELLED_MESSAGE = (
+CANCELLED_MESSAGE = _(
     "Welcome back: your account will not be deleted. Logging in cancelled its deletion; you can ask "
     "again under Your data."
 )

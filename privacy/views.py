@@ -10,6 +10,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -78,9 +79,9 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 @require_POST
 def delete_cancel(request: HttpRequest) -> HttpResponse:
     if deletion.deletion_request_cancel(user=_user(request)):
-        messages.success(request, "Your account will not be deleted.")
+        messages.success(request, gettext("Your account will not be deleted."))
     else:
-        messages.info(request, "Your account was not scheduled for deletion.")
+        messages.info(request, gettext("Your account was not scheduled for deletion."))
     return redirect("privacy:data")
 
 
@@ -89,9 +90,11 @@ def delete_cancel(request: HttpRequest) -> HttpResponse:
 def export_start(request: HttpRequest) -> HttpResponse:
     _, created = exports.data_export_start(user=_user(request))
     if created:
-        messages.success(request, "We are preparing your data. We will e-mail you a link when it is ready.")
+        messages.success(
+            request, gettext("We are preparing your data. We will e-mail you a link when it is ready.")
+        )
     else:
-        messages.info(request, "Your data is already being prepared.")
+        messages.info(request, gettext("Your data is already being prepared."))
     return redirect("privacy:data")
 
 
@@ -106,7 +109,7 @@ def export_download(request: HttpRequest, token: str) -> HttpResponseBase:
     """GET: the link's page (a button, so that a mail scanner's visit does not use the link up); POST:
     the zip, once."""
     if len(token) > TOKEN_MAX_LENGTH:
-        return _refused(request, exports.LinkRefused(404, "This download link is not valid."))
+        return _refused(request, exports.LinkRefused(404, gettext("This download link is not valid.")))
     if request.method == "POST":
         try:
             export = exports.data_export_download(user=_user(request), token=token)
@@ -127,7 +130,8 @@ def zip_response(export: DataExport) -> HttpResponseBase:
     try:
         handle = default_storage.open(export.file_name, "rb")
     except (FileNotFoundError, OSError):
-        return HttpResponse("This export is no longer stored.", status=410, content_type="text/plain")
+        message = gettext("This export is no longer stored.")
+        return HttpResponse(message, status=410, content_type="text/plain; charset=utf-8")
     filename = f"my-data-{timezone.localdate():%Y-%m-%d}.zip"
     response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/zip")
     response["Cache-Control"] = "private, no-store"

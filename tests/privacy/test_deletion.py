@@ -76,7 +76,8 @@ def request_deletion(user) -> Client:
     client = logged_in(user)
     response = client.post(reverse("privacy:delete"), {"password": PASSWORD})
     assert response.status_code == 200, response.content
-    assert b"will be deleted on" in response.content
+    # The scheduled page, in the person's language (one of these people reads Spanish).
+    assert "privacy/deletion_scheduled.html" in [template.name for template in response.templates]
     return client
 
 
