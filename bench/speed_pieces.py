@@ -1,8 +1,8 @@
 """Switch off, in this process only, the speed-only pieces of the weekly reminder run (issue 34):
 `bench/reminders.py --without PIECE` measures the run without one (or several) of them, each replaced
-by what the plain ORM or Django's own API does in its place. The product is not changed.
+by what the plain ORM or Django's own API does in its place. The product is not changed. (Removed
+from the product since, after this A/B: `lms.expressions.Instant`, BENCHMARKS.md.)
 
-    instant      `lms.expressions.Instant` → the column itself (Django's timestamptz loader)
     anyof        `lms.lookups.AnyOf` → `IN (%s, %s, …)`, what `id__in=` writes
     collector    `lms.collector.fewer_collections` → Python's own collector thresholds
     messages     `notifications.messages.OutboxMessage` → Django's `EmailMultiAlternatives`
@@ -12,7 +12,7 @@ by what the plain ORM or Django's own API does in its place. The product is not 
 
 from typing import Any
 
-PIECES = ("instant", "anyof", "collector", "messages", "bulk_insert")
+PIECES = ("anyof", "collector", "messages", "bulk_insert")
 
 
 def switch_off(pieces: list[str]) -> None:
@@ -20,16 +20,6 @@ def switch_off(pieces: list[str]) -> None:
         if piece not in PIECES:
             raise SystemExit(f"unknown piece {piece!r}: one of {', '.join(PIECES)}")
         globals()[f"_without_{piece}"]()
-
-
-def _without_instant() -> None:
-    from lms.expressions import Instant
-    from reminders import selectors
-
-    selectors.CHOOSING_FIELDS = tuple(  # type: ignore[misc]
-        field.source_expressions[0].name if isinstance(field, Instant) else field
-        for field in selectors.CHOOSING_FIELDS
-    )
 
 
 def _without_anyof() -> None:
@@ -58,7 +48,7 @@ def _without_messages() -> None:
 
     from notifications import outbox
 
-    outbox.OutboxMessage = EmailMultiAlternatives  # type: ignore[misc]
+    outbox.OutboxMessage = EmailMultiAlternatives  # type: ignore[misc,assignment]
 
 
 def _without_bulk_insert() -> None:

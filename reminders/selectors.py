@@ -19,7 +19,6 @@ from accounts.models import greeting_name_of
 from accounts.preferences import Stream
 from assessments.summaries import QuizSummary, quiz_summaries_for_learners
 from curriculum.models import Week
-from lms.expressions import Instant
 from lms.lookups import AnyOf
 from progress.models import Enrolment, Standing
 from progress.selectors import SCHEDULE_FIELDS, standings_computed
@@ -135,14 +134,13 @@ class StoredFacts(NamedTuple):
     weeks_behind: int
 
 
-CHOOSING_FIELDS: tuple[str | Instant, ...] = (
-    *("id", "reminder_cadence", Instant("last_activity_at")),
+CHOOSING_FIELDS = (
+    *("id", "reminder_cadence", "last_activity_at"),
     *(f"standing__{name}" for name in ("state", "planned_week", "current_week", "weeks_behind")),
-    Instant("standing__refresh_due_at"),
+    "standing__refresh_due_at",
 )
 """What choosing reads of each candidate, as plain values: a second run of the week reads 500 rows a
-batch only to find them reminded already (as model instances, a third of its time; its timestamps
-through Django's loader, half of what was left: `Instant`)."""
+batch only to find them reminded already (as model instances, a third of its time)."""
 
 COMPOSING_FIELDS = (
     *SCHEDULE_FIELDS,  # a standing out of date is computed again
