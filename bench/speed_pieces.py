@@ -1,9 +1,8 @@
 """Switch off, in this process only, the speed-only pieces of the weekly reminder run (issue 34):
 `bench/reminders.py --without PIECE` measures the run without one (or several) of them, each replaced
 by what the plain ORM or Django's own API does in its place. The product is not changed. (Removed
-from the product since, after this A/B: `lms.expressions.Instant`, BENCHMARKS.md.)
+from the product since, after this A/B: `lms.expressions.Instant`, `lms.lookups.AnyOf`: BENCHMARKS.md.)
 
-    anyof        `lms.lookups.AnyOf` → `IN (%s, %s, …)`, what `id__in=` writes
     collector    `lms.collector.fewer_collections` → Python's own collector thresholds
     messages     `notifications.messages.OutboxMessage` → Django's `EmailMultiAlternatives`
     bulk_insert  `notifications.bulk_insert.insert_new_rows` (INSERT … unnest on a binary cursor) →
@@ -12,7 +11,7 @@ from the product since, after this A/B: `lms.expressions.Instant`, BENCHMARKS.md
 
 from typing import Any
 
-PIECES = ("anyof", "collector", "messages", "bulk_insert")
+PIECES = ("collector", "messages", "bulk_insert")
 
 
 def switch_off(pieces: list[str]) -> None:
@@ -20,21 +19,6 @@ def switch_off(pieces: list[str]) -> None:
         if piece not in PIECES:
             raise SystemExit(f"unknown piece {piece!r}: one of {', '.join(PIECES)}")
         globals()[f"_without_{piece}"]()
-
-
-def _without_anyof() -> None:
-    from django.core.exceptions import EmptyResultSet
-
-    from lms.lookups import AnyOf
-
-    def as_sql(self: Any, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        values = list(self.rhs)
-        if not values:
-            raise EmptyResultSet
-        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", (*lhs_params, *values)
-
-    AnyOf.as_sql = as_sql  # type: ignore[method-assign]
 
 
 def _without_collector() -> None:
