@@ -1,9 +1,9 @@
 """Switch off, in this process only, the speed-only pieces of the weekly reminder run (issue 34):
 `bench/reminders.py --without PIECE` measures the run without one (or several) of them, each replaced
 by what the plain ORM or Django's own API does in its place. The product is not changed. (Removed
-from the product since, after this A/B: `lms.expressions.Instant`, `lms.lookups.AnyOf`,
-`lms.collector`: BENCHMARKS.md.)
+from the product since, after this A/B: `lms.expressions.Instant`, `lms.lookups.AnyOf`: BENCHMARKS.md.)
 
+    collector    `lms.collector.fewer_collections` → Python's own collector thresholds
     messages     `notifications.messages.OutboxMessage` → Django's `EmailMultiAlternatives`
     bulk_insert  `notifications.bulk_insert.insert_new_rows` (INSERT … unnest on a binary cursor) →
                  `bulk_create(ignore_conflicts=True)` and one query of the new rows' ids
@@ -11,7 +11,7 @@ from the product since, after this A/B: `lms.expressions.Instant`, `lms.lookups.
 
 from typing import Any
 
-PIECES = ("messages", "bulk_insert")
+PIECES = ("collector", "messages", "bulk_insert")
 
 
 def switch_off(pieces: list[str]) -> None:
@@ -19,6 +19,12 @@ def switch_off(pieces: list[str]) -> None:
         if piece not in PIECES:
             raise SystemExit(f"unknown piece {piece!r}: one of {', '.join(PIECES)}")
         globals()[f"_without_{piece}"]()
+
+
+def _without_collector() -> None:
+    from lms import collector
+
+    collector.BULK_YOUNG_THRESHOLD = 0  # max(young, 0): the thresholds stay Python's
 
 
 def _without_messages() -> None:

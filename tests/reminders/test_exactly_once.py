@@ -189,3 +189,29 @@ def test_a_standing_whose_change_has_come_does_not_name_the_reminder_key(db):
         f"reminder:{enrolment.pk}:4:weekly",
         f"reminder:{enrolment.pk}:5:weekly",
     ]
+
+
+@freeze_time(RUN)
+def test_a_batch_composes_and_sends_with_fewer_collections(enrol, monkeypatch):
+    # The batch's many short-lived containers: the young generation's threshold is raised while it
+    # composes and sends (lms/collector.py), and the process's own is back afterwards.
+    import gc
+
+    from lms.collector import BULK_YOUNG_THRESHOLD
+    from reminders import services
+
+    ada = enrol("ada")
+    notify_many = services.notify_many
+    thresholds = []
+
+    def watched(**kwargs):
+        thresholds.append(gc.get_threshold()[0])
+        return notify_many(**kwargs)
+
+    monkeypatch.setattr(services, "notify_many", watched)
+    before = gc.get_threshold()
+    with outbox_sent_here():
+        assert reminder_batch_enqueue(enrolment_ids=[ada.pk], as_of=RUN).enqueued == 1
+    assert thresholds == [max(before[0], BULK_YOUNG_THRESHOLD)]
+    assert gc.get_threshold() == before
+    assert len(mail.outbox) == 1
