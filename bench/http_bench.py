@@ -228,10 +228,16 @@ def main() -> None:
         default=[],
         help="pages labelled with this (repeatable; the floor stays)",
     )
+    parser.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="leave the database as it is (another's seeded database, only read: BENCH_DATABASE_URL)",
+    )
     args = parser.parse_args()
 
-    # The seeded database may predate a migration (a new column the pages read): bring it up to date.
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, check=True)
+    if not args.no_migrate:
+        # The seeded database may predate a migration (a new column the pages read): bring it up to date.
+        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, check=True)
     urls = targets(browser_cookies())
     if args.only:  # an A/B run of a few pages: shorter, and the ratio to the floor is still of one run
         urls = [t for t in urls if t.label == FLOOR or any(part in t.label for part in args.only)]

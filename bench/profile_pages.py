@@ -60,6 +60,44 @@ def print_query_times(connection, client, path: str, *, rounds: int) -> None:  #
         print(f"    {median * 1000:6.2f} ms  {' '.join(texts[position].split())[:150]}")
 
 
+def print_template_times(client, path: str, *, rounds: int, page_ms: float) -> None:  # type: ignore[no-untyped-def]
+    """The time a request spends rendering its page (the response's template, Django's engine with the
+    Jinja2 parts in it) and, of that, in Jinja2 templates (every `{% jinja %}` part), medians of `rounds`."""
+    from django.template.backends.django import Template as DjangoTemplate
+    from jinja2 import Template as JinjaTemplate
+
+    spent = {"page": 0.0, "jinja": 0.0}
+    depth = {"page": 0, "jinja": 0}
+
+    def timed(kind: str, render):  # type: ignore[no-untyped-def]
+        def measured(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            depth[kind] += 1
+            began = time.perf_counter()
+            try:
+                return render(self, *args, **kwargs)
+            finally:
+                depth[kind] -= 1
+                if depth[kind] == 0:  # (a template rendered inside another is counted once)
+                    spent[kind] += time.perf_counter() - began
+
+        return measured
+
+    django_render, jinja_render = DjangoTemplate.render, JinjaTemplate.render
+    DjangoTemplate.render = timed("page", django_render)  # type: ignore[method-assign]
+    JinjaTemplate.render = timed("jinja", jinja_render)  # type: ignore[method-assign]
+    samples: list[tuple[float, float]] = []
+    try:
+        for _ in range(rounds):
+            spent.update(page=0.0, jinja=0.0)
+            client.get(path)
+            samples.append((spent["page"], spent["jinja"]))
+    finally:
+        DjangoTemplate.render, JinjaTemplate.render = django_render, jinja_render  # type: ignore[method-assign]
+    page = sorted(sample[0] for sample in samples)[len(samples) // 2] * 1000
+    jinja = sorted(sample[1] for sample in samples)[len(samples) // 2] * 1000
+    print(f"    templates {page:6.2f} ms (of {page_ms:.1f} ms), of which Jinja2 {jinja:6.2f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -71,6 +109,9 @@ def main() -> None:
     parser.add_argument("-p", "--profile", action="store_true", help="print a cProfile of each URL")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("-q", "--queries", action="store_true", help="print each query's time (median of -n)")
+    parser.add_argument(
+        "-t", "--templates", action="store_true", help="print the time in templates: all, and Jinja2's part"
+    )
     args = parser.parse_args()
 
     import django
@@ -107,6 +148,8 @@ def main() -> None:
         )
         if args.queries:
             print_query_times(connection, client, path, rounds=args.n)
+        if args.templates:
+            print_template_times(client, path, rounds=args.n, page_ms=elapsed * 1000)
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()

@@ -6,6 +6,8 @@
     .venv/bin/python bench/reminders.py --workers 2     # batches spread over 2 processes (as on 2 workers)
     .venv/bin/python bench/reminders.py --locmem        # Django's locmem e-mail backend, as until 2026-11-26
     .venv/bin/python bench/reminders.py --rounds 1      # one timed run (default 3 rounds: their median)
+    .venv/bin/python bench/reminders.py --without messages   # without a speed-only piece (speed_pieces.py)
+    .venv/bin/python bench/reminders.py --serialize     # each message also written out as SMTP does
 
 It uses its own database, `lms_bench_reminders` on 127.0.0.1:5432 (BENCH_DATABASE_URL to change it),
 which it creates and migrates, so it never touches the development or test databases. Seeding uses
@@ -48,6 +50,8 @@ os.environ["EMAIL_BACKEND"] = (
     if "--locmem" in sys.argv
     else "mail_backend.CheckingEmailBackend"
 )
+if "--serialize" in sys.argv:
+    os.environ["BENCH_SERIALIZE"] = "1"  # read by bench/mail_backend.py
 os.environ["CELERY_BROKER_URL"] = ""  # nothing leaves this process
 
 TIMEZONES = ["UTC", "Europe/London", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Asia/Tokyo"]
@@ -177,13 +181,18 @@ def _send_pages(pages: list[list[int]], as_of_iso: str) -> tuple[int, float]:
     return sent, sending
 
 
+CPU = {"seconds": 0.0}
+"""This process's CPU time in the last timed run (workers=1): the Python side, steadier than the wall time
+on a shared machine; PostgreSQL's work is not in it."""
+
+
 def timed_run(*, workers: int) -> tuple[float, int, float]:
     from django.db import connection
     from django.utils import timezone
 
     from reminders.selectors import reminder_candidate_id_pages
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     as_of = timezone.now().isoformat()
     pages = list(reminder_candidate_id_pages(due_by=datetime.fromisoformat(as_of)))
     if workers == 1:
@@ -194,6 +203,7 @@ def timed_run(*, workers: int) -> tuple[float, int, float]:
             shares = [pages[index::workers] for index in range(workers)]
             results = pool.starmap(_send_pages, [(share, as_of) for share in shares])
         sent, sending = sum(r[0] for r in results), max(r[1] for r in results)
+    CPU["seconds"] = time.process_time() - cpu
     return time.perf_counter() - started, sent, sending
 
 
@@ -208,6 +218,13 @@ def main() -> None:
     parser.add_argument(
         "--rounds", type=int, default=3, help="timed runs, each from an empty outbox (default 3: the median)"
     )
+    parser.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        help="a speed-only piece switched off (bench/speed_pieces.py)",
+    )
+    parser.add_argument("--serialize", action="store_true", help="each message's bytes, as SMTP sends them")
     options = parser.parse_args()
 
     ensure_database(BENCH_DB_URL)
@@ -217,11 +234,13 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count
+    from speed_pieces import switch_off
 
     from accounts.models import User
     from curriculum.models import Week
     from notifications.models import Email
 
+    switch_off(options.without)
     call_command("migrate", verbosity=0)
     if not Week.objects.exists():
         call_command("load_curriculum", str(ROOT / "fixtures" / "curriculum.json"), verbosity=0)
@@ -250,11 +269,13 @@ def main() -> None:
         by_kind = dict(sent_logs.values_list("kind", "count"))
         print(
             f"round {round_number}: N={options.learners:,} learners, workers={options.workers}, "
-            f"{os.environ['EMAIL_BACKEND']}:\n"
+            f"{os.environ['EMAIL_BACKEND']}, without {options.without or 'nothing'}, load "
+            f"{os.getloadavg()[0]:.1f}:\n"
             f"  {sent:,} reminders in {seconds:.1f} s "
             f"= {sent / seconds:,.0f} reminders/s  {by_kind}\n"
             f"  of which the outbox's sending (MIME messages, mark sent): {sending:.1f} s; "
-            f"choosing, composing and enqueueing: {seconds - sending:.1f} s"
+            f"choosing, composing and enqueueing: {seconds - sending:.1f} s; this process's CPU: "
+            f"{CPU['seconds']:.1f} s"
         )
         again, resent, _ = timed_run(workers=options.workers)
         print(f"  second run: {resent} reminders in {again:.1f} s (must be 0)")

@@ -20,7 +20,6 @@ from assessments.models import Question
 from assessments.practice import PracticeCheck, latest_feedback_for, practice_check, quiz_review_for
 from cards import scheduling
 from cards.models import RETENTION_DEFAULT, Card, Review, ReviewProfile
-from lms.lookups import AnyOf
 from progress.models import Enrolment
 from progress.predicates import NextMidnight
 from progress.scope import enrolment_latest_for, enrolments_mentored_by
@@ -121,7 +120,7 @@ def due_counts_for(*, day_ends: Mapping[int, datetime]) -> dict[int, int]:
         return {}
     condition = Q()
     for end, ids in by_end.items():
-        condition |= Q(AnyOf(F("learner_id"), ids)) & due_before(end)
+        condition |= Q(learner_id__in=ids) & due_before(end)
     rows = active_cards().filter(condition).order_by().values("learner_id").annotate(n=Count("id"))
     return {row["learner_id"]: row["n"] for row in rows}
 

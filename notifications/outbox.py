@@ -26,7 +26,6 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from lms.lookups import AnyOf
 from notifications.messages import OutboxMessage
 from notifications.models import Email
 from notifications.policy import claimable, stale_claim
@@ -59,7 +58,7 @@ def emails_claim(*, email_ids: Sequence[int], now: datetime | None = None) -> li
     now = now or timezone.now()
     locked = (
         Email.objects.select_for_update(skip_locked=True)
-        .filter(claimable(now=now), AnyOf(F("id"), list(email_ids)))
+        .filter(claimable(now=now), id__in=list(email_ids))
         .order_by("id")
     )
     if connection.vendor != "postgresql":  # (SQLite, for development: no row locks, no UPDATE … FROM)
@@ -147,9 +146,9 @@ class Claim:
         ids = [row.pk for row in rows if row.pk in self.held]
         now = timezone.now()
         with transaction.atomic():
-            mine = Email.objects.filter(AnyOf(F("id"), ids), status=Email.Status.SENDING, claimed_at=self.at)
+            mine = Email.objects.filter(id__in=ids, status=Email.Status.SENDING, claimed_at=self.at)
             self.held = set(mine.select_for_update().values_list("id", flat=True))
-            Email.objects.filter(AnyOf(F("id"), list(self.held))).update(claimed_at=now)
+            Email.objects.filter(id__in=list(self.held)).update(claimed_at=now)
         self.at, self.renewed = now, time.monotonic()
 
     def mark_sent(self, cursor: Any, pk: int) -> bool:
@@ -166,7 +165,7 @@ class Claim:
         self._mine(ids).update(status=Email.Status.QUEUED, attempts=F("attempts") - 1)
 
     def _mine(self, ids: list[int]) -> QuerySet[Email]:
-        return Email.objects.filter(AnyOf(F("id"), ids), status=Email.Status.SENDING, claimed_at=self.at)
+        return Email.objects.filter(id__in=ids, status=Email.Status.SENDING, claimed_at=self.at)
 
 
 MARK_SENT = (

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from lms.lookups import AnyOf
 from notifications.kinds import NoticeKind, kinds_for
 from notifications.models import Email, Notice, NoticePreference
 from notifications.policy import MAX_ATTEMPTS, UNSENT_IDLE, stale_claim
@@ -20,7 +19,7 @@ def email_exists(*, key: str) -> bool:
 
 def email_keys_existing(*, keys: Iterable[str]) -> set[str]:
     """Which of these keys are in the outbox already (one indexed query): a sender skips composing them."""
-    return set(Email.objects.filter(AnyOf(F("key"), list(keys))).values_list("key", flat=True))
+    return set(Email.objects.filter(key__in=list(keys)).values_list("key", flat=True))
 
 
 def email_ids_to_sweep(*, now: datetime, limit: int = 10_000) -> list[int]:
@@ -77,7 +76,7 @@ def unread_count_for(*, user: Any) -> int:
 
 def notice_keys_existing(*, keys: Iterable[str]) -> set[str]:
     """Which of these keys have a notice already (one indexed query): a sender skips composing them."""
-    return set(Notice.objects.filter(AnyOf(F("key"), list(keys))).values_list("key", flat=True))
+    return set(Notice.objects.filter(key__in=list(keys)).values_list("key", flat=True))
 
 
 def notified_keys_existing(*, keys: Iterable[str]) -> set[str]:
@@ -85,8 +84,8 @@ def notified_keys_existing(*, keys: Iterable[str]) -> set[str]:
     them (an e-mail sent before notices existed has no notice, and is not sent again)."""
     keys = list(keys)
     # (without the models' default order: SQLite refuses ORDER BY in the parts of a UNION)
-    notices = Notice.objects.filter(AnyOf(F("key"), keys)).order_by().values_list("key", flat=True)
-    emails = Email.objects.filter(AnyOf(F("key"), keys)).order_by().values_list("key", flat=True)
+    notices = Notice.objects.filter(key__in=keys).order_by().values_list("key", flat=True)
+    emails = Email.objects.filter(key__in=keys).order_by().values_list("key", flat=True)
     return set(notices.union(emails))
 
 

@@ -29,10 +29,8 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
-from lms.lookups import AnyOf
 from notifications.bulk_insert import array_columns, insert_new_rows
 from notifications.kinds import default_delivery
 from notifications.models import Delivery, Email, Notice, NoticePreference
@@ -267,7 +265,7 @@ def deliveries_for(*, pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str],
     chosen = {
         (user_id, kind): delivery
         for user_id, kind, delivery in NoticePreference.objects.filter(
-            AnyOf(F("user_id"), list({user_id for user_id, _ in pairs})), kind__in={kind for _, kind in pairs}
+            user_id__in={user_id for user_id, _ in pairs}, kind__in={kind for _, kind in pairs}
         ).values_list("user_id", "kind", "delivery")
     }
     return {pair: chosen.get(pair, default_delivery(pair[1])) for pair in pairs}

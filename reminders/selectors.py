@@ -12,15 +12,13 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import greeting_name_of
 from accounts.preferences import Stream
 from assessments.summaries import QuizSummary, quiz_summaries_for_learners
 from curriculum.models import Week
-from lms.expressions import Instant
-from lms.lookups import AnyOf
 from progress.models import Enrolment, Standing
 from progress.selectors import SCHEDULE_FIELDS, standings_computed
 from reminders import rules
@@ -135,14 +133,13 @@ class StoredFacts(NamedTuple):
     weeks_behind: int
 
 
-CHOOSING_FIELDS: tuple[str | Instant, ...] = (
-    *("id", "reminder_cadence", Instant("last_activity_at")),
+CHOOSING_FIELDS = (
+    *("id", "reminder_cadence", "last_activity_at"),
     *(f"standing__{name}" for name in ("state", "planned_week", "current_week", "weeks_behind")),
-    Instant("standing__refresh_due_at"),
+    "standing__refresh_due_at",
 )
 """What choosing reads of each candidate, as plain values: a second run of the week reads 500 rows a
-batch only to find them reminded already (as model instances, a third of its time; its timestamps
-through Django's loader, half of what was left: `Instant`)."""
+batch only to find them reminded already (as model instances, a third of its time)."""
 
 COMPOSING_FIELDS = (
     *SCHEDULE_FIELDS,  # a standing out of date is computed again
@@ -178,9 +175,7 @@ def reminders_due(
     known: dict[int, str] = {}  # the keys the stored standing names
     stored_holds: set[int] = set()  # those whose stored standing is still theirs at `as_of`
     chosen = (
-        reminder_candidates(due_by=as_of)
-        .filter(AnyOf(F("id"), list(enrolment_ids)))
-        .values_list(*CHOOSING_FIELDS)
+        reminder_candidates(due_by=as_of).filter(id__in=list(enrolment_ids)).values_list(*CHOOSING_FIELDS)
     )
     for pk, cadence, last_active_at, state, planned, current, behind, refresh_due_at in chosen:
         kind = rules.reminder_kind_for(
@@ -203,7 +198,7 @@ def reminders_due(
         return []
     rows = (
         reminder_candidates(due_by=as_of)
-        .filter(AnyOf(F("id"), sorted(kinds)))
+        .filter(id__in=sorted(kinds))
         .order_by("id")
         .values_list(*COMPOSING_FIELDS)
     )

@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.core import mail
-from django.db import connection
 from django.db.models.signals import pre_init
 from django.test import TestCase
 from freezegun import freeze_time
@@ -51,12 +50,10 @@ def test_selecting_who_is_due_takes_two_queries(db, django_assert_num_queries, c
     """The standings (who is due), then the enrolments, learners and standings of those due: what the
     e-mail says comes from the stored standing, no schedule is built."""
     ids = bulk_learners(count)
-    with django_assert_num_queries(2) as queries:
+    with django_assert_num_queries(2):
         due = reminders_due(enrolment_ids=ids, as_of=RUN)
     assert len(due) == count
     assert {item.week for item in due} == ({3, 5} if count > 1 else {3})  # re-planned ones are in week 3
-    if connection.vendor == "postgresql":  # the ids as one array parameter, not one placeholder each (AnyOf)
-        assert all('"progress_enrolment"."id" = ANY(' in query["sql"] for query in queries.captured_queries)
 
 
 @freeze_time(RUN)
