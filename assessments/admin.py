@@ -18,6 +18,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from assessments.forms import QuizForm
 from assessments.models import Answer, Choice, Question, Quiz, QuizRecord, Submission, choice_problems
@@ -104,7 +105,7 @@ class QuizAdmin(admin.ModelAdmin):
         """The quiz page as a learner sees it (drafts included), with nothing to submit."""
         quiz = self.get_object(request, object_id)
         if quiz is None:
-            raise Http404("No such quiz.")
+            raise Http404(gettext("No such quiz."))
         if not self.has_view_or_change_permission(request, quiz):
             raise PermissionDenied
         context = {

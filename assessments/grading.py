@@ -27,6 +27,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy, gettext_noop
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 HUNDREDTH = Decimal("0.01")
 POINTS_PLACES = Decimal("0.000001")
@@ -176,11 +182,16 @@ def points_awarded_exactly(answer: GivenAnswer, question: QuestionKey) -> Fracti
     return Fraction(question.points) if is_correct(answer, question) else Fraction(0)
 
 
+NO_ANSWER_FEEDBACK = gettext_noop("No answer given.")
+"""The grader's feedback on an empty free-text answer, stored in English (a batch grades many learners'
+answers at once) and shown in the reader's language (`Answer.feedback_shown`)."""
+
+
 def grade_answer(answer: GivenAnswer, question: QuestionKey) -> AnswerGrade:
     points = Decimal(question.points)
     if question.kind == FREE_TEXT:
         if not answer.value.strip():
-            return AnswerGrade(question.id, Decimal(0), False, feedback="No answer given.")
+            return AnswerGrade(question.id, Decimal(0), False, feedback=NO_ANSWER_FEEDBACK)
         return AnswerGrade(question.id, None, None, needs_review=True)
     if question.kind == MULTIPLE:
         share = multiple_choice_share(answer.choice_ids, question.correct_choice_ids)
@@ -223,12 +234,12 @@ class Attempt:
     passed: bool | None
 
 
-QUIZ_STATUS_TAGS: dict[str, tuple[str, str]] = {
-    "not_taken": ("", "Not taken"),
-    "pending": ("warn", "Grading…"),
-    "needs_review": ("warn", "Waiting for mentor review"),
-    "passed": ("ok", "Passed"),
-    "failed": ("bad", "Failed"),
+QUIZ_STATUS_TAGS: dict[str, tuple[str, "StrOrPromise"]] = {
+    "not_taken": ("", gettext_lazy("Not taken")),
+    "pending": ("warn", gettext_lazy("Grading…")),
+    "needs_review": ("warn", gettext_lazy("Waiting for mentor review")),
+    "passed": ("ok", gettext_lazy("Passed")),
+    "failed": ("bad", gettext_lazy("Failed")),
 }
 """A `quiz_status` as pages show it: the tag's tone (a CSS class) and its words."""
 

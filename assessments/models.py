@@ -8,7 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from assessments.grading import NO_ANSWER_FEEDBACK
 from curriculum.models import Week
 
 
@@ -16,9 +19,9 @@ class Quiz(models.Model):
     class ReviewTiming(models.TextChoices):
         """When a learner sees part of the review of their attempt (as Moodle's review options)."""
 
-        AFTER_EACH_ATTEMPT = "after_each_attempt", "After each graded attempt"
-        WHEN_FINISHED = "when_finished", "Once passed or out of attempts"
-        NEVER = "never", "Never"
+        AFTER_EACH_ATTEMPT = "after_each_attempt", _("After each graded attempt")
+        WHEN_FINISHED = "when_finished", _("Once passed or out of attempts")
+        NEVER = "never", _("Never")
 
     # A quiz is part of its week's content, like its resources (a quiz with submissions stays protected).
     week = models.ForeignKey(Week, on_delete=models.CASCADE, related_name="quizzes")
@@ -65,7 +68,7 @@ class Quiz(models.Model):
 
     class Meta:
         ordering = ["week__number", "id"]
-        verbose_name_plural = "quizzes"
+        verbose_name_plural = _("quizzes")
 
     def __str__(self) -> str:
         return self.title
@@ -111,12 +114,12 @@ def quiz_problems(quiz: "Quiz") -> list[str]:
 
 class Question(models.Model):
     class Kind(models.TextChoices):
-        SINGLE = "single", "Single choice"
-        MULTIPLE = "multiple", "Multiple choice (select all that apply)"
-        TRUE_FALSE = "true_false", "True / false"
-        NUMERIC = "numeric", "Numeric"
-        SHORT_TEXT = "short_text", "Short text"
-        FREE_TEXT = "free_text", "Free text (graded by a mentor)"
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice (select all that apply)")
+        TRUE_FALSE = "true_false", _("True / false")
+        NUMERIC = "numeric", _("Numeric")
+        SHORT_TEXT = "short_text", _("Short text")
+        FREE_TEXT = "free_text", _("Free text (graded by a mentor)")
 
     CHOICE_KINDS = frozenset({Kind.SINGLE, Kind.MULTIPLE, Kind.TRUE_FALSE})
     ONE_CORRECT_KINDS = frozenset({Kind.SINGLE, Kind.TRUE_FALSE})
@@ -164,12 +167,14 @@ class Question(models.Model):
         """Rules one row can check; choice rules live in the admin formsets (choices are other rows)."""
         super().clean()
         if self.kind == self.Kind.NUMERIC and self.numeric_answer is None:
-            raise ValidationError({"numeric_answer": "A numeric question needs its answer."})
+            raise ValidationError({"numeric_answer": gettext("A numeric question needs its answer.")})
         answers = self.accepted_answers
         if not isinstance(answers, list) or not all(isinstance(text, str) for text in answers):
             raise ValidationError({"accepted_answers": 'Give a JSON list of strings, e.g. ["ReLU"].'})
         if self.kind == self.Kind.SHORT_TEXT and not any(text.strip() for text in answers):
-            raise ValidationError({"accepted_answers": "A short-text question needs at least one answer."})
+            raise ValidationError(
+                {"accepted_answers": gettext("A short-text question needs at least one answer.")}
+            )
 
 
 class Choice(models.Model):
@@ -187,9 +192,9 @@ class Choice(models.Model):
 
 class Submission(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Grading"
-        GRADED = "graded", "Graded"
-        NEEDS_REVIEW = "needs_review", "Waiting for a mentor's review"
+        PENDING = "pending", _("Grading")
+        GRADED = "graded", _("Graded")
+        NEEDS_REVIEW = "needs_review", _("Waiting for a mentor's review")
 
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
@@ -285,6 +290,11 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"Answer to {self.question_id} in submission {self.submission_id}"
+
+    @property
+    def feedback_shown(self) -> str:
+        """The feedback in the reader's language where it is the grader's own (an empty answer's)."""
+        return gettext(self.feedback) if self.feedback == NO_ANSWER_FEEDBACK else self.feedback
 
     @property
     def display_value(self) -> str:

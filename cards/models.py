@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 RETENTION_MIN = 0.70
 RETENTION_MAX = 0.97
@@ -22,14 +24,14 @@ class Card(models.Model):
     class State(models.IntegerChoices):
         """fsrs.State's values."""
 
-        LEARNING = 1, "Learning"
-        REVIEW = 2, "Review"
-        RELEARNING = 3, "Relearning"
+        LEARNING = 1, _("Learning")
+        REVIEW = 2, pgettext_lazy("card state", "Review")
+        RELEARNING = 3, _("Relearning")
 
     class Origin(models.TextChoices):
-        MISSED = "missed", "Missed in a quiz"
-        ADDED = "added", "Added by the learner"
-        EXERCISE = "exercise", "Missed in a code exercise"
+        MISSED = "missed", _("Missed in a quiz")
+        ADDED = "added", _("Added by the learner")
+        EXERCISE = "exercise", _("Missed in a code exercise")
 
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards"
@@ -98,10 +100,10 @@ class Review(models.Model):
     class Rating(models.IntegerChoices):
         """fsrs.Rating's values."""
 
-        AGAIN = 1, "Again"
-        HARD = 2, "Hard"
-        GOOD = 3, "Good"
-        EASY = 4, "Easy"
+        AGAIN = 1, _("Again")
+        HARD = 2, _("Hard")
+        GOOD = 3, _("Good")
+        EASY = 4, _("Easy")
 
     card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="reviews")
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

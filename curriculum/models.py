@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 # Resources are web pages: a link of another scheme (javascript:, data:, ftp:) is refused.
 web_link = URLValidator(
@@ -83,13 +84,13 @@ class Week(models.Model):
 
 class Resource(models.Model):
     class Kind(models.TextChoices):
-        PAPER = "paper", "Paper"
-        ARTICLE = "article", "Article"
-        VIDEO = "video", "Video"
-        BOOK = "book", "Book"
-        COURSE = "course", "Course"
-        DOCS = "docs", "Documentation"
-        TOOL = "tool", "Tool"
+        PAPER = "paper", _("Paper")
+        ARTICLE = "article", _("Article")
+        VIDEO = "video", _("Video")
+        BOOK = "book", _("Book")
+        COURSE = "course", _("Course")
+        DOCS = "docs", _("Documentation")
+        TOOL = "tool", _("Tool")
 
     week = models.ForeignKey(Week, on_delete=models.CASCADE, related_name="resources")
     order = models.PositiveSmallIntegerField(default=1)

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from exercises import services
 from exercises.execution import limits_of
@@ -60,12 +61,12 @@ class ExerciseAdmin(admin.ModelAdmin):
         fail at least one. POST starts a new check."""
         exercise = self.get_object(request, object_id)
         if exercise is None:
-            raise Http404("No such exercise.")
+            raise Http404(gettext("No such exercise."))
         if not self.has_view_or_change_permission(request, exercise):
             raise PermissionDenied
         if request.method == "POST":
             services.exercise_check(exercise=exercise, staff=request.user)  # type: ignore[arg-type]
-            messages.info(request, "Check started.")
+            messages.info(request, gettext("Check started."))
             return HttpResponseRedirect(request.path)
         checks = []
         runs: list[Run | None] = []

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Quiz
 from curriculum.models import Week
@@ -98,16 +99,16 @@ class Run(models.Model):
     member's check of the exercise (its reference solution or its starter against the hidden tests)."""
 
     class Kind(models.TextChoices):
-        EXAMPLES = "examples", "Run examples"
-        SUBMISSION = "submission", "Submission"
-        CHECK_REFERENCE = "check_reference", "Check: reference solution"
-        CHECK_STARTER = "check_starter", "Check: starter code"
+        EXAMPLES = "examples", _("Run examples")
+        SUBMISSION = "submission", _("Submission")
+        CHECK_REFERENCE = "check_reference", _("Check: reference solution")
+        CHECK_STARTER = "check_starter", _("Check: starter code")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for the sandbox"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Could not run"
+        PENDING = "pending", _("Waiting for the sandbox")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Could not run")
 
     HIDDEN_KINDS = frozenset({Kind.SUBMISSION, Kind.CHECK_REFERENCE, Kind.CHECK_STARTER})
 

@@ -13,14 +13,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 
 
 class Email(models.Model):
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     to = models.EmailField(max_length=254, help_text="The address at the time it was enqueued.")
@@ -46,7 +47,7 @@ class Email(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "e-mail"
+        verbose_name = _("e-mail")
         constraints = [models.UniqueConstraint(fields=["key"], name="one_email_per_key")]
         indexes = [
             # The admin lists the newest first; a year of weekly reminders is millions of rows.

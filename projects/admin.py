@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from projects.models import Attachment, Criterion, Level, Project, Review, Score, Version
 from projects.rubric import range_problems, rubric_problems
@@ -44,7 +45,7 @@ class ProjectAdmin(admin.ModelAdmin):
         """The project page as a learner sees it (unpublished ones too), with nothing to submit."""
         project = self.get_object(request, object_id)
         if project is None:
-            raise Http404("No such project.")
+            raise Http404(gettext("No such project."))
         if not self.has_view_or_change_permission(request, project):
             raise PermissionDenied
         context = {

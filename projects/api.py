@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -224,7 +225,7 @@ class VersionReview(APIView):
                 ],
             )
         except PermissionDenied as error:  # visible (their own version), but not theirs to review
-            raise Http404("No such version to review.") from error
+            raise Http404(gettext("No such version to review.")) from error
         return Response(ProjectReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
 

@@ -15,6 +15,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from curriculum.models import Week
 from progress.models import Enrolment
@@ -29,8 +31,8 @@ commit_or_tag = RegexValidator(
 
 class Project(models.Model):
     class Kind(models.TextChoices):
-        PROJECT = "project", "Project"
-        MINI = "mini", "Mini-project (optional)"
+        PROJECT = "project", _("Project")
+        MINI = "mini", _("Mini-project (optional)")
 
     week = models.OneToOneField(Week, on_delete=models.PROTECT, related_name="project")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PROJECT)
@@ -59,7 +61,9 @@ class Project(models.Model):
     def clean(self) -> None:
         super().clean()
         if self.signs_off_phase and self.kind == self.Kind.MINI:
-            raise ValidationError({"signs_off_phase": "An optional mini-project cannot gate a sign-off."})
+            raise ValidationError(
+                {"signs_off_phase": gettext("An optional mini-project cannot gate a sign-off.")}
+            )
         # A new row has no criteria yet: its rubric is checked once saved (admin, the curriculum loader).
         if self.is_published and not self._state.adding:
             problems = rubric_problems(project=self)
@@ -87,7 +91,7 @@ class Criterion(models.Model):
 
     class Meta:
         ordering = ["project", "order", "id"]
-        verbose_name_plural = "criteria"
+        verbose_name_plural = _("criteria")
 
     def __str__(self) -> str:
         return self.title
@@ -161,10 +165,10 @@ def _attachment_path(attachment: "Attachment", filename: str) -> str:
 
 class Version(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Waiting for review"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        ACCEPTED = "accepted", "Accepted"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Waiting for review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        ACCEPTED = "accepted", _("Accepted")
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="project_versions")
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="versions")
@@ -220,8 +224,8 @@ class Attachment(models.Model):
 
 class Review(models.Model):
     class Decision(models.TextChoices):
-        ACCEPTED = "accepted", "Accepted"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        ACCEPTED = "accepted", _("Accepted")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
 
     version = models.OneToOneField(Version, on_delete=models.CASCADE, related_name="review")
     reviewer = models.ForeignKey(
@@ -259,7 +263,7 @@ class Score(models.Model):
     def clean(self) -> None:
         super().clean()
         if self.level_id and self.criterion_id and self.level.criterion_id != self.criterion_id:
-            raise ValidationError({"level": "This level belongs to another criterion."})
+            raise ValidationError({"level": gettext("This level belongs to another criterion.")})
         if self.level_id and self.points is not None and not self.level.range.holds(self.points):
             raise ValidationError(
                 {

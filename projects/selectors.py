@@ -22,6 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from cohorts.selectors import in_cohort
@@ -229,7 +230,7 @@ class ProjectCard:
 
     @property
     def status_label(self) -> str:
-        return self.version.get_status_display() if self.version else "Not started"
+        return self.version.get_status_display() if self.version else gettext("Not started")
 
 
 def week_project_annotations(*, enrolment_id: int) -> dict[str, Any]:
@@ -314,7 +315,7 @@ def project_lines_of(weeks: Sequence[Week]) -> list[ProjectLine]:
             ProjectLine(
                 week_number=week.number,
                 title=values["project_title"],
-                status_label=Version.Status(status).label if status else "Not started",
+                status_label=str(Version.Status(status).label) if status else gettext("Not started"),
                 total_points=latest.get("total"),
                 pass_mark=values.get("project_pass_mark"),
                 version_id=latest.get("id"),

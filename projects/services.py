@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from lms.locale import for_person
@@ -42,7 +43,7 @@ def _locked_enrolment(learner: User) -> Enrolment:
         Enrolment.objects.select_for_update().filter(learner=learner, status__in=CURRENT_STATUSES).first()
     )
     if enrolment is None:
-        raise ValidationError("Enrol first: project work belongs to your enrolment.")
+        raise ValidationError(gettext("Enrol first: project work belongs to your enrolment."))
     return enrolment
 
 
@@ -50,7 +51,7 @@ def draft_save(*, learner: User, project: Project, repository_url: str, commit: 
     """Create or update the learner's draft of a project. A new draft (the next version) may start
     when there is none yet or the latest version came back with changes requested."""
     if not project.is_published:
-        raise ValidationError("This project is not open for submissions.")
+        raise ValidationError(gettext("This project is not open for submissions."))
     with transaction.atomic():
         enrolment = _locked_enrolment(learner)
         latest = latest_version(enrolment_id=enrolment.pk, project_id=project.pk)
@@ -94,7 +95,7 @@ def version_submit(*, learner: User, version_id: int) -> Version:
             .first()
         )
         if version is None:
-            raise PermissionDenied("This is not your version.")
+            raise PermissionDenied(gettext("This is not your version."))
         submitted = VERSION.check(state=version.status, move="submit")
         missing = {
             name: message
@@ -158,7 +159,7 @@ def attachment_add(*, learner: User, version_id: int, upload: UploadedFile) -> A
         enrolment = _locked_enrolment(learner)
         version = Version.objects.select_for_update().filter(pk=version_id, enrolment=enrolment).first()
         if version is None:
-            raise PermissionDenied("This is not your version.")
+            raise PermissionDenied(gettext("This is not your version."))
         refusal = VERSION.refusal(state=version.status, move="edit")
         if refusal is not None:
             raise ValidationError({"file": refusal})
@@ -196,9 +197,9 @@ def review_create(
     rule (projects.rubric). Accepting marks the project's week completed (progress's own service,
     which refreshes the stored standing)."""
     if decision not in Review.Decision.values:
-        raise ValidationError({"decision": "Choose to accept or to request changes."})
+        raise ValidationError({"decision": gettext("Choose to accept or to request changes.")})
     if not comment.strip():
-        raise ValidationError({"comment": "Write an overall comment for the learner."})
+        raise ValidationError({"comment": gettext("Write an overall comment for the learner.")})
     with transaction.atomic():
         version = (
             Version.objects.select_for_update(of=("self",))
@@ -207,7 +208,7 @@ def review_create(
             .first()
         )
         if version is None or not can_review(user=reviewer, version=version):
-            raise PermissionDenied("Only this learner's mentor or staff can review this version.")
+            raise PermissionDenied(gettext("Only this learner's mentor or staff can review this version."))
         move = "accept" if decision == Review.Decision.ACCEPTED else "request_changes"
         if VERSION.refusal(state=version.status, move=move) is not None:
             done = review_of(version)

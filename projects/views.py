@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from cohorts.selectors import cohort_choices_for, cohort_id_from
@@ -42,7 +43,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 def _project_or_404(number: int) -> Project:
     project = project_for_week(number=number)
     if project is None:
-        raise Http404("This week has no project.")
+        raise Http404(gettext("This week has no project."))
     return project
 
 
@@ -117,11 +118,11 @@ def _project_page_with(request: HttpRequest, number: int, **forms: object) -> Ht
 def version_submit(request: HttpRequest, version_id: int) -> HttpResponse:
     version = get_object_or_404(versions_visible_to(user=request.user), pk=version_id)  # type: ignore[arg-type]
     if version.enrolment.learner_id != request.user.pk:  # the mentor sees it, but it is not theirs
-        raise Http404("Not your version.")
+        raise Http404(gettext("Not your version."))
     try:
         services.version_submit(learner=request.user, version_id=version.pk)  # type: ignore[arg-type]
     except PermissionDenied as error:
-        raise Http404("Not your version.") from error
+        raise Http404(gettext("Not your version.")) from error
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, f"Not submitted: {message}")
@@ -136,7 +137,7 @@ def version_submit(request: HttpRequest, version_id: int) -> HttpResponse:
 def attachment_add(request: HttpRequest, version_id: int) -> HttpResponse:
     version = get_object_or_404(versions_visible_to(user=request.user), pk=version_id)  # type: ignore[arg-type]
     if version.enrolment.learner_id != request.user.pk:
-        raise Http404("Not your version.")
+        raise Http404(gettext("Not your version."))
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -204,7 +205,7 @@ def review_create(request: HttpRequest, version_id: int) -> HttpResponse:
     versions = versions_visible_to(user=request.user).prefetch_related(RUBRIC)  # type: ignore[arg-type]
     version = get_object_or_404(versions, pk=version_id)
     if not can_review(user=request.user, version=version):  # type: ignore[arg-type]
-        raise PermissionDenied("Only this learner's mentor or staff can review.")
+        raise PermissionDenied(gettext("Only this learner's mentor or staff can review."))
     form = ReviewForm(request.POST, project=version.project)
     if form.is_valid():
         try:
@@ -241,7 +242,7 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
 def review_queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (user.is_staff or user.is_mentor):  # type: ignore[union-attr]
-        raise PermissionDenied("This page is for mentors.")
+        raise PermissionDenied(gettext("This page is for mentors."))
     cohort_id = cohort_id_from(request.GET.get("cohort", ""), user=user)  # type: ignore[arg-type]
     context = {
         "queue": review_queue_for(user=user, cohort_id=cohort_id),  # type: ignore[arg-type]
