@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from assessments.grading import Attempt, quiz_status
@@ -52,6 +53,17 @@ class ExerciseSummary:
     @property
     def attempts_left(self) -> int:
         return max(0, self.exercise.max_attempts - self.attempts_used)
+
+    @property
+    def attempts_used_text(self) -> str:
+        """ "2 of 3 attempts used", in the reader's language (plural by the attempts allowed)."""
+        allowed = self.exercise.max_attempts
+        return ngettext(
+            "%(used)s of %(count)s attempt used", "%(used)s of %(count)s attempts used", allowed
+        ) % {
+            "used": self.attempts_used,
+            "count": allowed,
+        }
 
 
 def summarise(exercise: Exercise, submissions: Sequence[Run]) -> ExerciseSummary:

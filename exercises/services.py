@@ -6,7 +6,7 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import RedisError
 
@@ -35,7 +35,12 @@ def code_clean(code: object) -> str:
     if not isinstance(code, str):
         raise ValidationError({"code": gettext("Send the code as a string.")})
     if len(code) > CODE_LIMIT_CHARS:
-        raise CodeTooLarge({"code": f"The code is longer than {CODE_LIMIT_CHARS:,} characters."})
+        raise CodeTooLarge(
+            {
+                "code": gettext("The code is longer than %(limit)s characters.")
+                % {"limit": f"{CODE_LIMIT_CHARS:,}"}
+            }
+        )
     if "\x00" in code:
         raise ValidationError({"code": gettext("The code contains a NUL character.")})
     try:
@@ -63,14 +68,23 @@ def run_create(*, learner: User, exercise: Exercise, kind: str, code: object) ->
         User.objects.select_for_update().filter(pk=learner.pk).first()
         unfinished = Run.objects.filter(learner=learner, status__in=(Run.Status.PENDING, Run.Status.RUNNING))
         if unfinished.count() >= UNFINISHED_RUNS_PER_LEARNER:
-            raise TooManyRuns({"code": "Your earlier runs are still in the sandbox: wait for their results."})
+            raise TooManyRuns(
+                {"code": gettext("Your earlier runs are still in the sandbox: wait for their results.")}
+            )
         attempt_number = None
         if kind == Run.Kind.SUBMISSION:
             attempts = Run.objects.filter(learner=learner, exercise=exercise, kind=Run.Kind.SUBMISSION)
             used = attempts.exclude(status=Run.Status.FAILED).count()
             if used >= exercise.max_attempts:
                 raise ValidationError(
-                    {"exercise": f"You have used all {exercise.max_attempts} attempts at this exercise."}
+                    {
+                        "exercise": ngettext(
+                            "You have used your only attempt at this exercise.",
+                            "You have used all %(count)s attempts at this exercise.",
+                            exercise.max_attempts,
+                        )
+                        % {"count": exercise.max_attempts}
+                    }
                 )
             attempt_number = (attempts.aggregate(last=Max("attempt_number"))["last"] or 0) + 1
         try:

@@ -65,9 +65,9 @@ class Email(models.Model):
 class Delivery(models.TextChoices):
     """How a kind of notice reaches its recipient, beyond the product (where every notice shows)."""
 
-    IN_PRODUCT = "in_product", "In the product only"
-    EMAIL = "email", "In the product and by e-mail"
-    DIGEST = "digest", "In the product and in a weekly e-mail digest"
+    IN_PRODUCT = "in_product", _("In the product only")
+    EMAIL = "email", _("In the product and by e-mail")
+    DIGEST = "digest", _("In the product and in a weekly e-mail digest")
 
 
 class Notice(models.Model):

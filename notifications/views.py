@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from lms.forms import add_validation_error
@@ -43,7 +43,10 @@ def notice_read(request: HttpRequest, notice_id: int) -> HttpResponse:
 @login_required
 def notices_read_all(request: HttpRequest) -> HttpResponse:
     count = notices_mark_all_read(user=request.user)
-    messages.success(request, f"{count} notice{'' if count == 1 else 's'} marked read.")
+    messages.success(
+        request,
+        ngettext("%(count)s notice marked read.", "%(count)s notices marked read.", count) % {"count": count},
+    )
     return redirect("notifications:list")
 
 
