@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
-from django.utils.translation import ngettext
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from assessments.grading import Attempt, quiz_status
@@ -53,6 +54,11 @@ class ExerciseSummary:
     @property
     def attempts_left(self) -> int:
         return max(0, self.exercise.max_attempts - self.attempts_used)
+
+    @property
+    def best_text(self) -> str:
+        """ "best 87.5%" (the best attempt's score as Django's floatformat:"-2" writes it)."""
+        return gettext("best %(percent)s%%") % {"percent": floatformat(self.best_percent, "-2")}
 
     @property
     def attempts_used_text(self) -> str:
