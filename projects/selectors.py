@@ -22,7 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from cohorts.selectors import in_cohort
@@ -101,6 +101,28 @@ class QueueItem:
     def overdue(self) -> bool:
         """Waiting longer than PROJECT_REVIEW_WAITING_DAYS (default 3)."""
         return self.waited > timedelta(days=review_waiting_days())
+
+    # The queue's words, in the reader's language (the queue is a Jinja2 template: lms/jinja2.py).
+    @property
+    def project_heading(self) -> str:
+        project = self.version.project
+        return gettext("Week %(number)s: %(title)s") % {"number": project.week.number, "title": project.title}
+
+    @property
+    def review_text(self) -> str:
+        return gettext("Review version %(number)s") % {"number": self.version.number}
+
+    @property
+    def waiting_text(self) -> str:
+        days = self.days_waiting
+        if not days:
+            return gettext("today")
+        return ngettext("%(count)s day", "%(count)s days", days) % {"count": days}
+
+    @property
+    def overdue_text(self) -> str:
+        days = review_waiting_days()
+        return ngettext("Waiting > %(count)s day", "Waiting > %(count)s days", days) % {"count": days}
 
 
 def review_queue_for(

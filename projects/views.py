@@ -98,9 +98,15 @@ def draft_save(request: HttpRequest, number: int) -> HttpResponse:
             )
             if "submit" in request.POST:
                 services.version_submit(learner=request.user, version_id=version.pk)  # type: ignore[arg-type]
-                messages.success(request, f"Version {version.number} submitted: your mentor is told.")
+                messages.success(
+                    request,
+                    gettext("Version %(number)s submitted: your mentor is told.")
+                    % {"number": version.number},
+                )
                 return redirect("projects:version", version_id=version.pk)
-            messages.success(request, f"Draft of version {version.number} saved.")
+            messages.success(
+                request, gettext("Draft of version %(number)s saved.") % {"number": version.number}
+            )
             return redirect("projects:project", number=number)
         except ValidationError as error:
             add_validation_error(form, error)  # type: ignore[arg-type]
@@ -125,9 +131,12 @@ def version_submit(request: HttpRequest, version_id: int) -> HttpResponse:
         raise Http404(gettext("Not your version.")) from error
     except ValidationError as error:
         for message in error.messages:
-            messages.error(request, f"Not submitted: {message}")
+            messages.error(request, gettext("Not submitted: %(reason)s") % {"reason": message})
         return redirect("projects:project", number=version.project.week.number)
-    messages.success(request, f"Version {version.number} submitted: your mentor is told.")
+    messages.success(
+        request,
+        submitted_message(version.number),
+    )
     return redirect("projects:version", version_id=version.pk)
 
 
@@ -251,3 +260,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "cohort_id": cohort_id,
     }
     return render(request, "projects/queue.html", context)
+
+
+def submitted_message(number: int) -> str:
+    return gettext("Version %(number)s submitted: your mentor is told.") % {"number": number}
