@@ -29,6 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from django.utils import formats
 from django.utils.translation import gettext_lazy, gettext_noop
 
 if TYPE_CHECKING:
@@ -127,6 +128,13 @@ def percent_rounded(value: Decimal | Fraction | float | int | None) -> Decimal |
             hundredths += 1
         return Decimal(hundredths).scaleb(-2)
     return Decimal(str(value)).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+def percent_shown(value: Decimal | float | int | None) -> str:
+    """`percent_text` as a person reads it, with the active language's decimal mark ("16,67" in Spanish);
+    CSV and the API keep `percent_text`."""
+    text = percent_text(value)
+    return formats.number_format(Decimal(text)) if text else ""
 
 
 def percent_text(value: Decimal | float | int | None) -> str:

@@ -89,13 +89,15 @@ def choice_problems(kind: str, choices: list[tuple[str, bool]]) -> list[str]:
         return ["Only choice questions have choices: delete them or change the kind."] if choices else []
     problems = []
     if len(choices) < 2:
-        problems.append("Give at least two choices.")
+        problems.append(gettext("Give at least two choices."))
     if kind == Question.Kind.TRUE_FALSE and len(choices) != 2:
-        problems.append("A true/false question has exactly two choices.")
+        problems.append(gettext("A true/false question has exactly two choices."))
     if kind in Question.ONE_CORRECT_KINDS and correct != 1:
-        problems.append(f"Mark exactly one choice as correct ({correct} marked).")
+        problems.append(
+            gettext("Mark exactly one choice as correct (%(count)s marked).") % {"count": correct}
+        )
     elif kind == Question.Kind.MULTIPLE and correct < 1:
-        problems.append("Mark at least one choice as correct.")
+        problems.append(gettext("Mark at least one choice as correct."))
     return problems
 
 
@@ -106,9 +108,11 @@ def quiz_problems(quiz: "Quiz") -> list[str]:
     for question in questions:
         choices = [(c.text, c.is_correct) for c in question.choices.all()]
         for problem in choice_problems(question.kind, choices):
-            lines.append(f"Question {question.order}: {problem}")
+            lines.append(
+                gettext("Question %(number)s: %(problem)s") % {"number": question.order, "problem": problem}
+            )
     if not lines and not questions:
-        lines.append("The quiz has no questions.")
+        lines.append(gettext("The quiz has no questions."))
     return lines
 
 

@@ -296,7 +296,7 @@ def reviewed_email_enqueue(*, submission: Submission) -> None:
     path = submission.get_absolute_url()
     with for_person(learner):  # their language and zone
         verdict = gettext("passed") if submission.passed else gettext("not passed")
-        percent = grading.percent_text(submission.percent)  # as every page shows it
+        percent = grading.percent_shown(submission.percent)  # as every page shows it
         context = {
             "learner": learner,
             "submission": submission,

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Quiz
@@ -48,7 +50,9 @@ class Exercise(models.Model):
     packages = models.JSONField(
         default=list,
         blank=True,
-        help_text=f"Allowed beyond the standard library: any of {', '.join(PACKAGES)}.",
+        help_text=format_lazy(
+            _("Allowed beyond the standard library: any of {packages}."), packages=", ".join(PACKAGES)
+        ),
     )
     pass_mark_percent = models.PositiveSmallIntegerField(
         default=100,
@@ -80,7 +84,10 @@ class Exercise(models.Model):
         )
         if unknown is None or unknown:
             raise ValidationError(
-                {"packages": f"A list of allowed packages, each one of: {', '.join(PACKAGES)}."}
+                {
+                    "packages": gettext("A list of allowed packages, each one of: %(packages)s.")
+                    % {"packages": ", ".join(PACKAGES)}
+                }
             )
         from exercises.sandbox import test_names
 
@@ -89,7 +96,9 @@ class Exercise(models.Model):
             try:
                 compile(code, field, "exec")
             except (SyntaxError, ValueError) as error:
-                raise ValidationError({field: f"Not valid Python: {error}"}) from error
+                raise ValidationError(
+                    {field: gettext("Not valid Python: %(error)s") % {"error": error}}
+                ) from error
             if not test_names(code):
                 raise ValidationError({field: "Define at least one `def test_…():` function."})
 

@@ -68,7 +68,13 @@ class Project(models.Model):
         if self.is_published and not self._state.adding:
             problems = rubric_problems(project=self)
             if problems:
-                raise ValidationError({"is_published": ["Not published: " + " ".join(problems)]})
+                raise ValidationError(
+                    {
+                        "is_published": [
+                            gettext("Not published: %(problems)s") % {"problems": " ".join(problems)}
+                        ]
+                    }
+                )
 
     @classmethod
     def content_problems(cls) -> list[str]:
@@ -110,8 +116,8 @@ class Criterion(models.Model):
         if unknown:
             raise ValidationError(
                 {
-                    "objectives": f"Not an objective of week {week.number if week else '?'}: "
-                    + "; ".join(unknown)
+                    "objectives": gettext("Not an objective of week %(number)s: %(objectives)s")
+                    % {"number": week.number if week else "?", "objectives": "; ".join(unknown)}
                 }
             )
 
@@ -147,7 +153,8 @@ class Level(models.Model):
         if not problems and self.criterion_id:
             siblings = Level.objects.filter(criterion_id=self.criterion_id).exclude(pk=self.pk)
             problems = [
-                f"“{self.range}” overlaps “{other.range}”: a score must fall in exactly one level."
+                gettext("“%(range)s” overlaps “%(other)s”: a score must fall in exactly one level.")
+                % {"range": self.range, "other": other.range}
                 for other in siblings
                 if other.min_points <= self.max_points and self.min_points <= other.max_points
             ]
@@ -267,7 +274,12 @@ class Score(models.Model):
         if self.level_id and self.points is not None and not self.level.range.holds(self.points):
             raise ValidationError(
                 {
-                    "points": f"{self.points} is outside “{self.level.range}”: "
-                    f"give {self.level.min_points} to {self.level.max_points}."
+                    "points": gettext("%(points)s is outside “%(range)s”: give %(low)s to %(high)s.")
+                    % {
+                        "points": self.points,
+                        "range": self.level.range,
+                        "low": self.level.min_points,
+                        "high": self.level.max_points,
+                    }
                 }
             )

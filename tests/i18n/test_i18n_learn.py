@@ -240,3 +240,13 @@ def test_the_review_card_comes_back_message_is_one_sentence_per_plural():
         assert comes_back_message(now + timedelta(days=4, hours=1)) == (
             "Guardado. Esta tarjeta vuelve dentro de 4 días."
         )
+
+
+def test_a_percentage_is_written_with_the_readers_decimal_mark():
+    from assessments.grading import percent_shown, percent_text
+
+    with translation.override("es"):
+        assert percent_shown(Decimal("16.6667")) == "16,67"
+        assert percent_text(Decimal("16.6667")) == "16.67"  # CSV and the API
+    with translation.override("en"):
+        assert percent_shown(Decimal("16.6667")) == "16.67"
