@@ -131,7 +131,7 @@ class QuizAdmin(admin.ModelAdmin):
         """Where learners go wrong most: the questions to improve first."""
         missed = most_missed_questions(quiz=quiz)
         if not missed:
-            return "No wrong answers yet."
+            return gettext("No wrong answers yet.")
         return format_html_join(
             mark_safe("<br>"),
             "Question {}: {} of {} answers wrong ({}%) — {}",

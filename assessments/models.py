@@ -86,7 +86,11 @@ def choice_problems(kind: str, choices: list[tuple[str, bool]]) -> list[str]:
     """What is wrong with these (text, is_correct) choices for a question of this kind."""
     correct = sum(1 for _, is_correct in choices if is_correct)
     if kind not in Question.CHOICE_KINDS:
-        return ["Only choice questions have choices: delete them or change the kind."] if choices else []
+        return (
+            [gettext("Only choice questions have choices: delete them or change the kind.")]
+            if choices
+            else []
+        )
     problems = []
     if len(choices) < 2:
         problems.append(gettext("Give at least two choices."))

@@ -98,7 +98,7 @@ def review_answer(request: HttpRequest, card_id: int) -> HttpResponse:
     form = PracticeAnswerForm(data, question=question)
     if not form.is_valid() or values is None:
         if values is None:
-            form.add_error(None, "This page is out of date: answer the card again.")
+            form.add_error(None, gettext("This page is out of date: answer the card again."))
         return render(request, "cards/review_question.html", {"card": card, "form": form}, status=400)
     try:
         back, check = card_answer_check(card=card, value=form.answer())

@@ -100,7 +100,7 @@ class Exercise(models.Model):
                     {field: gettext("Not valid Python: %(error)s") % {"error": error}}
                 ) from error
             if not test_names(code):
-                raise ValidationError({field: "Define at least one `def test_…():` function."})
+                raise ValidationError({field: gettext("Define at least one `def test_…():` function.")})
 
 
 class Run(models.Model):

@@ -229,7 +229,9 @@ def review_create(request: HttpRequest, version_id: int) -> HttpResponse:
             add_validation_error(form, error)
         else:
             messages.success(
-                request, f"Review saved: {review.get_decision_display().lower()}. The learner is told."
+                request,
+                gettext("Review saved: %(decision)s. The learner is told.")
+                % {"decision": review.get_decision_display().lower()},
             )
             return redirect("projects:version", version_id=version.pk)
     if version.status != Version.Status.SUBMITTED or not form.errors:
