@@ -35,9 +35,9 @@ class Quiz(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(1)],
-        help_text="Shown to learners as a guide; not enforced.",
+        help_text=_("Shown to learners as a guide; not enforced."),
     )
-    is_published = models.BooleanField(default=False, help_text="Only published quizzes can be taken.")
+    is_published = models.BooleanField(default=False, help_text=_("Only published quizzes can be taken."))
     # Review options: what the learner sees of a graded attempt, and when (assessments.review decides).
     # The attempt's score and whether it passed are always shown.
     review_right_wrong = models.CharField(
@@ -45,14 +45,14 @@ class Quiz(models.Model):
         max_length=20,
         choices=ReviewTiming.choices,
         default=ReviewTiming.AFTER_EACH_ATTEMPT,
-        help_text="Right or wrong per question, with its points and the grader's feedback.",
+        help_text=_("Right or wrong per question, with its points and the grader's feedback."),
     )
     review_correct_answers = models.CharField(
         "show the correct answers",
         max_length=20,
         choices=ReviewTiming.choices,
         default=ReviewTiming.WHEN_FINISHED,
-        help_text="The correct choices, numeric and accepted answers.",
+        help_text=_("The correct choices, numeric and accepted answers."),
     )
     review_explanations = models.CharField(
         "show the explanations",
@@ -63,7 +63,9 @@ class Quiz(models.Model):
     answer_key_version = models.UUIDField(
         default=uuid.uuid4,
         editable=False,
-        help_text="Renewed whenever one of its questions or choices changes, so graders may cache the key.",
+        help_text=_(
+            "Renewed whenever one of its questions or choices changes, so graders may cache the key."
+        ),
     )
 
     class Meta:
@@ -139,7 +141,7 @@ class Question(models.Model):
     points = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
     explanation = models.TextField(
         blank=True,
-        help_text="Shown to the learner as the quiz's review options say (once finished, by default).",
+        help_text=_("Shown to the learner as the quiz's review options say (once finished, by default)."),
     )
     numeric_answer = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
     numeric_tolerance = models.DecimalField(
@@ -147,13 +149,15 @@ class Question(models.Model):
         decimal_places=6,
         default=Decimal(0),
         validators=[MinValueValidator(Decimal(0))],
-        help_text="Answers within ± this of the numeric answer are correct (inclusive).",
+        help_text=_("Answers within ± this of the numeric answer are correct (inclusive)."),
     )
     accepted_answers = models.JSONField(
         default=list,
         blank=True,
-        help_text='Short text: a JSON list of accepted answers, e.g. ["ReLU", "rectified linear unit"]. '
-        "Case and spacing are ignored.",
+        help_text=_(
+            'Short text: a JSON list of accepted answers, e.g. ["ReLU", "rectified linear unit"]. '
+            "Case and spacing are ignored."
+        ),
     )
 
     class Meta:
@@ -214,7 +218,7 @@ class Submission(models.Model):
         null=True,
         blank=True,
         related_name="submissions",
-        help_text="The learner's enrolment when submitted (none without one): its mentor sees the work.",
+        help_text=_("The learner's enrolment when submitted (none without one): its mentor sees the work."),
     )
     attempt_number = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
@@ -227,7 +231,7 @@ class Submission(models.Model):
         decimal_places=6,
         null=True,
         blank=True,
-        help_text="Points awarded so far, to millionths (never rounded to hundredths per question).",
+        help_text=_("Points awarded so far, to millionths (never rounded to hundredths per question)."),
     )
     max_score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     percent = models.DecimalField(
@@ -235,7 +239,7 @@ class Submission(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text="Set once fully graded: from the exact points, rounded half up to hundredths, once.",
+        help_text=_("Set once fully graded: from the exact points, rounded half up to hundredths, once."),
     )
     passed = models.BooleanField(null=True, blank=True)
     request_key = models.CharField(
@@ -243,7 +247,7 @@ class Submission(models.Model):
         blank=True,
         default="",
         editable=False,
-        help_text="The key of the request that saved it (lms.idempotency): a retry saves nothing more.",
+        help_text=_("The key of the request that saved it (lms.idempotency): a retry saves nothing more."),
     )
 
     class Meta:
@@ -326,26 +330,28 @@ class QuizRecord(models.Model):
     )
     quizzes_taken = models.PositiveSmallIntegerField(default=0)
     average_best_percent = models.DecimalField(
-        max_digits=5, decimal_places=2, null=True, help_text="Mean of the best graded score of each quiz."
+        max_digits=5, decimal_places=2, null=True, help_text=_("Mean of the best graded score of each quiz.")
     )
     failed_count = models.PositiveSmallIntegerField(default=0)
     failed_titles = models.JSONField(default=list)
     reviews_waiting = models.PositiveSmallIntegerField(
-        default=0, help_text="Submissions with answers waiting for a mentor's review."
+        default=0, help_text=_("Submissions with answers waiting for a mentor's review.")
     )
     last_quiz_title = models.CharField(max_length=200, blank=True)
-    last_status = models.CharField(max_length=12, blank=True, help_text="The last quiz's status.")
+    last_status = models.CharField(max_length=12, blank=True, help_text=_("The last quiz's status."))
     last_percent = models.DecimalField(
-        max_digits=5, decimal_places=2, null=True, help_text="The latest attempt's score."
+        max_digits=5, decimal_places=2, null=True, help_text=_("The latest attempt's score.")
     )
     last_best_percent = models.DecimalField(
-        max_digits=5, decimal_places=2, null=True, help_text="The best graded score on the last quiz."
+        max_digits=5, decimal_places=2, null=True, help_text=_("The best graded score on the last quiz.")
     )
     phase_results = models.JSONField(
         default=dict,
         blank=True,
-        help_text='Per phase number, the quizzes passed and failed: {"1": [passed, failed]} (the mentor '
-        "workspace's pass rate per phase reads these rather than every submission of the group).",
+        help_text=_(
+            'Per phase number, the quizzes passed and failed: {"1": [passed, failed]} (the mentor '
+            "workspace's pass rate per phase reads these rather than every submission of the group)."
+        ),
     )
     refreshed_at = models.DateTimeField(auto_now=True)
 

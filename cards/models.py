@@ -45,7 +45,7 @@ class Card(models.Model):
         related_name="review_cards",
         null=True,
         blank=True,
-        help_text="A card of a missed code exercise (instead of a question): the learner retries it.",
+        help_text=_("A card of a missed code exercise (instead of a question): the learner retries it."),
     )
     origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.MISSED)
     state = models.PositiveSmallIntegerField(choices=State.choices, default=State.LEARNING)
@@ -55,7 +55,7 @@ class Card(models.Model):
     due = models.DateTimeField()
     last_review = models.DateTimeField(null=True, blank=True)
     reviews_count = models.PositiveIntegerField(default=0)
-    retired_at = models.DateTimeField(null=True, blank=True, help_text="Retired cards are never due.")
+    retired_at = models.DateTimeField(null=True, blank=True, help_text=_("Retired cards are never due."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -133,9 +133,9 @@ class ReviewProfile(models.Model):
     desired_retention = models.FloatField(
         default=RETENTION_DEFAULT,
         validators=[MinValueValidator(RETENTION_MIN), MaxValueValidator(RETENTION_MAX)],
-        help_text="The chance of recalling a card when it comes due (0.70 to 0.97): higher, more reviews.",
+        help_text=_("The chance of recalling a card when it comes due (0.70 to 0.97): higher, more reviews."),
     )
-    retention_estimate = models.FloatField(null=True, blank=True, help_text="Mean recall chance now.")
+    retention_estimate = models.FloatField(null=True, blank=True, help_text=_("Mean recall chance now."))
     retention_by_phase = models.JSONField(default=dict, blank=True)
     estimated_at = models.DateTimeField(null=True, blank=True)
 

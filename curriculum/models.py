@@ -38,13 +38,13 @@ class Week(models.Model):
     number = models.PositiveSmallIntegerField(
         unique=True,
         validators=[MinValueValidator(1)],
-        help_text="From 1, without gaps: the curriculum has as many weeks as it has rows.",
+        help_text=_("From 1, without gaps: the curriculum has as many weeks as it has rows."),
     )
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="weeks")
     topic = models.CharField(max_length=200)
     focus_area = models.CharField(max_length=300)
     summary = models.TextField(blank=True)
-    learning_objectives = models.TextField(blank=True, help_text="One objective per line.")
+    learning_objectives = models.TextField(blank=True, help_text=_("One objective per line."))
     estimated_hours = models.PositiveSmallIntegerField(
         default=8, validators=[MinValueValidator(1), MaxValueValidator(80)]
     )

@@ -30,19 +30,22 @@ class Exercise(models.Model):
     week = models.ForeignKey(Week, on_delete=models.CASCADE, related_name="exercises")
     order = models.PositiveSmallIntegerField(default=1)
     title = models.CharField(max_length=200)
-    prompt = models.TextField(help_text="Markdown (sanitised when shown).")
-    starter_code = models.TextField(help_text="What the editor holds before the learner's first draft.")
+    prompt = models.TextField(help_text=_("Markdown (sanitised when shown)."))
+    starter_code = models.TextField(help_text=_("What the editor holds before the learner's first draft."))
     example_tests = models.TextField(
-        help_text="Visible tests (`def test_…():` functions with `assert …, 'message'`), "
-        "run by “Run examples”."
+        help_text=_(
+            "Visible tests (`def test_…():` functions with `assert …, 'message'`), run by “Run examples”."
+        )
     )
     hidden_tests = models.TextField(
-        help_text="Tests run on “Submit”; learners see each one's first docstring line and, for a failure, "
-        "its assertion message — never its code."
+        help_text=_(
+            "Tests run on “Submit”; learners see each one's first docstring line and, for a failure, "
+            "its assertion message — never its code."
+        )
     )
-    reference_solution = models.TextField(help_text="Never shown to learners: checks the exercise itself.")
+    reference_solution = models.TextField(help_text=_("Never shown to learners: checks the exercise itself."))
     time_limit_seconds = models.PositiveSmallIntegerField(
-        default=2, validators=[MinValueValidator(1), MaxValueValidator(30)], help_text="CPU time per run."
+        default=2, validators=[MinValueValidator(1), MaxValueValidator(30)], help_text=_("CPU time per run.")
     )
     memory_limit_mb = models.PositiveSmallIntegerField(
         default=256, validators=[MinValueValidator(64), MaxValueValidator(1024)]
@@ -57,7 +60,7 @@ class Exercise(models.Model):
     pass_mark_percent = models.PositiveSmallIntegerField(
         default=100,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text="The share of hidden tests a submission passes to pass.",
+        help_text=_("The share of hidden tests a submission passes to pass."),
     )
     max_attempts = models.PositiveSmallIntegerField(default=10, validators=[MinValueValidator(1)])
     review_failure_messages = models.CharField(
@@ -65,7 +68,7 @@ class Exercise(models.Model):
         max_length=20,
         choices=ReviewTiming.choices,
         default=ReviewTiming.AFTER_EACH_ATTEMPT,
-        help_text="Which hidden tests passed is always shown; their assertion messages as this says.",
+        help_text=_("Which hidden tests passed is always shown; their assertion messages as this says."),
     )
     is_published = models.BooleanField(default=False)
 
@@ -127,31 +130,33 @@ class Run(models.Model):
     )
     enrolment = models.ForeignKey(
         "progress.Enrolment", on_delete=models.SET_NULL, null=True, blank=True, related_name="exercise_runs",
-        help_text="The learner's enrolment when submitted (none without one): its mentor sees the work.",
+        help_text=_("The learner's enrolment when submitted (none without one): its mentor sees the work."),
     )  # fmt: skip
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    attempt_number = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Submissions only.")
+    attempt_number = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("Submissions only."))
     code = models.TextField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     claim = models.UUIDField(
-        null=True, blank=True, help_text="The worker's claim: only it writes the result."
+        null=True, blank=True, help_text=_("The worker's claim: only it writes the result.")
     )
-    sandbox_runs = models.PositiveSmallIntegerField(default=0, help_text="Times a worker started this run.")
+    sandbox_runs = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Times a worker started this run.")
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     tests = models.JSONField(
-        default=list, blank=True, help_text="Per test: name, description, passed, message."
+        default=list, blank=True, help_text=_("Per test: name, description, passed, message.")
     )
     tests_passed = models.PositiveSmallIntegerField(null=True, blank=True)
     tests_total = models.PositiveSmallIntegerField(null=True, blank=True)
     percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     passed = models.BooleanField(null=True, blank=True)
     limit = models.CharField(
-        max_length=8, blank=True, help_text="time, memory, output or crash: how it ended."
+        max_length=8, blank=True, help_text=_("time, memory, output or crash: how it ended.")
     )
-    error = models.TextField(blank=True, help_text="Why the code could not be tested, or could not run.")
-    output_tail = models.TextField(blank=True, help_text="The last lines the code printed.")
+    error = models.TextField(blank=True, help_text=_("Why the code could not be tested, or could not run."))
+    output_tail = models.TextField(blank=True, help_text=_("The last lines the code printed."))
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:

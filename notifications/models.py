@@ -24,24 +24,28 @@ class Email(models.Model):
         FAILED = "failed", _("Failed")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    to = models.EmailField(max_length=254, help_text="The address at the time it was enqueued.")
-    kind = models.CharField(max_length=40, help_text="What it is about, e.g. reminder_weekly, mentor_digest.")
+    to = models.EmailField(max_length=254, help_text=_("The address at the time it was enqueued."))
+    kind = models.CharField(
+        max_length=40, help_text=_("What it is about, e.g. reminder_weekly, mentor_digest.")
+    )
     key = models.CharField(
-        max_length=200, help_text="The idempotency key: one e-mail per key, however often it is enqueued."
+        max_length=200, help_text=_("The idempotency key: one e-mail per key, however often it is enqueued.")
     )
     subject = models.CharField(max_length=300)
     text = models.TextField()
     html = models.TextField(blank=True)
-    headers = models.JSONField(default=dict, blank=True, help_text="Extra headers, e.g. List-Unsubscribe.")
+    headers = models.JSONField(default=dict, blank=True, help_text=_("Extra headers, e.g. List-Unsubscribe."))
     notice = models.TextField(
         blank=True,
-        help_text="A short text shown to the recipient in the product (their dashboard); blank: e-mail only.",
+        help_text=_(
+            "A short text shown to the recipient in the product (their dashboard); blank: e-mail only."
+        ),
     )
-    link = models.CharField(max_length=500, blank=True, help_text="Where the in-product notice leads.")
+    link = models.CharField(max_length=500, blank=True, help_text=_("Where the in-product notice leads."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker claimed it.")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text=_("How many times a worker claimed it."))
     last_error = models.TextField(blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True, help_text="When a worker last took it on.")
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text=_("When a worker last took it on."))
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -80,17 +84,19 @@ class Notice(models.Model):
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(max_length=40)
-    key = models.CharField(max_length=200, help_text="The idempotency key: one notice per key.")
+    key = models.CharField(max_length=200, help_text=_("The idempotency key: one notice per key."))
     title = models.CharField(
-        max_length=300, blank=True, help_text="A one-line headline (the e-mail's subject)."
+        max_length=300, blank=True, help_text=_("A one-line headline (the e-mail's subject).")
     )
     text = models.TextField()
-    link = models.CharField(max_length=500, blank=True, help_text="A path on this site the notice leads to.")
+    link = models.CharField(
+        max_length=500, blank=True, help_text=_("A path on this site the notice leads to.")
+    )
     delivery = models.CharField(max_length=12, choices=Delivery.choices, default=Delivery.IN_PRODUCT)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     digested_at = models.DateTimeField(
-        null=True, blank=True, help_text="When a weekly digest e-mail took it (delivery: digest)."
+        null=True, blank=True, help_text=_("When a weekly digest e-mail took it (delivery: digest).")
     )
 
     class Meta:

@@ -37,16 +37,16 @@ class Project(models.Model):
     week = models.OneToOneField(Week, on_delete=models.PROTECT, related_name="project")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PROJECT)
     title = models.CharField(max_length=200)
-    brief = models.TextField(help_text="Markdown: what to build and why.")
-    deliverables = models.TextField(help_text="Markdown: what to hand in.")
+    brief = models.TextField(help_text=_("Markdown: what to build and why."))
+    deliverables = models.TextField(help_text=_("Markdown: what to hand in."))
     pass_mark = models.PositiveSmallIntegerField(
-        help_text="Points needed to pass (and no criterion at its lowest level)."
+        help_text=_("Points needed to pass (and no criterion at its lowest level).")
     )
     signs_off_phase = models.BooleanField(
-        default=False, help_text="The week's phase is signed off only once this project is accepted."
+        default=False, help_text=_("The week's phase is signed off only once this project is accepted.")
     )
     is_published = models.BooleanField(
-        default=False, help_text="Learners see it (only with a complete rubric)."
+        default=False, help_text=_("Learners see it (only with a complete rubric).")
     )
 
     class Meta:
@@ -90,9 +90,9 @@ class Criterion(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="criteria")
     order = models.PositiveSmallIntegerField(default=1)
     title = models.CharField(max_length=200)
-    description = models.TextField(help_text="What the mentor looks for.")
+    description = models.TextField(help_text=_("What the mentor looks for."))
     objectives = models.TextField(
-        blank=True, help_text="The week's objectives it assesses, one per line, as the week states them."
+        blank=True, help_text=_("The week's objectives it assesses, one per line, as the week states them.")
     )
 
     class Meta:
@@ -183,7 +183,7 @@ class Version(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     repository_url = models.CharField(max_length=500, blank=True, validators=[public_repository_url])
     commit = models.CharField(max_length=100, blank=True, validators=[commit_or_tag])
-    report = models.TextField(blank=True, max_length=50_000, help_text="Markdown.")
+    report = models.TextField(blank=True, max_length=50_000, help_text=_("Markdown."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -215,7 +215,7 @@ class Version(models.Model):
 class Attachment(models.Model):
     version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=_attachment_path, max_length=300)
-    name = models.CharField(max_length=200, help_text="The file's name as uploaded.")
+    name = models.CharField(max_length=200, help_text=_("The file's name as uploaded."))
     size = models.PositiveIntegerField()
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -241,7 +241,7 @@ class Review(models.Model):
     decision = models.CharField(max_length=20, choices=Decision.choices)
     comment = models.TextField(max_length=10_000)
     total_points = models.PositiveSmallIntegerField()
-    passed = models.BooleanField(help_text="The rubric's pass rule, whatever the decision.")
+    passed = models.BooleanField(help_text=_("The rubric's pass rule, whatever the decision."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
