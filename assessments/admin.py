@@ -19,6 +19,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from assessments.forms import QuizForm
 from assessments.models import Answer, Choice, Question, Quiz, QuizRecord, Submission, choice_problems
@@ -117,16 +118,16 @@ class QuizAdmin(admin.ModelAdmin):
         }
         return render(request, "assessments/quiz_take.html", context)
 
-    @admin.display(description="Preview")
+    @admin.display(description=_("Preview"))
     def preview_link(self, quiz: Quiz) -> str:
         url = reverse("admin:assessments_quiz_preview", args=[quiz.pk])
-        return format_html('<a href="{}">See the quiz as a learner sees it</a>', url)
+        return format_html('<a href="{}">{}</a>', url, gettext("See the quiz as a learner sees it"))
 
     def get_fields(self, request: HttpRequest, obj: Quiz | None = None) -> list[str]:  # type: ignore[override]
         fields = list(QuizAdminForm.Meta.fields)
         return [*fields, "preview_link", "most_missed"] if obj else fields
 
-    @admin.display(description="Most missed questions")
+    @admin.display(description=_("Most missed questions"))
     def most_missed(self, quiz: Quiz) -> str:
         """Where learners go wrong most: the questions to improve first."""
         missed = most_missed_questions(quiz=quiz)
@@ -138,7 +139,7 @@ class QuizAdmin(admin.ModelAdmin):
             ((m.order, m.missed, m.answers, m.missed_percent, Truncator(m.prompt).chars(90)) for m in missed),
         )
 
-    @admin.display(description="Questions", ordering="question_total")
+    @admin.display(description=_("Questions"), ordering="question_total")
     def question_count(self, quiz: Quiz) -> int:
         return quiz.question_total  # type: ignore[attr-defined]
 
