@@ -250,3 +250,55 @@ def test_a_percentage_is_written_with_the_readers_decimal_mark():
         assert percent_text(Decimal("16.6667")) == "16.67"  # CSV and the API
     with translation.override("en"):
         assert percent_shown(Decimal("16.6667")) == "16.67"
+
+
+@pytest.mark.django_db
+def test_a_code_exercise_page_is_spanish_with_its_plural(client, learner):
+    from tests.exercises.conftest import make_exercise
+
+    enrol(learner)
+    exercise = make_exercise(week=1, max_attempts=1)
+    client.force_login(learner)
+    html = page(client, reverse("exercises:exercise", args=[exercise.pk]))
+    assert "Ejecutar ejemplos" in html
+    assert "Entregar (intento 1 de 1)" in html
+    assert "0 de 1 intento usado" in html  # the singular
+    assert "2 pruebas ocultas" in html  # the plural
+    for english in ("Run examples", "Your code", "attempt used", "hidden tests"):
+        assert english not in html
+
+
+@pytest.mark.django_db
+def test_the_weekly_digest_is_in_its_recipients_language(learner):
+    from notifications.digest import notice_digest_send
+    from notifications.models import Delivery
+
+    learner.language = "es"
+    learner.save(update_fields=["language"])
+    for number in (1, 2):
+        Notice.objects.create(
+            recipient=learner, kind="week_feedback", key=f"d:{number}", text="…", delivery=Delivery.DIGEST
+        )
+    with translation.override("en"), outbox_sent_here():
+        assert notice_digest_send(recipient_id=learner.pk)
+    [message] = mail.outbox
+    assert "Tu semana: 2 avisos" in message.subject
+    assert "Esto es lo que ha pasado esta semana:" in message.body
+    assert "Todos tus avisos: " in message.body
+    assert "Here is what happened" not in message.body
+
+
+@pytest.mark.django_db
+def test_the_unsubscribe_pages_are_spanish(client):
+    from reminders.tokens import unsubscribe_token_for
+
+    enrolment = make_enrolment("lucia")
+    url = reverse("reminders:unsubscribe", args=[unsubscribe_token_for(enrolment_id=enrolment.pk)])
+    confirm = page(client, url)
+    assert "¿Dejar de recibir correos de recordatorio?" in confirm
+    assert "Darme de baja" in confirm
+    done = client.post(url, **SPANISH).content.decode()
+    assert "Te has dado de baja" in done
+    assert "unsubscribed" not in done
+    invalid = client.get(reverse("reminders:unsubscribe", args=["0:nonsense"]), **SPANISH).content.decode()
+    assert "Este enlace de baja no es válido" in invalid
