@@ -18,6 +18,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from assessments.forms import QuizForm
 from assessments.models import Answer, Choice, Question, Quiz, QuizRecord, Submission, choice_problems
@@ -104,7 +106,7 @@ class QuizAdmin(admin.ModelAdmin):
         """The quiz page as a learner sees it (drafts included), with nothing to submit."""
         quiz = self.get_object(request, object_id)
         if quiz is None:
-            raise Http404("No such quiz.")
+            raise Http404(gettext("No such quiz."))
         if not self.has_view_or_change_permission(request, quiz):
             raise PermissionDenied
         context = {
@@ -116,28 +118,28 @@ class QuizAdmin(admin.ModelAdmin):
         }
         return render(request, "assessments/quiz_take.html", context)
 
-    @admin.display(description="Preview")
+    @admin.display(description=_("Preview"))
     def preview_link(self, quiz: Quiz) -> str:
         url = reverse("admin:assessments_quiz_preview", args=[quiz.pk])
-        return format_html('<a href="{}">See the quiz as a learner sees it</a>', url)
+        return format_html('<a href="{}">{}</a>', url, gettext("See the quiz as a learner sees it"))
 
     def get_fields(self, request: HttpRequest, obj: Quiz | None = None) -> list[str]:  # type: ignore[override]
         fields = list(QuizAdminForm.Meta.fields)
         return [*fields, "preview_link", "most_missed"] if obj else fields
 
-    @admin.display(description="Most missed questions")
+    @admin.display(description=_("Most missed questions"))
     def most_missed(self, quiz: Quiz) -> str:
         """Where learners go wrong most: the questions to improve first."""
         missed = most_missed_questions(quiz=quiz)
         if not missed:
-            return "No wrong answers yet."
+            return gettext("No wrong answers yet.")
         return format_html_join(
             mark_safe("<br>"),
             "Question {}: {} of {} answers wrong ({}%) — {}",
             ((m.order, m.missed, m.answers, m.missed_percent, Truncator(m.prompt).chars(90)) for m in missed),
         )
 
-    @admin.display(description="Questions", ordering="question_total")
+    @admin.display(description=_("Questions"), ordering="question_total")
     def question_count(self, quiz: Quiz) -> int:
         return quiz.question_total  # type: ignore[attr-defined]
 

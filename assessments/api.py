@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -90,7 +91,7 @@ def visible_submission(request: Request, pk: int) -> Submission:
     try:
         return submission_with_answers(user=request.user, submission_id=pk)  # type: ignore[arg-type]
     except Submission.DoesNotExist as error:
-        raise Http404("No such submission.") from error
+        raise Http404(gettext("No such submission.")) from error
 
 
 def result_data(request: Request, submission: Submission) -> dict:
@@ -128,9 +129,9 @@ class AnswerReviewView(generics.GenericAPIView):
         submission = visible_submission(request, pk)
         answer = next((a for a in submission.answers.all() if a.pk == answer_id), None)
         if answer is None:
-            raise Http404("No such answer in this submission.")
+            raise Http404(gettext("No such answer in this submission."))
         if not can_review(user=request.user, submission=submission):  # type: ignore[arg-type]
-            raise PermissionDenied("Only the learner's mentor or staff can review this answer.")
+            raise PermissionDenied(gettext("Only the learner's mentor or staff can review this answer."))
         serializer = AnswerReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.answer_review(

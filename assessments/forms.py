@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.forms.renderers import Jinja2
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from assessments.grading import parse_decimal
 from assessments.models import Answer, Question, Quiz
@@ -17,7 +18,7 @@ from lms.idempotency import RequestKeyField
 
 def validate_number(value: str) -> None:
     if parse_decimal(value) is None:
-        raise ValidationError("Enter a number, like 0.5 or -3.")
+        raise ValidationError(gettext("Enter a number, like 0.5 or -3."))
 
 
 class QuizForm(forms.Form):
@@ -36,7 +37,9 @@ class QuizForm(forms.Form):
         for number, question in enumerate(self.questions, start=1):
             field = self.field_for(question)
             field.label = f"{number}. {question.prompt}"
-            field.help_text = f"{question.points} point{'s' if question.points != 1 else ''}"
+            field.help_text = ngettext("%(count)s point", "%(count)s points", question.points) % {
+                "count": question.points
+            }
             self.fields[field_name(question)] = field
         # One-time: a retry of the same page's submit (after an error page, a double click) saves once.
         self.fields[REQUEST_KEY] = RequestKeyField()
@@ -71,9 +74,14 @@ class QuizForm(forms.Form):
 class ReviewForm(forms.Form):
     """One per free-text answer on the review page; the prefix keeps the ids of several forms apart."""
 
-    points = forms.DecimalField(min_value=Decimal(0), decimal_places=2, max_digits=6)
+    points = forms.DecimalField(
+        label=gettext_lazy("Points"), min_value=Decimal(0), decimal_places=2, max_digits=6
+    )
     feedback = forms.CharField(
-        required=False, max_length=FEEDBACK_MAX, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Feedback"),
+        required=False,
+        max_length=FEEDBACK_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, answer: Answer, **kwargs: Any) -> None:
@@ -86,4 +94,4 @@ class ReviewForm(forms.Form):
         self.answer = answer
         self.fields["points"].validators.append(MaxValueValidator(answer.question.points))
         self.fields["points"].widget.attrs.update({"max": answer.question.points, "step": "any"})
-        self.fields["points"].help_text = f"Out of {answer.question.points}."
+        self.fields["points"].help_text = gettext("Out of %(points)s.") % {"points": answer.question.points}

@@ -27,6 +27,13 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from django.utils import formats
+from django.utils.translation import gettext_lazy, gettext_noop
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 HUNDREDTH = Decimal("0.01")
 POINTS_PLACES = Decimal("0.000001")
@@ -129,6 +136,13 @@ def percent_rounded(value: Decimal | Fraction | float | int | None) -> Decimal |
     return Decimal(str(value)).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
 
 
+def percent_shown(value: Decimal | float | int | None) -> str:
+    """`percent_text` as a person reads it, with the active language's decimal mark ("16,67" in Spanish);
+    CSV and the API keep `percent_text`."""
+    text = percent_text(value)
+    return formats.number_format(Decimal(text)) if text else ""
+
+
 def percent_text(value: Decimal | float | int | None) -> str:
     """A percentage as text by that rule, without trailing zeros ("16.67", "50", "100"); "" for none."""
     rounded = percent_rounded(value)
@@ -182,11 +196,16 @@ def points_awarded_exactly(answer: GivenAnswer, question: QuestionKey) -> Fracti
     return Fraction(question.points) if is_correct(answer, question) else Fraction(0)
 
 
+NO_ANSWER_FEEDBACK = gettext_noop("No answer given.")
+"""The grader's feedback on an empty free-text answer, stored in English (a batch grades many learners'
+answers at once) and shown in the reader's language (`Answer.feedback_shown`)."""
+
+
 def grade_answer(answer: GivenAnswer, question: QuestionKey) -> AnswerGrade:
     points = Decimal(question.points)
     if question.kind == FREE_TEXT:
         if not answer.value.strip():
-            return AnswerGrade(question.id, Decimal(0), False, feedback="No answer given.")
+            return AnswerGrade(question.id, Decimal(0), False, feedback=NO_ANSWER_FEEDBACK)
         return AnswerGrade(question.id, None, None, needs_review=True)
     if question.kind == MULTIPLE:
         share = multiple_choice_share(answer.choice_ids, question.correct_choice_ids)
@@ -229,12 +248,12 @@ class Attempt:
     passed: bool | None
 
 
-QUIZ_STATUS_TAGS: dict[str, tuple[str, str]] = {
-    "not_taken": ("", "Not taken"),
-    "pending": ("warn", "Grading…"),
-    "needs_review": ("warn", "Waiting for mentor review"),
-    "passed": ("ok", "Passed"),
-    "failed": ("bad", "Failed"),
+QUIZ_STATUS_TAGS: dict[str, tuple[str, "StrOrPromise"]] = {
+    "not_taken": ("", gettext_lazy("Not taken")),
+    "pending": ("warn", gettext_lazy("Grading…")),
+    "needs_review": ("warn", gettext_lazy("Waiting for mentor review")),
+    "passed": ("ok", gettext_lazy("Passed")),
+    "failed": ("bad", gettext_lazy("Failed")),
 }
 """A `quiz_status` as pages show it: the tag's tone (a CSS class) and its words."""
 

@@ -8,7 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from assessments.grading import NO_ANSWER_FEEDBACK
 from curriculum.models import Week
 
 
@@ -16,9 +19,9 @@ class Quiz(models.Model):
     class ReviewTiming(models.TextChoices):
         """When a learner sees part of the review of their attempt (as Moodle's review options)."""
 
-        AFTER_EACH_ATTEMPT = "after_each_attempt", "After each graded attempt"
-        WHEN_FINISHED = "when_finished", "Once passed or out of attempts"
-        NEVER = "never", "Never"
+        AFTER_EACH_ATTEMPT = "after_each_attempt", _("After each graded attempt")
+        WHEN_FINISHED = "when_finished", _("Once passed or out of attempts")
+        NEVER = "never", _("Never")
 
     # A quiz is part of its week's content, like its resources (a quiz with submissions stays protected).
     week = models.ForeignKey(Week, on_delete=models.CASCADE, related_name="quizzes")
@@ -32,9 +35,9 @@ class Quiz(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(1)],
-        help_text="Shown to learners as a guide; not enforced.",
+        help_text=_("Shown to learners as a guide; not enforced."),
     )
-    is_published = models.BooleanField(default=False, help_text="Only published quizzes can be taken.")
+    is_published = models.BooleanField(default=False, help_text=_("Only published quizzes can be taken."))
     # Review options: what the learner sees of a graded attempt, and when (assessments.review decides).
     # The attempt's score and whether it passed are always shown.
     review_right_wrong = models.CharField(
@@ -42,14 +45,14 @@ class Quiz(models.Model):
         max_length=20,
         choices=ReviewTiming.choices,
         default=ReviewTiming.AFTER_EACH_ATTEMPT,
-        help_text="Right or wrong per question, with its points and the grader's feedback.",
+        help_text=_("Right or wrong per question, with its points and the grader's feedback."),
     )
     review_correct_answers = models.CharField(
         "show the correct answers",
         max_length=20,
         choices=ReviewTiming.choices,
         default=ReviewTiming.WHEN_FINISHED,
-        help_text="The correct choices, numeric and accepted answers.",
+        help_text=_("The correct choices, numeric and accepted answers."),
     )
     review_explanations = models.CharField(
         "show the explanations",
@@ -60,12 +63,14 @@ class Quiz(models.Model):
     answer_key_version = models.UUIDField(
         default=uuid.uuid4,
         editable=False,
-        help_text="Renewed whenever one of its questions or choices changes, so graders may cache the key.",
+        help_text=_(
+            "Renewed whenever one of its questions or choices changes, so graders may cache the key."
+        ),
     )
 
     class Meta:
         ordering = ["week__number", "id"]
-        verbose_name_plural = "quizzes"
+        verbose_name_plural = _("quizzes")
 
     def __str__(self) -> str:
         return self.title
@@ -83,16 +88,22 @@ def choice_problems(kind: str, choices: list[tuple[str, bool]]) -> list[str]:
     """What is wrong with these (text, is_correct) choices for a question of this kind."""
     correct = sum(1 for _, is_correct in choices if is_correct)
     if kind not in Question.CHOICE_KINDS:
-        return ["Only choice questions have choices: delete them or change the kind."] if choices else []
+        return (
+            [gettext("Only choice questions have choices: delete them or change the kind.")]
+            if choices
+            else []
+        )
     problems = []
     if len(choices) < 2:
-        problems.append("Give at least two choices.")
+        problems.append(gettext("Give at least two choices."))
     if kind == Question.Kind.TRUE_FALSE and len(choices) != 2:
-        problems.append("A true/false question has exactly two choices.")
+        problems.append(gettext("A true/false question has exactly two choices."))
     if kind in Question.ONE_CORRECT_KINDS and correct != 1:
-        problems.append(f"Mark exactly one choice as correct ({correct} marked).")
+        problems.append(
+            gettext("Mark exactly one choice as correct (%(count)s marked).") % {"count": correct}
+        )
     elif kind == Question.Kind.MULTIPLE and correct < 1:
-        problems.append("Mark at least one choice as correct.")
+        problems.append(gettext("Mark at least one choice as correct."))
     return problems
 
 
@@ -103,20 +114,22 @@ def quiz_problems(quiz: "Quiz") -> list[str]:
     for question in questions:
         choices = [(c.text, c.is_correct) for c in question.choices.all()]
         for problem in choice_problems(question.kind, choices):
-            lines.append(f"Question {question.order}: {problem}")
+            lines.append(
+                gettext("Question %(number)s: %(problem)s") % {"number": question.order, "problem": problem}
+            )
     if not lines and not questions:
-        lines.append("The quiz has no questions.")
+        lines.append(gettext("The quiz has no questions."))
     return lines
 
 
 class Question(models.Model):
     class Kind(models.TextChoices):
-        SINGLE = "single", "Single choice"
-        MULTIPLE = "multiple", "Multiple choice (select all that apply)"
-        TRUE_FALSE = "true_false", "True / false"
-        NUMERIC = "numeric", "Numeric"
-        SHORT_TEXT = "short_text", "Short text"
-        FREE_TEXT = "free_text", "Free text (graded by a mentor)"
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice (select all that apply)")
+        TRUE_FALSE = "true_false", _("True / false")
+        NUMERIC = "numeric", _("Numeric")
+        SHORT_TEXT = "short_text", _("Short text")
+        FREE_TEXT = "free_text", _("Free text (graded by a mentor)")
 
     CHOICE_KINDS = frozenset({Kind.SINGLE, Kind.MULTIPLE, Kind.TRUE_FALSE})
     ONE_CORRECT_KINDS = frozenset({Kind.SINGLE, Kind.TRUE_FALSE})
@@ -128,7 +141,7 @@ class Question(models.Model):
     points = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
     explanation = models.TextField(
         blank=True,
-        help_text="Shown to the learner as the quiz's review options say (once finished, by default).",
+        help_text=_("Shown to the learner as the quiz's review options say (once finished, by default)."),
     )
     numeric_answer = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
     numeric_tolerance = models.DecimalField(
@@ -136,13 +149,15 @@ class Question(models.Model):
         decimal_places=6,
         default=Decimal(0),
         validators=[MinValueValidator(Decimal(0))],
-        help_text="Answers within ± this of the numeric answer are correct (inclusive).",
+        help_text=_("Answers within ± this of the numeric answer are correct (inclusive)."),
     )
     accepted_answers = models.JSONField(
         default=list,
         blank=True,
-        help_text='Short text: a JSON list of accepted answers, e.g. ["ReLU", "rectified linear unit"]. '
-        "Case and spacing are ignored.",
+        help_text=_(
+            'Short text: a JSON list of accepted answers, e.g. ["ReLU", "rectified linear unit"]. '
+            "Case and spacing are ignored."
+        ),
     )
 
     class Meta:
@@ -164,12 +179,14 @@ class Question(models.Model):
         """Rules one row can check; choice rules live in the admin formsets (choices are other rows)."""
         super().clean()
         if self.kind == self.Kind.NUMERIC and self.numeric_answer is None:
-            raise ValidationError({"numeric_answer": "A numeric question needs its answer."})
+            raise ValidationError({"numeric_answer": gettext("A numeric question needs its answer.")})
         answers = self.accepted_answers
         if not isinstance(answers, list) or not all(isinstance(text, str) for text in answers):
             raise ValidationError({"accepted_answers": 'Give a JSON list of strings, e.g. ["ReLU"].'})
         if self.kind == self.Kind.SHORT_TEXT and not any(text.strip() for text in answers):
-            raise ValidationError({"accepted_answers": "A short-text question needs at least one answer."})
+            raise ValidationError(
+                {"accepted_answers": gettext("A short-text question needs at least one answer.")}
+            )
 
 
 class Choice(models.Model):
@@ -187,9 +204,9 @@ class Choice(models.Model):
 
 class Submission(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Grading"
-        GRADED = "graded", "Graded"
-        NEEDS_REVIEW = "needs_review", "Waiting for a mentor's review"
+        PENDING = "pending", _("Grading")
+        GRADED = "graded", _("Graded")
+        NEEDS_REVIEW = "needs_review", _("Waiting for a mentor's review")
 
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
@@ -201,7 +218,7 @@ class Submission(models.Model):
         null=True,
         blank=True,
         related_name="submissions",
-        help_text="The learner's enrolment when submitted (none without one): its mentor sees the work.",
+        help_text=_("The learner's enrolment when submitted (none without one): its mentor sees the work."),
     )
     attempt_number = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
@@ -214,7 +231,7 @@ class Submission(models.Model):
         decimal_places=6,
         null=True,
         blank=True,
-        help_text="Points awarded so far, to millionths (never rounded to hundredths per question).",
+        help_text=_("Points awarded so far, to millionths (never rounded to hundredths per question)."),
     )
     max_score = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     percent = models.DecimalField(
@@ -222,7 +239,7 @@ class Submission(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text="Set once fully graded: from the exact points, rounded half up to hundredths, once.",
+        help_text=_("Set once fully graded: from the exact points, rounded half up to hundredths, once."),
     )
     passed = models.BooleanField(null=True, blank=True)
     request_key = models.CharField(
@@ -230,7 +247,7 @@ class Submission(models.Model):
         blank=True,
         default="",
         editable=False,
-        help_text="The key of the request that saved it (lms.idempotency): a retry saves nothing more.",
+        help_text=_("The key of the request that saved it (lms.idempotency): a retry saves nothing more."),
     )
 
     class Meta:
@@ -287,6 +304,11 @@ class Answer(models.Model):
         return f"Answer to {self.question_id} in submission {self.submission_id}"
 
     @property
+    def feedback_shown(self) -> str:
+        """The feedback in the reader's language where it is the grader's own (an empty answer's)."""
+        return gettext(self.feedback) if self.feedback == NO_ANSWER_FEEDBACK else self.feedback
+
+    @property
     def display_value(self) -> str:
         """What the learner answered, readable: choice texts (question's choices loaded) or the value."""
         if self.selected_choice_ids:
@@ -308,26 +330,28 @@ class QuizRecord(models.Model):
     )
     quizzes_taken = models.PositiveSmallIntegerField(default=0)
     average_best_percent = models.DecimalField(
-        max_digits=5, decimal_places=2, null=True, help_text="Mean of the best graded score of each quiz."
+        max_digits=5, decimal_places=2, null=True, help_text=_("Mean of the best graded score of each quiz.")
     )
     failed_count = models.PositiveSmallIntegerField(default=0)
     failed_titles = models.JSONField(default=list)
     reviews_waiting = models.PositiveSmallIntegerField(
-        default=0, help_text="Submissions with answers waiting for a mentor's review."
+        default=0, help_text=_("Submissions with answers waiting for a mentor's review.")
     )
     last_quiz_title = models.CharField(max_length=200, blank=True)
-    last_status = models.CharField(max_length=12, blank=True, help_text="The last quiz's status.")
+    last_status = models.CharField(max_length=12, blank=True, help_text=_("The last quiz's status."))
     last_percent = models.DecimalField(
-        max_digits=5, decimal_places=2, null=True, help_text="The latest attempt's score."
+        max_digits=5, decimal_places=2, null=True, help_text=_("The latest attempt's score.")
     )
     last_best_percent = models.DecimalField(
-        max_digits=5, decimal_places=2, null=True, help_text="The best graded score on the last quiz."
+        max_digits=5, decimal_places=2, null=True, help_text=_("The best graded score on the last quiz.")
     )
     phase_results = models.JSONField(
         default=dict,
         blank=True,
-        help_text='Per phase number, the quizzes passed and failed: {"1": [passed, failed]} (the mentor '
-        "workspace's pass rate per phase reads these rather than every submission of the group).",
+        help_text=_(
+            'Per phase number, the quizzes passed and failed: {"1": [passed, failed]} (the mentor '
+            "workspace's pass rate per phase reads these rather than every submission of the group)."
+        ),
     )
     refreshed_at = models.DateTimeField(auto_now=True)
 

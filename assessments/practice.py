@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from accounts.models import User
 from assessments import grading
@@ -72,7 +73,8 @@ def question_for_practice(*, question_id: int) -> Question:
 
 
 def latest_feedback_for(*, learner_id: int, question_id: int) -> str:
-    """The grader's latest feedback on the learner's answer to a (free-text) question, or ""."""
+    """The grader's latest feedback on the learner's answer to a (free-text) question, or "" (the
+    grader's own words on an empty answer in the reader's language)."""
     feedback = (
         Answer.objects.filter(submission__learner_id=learner_id, question_id=question_id)
         .exclude(feedback="")
@@ -80,6 +82,8 @@ def latest_feedback_for(*, learner_id: int, question_id: int) -> str:
         .values_list("feedback", flat=True)
         .first()
     )
+    if feedback == grading.NO_ANSWER_FEEDBACK:
+        return gettext(feedback)
     return feedback or ""
 
 

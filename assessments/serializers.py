@@ -153,7 +153,7 @@ def answer_result(answer: Answer, *, review: Review) -> dict[str, Any]:
         "awarded_points": answer.awarded_points if review.right_wrong else None,
         "is_correct": answer.is_correct if review.right_wrong else None,
         "needs_review": answer.needs_review,
-        "feedback": answer.feedback if review.right_wrong else "",
+        "feedback": answer.feedback_shown if review.right_wrong else "",
         "key": None,
     }
     if review.correct_answers or review.explanations:

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from assessments import grading
@@ -61,7 +62,7 @@ def submission_create(
     if request_key and (earlier := _submitted_under(learner, request_key, quiz)):
         return earlier
     if not quiz.is_published:
-        raise ValidationError({"quiz": "This quiz is not open yet."})
+        raise ValidationError({"quiz": gettext("This quiz is not open yet.")})
     # The work belongs to the enrolment it is done under: its mentor sees it, a later mentor does not;
     # and only the attempts under it count (assessments.attempts).
     enrolment = enrolment_current_for(learner=learner)
@@ -72,7 +73,16 @@ def submission_create(
         used=Count("id", filter=under), last=Max("attempt_number")
     )
     if attempts["used"] >= quiz.max_attempts:
-        raise ValidationError({"quiz": f"You have used all {quiz.max_attempts} attempts at this quiz."})
+        raise ValidationError(
+            {
+                "quiz": ngettext(
+                    "You have used your only attempt at this quiz.",
+                    "You have used all %(count)s attempts at this quiz.",
+                    quiz.max_attempts,
+                )
+                % {"count": quiz.max_attempts}
+            }
+        )
     questions = list(Question.objects.filter(quiz=quiz).prefetch_related("choices"))
     cleaned = clean_answers(questions=questions, answers=answers)
     with transaction.atomic():
@@ -89,7 +99,7 @@ def submission_create(
             if request_key and (earlier := _submitted_under(learner, request_key, quiz)):
                 return earlier
             raise ValidationError(
-                {"quiz": "This attempt was already submitted; see your submissions."}
+                {"quiz": gettext("This attempt was already submitted; see your submissions.")}
             ) from error
         Answer.objects.bulk_create(
             Answer(submission=submission, question=question, **cleaned[question.pk]) for question in questions
@@ -103,25 +113,27 @@ def submission_create(
 def _submitted_under(learner: User, request_key: str, quiz: Quiz) -> Submission | None:
     earlier = Submission.objects.filter(learner=learner, request_key=request_key).first()
     if earlier is not None and earlier.quiz_id != quiz.pk:
-        raise ValidationError({"request_key": "This request key was used for another quiz."})
+        raise ValidationError({"request_key": gettext("This request key was used for another quiz.")})
     return earlier
 
 
 def clean_answers(*, questions: list[Question], answers: Mapping[Any, Any]) -> dict[int, dict[str, Any]]:
     """Check every answer against its question; returns Answer fields by question id."""
     if not isinstance(answers, Mapping):
-        raise ValidationError({"answers": "Send the answers as an object: question id → answer."})
+        raise ValidationError({"answers": gettext("Send the answers as an object: question id → answer.")})
     by_id = {question.pk: question for question in questions}
     errors: dict[str, list[str]] = {}
     given: dict[int, Any] = {}
     for key, value in answers.items():
         question_id = as_id(key)
         if question_id not in by_id:
-            errors.setdefault("answers", []).append(f"Question {key} is not part of this quiz.")
+            errors.setdefault("answers", []).append(
+                gettext("Question %(key)s is not part of this quiz.") % {"key": key}
+            )
             continue
         given[question_id] = value  # type: ignore[index]
     if not questions:
-        errors.setdefault("quiz", []).append("This quiz has no questions yet.")
+        errors.setdefault("quiz", []).append(gettext("This quiz has no questions yet."))
     cleaned: dict[int, dict[str, Any]] = {}
     for question in questions:
         try:
@@ -150,30 +162,33 @@ NUMERIC_MAX_EXPONENT = 20  # |answer| < 10^20: the grader's exact arithmetic ove
 
 def clean_answer(question: Question, value: Any) -> dict[str, Any]:
     if value is None or value == "" or value == []:
-        raise ValidationError("Answer this question.")
+        raise ValidationError(gettext("Answer this question."))
     if question.is_choice:
         return {"selected_choice_ids": clean_choice_ids(question, value)}
     if question.kind == Question.Kind.NUMERIC:
         if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
-            raise ValidationError("Enter a number, like 0.5 or -3.")
+            raise ValidationError(gettext("Enter a number, like 0.5 or -3."))
         try:
             text = str(value)
         except ValueError:  # an int with more digits than Python converts to text
             text = ""
         number = grading.parse_decimal(text) if len(text) <= NUMERIC_MAX_LENGTH else None
         if number is None or number.adjusted() >= NUMERIC_MAX_EXPONENT:
-            raise ValidationError("Enter a number, like 0.5 or -3.")
+            raise ValidationError(gettext("Enter a number, like 0.5 or -3."))
         return {"value": str(number)}
     if not isinstance(value, str):
-        raise ValidationError("Enter your answer as text.")
+        raise ValidationError(gettext("Enter your answer as text."))
     limit = SHORT_TEXT_MAX if question.kind == Question.Kind.SHORT_TEXT else FREE_TEXT_MAX
     text = value.strip()
     if not text:
-        raise ValidationError("Answer this question.")
+        raise ValidationError(gettext("Answer this question."))
     if len(text) > limit:
-        raise ValidationError(f"Keep the answer under {limit} characters (it has {len(text)}).")
+        raise ValidationError(
+            gettext("Keep the answer under %(limit)s characters (it has %(length)s).")
+            % {"limit": limit, "length": len(text)}
+        )
     if "\x00" in text or any("\ud800" <= character <= "\udfff" for character in text):
-        raise ValidationError("The answer contains characters that cannot be saved; type it again.")
+        raise ValidationError(gettext("The answer contains characters that cannot be saved; type it again."))
     return {"value": text}
 
 
@@ -183,14 +198,16 @@ def clean_choice_ids(question: Question, value: Any) -> list[int]:
     for item in items:
         choice_id = as_id(item)
         if choice_id is None:
-            raise ValidationError("Choose from the options given.")
+            raise ValidationError(gettext("Choose from the options given."))
         ids.append(choice_id)
     options = {choice.pk for choice in question.choices.all()}
     unknown = sorted(set(ids) - options)
     if unknown:
-        raise ValidationError(f"Choice {unknown[0]} is not an option of this question.")
+        raise ValidationError(
+            gettext("Choice %(choice)s is not an option of this question.") % {"choice": unknown[0]}
+        )
     if question.kind in Question.ONE_CORRECT_KINDS and len(set(ids)) != 1:
-        raise ValidationError("Choose exactly one option.")
+        raise ValidationError(gettext("Choose exactly one option."))
     return sorted(set(ids))
 
 
@@ -222,24 +239,30 @@ def answer_review(*, reviewer: User, answer: Answer, points: Decimal | int | str
     """
     submission = answer.submission
     if not can_review(user=reviewer, submission=submission):
-        raise PermissionDenied("Only the learner's mentor or staff can review this answer.")
+        raise PermissionDenied(gettext("Only the learner's mentor or staff can review this answer."))
     question = answer.question
     try:
         awarded = Decimal(str(points)).quantize(grading.HUNDREDTH)
     except (InvalidOperation, ValueError) as error:
-        raise ValidationError({"points": "Enter a number of points."}) from error
+        raise ValidationError({"points": gettext("Enter a number of points.")}) from error
     if not 0 <= awarded <= question.points:
-        raise ValidationError({"points": f"Give between 0 and {question.points} points."})
+        raise ValidationError(
+            {"points": gettext("Give between 0 and %(points)s points.") % {"points": question.points}}
+        )
     if len(feedback) > FEEDBACK_MAX:
-        raise ValidationError({"feedback": f"Keep the feedback under {FEEDBACK_MAX} characters."})
+        raise ValidationError(
+            {"feedback": gettext("Keep the feedback under %(limit)s characters.") % {"limit": FEEDBACK_MAX}}
+        )
     if question.kind != Question.Kind.FREE_TEXT:
-        raise ValidationError("Only free-text answers are reviewed; the others are graded automatically.")
+        raise ValidationError(
+            gettext("Only free-text answers are reviewed; the others are graded automatically.")
+        )
     with transaction.atomic():
         locked = (
             Submission.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=submission.pk)
         )
         if locked.status != Submission.Status.NEEDS_REVIEW:
-            raise ValidationError("This submission is not waiting for a review.")
+            raise ValidationError(gettext("This submission is not waiting for a review."))
         answer.awarded_points = awarded
         answer.is_correct = awarded == question.points
         answer.needs_review = False
@@ -277,8 +300,8 @@ def reviewed_email_enqueue(*, submission: Submission) -> None:
     )
     path = submission.get_absolute_url()
     with for_person(learner):  # their language and zone
-        verdict = "passed" if submission.passed else "not passed"
-        percent = grading.percent_text(submission.percent)  # as every page shows it
+        verdict = gettext("passed") if submission.passed else gettext("not passed")
+        percent = grading.percent_shown(submission.percent)  # as every page shows it
         context = {
             "learner": learner,
             "submission": submission,
@@ -288,17 +311,18 @@ def reviewed_email_enqueue(*, submission: Submission) -> None:
             "reviewed": reviewed,
             "submission_url": settings.SITE_URL + path,
         }
-        notice = f"Week {week_number} quiz: {percent}%, {verdict}."
+        values = {"number": week_number, "percent": percent, "verdict": verdict}
+        notice = gettext("Week %(number)s quiz: %(percent)s%%, %(verdict)s.") % values
         comments = [answer.feedback for answer in reviewed if answer.feedback]
         if comments:
-            notice += " Reviewer's comment: " + " / ".join(comments)
+            notice += " " + gettext("Reviewer's comment: %(comments)s") % {"comments": " / ".join(comments)}
         notify(
             recipient=learner,
             kind="quiz_reviewed",
             key=f"quiz-reviewed:{submission.pk}",
             text=notice,
             link=path,
-            subject=f"Your week {week_number} quiz was reviewed: {percent}% ({verdict})",
+            subject=gettext("Your week %(number)s quiz was reviewed: %(percent)s%% (%(verdict)s)") % values,
             email_text=render_to_string("assessments/email/reviewed.txt", context),
             email_html=render_to_string("assessments/email/reviewed.html", context),
         )

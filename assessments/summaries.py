@@ -9,6 +9,7 @@ from typing import Any, Final, Literal
 
 from django.db.models import FilteredRelation, Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from assessments import grading
@@ -52,7 +53,19 @@ class QuizSummary:
 
     @property
     def tag_label(self) -> str:
-        return grading.QUIZ_STATUS_TAGS[self.status][1]
+        return str(grading.QUIZ_STATUS_TAGS[self.status][1])
+
+    @property
+    def attempts_used_text(self) -> str:
+        """ "1 of 3 attempts used", in the reader's language (for Jinja2 templates, where makemessages
+        reads no plural)."""
+        allowed = self.max_attempts
+        return ngettext(
+            "%(used)s of %(count)s attempt used", "%(used)s of %(count)s attempts used", allowed
+        ) % {
+            "used": self.attempts_used,
+            "count": allowed,
+        }
 
 
 COUNTING: Final = "counting"

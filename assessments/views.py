@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from assessments import services
 from assessments.attempts import counting_enrolment_id, counts_for
@@ -28,7 +29,7 @@ SUBMISSIONS_PER_PAGE = 50
 def quiz_take(request: HttpRequest, number: int) -> HttpResponse:
     quiz = quiz_for_week(week_number=number)
     if quiz is None:
-        raise Http404("This week has no quiz yet.")
+        raise Http404(gettext("This week has no quiz yet."))
     used = attempts_used(learner=request.user, quiz=quiz)  # type: ignore[arg-type]
     form = QuizForm(posted_data(request), quiz=quiz)
     if request.method == "POST" and form.is_valid():
@@ -44,7 +45,7 @@ def quiz_take(request: HttpRequest, number: int) -> HttpResponse:
         else:
             # The result page says how the grading stands (grading, waiting for review, the result): a
             # message saying "being graded" would stand above a result already graded.
-            messages.success(request, "Your answers are submitted.")
+            messages.success(request, gettext("Your answers are submitted."))
             return redirect(submission)
     context = {"quiz": quiz, "form": form, "attempts_left": max(0, quiz.max_attempts - used)}
     return render(request, "assessments/quiz_take.html", context, status=400 if form.errors else 200)
@@ -55,7 +56,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         submission = submission_with_answers(user=request.user, submission_id=pk)  # type: ignore[arg-type]
     except Submission.DoesNotExist as error:
-        raise Http404("No such submission.") from error
+        raise Http404(gettext("No such submission.")) from error
     # Another attempt is the learner's own business, and only under the enrolment whose attempts count
     # (an earlier enrolment's submission is history: assessments.attempts).
     is_own = submission.learner_id == request.user.pk
@@ -92,9 +93,9 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         submission = submission_with_answers(user=request.user, submission_id=pk)  # type: ignore[arg-type]
     except Submission.DoesNotExist as error:
-        raise Http404("No such submission.") from error
+        raise Http404(gettext("No such submission.")) from error
     if not can_review(user=request.user, submission=submission):  # type: ignore[arg-type]
-        raise Http404("No such submission.")
+        raise Http404(gettext("No such submission."))
     free_text = [a for a in submission.answers.all() if a.question.kind == Question.Kind.FREE_TEXT]
     forms = {answer.pk: ReviewForm(answer=answer) for answer in free_text}
     status = 200
@@ -102,7 +103,7 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
         answer_id = request.POST.get("answer_id", "")
         answer = next((a for a in free_text if str(a.pk) == answer_id), None)
         if answer is None:
-            raise Http404("No such answer in this submission.")
+            raise Http404(gettext("No such answer in this submission."))
         form = forms[answer.pk] = ReviewForm(request.POST, answer=answer)
         if form.is_valid():
             try:
@@ -113,11 +114,11 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
                     feedback=form.cleaned_data["feedback"],
                 )
             except PermissionDenied as error:
-                raise Http404("No such submission.") from error
+                raise Http404(gettext("No such submission.")) from error
             except ValidationError as error:
                 add_validation_error(form, error)
             else:
-                messages.success(request, "Review saved.")
+                messages.success(request, gettext("Review saved."))
                 answer.submission.refresh_from_db()
                 if answer.submission.is_graded:
                     return redirect(answer.submission)

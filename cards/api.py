@@ -4,6 +4,7 @@ its learner, their mentor and staff. The same selectors and services as the page
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
@@ -66,14 +67,16 @@ class CardReviewView(generics.GenericAPIView):
             .first()
         )
         if card is None:
-            raise Http404("No such card to review.")
+            raise Http404(gettext("No such card to review."))
         serializer = ReviewCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         correct, suggested = None, None
         if card.exercise is not None:  # retried through the exercise's runs; the latest one suggests
             if data.get("answer") is not None:
-                raise ValidationError({"answer": "An exercise's card takes no answer: retry the exercise."})
+                raise ValidationError(
+                    {"answer": gettext("An exercise's card takes no answer: retry the exercise.")}
+                )
             retry = exercise_retry_for(learner=card.learner, exercise=card.exercise, since=card.due)
             correct = retry.retry_passed
             suggested = retry_rating(passed=correct)
@@ -95,7 +98,7 @@ class CardReviewView(generics.GenericAPIView):
                 duration_ms=data.get("duration_ms"),
             )
         except Card.DoesNotExist as error:  # retired meanwhile
-            raise Http404("No such card to review.") from error
+            raise Http404(gettext("No such card to review.")) from error
         except ValidationError as error:  # not due (rated already)
             return Response({"detail": " ".join(error.messages)}, status=status.HTTP_409_CONFLICT)
         card.refresh_from_db()

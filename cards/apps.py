@@ -1,11 +1,12 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CardsConfig(AppConfig):
     name = "cards"
-    verbose_name = "Review cards"
+    verbose_name = _("Review cards")
 
     def ready(self) -> None:
         from assessments.signals import submission_graded

@@ -8,6 +8,8 @@ from typing import Any
 
 from django import forms
 from django.core import signing
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Question
 from cards.models import RETENTION_MAX, RETENTION_MIN, Review
@@ -52,7 +54,7 @@ class PracticeAnswerForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 4}),
                 required=False,
                 max_length=5000,
-                help_text="Write your answer, then compare it with the feedback.",
+                help_text=_("Write your answer, then compare it with the feedback."),
             )
         else:
             field = forms.CharField(label=label, required=False, max_length=200)
@@ -74,10 +76,16 @@ class RatingForm(forms.Form):
 
 class RetentionForm(forms.Form):
     desired_retention = forms.FloatField(
-        label="Desired retention",
+        label=_("Desired retention"),
         min_value=RETENTION_MIN,
         max_value=RETENTION_MAX,
         widget=forms.NumberInput(attrs={"step": "0.01"}),
-        help_text=f"The chance of remembering a card when it comes back ({RETENTION_MIN} to "
-        f"{RETENTION_MAX}). Higher means more reviews.",
+        help_text=format_lazy(
+            _(
+                "The chance of remembering a card when it comes back ({low} to {high}). "
+                "Higher means more reviews."
+            ),
+            low=RETENTION_MIN,
+            high=RETENTION_MAX,
+        ),
     )

@@ -9,6 +9,9 @@ the API carry the showing: the card's review count when its answer was shown).
 """
 
 from datetime import datetime
+from typing import cast
+
+from django.utils.translation import gettext_lazy as _
 
 from cards.models import Card
 from lms.lifecycle import LEARNER, SYSTEM, Lifecycle, Move
@@ -35,9 +38,10 @@ CARD = Lifecycle(
         Move("restore", (RETIRED,), SCHEDULED, (LEARNER,), "adding its question again brings it back"),
     ),
     refusals={
-        (SCHEDULED, "review"): "This card is not due yet: rate it when it comes back.",
-        (RETIRED, "review"): "This card is retired: add its question again to review it.",
-        (RETIRED, "retire"): "This card is retired already.",
+        # Lazy: worded in the language of whoever is refused (the table is built at import).
+        (SCHEDULED, "review"): cast(str, _("This card is not due yet: rate it when it comes back.")),
+        (RETIRED, "review"): cast(str, _("This card is retired: add its question again to review it.")),
+        (RETIRED, "retire"): cast(str, _("This card is retired already.")),
     },
     default_refusal="This card is {state}: it cannot {move}.",
 )

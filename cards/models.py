@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 RETENTION_MIN = 0.70
 RETENTION_MAX = 0.97
@@ -22,14 +24,14 @@ class Card(models.Model):
     class State(models.IntegerChoices):
         """fsrs.State's values."""
 
-        LEARNING = 1, "Learning"
-        REVIEW = 2, "Review"
-        RELEARNING = 3, "Relearning"
+        LEARNING = 1, _("Learning")
+        REVIEW = 2, pgettext_lazy("card state", "Review")
+        RELEARNING = 3, _("Relearning")
 
     class Origin(models.TextChoices):
-        MISSED = "missed", "Missed in a quiz"
-        ADDED = "added", "Added by the learner"
-        EXERCISE = "exercise", "Missed in a code exercise"
+        MISSED = "missed", _("Missed in a quiz")
+        ADDED = "added", _("Added by the learner")
+        EXERCISE = "exercise", _("Missed in a code exercise")
 
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards"
@@ -43,7 +45,7 @@ class Card(models.Model):
         related_name="review_cards",
         null=True,
         blank=True,
-        help_text="A card of a missed code exercise (instead of a question): the learner retries it.",
+        help_text=_("A card of a missed code exercise (instead of a question): the learner retries it."),
     )
     origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.MISSED)
     state = models.PositiveSmallIntegerField(choices=State.choices, default=State.LEARNING)
@@ -53,7 +55,7 @@ class Card(models.Model):
     due = models.DateTimeField()
     last_review = models.DateTimeField(null=True, blank=True)
     reviews_count = models.PositiveIntegerField(default=0)
-    retired_at = models.DateTimeField(null=True, blank=True, help_text="Retired cards are never due.")
+    retired_at = models.DateTimeField(null=True, blank=True, help_text=_("Retired cards are never due."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -98,10 +100,10 @@ class Review(models.Model):
     class Rating(models.IntegerChoices):
         """fsrs.Rating's values."""
 
-        AGAIN = 1, "Again"
-        HARD = 2, "Hard"
-        GOOD = 3, "Good"
-        EASY = 4, "Easy"
+        AGAIN = 1, _("Again")
+        HARD = 2, _("Hard")
+        GOOD = 3, _("Good")
+        EASY = 4, _("Easy")
 
     card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="reviews")
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -131,9 +133,9 @@ class ReviewProfile(models.Model):
     desired_retention = models.FloatField(
         default=RETENTION_DEFAULT,
         validators=[MinValueValidator(RETENTION_MIN), MaxValueValidator(RETENTION_MAX)],
-        help_text="The chance of recalling a card when it comes due (0.70 to 0.97): higher, more reviews.",
+        help_text=_("The chance of recalling a card when it comes due (0.70 to 0.97): higher, more reviews."),
     )
-    retention_estimate = models.FloatField(null=True, blank=True, help_text="Mean recall chance now.")
+    retention_estimate = models.FloatField(null=True, blank=True, help_text=_("Mean recall chance now."))
     retention_by_phase = models.JSONField(default=dict, blank=True)
     estimated_at = models.DateTimeField(null=True, blank=True)
 

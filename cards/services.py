@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 from fsrs import Rating
 
 from accounts.models import User
@@ -92,7 +93,7 @@ def cards_add(
 def card_add(*, learner: User, question_id: int) -> Card:
     """The learner adds a question they have seen (answered in an attempt); a retired card comes back."""
     if not questions_seen_by(learner_id=learner.pk).filter(pk=question_id).exists():
-        raise ValidationError({"question": "Add a question you have answered in a quiz."})
+        raise ValidationError({"question": gettext("Add a question you have answered in a quiz.")})
     cards_add(learner_id=learner.pk, question_ids=[question_id], origin=Card.Origin.ADDED)
     card = Card.objects.get(learner=learner, question_id=question_id)
     if card.retired_at is not None:
@@ -107,7 +108,7 @@ def card_add(*, learner: User, question_id: int) -> Card:
 def card_retire(*, learner: User, card: Card) -> Card:
     """The learner stops reviewing a card (idempotent); adding its question again brings it back."""
     if card.learner_id != learner.pk:
-        raise ValidationError("Only the card's learner can retire it.")
+        raise ValidationError(gettext("Only the card's learner can retire it."))
     if card.retired_at is None:  # retiring twice changes nothing
         CARD.check(state=card_state(card, day_end=timezone.now()), move="retire")
         with transaction.atomic():
@@ -140,7 +141,7 @@ def card_review(
     a rating outside 1 to 4.
     """
     if not isinstance(rating, int) or isinstance(rating, bool) or rating not in Review.Rating.values:
-        raise ValidationError({"rating": "Rate 1 (again), 2 (hard), 3 (good) or 4 (easy)."})
+        raise ValidationError({"rating": gettext("Rate 1 (again), 2 (hard), 3 (good) or 4 (easy).")})
     if suggested_rating not in (None, *Review.Rating.values):
         suggested_rating = None
     if duration_ms is not None:
@@ -150,7 +151,7 @@ def card_review(
     with transaction.atomic():
         card = Card.objects.select_for_update().get(pk=card_id, learner=learner, retired_at__isnull=True)
         if showing is not None and showing != card.reviews_count:
-            raise ValidationError({"rating": "This card was rated already: here is the next one."})
+            raise ValidationError({"rating": gettext("This card was rated already: here is the next one.")})
         day_end = next_midnight(now=now, zone=time_zone_of(learner=learner))
         refusal = CARD.refusal(state=card_state(card, day_end=day_end), move="review")
         if refusal is not None:
@@ -183,10 +184,13 @@ def desired_retention_set(*, learner: User, desired_retention: float) -> ReviewP
     try:
         value = round(float(desired_retention), 2)
     except (TypeError, ValueError) as error:
-        raise ValidationError({"desired_retention": "Enter a number such as 0.9."}) from error
+        raise ValidationError({"desired_retention": gettext("Enter a number such as 0.9.")}) from error
     if not RETENTION_MIN <= value <= RETENTION_MAX:
         raise ValidationError(
-            {"desired_retention": f"Choose between {RETENTION_MIN:.2f} and {RETENTION_MAX:.2f}."}
+            {
+                "desired_retention": gettext("Choose between %(low)s and %(high)s.")
+                % {"low": f"{RETENTION_MIN:.2f}", "high": f"{RETENTION_MAX:.2f}"}
+            }
         )
     profile, _ = ReviewProfile.objects.update_or_create(
         learner=learner, defaults={"desired_retention": value}

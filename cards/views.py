@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from assessments.models import Question
@@ -39,7 +40,7 @@ def _own_active_card(request: HttpRequest, card_id: int) -> Card:
         .first()
     )
     if card is None:
-        raise Http404("No such card to review.")
+        raise Http404(gettext("No such card to review."))
     return card
 
 
@@ -65,7 +66,7 @@ def _exercise_review(request: HttpRequest, card: Card, summary: object) -> HttpR
     exercise's own editor, with its sandbox), the retry's result once there is one, and the rating."""
     exercise = card.exercise
     if exercise is None:  # (the table's check constraint: a card without a question has an exercise)
-        raise Http404("No such card to review.")
+        raise Http404(gettext("No such card to review."))
     retry = exercise_retry_for(learner=request.user, exercise=exercise, since=card.due)  # type: ignore[arg-type]
     passed = retry.retry_passed
     suggested = retry_rating(passed=passed)
@@ -97,7 +98,7 @@ def review_answer(request: HttpRequest, card_id: int) -> HttpResponse:
     form = PracticeAnswerForm(data, question=question)
     if not form.is_valid() or values is None:
         if values is None:
-            form.add_error(None, "This page is out of date: answer the card again.")
+            form.add_error(None, gettext("This page is out of date: answer the card again."))
         return render(request, "cards/review_question.html", {"card": card, "form": form}, status=400)
     try:
         back, check = card_answer_check(card=card, value=form.answer())
@@ -142,7 +143,7 @@ def review_rate(request: HttpRequest, card_id: int) -> HttpResponse:
     form = RatingForm(request.POST)
     values = token_values(request.POST.get("token", ""), card_id=card.pk) if form.is_valid() else None
     if values is None:
-        messages.error(request, "That rating could not be recorded: rate the card again.")
+        messages.error(request, gettext("That rating could not be recorded: rate the card again."))
         return redirect("cards:review")
     try:
         recorded = services.card_review(
@@ -155,26 +156,39 @@ def review_rate(request: HttpRequest, card_id: int) -> HttpResponse:
             showing=values.get("showing", -1),  # (a token without it is from before: refused as stale)
         )
     except Card.DoesNotExist:
-        messages.error(request, "That card can no longer be reviewed.")
+        messages.error(request, gettext("That card can no longer be reviewed."))
         return redirect("cards:review")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("cards:review")
-    messages.success(request, f"Recorded. This card comes back {comes_back_phrase(recorded.due_after)}.")
+    messages.success(request, comes_back_message(recorded.due_after))
     return redirect("cards:review")
 
 
-def comes_back_phrase(due: datetime) -> str:
-    """ "in 10 minutes", "in 3 hours", "in 4 days": how far away a card's next review is."""
+def comes_back_message(due: datetime) -> str:
+    """ "Recorded. This card comes back in 10 minutes." (3 hours, 4 days): how far away a card's next
+    review is, one whole sentence per unit so that each language words and pluralises it."""
     delta = due - timezone.now()
     if delta.total_seconds() < 60 * 60:
         minutes = max(1, round(delta.total_seconds() / 60))
-        return f"in {minutes} minute{'s' if minutes != 1 else ''}"
+        return ngettext(
+            "Recorded. This card comes back in %(count)s minute.",
+            "Recorded. This card comes back in %(count)s minutes.",
+            minutes,
+        ) % {"count": minutes}
     if delta.days < 1:
         hours = round(delta.total_seconds() / 3600)
-        return f"in {hours} hour{'s' if hours != 1 else ''}"
+        return ngettext(
+            "Recorded. This card comes back in %(count)s hour.",
+            "Recorded. This card comes back in %(count)s hours.",
+            hours,
+        ) % {"count": hours}
     days = delta.days + (1 if delta.seconds >= 12 * 3600 else 0)
-    return f"in {days} day{'s' if days != 1 else ''}"
+    return ngettext(
+        "Recorded. This card comes back in %(count)s day.",
+        "Recorded. This card comes back in %(count)s days.",
+        days,
+    ) % {"count": days}
 
 
 @login_required
@@ -201,12 +215,12 @@ def card_add(request: HttpRequest) -> HttpResponse:
     question_id = request.POST.get("question", "")
     try:
         if not question_id.isdigit():
-            raise ValidationError({"question": "Choose a question."})
+            raise ValidationError({"question": gettext("Choose a question.")})
         services.card_add(learner=request.user, question_id=int(question_id))  # type: ignore[arg-type]
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("cards:card-list")
-    messages.success(request, "Added: the card is due now.")
+    messages.success(request, gettext("Added: the card is due now."))
     return redirect("cards:card-list")
 
 
@@ -215,7 +229,7 @@ def card_add(request: HttpRequest) -> HttpResponse:
 def card_retire(request: HttpRequest, card_id: int) -> HttpResponse:
     card = get_object_or_404(Card, pk=card_id, learner_id=request.user.pk)
     services.card_retire(learner=request.user, card=card)  # type: ignore[arg-type]
-    messages.success(request, "Retired: the card will not come back unless you add it again.")
+    messages.success(request, gettext("Retired: the card will not come back unless you add it again."))
     return redirect("cards:card-list")
 
 
@@ -246,5 +260,5 @@ def retention_set(request: HttpRequest) -> HttpResponse:
     if form.errors:
         context = {"cards": [], "seen": [], "retention_form": form, "zone": "UTC"}
         return render(request, "cards/card_list.html", context, status=400)
-    messages.success(request, "Saved: the next review of each card uses it.")
+    messages.success(request, gettext("Saved: the next review of each card uses it."))
     return redirect("cards:card-list")

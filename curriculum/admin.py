@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from curriculum.models import Phase, Resource, Week
 
@@ -23,7 +24,7 @@ class PhaseAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Phase]:
         return super().get_queryset(request).annotate(week_total=Count("weeks"))
 
-    @admin.display(description="Weeks", ordering="week_total")
+    @admin.display(description=_("Weeks"), ordering="week_total")
     def week_count(self, phase: Phase) -> int:
         return phase.week_total  # type: ignore[attr-defined]
 
@@ -45,7 +46,7 @@ class WeekAdmin(admin.ModelAdmin):
     inlines = [ResourceInline]
     fieldsets = (
         (None, {"fields": ("number", "phase", "topic", "focus_area")}),
-        ("Content", {"fields": ("summary", "learning_objectives", "estimated_hours")}),
+        (_("Content"), {"fields": ("summary", "learning_objectives", "estimated_hours")}),
     )
 
 

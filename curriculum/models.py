@@ -2,11 +2,18 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 # Resources are web pages: a link of another scheme (javascript:, data:, ftp:) is refused.
 web_link = URLValidator(
-    schemes=["http", "https"], message="Enter a web address starting with http:// or https://."
+    schemes=["http", "https"], message=_("Enter a web address starting with http:// or https://.")
 )
+
+
+def week_heading(number: int, topic: str) -> str:
+    """ "Week 5: Linear regression" (the heading of a week wherever it is named with its topic)."""
+    return gettext("Week %(number)s: %(topic)s") % {"number": number, "topic": topic}
 
 
 class Phase(models.Model):
@@ -20,18 +27,24 @@ class Phase(models.Model):
     def __str__(self) -> str:
         return f"Phase {self.number}: {self.title}"
 
+    @property
+    def heading(self) -> str:
+        """ "Phase 2: Classical ML", in the reader's language (Jinja2 templates show it: makemessages
+        reads no `_()` with arguments there)."""
+        return gettext("Phase %(number)s: %(title)s") % {"number": self.number, "title": self.title}
+
 
 class Week(models.Model):
     number = models.PositiveSmallIntegerField(
         unique=True,
         validators=[MinValueValidator(1)],
-        help_text="From 1, without gaps: the curriculum has as many weeks as it has rows.",
+        help_text=_("From 1, without gaps: the curriculum has as many weeks as it has rows."),
     )
     phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="weeks")
     topic = models.CharField(max_length=200)
     focus_area = models.CharField(max_length=300)
     summary = models.TextField(blank=True)
-    learning_objectives = models.TextField(blank=True, help_text="One objective per line.")
+    learning_objectives = models.TextField(blank=True, help_text=_("One objective per line."))
     estimated_hours = models.PositiveSmallIntegerField(
         default=8, validators=[MinValueValidator(1), MaxValueValidator(80)]
     )
@@ -44,6 +57,16 @@ class Week(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("curriculum:week-detail", args=[self.number])
+
+    @property
+    def heading(self) -> str:
+        """ "Week 5: Linear regression", in the reader's language (as `Phase.heading`)."""
+        return week_heading(self.number, self.topic)
+
+    @property
+    def estimated_hours_text(self) -> str:
+        hours = self.estimated_hours
+        return ngettext("about %(count)s hour", "about %(count)s hours", hours) % {"count": hours}
 
     @property
     def objectives(self) -> list[str]:
@@ -63,33 +86,41 @@ class Week(models.Model):
         if earlier and earlier.phase.number > phase_number:
             raise ValidationError(
                 {
-                    "phase": f"Week {earlier.number} is already in phase {earlier.phase.number}; "
-                    f"week {self.number} cannot be in an earlier phase."
+                    "phase": gettext(
+                        "Week %(other)s is already in phase %(phase)s; week %(number)s cannot be in an "
+                        "earlier phase."
+                    )
+                    % {"other": earlier.number, "phase": earlier.phase.number, "number": self.number}
                 }
             )
         if later and later.phase.number < phase_number:
             raise ValidationError(
                 {
-                    "phase": f"Week {later.number} is in phase {later.phase.number}; "
-                    f"week {self.number} cannot be in a later phase."
+                    "phase": gettext(
+                        "Week %(other)s is in phase %(phase)s; week %(number)s cannot be in a later phase."
+                    )
+                    % {"other": later.number, "phase": later.phase.number, "number": self.number}
                 }
             )
         highest = others.aggregate(models.Max("number"))["number__max"] or 0
         if self.number > highest + 1 and not others.filter(number__gt=self.number).exists():
             raise ValidationError(
-                {"number": f"Weeks are numbered without gaps: the next week is {highest + 1}."}
+                {
+                    "number": gettext("Weeks are numbered without gaps: the next week is %(number)s.")
+                    % {"number": highest + 1}
+                }
             )
 
 
 class Resource(models.Model):
     class Kind(models.TextChoices):
-        PAPER = "paper", "Paper"
-        ARTICLE = "article", "Article"
-        VIDEO = "video", "Video"
-        BOOK = "book", "Book"
-        COURSE = "course", "Course"
-        DOCS = "docs", "Documentation"
-        TOOL = "tool", "Tool"
+        PAPER = "paper", _("Paper")
+        ARTICLE = "article", _("Article")
+        VIDEO = "video", _("Video")
+        BOOK = "book", _("Book")
+        COURSE = "course", _("Course")
+        DOCS = "docs", _("Documentation")
+        TOOL = "tool", _("Tool")
 
     week = models.ForeignKey(Week, on_delete=models.CASCADE, related_name="resources")
     order = models.PositiveSmallIntegerField(default=1)

@@ -5,7 +5,7 @@ from typing import Any, NamedTuple
 
 from django.db.models import Count, Prefetch, QuerySet, Subquery, Value
 
-from curriculum.models import Phase, Resource, Week
+from curriculum.models import Phase, Resource, Week, week_heading
 
 
 def phase_list_with_weeks() -> QuerySet[Phase]:
@@ -87,6 +87,10 @@ def week_exists(*, number: int) -> bool:
 class WeekLink:
     number: int
     topic: str
+
+    @property
+    def heading(self) -> str:
+        return week_heading(self.number, self.topic)
 
 
 @dataclass(frozen=True)

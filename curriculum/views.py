@@ -1,5 +1,6 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from curriculum.models import Week
 from curriculum.selectors import phase_list_with_weeks, week_with_neighbours
@@ -23,7 +24,9 @@ def week_detail(request: HttpRequest, number: int) -> HttpResponse:
     try:
         found = week_with_neighbours(number=number)
     except Week.DoesNotExist as error:
-        raise Http404(f"There is no week {number} in the curriculum.") from error
+        raise Http404(
+            gettext("There is no week %(number)s in the curriculum.") % {"number": number}
+        ) from error
     context = {
         "week": found.week,
         "resources": found.resources,

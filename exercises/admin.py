@@ -9,6 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from exercises import services
 from exercises.execution import limits_of
@@ -29,15 +31,15 @@ class ExerciseAdmin(admin.ModelAdmin):
     readonly_fields = ("check_link",)
     fieldsets = (
         (None, {"fields": ("week", "order", "title", "prompt", "is_published", "check_link")}),
-        ("Code", {"fields": ("starter_code", "example_tests", "hidden_tests", "reference_solution")}),
-        ("Rules", {"fields": (
+        (_("Code"), {"fields": ("starter_code", "example_tests", "hidden_tests", "reference_solution")}),
+        (_("Rules"), {"fields": (
             ("time_limit_seconds", "memory_limit_mb"), "packages", ("pass_mark_percent", "max_attempts"),
             "review_failure_messages",
         )}),
     )  # fmt: skip
 
     @admin.action(
-        description="Check this exercise: run the reference solution and the starter in the sandbox"
+        description=_("Check this exercise: run the reference solution and the starter in the sandbox")
     )
     def check_exercises(self, request: HttpRequest, queryset: QuerySet[Exercise]) -> HttpResponse | None:
         exercises = list(queryset)
@@ -46,7 +48,13 @@ class ExerciseAdmin(admin.ModelAdmin):
         if len(exercises) == 1:
             return HttpResponseRedirect(reverse("admin:exercises_exercise_check", args=[exercises[0].pk]))
         self.message_user(
-            request, f"Checking {len(exercises)} exercises: open each one's check page for its results."
+            request,
+            ngettext(
+                "Checking %(count)s exercise: open its check page for its results.",
+                "Checking %(count)s exercises: open each one's check page for its results.",
+                len(exercises),
+            )
+            % {"count": len(exercises)},
         )
         return None
 
@@ -60,12 +68,12 @@ class ExerciseAdmin(admin.ModelAdmin):
         fail at least one. POST starts a new check."""
         exercise = self.get_object(request, object_id)
         if exercise is None:
-            raise Http404("No such exercise.")
+            raise Http404(gettext("No such exercise."))
         if not self.has_view_or_change_permission(request, exercise):
             raise PermissionDenied
         if request.method == "POST":
             services.exercise_check(exercise=exercise, staff=request.user)  # type: ignore[arg-type]
-            messages.info(request, "Check started.")
+            messages.info(request, gettext("Check started."))
             return HttpResponseRedirect(request.path)
         checks = []
         runs: list[Run | None] = []
@@ -82,10 +90,13 @@ class ExerciseAdmin(admin.ModelAdmin):
             if run and run.status == Run.Status.DONE:
                 passed, total = run.tests_passed or 0, run.tests_total or 0
                 ok = passed == total if expected_pass else passed < total
-                verdict = "as expected" if ok else "NOT as expected"
+                verdict = gettext("as expected") if ok else gettext("NOT as expected")
             checks.append({
                 "label": Run.Kind(kind).label, "run": run, "verdict": verdict,
-                "expected": "passes every hidden test" if expected_pass else "fails at least one hidden test",
+                "expected": (
+                    gettext("passes every hidden test") if expected_pass
+                    else gettext("fails at least one hidden test")
+                ),
                 "tests": run_tests_for(viewer=request.user, run=run) if run else [],  # type: ignore[arg-type]
                 "limit_message": limit_message(run.limit, limits_of(exercise)) if run and run.limit else "",
             })  # fmt: skip
@@ -96,16 +107,18 @@ class ExerciseAdmin(admin.ModelAdmin):
             "exercise": exercise,
             "checks": checks,
             "pending": pending,
-            "title": f"Check: {exercise}",
+            "title": gettext("Check: %(exercise)s") % {"exercise": exercise},
         }
         return render(request, "admin/exercises/check.html", context)
 
-    @admin.display(description="Check")
+    @admin.display(description=_("Check"))
     def check_link(self, exercise: Exercise) -> str:
         if exercise.pk is None:
-            return "Save first."
+            return gettext("Save first.")
         url = reverse("admin:exercises_exercise_check", args=[exercise.pk])
-        return format_html('<a href="{}">Run the reference solution and the starter in the sandbox</a>', url)
+        return format_html(
+            '<a href="{}">{}</a>', url, gettext("Run the reference solution and the starter in the sandbox")
+        )
 
 
 @admin.register(Run)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -155,5 +156,5 @@ class RunDetailView(generics.GenericAPIView):
     def get(self, request: Request, pk: int) -> Response:
         run = runs_visible_to(user=request.user).filter(pk=pk).first()  # type: ignore[arg-type]
         if run is None:
-            raise Http404("No such run.")
+            raise Http404(gettext("No such run."))
         return Response(RunDetailSerializer(run, context={"viewer": request.user}).data)

@@ -10,6 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Quiz
 from curriculum.models import Week
@@ -27,19 +30,22 @@ class Exercise(models.Model):
     week = models.ForeignKey(Week, on_delete=models.CASCADE, related_name="exercises")
     order = models.PositiveSmallIntegerField(default=1)
     title = models.CharField(max_length=200)
-    prompt = models.TextField(help_text="Markdown (sanitised when shown).")
-    starter_code = models.TextField(help_text="What the editor holds before the learner's first draft.")
+    prompt = models.TextField(help_text=_("Markdown (sanitised when shown)."))
+    starter_code = models.TextField(help_text=_("What the editor holds before the learner's first draft."))
     example_tests = models.TextField(
-        help_text="Visible tests (`def test_…():` functions with `assert …, 'message'`), "
-        "run by “Run examples”."
+        help_text=_(
+            "Visible tests (`def test_…():` functions with `assert …, 'message'`), run by “Run examples”."
+        )
     )
     hidden_tests = models.TextField(
-        help_text="Tests run on “Submit”; learners see each one's first docstring line and, for a failure, "
-        "its assertion message — never its code."
+        help_text=_(
+            "Tests run on “Submit”; learners see each one's first docstring line and, for a failure, "
+            "its assertion message — never its code."
+        )
     )
-    reference_solution = models.TextField(help_text="Never shown to learners: checks the exercise itself.")
+    reference_solution = models.TextField(help_text=_("Never shown to learners: checks the exercise itself."))
     time_limit_seconds = models.PositiveSmallIntegerField(
-        default=2, validators=[MinValueValidator(1), MaxValueValidator(30)], help_text="CPU time per run."
+        default=2, validators=[MinValueValidator(1), MaxValueValidator(30)], help_text=_("CPU time per run.")
     )
     memory_limit_mb = models.PositiveSmallIntegerField(
         default=256, validators=[MinValueValidator(64), MaxValueValidator(1024)]
@@ -47,12 +53,14 @@ class Exercise(models.Model):
     packages = models.JSONField(
         default=list,
         blank=True,
-        help_text=f"Allowed beyond the standard library: any of {', '.join(PACKAGES)}.",
+        help_text=format_lazy(
+            _("Allowed beyond the standard library: any of {packages}."), packages=", ".join(PACKAGES)
+        ),
     )
     pass_mark_percent = models.PositiveSmallIntegerField(
         default=100,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text="The share of hidden tests a submission passes to pass.",
+        help_text=_("The share of hidden tests a submission passes to pass."),
     )
     max_attempts = models.PositiveSmallIntegerField(default=10, validators=[MinValueValidator(1)])
     review_failure_messages = models.CharField(
@@ -60,7 +68,7 @@ class Exercise(models.Model):
         max_length=20,
         choices=ReviewTiming.choices,
         default=ReviewTiming.AFTER_EACH_ATTEMPT,
-        help_text="Which hidden tests passed is always shown; their assertion messages as this says.",
+        help_text=_("Which hidden tests passed is always shown; their assertion messages as this says."),
     )
     is_published = models.BooleanField(default=False)
 
@@ -79,7 +87,10 @@ class Exercise(models.Model):
         )
         if unknown is None or unknown:
             raise ValidationError(
-                {"packages": f"A list of allowed packages, each one of: {', '.join(PACKAGES)}."}
+                {
+                    "packages": gettext("A list of allowed packages, each one of: %(packages)s.")
+                    % {"packages": ", ".join(PACKAGES)}
+                }
             )
         from exercises.sandbox import test_names
 
@@ -88,9 +99,11 @@ class Exercise(models.Model):
             try:
                 compile(code, field, "exec")
             except (SyntaxError, ValueError) as error:
-                raise ValidationError({field: f"Not valid Python: {error}"}) from error
+                raise ValidationError(
+                    {field: gettext("Not valid Python: %(error)s") % {"error": error}}
+                ) from error
             if not test_names(code):
-                raise ValidationError({field: "Define at least one `def test_…():` function."})
+                raise ValidationError({field: gettext("Define at least one `def test_…():` function.")})
 
 
 class Run(models.Model):
@@ -98,16 +111,16 @@ class Run(models.Model):
     member's check of the exercise (its reference solution or its starter against the hidden tests)."""
 
     class Kind(models.TextChoices):
-        EXAMPLES = "examples", "Run examples"
-        SUBMISSION = "submission", "Submission"
-        CHECK_REFERENCE = "check_reference", "Check: reference solution"
-        CHECK_STARTER = "check_starter", "Check: starter code"
+        EXAMPLES = "examples", _("Run examples")
+        SUBMISSION = "submission", _("Submission")
+        CHECK_REFERENCE = "check_reference", _("Check: reference solution")
+        CHECK_STARTER = "check_starter", _("Check: starter code")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for the sandbox"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Could not run"
+        PENDING = "pending", _("Waiting for the sandbox")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Could not run")
 
     HIDDEN_KINDS = frozenset({Kind.SUBMISSION, Kind.CHECK_REFERENCE, Kind.CHECK_STARTER})
 
@@ -117,31 +130,33 @@ class Run(models.Model):
     )
     enrolment = models.ForeignKey(
         "progress.Enrolment", on_delete=models.SET_NULL, null=True, blank=True, related_name="exercise_runs",
-        help_text="The learner's enrolment when submitted (none without one): its mentor sees the work.",
+        help_text=_("The learner's enrolment when submitted (none without one): its mentor sees the work."),
     )  # fmt: skip
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    attempt_number = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Submissions only.")
+    attempt_number = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("Submissions only."))
     code = models.TextField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     claim = models.UUIDField(
-        null=True, blank=True, help_text="The worker's claim: only it writes the result."
+        null=True, blank=True, help_text=_("The worker's claim: only it writes the result.")
     )
-    sandbox_runs = models.PositiveSmallIntegerField(default=0, help_text="Times a worker started this run.")
+    sandbox_runs = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Times a worker started this run.")
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     tests = models.JSONField(
-        default=list, blank=True, help_text="Per test: name, description, passed, message."
+        default=list, blank=True, help_text=_("Per test: name, description, passed, message.")
     )
     tests_passed = models.PositiveSmallIntegerField(null=True, blank=True)
     tests_total = models.PositiveSmallIntegerField(null=True, blank=True)
     percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     passed = models.BooleanField(null=True, blank=True)
     limit = models.CharField(
-        max_length=8, blank=True, help_text="time, memory, output or crash: how it ended."
+        max_length=8, blank=True, help_text=_("time, memory, output or crash: how it ended.")
     )
-    error = models.TextField(blank=True, help_text="Why the code could not be tested, or could not run.")
-    output_tail = models.TextField(blank=True, help_text="The last lines the code printed.")
+    error = models.TextField(blank=True, help_text=_("Why the code could not be tested, or could not run."))
+    output_tail = models.TextField(blank=True, help_text=_("The last lines the code printed."))
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:

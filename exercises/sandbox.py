@@ -37,6 +37,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from exercises.limits import Limits, limit_message
+
 HARNESS = (Path(__file__).with_name("harness.py")).read_text()
 PACKAGES_ROOT = "/sandbox/packages"
 STARTUP_GRACE_SECONDS = 2.0
@@ -47,15 +49,6 @@ OUTPUT_TAIL_CHARS = 4000
 
 class SandboxUnavailable(Exception):
     """The sandbox cannot run on this machine (bubblewrap missing or refused): not the learner's fault."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    cpu_seconds: int = 2
-    memory_mb: int = 256
-    processes: int = 16
-    output_bytes: int = 64 * 1024
-    file_mb: int = 8
 
 
 @dataclass
@@ -104,15 +97,6 @@ def test_names(tests_code: str) -> list[tuple[str, str]]:
             doc = (ast.get_docstring(node) or "").strip().splitlines()
             found[node.name] = doc[0] if doc else node.name.removeprefix("test_").replace("_", " ")
     return list(found.items())
-
-
-def limit_message(kind: str, limits: Limits) -> str:
-    return {
-        "time": f"time limit exceeded after {limits.cpu_seconds} s",
-        "memory": f"memory limit exceeded ({limits.memory_mb} MB)",
-        "output": f"output limit exceeded ({limits.output_bytes // 1024} KB)",
-        "crash": "the program ended before every test had run",
-    }.get(kind, kind)
 
 
 def _interpreter_binds() -> list[str]:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from assessments.grading import Attempt, quiz_status
@@ -52,6 +54,22 @@ class ExerciseSummary:
     @property
     def attempts_left(self) -> int:
         return max(0, self.exercise.max_attempts - self.attempts_used)
+
+    @property
+    def best_text(self) -> str:
+        """ "best 87.5%" (the best attempt's score as Django's floatformat:"-2" writes it)."""
+        return gettext("best %(percent)s%%") % {"percent": floatformat(self.best_percent, "-2")}
+
+    @property
+    def attempts_used_text(self) -> str:
+        """ "2 of 3 attempts used", in the reader's language (plural by the attempts allowed)."""
+        allowed = self.exercise.max_attempts
+        return ngettext(
+            "%(used)s of %(count)s attempt used", "%(used)s of %(count)s attempts used", allowed
+        ) % {
+            "used": self.attempts_used,
+            "count": allowed,
+        }
 
 
 def summarise(exercise: Exercise, submissions: Sequence[Run]) -> ExerciseSummary:

@@ -6,6 +6,7 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.translation import gettext, ngettext
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import RedisError
 
@@ -32,16 +33,21 @@ class TooManyRuns(ValidationError):
 def code_clean(code: object) -> str:
     """The code as it may be stored: a string, not too long, encodable (no lone surrogates), no NUL."""
     if not isinstance(code, str):
-        raise ValidationError({"code": "Send the code as a string."})
+        raise ValidationError({"code": gettext("Send the code as a string.")})
     if len(code) > CODE_LIMIT_CHARS:
-        raise CodeTooLarge({"code": f"The code is longer than {CODE_LIMIT_CHARS:,} characters."})
+        raise CodeTooLarge(
+            {
+                "code": gettext("The code is longer than %(limit)s characters.")
+                % {"limit": f"{CODE_LIMIT_CHARS:,}"}
+            }
+        )
     if "\x00" in code:
-        raise ValidationError({"code": "The code contains a NUL character."})
+        raise ValidationError({"code": gettext("The code contains a NUL character.")})
     try:
         code.encode("utf-8")
     except UnicodeEncodeError as error:
         raise ValidationError(
-            {"code": "The code contains an invalid character (a lone surrogate)."}
+            {"code": gettext("The code contains an invalid character (a lone surrogate).")}
         ) from error
     return code
 
@@ -52,9 +58,9 @@ def run_create(*, learner: User, exercise: Exercise, kind: str, code: object) ->
 
     Raises ValidationError (keys "exercise", "code"); nothing is saved then."""
     if kind not in (Run.Kind.EXAMPLES, Run.Kind.SUBMISSION):
-        raise ValidationError({"kind": "Choose examples or submission."})
+        raise ValidationError({"kind": gettext("Choose examples or submission.")})
     if not exercise.is_published:
-        raise ValidationError({"exercise": "This exercise is not open yet."})
+        raise ValidationError({"exercise": gettext("This exercise is not open yet.")})
     code = code_clean(code)
     enrolment = enrolment_current_for(learner=learner)
     with transaction.atomic():
@@ -62,14 +68,23 @@ def run_create(*, learner: User, exercise: Exercise, kind: str, code: object) ->
         User.objects.select_for_update().filter(pk=learner.pk).first()
         unfinished = Run.objects.filter(learner=learner, status__in=(Run.Status.PENDING, Run.Status.RUNNING))
         if unfinished.count() >= UNFINISHED_RUNS_PER_LEARNER:
-            raise TooManyRuns({"code": "Your earlier runs are still in the sandbox: wait for their results."})
+            raise TooManyRuns(
+                {"code": gettext("Your earlier runs are still in the sandbox: wait for their results.")}
+            )
         attempt_number = None
         if kind == Run.Kind.SUBMISSION:
             attempts = Run.objects.filter(learner=learner, exercise=exercise, kind=Run.Kind.SUBMISSION)
             used = attempts.exclude(status=Run.Status.FAILED).count()
             if used >= exercise.max_attempts:
                 raise ValidationError(
-                    {"exercise": f"You have used all {exercise.max_attempts} attempts at this exercise."}
+                    {
+                        "exercise": ngettext(
+                            "You have used your only attempt at this exercise.",
+                            "You have used all %(count)s attempts at this exercise.",
+                            exercise.max_attempts,
+                        )
+                        % {"count": exercise.max_attempts}
+                    }
                 )
             attempt_number = (attempts.aggregate(last=Max("attempt_number"))["last"] or 0) + 1
         try:
@@ -79,7 +94,7 @@ def run_create(*, learner: User, exercise: Exercise, kind: str, code: object) ->
                     attempt_number=attempt_number, code=code,
                 )  # fmt: skip
         except IntegrityError as error:  # cannot happen under the lock above; a clear error if it does
-            raise ValidationError({"exercise": "This attempt was already submitted."}) from error
+            raise ValidationError({"exercise": gettext("This attempt was already submitted.")}) from error
         Draft.objects.update_or_create(learner=learner, exercise=exercise, defaults={"code": code})
         activity_touch(learner=learner)
         transaction.on_commit(lambda: run_enqueue(run_id=run.pk))
@@ -90,7 +105,7 @@ def exercise_check(*, exercise: Exercise, staff: User) -> tuple[Run, Run]:
     """Run the exercise's reference solution and its starter against its hidden tests (staff only):
     the reference should pass every test, the starter fail at least one."""
     if not staff.is_staff:
-        raise ValidationError({"exercise": "Only staff check exercises."})
+        raise ValidationError({"exercise": gettext("Only staff check exercises.")})
     with transaction.atomic():
         runs = (
             Run.objects.create(
@@ -129,7 +144,7 @@ def runs_enqueue(*, run_ids: list[int]) -> int:
 def draft_save(*, learner: User, exercise: Exercise, code: object) -> Draft:
     """Keep the code in the learner's editor (the latest wins)."""
     if not exercise.is_published:
-        raise ValidationError({"exercise": "This exercise is not open yet."})
+        raise ValidationError({"exercise": gettext("This exercise is not open yet.")})
     draft, _ = Draft.objects.update_or_create(
         learner=learner, exercise=exercise, defaults={"code": code_clean(code)}
     )

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -81,7 +82,7 @@ def run_create(request: HttpRequest, pk: int) -> HttpResponse:
 def run_page(request: HttpRequest, pk: int) -> HttpResponse:
     run = runs_visible_to(user=request.user).filter(pk=pk).first()  # type: ignore[arg-type]
     if run is None:
-        raise Http404("No such run.")
+        raise Http404(gettext("No such run."))
     context = {
         "run": run,
         "exercise": run.exercise,

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Email, Notice
 from notifications.services import emails_resend
@@ -37,15 +39,25 @@ class EmailAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
 
-    @admin.action(description="Re-send the selected failed e-mails", permissions=["resend"])
+    @admin.action(description=_("Re-send the selected failed e-mails"), permissions=["resend"])
     def resend(self, request: HttpRequest, queryset: QuerySet[Email]) -> None:
         failed = list(queryset.filter(status=Email.Status.FAILED).values_list("id", flat=True))
         count = emails_resend(email_ids=failed)
         skipped = queryset.count() - count
-        self.message_user(request, f"{count} e-mail{'s' if count != 1 else ''} queued to be sent again.")
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s e-mail queued to be sent again.",
+                "%(count)s e-mails queued to be sent again.",
+                count,
+            )
+            % {"count": count},
+        )
         if skipped:
             self.message_user(
-                request, f"{skipped} not re-sent: only failed e-mails can be.", level=messages.WARNING
+                request,
+                gettext("%(count)s not re-sent: only failed e-mails can be.") % {"count": skipped},
+                level=messages.WARNING,
             )
 
     def has_resend_permission(self, request: HttpRequest) -> bool:

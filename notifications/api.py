@@ -89,7 +89,7 @@ class PreferenceUpdateSerializer(serializers.Serializer):
 
 def _preferences(user: Any) -> list[dict[str, str]]:
     return [
-        {"kind": row.kind.kind, "description": row.kind.label, "delivery": row.delivery}
+        {"kind": row.kind.kind, "description": str(row.kind.label), "delivery": row.delivery}
         for row in preferences_for(user=user, audiences=audiences_of(user=user))
     ]
 

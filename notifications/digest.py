@@ -13,6 +13,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from lms.locale import for_person
 from notifications.models import Delivery, Notice
@@ -52,7 +53,8 @@ def notice_digest_send(*, recipient_id: int, now: datetime | None = None) -> boo
                 recipient=recipient,
                 kind="notice_digest",
                 key=f"notice-digest:{recipient_id}:{notices[-1].pk}",
-                subject=f"Your week: {count} notice{'' if count == 1 else 's'}",
+                subject=ngettext("Your week: %(count)s notice", "Your week: %(count)s notices", count)
+                % {"count": count},
                 text=render_to_string("notifications/email/digest.txt", context),
                 html=render_to_string("notifications/email/digest.html", context),
             )

@@ -5,14 +5,21 @@ can choose how it reaches them. A kind not listed still works (delivered as DEFA
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Delivery
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
 class NoticeKind:
     kind: str
-    label: str
+    label: "StrOrPromise"
+    """Lazy: shown in the reader's language."""
     default: str
     for_mentors: bool = False
     """Shown on the preferences page only to mentors and staff."""
@@ -23,20 +30,20 @@ DEFAULT_DELIVERY = Delivery.EMAIL
 KINDS: dict[str, NoticeKind] = {
     item.kind: item
     for item in [
-        NoticeKind("week_feedback", "Feedback from your mentor on a week", Delivery.EMAIL),
-        NoticeKind("quiz_reviewed", "A quiz graded after your mentor's review", Delivery.EMAIL),
-        NoticeKind("phase_signed_off", "A phase signed off", Delivery.EMAIL),
-        NoticeKind("phase_returned", "A phase returned with comments", Delivery.EMAIL),
-        NoticeKind("project_reviewed", "A project reviewed", Delivery.EMAIL),
-        NoticeKind("certificate_issued", "A certificate issued", Delivery.EMAIL),
-        NoticeKind("certificate_revoked", "A certificate revoked", Delivery.EMAIL),
-        NoticeKind("reminder_weekly", "This week's plan (weekly reminder)", Delivery.EMAIL),
-        NoticeKind("reminder_behind", "Catching up (reminder when behind)", Delivery.EMAIL),
-        NoticeKind("reminder_inactive", "Picking up again (reminder after a quiet spell)", Delivery.EMAIL),
-        NoticeKind("feedback_reply", "A learner's reply to your feedback", Delivery.IN_PRODUCT, True),
-        NoticeKind("project_submitted", "A project submitted for your review", Delivery.EMAIL, True),
-        NoticeKind("learner_left", "A learner of yours left the curriculum", Delivery.EMAIL, True),
-        NoticeKind("learner_deleted", "A learner of yours deleted their account", Delivery.EMAIL, True),
+        NoticeKind("week_feedback", _("Feedback from your mentor on a week"), Delivery.EMAIL),
+        NoticeKind("quiz_reviewed", _("A quiz graded after your mentor's review"), Delivery.EMAIL),
+        NoticeKind("phase_signed_off", _("A phase signed off"), Delivery.EMAIL),
+        NoticeKind("phase_returned", _("A phase returned with comments"), Delivery.EMAIL),
+        NoticeKind("project_reviewed", _("A project reviewed"), Delivery.EMAIL),
+        NoticeKind("certificate_issued", _("A certificate issued"), Delivery.EMAIL),
+        NoticeKind("certificate_revoked", _("A certificate revoked"), Delivery.EMAIL),
+        NoticeKind("reminder_weekly", _("This week's plan (weekly reminder)"), Delivery.EMAIL),
+        NoticeKind("reminder_behind", _("Catching up (reminder when behind)"), Delivery.EMAIL),
+        NoticeKind("reminder_inactive", _("Picking up again (reminder after a quiet spell)"), Delivery.EMAIL),
+        NoticeKind("feedback_reply", _("A learner's reply to your feedback"), Delivery.IN_PRODUCT, True),
+        NoticeKind("project_submitted", _("A project submitted for your review"), Delivery.EMAIL, True),
+        NoticeKind("learner_left", _("A learner of yours left the curriculum"), Delivery.EMAIL, True),
+        NoticeKind("learner_deleted", _("A learner of yours deleted their account"), Delivery.EMAIL, True),
     ]
 }
 

@@ -13,40 +13,46 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Email(models.Model):
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", pgettext_lazy("e-mail status", "Failed")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    to = models.EmailField(max_length=254, help_text="The address at the time it was enqueued.")
-    kind = models.CharField(max_length=40, help_text="What it is about, e.g. reminder_weekly, mentor_digest.")
+    to = models.EmailField(max_length=254, help_text=_("The address at the time it was enqueued."))
+    kind = models.CharField(
+        max_length=40, help_text=_("What it is about, e.g. reminder_weekly, mentor_digest.")
+    )
     key = models.CharField(
-        max_length=200, help_text="The idempotency key: one e-mail per key, however often it is enqueued."
+        max_length=200, help_text=_("The idempotency key: one e-mail per key, however often it is enqueued.")
     )
     subject = models.CharField(max_length=300)
     text = models.TextField()
     html = models.TextField(blank=True)
-    headers = models.JSONField(default=dict, blank=True, help_text="Extra headers, e.g. List-Unsubscribe.")
+    headers = models.JSONField(default=dict, blank=True, help_text=_("Extra headers, e.g. List-Unsubscribe."))
     notice = models.TextField(
         blank=True,
-        help_text="A short text shown to the recipient in the product (their dashboard); blank: e-mail only.",
+        help_text=_(
+            "A short text shown to the recipient in the product (their dashboard); blank: e-mail only."
+        ),
     )
-    link = models.CharField(max_length=500, blank=True, help_text="Where the in-product notice leads.")
+    link = models.CharField(max_length=500, blank=True, help_text=_("Where the in-product notice leads."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times a worker claimed it.")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text=_("How many times a worker claimed it."))
     last_error = models.TextField(blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True, help_text="When a worker last took it on.")
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text=_("When a worker last took it on."))
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "e-mail"
+        verbose_name = _("e-mail")
         constraints = [models.UniqueConstraint(fields=["key"], name="one_email_per_key")]
         indexes = [
             # The admin lists the newest first; a year of weekly reminders is millions of rows.
@@ -64,9 +70,9 @@ class Email(models.Model):
 class Delivery(models.TextChoices):
     """How a kind of notice reaches its recipient, beyond the product (where every notice shows)."""
 
-    IN_PRODUCT = "in_product", "In the product only"
-    EMAIL = "email", "In the product and by e-mail"
-    DIGEST = "digest", "In the product and in a weekly e-mail digest"
+    IN_PRODUCT = "in_product", _("In the product only")
+    EMAIL = "email", _("In the product and by e-mail")
+    DIGEST = "digest", _("In the product and in a weekly e-mail digest")
 
 
 class Notice(models.Model):
@@ -79,17 +85,19 @@ class Notice(models.Model):
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(max_length=40)
-    key = models.CharField(max_length=200, help_text="The idempotency key: one notice per key.")
+    key = models.CharField(max_length=200, help_text=_("The idempotency key: one notice per key."))
     title = models.CharField(
-        max_length=300, blank=True, help_text="A one-line headline (the e-mail's subject)."
+        max_length=300, blank=True, help_text=_("A one-line headline (the e-mail's subject).")
     )
     text = models.TextField()
-    link = models.CharField(max_length=500, blank=True, help_text="A path on this site the notice leads to.")
+    link = models.CharField(
+        max_length=500, blank=True, help_text=_("A path on this site the notice leads to.")
+    )
     delivery = models.CharField(max_length=12, choices=Delivery.choices, default=Delivery.IN_PRODUCT)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     digested_at = models.DateTimeField(
-        null=True, blank=True, help_text="When a weekly digest e-mail took it (delivery: digest)."
+        null=True, blank=True, help_text=_("When a weekly digest e-mail took it (delivery: digest).")
     )
 
     class Meta:

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from notifications.kinds import kinds_for
 from notifications.models import Delivery, Notice, NoticePreference
@@ -44,7 +45,7 @@ def preferences_set(*, user: Any, audiences: Audiences, choices: dict[str, str])
     values are refused with the kind as the field."""
     allowed = {item.kind for item in kinds_for(mentor=audiences.mentor, learner=audiences.learner)}
     errors = {
-        kind: "Choose one of the offered deliveries."
+        kind: gettext("Choose one of the offered deliveries.")
         for kind, delivery in choices.items()
         if kind not in allowed or delivery not in Delivery.values
     }

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from lms.forms import add_validation_error
@@ -32,7 +33,7 @@ def notice_read(request: HttpRequest, notice_id: int) -> HttpResponse:
     try:
         notice = notice_mark_read(user=request.user, notice_id=notice_id)
     except Notice.DoesNotExist as error:
-        raise Http404("No such notice.") from error
+        raise Http404(gettext("No such notice.")) from error
     if request.POST.get("open") and notice.safe_link:
         return redirect(notice.safe_link)
     return redirect("notifications:list")
@@ -42,7 +43,10 @@ def notice_read(request: HttpRequest, notice_id: int) -> HttpResponse:
 @login_required
 def notices_read_all(request: HttpRequest) -> HttpResponse:
     count = notices_mark_all_read(user=request.user)
-    messages.success(request, f"{count} notice{'' if count == 1 else 's'} marked read.")
+    messages.success(
+        request,
+        ngettext("%(count)s notice marked read.", "%(count)s notices marked read.", count) % {"count": count},
+    )
     return redirect("notifications:list")
 
 
@@ -58,7 +62,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            messages.success(request, "Your choices are saved.")
+            messages.success(request, gettext("Your choices are saved."))
             return redirect("notifications:preferences")
     status = 400 if request.method == "POST" else 200
     return render(

@@ -11,6 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from projects.models import Attachment, Criterion, Level, Project, Review, Score, Version
 from projects.rubric import range_problems, rubric_problems
@@ -44,7 +46,7 @@ class ProjectAdmin(admin.ModelAdmin):
         """The project page as a learner sees it (unpublished ones too), with nothing to submit."""
         project = self.get_object(request, object_id)
         if project is None:
-            raise Http404("No such project.")
+            raise Http404(gettext("No such project."))
         if not self.has_view_or_change_permission(request, project):
             raise PermissionDenied
         context = {
@@ -54,15 +56,15 @@ class ProjectAdmin(admin.ModelAdmin):
         }
         return render(request, "projects/project.html", context)
 
-    @admin.display(description="Preview")
+    @admin.display(description=_("Preview"))
     def preview_link(self, project: Project) -> str:
         url = reverse("admin:projects_project_preview", args=[project.pk])
-        return format_html('<a href="{}">See the project as a learner sees it</a>', url)
+        return format_html('<a href="{}">{}</a>', url, gettext("See the project as a learner sees it"))
 
-    @admin.display(description="Rubric")
+    @admin.display(description=_("Rubric"))
     def rubric_state(self, project: Project) -> str:
         problems = rubric_problems(project=project)
-        return " ".join(problems) if problems else "Complete."
+        return " ".join(problems) if problems else gettext("Complete.")
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """A project is published with a complete rubric only: checked once its criteria are saved."""
@@ -71,7 +73,9 @@ class ProjectAdmin(admin.ModelAdmin):
         problems = rubric_problems(project=project) if project.is_published else []
         if problems:
             Project.objects.filter(pk=project.pk).update(is_published=False)
-            messages.error(request, "Saved, but not published: " + " ".join(problems))
+            messages.error(
+                request, gettext("Saved, but not published: %(problems)s") % {"problems": " ".join(problems)}
+            )
 
 
 class LevelFormSet(forms.BaseInlineFormSet):

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -121,7 +122,9 @@ class MyVersionDetail(APIView):
         serializer = DraftUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if not version.is_draft:
-            raise ValidationError(f"Version {version.number} is submitted: it cannot change.")
+            raise ValidationError(
+                gettext("Version %(number)s is submitted: it cannot change.") % {"number": version.number}
+            )
         values = {name: getattr(version, name) for name in ("repository_url", "commit", "report")}
         values.update(serializer.validated_data)
         services.draft_save(learner=request.user, project=version.project, **values)  # type: ignore[arg-type]
@@ -175,7 +178,7 @@ class MentorQueue(APIView):
         if request.query_params.get("cohort"):
             cohort_id = cohort_id_from(request.query_params["cohort"], user=request.user)  # type: ignore[arg-type]
             if cohort_id is None:
-                return Response({"cohort": ["No such cohort of yours."]}, status=400)
+                return Response({"cohort": [gettext("No such cohort of yours.")]}, status=400)
         queue = review_queue_for(user=request.user, cohort_id=cohort_id)  # type: ignore[arg-type]
         prefetch_related_objects([item.version for item in queue], *VERSION_RELATIONS)
         return Response(QueueItemSerializer(queue, many=True, context={"request": request}).data)
@@ -224,7 +227,7 @@ class VersionReview(APIView):
                 ],
             )
         except PermissionDenied as error:  # visible (their own version), but not theirs to review
-            raise Http404("No such version to review.") from error
+            raise Http404(gettext("No such version to review.")) from error
         return Response(ProjectReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
 

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProjectsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "projects"
-    verbose_name = "Projects"
+    verbose_name = _("Projects")
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

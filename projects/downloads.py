@@ -1,6 +1,7 @@
 """An attachment's file as a response: the same for the page route and the API's (token) route."""
 
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext
 
 from projects.models import Attachment
 
@@ -10,7 +11,7 @@ def attachment_response(attachment: Attachment) -> FileResponse:
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as error:
-        raise Http404("The file is missing from storage.") from error
+        raise Http404(gettext("The file is missing from storage.")) from error
     response = FileResponse(handle, as_attachment=True, filename=attachment.name)
     response["Content-Type"] = "application/octet-stream"
     response["X-Content-Type-Options"] = "nosniff"

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from lms.markdown import COMMENT_HELP
 from projects.models import Project, Review, Version
@@ -9,11 +10,17 @@ class DraftForm(forms.ModelForm):
     class Meta:
         model = Version
         fields = ("repository_url", "commit", "report")
-        labels = {"repository_url": "Repository (https)", "commit": "Commit SHA or tag", "report": "Report"}
+        labels = {
+            "repository_url": _("Repository (https)"),
+            "commit": _("Commit SHA or tag"),
+            "report": _("Report"),
+        }
         help_texts = {
-            "repository_url": "e.g. https://github.com/you/benchmark",
-            "commit": "The exact state to review: a commit SHA (7–40 hex characters) or a tag such as v1.0.",
-            "report": "Markdown. What you built, how, the results, what you would do next.",
+            "repository_url": _("e.g. https://github.com/you/benchmark"),
+            "commit": _(
+                "The exact state to review: a commit SHA (7–40 hex characters) or a tag such as v1.0."
+            ),
+            "report": _("Markdown. What you built, how, the results, what you would do next."),
         }
         widgets = {"report": forms.Textarea(attrs={"rows": 14})}
 
@@ -24,7 +31,7 @@ class DraftForm(forms.ModelForm):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label="Add a file")
+    file = forms.FileField(label=_("Add a file"))
 
 
 class ReviewForm(forms.Form):
@@ -38,30 +45,30 @@ class ReviewForm(forms.Form):
             levels = list(criterion.levels.all())
             before = initial_scores.get(criterion.pk)
             self.fields[f"level_{criterion.pk}"] = forms.TypedChoiceField(
-                label="Level",
+                label=_("Level"),
                 choices=[(level.pk, str(level.range)) for level in levels],
                 coerce=int,
                 widget=forms.RadioSelect,
                 initial=before.level_id if before else None,
             )
             self.fields[f"points_{criterion.pk}"] = forms.IntegerField(
-                label="Points", min_value=0, max_value=1000, initial=before.points if before else None
+                label=_("Points"), min_value=0, max_value=1000, initial=before.points if before else None
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
-                label="Comment",
+                label=_("Comment"),
                 required=False,
                 max_length=5000,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 help_text=COMMENT_HELP,
             )
         self.fields["comment"] = forms.CharField(
-            label="Overall comment",
+            label=_("Overall comment"),
             max_length=10_000,
             widget=forms.Textarea(attrs={"rows": 5}),
             help_text=COMMENT_HELP,
         )
         self.fields["decision"] = forms.ChoiceField(
-            label="Decision", choices=Review.Decision.choices, widget=forms.RadioSelect
+            label=_("Decision"), choices=Review.Decision.choices, widget=forms.RadioSelect
         )
 
     def criterion_fields(self) -> list[tuple[object, list[forms.BoundField]]]:

@@ -5,6 +5,10 @@ A version that came back with changes requested stays as it was reviewed: the le
 a new version (v2, v3 …); only the newest version can be reviewed.
 """
 
+from typing import cast
+
+from django.utils.translation import gettext_lazy as _
+
 from lms.lifecycle import LEARNER, MENTOR, STAFF, Lifecycle, Move
 from projects.models import Version
 
@@ -39,15 +43,24 @@ VERSION = Lifecycle(
             "the phase can be signed off",
         ),
     ),
+    # Lazy: worded in the language of whoever is refused (the table is built at import).
     refusals={
-        (Status.SUBMITTED, "edit"): "A submitted version cannot change: it is waiting for review.",
-        (Status.SUBMITTED, "submit"): "This version is already submitted.",
-        (Status.CHANGES_REQUESTED, "submit"): "This version is already submitted.",
-        (Status.ACCEPTED, "submit"): "This version is already submitted.",
-        (Status.ACCEPTED, "edit"): "This project is accepted: there is nothing more to hand in.",
-        (Status.CHANGES_REQUESTED, "edit"): "A submitted version cannot change: start the next version.",
-        (Status.DRAFT, "accept"): "This version is a draft: it is not waiting for review.",
-        (Status.DRAFT, "request_changes"): "This version is a draft: it is not waiting for review.",
+        (Status.SUBMITTED, "edit"): cast(
+            str, _("A submitted version cannot change: it is waiting for review.")
+        ),
+        (Status.SUBMITTED, "submit"): cast(str, _("This version is already submitted.")),
+        (Status.CHANGES_REQUESTED, "submit"): cast(str, _("This version is already submitted.")),
+        (Status.ACCEPTED, "submit"): cast(str, _("This version is already submitted.")),
+        (Status.ACCEPTED, "edit"): cast(
+            str, _("This project is accepted: there is nothing more to hand in.")
+        ),
+        (Status.CHANGES_REQUESTED, "edit"): cast(
+            str, _("A submitted version cannot change: start the next version.")
+        ),
+        (Status.DRAFT, "accept"): cast(str, _("This version is a draft: it is not waiting for review.")),
+        (Status.DRAFT, "request_changes"): cast(
+            str, _("This version is a draft: it is not waiting for review.")
+        ),
     },
     default_refusal="This version is {state}: it is not waiting for review.",
 )

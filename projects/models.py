@@ -15,6 +15,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from curriculum.models import Week
 from progress.models import Enrolment
@@ -29,22 +31,22 @@ commit_or_tag = RegexValidator(
 
 class Project(models.Model):
     class Kind(models.TextChoices):
-        PROJECT = "project", "Project"
-        MINI = "mini", "Mini-project (optional)"
+        PROJECT = "project", _("Project")
+        MINI = "mini", _("Mini-project (optional)")
 
     week = models.OneToOneField(Week, on_delete=models.PROTECT, related_name="project")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PROJECT)
     title = models.CharField(max_length=200)
-    brief = models.TextField(help_text="Markdown: what to build and why.")
-    deliverables = models.TextField(help_text="Markdown: what to hand in.")
+    brief = models.TextField(help_text=_("Markdown: what to build and why."))
+    deliverables = models.TextField(help_text=_("Markdown: what to hand in."))
     pass_mark = models.PositiveSmallIntegerField(
-        help_text="Points needed to pass (and no criterion at its lowest level)."
+        help_text=_("Points needed to pass (and no criterion at its lowest level).")
     )
     signs_off_phase = models.BooleanField(
-        default=False, help_text="The week's phase is signed off only once this project is accepted."
+        default=False, help_text=_("The week's phase is signed off only once this project is accepted.")
     )
     is_published = models.BooleanField(
-        default=False, help_text="Learners see it (only with a complete rubric)."
+        default=False, help_text=_("Learners see it (only with a complete rubric).")
     )
 
     class Meta:
@@ -59,12 +61,20 @@ class Project(models.Model):
     def clean(self) -> None:
         super().clean()
         if self.signs_off_phase and self.kind == self.Kind.MINI:
-            raise ValidationError({"signs_off_phase": "An optional mini-project cannot gate a sign-off."})
+            raise ValidationError(
+                {"signs_off_phase": gettext("An optional mini-project cannot gate a sign-off.")}
+            )
         # A new row has no criteria yet: its rubric is checked once saved (admin, the curriculum loader).
         if self.is_published and not self._state.adding:
             problems = rubric_problems(project=self)
             if problems:
-                raise ValidationError({"is_published": ["Not published: " + " ".join(problems)]})
+                raise ValidationError(
+                    {
+                        "is_published": [
+                            gettext("Not published: %(problems)s") % {"problems": " ".join(problems)}
+                        ]
+                    }
+                )
 
     @classmethod
     def content_problems(cls) -> list[str]:
@@ -80,14 +90,14 @@ class Criterion(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="criteria")
     order = models.PositiveSmallIntegerField(default=1)
     title = models.CharField(max_length=200)
-    description = models.TextField(help_text="What the mentor looks for.")
+    description = models.TextField(help_text=_("What the mentor looks for."))
     objectives = models.TextField(
-        blank=True, help_text="The week's objectives it assesses, one per line, as the week states them."
+        blank=True, help_text=_("The week's objectives it assesses, one per line, as the week states them.")
     )
 
     class Meta:
         ordering = ["project", "order", "id"]
-        verbose_name_plural = "criteria"
+        verbose_name_plural = _("criteria")
 
     def __str__(self) -> str:
         return self.title
@@ -106,8 +116,8 @@ class Criterion(models.Model):
         if unknown:
             raise ValidationError(
                 {
-                    "objectives": f"Not an objective of week {week.number if week else '?'}: "
-                    + "; ".join(unknown)
+                    "objectives": gettext("Not an objective of week %(number)s: %(objectives)s")
+                    % {"number": week.number if week else "?", "objectives": "; ".join(unknown)}
                 }
             )
 
@@ -143,7 +153,8 @@ class Level(models.Model):
         if not problems and self.criterion_id:
             siblings = Level.objects.filter(criterion_id=self.criterion_id).exclude(pk=self.pk)
             problems = [
-                f"“{self.range}” overlaps “{other.range}”: a score must fall in exactly one level."
+                gettext("“%(range)s” overlaps “%(other)s”: a score must fall in exactly one level.")
+                % {"range": self.range, "other": other.range}
                 for other in siblings
                 if other.min_points <= self.max_points and self.min_points <= other.max_points
             ]
@@ -161,10 +172,10 @@ def _attachment_path(attachment: "Attachment", filename: str) -> str:
 
 class Version(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Waiting for review"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        ACCEPTED = "accepted", "Accepted"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Waiting for review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        ACCEPTED = "accepted", _("Accepted")
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="project_versions")
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="versions")
@@ -172,7 +183,7 @@ class Version(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     repository_url = models.CharField(max_length=500, blank=True, validators=[public_repository_url])
     commit = models.CharField(max_length=100, blank=True, validators=[commit_or_tag])
-    report = models.TextField(blank=True, max_length=50_000, help_text="Markdown.")
+    report = models.TextField(blank=True, max_length=50_000, help_text=_("Markdown."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -204,7 +215,7 @@ class Version(models.Model):
 class Attachment(models.Model):
     version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=_attachment_path, max_length=300)
-    name = models.CharField(max_length=200, help_text="The file's name as uploaded.")
+    name = models.CharField(max_length=200, help_text=_("The file's name as uploaded."))
     size = models.PositiveIntegerField()
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -220,8 +231,8 @@ class Attachment(models.Model):
 
 class Review(models.Model):
     class Decision(models.TextChoices):
-        ACCEPTED = "accepted", "Accepted"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        ACCEPTED = "accepted", _("Accepted")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
 
     version = models.OneToOneField(Version, on_delete=models.CASCADE, related_name="review")
     reviewer = models.ForeignKey(
@@ -230,7 +241,7 @@ class Review(models.Model):
     decision = models.CharField(max_length=20, choices=Decision.choices)
     comment = models.TextField(max_length=10_000)
     total_points = models.PositiveSmallIntegerField()
-    passed = models.BooleanField(help_text="The rubric's pass rule, whatever the decision.")
+    passed = models.BooleanField(help_text=_("The rubric's pass rule, whatever the decision."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -259,11 +270,16 @@ class Score(models.Model):
     def clean(self) -> None:
         super().clean()
         if self.level_id and self.criterion_id and self.level.criterion_id != self.criterion_id:
-            raise ValidationError({"level": "This level belongs to another criterion."})
+            raise ValidationError({"level": gettext("This level belongs to another criterion.")})
         if self.level_id and self.points is not None and not self.level.range.holds(self.points):
             raise ValidationError(
                 {
-                    "points": f"{self.points} is outside “{self.level.range}”: "
-                    f"give {self.level.min_points} to {self.level.max_points}."
+                    "points": gettext("%(points)s is outside “%(range)s”: give %(low)s to %(high)s.")
+                    % {
+                        "points": self.points,
+                        "range": self.level.range,
+                        "low": self.level.min_points,
+                        "high": self.level.max_points,
+                    }
                 }
             )

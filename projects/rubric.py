@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext
+
 if TYPE_CHECKING:  # (the model calls this module: no import of it at run time)
     from projects.models import Project
 
@@ -34,14 +36,18 @@ class LevelRange:
 def range_problems(levels: Sequence[LevelRange]) -> list[str]:
     """What is wrong with one criterion's levels: an empty range, or two ranges that overlap."""
     problems = [
-        f"“{level.label}”: the lowest points ({level.min_points}) are above the highest ({level.max_points})."
+        gettext("“%(level)s”: the lowest points (%(low)s) are above the highest (%(high)s).")
+        % {"level": level.label, "low": level.min_points, "high": level.max_points}
         for level in levels
         if level.min_points > level.max_points
     ]
     ordered = sorted((level for level in levels if level.min_points <= level.max_points), key=_start)
     for lower, upper in itertools.pairwise(ordered):
         if upper.min_points <= lower.max_points:
-            problems.append(f"“{lower}” and “{upper}” overlap: a score must fall in exactly one level.")
+            problems.append(
+                gettext("“%(lower)s” and “%(upper)s” overlap: a score must fall in exactly one level.")
+                % {"lower": lower, "upper": upper}
+            )
     return problems
 
 
@@ -74,8 +80,14 @@ def fail_reasons(scores: Sequence[CriterionScore], *, pass_mark: int) -> list[st
     reasons = []
     total = total_points(scores)
     if total < pass_mark:
-        reasons.append(f"{total} points, below the pass mark of {pass_mark}")
-    reasons.extend(f"“{score.criterion}” is at its lowest level" for score in scores if score.lowest)
+        reasons.append(
+            gettext("%(total)s points, below the pass mark of %(mark)s") % {"total": total, "mark": pass_mark}
+        )
+    reasons.extend(
+        gettext("“%(criterion)s” is at its lowest level") % {"criterion": score.criterion}
+        for score in scores
+        if score.lowest
+    )
     return reasons
 
 
@@ -89,9 +101,17 @@ def rubric_problems(*, project: "Project") -> list[str]:
     for criterion in criteria:
         levels = [level.range for level in criterion.levels.all()]
         if len(levels) < 2:
-            problems.append(f"“{criterion.title}” needs at least two levels.")
-        problems.extend(f"“{criterion.title}”: {problem}" for problem in range_problems(levels))
+            problems.append(
+                gettext("“%(criterion)s” needs at least two levels.") % {"criterion": criterion.title}
+            )
+        problems.extend(
+            gettext("“%(criterion)s”: %(problem)s") % {"criterion": criterion.title, "problem": problem}
+            for problem in range_problems(levels)
+        )
     best = sum(criterion.max_points for criterion in criteria)
     if project.pass_mark is not None and project.pass_mark > best:
-        problems.append(f"The pass mark ({project.pass_mark}) is above the most points possible ({best}).")
+        problems.append(
+            gettext("The pass mark (%(mark)s) is above the most points possible (%(best)s).")
+            % {"mark": project.pass_mark, "best": best}
+        )
     return problems

@@ -22,6 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from cohorts.selectors import in_cohort
@@ -100,6 +101,28 @@ class QueueItem:
     def overdue(self) -> bool:
         """Waiting longer than PROJECT_REVIEW_WAITING_DAYS (default 3)."""
         return self.waited > timedelta(days=review_waiting_days())
+
+    # The queue's words, in the reader's language (the queue is a Jinja2 template: lms/jinja2.py).
+    @property
+    def project_heading(self) -> str:
+        project = self.version.project
+        return gettext("Week %(number)s: %(title)s") % {"number": project.week.number, "title": project.title}
+
+    @property
+    def review_text(self) -> str:
+        return gettext("Review version %(number)s") % {"number": self.version.number}
+
+    @property
+    def waiting_text(self) -> str:
+        days = self.days_waiting
+        if not days:
+            return gettext("today")
+        return ngettext("%(count)s day", "%(count)s days", days) % {"count": days}
+
+    @property
+    def overdue_text(self) -> str:
+        days = review_waiting_days()
+        return ngettext("Waiting > %(count)s day", "Waiting > %(count)s days", days) % {"count": days}
 
 
 def review_queue_for(
@@ -229,7 +252,7 @@ class ProjectCard:
 
     @property
     def status_label(self) -> str:
-        return self.version.get_status_display() if self.version else "Not started"
+        return self.version.get_status_display() if self.version else gettext("Not started")
 
 
 def week_project_annotations(*, enrolment_id: int) -> dict[str, Any]:
@@ -314,7 +337,7 @@ def project_lines_of(weeks: Sequence[Week]) -> list[ProjectLine]:
             ProjectLine(
                 week_number=week.number,
                 title=values["project_title"],
-                status_label=Version.Status(status).label if status else "Not started",
+                status_label=str(Version.Status(status).label) if status else gettext("Not started"),
                 total_points=latest.get("total"),
                 pass_mark=values.get("project_pass_mark"),
                 version_id=latest.get("id"),

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from lms.locale import for_person
@@ -42,7 +43,7 @@ def _locked_enrolment(learner: User) -> Enrolment:
         Enrolment.objects.select_for_update().filter(learner=learner, status__in=CURRENT_STATUSES).first()
     )
     if enrolment is None:
-        raise ValidationError("Enrol first: project work belongs to your enrolment.")
+        raise ValidationError(gettext("Enrol first: project work belongs to your enrolment."))
     return enrolment
 
 
@@ -50,7 +51,7 @@ def draft_save(*, learner: User, project: Project, repository_url: str, commit: 
     """Create or update the learner's draft of a project. A new draft (the next version) may start
     when there is none yet or the latest version came back with changes requested."""
     if not project.is_published:
-        raise ValidationError("This project is not open for submissions.")
+        raise ValidationError(gettext("This project is not open for submissions."))
     with transaction.atomic():
         enrolment = _locked_enrolment(learner)
         latest = latest_version(enrolment_id=enrolment.pk, project_id=project.pk)
@@ -64,7 +65,10 @@ def draft_save(*, learner: User, project: Project, repository_url: str, commit: 
             )
         if len(report) > REPORT_MAX:
             raise ValidationError(
-                {"report": f"Keep the report under {REPORT_MAX:,} characters: link the rest."}
+                {
+                    "report": gettext("Keep the report under %(limit)s characters: link the rest.")
+                    % {"limit": f"{REPORT_MAX:,}"}
+                }
             )
         version.repository_url = repository_url.strip()
         version.commit = commit.strip()
@@ -94,7 +98,7 @@ def version_submit(*, learner: User, version_id: int) -> Version:
             .first()
         )
         if version is None:
-            raise PermissionDenied("This is not your version.")
+            raise PermissionDenied(gettext("This is not your version."))
         submitted = VERSION.check(state=version.status, move="submit")
         missing = {
             name: message
@@ -127,14 +131,19 @@ def version_submitted_notice(*, version: Version) -> None:
     learner = version.enrolment.learner
     with for_person(mentor):  # their language and zone
         context = {"version": version, "learner": learner, "mentor": mentor, "url": settings.SITE_URL + path}
-        week = version.project.week.number
+        values = {
+            "learner": learner,
+            "number": version.number,
+            "week": version.project.week.number,
+            "title": version.project.title,
+        }
         notify(
             recipient=mentor,
             kind="project_submitted",
             key=submitted_notice_key(version.pk),
-            subject=f"{learner} submitted version {version.number} of the week {week} project",
+            subject=gettext("%(learner)s submitted version %(number)s of the week %(week)s project") % values,
             email_text=render_to_string("projects/email/submitted.txt", context),
-            text=f"{learner} submitted version {version.number} of “{version.project.title}”.",
+            text=gettext("%(learner)s submitted version %(number)s of “%(title)s”.") % values,
             link=path,
         )
 
@@ -147,23 +156,33 @@ def attachment_add(*, learner: User, version_id: int, upload: UploadedFile) -> A
     allowed = [ext.lower() for ext in settings.PROJECT_ATTACHMENT_EXTENSIONS]
     if suffix not in allowed:
         raise ValidationError(
-            {"file": f"“{name or 'This file'}” is not an allowed type: {', '.join(allowed)}."}
+            {
+                "file": gettext("“%(name)s” is not an allowed type: %(allowed)s.")
+                % {"name": name or gettext("This file"), "allowed": ", ".join(allowed)}
+            }
         )
     limit = settings.PROJECT_ATTACHMENT_MAX_BYTES
     if upload.size is None or upload.size > limit:
-        raise ValidationError({"file": f"“{name}” is larger than the limit of {_size_text(limit)}."})
+        raise ValidationError(
+            {
+                "file": gettext("“%(name)s” is larger than the limit of %(limit)s.")
+                % {"name": name, "limit": _size_text(limit)}
+            }
+        )
     if upload.size == 0:
-        raise ValidationError({"file": f"“{name}” is empty."})
+        raise ValidationError({"file": gettext("“%(name)s” is empty.") % {"name": name}})
     with transaction.atomic():
         enrolment = _locked_enrolment(learner)
         version = Version.objects.select_for_update().filter(pk=version_id, enrolment=enrolment).first()
         if version is None:
-            raise PermissionDenied("This is not your version.")
+            raise PermissionDenied(gettext("This is not your version."))
         refusal = VERSION.refusal(state=version.status, move="edit")
         if refusal is not None:
             raise ValidationError({"file": refusal})
         if version.attachments.count() >= MAX_ATTACHMENTS:
-            raise ValidationError({"file": f"A version holds at most {MAX_ATTACHMENTS} files."})
+            raise ValidationError(
+                {"file": gettext("A version holds at most %(count)s files.") % {"count": MAX_ATTACHMENTS}}
+            )
         attachment = Attachment(version=version, name=name, size=upload.size)
         attachment.file.save(name, upload, save=False)
         try:
@@ -196,9 +215,9 @@ def review_create(
     rule (projects.rubric). Accepting marks the project's week completed (progress's own service,
     which refreshes the stored standing)."""
     if decision not in Review.Decision.values:
-        raise ValidationError({"decision": "Choose to accept or to request changes."})
+        raise ValidationError({"decision": gettext("Choose to accept or to request changes.")})
     if not comment.strip():
-        raise ValidationError({"comment": "Write an overall comment for the learner."})
+        raise ValidationError({"comment": gettext("Write an overall comment for the learner.")})
     with transaction.atomic():
         version = (
             Version.objects.select_for_update(of=("self",))
@@ -207,25 +226,37 @@ def review_create(
             .first()
         )
         if version is None or not can_review(user=reviewer, version=version):
-            raise PermissionDenied("Only this learner's mentor or staff can review this version.")
+            raise PermissionDenied(gettext("Only this learner's mentor or staff can review this version."))
         move = "accept" if decision == Review.Decision.ACCEPTED else "request_changes"
         if VERSION.refusal(state=version.status, move=move) is not None:
             done = review_of(version)
             if done is not None:
                 raise ValidationError(
-                    f"Version {version.number} was already reviewed by {done.reviewer or 'someone'}: "
-                    f"{done.get_decision_display().lower()}. Reload to see the review."
+                    gettext(
+                        "Version %(number)s was already reviewed by %(reviewer)s: %(decision)s. "
+                        "Reload to see the review."
+                    )
+                    % {
+                        "number": version.number,
+                        "reviewer": done.reviewer or gettext("someone"),
+                        "decision": done.get_decision_display().lower(),
+                    }
                 )
             VERSION.check(state=version.status, move=move)
         newest = latest_version(enrolment_id=version.enrolment_id, project_id=version.project_id)
         if newest is not None and newest.pk != version.pk:
-            raise ValidationError(f"Only the newest version (v{newest.number}) can be reviewed.")
+            raise ValidationError(
+                gettext("Only the newest version (v%(number)s) can be reviewed.") % {"number": newest.number}
+            )
         rows, rubric_scores = _checked_scores(version.project, scores)
         passed = passes(rubric_scores, pass_mark=version.project.pass_mark)
         if decision == Review.Decision.ACCEPTED and not passed:
             reasons = "; ".join(fail_reasons(rubric_scores, pass_mark=version.project.pass_mark))
             raise ValidationError(
-                {"decision": f"The rubric's pass rule is not met ({reasons}): request changes."}
+                {
+                    "decision": gettext("The rubric's pass rule is not met (%(reasons)s): request changes.")
+                    % {"reasons": reasons}
+                }
             )
         review = Review(
             version=version,
@@ -240,7 +271,9 @@ def review_create(
             with transaction.atomic():
                 review.save()
         except IntegrityError as error:  # the version's one review exists (the lock makes this unlikely)
-            raise ValidationError(f"Version {version.number} was already reviewed.") from error
+            raise ValidationError(
+                gettext("Version %(number)s was already reviewed.") % {"number": version.number}
+            ) from error
         for row in rows:
             row.review = review
         Score.objects.bulk_create(rows)
@@ -262,26 +295,38 @@ def _checked_scores(
     errors: dict[str, list[str]] = {}
     for score in scores:
         if score.criterion_id not in criteria:
-            errors.setdefault("scores", []).append("A score names a criterion of another rubric.")
+            errors.setdefault("scores", []).append(gettext("A score names a criterion of another rubric."))
         elif score.criterion_id in given:
-            errors.setdefault("scores", []).append(f"“{criteria[score.criterion_id]}” is scored twice.")
+            errors.setdefault("scores", []).append(
+                gettext("“%(criterion)s” is scored twice.") % {"criterion": criteria[score.criterion_id]}
+            )
         else:
             given[score.criterion_id] = score
     rows, rubric_scores = [], []
     for criterion_id, criterion in criteria.items():
         chosen = given.get(criterion_id)
         if chosen is None:
-            errors.setdefault("scores", []).append(f"Score “{criterion}”.")
+            errors.setdefault("scores", []).append(
+                gettext("Score “%(criterion)s”.") % {"criterion": criterion}
+            )
             continue
         levels = list(criterion.levels.all())
         level = next((level for level in levels if level.pk == chosen.level_id), None)
         if level is None:
-            errors.setdefault("scores", []).append(f"“{criterion}”: choose one of its levels.")
+            errors.setdefault("scores", []).append(
+                gettext("“%(criterion)s”: choose one of its levels.") % {"criterion": criterion}
+            )
             continue
         if not level.range.holds(chosen.points):
             errors.setdefault("scores", []).append(
-                f"“{criterion}”: {chosen.points} is outside “{level.range}”: "
-                f"give {level.min_points} to {level.max_points}."
+                gettext("“%(criterion)s”: %(points)s is outside “%(range)s”: give %(low)s to %(high)s.")
+                % {
+                    "criterion": criterion,
+                    "points": chosen.points,
+                    "range": level.range,
+                    "low": level.min_points,
+                    "high": level.max_points,
+                }
             )
             continue
         rows.append(
@@ -307,9 +352,10 @@ def review_notice(*, review: Review) -> None:
                    "url": settings.SITE_URL + path}  # fmt: skip
         title = version.project.title
         subject = (
-            f"Your project “{title}” is accepted"
+            gettext("Your project “%(title)s” is accepted") % {"title": title}
             if accepted
-            else f"Changes requested on version {version.number} of “{title}”"
+            else gettext("Changes requested on version %(number)s of “%(title)s”")
+            % {"number": version.number, "title": title}
         )
         notify(
             recipient=learner,

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from cohorts.selectors import cohort_choices_for, cohort_id_from
@@ -42,7 +43,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 def _project_or_404(number: int) -> Project:
     project = project_for_week(number=number)
     if project is None:
-        raise Http404("This week has no project.")
+        raise Http404(gettext("This week has no project."))
     return project
 
 
@@ -97,9 +98,15 @@ def draft_save(request: HttpRequest, number: int) -> HttpResponse:
             )
             if "submit" in request.POST:
                 services.version_submit(learner=request.user, version_id=version.pk)  # type: ignore[arg-type]
-                messages.success(request, f"Version {version.number} submitted: your mentor is told.")
+                messages.success(
+                    request,
+                    gettext("Version %(number)s submitted: your mentor is told.")
+                    % {"number": version.number},
+                )
                 return redirect("projects:version", version_id=version.pk)
-            messages.success(request, f"Draft of version {version.number} saved.")
+            messages.success(
+                request, gettext("Draft of version %(number)s saved.") % {"number": version.number}
+            )
             return redirect("projects:project", number=number)
         except ValidationError as error:
             add_validation_error(form, error)  # type: ignore[arg-type]
@@ -117,16 +124,19 @@ def _project_page_with(request: HttpRequest, number: int, **forms: object) -> Ht
 def version_submit(request: HttpRequest, version_id: int) -> HttpResponse:
     version = get_object_or_404(versions_visible_to(user=request.user), pk=version_id)  # type: ignore[arg-type]
     if version.enrolment.learner_id != request.user.pk:  # the mentor sees it, but it is not theirs
-        raise Http404("Not your version.")
+        raise Http404(gettext("Not your version."))
     try:
         services.version_submit(learner=request.user, version_id=version.pk)  # type: ignore[arg-type]
     except PermissionDenied as error:
-        raise Http404("Not your version.") from error
+        raise Http404(gettext("Not your version.")) from error
     except ValidationError as error:
         for message in error.messages:
-            messages.error(request, f"Not submitted: {message}")
+            messages.error(request, gettext("Not submitted: %(reason)s") % {"reason": message})
         return redirect("projects:project", number=version.project.week.number)
-    messages.success(request, f"Version {version.number} submitted: your mentor is told.")
+    messages.success(
+        request,
+        submitted_message(version.number),
+    )
     return redirect("projects:version", version_id=version.pk)
 
 
@@ -136,7 +146,7 @@ def version_submit(request: HttpRequest, version_id: int) -> HttpResponse:
 def attachment_add(request: HttpRequest, version_id: int) -> HttpResponse:
     version = get_object_or_404(versions_visible_to(user=request.user), pk=version_id)  # type: ignore[arg-type]
     if version.enrolment.learner_id != request.user.pk:
-        raise Http404("Not your version.")
+        raise Http404(gettext("Not your version."))
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -204,7 +214,7 @@ def review_create(request: HttpRequest, version_id: int) -> HttpResponse:
     versions = versions_visible_to(user=request.user).prefetch_related(RUBRIC)  # type: ignore[arg-type]
     version = get_object_or_404(versions, pk=version_id)
     if not can_review(user=request.user, version=version):  # type: ignore[arg-type]
-        raise PermissionDenied("Only this learner's mentor or staff can review.")
+        raise PermissionDenied(gettext("Only this learner's mentor or staff can review."))
     form = ReviewForm(request.POST, project=version.project)
     if form.is_valid():
         try:
@@ -219,7 +229,9 @@ def review_create(request: HttpRequest, version_id: int) -> HttpResponse:
             add_validation_error(form, error)
         else:
             messages.success(
-                request, f"Review saved: {review.get_decision_display().lower()}. The learner is told."
+                request,
+                gettext("Review saved: %(decision)s. The learner is told.")
+                % {"decision": review.get_decision_display().lower()},
             )
             return redirect("projects:version", version_id=version.pk)
     if version.status != Version.Status.SUBMITTED or not form.errors:
@@ -241,7 +253,7 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
 def review_queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (user.is_staff or user.is_mentor):  # type: ignore[union-attr]
-        raise PermissionDenied("This page is for mentors.")
+        raise PermissionDenied(gettext("This page is for mentors."))
     cohort_id = cohort_id_from(request.GET.get("cohort", ""), user=user)  # type: ignore[arg-type]
     context = {
         "queue": review_queue_for(user=user, cohort_id=cohort_id),  # type: ignore[arg-type]
@@ -250,3 +262,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "cohort_id": cohort_id,
     }
     return render(request, "projects/queue.html", context)
+
+
+def submitted_message(number: int) -> str:
+    return gettext("Version %(number)s submitted: your mentor is told.") % {"number": number}

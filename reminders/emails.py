@@ -17,26 +17,31 @@ from django.template.backends.jinja2 import Jinja2
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, ngettext
 from markupsafe import escape
 
 from curriculum.models import Week
 from lms.jinja2 import LANGUAGE
 from notifications.services import NoticeDraft
-from reminders import rules
+from reminders import rules, wording
 from reminders.selectors import ComposedStanding, DueReminder
 from reminders.tokens import unsubscribe_token_for
 
 
 def subject_for(*, kind: str, standing: ComposedStanding, weeks: Mapping[int, Week]) -> str:
+    """In the active language (the composer's `draft_for` switches to the learner's)."""
     current = standing.current_week or 1
     if kind == rules.BEHIND:
         behind = standing.weeks_behind
         first = standing.overdue_weeks[0]
-        return f"You are {behind} week{'s' if behind != 1 else ''} behind: finish week {first} or re-plan"
+        return ngettext(
+            "You are %(count)s week behind: finish week %(week)s or re-plan",
+            "You are %(count)s weeks behind: finish week %(week)s or re-plan",
+            behind,
+        ) % {"count": behind, "week": first}
     if kind == rules.GONE_QUIET:
-        return "Pick up where you left off"
-    return f"Week {current}: {weeks[current].topic}" if current in weeks else f"Week {current}"
+        return gettext("Pick up where you left off")
+    return wording.week_title(current, weeks.get(current))
 
 
 Contents = dict[tuple[object, ...], dict[str, str]]
@@ -130,7 +135,7 @@ class ReminderComposer:
         take_url = str(getattr(quiz, "take_url", "") or "")
         return {
             "title": str(quiz.title),
-            "status": str(getattr(quiz, "status", "")).replace("_", " "),
+            "status": wording.quiz_status_word(str(getattr(quiz, "status", ""))),
             "take_url": self.site + take_url if take_url.startswith("/") else take_url,
         }
 
@@ -151,7 +156,7 @@ class ReminderComposer:
                 due.week,
                 tuple(quiz.values()) if quiz else None,
             )
-            context |= {
+            context |= wording.weekly_words(number=due.week, week=self.weeks.get(due.week)) | {
                 "number": due.week,
                 "week": self.weeks.get(due.week),
                 "objectives": self.objectives.get(due.week, []),
@@ -161,22 +166,25 @@ class ReminderComposer:
         elif due.kind == rules.BEHIND:
             overdue = list(standing.overdue_weeks)
             key = (due.language, due.kind, tuple(overdue[:5]), len(overdue), first_open)
-            context |= {
-                "weeks_behind": len(overdue),
-                "first_overdue": self.weeks.get(overdue[0]),
-                "first_overdue_number": overdue[0],
-                "first_open_number": first_open or overdue[0],
-                "overdue_weeks": [(number, self.weeks.get(number)) for number in overdue[:5]],
-                "more_overdue": max(0, len(overdue) - 5),
+            context |= wording.behind_words(
+                weeks_behind=len(overdue),
+                first_overdue=self.weeks.get(overdue[0]),
+                first_overdue_number=overdue[0],
+                first_open=first_open or overdue[0],
+            ) | {
+                "overdue_weeks": [
+                    wording.week_title(number, self.weeks.get(number)) for number in overdue[:5]
+                ],
+                "more_overdue": wording.more_overdue_words(max(0, len(overdue) - 5)),
             }
         else:
             completed = standing.weeks_completed
             key = (due.language, due.kind, first_open, completed)
-            context |= {
-                "first_open": self.weeks.get(first_open) if first_open else None,
-                "first_open_number": first_open,
-                "completed_count": completed,
-            }
+            context |= wording.inactive_words(
+                first_open=self.weeks.get(first_open) if first_open else None,
+                first_open_number=first_open,
+                completed=completed,
+            )
         if key not in self.rendered_content:
             # The templates escape what they insert; strip() returns a plain str, so mark it safe
             # again for the frame (the text frame does not escape at all).
@@ -226,11 +234,14 @@ class ReminderComposer:
 
     def frame_context(self, due: DueReminder) -> dict[str, Any]:
         """What the learner's frame shows besides their name, unsubscribe link and content."""
-        return {
-            "planned": self.planned_dates(due) if due.kind == rules.WEEKLY else None,
-            "cadence": due.cadence_label,
+        planned = self.planned_dates(due) if due.kind == rules.WEEKLY else None
+        cards_due = self.cards_due.get(due.learner_id, 0)
+        return wording.frame_words(
+            planned=planned, cards_due=cards_due, cadence=due.cadence_label, language=due.language
+        ) | {
+            "planned": planned,
             "settings_url": self.settings_url,
-            "cards_due": self.cards_due.get(due.learner_id, 0),
+            "cards_due": cards_due,
             "review_url": self.review_url,
             LANGUAGE: due.language,  # the `date` filter's language (lms.jinja2): the learner's
         }
@@ -244,7 +255,7 @@ class ReminderComposer:
     def _render_frames(
         self, context: dict[str, Any], content: Mapping[str, str], *, name: str, token: str
     ) -> tuple[str, str]:
-        frame = context | {"name": name, "unsubscribe_url": self.unsubscribe_url(token)}
+        frame = context | {"greeting": wording.greeting(name), "unsubscribe_url": self.unsubscribe_url(token)}
         text, html = (
             self.frame_templates[part].render(frame | {"content": content[part]}) for part in ("txt", "html")
         )

@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -13,7 +14,7 @@ from reminders.tokens import enrolment_id_from_unsubscribe_token
 def masked_email(address: str) -> str:
     """a•••@example.com: enough for the owner to recognise, little for whoever the mail was forwarded to."""
     local, _, domain = address.partition("@")
-    return f"{local[:1]}•••@{domain}" if domain else "your address"
+    return f"{local[:1]}•••@{domain}" if domain else gettext("your address")
 
 
 # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" to the header's URL, without any cookie or

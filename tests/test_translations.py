@@ -28,81 +28,6 @@ LANGUAGES = [code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE
 NOT_COPIED = {".git", ".venv", "node_modules", "media", "staticfiles", "artifacts", "__pycache__"}
 NOT_COPIED_SUFFIXES = ("_cache",)  # .mypy_cache, .pytest_cache, .ruff_cache
 
-# Issue 36's translation is done on three branches, each translating the strings of its own files;
-# these strings were marked before and belong to the other two branches (i18n-learn, i18n-mentor).
-# They are excused only while untranslated: once the branches are merged, the test fails until this
-# set is emptied.
-PENDING_FROM_OTHER_BRANCHES: frozenset[str] = frozenset(
-    {
-        "Filter by cohort",
-        "Cohort",
-        "Every cohort",
-        "Show",
-        "Verify at %(url)s",
-        "Certificate of completion",
-        "awarded to",
-        "for completing",
-        "Project: %(title)s",
-        "Signed off by %(mentor)s on %(date)s",
-        "REVOKED on %(date)s",
-        "Reason: %(reason)s",
-        "Check this certificate, and whether it is still valid, at:",
-        "Certificate %(id)s",
-        "Password (again)",
-        "The two passwords differ.",
-        "A CSV file (UTF-8) whose first row names the columns %(columns)s: one person per row, the cohort "
-        "by its name, the mentor by their e-mail address (may be empty). Each person gets an account (or "
-        "theirs is updated), is enrolled through the cohort and is sent one invitation. Importing the same "
-        "file again changes nothing and sends nothing.",
-        "%(counter)s row has errors (listed below): it will be skipped.",
-        "Correct them and import the file again later: the rows imported now will be skipped then.",
-        "Preview of the valid rows",
-        "New",
-        "Skipped",
-        "Update",
-        "Your invitation",
-        "Welcome to %(cohort)s",
-        "Your schedule starts on %(start)s. Choose a password for %(email)s to log in.",
-        "Set my password and start",
-        "Does your organisation sign you in (GitHub, Google or its own provider)?",
-        "Log in with it instead",
-        "using the account with the address %(email)s.",
-        "Invitation",
-        "This invitation link does not work",
-        "Forgot your password?",
-        "Cohorts",
-        "Starts %(start)s · pace %(pace)s · %(tz)s",
-        "Mentors:",
-        "Download CSV",
-        "The mentor table of this cohort",
-        "Invitations",
-        "Where the cohort stands",
-        "Mean completion",
-        "Accepted",
-        "Waiting for review",
-        "needed for the phase's sign-off",
-        "No published projects.",
-        "Phase sign-offs",
-        "Learners",
-        "The cohort's learners with their standing, projects and sign-offs",
-        "Learner",
-        "Mentor",
-        "Standing",
-        "Last activity",
-        "Projects accepted",
-        "Phases signed off",
-        "Left",
-        "inactive",
-        "No one is in this cohort yet: onboard learners from a CSV in admin.",
-        "New cohort",
-        "Onboard learners from a CSV",
-        "Cohorts, newest start first",
-        "Starts",
-        "No cohorts yet.",
-        "Submitted %(when)s.",
-    }
-)
-
 
 @dataclass
 class Entry:
@@ -223,15 +148,9 @@ def extraction_problems(source: Path, copy: Path, language: str) -> list[str]:
                 problems.append(f"{language}/{domain}: new, not in the committed catalogue: {entry.named()}")
             elif entry.fuzzy:
                 problems.append(f"{language}/{domain}: fuzzy (a guess, never shown): {entry.named()}")
-            elif not entry.translated and entry.msgid not in PENDING_FROM_OTHER_BRANCHES:
+            elif not entry.translated:
                 problems.append(f"{language}/{domain}: untranslated: {entry.named()}")
     return problems
-
-
-def stale_excuses(source: Path, language: str) -> list[str]:
-    """Strings excused as pending from the other branches that are translated now."""
-    translated = {entry.msgid for entry in read_po(catalogue(source, language, "django")) if entry.translated}
-    return sorted(PENDING_FROM_OTHER_BRANCHES & translated)
 
 
 def compiled_differences(root: Path, language: str, domain: str, scratch: Path) -> list[str]:
@@ -261,11 +180,6 @@ def test_every_marked_string_is_translated(tmp_path):
     copy = source_copy(tmp_path)
     extract(copy, LANGUAGES)
     problems = [problem for language in LANGUAGES for problem in extraction_problems(REPO, copy, language)]
-    problems += [
-        f"{language}: translated now, remove it from PENDING_FROM_OTHER_BRANCHES: {msgid!r}"
-        for language in LANGUAGES
-        for msgid in stale_excuses(REPO, language)
-    ]
     assert not problems, "run scripts/messages.sh and translate:\n" + "\n".join(problems)
 
 

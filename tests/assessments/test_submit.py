@@ -196,7 +196,7 @@ def test_the_page_refuses_a_submission_beyond_max_attempts_with_a_message(client
     ]  # type: ignore[union-attr]
     response = client.post(reverse("assessments:quiz-take", args=[2]), data)
     assert response.status_code == 400
-    assert "used all 1 attempts" in response.content.decode()
+    assert "You have used your only attempt at this quiz." in response.content.decode()
     assert Submission.objects.count() == 1
 
 

@@ -26,5 +26,5 @@ def test_the_reminder_counts_the_cards_due_today(db):
     by_address = {message.to[0]: message for message in mail.outbox}
     ada_mail = by_address[ada.email]
     assert "12 cards to review today: http://127.0.0.1:8000/review/" in ada_mail.body
-    assert "12 cards to review</a> today." in ada_mail.alternatives[0].content
+    assert "12 cards to review today</a>." in ada_mail.alternatives[0].content
     assert "to review" not in by_address[bob.email].body

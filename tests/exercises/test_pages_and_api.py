@@ -183,7 +183,7 @@ def test_no_attempts_left_is_a_400_with_the_reason(learner):
         content_type="application/json",
     )
     assert second.status_code == 400
-    assert "used all 1 attempts" in str(second.json())
+    assert "You have used your only attempt at this exercise." in str(second.json())
 
 
 def test_the_draft_is_kept_over_the_api(learner, exercise):

@@ -64,7 +64,7 @@ def test_attempts_run_out(learner, django_capture_on_commit_callbacks):
     exercise = make_exercise(max_attempts=1)
     with django_capture_on_commit_callbacks(execute=False):
         submit(learner, exercise, WRONG)
-    with pytest.raises(ValidationError, match="used all 1 attempts"):
+    with pytest.raises(ValidationError, match="used your only attempt"):
         services.run_create(learner=learner, exercise=exercise, kind=Run.Kind.SUBMISSION, code=REFERENCE)
     assert Run.objects.filter(learner=learner).count() == 1
 
