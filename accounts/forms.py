@@ -6,6 +6,7 @@ import json
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -44,7 +45,7 @@ def display_name_field() -> forms.CharField:
         validators=[validate_name],
         help_text=_(
             "How your mentor and the site show you. Empty: the first and last name on your account, "
-            "or else your e-mail address."
+            "or else “Unnamed user” and a number (never your e-mail address)."
         ),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
@@ -65,7 +66,10 @@ class SignupForm(forms.Form):
     def signup(self, request: HttpRequest, user: User) -> None:
         user_name_set(user=user, name=self.cleaned_data["name"])
         user.time_zone = self.cleaned_data["time_zone"] or settings.TIME_ZONE
-        User.objects.filter(pk=user.pk).update(time_zone=user.time_zone)
+        # The language the browser asked for (LocaleMiddleware's choice): what everything written for
+        # this person while they are away — e-mails, notices, PDFs — is written in, until they choose.
+        user.language = translation.get_language() or settings.LANGUAGE_CODE
+        User.objects.filter(pk=user.pk).update(time_zone=user.time_zone, language=user.language)
         weekly_streams_schedule(user=user)
 
 

@@ -53,7 +53,10 @@ class User(AbstractUser):
         max_length=16,
         blank=True,
         choices=settings.LANGUAGES,
-        help_text=_("The site's and e-mails' language; empty: the browser's (Accept-Language)."),
+        help_text=_(
+            "The site's and e-mails' language: the browser's (Accept-Language) at sign-up; empty: the "
+            "browser's on each visit."
+        ),
     )
     weekly_email_weekday = models.PositiveSmallIntegerField(
         _("weekly e-mails on"), choices=Weekday.choices, default=Weekday.MONDAY

@@ -4,6 +4,7 @@ Preferences; bad values are form errors (400), never a 500."""
 from datetime import UTC, datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from freezegun import freeze_time
 
@@ -30,6 +31,36 @@ def test_sign_up_keeps_the_zone_the_browser_chose_and_schedules_the_weekly_email
     assert user.time_zone == "Asia/Kolkata"
     # Monday 08:00 in Kolkata (UTC+5:30)
     assert user.reminder_due_at == user.digest_due_at == datetime(2026, 12, 7, 2, 30, tzinfo=UTC)
+
+
+def test_sign_up_keeps_the_browsers_language_for_what_is_written_while_away(client):
+    """A Spanish browser's sign-up stores Spanish: notices and e-mails made later for the person, outside
+    any request of theirs (a mentor's feedback), are in Spanish. Before, the language stayed empty and
+    they came in English."""
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "lucia@example.com",
+            "password1": "a long enough passphrase 42",
+            "password2": "a long enough passphrase 42",
+            "name": "Lucía",
+        },
+        HTTP_ACCEPT_LANGUAGE="es-ES,es;q=0.9",
+    )
+    assert response.status_code == 302
+    lucia = User.objects.get(email="lucia@example.com")
+    assert lucia.language == "es"
+    english = Client().post(
+        reverse("account_signup"),
+        {
+            "email": "ann@example.com",
+            "password1": "a long enough passphrase 42",
+            "password2": "a long enough passphrase 42",
+        },
+        HTTP_ACCEPT_LANGUAGE="en-GB",
+    )
+    assert english.status_code == 302
+    assert User.objects.get(email="ann@example.com").language == "en"
 
 
 def test_the_sign_up_form_offers_the_zones_for_the_browser_to_preselect(client):

@@ -50,6 +50,7 @@ def content_strings() -> list[str]:
     from curriculum.models import Phase, Resource, Week
     from exercises.models import Exercise
     from mentoring.models import WeekFeedback
+    from notifications.models import Notice
     from projects.models import Project
 
     found: set[str] = set()
@@ -66,6 +67,10 @@ def content_strings() -> list[str]:
         found |= {prompt, explanation}
     found |= set(Choice.objects.values_list("text", flat=True))
     found |= set(WeekFeedback.objects.values_list("body", flat=True))
+    # A notice is written once, in its recipient's language, when it is sent (lms.locale.for_person):
+    # its stored Spanish reads the same to an English browser. That it is Spanish is checked below.
+    for title, text in Notice.objects.values_list("title", "text"):
+        found |= {title, text}
     for user in User.objects.all():
         found |= {user.display_name, user.email, user.username}
     return sorted((text.strip() for text in found if text and text.strip()), key=len, reverse=True)
@@ -88,9 +93,16 @@ def interface_words(text: str, content: list[str]) -> str:
 def english_left(browser: Browser, context: BrowserContext, url: str, spanish: list[str]) -> list[str]:
     """The texts of this page that read the same in English: the same address read again by a browser
     that asks for English, logged in as the same person (the same cookies)."""
+    from accounts.models import User
+
     english_context = browser.new_context(
         viewport=DESKTOP, locale="en-US", storage_state=context.storage_state()
     )
+    # The learner's stored language (the browser's at sign-up: Spanish) wins over the browser's; for the
+    # English reading the choice is left to the browser, then given back.
+    person = User.objects.filter(email=EMAIL)
+    stored = list(person.values_list("language", flat=True))
+    person.update(language="")
     try:
         english_page = english_context.new_page()
         english_page.goto(url)
@@ -98,6 +110,8 @@ def english_left(browser: Browser, context: BrowserContext, url: str, spanish: l
         english = set(english_page.evaluate(VISIBLE_TEXTS))
     finally:
         english_context.close()
+        if stored:
+            person.update(language=stored[0])
     content = content_strings()
     return sorted({text for text in spanish if text in english and interface_words(text, content)})
 
@@ -194,6 +208,10 @@ def test_a_spanish_learner_meets_no_english(
     from curriculum.models import Week
 
     feedback_create(author=mentor, enrolment=enrolment, week=Week.objects.get(number=1), body="Buen trabajo.")
+    # Written outside any request of the learner's, in the language their sign-up kept (the browser's).
+    from notifications.models import Notice
+
+    assert Notice.objects.get(recipient__email=EMAIL).title == "Comentarios de tu mentor sobre la semana 1"
 
     page.goto(base + "/dashboard/")
     reader.read("dashboard with a notice")

@@ -187,7 +187,7 @@ def test_reminders_go_out_in_each_learners_language_from_an_english_run():
     assert "Darte de baja con un clic" in one.body
     html = one.alternatives[0].content
     assert '<html lang="es">' in html
-    assert "Atrasadas" in html
+    assert "Semanas atrasadas" in html
     for english in ("Hello", "behind", "Unsubscribe", "Overdue"):
         assert english not in one.body
 
