@@ -4,15 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_display_name_never_the_email'),
+        ("accounts", "0006_display_name_never_the_email"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('es', 'Español')], help_text="The site's and e-mails' language: the browser's (Accept-Language) at sign-up; empty: the browser's on each visit.", max_length=16, verbose_name='language'),
+            model_name="user",
+            name="language",
+            field=models.CharField(
+                blank=True,
+                choices=[("en", "English"), ("es", "Español")],
+                help_text="The site's and e-mails' language: the browser's (Accept-Language) at sign-up; empty: the browser's on each visit.",
+                max_length=16,
+                verbose_name="language",
+            ),
         ),
     ]
