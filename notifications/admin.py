@@ -5,6 +5,8 @@ from django.http import HttpRequest
 from notifications.models import Email, Notice
 from notifications.services import emails_resend
 
+SECRET_HIDDEN = "(Not shown: this e-mail holds a credential, e.g. a password-reset link.)"
+
 
 @admin.register(Email)
 class EmailAdmin(admin.ModelAdmin):
@@ -23,8 +25,9 @@ class EmailAdmin(admin.ModelAdmin):
         "kind",
         "key",
         "subject",
-        "text",
-        "html",
+        "holds_secret",
+        "body_text",
+        "body_html",
         "headers",
         "notice",
         "link",
@@ -36,6 +39,14 @@ class EmailAdmin(admin.ModelAdmin):
         "created_at",
     )
     readonly_fields = fields
+
+    @admin.display(description="Text")
+    def body_text(self, email: Email) -> str:
+        return SECRET_HIDDEN if email.holds_secret else email.text
+
+    @admin.display(description="HTML")
+    def body_html(self, email: Email) -> str:
+        return SECRET_HIDDEN if email.holds_secret else email.html
 
     @admin.action(description="Re-send the selected failed e-mails", permissions=["resend"])
     def resend(self, request: HttpRequest, queryset: QuerySet[Email]) -> None:
