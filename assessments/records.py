@@ -118,7 +118,9 @@ def quiz_records_recompute_range(first_id: int, last_id: int, as_of: datetime) -
     """Recompute the quiz records of the learners first_id..last_id who have submitted anything (one
     range of a rebuild run; a record does not depend on the instant)."""
     learner_ids = set(
-        Submission.objects.filter(learner_id__range=(first_id, last_id)).values_list("learner_id", flat=True)
+        Submission.objects.filter(learner_id__gte=first_id, learner_id__lte=last_id).values_list(
+            "learner_id", flat=True
+        )
     )
     return len(quiz_record_refresh(learner_ids=learner_ids))
 

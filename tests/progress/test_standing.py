@@ -1,4 +1,3 @@
-
 """Stored standings: every write keeps them true, and so does the passing of time with the periodic refresh.
 
 The property test applies random sequences of what learners, staff and the clock do, and after each
