@@ -289,6 +289,7 @@ class RebuildRange(models.Model):
     rows = models.PositiveIntegerField(help_text="The ids in the range when it was cut.")
     done_at = models.DateTimeField(null=True, blank=True)
     written = models.PositiveIntegerField(null=True, blank=True, help_text="Rows the range wrote.")
+    last_error = models.TextField(blank=True, help_text="Why its last try failed (it wrote nothing then).")
 
     class Meta:
         ordering = ["first_id"]

@@ -57,6 +57,8 @@ class RebuildProgress:
     rows_done: int
     rows: int
     finished: bool
+    failed: int
+    """Ranges not done whose last try failed."""
 
     def __str__(self) -> str:
         return (
@@ -101,6 +103,12 @@ def rebuild_run_start(
     return run, True
 
 
+def rebuild_errors(run: RebuildRun) -> list[tuple[int, int, str]]:
+    """The ranges not done whose last try failed: (first id, last id, the error)."""
+    failed = run.ranges.filter(done_at=None).exclude(last_error="").order_by("first_id")
+    return list(failed.values_list("first_id", "last_id", "last_error"))
+
+
 def rebuild_ranges_to_do(run: RebuildRun) -> list[int]:
     """The ids of the run's ranges not done yet, in id order."""
     return list(run.ranges.filter(done_at=None).order_by("first_id").values_list("pk", flat=True))
@@ -108,8 +116,10 @@ def rebuild_ranges_to_do(run: RebuildRun) -> list[int]:
 
 def rebuild_ranges_enqueue(run: RebuildRun, task: Any) -> int:
     """Queue `task(range_id)` for each range of the run not done yet; returns how many. Queueing a
-    range that is queued already, or being done, costs a message and nothing more."""
+    range that is queued already, or being done, costs a message and nothing more. A failed range
+    queued again is no longer counted as failed (until it fails again)."""
     to_do = rebuild_ranges_to_do(run)
+    run.ranges.filter(pk__in=to_do).exclude(last_error="").update(last_error="")
     for range_id in to_do:
         task.delay(range_id)
     return len(to_do)
@@ -118,7 +128,8 @@ def rebuild_ranges_enqueue(run: RebuildRun, task: Any) -> int:
 def rebuild_range_do(rebuild: Rebuild, *, range_id: int) -> int | None:
     """Recompute one range of a run and mark it done, in one transaction: returns the rows written, or
     None when there is nothing to do (done already, another worker holds it, its run ended by a
-    restart, or gone). What the range's task runs."""
+    restart, or gone). What the range's task runs. A recomputation that raises writes nothing (its
+    savepoint is rolled back), records the error on the range (`last_error`) and raises it again."""
     with transaction.atomic():
         claimed = (
             RebuildRange.objects.select_for_update(skip_locked=True, of=("self",))
@@ -129,8 +140,20 @@ def rebuild_range_do(rebuild: Rebuild, *, range_id: int) -> int | None:
         if claimed is None:
             return None
         first_id, last_id, as_of, run_id = claimed
-        written = rebuild.recompute(first_id, last_id, as_of)
-        RebuildRange.objects.filter(pk=range_id).update(done_at=timezone.now(), written=written)
+        failed: Exception | None = None
+        try:
+            with transaction.atomic():
+                written = rebuild.recompute(first_id, last_id, as_of)
+        except Exception as error:
+            # Nothing of the range was written; say why where the command that waits can read it.
+            RebuildRange.objects.filter(pk=range_id).update(last_error=repr(error)[:2000])
+            failed = error
+        else:
+            RebuildRange.objects.filter(pk=range_id).update(
+                done_at=timezone.now(), written=written, last_error=""
+            )
+    if failed is not None:
+        raise failed
     rebuild_run_finish_if_done(run_id)
     return written
 
@@ -153,6 +176,7 @@ def rebuild_progress(rebuild: Rebuild, run: RebuildRun) -> RebuildProgress:
         ranges=Count("pk"),
         ranges_done=Count("pk", filter=done),
         rows_done=Sum("rows", filter=done, default=0),
+        failed=Count("pk", filter=Q(done_at=None) & ~Q(last_error="")),
     )
     return RebuildProgress(
         rows_name=rebuild.rows_name,
@@ -161,4 +185,5 @@ def rebuild_progress(rebuild: Rebuild, run: RebuildRun) -> RebuildProgress:
         rows_done=counts["rows_done"],
         rows=run.rows,
         finished=RebuildRun.objects.filter(pk=run.pk, finished_at__isnull=False).exists(),
+        failed=counts["failed"],
     )

@@ -13,6 +13,7 @@ from progress.rebuilds import (
     RANGE_SIZE,
     Rebuild,
     RebuildProgress,
+    rebuild_errors,
     rebuild_progress,
     rebuild_range_do,
     rebuild_ranges_enqueue,
@@ -102,8 +103,8 @@ class RebuildCommand(BaseCommand):
                 shown, last_moved = line, time.monotonic()
             elif time.monotonic() - last_moved > QUIET_SECONDS:
                 self.stderr.write(
-                    f"No range done for {QUIET_SECONDS:.0f} s: are workers running? A failed range is "
-                    "in the worker's log; rerun with --resume to queue what is left."
+                    f"No range done for {QUIET_SECONDS:.0f} s: are workers running? (Ctrl-C leaves the "
+                    "run as it is; --resume queues what is left.)"
                 )
                 last_moved = time.monotonic()
             if progress.ranges_done == progress.ranges and not progress.finished:
@@ -113,4 +114,11 @@ class RebuildCommand(BaseCommand):
                 if progress.ranges_done < progress.ranges:
                     self.stderr.write("This run was ended by a newer one (--restart) before it was done.")
                 return progress
+            if progress.failed and progress.ranges_done + progress.failed == progress.ranges:
+                for first_id, last_id, error in rebuild_errors(run):
+                    self.stderr.write(f"Ids {first_id}–{last_id}: {error}")
+                raise CommandError(
+                    f"{progress.failed} range(s) failed and wrote nothing; the rest are done. "
+                    "Once the cause is fixed, run again with --resume."
+                )
             time.sleep(POLL_SECONDS)

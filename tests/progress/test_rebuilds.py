@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -138,7 +138,9 @@ def test_a_run_whose_range_failed_is_finished_by_resume_which_redoes_that_range_
 
     run = RebuildRun.objects.get()
     assert run.finished_at is None
-    assert list(run.ranges.filter(done_at=None).values_list("first_id", flat=True)) == [made[2].pk]
+    (failed,) = run.ranges.filter(done_at=None)
+    assert failed.first_id == made[2].pk
+    assert "the worker died mid-range" in failed.last_error
     assert Standing.objects.filter(state="completed").count() == 2  # the failed range wrote nothing
     out = io.StringIO()
 
@@ -150,6 +152,19 @@ def test_a_run_whose_range_failed_is_finished_by_resume_which_redoes_that_range_
     assert "1 range(s) queued." in out.getvalue()
     run.refresh_from_db()
     assert run.finished_at is not None
+    assert not run.ranges.exclude(last_error="").exists()
+
+
+def test_a_waiting_command_stops_with_the_error_of_a_failed_range(celery_worker, recomputed):
+    made = enrolments(3)
+    recomputed.fail_once.add(made[0].pk)
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="1 range\\(s\\) failed and wrote nothing"):
+        call_command("rebuild_standings", range_size=2, stdout=io.StringIO(), stderr=err)
+
+    assert f"Ids {made[0].pk}–{made[1].pk}: RuntimeError('the worker died mid-range')" in err.getvalue()
+    assert RebuildRun.objects.get().finished_at is None
 
 
 def test_two_commands_at_once_do_every_range_once(celery_worker, recomputed):
@@ -200,7 +215,7 @@ def test_the_quiz_records_rebuild_fans_out_too_and_a_range_twice_is_the_same(cel
     fresh = list(QuizRecord.objects.order_by("learner_id").values_list(*record_fields))
     assert [row[record_fields.index("last_status")] for row in fresh] == ["passed"] * 3
     assert "2/2 ranges, 3 of 3 quiz records" in out.getvalue()
-    first_range = RebuildRange.objects.order_by("first_id").first()
+    first_range = RebuildRange.objects.order_by("first_id")[0]
     RebuildRange.objects.filter(pk=first_range.pk).update(done_at=None)
     RebuildRun.objects.update(finished_at=None)
     rebuild_quiz_records_range.delay(first_range.pk)
@@ -232,6 +247,6 @@ def test_restart_ends_the_unfinished_run_whose_tasks_then_do_nothing():
     assert new.pk != old.pk
     old.refresh_from_db()
     assert old.finished_at is not None
-    assert rebuild_range_do(standings.STANDINGS_REBUILD, range_id=old.ranges.first().pk) is None
-    assert rebuild_range_do(standings.STANDINGS_REBUILD, range_id=new.ranges.first().pk) == 1
+    assert rebuild_range_do(standings.STANDINGS_REBUILD, range_id=old.ranges.all()[0].pk) is None
+    assert rebuild_range_do(standings.STANDINGS_REBUILD, range_id=new.ranges.all()[0].pk) == 1
     assert rebuild_run_start(standings.STANDINGS_REBUILD) == (new, False)
