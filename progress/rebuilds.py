@@ -56,6 +56,8 @@ class RebuildProgress:
     ranges: int
     rows_done: int
     rows: int
+    written: int
+    """Rows the done ranges wrote (ids without a row to write — no curriculum yet, say — write none)."""
     finished: bool
     failed: int
     """Ranges not done whose last try failed."""
@@ -176,6 +178,7 @@ def rebuild_progress(rebuild: Rebuild, run: RebuildRun) -> RebuildProgress:
         ranges=Count("pk"),
         ranges_done=Count("pk", filter=done),
         rows_done=Sum("rows", filter=done, default=0),
+        written=Sum("written", filter=done, default=0),
         failed=Count("pk", filter=Q(done_at=None) & ~Q(last_error="")),
     )
     return RebuildProgress(
@@ -184,6 +187,7 @@ def rebuild_progress(rebuild: Rebuild, run: RebuildRun) -> RebuildProgress:
         ranges=counts["ranges"],
         rows_done=counts["rows_done"],
         rows=run.rows,
+        written=counts["written"],
         finished=RebuildRun.objects.filter(pk=run.pk, finished_at__isnull=False).exists(),
         failed=counts["failed"],
     )

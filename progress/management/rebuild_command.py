@@ -73,8 +73,8 @@ class RebuildCommand(BaseCommand):
                 return
         progress = self._follow(run)
         self.stdout.write(
-            f"{progress.rows_done:,} {self.rebuild.rows_name} rebuilt in {time.monotonic() - started:.1f} s "
-            f"({progress.ranges} ranges)."
+            f"{progress.written:,} {self.rebuild.rows_name} rebuilt in {time.monotonic() - started:.1f} s "
+            f"({progress.ranges} range{'' if progress.ranges == 1 else 's'})."
         )
 
     def _run(self, *, resume: bool, restart: bool, size: int) -> RebuildRun | None:
