@@ -1,8 +1,13 @@
 """allauth's adapter: account e-mails name the site from settings (SITE_NAME, SITE_URL), not from the
-Sites framework's row, which says "example.com" unless someone edits it in admin; the address
-confirmation (sent at sign-up) goes through the outbox, so that the sign-up answers without waiting for
-the mail server and still succeeds when it is down; failed passwords slow the guesser down per account
-and address (accounts.login_delays) instead of locking the account."""
+Sites framework's row, which says "example.com" unless someone edits it in admin; every e-mail allauth
+sends (the address confirmation, the password reset, sign-in codes, the notices of a changed password,
+address or second factor) goes through the outbox, so that the page answers without waiting for the
+mail server, still succeeds when it is down, and the e-mail is retried like every other; failed
+passwords slow the guesser down per account and address (accounts.login_delays) instead of locking the
+account.
+
+An e-mail whose body is a credential (a reset link, a confirmation key, a code) is marked as holding a
+secret: the outbox clears its body once the mail server accepted it, and admin never shows it."""
 
 import hashlib
 from dataclasses import dataclass
@@ -10,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.core.internal.ratelimit import get_ip
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -18,11 +24,14 @@ from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest
 
 from accounts.login_delays import login_failed, login_succeeded, login_wait
+from accounts.models import User
 from notifications.services import EmailDraft, emails_enqueue
 
 CONFIRMATION_TEMPLATES = ("account/email/email_confirmation_signup", "account/email/email_confirmation")
-"""allauth's e-mails sent through the outbox. A password-reset link is a credential: those e-mails are
-sent as allauth sends them, never stored in a table that staff can read."""
+"""The address confirmations: one outbox kind, `account_confirmation`, whichever template."""
+CREDENTIALS = ("key", "code")
+"""What in allauth's context for an e-mail is a credential: the reset or confirmation key (also in the
+link the e-mail carries), the sign-in, reset or confirmation code."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,12 @@ def configured_site() -> ConfiguredSite:
     return ConfiguredSite(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
 
 
+def account_id_with_address(email: str) -> int | None:
+    """The account an e-mail to this address is about when allauth does not say (an address that
+    already has an account); None for an address with none (a reset asked for an unknown address)."""
+    return User.objects.filter(email__iexact=email).order_by("pk").values_list("pk", flat=True).first()
+
+
 def user_display(user: Any) -> str:
     """How allauth's pages and e-mails name a user ("Successfully signed in as …"): the display name."""
     return str(getattr(user, "display_name", "") or user)
@@ -47,30 +62,45 @@ class AccountAdapter(DefaultAccountAdapter):
         return f"[{settings.SITE_NAME}] {subject}"
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        context = {"current_site": configured_site(), **context}
-        user = context.get("user")
-        if template_prefix not in CONFIRMATION_TEMPLATES or user is None or user.pk is None:
-            super().send_mail(template_prefix, email, context)
-            return
+        """Every allauth e-mail into the outbox, once per address and content (per key or code)."""
+        context = {"current_site": configured_site(), "request": allauth_context.request, **context}
         message = self.render_mail(template_prefix, email, {"email": email, **context})
         html = ""
         if isinstance(message, EmailMultiAlternatives):
             html = next((str(body) for body, kind in message.alternatives if kind == "text/html"), "")
-        confirmation = context.get("key") or context.get("code") or message.body
-        digest = hashlib.sha256(f"{email}\n{confirmation}".encode()).hexdigest()[:32]
+        secret = next((str(context[name]) for name in CREDENTIALS if context.get(name)), "")
+        if template_prefix in CONFIRMATION_TEMPLATES:
+            kind = "account_confirmation"
+        else:
+            app, _, name = template_prefix.partition("/email/")
+            kind = f"{app}_{name}"[:40]
+        digest = hashlib.sha256(f"{email}\n{secret or message.body}".encode()).hexdigest()[:32]
+        user = context.get("user")
         emails_enqueue(
             drafts=[
                 EmailDraft(
-                    recipient_id=user.pk,
+                    recipient_id=user.pk if user is not None else account_id_with_address(email),
                     to=email,
-                    kind="account_confirmation",
-                    key=f"account-confirmation:{digest}",
+                    kind=kind,
+                    key=f"{kind.replace('_', '-')}:{digest}",
                     subject=str(message.subject),
                     text=str(message.body),
                     html=html,
+                    holds_secret=bool(secret),
                 )
             ]
         )
+
+    def send_notification_mail(
+        self,
+        template_prefix: str,
+        user: AbstractBaseUser,
+        context: dict[str, Any] | None = None,
+        email: str | None = None,
+    ) -> None:
+        """allauth's notices (password changed, address added, second factor removed…), with the user
+        they are about, whom the outbox row names."""
+        super().send_notification_mail(template_prefix, user, {"user": user, **(context or {})}, email)
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         """Refuse (too_many_login_attempts, the wait in `request.login_retry_after`) while this account

@@ -5,6 +5,7 @@ review), and the rebuild of every record (migrations, repairs). Storage, not a s
 worker (`autograding`) and the services both call it, and it calls neither."""
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db import transaction
 
@@ -14,6 +15,8 @@ from assessments.attempts import counts as attempt_counts
 from assessments.models import QuizRecord, Submission
 from assessments.selectors import quiz_flags_of
 from assessments.signals import quiz_records_refreshed
+from lms.id_pages import id_pages
+from progress.rebuilds import Rebuild
 
 LearnerAttempts = dict[int, dict[int, list[grading.Attempt]]]
 """learner id → quiz id → the learner's attempts at it (every submission, oldest first)."""
@@ -103,7 +106,29 @@ def _quiz_records_store(ids: list[int]) -> LearnerAttempts:
 
 
 def quiz_records_rebuild_all() -> None:
-    """Recompute the quiz record of every learner who has submitted anything (migration, repair)."""
-    learner_ids = list(Submission.objects.order_by().values_list("learner_id", flat=True).distinct())
-    for offset in range(0, len(learner_ids), 1000):
-        quiz_record_refresh(learner_ids=learner_ids[offset : offset + 1000])
+    """Recompute the quiz record of every learner who has submitted anything, in this process (data
+    migrations; small databases). The command fans the same work out over workers
+    (`QUIZ_RECORDS_REBUILD`)."""
+    for learner_ids in id_pages(Submission.objects.distinct(), size=1000, field="learner_id"):
+        quiz_record_refresh(learner_ids=learner_ids)
+
+
+def quiz_records_recompute_range(first_id: int, last_id: int, as_of: datetime) -> int:
+    """Recompute the quiz records of the learners first_id..last_id who have submitted anything (one
+    range of a rebuild run; a record does not depend on the instant)."""
+    learner_ids = set(
+        Submission.objects.filter(learner_id__gte=first_id, learner_id__lte=last_id).values_list(
+            "learner_id", flat=True
+        )
+    )
+    return len(quiz_record_refresh(learner_ids=learner_ids))
+
+
+QUIZ_RECORDS_REBUILD = Rebuild(
+    kind="quiz_records",
+    rows_name="quiz records",
+    ids=Submission.objects.distinct,
+    id_field="learner_id",
+    recompute=quiz_records_recompute_range,
+)
+"""Every learner's quiz record, rebuilt in ranges over workers (`progress.rebuilds`)."""

@@ -13,8 +13,10 @@ from django.db import OperationalError as DatabaseOperationalError
 from django.db import close_old_connections
 from django.utils import timezone
 
-from assessments import autograding, services
+from assessments import autograding, records, services
 from assessments.selectors import pending_submission_ids
+from lms.celery import check_connection_before
+from progress.rebuilds import rebuild_range_do
 
 logger = logging.getLogger(__name__)
 
@@ -58,3 +60,13 @@ def sweep_pending_submissions(pending_minutes: float | None = None) -> int:
     if count:
         logger.warning("Re-queued the grading of %s submissions left pending", count)
     return count
+
+
+@shared_task(name="assessments.tasks.rebuild_quiz_records_range", ignore_result=True)
+def rebuild_quiz_records_range(range_id: int) -> int | None:
+    """Recompute one range of a quiz-records rebuild run (`progress.rebuilds`); a no-op when it is done
+    or being done."""
+    return rebuild_range_do(records.QUIZ_RECORDS_REBUILD, range_id=range_id)
+
+
+check_connection_before(rebuild_quiz_records_range)

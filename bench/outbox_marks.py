@@ -72,7 +72,7 @@ def main() -> None:
             assert claim.mark_sent(cursor, row.pk)
 
     def params(claim: outbox.Claim, pk: int) -> list[Any]:
-        return [Email.Status.SENT, timezone.now(), pk, Email.Status.SENDING, claim.at]
+        return [Email.Status.SENT, timezone.now(), outbox.SECRET_SENT, pk, Email.Status.SENDING, claim.at]
 
     def prepared(cursor: Any, claim: outbox.Claim, rows: Sequence[outbox.Outgoing], backend: Any) -> None:
         raw = connection.connection.cursor()

@@ -286,15 +286,15 @@ ACCOUNT_EMAIL_VERIFICATION = env.str(
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Failed log-ins (the form and the API's token endpoint; 429 with Retry-After): 10 a minute per client
 # address; per account, a progressive delay that does not lock the owner out (accounts.login_delays).
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
+# A password reset: one e-mail an address in 3 minutes (each holds a credential until it is sent).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip", "reset_password": "20/m/ip,1/3m/key"}
 # The client's address (allauth's and DRF's limits): REMOTE_ADDR, or with this many proxies of ours in
 # front (each appending to X-Forwarded-For), that header's entry this many from the end. 0: ignored.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
-# Account e-mails name the site from SITE_NAME and SITE_URL (not the Sites framework's "example.com").
-ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"  # the site's name in e-mails; e-mails via the outbox
 ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
 # The admin logs in through the site's log-in (lms/urls.py): the same limits and second factor.
 LOGIN_URL = "account_login"

@@ -22,6 +22,7 @@ from accounts.models import User
 from accounts.preferences import Stream, weekly_stream_ran
 from credentials.services import certificates_issue_for_sign_off
 from curriculum.models import Phase, Week
+from lms.id_pages import id_pages
 from lms.locale import for_person, zone_of
 from mentoring.flags import STORED_FLAGS, enrolments_with_quiz_flags_changed, mentee_flags_computed
 from mentoring.models import MenteeFlags, PhaseReview, WeekFeedback
@@ -32,6 +33,7 @@ from notifications.notices import notices_settle
 from notifications.selectors import email_exists
 from notifications.services import email_enqueue, notify
 from progress.models import Enrolment
+from progress.rebuilds import Rebuild
 from progress.scope import CURRENT_STATUSES, mentee_enrolments_for
 from projects.selectors import review_queue_for, review_waiting_days
 
@@ -75,11 +77,30 @@ def mentee_flags_refresh_for_learners(*, quiz_flags: Mapping[int, tuple[bool, bo
 
 
 def mentee_flags_rebuild_all() -> int:
-    """Recompute every enrolment's flags (the data migration, repair): returns how many."""
-    ids = list(Enrolment.objects.order_by("pk").values_list("pk", flat=True))
-    for offset in range(0, len(ids), 1000):
-        mentee_flags_refresh(enrolment_ids=ids[offset : offset + 1000])
+    """Recompute every enrolment's flags in this process (the data migration; small databases): returns
+    how many. The command fans the same work out over workers (`MENTEE_FLAGS_REBUILD`)."""
+    rebuilt = 0
+    for ids in id_pages(Enrolment.objects.all(), size=1000):
+        mentee_flags_refresh(enrolment_ids=ids)
+        rebuilt += len(ids)
+    return rebuilt
+
+
+def mentee_flags_recompute_range(first_id: int, last_id: int, as_of: datetime) -> int:
+    """Recompute the flags of the enrolments first_id..last_id (one range of a rebuild run)."""
+    ids = list(Enrolment.objects.filter(pk__range=(first_id, last_id)).values_list("pk", flat=True))
+    mentee_flags_refresh(enrolment_ids=ids)
     return len(ids)
+
+
+MENTEE_FLAGS_REBUILD = Rebuild(
+    kind="mentee_flags",
+    rows_name="enrolments' flags",
+    ids=Enrolment.objects.all,
+    id_field="id",
+    recompute=mentee_flags_recompute_range,
+)
+"""Every enrolment's mentee flags, rebuilt in ranges over workers (`progress.rebuilds`)."""
 
 
 def _require_mentor_of(user: User, enrolment: Enrolment) -> None:

@@ -8,7 +8,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.preferences import Stream, weekly_stream_ran_for_others
+from lms.celery import check_connection_before
 from mentoring import services
+from progress.rebuilds import rebuild_range_do
 from progress.tasks import refresh_due_standings
 
 
@@ -35,3 +37,13 @@ def send_mentor_digest(mentor_id: int, as_of: str) -> bool:
     if len(as_of) == len("2026-11-24"):
         return services.mentor_digest_send(mentor_id=mentor_id, today=date.fromisoformat(as_of))
     return services.mentor_digest_send_due(mentor_id=mentor_id, as_of=datetime.fromisoformat(as_of))
+
+
+@shared_task(name="mentoring.tasks.rebuild_mentee_flags_range", ignore_result=True)
+def rebuild_mentee_flags_range(range_id: int) -> int | None:
+    """Recompute one range of a mentee-flags rebuild run (`progress.rebuilds`); a no-op when it is
+    done or being done."""
+    return rebuild_range_do(services.MENTEE_FLAGS_REBUILD, range_id=range_id)
+
+
+check_connection_before(rebuild_mentee_flags_range)

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from notifications.models import Email, Notice
 from notifications.services import emails_resend
 
+SECRET_HIDDEN = _("(Not shown: this e-mail holds a credential, e.g. a password-reset link.)")
+
 
 @admin.register(Email)
 class EmailAdmin(admin.ModelAdmin):
@@ -25,8 +27,9 @@ class EmailAdmin(admin.ModelAdmin):
         "kind",
         "key",
         "subject",
-        "text",
-        "html",
+        "holds_secret",
+        "body_text",
+        "body_html",
         "headers",
         "notice",
         "link",
@@ -38,6 +41,14 @@ class EmailAdmin(admin.ModelAdmin):
         "created_at",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("Text"))
+    def body_text(self, email: Email) -> str:
+        return str(SECRET_HIDDEN) if email.holds_secret else email.text
+
+    @admin.display(description=_("HTML"))
+    def body_html(self, email: Email) -> str:
+        return str(SECRET_HIDDEN) if email.holds_secret else email.html
 
     @admin.action(description=_("Re-send the selected failed e-mails"), permissions=["resend"])
     def resend(self, request: HttpRequest, queryset: QuerySet[Email]) -> None:

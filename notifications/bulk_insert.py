@@ -14,11 +14,12 @@ def array_columns(
     rows: Sequence[Mapping[str, Any]], names: Sequence[str]
 ) -> dict[str, tuple[str, list[Any]]]:
     """Each named field of `rows` (the drafts' `values()`: no model instances, 500 a batch) as one
-    array column for `insert_new_rows`: the recipient's id as bigint, the others (the outbox's and the
-    notices' text fields) as text."""
-    return {
-        name: ("bigint" if name == "recipient_id" else "text", [row[name] for row in rows]) for name in names
-    }
+    array column for `insert_new_rows`: the recipient's id as bigint, whether it holds a secret as
+    boolean, the others (the outbox's and the notices' text fields) as text."""
+    return {name: (ARRAY_TYPES.get(name, "text"), [row[name] for row in rows]) for name in names}
+
+
+ARRAY_TYPES = {"recipient_id": "bigint", "holds_secret": "boolean"}
 
 
 def insert_new_rows(

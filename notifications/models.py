@@ -24,7 +24,14 @@ class Email(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", pgettext_lazy("e-mail status", "Failed")
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Empty for an address with no account (a password reset asked for an unknown address)."),
+    )
     to = models.EmailField(max_length=254, help_text=_("The address at the time it was enqueued."))
     kind = models.CharField(
         max_length=40, help_text=_("What it is about, e.g. reminder_weekly, mentor_digest.")
@@ -35,6 +42,14 @@ class Email(models.Model):
     subject = models.CharField(max_length=300)
     text = models.TextField()
     html = models.TextField(blank=True)
+    holds_secret = models.BooleanField(
+        default=False,
+        db_default=False,  # (rows written past this model, by older migrations' models, hold none)
+        help_text=_(
+            "Its body holds a credential (a password-reset link, a sign-in or confirmation code): "
+            "never shown, and cleared once the mail server has accepted it."
+        ),
+    )
     headers = models.JSONField(default=dict, blank=True, help_text=_("Extra headers, e.g. List-Unsubscribe."))
     notice = models.TextField(
         blank=True,

@@ -152,9 +152,12 @@ class Claim:
         self.at, self.renewed = now, time.monotonic()
 
     def mark_sent(self, cursor: Any, pk: int) -> bool:
-        """Mark this row sent, now (its own statement: committed before the next message is sent);
-        False if the claim was no longer this process's (it stalled; another worker sends the rest)."""
-        cursor.execute(MARK_SENT, [Email.Status.SENT, timezone.now(), pk, Email.Status.SENDING, self.at])
+        """Mark this row sent, now (its own statement: committed before the next message is sent), and
+        clear its body if it held a secret; False if the claim was no longer this process's (it
+        stalled; another worker sends the rest). A failed row keeps its body for the retry."""
+        cursor.execute(
+            MARK_SENT, [Email.Status.SENT, timezone.now(), SECRET_SENT, pk, Email.Status.SENDING, self.at]
+        )
         return cursor.rowcount == 1
 
     def mark_failed(self, pk: int, error: BaseException) -> None:
@@ -168,8 +171,14 @@ class Claim:
         return Email.objects.filter(id__in=ids, status=Email.Status.SENDING, claimed_at=self.at)
 
 
+SECRET_SENT = "(Not kept: this e-mail held a credential, cleared once the mail server accepted it.)"
+"""What the body of an e-mail that held a secret (`Email.holds_secret`: a password-reset link, a
+sign-in code) says once it is sent: the credential is not kept at rest beyond its delivery."""
+
 MARK_SENT = (
-    f"UPDATE {Email._meta.db_table} SET status = %s, sent_at = %s, last_error = ''"
+    f"UPDATE {Email._meta.db_table} SET status = %s, sent_at = %s, last_error = '',"
+    " text = CASE WHEN holds_secret THEN %s ELSE text END,"
+    " html = CASE WHEN holds_secret THEN '' ELSE html END"
     " WHERE id = %s AND status = %s AND claimed_at = %s"
 )
 

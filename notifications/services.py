@@ -42,9 +42,10 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class EmailDraft:
-    """An e-mail to enqueue: everything the outbox needs, already composed by the sender."""
+    """An e-mail to enqueue: everything the outbox needs, already composed by the sender.
+    `holds_secret`: its body is a credential (`Email.holds_secret`): cleared once sent, never shown."""
 
-    recipient_id: int
+    recipient_id: int | None
     to: str
     kind: str
     key: str
@@ -54,6 +55,7 @@ class EmailDraft:
     headers: Mapping[str, str] = field(default_factory=dict)
     notice: str = ""
     link: str = ""
+    holds_secret: bool = False
 
     def values(self) -> dict[str, Any]:
         """The outbox row's fields (DRAFT_FIELDS), as stored: what `row()` and the batch INSERT write."""
@@ -68,6 +70,7 @@ class EmailDraft:
             "headers": dict(self.headers),
             "notice": self.notice,
             "link": self.link,
+            "holds_secret": self.holds_secret,
         }
 
     def row(self) -> Email:
@@ -126,7 +129,10 @@ def email_enqueue(
     return email
 
 
-DRAFT_FIELDS = ("recipient_id", "to", "kind", "key", "subject", "text", "html", "headers", "notice", "link")
+DRAFT_FIELDS = (
+    *("recipient_id", "to", "kind", "key", "subject", "text", "html", "headers", "notice", "link"),
+    "holds_secret",
+)
 
 
 def emails_enqueue(*, drafts: Sequence[EmailDraft], sending_here: bool = False) -> list[int]:

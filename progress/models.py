@@ -261,3 +261,49 @@ class Standing(models.Model):
         return {
             phase: round(100 * done / total) if total else 0 for phase, done, total in self.phase_completion
         }
+
+
+class RebuildRun(models.Model):
+    """One rebuild of every stored row of a kind (`standings`, `quiz_records`, `mentee_flags`),
+    cut into id ranges that workers recompute one each (`progress.rebuilds`).
+
+    At most one unfinished run per kind: a second command while one runs joins it instead of doing
+    the work again, and a run whose ranges were not all done (a worker killed, the command stopped)
+    is finished by the next. Every range is computed as of `as_of`, so the run agrees with itself
+    and a range computed twice writes the same rows."""
+
+    kind = models.CharField(max_length=40)
+    as_of = models.DateTimeField()
+    rows = models.PositiveIntegerField(help_text="The ids in its ranges when they were cut.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(finished_at=None), name="one_unfinished_rebuild_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} rebuild of {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class RebuildRange(models.Model):
+    """The ids `first_id`..`last_id` (inclusive) of a rebuild run: one task's work. Done when
+    `done_at` is set, in the transaction that wrote its rows; the task holds the row locked while it
+    works, so a second task for it skips it, and a killed worker's lock goes with its connection."""
+
+    run = models.ForeignKey(RebuildRun, on_delete=models.CASCADE, related_name="ranges")
+    first_id = models.BigIntegerField()
+    last_id = models.BigIntegerField()
+    rows = models.PositiveIntegerField(help_text="The ids in the range when it was cut.")
+    done_at = models.DateTimeField(null=True, blank=True)
+    written = models.PositiveIntegerField(null=True, blank=True, help_text="Rows the range wrote.")
+    last_error = models.TextField(blank=True, help_text="Why its last try failed (it wrote nothing then).")
+
+    class Meta:
+        ordering = ["first_id"]
+
+    def __str__(self) -> str:
+        return f"{self.run}: {self.first_id}–{self.last_id}"

@@ -8,7 +8,9 @@ from datetime import datetime
 from django.utils import timezone
 
 from curriculum.selectors import week_phase_numbers
+from lms.id_pages import id_pages
 from progress.models import Enrolment, Standing
+from progress.rebuilds import Rebuild
 from progress.selectors import SCHEDULE_FIELDS, standings_computed
 
 STANDING_FIELDS = [
@@ -63,6 +65,26 @@ def standings_refresh_due(*, now: datetime | None = None, limit: int = 20 * REFR
 
 
 def standings_rebuild_all(*, now: datetime | None = None) -> int:
-    """Recompute every enrolment's standing (data migration, curriculum changes, repair)."""
-    ids = Enrolment.objects.order_by("id").values_list("id", flat=True).iterator(chunk_size=REFRESH_BATCH)
-    return standing_refresh(enrolment_ids=list(ids), now=now)
+    """Recompute every enrolment's standing in this process (data migrations; small databases). The
+    command and the curriculum's changes fan the same work out over workers (`STANDINGS_REBUILD`)."""
+    now = now or timezone.now()
+    enrolments = Enrolment.objects.all()
+    return sum(
+        standing_refresh(enrolment_ids=ids, now=now) for ids in id_pages(enrolments, size=REFRESH_BATCH)
+    )
+
+
+def standings_recompute_range(first_id: int, last_id: int, as_of: datetime) -> int:
+    """Recompute the standings of the enrolments first_id..last_id (one range of a rebuild run)."""
+    ids = Enrolment.objects.filter(pk__range=(first_id, last_id)).values_list("pk", flat=True)
+    return standing_refresh(enrolment_ids=list(ids), now=as_of)
+
+
+STANDINGS_REBUILD = Rebuild(
+    kind="standings",
+    rows_name="standings",
+    ids=Enrolment.objects.all,
+    id_field="id",
+    recompute=standings_recompute_range,
+)
+"""Every enrolment's standing, rebuilt in ranges over workers (`progress.rebuilds`)."""

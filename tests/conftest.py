@@ -16,7 +16,8 @@ from tests.redis_server import own_redis  # noqa: F401 (a fixture for every test
 # The roles every permission test covers, in the column order of their expectation tables. The former
 # mentor mentored the learner's current enrolment before `mentor` took it over; the completed mentor
 # mentored the learner's earlier enrolment, now completed, under which the learner submitted work
-# (`mentor_history`). A mentor's access ends with either (progress.scope.enrolments_mentored_by).
+# (`mentor_history`). A replaced mentor reads nothing of it; the mentor at the end of an enrolment reads
+# that enrolment only, acting on nothing (progress.scope.enrolments_read_by, tests/test_mentor_history.py).
 ROLES = (
     "anonymous", "learner", "other_learner", "mentor", "other_mentor", "former_mentor", "completed_mentor",
     "staff",
@@ -91,6 +92,16 @@ def _throwaway_credentials_key():
 
     with override_settings(CREDENTIALS_SIGNING_KEY=generate_key_text()):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_active():
+    """A request in another language (LocaleMiddleware activates it) leaves it active in the test's
+    thread: no test starts in the language the one before it ended in."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -135,9 +135,9 @@ def test_the_rebuild_repairs_every_row(learner, mentor):
     assert stored(enrolment) == (False, False, True, 1)
     MenteeFlags.objects.update(project_waiting=False, count=0)
     out = io.StringIO()
-    call_command("rebuild_mentee_flags", stdout=out)
+    call_command("rebuild_mentee_flags", inline=True, stdout=out)
     assert stored(enrolment) == (False, False, True, 1)
-    assert "1 enrolments" in out.getvalue()
+    assert "1 enrolments' flags rebuilt" in out.getvalue()
 
 
 operations = st.lists(

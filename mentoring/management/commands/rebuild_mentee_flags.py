@@ -1,15 +1,12 @@
-from typing import Any
-
-from django.core.management.base import BaseCommand
-
-from mentoring.services import mentee_flags_rebuild_all
+from mentoring.services import MENTEE_FLAGS_REBUILD
+from mentoring.tasks import rebuild_mentee_flags_range
+from progress.management.rebuild_command import RebuildCommand
 
 
-class Command(BaseCommand):
+class Command(RebuildCommand):
     help = (
-        "Recompute every enrolment's stored mentee flags (failed quiz, answers to review, project waiting)."
+        "Recompute every enrolment's stored mentee flags (failed quiz, answers to review, project "
+        "waiting), in ranges over the Celery workers (repair; safe any time)."
     )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        count = mentee_flags_rebuild_all()
-        self.stdout.write(f"Mentee flags rebuilt for {count} enrolments.")
+    rebuild = MENTEE_FLAGS_REBUILD
+    range_task = rebuild_mentee_flags_range

@@ -1,13 +1,12 @@
-from typing import Any
-
-from django.core.management.base import BaseCommand
-
-from progress.standings import standings_rebuild_all
+from progress.management.rebuild_command import RebuildCommand
+from progress.standings import STANDINGS_REBUILD
+from progress.tasks import rebuild_standings_range
 
 
-class Command(BaseCommand):
-    help = "Recompute every enrolment's stored standing from its schedule (repair; safe to run any time)."
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        count = standings_rebuild_all()
-        self.stdout.write(f"{count} standing(s) rebuilt.")
+class Command(RebuildCommand):
+    help = (
+        "Recompute every enrolment's stored standing from its schedule, in ranges over the Celery workers "
+        "(repair, curriculum changes; safe any time: a run under way is joined, a half-done one finished)."
+    )
+    rebuild = STANDINGS_REBUILD
+    range_task = rebuild_standings_range
