@@ -77,9 +77,9 @@ def rebuild_run_start(
 ) -> tuple[RebuildRun, bool]:
     """The kind's unfinished run, or a new one with its ranges cut (then `True`).
 
-    `restart` ends the unfinished run first (what its ranges wrote stays; its tasks still queued do
-    their range and are harmless): after a change that makes rows already rebuilt stale (the
-    curriculum's weeks). Two callers at once get the same run: the second's insert waits for the
+    `restart` ends the unfinished run first (what its ranges wrote stays; its tasks still queued find
+    it ended and do nothing): after a change that makes rows already rebuilt stale (the curriculum's
+    weeks). Two callers at once get the same run: the second's insert waits for the
     first's and is refused by the unique constraint."""
     as_of = now or timezone.now()
     if not restart and (run := rebuild_run_unfinished(rebuild)):
