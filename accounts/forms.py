@@ -6,13 +6,12 @@ import json
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.names import NAME_MAX_LENGTH, validate_name
 from accounts.preferences import weekly_streams_schedule
-from accounts.services import user_name_set
+from accounts.services import user_language_from_browser, user_name_set
 from accounts.timezones import canonical_timezone, timezone_aliases, timezone_choices
 
 
@@ -66,10 +65,8 @@ class SignupForm(forms.Form):
     def signup(self, request: HttpRequest, user: User) -> None:
         user_name_set(user=user, name=self.cleaned_data["name"])
         user.time_zone = self.cleaned_data["time_zone"] or settings.TIME_ZONE
-        # The language the browser asked for (LocaleMiddleware's choice): what everything written for
-        # this person while they are away — e-mails, notices, PDFs — is written in, until they choose.
-        user.language = translation.get_language() or settings.LANGUAGE_CODE
-        User.objects.filter(pk=user.pk).update(time_zone=user.time_zone, language=user.language)
+        User.objects.filter(pk=user.pk).update(time_zone=user.time_zone)
+        user_language_from_browser(user=user)
         weekly_streams_schedule(user=user)
 
 

@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext
 from rest_framework.authtoken.models import Token
 
@@ -75,6 +76,15 @@ def password_check(*, request: HttpRequest, email: str, password: str) -> User |
     if user is None or not user.is_active:
         return None
     return user  # type: ignore[return-value]
+
+
+def user_language_from_browser(*, user: User) -> User:
+    """A new account keeps the language the browser asked for (LocaleMiddleware's choice, active now):
+    what is written for the person while they are away (e-mails, notices, PDFs) is in it, until they
+    choose in Preferences. Both ways of signing up call it: the form, and an organisation's provider."""
+    user.language = translation.get_language() or settings.LANGUAGE_CODE
+    User.objects.filter(pk=user.pk).update(language=user.language)
+    return user
 
 
 def user_name_set(*, user: User, name: str) -> User:

@@ -19,12 +19,20 @@ from allauth.socialaccount.models import SocialAccount, SocialApp, SocialLogin
 from django.http import HttpRequest
 
 from accounts.models import User
+from accounts.services import user_language_from_browser
 
 # Where each provider's authorisation page lives (the sign-in form's redirect goes there).
 PROVIDER_ORIGINS = {"github": "https://github.com", "google": "https://accounts.google.com"}
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None) -> Any:
+        """A newcomer through their organisation's provider keeps their browser's language, as one who
+        fills in the sign-up form does (before, their notices and e-mails came in the site's)."""
+        user = super().save_user(request, sociallogin, form)
+        user_language_from_browser(user=user)
+        return user
+
     def authenticate_by_email(self, sociallogin: SocialLogin) -> tuple[Any, str] | None:
         """The active account whose verified address the provider verified too, or None."""
         for address in sociallogin.email_addresses:

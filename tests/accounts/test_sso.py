@@ -55,6 +55,17 @@ def test_a_newcomer_signs_up_through_the_provider(client, identity_provider):
     assert client.get(reverse("progress:enrol")).status_code == 200  # a learner's first page
 
 
+def test_a_newcomer_keeps_their_browsers_language(identity_provider):
+    """As the sign-up form does: what is written for them while they are away is in it."""
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="es-ES,es;q=0.9")
+    assert sso_sign_in(client, identity_provider, NEWCOMER).status_code == 302
+    user = logged_in_user(client)
+    assert user is not None
+    assert user.language == "es"
+
+
 def test_they_log_in_again_to_the_same_account(client, identity_provider):
     sso_sign_in(client, identity_provider, RETURNING)
     first = logged_in_user(client)
