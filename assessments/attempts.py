@@ -17,16 +17,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from assessments.models import Submission
 from progress.models import Enrolment
-from progress.scope import CURRENT_STATUSES
+from progress.scope import CURRENT_STATUSES, enrolment_current_id_for
 
 
 def counting_enrolment_id(*, learner_id: int) -> int | None:
-    """The enrolment whose attempts count for the learner now (None: outside any). One query."""
-    return (
-        Enrolment.objects.filter(learner_id=learner_id, status__in=CURRENT_STATUSES)
-        .values_list("pk", flat=True)
-        .first()
-    )
+    """The enrolment whose attempts count for the learner now: their current one (None: outside any)."""
+    return enrolment_current_id_for(learner_id=learner_id)
 
 
 def attempts_under(*, learner_id: int, enrolment_id: int | None) -> QuerySet[Submission]:

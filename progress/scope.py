@@ -19,6 +19,15 @@ def enrolment_current_for(*, learner: User) -> Enrolment | None:
     )
 
 
+def enrolment_current_id_for(*, learner_id: int) -> int | None:
+    """The id of the learner's active or paused enrolment (None: not enrolled), one narrow query."""
+    return (
+        Enrolment.objects.filter(learner_id=learner_id, status__in=CURRENT_STATUSES)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def enrolment_latest_for(*, learner: User, with_mentor: bool = False) -> Enrolment | None:
     """The enrolment the learner's pages show: the current one, else the most recent. Its learner is
     `learner` itself (every learner page reads it; a join would load the same row again). The mentor
