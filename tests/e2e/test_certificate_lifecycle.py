@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from tests.credentials.conftest import finish_phase
-from tests.e2e.test_journeys import DESKTOP, check, log_in, verified
+from tests.e2e.test_journeys import DESKTOP, check, log_in, mentor_signs_off_phase_1, verified
 from tests.factories import PASSWORD, MentorFactory, StaffFactory, UserFactory
 
 PHASE_1 = "Phase 1: Foundations of Modern AI"
@@ -33,14 +33,7 @@ def test_a_nameless_learner_confirms_a_name_and_a_revoked_certificate_leads_to_i
     finish_phase(enrolment, 1)
 
     # The mentor signs phase 1 off.
-    page.set_viewport_size(DESKTOP)
-    log_in(page, base, mentor.email, PASSWORD)
-    page.goto(f"{base}/mentoring/learners/{enrolment.pk}/")
-    phase_form = page.locator("form", has=page.locator('input[value="signed_off"]')).first
-    phase_form.get_by_label("Sign off").check()
-    phase_form.get_by_role("button", name="Save review").click()
-    expect(page.get_by_text("Phase 1 review saved.")).to_be_visible()
-    page.context.clear_cookies()
+    mentor_signs_off_phase_1(page, base, mentor, enrolment)
 
     # The learner opens the certificates page: the certificate waits for the name to print.
     context = browser.new_context(viewport=DESKTOP)

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
 from tests.credentials.conftest import finish_phase
-from tests.e2e.test_journeys import DESKTOP, check, log_in, verified
+from tests.e2e.test_journeys import DESKTOP, check, log_in, mentor_signs_off_phase_1, verified
 from tests.factories import PASSWORD, MentorFactory, UserFactory
 
 PHASE_1 = "Phase 1: Foundations of Modern AI"
@@ -38,14 +38,7 @@ def test_mentor_signs_off_and_a_stranger_verifies(
     finish_phase(enrolment, 1)
 
     # The mentor signs phase 1 off on the learner's page.
-    page.set_viewport_size(DESKTOP)
-    log_in(page, base, mentor.email, PASSWORD)
-    page.goto(f"{base}/mentoring/learners/{enrolment.pk}/")
-    phase_form = page.locator("form", has=page.locator('input[value="signed_off"]')).first
-    phase_form.get_by_label("Sign off").check()
-    phase_form.get_by_role("button", name="Save review").click()
-    expect(page.get_by_text("Phase 1 review saved.")).to_be_visible()
-    page.context.clear_cookies()
+    mentor_signs_off_phase_1(page, base, mentor, enrolment)
 
     # The learner sees it on the dashboard and opens it.
     context = browser.new_context(viewport=DESKTOP, accept_downloads=True)

@@ -57,6 +57,18 @@ def log_in(page: Page, base: str, email: str, password: str) -> None:
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
+def mentor_signs_off_phase_1(page: Page, base: str, mentor, enrolment) -> None:
+    """The mentor logs in, signs phase 1 off on the learner's page, and logs out (cookies cleared)."""
+    page.set_viewport_size(DESKTOP)
+    log_in(page, base, mentor.email, PASSWORD)
+    page.goto(f"{base}/mentoring/learners/{enrolment.pk}/")
+    phase_form = page.locator("form", has=page.locator('input[value="signed_off"]')).first
+    phase_form.get_by_label("Sign off").check()
+    phase_form.get_by_role("button", name="Save review").click()
+    expect(page.get_by_text("Phase 1 review saved.")).to_be_visible()
+    page.context.clear_cookies()
+
+
 def verified(user):
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
