@@ -5,8 +5,10 @@ links that are the same for everybody, so composing one learner's e-mail is only
 All links are absolute (settings.SITE_URL): e-mail clients have no page to resolve them against.
 """
 
+import functools
 from collections.abc import Mapping
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -14,7 +16,7 @@ import jinja2
 from django.conf import settings
 from django.template import engines
 from django.template.backends.jinja2 import Jinja2
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
@@ -60,6 +62,29 @@ def contents_of_run(run: datetime, *, weeks: Mapping[int, Week]) -> Contents:
         _contents_of_run.clear()
         _contents_of_run[name] = {}
     return _contents_of_run[name]
+
+
+@dataclass(frozen=True)
+class ReminderPaths:
+    dashboard: str
+    settings: str
+    review: str
+    unsubscribe: str
+    """With `ReminderComposer.TOKEN_PLACE` where the token goes."""
+    weeks: Mapping[int, str]
+
+
+@functools.lru_cache(maxsize=8)
+def reminder_paths(week_numbers: tuple[int, ...], script_prefix: str) -> ReminderPaths:
+    """The paths a reminder links to, reversed once per process (and script prefix, which `reverse`
+    reads): 57 reversals a batch were 3 % of a profiled 100,000-learner run."""
+    return ReminderPaths(
+        dashboard=reverse("learner:dashboard"),
+        settings=reverse("progress:settings"),
+        review=reverse("cards:review"),
+        unsubscribe=reverse("reminders:unsubscribe", args=[ReminderComposer.TOKEN_PLACE]),
+        weeks={number: reverse("learner:week", args=[number]) for number in week_numbers},
+    )
 
 
 class FrameTemplate:
@@ -113,13 +138,15 @@ class ReminderComposer:
             for part in ("txt", "html")
         }
         self.rendered_content = contents_of_run(run, weeks=weeks) if run else {}
-        self.dashboard_path = reverse("learner:dashboard")
+        self.rendered_subjects: dict[tuple[object, ...], str] = {}
+        paths = reminder_paths(tuple(weeks), get_script_prefix())
+        self.dashboard_path = paths.dashboard
         self.dashboard_url = self.site + self.dashboard_path
-        self.settings_url = self.site + reverse("progress:settings")
-        self.week_paths = {number: reverse("learner:week", args=[number]) for number in weeks}
+        self.settings_url = self.site + paths.settings
+        self.week_paths = paths.weeks
         self.week_urls = {number: self.site + path for number, path in self.week_paths.items()}
-        self.review_url = self.site + reverse("cards:review")
-        self.unsubscribe_url_template = self.site + reverse("reminders:unsubscribe", args=[self.TOKEN_PLACE])
+        self.review_url = self.site + paths.review
+        self.unsubscribe_url_template = self.site + paths.unsubscribe
 
     def unsubscribe_url(self, token: str) -> str:
         """The learner's one-click link: the path is reversed once per batch, with the token put in its
@@ -143,56 +170,82 @@ class ReminderComposer:
         """The kind's content block, as text and HTML, rendered once per distinct content."""
         return self.keyed_content_for(due)[1]
 
+    def content_key(self, due: DueReminder) -> tuple[object, ...]:
+        """What the kind's content block shows, as the key it is kept under: read from the learner's
+        standing and quiz only, so that a learner whose content was rendered costs no sentence."""
+        standing = due.standing
+        if due.kind == rules.WEEKLY:
+            quiz = self.quizzes.get((due.learner_id, due.week))
+            shown = (quiz.title, getattr(quiz, "status", ""), getattr(quiz, "take_url", "")) if quiz else None
+            return (due.language, due.kind, due.week, shown)
+        if due.kind == rules.BEHIND:
+            overdue = standing.overdue_weeks
+            return (due.language, due.kind, tuple(overdue[:5]), len(overdue), standing.first_open_week)
+        return (due.language, due.kind, standing.first_open_week, standing.weeks_completed)
+
     def keyed_content_for(self, due: DueReminder) -> tuple[tuple[object, ...], dict[str, str]]:
         """`content_for` with the key it is kept under."""
+        key = self.content_key(due)
+        if key not in self.rendered_content:
+            context = self.content_context(due)
+            # The templates escape what they insert; strip() returns a plain str, so mark it safe
+            # again for the frame (the text frame does not escape at all).
+            with self.speaking(due.language):
+                self.rendered_content[key] = {
+                    part: mark_safe(self.content_templates[(due.kind, part)].render(context).strip())
+                    for part in ("txt", "html")
+                }
+        return key, self.rendered_content[key]
+
+    def speaking(self, language: str) -> AbstractContextManager[object]:
+        """The learner's language while their sentences are worded. Most learners have the batch's, and
+        most sentences are worded once a run: switching for each learner took 4 % of a profiled
+        100,000-learner run."""
+        return nullcontext() if language == self.language else translation.override(language)
+
+    def content_context(self, due: DueReminder) -> dict[str, Any]:
+        """What the kind's content templates show (worded in the learner's language)."""
+        with self.speaking(due.language):
+            return self._content_context(due)
+
+    def _content_context(self, due: DueReminder) -> dict[str, Any]:
         standing = due.standing
         first_open = standing.first_open_week
         context: dict[str, Any] = {"dashboard_url": self.dashboard_url}
         if due.kind == rules.WEEKLY:
-            quiz = self.quiz_for(due)
-            key: tuple[object, ...] = (
-                due.language,
-                due.kind,
-                due.week,
-                tuple(quiz.values()) if quiz else None,
+            return (
+                context
+                | wording.weekly_words(number=due.week, week=self.weeks.get(due.week))
+                | {
+                    "number": due.week,
+                    "week": self.weeks.get(due.week),
+                    "objectives": self.objectives.get(due.week, []),
+                    "week_url": self.week_urls.get(due.week, self.dashboard_url),
+                    "quiz": self.quiz_for(due),
+                }
             )
-            context |= wording.weekly_words(number=due.week, week=self.weeks.get(due.week)) | {
-                "number": due.week,
-                "week": self.weeks.get(due.week),
-                "objectives": self.objectives.get(due.week, []),
-                "week_url": self.week_urls.get(due.week, self.dashboard_url),
-                "quiz": quiz,
-            }
-        elif due.kind == rules.BEHIND:
+        if due.kind == rules.BEHIND:
             overdue = list(standing.overdue_weeks)
-            key = (due.language, due.kind, tuple(overdue[:5]), len(overdue), first_open)
-            context |= wording.behind_words(
-                weeks_behind=len(overdue),
-                first_overdue=self.weeks.get(overdue[0]),
-                first_overdue_number=overdue[0],
-                first_open=first_open or overdue[0],
-            ) | {
-                "overdue_weeks": [
-                    wording.week_title(number, self.weeks.get(number)) for number in overdue[:5]
-                ],
-                "more_overdue": wording.more_overdue_words(max(0, len(overdue) - 5)),
-            }
-        else:
-            completed = standing.weeks_completed
-            key = (due.language, due.kind, first_open, completed)
-            context |= wording.inactive_words(
-                first_open=self.weeks.get(first_open) if first_open else None,
-                first_open_number=first_open,
-                completed=completed,
+            return (
+                context
+                | wording.behind_words(
+                    weeks_behind=len(overdue),
+                    first_overdue=self.weeks.get(overdue[0]),
+                    first_overdue_number=overdue[0],
+                    first_open=first_open or overdue[0],
+                )
+                | {
+                    "overdue_weeks": [
+                        wording.week_title(number, self.weeks.get(number)) for number in overdue[:5]
+                    ],
+                    "more_overdue": wording.more_overdue_words(max(0, len(overdue) - 5)),
+                }
             )
-        if key not in self.rendered_content:
-            # The templates escape what they insert; strip() returns a plain str, so mark it safe
-            # again for the frame (the text frame does not escape at all).
-            self.rendered_content[key] = {
-                part: mark_safe(self.content_templates[(due.kind, part)].render(context).strip())
-                for part in ("txt", "html")
-            }
-        return key, self.rendered_content[key]
+        return context | wording.inactive_words(
+            first_open=self.weeks.get(first_open) if first_open else None,
+            first_open_number=first_open,
+            completed=standing.weeks_completed,
+        )
 
     @staticmethod
     def planned_dates(due: DueReminder) -> dict[str, object]:
@@ -211,23 +264,32 @@ class ReminderComposer:
 
     def frames_for(self, due: DueReminder, *, token: str) -> tuple[str, str]:
         """The learner's frame, text and HTML, around their content: rendered once per run for everyone
-        with the same content, dates, cadence and cards due (a few thousand frames for 100,000
+        with the same content, dates, cadence, cards due and language (a few thousand frames for 100,000
         learners, where rendering each learner's took 2.5 s of a run), with the learner's name and token
         put in their marks' places, escaped as the template escapes them. The same text as
         `frames_rendered` (tests/reminders/test_emails.py); that is the way still when the content
         holds a mark (an admin's text could)."""
         content_key, content = self.keyed_content_for(due)
-        context = self.frame_context(due)
-        if any(mark in text for text in content.values() for mark in (self.NAME_MARK, self.TOKEN_MARK)):
-            return self._render_frames(context, content, name=due.greeting_name, token=token)
-        # Keyed on everything the frame shows but the name and the token (the planned dates as a tuple).
-        shown = (tuple(value.values()) if isinstance(value, dict) else value for value in context.values())
+        # Keyed on what the frame shows but the name and the token, before any sentence is worded.
+        planned = self.planned_dates(due) if due.kind == rules.WEEKLY else None
+        shown = (
+            tuple(planned.values()) if planned else None,
+            self.cards_due.get(due.learner_id, 0),
+            due.cadence,
+        )
         frame_key = ("frame", content_key, *shown)
         shared = self.rendered_content.get(frame_key)
         if shared is None:
-            text, html = self._render_frames(context, content, name=self.NAME_MARK, token=self.TOKEN_MARK)
-            shared = {"txt": text, "html": html}
+            if any(mark in text for text in content.values() for mark in (self.NAME_MARK, self.TOKEN_MARK)):
+                shared = {}  # rendered for each learner: see below
+            else:
+                text, html = self._render_frames(
+                    self.frame_context(due), content, name=self.NAME_MARK, token=self.TOKEN_MARK
+                )
+                shared = {"txt": text, "html": html}
             self.rendered_content[frame_key] = shared
+        if not shared:
+            return self._render_frames(self.frame_context(due), content, name=due.greeting_name, token=token)
         text = shared["txt"].replace(self.TOKEN_MARK, token).replace(self.NAME_MARK, due.greeting_name)
         html = shared["html"].replace(self.TOKEN_MARK, str(escape(token)))
         return text, html.replace(self.NAME_MARK, str(escape(due.greeting_name)))
@@ -236,9 +298,11 @@ class ReminderComposer:
         """What the learner's frame shows besides their name, unsubscribe link and content."""
         planned = self.planned_dates(due) if due.kind == rules.WEEKLY else None
         cards_due = self.cards_due.get(due.learner_id, 0)
-        return wording.frame_words(
-            planned=planned, cards_due=cards_due, cadence=due.cadence_label, language=due.language
-        ) | {
+        with self.speaking(due.language):
+            words = wording.frame_words(
+                planned=planned, cards_due=cards_due, cadence=due.cadence_label, language=due.language
+            )
+        return words | {
             "planned": planned,
             "settings_url": self.settings_url,
             "cards_due": cards_due,
@@ -255,21 +319,35 @@ class ReminderComposer:
     def _render_frames(
         self, context: dict[str, Any], content: Mapping[str, str], *, name: str, token: str
     ) -> tuple[str, str]:
-        frame = context | {"greeting": wording.greeting(name), "unsubscribe_url": self.unsubscribe_url(token)}
-        text, html = (
-            self.frame_templates[part].render(frame | {"content": content[part]}) for part in ("txt", "html")
-        )
+        with self.speaking(context[LANGUAGE]):  # the templates' own words too
+            greeting = wording.greeting(name)
+            frame = context | {"greeting": greeting, "unsubscribe_url": self.unsubscribe_url(token)}
+            text, html = (
+                self.frame_templates[part].render(frame | {"content": content[part]})
+                for part in ("txt", "html")
+            )
         return text, html
+
+    def subject_of(self, due: DueReminder) -> str:
+        """`subject_for` the learner, worded once per distinct subject in a run."""
+        standing = due.standing
+        first_overdue = standing.overdue_weeks[0] if due.kind == rules.BEHIND else None
+        key = ("subject", due.language, due.kind, standing.current_week, standing.weeks_behind, first_overdue)
+        subject = self.rendered_subjects.get(key)
+        if subject is None:
+            with self.speaking(due.language):
+                subject = subject_for(kind=due.kind, standing=standing, weeks=self.weeks)
+            self.rendered_subjects[key] = subject
+        return subject
 
     def draft_for(self, due: DueReminder, *, key: str) -> NoticeDraft:
         """The learner's reminder as a notice (its key message: the subject) and e-mail under `key`."""
         token = unsubscribe_token_for(enrolment_id=due.enrolment_id)
         unsubscribe_url = self.unsubscribe_url(token)
-        # The learner's language (the dates are days: no zone to show). Most learners have the batch's:
-        # switching for each took 4 % of a profiled 100,000-learner run.
-        with nullcontext() if due.language == self.language else translation.override(due.language):
-            text, html = self.frames_for(due, token=token)
-            subject = subject_for(kind=due.kind, standing=due.standing, weeks=self.weeks)
+        # In the learner's language (the dates are days: no zone to show), worded once per distinct
+        # sentence in a run.
+        text, html = self.frames_for(due, token=token)
+        subject = self.subject_of(due)
         link = (
             self.week_paths.get(due.week, self.dashboard_path)
             if due.kind == rules.WEEKLY

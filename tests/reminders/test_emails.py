@@ -79,3 +79,36 @@ def test_a_frame_rendered_once_with_marks_gives_each_learner_the_text_their_own_
         key for key in emails._contents_of_run[next(iter(emails._contents_of_run))] if key[0] == "frame"
     ]
     assert len(frames) < len(due)  # the weekly learners shared one
+
+
+@freeze_time(RUN)
+def test_learners_who_share_a_reminder_have_its_sentences_worded_once(db, monkeypatch):
+    """Worded once per distinct content, frame and subject in a run, not once per learner: four learners
+    in the same week with the same cadence cost one of each (the sentences were a fifth of a 100,000-
+    learner run when each learner's were worded before their frame was found rendered)."""
+    from reminders import wording
+    from reminders.selectors import curriculum_weeks, quiz_summaries_for_batch, reminders_due
+
+    monkeypatch.setattr(emails, "_contents_of_run", {})
+    worded: list[str] = []
+
+    def counting(name, function):
+        def counted(*args, **kwargs):
+            worded.append(name)
+            return function(*args, **kwargs)
+
+        return counted
+
+    for name in ("weekly_words", "frame_words", "greeting"):
+        monkeypatch.setattr(wording, name, counting(name, getattr(wording, name)))
+    monkeypatch.setattr(emails, "subject_for", counting("subject_for", emails.subject_for))
+    enrolments = [make_enrolment(f"same_week_{n}") for n in range(4)]
+    for _ in range(2):  # two batches of the run
+        due = reminders_due(enrolment_ids=[e.pk for e in enrolments], as_of=RUN)
+        composer = emails.ReminderComposer(
+            weeks=curriculum_weeks(), quizzes=quiz_summaries_for_batch(due=due), cards_due={}, run=RUN
+        )
+        drafts = [composer.draft_for(item, key=item.key) for item in due]
+        assert len(drafts) == 4
+        assert len({draft.email_text for draft in drafts}) == 4  # each with their own name and link
+    assert sorted(worded) == ["frame_words", "greeting", "subject_for", "subject_for", "weekly_words"]
