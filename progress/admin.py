@@ -68,6 +68,12 @@ class EnrolmentAdmin(admin.ModelAdmin):
     date_hierarchy = "start_date"
     inlines = [ScheduleChangeInline]
 
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # The learner's quiz record, standing and calendar feed follow their enrolment: one is never
+        # handed to someone else (enrol the other learner instead).
+        fields = super().get_readonly_fields(request, obj)
+        return fields if obj is None else ("learner", *fields)
+
     def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
         services.enrolment_save_by_staff(enrolment=obj, changed_by=request.user)
 

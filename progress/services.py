@@ -347,7 +347,8 @@ def enrolment_leave(
 
 def enrolment_save_by_staff(*, enrolment: Enrolment, changed_by: User) -> Enrolment:
     """Save an enrolment edited by staff (admin) by the learner's rules: a change of status is the
-    lifecycle's move (progress.lifecycle), any other is refused with the reason; the standing is
+    lifecycle's move (progress.lifecycle), any other is refused with the reason, and so is another
+    learner (their quiz record, standing and calendar feed follow the enrolment); the standing is
     refreshed. Start date, pace and mentor changes are recorded by the audit trail."""
     with transaction.atomic():
         before = (
@@ -355,6 +356,8 @@ def enrolment_save_by_staff(*, enrolment: Enrolment, changed_by: User) -> Enrolm
         )
         if before is None and enrolment.status != Enrolment.Status.ACTIVE:
             raise ValidationError({"status": gettext("A new enrolment starts active.")})
+        if before is not None and before.learner_id != enrolment.learner_id:
+            raise ValidationError({"learner": gettext("An enrolment's learner cannot change.")})
         move = None
         if before is not None and before.status != enrolment.status:
             move = ENROLMENT.move_between(source=before.status, target=enrolment.status)

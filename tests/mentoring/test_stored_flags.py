@@ -83,12 +83,15 @@ def test_a_new_enrolment_starts_afresh_and_the_earlier_keeps_its_own(learner, me
 
 
 @pytest.mark.django_db
-def test_staff_moving_an_enrolment_to_another_learner_in_admin_takes_that_learners_flags(
+def test_staff_cannot_move_an_enrolment_to_another_learner_in_admin_so_flags_stay_put(
     client, learner, mentor, staff
 ):
+    """An enrolment is never handed to another learner (admin shows its learner read-only): the flags,
+    quiz record and standing of both learners stay what their own work makes them."""
     quiz = make_quiz(week=1)
     failing = UserFactory(username="failing")
     take_quiz(failing, quiz, half_answers(quiz))
+    failing_record = QuizRecord.objects.get(learner=failing).failed_count
     enrolment = enrol_with(learner, mentor)
     assert stored(enrolment) == (False, False, False, 0)
     client.force_login(staff)
@@ -99,11 +102,10 @@ def test_staff_moving_an_enrolment_to_another_learner_in_admin_takes_that_learne
     data |= {f"schedule_changes-{key}": "0" for key in ("TOTAL_FORMS", "INITIAL_FORMS")}
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
-    # The failing learner's quiz was taken outside any enrolment: once this one is theirs, only the
-    # attempts under it count (assessments.attempts), so the moved enrolment starts clean, and their
-    # record was recomputed.
+    enrolment.refresh_from_db()
+    assert enrolment.learner_id == learner.pk
     assert stored(enrolment) == (False, False, False, 0)
-    assert QuizRecord.objects.get(learner=failing).failed_count == 0
+    assert QuizRecord.objects.get(learner=failing).failed_count == failing_record
 
 
 @pytest.mark.django_db

@@ -2,14 +2,21 @@
 Each change of status is one of progress.lifecycle's moves; anything else is refused with the reason."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from freezegun import freeze_time
 
 from notifications.models import Notice
 from progress.models import Enrolment
-from progress.services import enrolment_create, enrolment_leave, enrolment_pause
+from progress.services import (
+    enrolment_create,
+    enrolment_leave,
+    enrolment_pause,
+    enrolment_save_by_staff,
+)
 
 DAY = "2026-11-04 09:00"
 
@@ -96,3 +103,42 @@ def test_a_refused_move_changes_nothing(learner):
             enrolment_pause(enrolment=enrolment)
     enrolment.refresh_from_db()
     assert (enrolment.status, enrolment.paused_on) == ("left", None)
+
+
+@pytest.mark.django_db
+def test_admin_cannot_move_an_enrolment_to_another_learner(client, staff, learner, other_learner):
+    """The learner's quiz record and standing follow their enrolment: an enrolment handed to another
+    learner would leave the first one's stale. Admin shows the learner, but it is not a field to edit."""
+    enrolment = enrolment_create(learner=learner, start_date=date.today())
+    client.force_login(staff)
+    form = client.get(reverse("admin:progress_enrolment_change", args=[enrolment.pk]))
+    assert form.status_code == 200
+    assert 'name="learner"' not in form.content.decode()
+    response = _admin_post(client, enrolment, learner=str(other_learner.pk), pace="1.5")
+    assert response.status_code == 302
+    enrolment.refresh_from_db()
+    assert enrolment.learner_id == learner.pk
+    assert enrolment.pace == Decimal("1.5")  # the rest of the form is saved as before
+
+
+@pytest.mark.django_db
+def test_staff_s_save_refuses_another_learner(staff, learner, other_learner):
+    enrolment = enrolment_create(learner=learner, start_date=date.today())
+    enrolment.learner = other_learner
+    with pytest.raises(ValidationError) as refusal:
+        enrolment_save_by_staff(enrolment=enrolment, changed_by=staff)
+    assert refusal.value.message_dict == {"learner": ["An enrolment's learner cannot change."]}
+    assert Enrolment.objects.get(pk=enrolment.pk).learner_id == learner.pk
+
+
+@pytest.mark.django_db
+def test_admin_still_chooses_the_learner_of_a_new_enrolment(client, staff, learner):
+    client.force_login(staff)
+    data = {
+        "learner": learner.pk, "start_date": date.today().isoformat(), "pace": "1",
+        "timezone": "UTC", "status": "active", "reminder_cadence": "weekly",
+        "schedule_changes-TOTAL_FORMS": "0", "schedule_changes-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    response = client.post(reverse("admin:progress_enrolment_add"), data)
+    assert response.status_code == 302
+    assert Enrolment.objects.get().learner_id == learner.pk
