@@ -25,7 +25,7 @@ from assessments.review import review_for
 from cards import scheduling
 from cards.lifecycle import CARD, card_state
 from cards.models import RETENTION_MAX, RETENTION_MIN, Card, Review, ReviewProfile
-from cards.selectors import desired_retention_of, retention_estimates, time_zone_of
+from cards.selectors import day_end_for, desired_retention_of, retention_estimates, time_zone_of
 from exercises.selectors import missed_exercise_of
 from progress.predicates import next_midnight
 
@@ -97,7 +97,7 @@ def card_add(*, learner: User, question_id: int) -> Card:
     cards_add(learner_id=learner.pk, question_ids=[question_id], origin=Card.Origin.ADDED)
     card = Card.objects.get(learner=learner, question_id=question_id)
     if card.retired_at is not None:
-        CARD.check(state=card_state(card, day_end=timezone.now()), move="restore")
+        CARD.check(state=card_state(card, day_end=day_end_for(learner=learner)), move="restore")
         with transaction.atomic():
             card.retired_at = None
             card.save(update_fields=["retired_at"])
@@ -110,7 +110,7 @@ def card_retire(*, learner: User, card: Card) -> Card:
     if card.learner_id != learner.pk:
         raise ValidationError(gettext("Only the card's learner can retire it."))
     if card.retired_at is None:  # retiring twice changes nothing
-        CARD.check(state=card_state(card, day_end=timezone.now()), move="retire")
+        CARD.check(state=card_state(card, day_end=day_end_for(learner=learner)), move="retire")
         with transaction.atomic():
             card.retired_at = timezone.now()
             card.save(update_fields=["retired_at"])

@@ -3,6 +3,7 @@ mentor's page of one learner and the mentor table count the same cards — those
 end of the learner's day, in their time zone."""
 
 from datetime import UTC, date, datetime, timedelta
+from unittest import mock
 
 import pytest
 from freezegun import freeze_time
@@ -10,8 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessments.models import Question
+from cards.lifecycle import CARD, DUE
 from cards.models import Card
 from cards.selectors import card_stats_for, day_end_of, due_before, due_summary_for
+from cards.services import card_retire
 from mentoring.services import mentees_assign
 from mentoring.table import mentee_rows
 from progress.services import enrolment_create
@@ -67,3 +70,13 @@ def test_due_before_agrees_with_is_due(learner, offsets, retired):
     in_sql = set(Card.objects.filter(due_before(before), learner=learner).values_list("pk", flat=True))
     assert in_sql == {card.pk for card in cards if card.is_due(before=before)}
     Card.objects.filter(learner=learner).delete()
+
+
+def test_retiring_asks_the_lifecycle_about_the_card_as_the_learners_pages_show_it(far_east_learner, learner):
+    """A card due later in the learner's day is due on their pages (and the review accepts its rating),
+    so retiring it is retiring a due card — not a scheduled one, as "due before now" would have it."""
+    card = Card.objects.get(learner=learner, due=NOW + timedelta(hours=2))
+    with freeze_time(NOW), mock.patch("cards.services.CARD", wraps=CARD) as lifecycle:
+        card_retire(learner=learner, card=card)
+    lifecycle.check.assert_called_once_with(state=DUE, move="retire")
+    assert card.is_retired
