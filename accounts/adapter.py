@@ -25,6 +25,7 @@ from django.http import HttpRequest
 
 from accounts.login_delays import login_failed, login_succeeded, login_wait
 from accounts.models import User
+from accounts.services import user_signup_prepare
 from notifications.services import EmailDraft, emails_enqueue
 
 CONFIRMATION_TEMPLATES = ("account/email/email_confirmation_signup", "account/email/email_confirmation")
@@ -58,6 +59,22 @@ def user_display(user: Any) -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def save_user(
+        self, request: HttpRequest, user: AbstractBaseUser, form: Any, commit: bool = True
+    ) -> AbstractBaseUser:
+        """A new account from a sign-up form (ours, or allauth's after a provider's sign-in): the form's
+        name and time zone and the browser's language go into the row allauth writes, once."""
+        user = super().save_user(request, user, form, commit=False)
+        data = form.cleaned_data  # allauth's sign-up forms are built on ours (ACCOUNT_SIGNUP_FORM_CLASS)
+        user_signup_prepare(
+            user=user,  # type: ignore[arg-type]
+            name=data.get("name", ""),
+            time_zone=data.get("time_zone", ""),
+        )
+        if commit:
+            user.save()
+        return user
+
     def format_email_subject(self, subject: str) -> str:
         return f"[{settings.SITE_NAME}] {subject}"
 

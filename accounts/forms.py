@@ -10,8 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.names import NAME_MAX_LENGTH, validate_name
-from accounts.preferences import weekly_streams_schedule
-from accounts.services import user_language_from_browser, user_name_set
 from accounts.timezones import canonical_timezone, timezone_aliases, timezone_choices
 
 
@@ -63,11 +61,8 @@ class SignupForm(forms.Form):
         self.fields["time_zone"].preselect_browser_zone()  # type: ignore[attr-defined]
 
     def signup(self, request: HttpRequest, user: User) -> None:
-        user_name_set(user=user, name=self.cleaned_data["name"])
-        user.time_zone = self.cleaned_data["time_zone"] or settings.TIME_ZONE
-        User.objects.filter(pk=user.pk).update(time_zone=user.time_zone)
-        user_language_from_browser(user=user)
-        weekly_streams_schedule(user=user)
+        """allauth calls this once the new row is written; its fields went into that row already
+        (`AccountAdapter.save_user`, so that sign-up writes it once)."""
 
 
 def hour_choices() -> list[tuple[int, str]]:

@@ -132,11 +132,11 @@ def _moved_on(
 
 
 def weekly_streams_schedule(*, user: User, now: datetime | None = None) -> None:
-    """Set a new account's next send times: the next slot of its settings (sign-up)."""
+    """Set a new account's next send times: the next slot of its settings (sign-up, on the account not
+    yet saved: its row is written once)."""
     now = now or timezone.now()
     due = weekly_slot_on_or_after(
         moment=now, zone=user.time_zone, weekday=user.weekly_email_weekday, hour=user.weekly_email_hour
     )
-    User.objects.filter(pk=user.pk).update(**{stream.due_field: due for stream in Stream})
     for stream in Stream:
         setattr(user, stream.due_field, due)

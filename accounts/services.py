@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
+from accounts.preferences import weekly_streams_schedule
 from accounts.second_factor import second_factor_required
 
 
@@ -81,9 +82,19 @@ def password_check(*, request: HttpRequest, email: str, password: str) -> User |
 def user_language_from_browser(*, user: User) -> User:
     """A new account keeps the language the browser asked for (LocaleMiddleware's choice, active now):
     what is written for the person while they are away (e-mails, notices, PDFs) is in it, until they
-    choose in Preferences. Both ways of signing up call it: the form, and an organisation's provider."""
+    choose in Preferences. Both ways of signing up call it, on the account not yet saved (its row is
+    written once, with the language): the form, and an organisation's provider."""
     user.language = translation.get_language() or settings.LANGUAGE_CODE
-    User.objects.filter(pk=user.pk).update(language=user.language)
+    return user
+
+
+def user_signup_prepare(*, user: User, name: str, time_zone: str) -> User:
+    """The sign-up form's name and time zone (the site's when it gave none), the browser's language and
+    the weekly e-mails' first times, set on the new account before its row is written (one INSERT)."""
+    user.name = name.strip()
+    user.time_zone = time_zone or settings.TIME_ZONE
+    user_language_from_browser(user=user)
+    weekly_streams_schedule(user=user)
     return user
 
 

@@ -28,10 +28,10 @@ PROVIDER_ORIGINS = {"github": "https://github.com", "google": "https://accounts.
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None) -> Any:
         """A newcomer through their organisation's provider keeps their browser's language, as one who
-        fills in the sign-up form does (before, their notices and e-mails came in the site's)."""
-        user = super().save_user(request, sociallogin, form)
-        user_language_from_browser(user=user)
-        return user
+        fills in the sign-up form does (before, their notices and e-mails came in the site's); it goes
+        into the row allauth writes."""
+        user_language_from_browser(user=sociallogin.user)
+        return super().save_user(request, sociallogin, form)
 
     def authenticate_by_email(self, sociallogin: SocialLogin) -> tuple[Any, str] | None:
         """The active account whose verified address the provider verified too, or None."""

@@ -4,7 +4,9 @@ Preferences; bad values are form errors (400), never a 500."""
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from freezegun import freeze_time
 
@@ -115,3 +117,35 @@ def test_pages_show_times_in_the_persons_zone(client, learner):
         notify(recipient=learner, kind="test", key="k", text="Hi", link="/", subject="Hi", email_text="Hi")
         page = client.get(reverse("notifications:list")).content.decode()
     assert "6 December 2026, 08:34 JST" in page
+
+
+def user_row_writes(queries) -> list[str]:
+    return [
+        query["sql"].split(" ", 1)[0]
+        for query in queries
+        if query["sql"].startswith(('INSERT INTO "accounts_user"', 'UPDATE "accounts_user"'))
+    ]
+
+
+def test_sign_up_writes_the_new_account_once_with_everything_the_form_and_browser_gave(client, settings):
+    """The form's name and zone, the browser's language and the weekly e-mails' first times go into the
+    row allauth inserts: before, four UPDATEs of the same row followed the INSERT."""
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"  # no log-in (and its last_login) at sign-up
+    with freeze_time("2026-12-06 12:00"), CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "email": "amaia@example.com",
+                "password1": "a long enough passphrase 42",
+                "password2": "a long enough passphrase 42",
+                "name": "Amaia",
+                "time_zone": "Europe/Madrid",
+            },
+            HTTP_ACCEPT_LANGUAGE="es-ES,es;q=0.9",
+        )
+    assert response.status_code == 302
+    assert user_row_writes(queries.captured_queries) == ["INSERT"]
+    amaia = User.objects.get(email="amaia@example.com")
+    assert (amaia.name, amaia.time_zone, amaia.language) == ("Amaia", "Europe/Madrid", "es")
+    # Monday 08:00 in Madrid (UTC+1)
+    assert amaia.reminder_due_at == amaia.digest_due_at == datetime(2026, 12, 7, 7, 0, tzinfo=UTC)

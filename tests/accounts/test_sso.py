@@ -6,6 +6,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.contrib.sites.models import Site
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
@@ -60,10 +62,20 @@ def test_a_newcomer_keeps_their_browsers_language(identity_provider):
     from django.test import Client
 
     client = Client(HTTP_ACCEPT_LANGUAGE="es-ES,es;q=0.9")
-    assert sso_sign_in(client, identity_provider, NEWCOMER).status_code == 302
+    with CaptureQueriesContext(connection) as queries:
+        assert sso_sign_in(client, identity_provider, NEWCOMER).status_code == 302
     user = logged_in_user(client)
     assert user is not None
     assert user.language == "es"
+    # in the row allauth inserts; the only UPDATE of it that follows is the log-in's last_login
+    updates = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('UPDATE "accounts_user"')
+    ]
+    assert len(updates) == 1
+    assert updates[0].startswith('UPDATE "accounts_user" SET "last_login" = ')
+    assert ", " not in updates[0].split(" WHERE ")[0]  # no other column
 
 
 def test_they_log_in_again_to_the_same_account(client, identity_provider):
