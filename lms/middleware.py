@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import cc_delim_re, patch_cache_control, patch_vary_headers
 
 from lms.input_checks import unstorable_field, unstorable_message
 
@@ -69,4 +69,30 @@ class PrivateResponsesMiddleware(UnstorableInputMiddleware):
             patch_cache_control(response, private=True, no_store=True)
         if is_api:
             patch_vary_headers(response, ["Authorization"])
+        return response
+
+
+SAME_FOR_EVERYONE = "same_for_everyone"
+"""The attribute a view sets on a response whose content depends on its address alone."""
+
+
+class SharedResponsesMiddleware:
+    """A response its view marks `same_for_everyone` (the scripts' catalogue: its language is in the
+    address) does not vary by `Cookie` or `Accept-Language`, which the session and language middlewares
+    add to every response whose request they read: one copy then serves every reader of the address in
+    the browser's cache and a shared one. It sits just above SessionMiddleware, to see both."""
+
+    IGNORED = {"cookie", "accept-language"}
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(response, SAME_FOR_EVERYONE, False) and response.has_header("Vary"):
+            kept = [name for name in cc_delim_re.split(response["Vary"]) if name.lower() not in self.IGNORED]
+            if kept:
+                response["Vary"] = ", ".join(kept)
+            else:
+                del response["Vary"]
         return response

@@ -94,9 +94,9 @@ MIDDLEWARE = [
     # First: a body larger than its address accepts is refused (413) before anything reads it.
     "lms.request_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Content-Security-Policy on every response (django-csp; the policy is below).
-    "csp.middleware.CSPMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every response (the policy is below)
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lms.middleware.SharedResponsesMiddleware",  # the scripts' catalogue: one copy for everyone
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The browser's language before the user is known; then (PersonLocaleMiddleware) the person's own.
     "django.middleware.locale.LocaleMiddleware",

@@ -6,11 +6,12 @@ from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
 from django.utils import translation
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.translation import gettext
 from django.views.i18n import JavaScriptCatalog
 
 from lms.health import CHECKS, health_report
+from lms.middleware import SAME_FOR_EVERYONE
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -74,7 +75,8 @@ class LanguageCatalog(JavaScriptCatalog):
     """`/jsi18n/<language>/`: the scripts' translations (djangojs) and plural rule for `gettext`, `ngettext`
     and `interpolate` in static/js/. The language is in the address, not taken from the request, so that
     one answer serves everybody who reads that language and browsers and proxies may keep it a day
-    (base.html names the page's language)."""
+    (base.html names the page's language), then revalidate it by its ETag; it varies by neither cookie
+    nor the browser's language (lms.middleware.SharedResponsesMiddleware)."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:  # "es-mx" is served Spanish's catalogue, as Django would translate a page for it
@@ -83,7 +85,12 @@ class LanguageCatalog(JavaScriptCatalog):
             raise Http404("No such language.") from error
         with translation.override(language):
             response = super().get(request, *args, **kwargs)
+        response["Content-Language"] = language
         patch_cache_control(response, public=True, max_age=CATALOG_MAX_AGE)
+        set_response_etag(response)  # the catalogue's content: a release that changes its words changes it
+        # 304 when the browser's copy has that ETag (given a response, this never answers None).
+        response = get_conditional_response(request, etag=response["ETag"], response=response) or response
+        setattr(response, SAME_FOR_EVERYONE, True)
         return response
 
 

@@ -180,6 +180,33 @@ def test_the_scripts_catalogue_is_served_per_language_and_may_be_kept(client):
 
 
 @pytest.mark.django_db
+def test_one_copy_of_a_catalogue_serves_everybody_who_reads_its_language(client, learner):
+    """Its content depends on the address alone: not on the cookie (logged in or not), nor on the
+    browser's language; so it varies by neither, sets no cookie, says the catalogue's language, and a
+    browser revalidates its copy by ETag (the catalogue's content: a release that changes it changes it)."""
+    url = reverse("javascript-catalog", args=["es"])
+    anonymous = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(learner)
+    logged_in = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    for response in (anonymous, logged_in):
+        assert response.status_code == 200
+        assert "public" in response["Cache-Control"]
+        assert "max-age=86400" in response["Cache-Control"]
+        assert "private" not in response["Cache-Control"]
+        assert "Cookie" not in response.get("Vary", "")
+        assert "Accept-Language" not in response.get("Vary", "")
+        assert not response.cookies
+        assert response["Content-Language"] == "es"
+        assert response["ETag"]
+    assert anonymous["ETag"] == logged_in["ETag"]
+    assert client.get(reverse("javascript-catalog", args=["en"]))["ETag"] != anonymous["ETag"]
+    kept = client.get(url, HTTP_IF_NONE_MATCH=anonymous["ETag"])
+    assert kept.status_code == 304
+    assert kept.content == b""
+    assert "Cookie" not in kept.get("Vary", "")
+
+
+@pytest.mark.django_db
 def test_a_mentor_is_told_in_their_language_when_a_learner_leaves(client, learner, mentor):
     """The learner acts in English; the notice and e-mail are rendered for the Spanish mentor."""
     learner.name = "Ada"
