@@ -1,5 +1,5 @@
-"""The site's log-in page (allauth's, answering a lock-out as the API does: 429 with Retry-After), and
-a person's preferences page."""
+"""The site's log-in page (allauth's, answering a lock-out as the API does: 429 with Retry-After), a
+person's preferences page, and the settings page that names every other."""
 
 from allauth.account.views import LoginView as AllauthLoginView
 from django.conf import settings
@@ -27,6 +27,13 @@ class LoginView(AllauthLoginView):
 
 
 login = LoginView.as_view()
+
+
+@login_required
+def settings_index(request: HttpRequest) -> HttpResponse:
+    """The header's one Settings: every settings page named in one place (each keeps its own address,
+    form and view: learning settings, preferences, notice preferences, the account's security)."""
+    return render(request, "account/settings.html")
 
 
 @login_required

@@ -28,6 +28,7 @@ urlpatterns = [
     # allauth's log-in page, which answers a lock-out with 429 and Retry-After.
     path("accounts/login/", accounts_views.login, name="account_login"),
     path("accounts/preferences/", accounts_views.preferences, name="account_preferences"),
+    path("accounts/settings/", accounts_views.settings_index, name="account_settings"),
     # allauth's parts one by one (its "allauth.urls" adds deprecated redirects a new site needs not):
     # accounts, second factors, sign-in providers (Settings) and each provider's log-in and callback.
     path("accounts/", include("allauth.account.urls")),

@@ -53,24 +53,61 @@ def test_mentors_and_staff_who_are_not_learners_land_on_their_mentees(client, re
 def test_the_menu_follows_the_role(client, learner, mentor, staff):
     client.force_login(learner)
     assert menu(client) == [
-        "AI/ML Curriculum", "Curriculum", "Dashboard", "Schedule", "Progress", "Settings", "Preferences",
-        "Log out",
+        "AI/ML Curriculum", "Curriculum", "Dashboard", "Schedule", "Progress", "Settings", "Log out",
     ]  # fmt: skip
     client.force_login(mentor)
-    assert menu(client) == ["AI/ML Curriculum", "Curriculum", "Account", "Preferences", "Mentees", "Log out"]
+    assert menu(client) == ["AI/ML Curriculum", "Curriculum", "Settings", "Mentees", "Log out"]
     client.force_login(staff)
-    assert menu(client) == [
-        "AI/ML Curriculum", "Curriculum", "Account", "Preferences", "Mentees", "Admin", "Log out",
-    ]  # fmt: skip
+    assert menu(client) == ["AI/ML Curriculum", "Curriculum", "Settings", "Mentees", "Admin", "Log out"]
     # A mentor who follows the curriculum too has both.
     enrolment_create(learner=mentor, start_date=date.today())
     client.force_login(mentor)
     assert menu(client) == [
-        "AI/ML Curriculum", "Curriculum", "Dashboard", "Schedule", "Progress", "Settings", "Preferences",
-        "Mentees", "Log out",
+        "AI/ML Curriculum", "Curriculum", "Dashboard", "Schedule", "Progress", "Settings", "Mentees",
+        "Log out",
     ]  # fmt: skip
     client.logout()
     assert menu(client) == ["AI/ML Curriculum", "Curriculum", "Log in", "Sign up"]
+
+
+def settings_menu(page: str) -> list[tuple[str, bool]]:
+    """The settings pages' own menu: (address, whether it is the page shown), in order."""
+    nav = re.search(r'<nav class="settings-nav".*?</nav>', page, re.S).group(0)
+    return [(href, "aria-current" in rest) for href, rest in re.findall(r'<a href="([^"]+)"([^>]*)>', nav)]
+
+
+LEARNERS_SETTINGS = ["progress:settings", "account_preferences", "notifications:preferences"]
+ACCOUNT_PAGES = ["account_change_password", "account_email", "socialaccount_connections", "mfa_index"]
+
+
+@pytest.mark.django_db
+def test_one_settings_entry_leads_to_every_settings_page(client, learner, mentor):
+    """Settings, Preferences and the notice preferences were three places; the header's one Settings
+    leads to a page that names them all, and each of them (at its old address) shows the same menu."""
+    enrolment_create(learner=learner, start_date=date.today())
+    client.force_login(learner)
+    header = client.get(reverse("curriculum:overview")).content.decode()
+    hub_url = reverse("account_settings")
+    assert f'<a href="{hub_url}">Settings</a>' in header
+    hub = client.get(hub_url)
+    assert hub.status_code == 200
+    page = hub.content.decode()
+    for name in [*LEARNERS_SETTINGS, *ACCOUNT_PAGES, "privacy:data"]:
+        assert f'href="{reverse(name)}"' in page, name
+    expected = [hub_url, *(reverse(name) for name in LEARNERS_SETTINGS + ACCOUNT_PAGES)]
+    for url in expected:
+        shown = client.get(url)
+        assert shown.status_code == 200, url
+        assert settings_menu(shown.content.decode()) == [(href, href == url) for href in expected]
+    # Not a learner: no learning settings, the rest alike.
+    client.force_login(mentor)
+    page = client.get(hub_url).content.decode()
+    assert f'href="{reverse("progress:settings")}"' not in page
+    assert f'href="{reverse("notifications:preferences")}"' in page
+    assert [href for href, _ in settings_menu(page)] == [
+        hub_url,
+        *(reverse(name) for name in LEARNERS_SETTINGS[1:] + ACCOUNT_PAGES),
+    ]
 
 
 @pytest.mark.django_db

@@ -259,6 +259,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int, int, int]] = {
     "account_reauthenticate":               (302, 200, 200, 200, 200, 200, 200, 200),
     "account_email":                        (302, 200, 200, 200, 200, 200, 200, 200),
     "account_preferences":                  (302, 200, 200, 200, 200, 200, 200, 200),
+    "account_settings":                     (302, 200, 200, 200, 200, 200, 200, 200),
     "account_email_verification_sent":      (200, 200, 200, 200, 200, 200, 200, 200),
     "account_change_password":              (302, 200, 200, 200, 200, 200, 200, 200),
     "account_set_password":                 (302, 302, 302, 302, 302, 302, 302, 302),

@@ -131,9 +131,9 @@ def test_the_header_and_error_pages_are_in_spanish(client, learner):
     assert missing.status_code == 404
     assert "Página no encontrada" in page
     assert "Page not found" not in page
-    for words in ("Programa", "Preferencias", "Cerrar sesión", "Avisos: 0 sin leer"):
+    for words in ("Programa", "Ajustes", "Cerrar sesión", "Avisos: 0 sin leer"):
         assert words in page
-    for words in ("Log out", "Preferences", "Notices:"):
+    for words in ("Log out", "Settings", "Notices:"):
         assert words not in page
 
 
