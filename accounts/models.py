@@ -114,6 +114,12 @@ class User(AbstractUser):
         """Has enrolled in the curriculum (now or before): the learner's pages are theirs."""
         return self.enrolments.exists()  # type: ignore[attr-defined]
 
+    @property
+    def has_learner_pages(self) -> bool:
+        """The learner's pages and learning settings are in their menus: learners', and those of mentors
+        and staff who follow the curriculum too (`is_learner` is asked only of them)."""
+        return (not self.is_mentor and not self.is_staff) or self.is_learner
+
     @cached_property
     def unread_notice_count(self) -> int:
         """How many of the user's notices are unread: the header's bell. The session's user is loaded
