@@ -135,3 +135,12 @@ def test_the_home_page_sends_mentors_to_their_mentees(client, mentor):
     page = client.get(reverse("home")).content.decode()
     assert "Continue:" not in page
     assert f'href="{reverse("mentoring:dashboard")}">Your mentees</a>' in page
+
+
+@pytest.mark.django_db
+def test_the_data_page_leads_back_to_the_settings_everyone_has(client, mentor):
+    """The settings page names it for everyone; its way back led to the learning settings, which send
+    a mentor who is no learner to the enrolment form."""
+    client.force_login(mentor)
+    page = client.get(reverse("privacy:data")).content.decode()
+    assert f'<a href="{reverse("account_settings")}">Back to settings</a>' in page
