@@ -36,8 +36,9 @@ class Stream(StrEnum):
 
     def due_by(self, moment: datetime, prefix: str = "") -> Q:
         """Whose time for this stream has come by `moment` (`prefix`: the path to the user, e.g.
-        "learner__"). Without a time yet (an account made in admin, by a script or a fixture: sign-up
-        and Settings set one) is due at once, and the run sets the next."""
+        "learner__"). Without a time yet (an account made by a script or a fixture: sign-up, a
+        provider's sign-up, onboarding, admin's "add user" and Settings set one) is due at once, and the
+        run sets the next."""
         field = f"{prefix}{self.due_field}"
         return Q(**{f"{field}__lte": moment}) | Q(**{f"{field}__isnull": True})
 

@@ -19,6 +19,7 @@ from allauth.socialaccount.models import SocialAccount, SocialApp, SocialLogin
 from django.http import HttpRequest
 
 from accounts.models import User
+from accounts.preferences import weekly_streams_schedule
 from accounts.services import user_language_from_browser
 
 # Where each provider's authorisation page lives (the sign-in form's redirect goes there).
@@ -29,8 +30,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None) -> Any:
         """A newcomer through their organisation's provider keeps their browser's language, as one who
         fills in the sign-up form does (before, their notices and e-mails came in the site's); it goes
-        into the row allauth writes."""
+        into the row allauth writes, with their weekly e-mails' first times."""
         user_language_from_browser(user=sociallogin.user)
+        # Their weekly e-mails at their own slot (Monday 08:00), not "due at once" at the next beat.
+        weekly_streams_schedule(user=sociallogin.user)
         return super().save_user(request, sociallogin, form)
 
     def authenticate_by_email(self, sociallogin: SocialLogin) -> tuple[Any, str] | None:

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
+from accounts.preferences import weekly_streams_schedule
 from accounts.services import user_name_set
 from cohorts.models import Cohort
 from cohorts.services import CohortEnrolment, cohort_enrol
@@ -158,6 +159,7 @@ def _account_create(*, email: str, name: str) -> User:
     username = get_adapter().generate_unique_username([name, email.split("@")[0], "learner"])
     user = User(username=username, email=email, name=name)
     user.set_unusable_password()  # until they choose one through the invitation (or sign in with SSO)
+    weekly_streams_schedule(user=user)  # their first reminder at the site's Monday morning, not at once
     user.full_clean(exclude=["password"])
     user.save()
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)

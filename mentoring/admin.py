@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.preferences import weekly_streams_schedule
 from lms.record_admin import ServiceWrittenAdmin
 from lms.stored_admin import StoredStateAdmin
 from mentoring.models import MenteeFlags, PhaseReview, WeekFeedback
@@ -80,6 +81,11 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets[2:],  # type: ignore[index]
         (_("Mentoring"), {"fields": ("mentees",)}),
     )
+
+    def save_model(self, request: HttpRequest, obj: User, form: MentorUserForm, change: bool) -> None:  # type: ignore[override]
+        if not change:  # a new account's weekly e-mails at its first slot, as sign-up sets them
+            weekly_streams_schedule(user=obj)
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: MentorUserForm, formsets, change: bool) -> None:  # type: ignore[no-untyped-def, override]
         super().save_related(request, form, formsets, change)

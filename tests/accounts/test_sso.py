@@ -2,6 +2,9 @@
 sign up, log in again, enter an existing account only with an address both sides verified, refuse
 otherwise; connect and disconnect providers in Settings; providers offered only once configured."""
 
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount, SocialApp
@@ -55,6 +58,13 @@ def test_a_newcomer_signs_up_through_the_provider(client, identity_provider):
     assert account.provider == PROVIDER_ID
     assert account.extra_data["userinfo"]["email"] == NEWCOMER.email
     assert client.get(reverse("progress:enrol")).status_code == 200  # a learner's first page
+    # Their weekly e-mails' first times: the next Monday 08:00 in their zone, not "due at once".
+    first = user.reminder_due_at
+    assert first is not None
+    assert user.digest_due_at == first
+    local = first.astimezone(ZoneInfo(user.time_zone))
+    assert (local.weekday(), local.hour, local.minute) == (0, 8, 0)
+    assert user.date_joined < first <= user.date_joined + timedelta(days=7)
 
 
 def test_a_newcomer_keeps_their_browsers_language(identity_provider):
