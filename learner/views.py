@@ -21,22 +21,23 @@ from mentoring.selectors import feedback_for, phase_reviews_for, reply_refusal
 from notifications.selectors import notices_for
 from progress import services
 from progress.dashboard import dashboard_overview
-from progress.decorators import with_enrolment
+from progress.decorators import with_enrolment, with_enrolment_and_changes
 from progress.forms import WeekProgressForm
-from progress.models import Enrolment
+from progress.models import Enrolment, ScheduleChange
 from progress.scope import enrolments_visible_to, other_enrolments_visible_to
 from progress.selectors import learner_overview, schedule_for, week_plan_for
 from projects.selectors import has_published_project, project_card_for
 
 
-@with_enrolment
-def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+@with_enrolment_and_changes
+def dashboard(request: HttpRequest, enrolment: Enrolment, changes: list[ScheduleChange]) -> HttpResponse:
     if enrolment.status == Enrolment.Status.LEFT:
         others = other_enrolments_visible_to(user=request.user, enrolment=enrolment)  # type: ignore[arg-type]
-        context = {"enrolment": enrolment, "schedule": schedule_for(enrolment), "others": others}
+        schedule = schedule_for(enrolment, shifts=[change.shift for change in changes])
+        context = {"enrolment": enrolment, "schedule": schedule, "others": others}
         return render(request, "progress/left.html", context)
     overview = dashboard_overview(
-        enrolment=enrolment, week_annotations={"has_project": has_published_project()}
+        enrolment=enrolment, changes=changes, week_annotations={"has_project": has_published_project()}
     )
     current = overview.current_row.week if overview.current_row else None
     context = {
@@ -85,15 +86,19 @@ def learner_schedule(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     return render(request, "learner/schedule.html", context)
 
 
-@with_enrolment
-def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpResponse:
+@with_enrolment_and_changes
+def week(
+    request: HttpRequest, enrolment: Enrolment, changes: list[ScheduleChange], number: int
+) -> HttpResponse:
     try:
         found = week_with_neighbours(number=number)
     except Week.DoesNotExist as error:
         raise Http404(gettext("There is no such week.")) from error
     curriculum_week, previous, following = found.week, found.previous, found.following
     total_weeks = found.total_weeks
-    progress, planned = week_plan_for(enrolment=enrolment, week=curriculum_week, total_weeks=total_weeks)
+    progress, planned = week_plan_for(
+        enrolment=enrolment, week=curriculum_week, changes=changes, total_weeks=total_weeks
+    )
     initial = {
         "status": progress.status if progress else "not_started",
         "notes": progress.notes if progress else "",
