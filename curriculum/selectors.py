@@ -1,11 +1,13 @@
 """Reads of the curriculum. The curriculum is public: no scoping by user is needed."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from django.db.models import Count, Prefetch, QuerySet, Subquery, Value
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Value
 
 from curriculum.models import Phase, Resource, Week, week_heading
+from lms.json_rows import JSONRows, instances_from
 
 
 def phase_list_with_weeks() -> QuerySet[Phase]:
@@ -105,13 +107,25 @@ class WeekWithNeighbours:
     total_weeks: int
 
 
-def week_with_neighbours(*, number: int) -> WeekWithNeighbours:
+RESOURCE_FIELDS = ("id", "week_id", "order", "title", "url", "kind")
+
+
+def week_with_neighbours(
+    *, number: int, week_annotations: Mapping[str, Any] | None = None
+) -> WeekWithNeighbours:
     """The week with that number (its phase loaded) and its resources, the weeks before and after it and
-    how many weeks there are (the learner's week page needs the count for the schedule), in two
-    queries: the three weeks with the count, then the week's resources. Raises Week.DoesNotExist."""
+    how many weeks there are (the learner's week page needs the count for the schedule), in one query:
+    the three weeks, each with its resources (as JSON) and the count. `week_annotations` are
+    expressions a higher app reads with the week (the learner's week page: whether it has a project,
+    exercises), left on it as attributes. Raises Week.DoesNotExist."""
     total = Week.objects.order_by().values(one=Value(1)).annotate(count=Count("id")).values("count")
-    rows = Week.objects.filter(number__in=[number - 1, number, number + 1]).select_related("phase")
-    weeks = {week.number: week for week in rows.annotate(total_weeks=Subquery(total))}
+    resources = JSONRows(Resource.objects.filter(week_id=OuterRef("pk")), *RESOURCE_FIELDS)
+    rows = (
+        Week.objects.filter(number__in=[number - 1, number, number + 1])
+        .select_related("phase")
+        .annotate(total_weeks=Subquery(total), resource_rows=resources, **(week_annotations or {}))
+    )
+    weeks = {week.number: week for week in rows}
     if number not in weeks:
         raise Week.DoesNotExist(f"There is no week {number}.")
     week = weeks[number]
@@ -120,4 +134,6 @@ def week_with_neighbours(*, number: int) -> WeekWithNeighbours:
         for other in (number - 1, number + 1)
     )
     total_weeks: int = week.total_weeks  # type: ignore[attr-defined]
-    return WeekWithNeighbours(week, resources_of(week_id=week.pk), previous, following, total_weeks)
+    week_resources = instances_from(Resource, week.resource_rows)  # type: ignore[attr-defined]
+    week_resources.sort(key=lambda resource: (resource.order, resource.pk))  # as `resources_of` orders them
+    return WeekWithNeighbours(week, week_resources, previous, following, total_weeks)

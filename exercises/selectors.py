@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext, ngettext
 
@@ -84,6 +84,12 @@ def summarise(exercise: Exercise, submissions: Sequence[Run]) -> ExerciseSummary
         best_percent=max(percents) if percents else None,
         last_run=submissions[-1] if submissions else None,
     )
+
+
+def has_published_exercises() -> Exists:
+    """On week rows: the week has a published exercise (the learner's week page reads the exercises
+    only then)."""
+    return Exists(Exercise.objects.filter(week_id=OuterRef("pk"), is_published=True))
 
 
 def exercise_summaries_for(*, learner: User, week_number: int | None = None) -> list[ExerciseSummary]:

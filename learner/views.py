@@ -13,7 +13,7 @@ from assessments.summaries import quiz_summaries_for, quiz_summary_for
 from cards.selectors import day_end_of, due_summary_for
 from curriculum.models import Week
 from curriculum.selectors import resources_of, week_with_neighbours
-from exercises.selectors import exercise_summaries_for
+from exercises.selectors import exercise_summaries_for, has_published_exercises
 from learner import phrases
 from learner.progress_report import own_enrolment, progress_report, report_enrolments_visible_to
 from lms.forms import add_validation_error, posted_data
@@ -21,22 +21,23 @@ from mentoring.selectors import feedback_for, phase_reviews_for, reply_refusal
 from notifications.selectors import notices_for
 from progress import services
 from progress.dashboard import dashboard_overview
-from progress.decorators import with_enrolment
+from progress.decorators import with_enrolment, with_enrolment_and_changes
 from progress.forms import WeekProgressForm
-from progress.models import Enrolment
+from progress.models import Enrolment, ScheduleChange
 from progress.scope import enrolments_visible_to, other_enrolments_visible_to
 from progress.selectors import learner_overview, schedule_for, week_plan_for
 from projects.selectors import has_published_project, project_card_for
 
 
-@with_enrolment
-def dashboard(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+@with_enrolment_and_changes
+def dashboard(request: HttpRequest, enrolment: Enrolment, changes: list[ScheduleChange]) -> HttpResponse:
     if enrolment.status == Enrolment.Status.LEFT:
         others = other_enrolments_visible_to(user=request.user, enrolment=enrolment)  # type: ignore[arg-type]
-        context = {"enrolment": enrolment, "schedule": schedule_for(enrolment), "others": others}
+        schedule = schedule_for(enrolment, shifts=[change.shift for change in changes])
+        context = {"enrolment": enrolment, "schedule": schedule, "others": others}
         return render(request, "progress/left.html", context)
     overview = dashboard_overview(
-        enrolment=enrolment, week_annotations={"has_project": has_published_project()}
+        enrolment=enrolment, changes=changes, week_annotations={"has_project": has_published_project()}
     )
     current = overview.current_row.week if overview.current_row else None
     context = {
@@ -85,15 +86,21 @@ def learner_schedule(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     return render(request, "learner/schedule.html", context)
 
 
-@with_enrolment
-def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpResponse:
+@with_enrolment_and_changes
+def week(
+    request: HttpRequest, enrolment: Enrolment, changes: list[ScheduleChange], number: int
+) -> HttpResponse:
+    # Whether the week has a project and exercises, read with it: their reads are skipped without.
+    flags = {"has_project": has_published_project(), "has_exercises": has_published_exercises()}
     try:
-        found = week_with_neighbours(number=number)
+        found = week_with_neighbours(number=number, week_annotations=flags)
     except Week.DoesNotExist as error:
         raise Http404(gettext("There is no such week.")) from error
     curriculum_week, previous, following = found.week, found.previous, found.following
     total_weeks = found.total_weeks
-    progress, planned = week_plan_for(enrolment=enrolment, week=curriculum_week, total_weeks=total_weeks)
+    progress, planned = week_plan_for(
+        enrolment=enrolment, week=curriculum_week, changes=changes, total_weeks=total_weeks
+    )
     initial = {
         "status": progress.status if progress else "not_started",
         "notes": progress.notes if progress else "",
@@ -115,7 +122,16 @@ def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpRespons
     quiz = quiz_summary_for(learner=enrolment.learner, week=curriculum_week, enrolment_id=enrolment.pk)
     feedback = feedback_for(enrolment=enrolment, week=curriculum_week)
     # The week's project (brief, the learner's status, what to do next): e-mails and the calendar link here.
-    project_card = project_card_for(enrolment_id=enrolment.pk, week=curriculum_week)
+    project_card = (
+        project_card_for(enrolment_id=enrolment.pk, week=curriculum_week)
+        if curriculum_week.has_project  # type: ignore[attr-defined]
+        else None
+    )
+    exercises = (
+        exercise_summaries_for(learner=enrolment.learner, week_number=curriculum_week.number)
+        if curriculum_week.has_exercises  # type: ignore[attr-defined]
+        else []
+    )
     # The learner may answer their mentor's feedback (mentoring.services.feedback_reply_create).
     commented = any(not item.from_learner for item in feedback)
     can_reply = reply_refusal(enrolment=enrolment, mentor_has_commented=commented) is None
@@ -126,7 +142,7 @@ def week(request: HttpRequest, enrolment: Enrolment, number: int) -> HttpRespons
         "following": following,
         "feedback": feedback,
         "quiz": quiz,
-        "exercises": exercise_summaries_for(learner=enrolment.learner, week_number=curriculum_week.number),
+        "exercises": exercises,
         "week": curriculum_week,
         "resources": found.resources,
         "enrolment": enrolment,

@@ -3,11 +3,12 @@
 The dashboard shows a handful of the 52 weeks, so it reads the curriculum as values
 (`curriculum.selectors.week_values`) and makes model instances only of the weeks it shows. The
 schedule is the schedule rule's (`build_schedule` through `selectors.schedule_for`), computed from
-the learner's week statuses and schedule changes as on every page of theirs. `learner_overview`
-(every week as a row, with its progress) stays for the schedule pages.
+the learner's week statuses and schedule changes as on every page of theirs (the changes read with
+the enrolment, handed in). `learner_overview` (every week as a row, with its progress) stays for the
+schedule pages.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -41,17 +42,21 @@ class DashboardOverview:
 
 
 def dashboard_overview(
-    *, enrolment: Enrolment, today: date | None = None, week_annotations: Mapping[str, Any] | None = None
+    *,
+    enrolment: Enrolment,
+    changes: Sequence[ScheduleChange],
+    today: date | None = None,
+    week_annotations: Mapping[str, Any] | None = None,
 ) -> DashboardOverview:
-    """What the learner dashboard shows of the schedule, in two queries whatever the curriculum's
-    length: the curriculum's weeks as values with the learner's status on each, and their schedule
-    changes. `week_annotations` are expressions a higher app reads with each week (the dashboard:
-    whether it has a project); the weeks shown carry their values as attributes."""
+    """What the learner dashboard shows of the schedule, in one query whatever the curriculum's length:
+    the curriculum's weeks as values with the learner's status on each. `changes` are the enrolment's
+    schedule changes in the order made, read with it (`scope.enrolment_latest_with_changes_for`).
+    `week_annotations` are expressions a higher app reads with each week (the dashboard: whether it has
+    a project); the weeks shown carry their values as attributes."""
     # The learner's status on each week, read with the weeks: one index probe a week.
     status = WeekProgress.objects.filter(enrolment_id=enrolment.pk, week_id=OuterRef("pk")).order_by()
     annotations = dict(week_annotations or {})
     weeks = week_values(status=Subquery(status.values("status")[:1]), **annotations)
-    changes = list(ScheduleChange.objects.filter(enrolment_id=enrolment.pk))  # in the order made (Meta)
     schedule = schedule_for(
         enrolment,
         statuses={week.number: week.extra[0] for week in weeks if week.extra[0]},

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext
 
-from progress.scope import enrolment_latest_for
+from progress.scope import enrolment_latest_for, enrolment_latest_with_changes_for
 
 View = Callable[..., HttpResponse]
 
@@ -35,5 +35,21 @@ def with_enrolment(view: View) -> View:
         if enrolment is None:
             return _enrol_first(request)
         return view(request, enrolment, *args, **kwargs)
+
+    return wrapper
+
+
+def with_enrolment_and_changes(view: View) -> View:
+    """As `with_enrolment`, and the enrolment's schedule changes (in the order made) read in the same
+    query, handed after it: for the pages that show the schedule, whose selectors take them."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        found = enrolment_latest_with_changes_for(learner=request.user)  # type: ignore[arg-type]
+        if found is None:
+            return _enrol_first(request)
+        enrolment, changes = found
+        return view(request, enrolment, changes, *args, **kwargs)
 
     return wrapper

@@ -10,6 +10,7 @@ from freezegun import freeze_time
 
 from curriculum.models import Week
 from progress.dashboard import dashboard_overview
+from progress.scope import enrolment_latest_with_changes_for
 from progress.selectors import learner_overview
 from progress.services import (
     enrolment_create,
@@ -80,10 +81,13 @@ def test_the_dashboard_shows_what_the_full_overview_says(learner, situation):
         )
     if given.get("pause"):
         enrolment_pause(enrolment=enrolment, today=TODAY)
-    enrolment.refresh_from_db()
+    # The dashboard's enrolment and schedule changes, read together as its page reads them.
+    found = enrolment_latest_with_changes_for(learner=learner)
+    assert found is not None
+    enrolment, changes = found
 
     full = learner_overview(enrolment=enrolment, today=TODAY)
-    shown = dashboard_overview(enrolment=enrolment, today=TODAY)
+    shown = dashboard_overview(enrolment=enrolment, changes=changes, today=TODAY)
 
     assert shown.schedule == full.schedule
     assert shown.schedule.state == situation.split(":")[0]
@@ -97,3 +101,10 @@ def test_the_dashboard_shows_what_the_full_overview_says(learner, situation):
         (p.phase.pk, p.phase.number, p.phase.title, p.completed, p.total) for p in full.phases
     ]
     assert shown.undoable_replan == full.undoable_replan
+    assert [
+        (change.pk, change.shift, change.reason, change.created_at, change.changed_by_id)
+        for change in changes
+    ] == [
+        (change.pk, change.shift, change.reason, change.created_at, change.changed_by_id)
+        for change in full.changes
+    ]
