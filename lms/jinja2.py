@@ -20,10 +20,12 @@ from django.urls import get_script_prefix, reverse
 from django.utils import translation
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # missing from the stubs
 from django.utils.translation import get_language, override
-from jinja2 import Environment, pass_context
+from jinja2 import Environment, pass_context, pass_eval_context
+from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from lms import translations
 from lms.markdown import render_comment, render_markdown
 
 
@@ -123,13 +125,13 @@ def _library_filters() -> dict[str, Any]:
     return {name: f for library in JINJA_LIBRARIES for name, f in libraries[library].filters.items()}
 
 
-@pass_context
-def _gettext(context: Context, message: str, **variables: Any) -> str:
+@pass_eval_context  # (not the context: in a loop Jinja2 derives a new one for each such call)
+def _gettext(eval_context: EvalContext, message: str, **variables: Any) -> str:
     """`_("…")`: the message in the active language, marked safe under autoescape (so that `|format`
     escapes the values it fills in); with keyword values, filled in with them as Jinja2's newstyle
     gettext does. Without values the text is left as it is: `%(name)s` for `|format` to fill."""
-    text = translation.gettext(message)
-    if context.eval_ctx.autoescape:
+    text = translations.gettext(message)  # (looked up once per language: a long table asks often)
+    if eval_context.autoescape:
         text = Markup(text)
     return text % variables if variables else text
 

@@ -17,12 +17,13 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import lazy
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from assessments.selectors import (
     has_failed_quiz,
     has_reviews_waiting,
 )
+from lms.translations import ngettext  # (a row each: looked up once per language)
 from progress import predicates
 from progress.models import Enrolment
 from projects.selectors import project_waiting

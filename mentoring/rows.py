@@ -13,13 +13,13 @@ from django.db.models import (
     Model,
 )
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from assessments.grading import percent_text
 from assessments.selectors import (
     QUIZ_RECORD,
 )
+from lms.translations import gettext, ngettext  # (a row each: looked up once per language)
 from mentoring.flags import FLAGS
 from progress import predicates
 from progress.models import Enrolment, Standing
