@@ -187,10 +187,10 @@ class ReminderComposer:
         """`content_for` with the key it is kept under."""
         key = self.content_key(due)
         if key not in self.rendered_content:
-            context = self.content_context(due)
             # The templates escape what they insert; strip() returns a plain str, so mark it safe
             # again for the frame (the text frame does not escape at all).
             with self.speaking(due.language):
+                context = self.content_context(due)
                 self.rendered_content[key] = {
                     part: mark_safe(self.content_templates[(due.kind, part)].render(context).strip())
                     for part in ("txt", "html")
@@ -204,11 +204,8 @@ class ReminderComposer:
         return nullcontext() if language == self.language else translation.override(language)
 
     def content_context(self, due: DueReminder) -> dict[str, Any]:
-        """What the kind's content templates show (worded in the learner's language)."""
-        with self.speaking(due.language):
-            return self._content_context(due)
-
-    def _content_context(self, due: DueReminder) -> dict[str, Any]:
+        """What the kind's content templates show, worded in the active language (the caller speaks the
+        learner's)."""
         standing = due.standing
         first_open = standing.first_open_week
         context: dict[str, Any] = {"dashboard_url": self.dashboard_url}
@@ -257,6 +254,10 @@ class ReminderComposer:
             "ends_on": standing.current_ends_on,
         }
 
+    def planned_for(self, due: DueReminder) -> dict[str, object] | None:
+        """The planned dates the frame shows: a weekly reminder's only."""
+        return self.planned_dates(due) if due.kind == rules.WEEKLY else None
+
     NAME_MARK = "\ue000"
     TOKEN_MARK = "\ue001"
     """Private-use characters standing for the learner's name and unsubscribe token in a frame rendered
@@ -271,7 +272,7 @@ class ReminderComposer:
         holds a mark (an admin's text could)."""
         content_key, content = self.keyed_content_for(due)
         # Keyed on what the frame shows but the name and the token, before any sentence is worded.
-        planned = self.planned_dates(due) if due.kind == rules.WEEKLY else None
+        planned = self.planned_for(due)
         shown = (
             tuple(planned.values()) if planned else None,
             self.cards_due.get(due.learner_id, 0),
@@ -296,7 +297,7 @@ class ReminderComposer:
 
     def frame_context(self, due: DueReminder) -> dict[str, Any]:
         """What the learner's frame shows besides their name, unsubscribe link and content."""
-        planned = self.planned_dates(due) if due.kind == rules.WEEKLY else None
+        planned = self.planned_for(due)
         cards_due = self.cards_due.get(due.learner_id, 0)
         with self.speaking(due.language):
             words = wording.frame_words(
