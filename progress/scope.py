@@ -35,6 +35,11 @@ def enrolment_latest_for(*, learner: User, with_mentor: bool = False) -> Enrolme
     is joined only `with_mentor` (the API's enrolment shows them; the pages mostly do not, and a
     joined user row costs every page a wide SELECT)."""
     enrolments = Enrolment.objects.select_related("mentor") if with_mentor else Enrolment.objects.all()
+    return _latest_of(enrolments, learner=learner)
+
+
+def _latest_of(enrolments: QuerySet[Enrolment], *, learner: User) -> Enrolment | None:
+    """Which of the learner's enrolments their pages show (the most recent), with `learner` as its."""
     enrolment = enrolments.filter(learner_id=learner.pk).order_by("-created_at").first()
     if enrolment is not None:
         enrolment.learner = learner
@@ -50,15 +55,9 @@ def enrolment_latest_with_changes_for(*, learner: User) -> tuple[Enrolment, list
     selectors take the changes as an argument; a service never takes this copy: it reads the changes
     itself, under its lock, after writing one."""
     changes = JSONRows(ScheduleChange.objects.filter(enrolment_id=OuterRef("pk")), *_CHANGE_FIELDS)
-    enrolment = (
-        Enrolment.objects.filter(learner_id=learner.pk)
-        .order_by("-created_at")
-        .annotate(schedule_change_rows=changes)
-        .first()
-    )
+    enrolment = _latest_of(Enrolment.objects.annotate(schedule_change_rows=changes), learner=learner)
     if enrolment is None:
         return None
-    enrolment.learner = learner
     # Handed beside the instance, never left on it: services take the instance and read their own.
     rows = enrolment.__dict__.pop("schedule_change_rows")
     in_order_made = sorted(
